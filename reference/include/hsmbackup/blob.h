@@ -1,0 +1,70 @@
+// The clone blob: how one object (or an SMK) travels between HSMs.
+//
+// Byte layout, fields and limits are specified in reference/BLOB-FORMAT.md.
+// ParseBlob takes untrusted bytes through a Cursor and accepts only
+// canonical encodings, so SerializeBlob(ParseBlob(b)) == b for every accepted
+// b. Sealing and opening (which need keys) are in clone.h.
+#ifndef HSMBACKUP_BLOB_H_
+#define HSMBACKUP_BLOB_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "hsmbackup/bytes.h"
+#include "hsmbackup/crypto.h"
+#include "hsmbackup/model.h"
+#include "hsmbackup/status.h"
+
+namespace hsmbackup {
+
+inline constexpr uint8_t kBlobVersion = 1;
+// Largest ciphertext a blob may carry: a payload with a 64 KiB value plus
+// the most attribute bytes the limits in model.h allow.
+inline constexpr size_t kMaxBlobCiphertext =
+    kMaxObjectValueBytes + 1 + 2 +
+    kMaxAttributes * (2 + kMaxAttributeNameLength + 2 + kMaxAttributeValueLength) + 4;
+
+// BlobKind says what a blob carries and under which key it is sealed.
+enum class BlobKind : uint8_t {
+  kDomainObject = 1,  // pre-7.7 / V0 object, sealed under the domain key
+  kSmkObject = 2,     // V1 object, sealed under the source partition's SMK
+  kSmk = 3,           // a V1 partition's SMK, sealed under the domain key
+};
+
+struct CloneBlob {
+  BlobKind kind = BlobKind::kDomainObject;
+  PartitionKind source_kind = PartitionKind::kV0;
+  SmkId key_id{};  // kSmkObject and kSmk: the SMK's id; zero otherwise
+  Ouid ouid;       // zero for kSmk
+  std::string label;
+  Nonce nonce{};
+  Bytes ciphertext;
+  Tag tag{};
+  bool operator==(const CloneBlob&) const = default;
+};
+
+// ParseBlob decodes a blob. Fails with CKR_DATA_INVALID naming the first
+// problem (bad magic, unknown version or kind, a length past the end or over
+// its limit, a non-canonical field, trailing bytes).
+StatusOr<CloneBlob> ParseBlob(ByteSpan bytes);
+Bytes SerializeBlob(const CloneBlob& blob);
+// BlobAad is the header bytes that GCM authenticates: everything before the
+// ciphertext length.
+Bytes BlobAad(const CloneBlob& blob);
+
+// EncodePayload / DecodePayload are the plaintext inside a kDomainObject or
+// kSmkObject blob: class, attributes and value (handle, OUID and label travel
+// in the header). DecodePayload fails with CKR_DATA_INVALID.
+Bytes EncodePayload(const Object& object);
+Status DecodePayload(ByteSpan payload, Object* object);
+
+// ComputeFingerprint is CKA_FINGERPRINT_SHA1 as model.h defines it.
+Fingerprint ComputeFingerprint(const Object& object);
+
+// DescribeBlob renders a blob's header (no keys needed) for `blob inspect`.
+std::string DescribeBlob(const CloneBlob& blob);
+
+}  // namespace hsmbackup
+
+#endif  // HSMBACKUP_BLOB_H_

@@ -1,0 +1,67 @@
+// Cryptography for cloning, on OpenSSL 3: AES-256-GCM, HKDF, SHA-1/256.
+//
+// OpenSSL objects live in unique_ptrs with per-type deleters. Aes256Gcm keeps
+// one prefetched cipher and one context per key, so sealing an object costs a
+// nonce and a pass over the bytes, not a key schedule or a fetch.
+#ifndef HSMBACKUP_CRYPTO_H_
+#define HSMBACKUP_CRYPTO_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+
+#include "hsmbackup/bytes.h"
+#include "hsmbackup/model.h"
+#include "hsmbackup/secret.h"
+#include "hsmbackup/status.h"
+
+namespace hsmbackup {
+
+inline constexpr size_t kAeadKeyBytes = 32;
+inline constexpr size_t kAeadNonceBytes = 12;
+inline constexpr size_t kAeadTagBytes = 16;
+using Nonce = std::array<uint8_t, kAeadNonceBytes>;
+using Tag = std::array<uint8_t, kAeadTagBytes>;
+using SmkId = std::array<uint8_t, 8>;
+
+// Aes256Gcm seals and opens with one 256-bit key. Not thread-safe: one
+// instance per thread.
+class Aes256Gcm {
+ public:
+  // Create fails with CKR_ARGUMENTS_BAD if the key is not 32 bytes, or
+  // CKR_GENERAL_ERROR if OpenSSL cannot provide the cipher.
+  static StatusOr<Aes256Gcm> Create(const Secret& key);
+  Aes256Gcm(Aes256Gcm&&) noexcept;
+  Aes256Gcm& operator=(Aes256Gcm&&) noexcept;
+  ~Aes256Gcm();
+
+  // Seal encrypts `plaintext` into `ciphertext` (resized to its length) and
+  // writes the tag; `aad` is authenticated, not encrypted.
+  Status Seal(const Nonce& nonce, ByteSpan aad, ByteSpan plaintext,
+              Bytes* ciphertext, Tag* tag);
+  // Open authenticates and decrypts. On any failure it returns
+  // CKR_CERTIFICATE_INVALID with one message whatever the cause, and leaves
+  // `plaintext` empty (partial plaintext is wiped).
+  Status Open(const Nonce& nonce, ByteSpan aad, ByteSpan ciphertext,
+              const Tag& tag, Bytes* plaintext);
+
+ private:
+  struct Impl;
+  explicit Aes256Gcm(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// DeriveDomainKey is HKDF-SHA256 of the cloning-domain secret with a fixed
+// salt and info: the 32-byte key that seals objects in transit.
+Secret DeriveDomainKey(const Secret& domain);
+
+// ComputeSmkId names an SMK without revealing it: the first 8 bytes of
+// SHA-256("hsmbackup smk id" || smk).
+SmkId ComputeSmkId(const Secret& smk);
+
+std::array<uint8_t, 20> Sha1(ByteSpan data);
+std::array<uint8_t, 32> Sha256(ByteSpan data);
+
+}  // namespace hsmbackup
+
+#endif  // HSMBACKUP_CRYPTO_H_

@@ -1,0 +1,94 @@
+// The lunacm engine: executes commands against a World.
+//
+// A Session is one lunacm process: it has a current slot and logged-in roles
+// (which are not saved) and changes the World it was given (which is). Every
+// command either succeeds, or fails with a CKR code; a command that fails
+// validation changes nothing. Progress goes to a TranscriptSink as it
+// happens, so prompts interleave correctly in a shell.
+#ifndef HSMBACKUP_ENGINE_H_
+#define HSMBACKUP_ENGINE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hsmbackup/command.h"
+#include "hsmbackup/model.h"
+#include "hsmbackup/status.h"
+
+namespace hsmbackup {
+
+// TranscriptSink receives lunacm output one line at a time, without
+// indentation; "" is a blank line.
+class TranscriptSink {
+ public:
+  virtual ~TranscriptSink() = default;
+  virtual void Line(std::string_view line) = 0;
+};
+
+// CollectingSink keeps the lines, for tests and the subprocess protocol.
+class CollectingSink final : public TranscriptSink {
+ public:
+  void Line(std::string_view line) override { lines.emplace_back(line); }
+  std::vector<std::string> lines;
+};
+
+// Prompter answers lunacm's proceed/quit prompts.
+class Prompter {
+ public:
+  virtual ~Prompter() = default;
+  // Ask shows `prompt` (without newline) and returns the answer typed.
+  virtual std::string Ask(std::string_view prompt) = 0;
+};
+
+// ScriptedPrompter answers from a list, then with `fallback` ("quit").
+class ScriptedPrompter final : public Prompter {
+ public:
+  explicit ScriptedPrompter(std::vector<std::string> answers,
+                            std::string fallback = "quit")
+      : answers_(std::move(answers)), fallback_(std::move(fallback)) {}
+  std::string Ask(std::string_view prompt) override;
+  size_t asked() const { return asked_; }
+
+ private:
+  std::vector<std::string> answers_;
+  std::string fallback_;
+  size_t asked_ = 0;
+};
+
+// Result is what one command ended with. `status` is OK or the failure
+// (code and message); the transcript already holds the result line.
+struct Result {
+  Status status;
+  Ckr code() const { return status.code(); }
+};
+
+class Session {
+ public:
+  // `world` must outlive the session. The current slot starts at the
+  // lowest-numbered slot.
+  explicit Session(World* world);
+
+  // Execute parses and runs one lunacm line. It always ends the transcript
+  // with "Command Result : No Error" or "Command Result : 0x... (CKR_...)".
+  Result Execute(std::string_view line, TranscriptSink& out, Prompter& prompt);
+  Result Execute(const Command& command, TranscriptSink& out, Prompter& prompt);
+
+  uint32_t current_slot() const { return current_slot_; }
+  bool LoggedIn(uint32_t slot, Role role) const;
+
+ private:
+  friend class SessionAccess;  // engine internals (src/engine/)
+  World* world_;
+  uint32_t current_slot_ = 0;
+  std::map<uint32_t, Role> logged_in_;  // slot -> role
+};
+
+// ResultLine renders the closing line for a code.
+std::string ResultLine(Ckr code);
+
+}  // namespace hsmbackup
+
+#endif  // HSMBACKUP_ENGINE_H_

@@ -1,0 +1,53 @@
+// The injected environment: randomness and handle allocation.
+//
+// Nothing in the reference reads the system clock or /dev/urandom. The clock
+// is World::clock, randomness comes from an Rng, and handles from a
+// HandleAllocator, all stored in the World, so runs replay byte for byte.
+// The reference is an emulator: its keys are deterministic by design and must
+// never protect anything real.
+#ifndef HSMBACKUP_ENV_H_
+#define HSMBACKUP_ENV_H_
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+
+#include "hsmbackup/model.h"
+#include "hsmbackup/status.h"
+
+namespace hsmbackup {
+
+// Rng fills buffers with bytes. Implementations need not be thread-safe.
+class Rng {
+ public:
+  virtual ~Rng() = default;
+  virtual void Fill(std::span<uint8_t> out) = 0;
+};
+
+// DeterministicRng is SplitMix64 over (seed, counter), advancing the counter
+// stored in `state` (which must outlive it) so that a saved world resumes the
+// same stream.
+class DeterministicRng final : public Rng {
+ public:
+  explicit DeterministicRng(RngState* state) : state_(state) {}
+  void Fill(std::span<uint8_t> out) override;
+
+ private:
+  RngState* state_;
+};
+
+// AllocateHandle returns the next handle of `alloc` for which `in_use` is
+// false, consuming it (queued handles first, then next, next+1, ...).
+// Fails with CKR_DEVICE_MEMORY if the 32-bit handle space is exhausted.
+StatusOr<uint32_t> AllocateHandle(HandleAllocator& alloc,
+                                  const std::function<bool(uint32_t)>& in_use);
+
+// FormatUtc renders seconds since the epoch with a strftime pattern in UTC.
+std::string FormatUtc(int64_t seconds, const char* pattern);
+// ParseIso8601 accepts "YYYY-MM-DDTHH:MM:SSZ" (UTC only).
+std::optional<int64_t> ParseIso8601(std::string_view text);
+
+}  // namespace hsmbackup
+
+#endif  // HSMBACKUP_ENV_H_

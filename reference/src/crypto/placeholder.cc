@@ -1,0 +1,1 @@
+// Placeholder so the component library has a translation unit; remove when real sources land.

@@ -1,0 +1,93 @@
+#include <gtest/gtest.h>
+
+#include "hsmbackup/bytes.h"
+#include "hsmbackup/env.h"
+#include "hsmbackup/secret.h"
+#include "hsmbackup/status.h"
+#include "hsmbackup/version.h"
+
+namespace hsmbackup {
+namespace {
+
+TEST(Status, FormatsCodeWithName) {
+  EXPECT_EQ(FormatCkr(Ckr::kOperationNotAllowed), "0x80000030 (CKR_OPERATION_NOT_ALLOWED)");
+  EXPECT_EQ(FormatCkr(Ckr::kCertificateInvalid), "0x8000F001 (CKR_CERTIFICATE_INVALID)");
+  EXPECT_EQ(CkrFromName("CKR_PIN_INCORRECT"), Ckr::kPinIncorrect);
+  EXPECT_FALSE(CkrFromName("CKR_NOPE").has_value());
+}
+
+TEST(Status, StatusOrFromOkStatusIsAnError) {
+  StatusOr<int> v = OkStatus();
+  EXPECT_FALSE(v.ok());
+}
+
+TEST(Cursor, RejectsLengthPastEnd) {
+  const uint8_t data[] = {0x00, 0x05, 'a', 'b'};
+  Cursor c(data);
+  Cursor sub(ByteSpan{});
+  EXPECT_FALSE(c.ReadU16Prefixed(&sub));
+  EXPECT_EQ(c.remaining(), 4u);  // nothing consumed on failure
+  uint16_t v = 0;
+  ASSERT_TRUE(c.ReadU16(&v));
+  EXPECT_EQ(v, 5);
+}
+
+TEST(Hex, RoundTripsAndRejectsBadInput) {
+  Bytes b;
+  ASSERT_TRUE(HexDecode("00ffA0", &b));
+  EXPECT_EQ(HexEncode(b), "00ffa0");
+  EXPECT_FALSE(HexDecode("abc", &b));
+  EXPECT_FALSE(HexDecode("zz", &b));
+}
+
+TEST(Secret, ComparesByValue) {
+  EXPECT_EQ(Secret("abc"), Secret("abc"));
+  EXPECT_FALSE(Secret("abc") == Secret("abd"));
+  EXPECT_FALSE(Secret("abc") == Secret("abcd"));
+  Secret moved_from("x");
+  Secret to = std::move(moved_from);
+  EXPECT_EQ(to.Reveal(), "x");
+}
+
+TEST(Version, ParsesAndOrders) {
+  ASSERT_TRUE(Version::Parse("7.7.1").has_value());
+  EXPECT_LT(*Version::Parse("7.7.0"), *Version::Parse("7.7.1"));
+  EXPECT_LT(*Version::Parse("6.28.0"), *Version::Parse("7.0"));
+  EXPECT_LT(*Version::Parse("10.2.9"), *Version::Parse("10.3.0"));
+  EXPECT_FALSE(Version::Parse("7").has_value());
+  EXPECT_FALSE(Version::Parse("7.x.1").has_value());
+  EXPECT_FALSE(Version::Parse("7.7.1.2").has_value());
+}
+
+TEST(Env, DeterministicRngResumesFromSavedState) {
+  RngState a{42, 0};
+  DeterministicRng r1(&a);
+  uint8_t first[20], second[20];
+  r1.Fill(first);
+  RngState saved = a;
+  r1.Fill(second);
+  DeterministicRng r2(&saved);
+  uint8_t again[20];
+  r2.Fill(again);
+  EXPECT_EQ(0, memcmp(second, again, sizeof(again)));
+  EXPECT_NE(0, memcmp(first, second, sizeof(first)));
+}
+
+TEST(Env, HandleAllocatorUsesQueueThenCountsAndSkipsUsed) {
+  HandleAllocator alloc{{14, 18}, 20};
+  auto used = [](uint32_t h) { return h == 18 || h == 21; };
+  EXPECT_EQ(*AllocateHandle(alloc, used), 14u);
+  EXPECT_EQ(*AllocateHandle(alloc, used), 20u);
+  EXPECT_EQ(*AllocateHandle(alloc, used), 22u);
+}
+
+TEST(Env, Iso8601RoundTripsAndRejectsImpossibleDates) {
+  auto t = ParseIso8601("2019-03-09T16:52:47Z");
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(FormatUtc(*t, "%Y:%m:%d-%H:%M:%S"), "2019:03:09-16:52:47");
+  EXPECT_FALSE(ParseIso8601("2019-02-30T00:00:00Z").has_value());
+  EXPECT_FALSE(ParseIso8601("2019-03-09 16:52:47").has_value());
+}
+
+}  // namespace
+}  // namespace hsmbackup
