@@ -26,6 +26,14 @@ class TranscriptSink {
  public:
   virtual ~TranscriptSink() = default;
   virtual void Line(std::string_view line) = 0;
+  // Answered records a prompt and the answer given. By default it is one
+  // line, "<prompt><answer>", as lunacm shows it; an interactive sink whose
+  // terminal already shows both overrides it to print nothing.
+  virtual void Answered(std::string_view prompt, std::string_view answer) {
+    std::string line(prompt);
+    line += answer;
+    Line(line);
+  }
 };
 
 // CollectingSink keeps the lines, for tests and the subprocess protocol.

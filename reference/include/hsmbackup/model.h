@@ -23,6 +23,7 @@ namespace hsmbackup {
 
 // Limits shared by the model, the parser and the blob format.
 inline constexpr size_t kMaxLabelLength = 32;        // PKCS#11 token label
+inline constexpr size_t kMaxObjectLabelLength = 128;  // CKA_LABEL of an object
 inline constexpr size_t kMaxObjectValueBytes = 65536;  // SKS blobs <= 64 KB
 inline constexpr size_t kMaxAttributes = 64;
 inline constexpr size_t kMaxAttributeNameLength = 64;
