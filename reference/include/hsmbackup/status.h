@@ -31,6 +31,7 @@ enum class Ckr : uint32_t {
   kFunctionCanceled = 0x00000050,
   kObjectHandleInvalid = 0x00000082,
   kPinIncorrect = 0x000000A0,
+  kPinLenRange = 0x000000A2,
   kPinLocked = 0x000000A4,
   kTemplateInconsistent = 0x000000D1,
   kTokenNotPresent = 0x000000E0,
@@ -117,21 +118,24 @@ class [[nodiscard]] StatusOr {
 
 // HSMB_RETURN_IF_ERROR returns the Status of `expr` from the calling function
 // when it is not OK.
-#define HSMB_RETURN_IF_ERROR(expr)                 \
-  do {                                             \
-    ::hsmbackup::Status hsmb_status_ = (expr);     \
-    if (!hsmb_status_.ok()) return hsmb_status_;   \
-  } while (0)
-
 #define HSMB_CONCAT_INNER_(a, b) a##b
 #define HSMB_CONCAT_(a, b) HSMB_CONCAT_INNER_(a, b)
 
+#define HSMB_RETURN_IF_ERROR(expr) \
+  HSMB_RETURN_IF_ERROR_IMPL_(HSMB_CONCAT_(hsmb_status_, __COUNTER__), expr)
+#define HSMB_RETURN_IF_ERROR_IMPL_(var, expr) \
+  do {                                        \
+    ::hsmbackup::Status var = (expr);         \
+    if (!var.ok()) return var;                \
+  } while (0)
+
 // HSMB_ASSIGN_OR_RETURN(lhs, expr) evaluates a StatusOr expression, returns
 // its Status on error and otherwise moves the value into `lhs`.
-#define HSMB_ASSIGN_OR_RETURN(lhs, expr)                                  \
-  auto HSMB_CONCAT_(hsmb_or_, __LINE__) = (expr);                         \
-  if (!HSMB_CONCAT_(hsmb_or_, __LINE__).ok())                             \
-    return HSMB_CONCAT_(hsmb_or_, __LINE__).status();                     \
-  lhs = std::move(HSMB_CONCAT_(hsmb_or_, __LINE__)).value()
+#define HSMB_ASSIGN_OR_RETURN(lhs, expr) \
+  HSMB_ASSIGN_OR_RETURN_IMPL_(HSMB_CONCAT_(hsmb_or_, __COUNTER__), lhs, expr)
+#define HSMB_ASSIGN_OR_RETURN_IMPL_(var, lhs, expr) \
+  auto var = (expr);                                \
+  if (!var.ok()) return var.status();               \
+  lhs = std::move(var).value()
 
 #endif  // HSMBACKUP_STATUS_H_

@@ -7,7 +7,7 @@
 namespace hsmbackup {
 namespace {
 
-constexpr std::array<std::pair<Ckr, std::string_view>, 26> kNames = {{
+constexpr std::array<std::pair<Ckr, std::string_view>, 27> kNames = {{
     {Ckr::kOk, "CKR_OK"},
     {Ckr::kSlotIdInvalid, "CKR_SLOT_ID_INVALID"},
     {Ckr::kGeneralError, "CKR_GENERAL_ERROR"},
@@ -18,6 +18,7 @@ constexpr std::array<std::pair<Ckr, std::string_view>, 26> kNames = {{
     {Ckr::kFunctionCanceled, "CKR_FUNCTION_CANCELED"},
     {Ckr::kObjectHandleInvalid, "CKR_OBJECT_HANDLE_INVALID"},
     {Ckr::kPinIncorrect, "CKR_PIN_INCORRECT"},
+    {Ckr::kPinLenRange, "CKR_PIN_LEN_RANGE"},
     {Ckr::kPinLocked, "CKR_PIN_LOCKED"},
     {Ckr::kTemplateInconsistent, "CKR_TEMPLATE_INCONSISTENT"},
     {Ckr::kTokenNotPresent, "CKR_TOKEN_NOT_PRESENT"},

@@ -1,0 +1,303 @@
+// partition archive backup: executing a plan (backup_plan.h made every
+// check that needs no login).
+#include <map>
+#include <unordered_set>
+
+#include "engine/backup_plan.h"
+#include "hsmbackup/blob.h"
+#include "hsmbackup/env.h"
+#include "hsmbackup/transfer.h"
+
+namespace hsmbackup::engine {
+namespace {
+
+std::string OnSlot(uint32_t id) { return " on slot " + std::to_string(id) + "."; }
+
+// Run carries one backup from the SO login to the summary.
+class BackupRun {
+ public:
+  BackupRun(Ctx& ctx, BackupPlan plan) : ctx_(ctx), plan_(std::move(plan)), hsm_(*plan_.hsm) {}
+
+  Status Execute();
+
+ private:
+  Status OpenPartition();
+  Status CloneSmk(const Secret& target_domain);
+  Status CheckPolicies();
+  Status CloneObjects();
+  // CloneOne returns OK, a per-object failure, or CKR_CONTAINER_OBJECT_STORAGE_FULL.
+  Status CloneOne(size_t index, const Object& object);
+  Status Finish(Status status);
+  void Shrink();
+  std::string EmptyPartitionNote() const;
+
+  Ctx& ctx_;
+  BackupPlan plan_;
+  BackupHsm& hsm_;
+  BackupHsm before_;           // FULL-REVERT restores this
+  BackupPartition* part_ = nullptr;
+  std::optional<Sender> sender_;
+  std::optional<Receiver> receiver_;
+  DeterministicRng rng_{&ctx_.world.rng};
+  std::unordered_set<uint32_t> handles_in_use_;
+  std::map<Ouid, size_t> by_ouid_;  // index into part_->objects
+  size_t cloned_ = 0;
+  size_t failed_ = 0;
+  bool shrink_failed_ = false;
+};
+
+Status BackupRun::Execute() {
+  const Command& cmd = ctx_.cmd;
+  if (cmd.smkonly) {  // OPT-SMKONLY-CONFIRM; the seed asks before logging in.
+    HSMB_RETURN_IF_ERROR(Confirm(ctx_, {"You are backing up a SKS partition.",
+                                        "Only the SKS master key (SMK) will be backed up.",
+                                        "No other objects will be cloned.", "",
+                                        "Are you sure you wish to continue?"}));
+  }
+  HSMB_RETURN_IF_ERROR(LoginSo(ctx_, hsm_, plan_.slot_id));  // AUTH-SO
+  before_ = hsm_;
+  HSMB_RETURN_IF_ERROR(OpenPartition());
+  const Secret& domain = part_->domain;
+  const UserPartition& src = *plan_.source;
+  if (src.kind == PartitionKind::kV1) {
+    HSMB_ASSIGN_OR_RETURN(Sender s, Sender::ForV1(src.domain, *src.smk));
+    sender_.emplace(std::move(s));
+  } else {
+    HSMB_ASSIGN_OR_RETURN(Sender s, Sender::ForDomain(src.domain, src.kind));
+    sender_.emplace(std::move(s));
+  }
+  HSMB_ASSIGN_OR_RETURN(Receiver r, Receiver::ForDomain(domain));
+  receiver_.emplace(std::move(r));
+
+  if (cmd.smkonly) {
+    Status s = CloneSmk(domain);
+    if (s.ok()) ctx_.out.Para("The SMK was cloned successfully.");
+    return Finish(std::move(s));
+  }
+  ctx_.out.Para("Verifying that all objects can be backed up...");
+  Status policy = CheckPolicies();
+  if (!policy.ok()) return Finish(std::move(policy));
+  ctx_.out.Para(Plural(plan_.objects.size(), "object") + " will be backed up.");
+  ctx_.out.Para("Backing up objects...");
+  return Finish(CloneObjects());
+}
+
+// OpenPartition creates the backup partition or logs in to the existing
+// one, and gives it the space the model assigns (RESIZE-GRAB-ALL).
+Status BackupRun::OpenPartition() {
+  const uint32_t slot = plan_.slot_id;
+  const bool grab_all = hsm_.model == BackupModel::kBackupHsm7;
+  if (plan_.recreate) {  // OPT-REPLACE
+    ctx_.out.Para("Deleting the backup partition " + plan_.name + OnSlot(slot));
+    std::erase_if(hsm_.partitions, [&](const BackupPartition& p) { return p.name == plan_.name; });
+  }
+  if (plan_.creates()) {
+    ctx_.out.Para("Creating partition " + plan_.name + OnSlot(slot));
+    ctx_.out.Ped(hsm_.auth);
+    BackupPartition p;
+    p.name = plan_.name;
+    p.domain = plan_.domain;
+    if (hsm_.auth == AuthMode::kPassword) p.password = *ctx_.cmd.password;  // AUTH-PO
+    p.origin = plan_.source->kind;
+    p.source_label = plan_.source->label;
+    p.created = FormatUtc(ctx_.world.clock.now, "%Y-%m-%dT%H:%M:%SZ");
+    p.allocated = grab_all ? hsm_.free_bytes() : plan_.need;
+    hsm_.partitions.push_back(std::move(p));
+    part_ = &hsm_.partitions.back();
+    HSMB_RETURN_IF_ERROR(LoginContainer(ctx_, hsm_, *part_, slot));
+    ctx_.out.Para("Creating Domain for the partition " + plan_.name + OnSlot(slot));
+    ctx_.out.Ped(hsm_.auth);
+  } else {
+    part_ = FindBackupPartition(hsm_, plan_.name);
+    HSMB_RETURN_IF_ERROR(LoginContainer(ctx_, hsm_, *part_, slot));
+    if (ctx_.cmd.domain || ctx_.cmd.defaultdomain) {
+      ctx_.out.Para("The existing partition " + plan_.name + " keeps its own domain.");
+    }
+    const uint64_t slack = part_->allocated - std::min(part_->allocated, part_->used());
+    part_->allocated += grab_all ? hsm_.free_bytes()
+                                 : (plan_.need > slack ? plan_.need - slack : 0);
+  }
+  for (const BackupPartition& p : hsm_.partitions) {
+    for (const BackupObject& o : p.objects) handles_in_use_.insert(o.handle);
+  }
+  for (size_t i = 0; i < part_->objects.size(); ++i) by_ouid_[part_->objects[i].ouid] = i;
+  return OkStatus();
+}
+
+// CloneSmk moves the SMK under the domain key: a wrong domain fails here,
+// for real, before any V1 object moves (DOM-ERROR-CODE).
+Status BackupRun::CloneSmk(const Secret&) {
+  HSMB_ASSIGN_OR_RETURN(Bytes wire, sender_->SendSmk(rng_));
+  StatusOr<Secret> smk = receiver_->ReceiveSmk(wire);
+  if (!smk.ok()) {
+    ctx_.out.Para("Failed to clone the SMK to partition " + plan_.name + " (" +
+                  std::string(CkrName(smk.status().code())) + ").");
+    return Status(smk.status().code(), "The SMK did not verify under the backup partition's "
+                                       "domain: the domains do not match.");
+  }
+  part_->smk_blob = std::move(wire);
+  return OkStatus();
+}
+
+// CheckPolicies is the seed's "Verifying that all objects can be backed
+// up...": cloning policies decide before any object moves (POL-CLONING).
+Status BackupRun::CheckPolicies() {
+  const Policies& pol = plan_.source->policies;
+  for (const Object* o : plan_.objects) {
+    const char* why = nullptr;
+    if (!pol.hsm_allow_cloning) {
+      why = "HSM policy 7 \"Allow cloning\" is off";
+    } else if (o->object_class == ObjectClass::kPrivateKey && !pol.allow_private_key_cloning) {
+      why = "partition policy 0 \"Allow private key cloning\" is off";
+    } else if (o->object_class == ObjectClass::kSecretKey && !pol.allow_secret_key_cloning) {
+      why = "partition policy 4 \"Allow secret key cloning\" is off";
+    }
+    if (why != nullptr) {
+      return Status(Ckr::kOperationNotAllowed,
+                    "Object " + std::to_string(o->handle) + " cannot be backed up: " + why +
+                        ". No objects were cloned." + EmptyPartitionNote());
+    }
+  }
+  return OkStatus();
+}
+
+Status BackupRun::CloneObjects() {
+  const bool stop_at_first = plan_.source->kind != PartitionKind::kPre77;
+  if (plan_.source->kind == PartitionKind::kV1 && part_->smk_blob.empty()) {
+    Status s = CloneSmk(part_->domain);
+    if (!s.ok()) {
+      return Status(s.code(), s.message() + " No objects were cloned." + EmptyPartitionNote());
+    }
+  }
+  Status first_failure;
+  for (size_t i = 0; i < plan_.objects.size(); ++i) {
+    Status s = CloneOne(i, *plan_.objects[i]);
+    if (s.code() == Ckr::kContainerObjectStorageFull) return s;
+    if (s.ok()) continue;
+    ++failed_;
+    if (first_failure.ok()) first_failure = s;
+    if (stop_at_first) break;  // CLONE-STOP-V0V1
+  }                            // CLONE-CONTINUE-PRE77 otherwise
+  if (first_failure.ok()) {
+    ctx_.out.Para("Backup Complete.");
+  } else if (stop_at_first) {
+    ctx_.out.Para("Backup stopped at the first object that failed.");
+  }
+  ctx_.out.Para(Plural(cloned_, "object") + (cloned_ == 1 ? " has" : " have") +
+                " been backed up to partition " + plan_.name);
+  ctx_.out.Line("on slot " + std::to_string(plan_.slot_id) + ".");
+  if (first_failure.ok()) return first_failure;
+  std::string msg = Plural(failed_, "object") + " could not be backed up; the first failure was " +
+                    std::string(CkrName(first_failure.code())) + ".";
+  if (cloned_ == 0) msg += EmptyPartitionNote();
+  return Status(first_failure.code(), msg);
+}
+
+Status BackupRun::CloneOne(size_t index, const Object& object) {
+  const std::string src = std::to_string(object.handle);
+  auto same = by_ouid_.find(object.ouid);
+  if (same != by_ouid_.end() && !plan_.overwrite) {  // OPT-APPEND never overwrites
+    const BackupObject& existing = part_->objects[same->second];
+    if (plan_.source->kind == PartitionKind::kPre77 &&
+        hsm_.model == BackupModel::kBackupHsm7 && hsm_.firmware >= Version{7, 7, 1} &&
+        existing.object && ComputeFingerprint(*existing.object) != ComputeFingerprint(object)) {
+      ctx_.out.Line("Target Object handle " + std::to_string(existing.handle) +
+                    " has same OUID as Source Object handle " + src +
+                    " (different finger print).");  // OPT-APPEND-FINGERPRINT
+    }
+    return OkStatus();
+  }
+  const uint64_t replaced = same != by_ouid_.end() ? part_->objects[same->second].size : 0;
+  if (HasFault(ctx_.world, FaultType::kPartitionFull, plan_.slot_id,
+               static_cast<uint32_t>(index + 1)) ||
+      part_->used() - replaced + object.value.size() > part_->allocated) {
+    hsm_ = before_;  // FULL-REVERT: the backup HSM exactly as it was
+    ctx_.out.Line("The backup partition " + plan_.name + " is full.");
+    return Status(Ckr::kContainerObjectStorageFull,
+                  "The backup partition filled before every object was cloned: the backup "
+                  "was cancelled and the backup HSM on slot " + std::to_string(plan_.slot_id) +
+                      " is as it was before. Free some space or use another backup HSM.");
+  }
+  // CLONE-ONE-AT-A-TIME: sealed at the source, bytes on the wire, then
+  // parsed and (pre-7.7/V0) opened and verified at the target.
+  HSMB_ASSIGN_OR_RETURN(Bytes wire, sender_->SendObject(object, rng_));
+  StatusOr<Received> got = receiver_->ReceiveObject(wire);
+  Status failure = got.status();
+  if (failure.ok() && HasFault(ctx_.world, FaultType::kVerifyFail, plan_.slot_id, object.handle)) {
+    failure = Status(Ckr::kFailedToCloneAnObject, "rejected by the backup HSM");
+  }
+  if (!failure.ok()) {  // CLONE-DISCARD: nothing of it is kept
+    ctx_.out.Line("Failed to clone object " + src + " to partition " + plan_.name + " (" +
+                  std::string(CkrName(failure.code())) + ").");
+    return failure;
+  }
+  HSMB_ASSIGN_OR_RETURN(uint32_t handle,
+                        AllocateHandle(hsm_.handles, [&](uint32_t h) {
+                          return handles_in_use_.count(h) != 0;
+                        }));
+  handles_in_use_.insert(handle);
+  BackupObject stored;  // CLONE-STORE
+  stored.handle = handle;
+  stored.ouid = object.ouid;
+  stored.label = object.label;
+  stored.size = object.value.size();
+  if (got->object) {
+    stored.object = std::move(*got->object);
+    stored.object->handle = handle;
+  } else {
+    stored.sealed = std::move(wire);  // CLONE-OPAQUE-V1
+  }
+  if (same != by_ouid_.end()) {  // OPT-APPEND-REPLACE
+    BackupObject& old = part_->objects[same->second];
+    handles_in_use_.erase(old.handle);
+    old = std::move(stored);
+  } else {
+    by_ouid_[object.ouid] = part_->objects.size();
+    part_->objects.push_back(std::move(stored));
+  }
+  ++cloned_;
+  ctx_.out.Line("Cloned object " + src + " to partition " + plan_.name + " (new handle " +
+                std::to_string(handle) + ").");
+  return OkStatus();
+}
+
+// Finish re-sizes the partition (RESIZE-SHRINK) unless the backup was
+// reverted, and reports a failed re-size (RESIZE-FAIL).
+Status BackupRun::Finish(Status status) {
+  if (status.code() == Ckr::kContainerObjectStorageFull) return status;
+  Shrink();
+  if (shrink_failed_) {
+    ctx_.out.Para("Re-sizing the backup partition " + plan_.name + " failed: all the free space "
+                  "on the backup HSM stays assigned to it, and no new backup can be made until "
+                  "it is deleted with 'partition archive delete'.");
+    if (status.ok()) {
+      return Status(Ckr::kDeviceError, "The objects are backed up, but the re-size failed.");
+    }
+  }
+  return status;
+}
+
+void BackupRun::Shrink() {
+  if (hsm_.model != BackupModel::kBackupHsm7 || part_ == nullptr) return;
+  if (HasFault(ctx_.world, FaultType::kShrinkFail, plan_.slot_id)) {
+    shrink_failed_ = true;
+    return;
+  }
+  part_->allocated = part_->used();
+}
+
+std::string BackupRun::EmptyPartitionNote() const {
+  if (!plan_.creates() || part_ == nullptr || !part_->objects.empty()) return "";
+  return " The empty backup partition " + plan_.name + " remains on slot " +
+         std::to_string(plan_.slot_id) + "; delete it with 'partition archive delete'.";
+}
+
+}  // namespace
+
+Status RunBackup(Ctx& ctx) {
+  HSMB_ASSIGN_OR_RETURN(BackupPlan plan, PlanBackup(ctx));
+  BackupRun run(ctx, std::move(plan));
+  return run.Execute();
+}
+
+}  // namespace hsmbackup::engine

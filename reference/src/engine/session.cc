@@ -1,0 +1,224 @@
+#include <string>
+
+#include "engine/internal.h"
+#include "hsmbackup/engine.h"
+#include "hsmbackup/env.h"
+
+namespace hsmbackup {
+namespace engine {
+namespace {
+
+const char* RoleName(Role r) {
+  switch (r) {
+    case Role::kCo: return "Crypto Officer";
+    case Role::kPo: return "Partition SO";
+    case Role::kSo: return "HSM SO";
+    case Role::kCu: return "Crypto User";
+  }
+  return "?";
+}
+
+Status SlotList(Ctx& ctx) {
+  for (const Slot& s : ctx.world.slots) {
+    ctx.out.Para("Slot Id ->              " + std::to_string(s.id));
+    if (s.user) {
+      const UserPartition& p = *s.user;
+      ctx.out.Line("Label ->                " + p.label);
+      ctx.out.Line("Serial Number ->        " + p.serial);
+      ctx.out.Line("Description ->          User Token Slot");
+      ctx.out.Line(std::string("Partition Kind ->       ") + KindName(p.kind));
+      ctx.out.Line("Firmware Version ->     " + p.firmware.ToString());
+      ctx.out.Line(std::string("Authentication ->       ") +
+                   (p.auth == AuthMode::kPed ? "PED" : "Password"));
+    } else {
+      const BackupHsm& b = *s.backup;
+      ctx.out.Line("Label ->                " + b.label);
+      ctx.out.Line("Serial Number ->        " + b.serial);
+      ctx.out.Line(std::string("Model ->                ") + ModelName(b.model) +
+                   (b.sks ? " (SKS)" : ""));
+      ctx.out.Line("Firmware Version ->     " + b.firmware.ToString());
+      ctx.out.Line(std::string("Connection ->           ") + ConnectionToken(b.connection));
+      ctx.out.Line(std::string("Authentication ->       ") +
+                   (b.auth == AuthMode::kPed ? "PED" : "Password"));
+    }
+  }
+  ctx.out.Para("Current Slot Id: " + std::to_string(ctx.current_slot()));
+  return OkStatus();
+}
+
+Status SlotSet(Ctx& ctx) {
+  uint32_t id = ctx.cmd.slot->number;
+  if (ctx.world.FindSlot(id) == nullptr) {
+    return Status(Ckr::kSlotIdInvalid, "There is no slot " + std::to_string(id) + ".");
+  }
+  SessionAccess::current_slot(ctx.session) = id;
+  ctx.out.Para("Current Slot Id: " + std::to_string(id));
+  return OkStatus();
+}
+
+// CheckUserLogin applies the partition's credentials and lockouts.
+Status CheckUserLogin(Ctx& ctx, UserPartition& p, Role role) {
+  if (p.auth == AuthMode::kPed) {
+    ctx.out.Ped(p.auth);
+    return OkStatus();
+  }
+  if (!ctx.cmd.password) {
+    return Status(Ckr::kArgumentsBad, "role login on a password partition needs -password.");
+  }
+  if (role == Role::kPo) {
+    if (p.po_password.empty() || !(p.po_password == *ctx.cmd.password)) {
+      if (++p.po_lockout.failures >= 10) {
+        p.zeroized = true;
+        p.objects.clear();
+        return Status(Ckr::kPinIncorrect,
+                      "Incorrect Partition SO password: 10 consecutive failures "
+                      "zeroized the partition.");
+      }
+      return Status(Ckr::kPinIncorrect, "Incorrect Partition SO password.");
+    }
+    p.po_lockout.failures = 0;
+    return OkStatus();
+  }
+  if (p.co_lockout.failures >= p.co_lockout_threshold) {
+    return Status(Ckr::kPinLocked, "The Crypto Officer and Crypto User are locked out after " +
+                                       std::to_string(p.co_lockout_threshold) +
+                                       " failed logins.");
+  }
+  const Secret& expected = role == Role::kCo ? p.co_password : p.cu_password;
+  if (expected.empty() || !(expected == *ctx.cmd.password)) {
+    if (++p.co_lockout.failures >= p.co_lockout_threshold) {
+      return Status(Ckr::kPinLocked, "Incorrect password: the Crypto Officer and Crypto "
+                                     "User are now locked out.");
+    }
+    return Status(Ckr::kPinIncorrect, std::string("Incorrect ") + RoleName(role) + " password.");
+  }
+  p.co_lockout.failures = 0;
+  return OkStatus();
+}
+
+Status RoleLogin(Ctx& ctx) {
+  uint32_t slot = ctx.current_slot();
+  auto& logins = SessionAccess::logins(ctx.session);
+  if (logins.count(slot)) {
+    return Status(Ckr::kUserAlreadyLoggedIn,
+                  "A role is already logged in on slot " + std::to_string(slot) +
+                      "; log out first.");
+  }
+  Slot* s = ctx.world.FindSlot(slot);
+  if (s->backup) {
+    if (ctx.cmd.role != Role::kSo) {
+      return Status(Ckr::kUserTypeInvalid, "Only the HSM SO logs in to a backup HSM.");
+    }
+    HSMB_ASSIGN_OR_RETURN(BackupHsm * hsm, BackupHsmAt(ctx.world, slot));
+    if (hsm->auth == AuthMode::kPassword && !ctx.cmd.password) {
+      return Status(Ckr::kArgumentsBad, "role login on a password device needs -password.");
+    }
+    Command as_so = ctx.cmd;
+    as_so.sopassword = ctx.cmd.password;
+    Ctx so_ctx{ctx.session, ctx.world, as_so, ctx.out, ctx.prompter};
+    HSMB_RETURN_IF_ERROR(LoginSo(so_ctx, *hsm, slot));
+  } else {
+    if (ctx.cmd.role == Role::kSo) {
+      return Status(Ckr::kUserTypeInvalid,
+                    "The HSM SO logs in on the admin slot, not on a user partition.");
+    }
+    HSMB_ASSIGN_OR_RETURN(UserPartition * p, CurrentUserPartition(ctx));
+    HSMB_RETURN_IF_ERROR(CheckUserLogin(ctx, *p, ctx.cmd.role));
+  }
+  logins[slot] = ctx.cmd.role;
+  ctx.out.Para(std::string("Logged in as the ") + RoleName(ctx.cmd.role) + " on slot " +
+               std::to_string(slot) + ".");
+  return OkStatus();
+}
+
+Status RoleLogout(Ctx& ctx) {
+  if (SessionAccess::logins(ctx.session).erase(ctx.current_slot()) == 0) {
+    return Status(Ckr::kUserNotLoggedIn, "No role is logged in on slot " +
+                                             std::to_string(ctx.current_slot()) + ".");
+  }
+  ctx.out.Para("Logged out of slot " + std::to_string(ctx.current_slot()) + ".");
+  return OkStatus();
+}
+
+Status PartitionContents(Ctx& ctx) {
+  HSMB_ASSIGN_OR_RETURN(UserPartition * p, CurrentUserPartition(ctx));
+  if (!ctx.LoggedInAs(ctx.current_slot(), Role::kCo) &&
+      !ctx.LoggedInAs(ctx.current_slot(), Role::kCu)) {
+    return Status(Ckr::kUserNotLoggedIn,
+                  "Log in as the Crypto Officer or Crypto User to list objects.");
+  }
+  for (const Object& o : p->objects) {
+    ctx.out.Para("Label:        " + o.label);
+    ctx.out.Line("Handle:       " + std::to_string(o.handle));
+    ctx.out.Line(std::string("Object Type:  ") + ClassName(o.object_class));
+    ctx.out.Line("Object UID:   " + o.ouid.ToHex());
+    ctx.out.Line("Size:         " + std::to_string(o.value.size()));
+  }
+  ctx.out.Para("Number of objects: " + std::to_string(p->objects.size()));
+  return OkStatus();
+}
+
+Status Dispatch(Ctx& ctx) {
+  switch (ctx.cmd.verb) {
+    case Verb::kSlotList: return SlotList(ctx);
+    case Verb::kSlotSet: return SlotSet(ctx);
+    case Verb::kRoleLogin: return RoleLogin(ctx);
+    case Verb::kRoleLogout: return RoleLogout(ctx);
+    case Verb::kPartitionContents: return PartitionContents(ctx);
+    case Verb::kArchiveBackup: return RunBackup(ctx);
+    case Verb::kArchiveRestore: return RunRestore(ctx);
+    case Verb::kArchiveList: return RunArchiveList(ctx);
+    case Verb::kArchiveContents: return RunArchiveContents(ctx);
+    case Verb::kArchiveDelete: return RunArchiveDelete(ctx);
+  }
+  return Status(Ckr::kGeneralError, "unhandled command");
+}
+
+void Finish(Out& out, const Status& status) {
+  if (!status.ok() && !status.message().empty()) out.Para(status.message());
+  out.Para(ResultLine(status.code()));
+}
+
+}  // namespace
+}  // namespace engine
+
+std::string ScriptedPrompter::Ask(std::string_view) {
+  return asked_ < answers_.size() ? answers_[asked_++] : (++asked_, fallback_);
+}
+
+std::string ResultLine(Ckr code) {
+  if (code == Ckr::kOk) return "Command Result : No Error";
+  return "Command Result : " + FormatCkr(code);
+}
+
+Session::Session(World* world) : world_(world) {
+  if (!world_->slots.empty()) current_slot_ = world_->slots.front().id;
+}
+
+bool Session::LoggedIn(uint32_t slot, Role role) const {
+  auto it = logged_in_.find(slot);
+  return it != logged_in_.end() && it->second == role;
+}
+
+Result Session::Execute(std::string_view line, TranscriptSink& out, Prompter& prompt) {
+  StatusOr<Command> cmd = ParseCommand(line);
+  if (!cmd.ok()) {
+    engine::Out o(out, false);
+    engine::Finish(o, cmd.status());
+    return Result{cmd.status()};
+  }
+  return Execute(*cmd, out, prompt);
+}
+
+Result Session::Execute(const Command& command, TranscriptSink& out, Prompter& prompt) {
+  engine::Out o(out, command.debug);
+  engine::Ctx ctx{*this, *world_, command, o, prompt};
+  Status status = engine::Dispatch(ctx);
+  engine::Finish(o, status);
+  // Only a command that went through moves the clock, so a rejected one
+  // leaves the world exactly as it was.
+  if (status.ok()) world_->clock.now += world_->clock.step_seconds;
+  return Result{status};
+}
+
+}  // namespace hsmbackup
