@@ -1,0 +1,301 @@
+#include "hsmbackup/blob.h"
+
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+namespace hsmbackup {
+namespace {
+
+constexpr std::string_view kMagic = "HBCB";
+// magic, version, kind, source kind, flags, key id, OUID, label length,
+// nonce: the header without the label bytes.
+constexpr size_t kFixedHeaderBytes = 4 + 1 + 1 + 1 + 1 + 8 + 12 + 1 + kAeadNonceBytes;
+constexpr uint8_t kLastObjectClass = 4;
+
+Status Invalid(std::string message) {
+  return Status(Ckr::kDataInvalid, std::move(message));
+}
+Status BlobTruncated(std::string_view field) {
+  return Invalid("blob truncated in the " + std::string(field));
+}
+Status PayloadTruncated(std::string_view field) {
+  return Invalid("payload truncated in the " + std::string(field));
+}
+
+bool AllZero(ByteSpan b) {
+  return std::all_of(b.begin(), b.end(), [](uint8_t c) { return c == 0; });
+}
+
+bool IsLabelByte(uint8_t c) { return c >= 0x20 && c <= 0x7e; }
+
+// The wire values are spelled out rather than cast so that reordering an
+// enum can never silently change the format.
+uint8_t SourceByte(PartitionKind k) {
+  switch (k) {
+    case PartitionKind::kPre77: return 0;
+    case PartitionKind::kV0: return 1;
+    case PartitionKind::kV1: return 2;
+  }
+  return 0xFF;
+}
+
+const char* KindDescription(BlobKind k) {
+  switch (k) {
+    case BlobKind::kDomainObject: return "object (sealed under the domain key)";
+    case BlobKind::kSmkObject: return "V1 object (sealed under SMK)";
+    case BlobKind::kSmk: return "SMK (sealed under the domain key)";
+  }
+  return "unknown";
+}
+
+// CheckKindAndSource enforces which source kinds each blob kind may carry.
+Status CheckKindAndSource(BlobKind kind, PartitionKind source) {
+  if (kind == BlobKind::kDomainObject && source == PartitionKind::kV1) {
+    return Invalid("source kind V1 is not allowed for a domain-sealed object");
+  }
+  if (kind != BlobKind::kDomainObject && source != PartitionKind::kV1) {
+    return Invalid(std::string("source kind ") + KindName(source) +
+                   " is not allowed for an SMK-sealed object or an SMK blob");
+  }
+  return OkStatus();
+}
+
+size_t HeaderBytes(const CloneBlob& blob) { return kFixedHeaderBytes + blob.label.size(); }
+
+void WriteHeader(Writer& w, const CloneBlob& blob) {
+  w.Raw(kMagic);
+  w.U8(kBlobVersion);
+  w.U8(static_cast<uint8_t>(blob.kind));
+  w.U8(SourceByte(blob.source_kind));
+  w.U8(0);  // flags
+  w.Raw(blob.key_id);
+  w.Raw(blob.ouid.bytes);
+  w.U8(static_cast<uint8_t>(blob.label.size()));
+  w.Raw(blob.label);
+  w.Raw(blob.nonce);
+}
+
+size_t PayloadBytes(const Object& object) {
+  size_t n = 1 + 2 + 4 + object.value.size();
+  for (const auto& [name, value] : object.attributes) {
+    n += 2 + name.size() + 2 + value.size();
+  }
+  return n;
+}
+
+void WritePayload(Writer& w, const Object& object) {
+  w.U8(static_cast<uint8_t>(object.object_class));
+  w.U16(static_cast<uint16_t>(object.attributes.size()));
+  for (const auto& [name, value] : object.attributes) {
+    w.U16(static_cast<uint16_t>(name.size()));
+    w.Raw(name);
+    w.U16(static_cast<uint16_t>(value.size()));
+    w.Raw(value);
+  }
+  w.U32(static_cast<uint32_t>(object.value.size()));
+  w.Raw(object.value);
+}
+
+template <size_t N>
+bool ReadArray(Cursor& c, std::array<uint8_t, N>* out) {
+  ByteSpan b;
+  if (!c.ReadBytes(N, &b)) return false;
+  std::copy(b.begin(), b.end(), out->begin());
+  return true;
+}
+
+void AppendEscaped(std::string* out, std::string_view text) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (char ch : text) {
+    auto c = static_cast<uint8_t>(ch);
+    if (IsLabelByte(c) && c != '"' && c != '\\') {
+      out->push_back(ch);
+    } else {
+      *out += "\\x";
+      out->push_back(kDigits[c >> 4]);
+      out->push_back(kDigits[c & 0xF]);
+    }
+  }
+}
+
+}  // namespace
+
+StatusOr<CloneBlob> ParseBlob(ByteSpan bytes) {
+  Cursor c(bytes);
+  CloneBlob blob;
+
+  ByteSpan magic;
+  if (!c.ReadBytes(kMagic.size(), &magic)) return BlobTruncated("magic");
+  if (AsStringView(magic) != kMagic) return Invalid("bad magic: not a clone blob");
+
+  uint8_t version = 0, kind = 0, source = 0, flags = 0;
+  if (!c.ReadU8(&version)) return BlobTruncated("version");
+  if (version != kBlobVersion) {
+    return Invalid("unknown blob version " + std::to_string(version));
+  }
+  if (!c.ReadU8(&kind)) return BlobTruncated("kind");
+  if (kind < 1 || kind > 3) return Invalid("unknown blob kind " + std::to_string(kind));
+  blob.kind = static_cast<BlobKind>(kind);
+  if (!c.ReadU8(&source)) return BlobTruncated("source kind");
+  switch (source) {
+    case 0: blob.source_kind = PartitionKind::kPre77; break;
+    case 1: blob.source_kind = PartitionKind::kV0; break;
+    case 2: blob.source_kind = PartitionKind::kV1; break;
+    default: return Invalid("unknown source kind " + std::to_string(source));
+  }
+  HSMB_RETURN_IF_ERROR(CheckKindAndSource(blob.kind, blob.source_kind));
+  if (!c.ReadU8(&flags)) return BlobTruncated("flags");
+  if (flags != 0) return Invalid("non-zero flags");
+
+  if (!ReadArray(c, &blob.key_id)) return BlobTruncated("key id");
+  if (blob.kind == BlobKind::kDomainObject && !AllZero(blob.key_id)) {
+    return Invalid("key id must be zero for a domain-sealed object");
+  }
+  if (!ReadArray(c, &blob.ouid.bytes)) return BlobTruncated("OUID");
+  if (blob.kind == BlobKind::kSmk && !AllZero(blob.ouid.bytes)) {
+    return Invalid("OUID must be zero for an SMK blob");
+  }
+
+  uint8_t label_len = 0;
+  ByteSpan label;
+  if (!c.ReadU8(&label_len)) return BlobTruncated("label length");
+  if (label_len > kMaxObjectLabelLength) {
+    return Invalid("label length " + std::to_string(label_len) + " over the limit of " +
+                   std::to_string(kMaxObjectLabelLength));
+  }
+  if (!c.ReadBytes(label_len, &label)) return BlobTruncated("label");
+  if (!std::all_of(label.begin(), label.end(), IsLabelByte)) {
+    return Invalid("label holds a byte outside printable ASCII 0x20..0x7e");
+  }
+  blob.label.assign(AsStringView(label));
+
+  if (!ReadArray(c, &blob.nonce)) return BlobTruncated("nonce");
+
+  uint32_t ct_len = 0;
+  ByteSpan ct;
+  if (!c.ReadU32(&ct_len)) return BlobTruncated("ciphertext length");
+  if (ct_len > kMaxBlobCiphertext) {
+    return Invalid("ciphertext length " + std::to_string(ct_len) + " over the limit of " +
+                   std::to_string(kMaxBlobCiphertext));
+  }
+  if (!c.ReadBytes(ct_len, &ct)) return BlobTruncated("ciphertext");
+  blob.ciphertext.assign(ct.begin(), ct.end());
+
+  if (!ReadArray(c, &blob.tag)) return BlobTruncated("tag");
+  if (!c.empty()) return Invalid("trailing bytes after the tag");
+  return blob;
+}
+
+Bytes SerializeBlob(const CloneBlob& blob) {
+  Writer w(HeaderBytes(blob) + 4 + blob.ciphertext.size() + kAeadTagBytes);
+  WriteHeader(w, blob);
+  w.U32(static_cast<uint32_t>(blob.ciphertext.size()));
+  w.Raw(blob.ciphertext);
+  w.Raw(blob.tag);
+  return w.Take();
+}
+
+Bytes BlobAad(const CloneBlob& blob) {
+  Writer w(HeaderBytes(blob));
+  WriteHeader(w, blob);
+  return w.Take();
+}
+
+// The buffer is sized up front: a growing vector would leave copies of the
+// object's secret value behind in freed memory.
+Bytes EncodePayload(const Object& object) {
+  Writer w(PayloadBytes(object));
+  WritePayload(w, object);
+  return w.Take();
+}
+
+Status DecodePayload(ByteSpan payload, Object* object) {
+  Cursor c(payload);
+  uint8_t cls = 0;
+  if (!c.ReadU8(&cls)) return PayloadTruncated("object class");
+  if (cls > kLastObjectClass) return Invalid("unknown object class " + std::to_string(cls));
+
+  uint16_t count = 0;
+  if (!c.ReadU16(&count)) return PayloadTruncated("attribute count");
+  if (count > kMaxAttributes) {
+    return Invalid("attribute count " + std::to_string(count) + " over the limit of " +
+                   std::to_string(kMaxAttributes));
+  }
+  std::map<std::string, std::string> attributes;
+  std::string_view previous;
+  for (uint16_t i = 0; i < count; ++i) {
+    uint16_t name_len = 0, value_len = 0;
+    ByteSpan name, value;
+    if (!c.ReadU16(&name_len)) return PayloadTruncated("attribute name length");
+    if (name_len == 0) return Invalid("empty attribute name");
+    if (name_len > kMaxAttributeNameLength) {
+      return Invalid("attribute name longer than " +
+                     std::to_string(kMaxAttributeNameLength) + " bytes");
+    }
+    if (!c.ReadBytes(name_len, &name)) return PayloadTruncated("attribute name");
+    // string_view compares bytes as unsigned, exactly like std::map's keys,
+    // so strict order here is the map's order and excludes duplicates.
+    std::string_view name_text = AsStringView(name);
+    if (i > 0 && name_text <= previous) {
+      return Invalid("attribute names not in strictly increasing order");
+    }
+    previous = name_text;
+    if (!c.ReadU16(&value_len)) return PayloadTruncated("attribute value length");
+    if (value_len > kMaxAttributeValueLength) {
+      return Invalid("attribute value longer than " +
+                     std::to_string(kMaxAttributeValueLength) + " bytes");
+    }
+    if (!c.ReadBytes(value_len, &value)) return PayloadTruncated("attribute value");
+    attributes.emplace_hint(attributes.end(), name_text, AsStringView(value));
+  }
+
+  uint32_t value_len = 0;
+  ByteSpan value;
+  if (!c.ReadU32(&value_len)) return PayloadTruncated("object value length");
+  if (value_len > kMaxObjectValueBytes) {
+    return Invalid("object value length " + std::to_string(value_len) +
+                   " over the limit of " + std::to_string(kMaxObjectValueBytes));
+  }
+  if (!c.ReadBytes(value_len, &value)) return PayloadTruncated("object value");
+  if (!c.empty()) return Invalid("trailing bytes after the object value");
+
+  // Only a fully valid payload touches the caller's object.
+  object->object_class = static_cast<ObjectClass>(cls);
+  object->attributes = std::move(attributes);
+  object->value.assign(value.begin(), value.end());
+  return OkStatus();
+}
+
+Fingerprint ComputeFingerprint(const Object& object) {
+  Writer w(1 + object.label.size() + PayloadBytes(object));
+  w.U8(static_cast<uint8_t>(object.label.size()));
+  w.Raw(object.label);
+  WritePayload(w, object);
+  Bytes buffer = w.Take();
+  Fingerprint fp = Sha1(buffer);
+  OPENSSL_cleanse(buffer.data(), buffer.size());
+  return fp;
+}
+
+std::string DescribeBlob(const CloneBlob& blob) {
+  std::string out = "Clone blob, format version " + std::to_string(kBlobVersion) + "\n";
+  out += "  Kind:        " + std::string(KindDescription(blob.kind)) + "\n";
+  out += "  Source kind: " + std::string(KindName(blob.source_kind)) + "\n";
+  if (blob.kind != BlobKind::kDomainObject) {
+    out += "  Key id:      " + HexEncode(blob.key_id) + "\n";
+  }
+  out += "  OUID:        " + blob.ouid.ToHex() + "\n";
+  out += "  Label:       \"";
+  AppendEscaped(&out, blob.label);
+  out += "\"\n";
+  out += "  Nonce:       " + HexEncode(blob.nonce) + "\n";
+  out += "  Ciphertext:  " + std::to_string(blob.ciphertext.size()) +
+         " bytes (encrypted, not shown)\n";
+  out += "  Tag:         " + HexEncode(blob.tag) + "\n";
+  return out;
+}
+
+}  // namespace hsmbackup

@@ -1,0 +1,234 @@
+#include "hsmbackup/crypto.h"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+namespace hsmbackup {
+namespace {
+
+struct CipherCtxDeleter {
+  void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); }
+};
+struct CipherDeleter {
+  void operator()(EVP_CIPHER* p) const { EVP_CIPHER_free(p); }
+};
+struct KdfDeleter {
+  void operator()(EVP_KDF* p) const { EVP_KDF_free(p); }
+};
+struct KdfCtxDeleter {
+  void operator()(EVP_KDF_CTX* p) const { EVP_KDF_CTX_free(p); }
+};
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
+};
+using CipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter>;
+using CipherPtr = std::unique_ptr<EVP_CIPHER, CipherDeleter>;
+using KdfPtr = std::unique_ptr<EVP_KDF, KdfDeleter>;
+using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, KdfCtxDeleter>;
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
+
+constexpr std::string_view kHkdfSalt = "hsmbackup domain salt v1";
+constexpr std::string_view kHkdfInfo = "hsmbackup clone key v1";
+constexpr std::string_view kSmkIdPrefix = "hsmbackup smk id";
+
+// The hash functions have no error path in their contract: OpenSSL failing
+// to hash means the library is unusable, and a wrong digest would silently
+// corrupt fingerprints, so stopping is the only honest outcome.
+[[noreturn]] void DieOpenSsl(const char* what) {
+  std::fprintf(stderr, "hsmbackup: OpenSSL failed: %s\n", what);
+  std::abort();
+}
+
+// One status for every way Open can fail, so a caller (or an attacker
+// watching messages) cannot tell a wrong key from a flipped bit.
+Status AuthFailure() {
+  return Status(Ckr::kCertificateInvalid, "blob failed authentication");
+}
+
+// OpenSSL's int lengths bound what one call can take.
+bool FitsInt(size_t n) { return n <= static_cast<size_t>(INT_MAX); }
+
+}  // namespace
+
+struct Aes256Gcm::Impl {
+  CipherPtr cipher;  // kept so the context's cipher outlives any cache
+  CipherCtxPtr ctx;  // keyed once in Create; each call only sets the IV
+};
+
+Aes256Gcm::Aes256Gcm(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Aes256Gcm::Aes256Gcm(Aes256Gcm&&) noexcept = default;
+Aes256Gcm& Aes256Gcm::operator=(Aes256Gcm&&) noexcept = default;
+Aes256Gcm::~Aes256Gcm() = default;
+
+StatusOr<Aes256Gcm> Aes256Gcm::Create(const Secret& key) {
+  if (key.size() != kAeadKeyBytes) {
+    return Status(Ckr::kArgumentsBad, "AES-256-GCM needs a 32-byte key");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->cipher.reset(EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr));
+  impl->ctx.reset(EVP_CIPHER_CTX_new());
+  // The key schedule is computed here once; GCM uses the same forward AES
+  // schedule to seal and to open, so one context serves both directions.
+  if (impl->cipher == nullptr || impl->ctx == nullptr ||
+      EVP_EncryptInit_ex(impl->ctx.get(), impl->cipher.get(), nullptr,
+                         key.span().data(), nullptr) != 1) {
+    ERR_clear_error();
+    return Status(Ckr::kGeneralError, "OpenSSL cannot provide AES-256-GCM");
+  }
+  return Aes256Gcm(std::move(impl));
+}
+
+Status Aes256Gcm::Seal(const Nonce& nonce, ByteSpan aad, ByteSpan plaintext,
+                       Bytes* ciphertext, Tag* tag) {
+  if (impl_ == nullptr) {
+    return Status(Ckr::kGeneralError, "AES-256-GCM used after move");
+  }
+  if (!FitsInt(aad.size()) || !FitsInt(plaintext.size())) {
+    return Status(Ckr::kArgumentsBad, "input too large for AES-256-GCM");
+  }
+  EVP_CIPHER_CTX* ctx = impl_->ctx.get();
+  ciphertext->resize(plaintext.size());
+  int len = 0;
+  // GCM emits nothing at Final; the scratch block only gives it a valid
+  // pointer when the ciphertext is empty.
+  uint8_t final_block[16];
+  bool ok = EVP_EncryptInit_ex(ctx, nullptr, nullptr, nullptr, nonce.data()) == 1;
+  if (ok && !aad.empty()) {
+    ok = EVP_EncryptUpdate(ctx, nullptr, &len, aad.data(),
+                           static_cast<int>(aad.size())) == 1;
+  }
+  if (ok && !plaintext.empty()) {
+    ok = EVP_EncryptUpdate(ctx, ciphertext->data(), &len, plaintext.data(),
+                           static_cast<int>(plaintext.size())) == 1 &&
+         static_cast<size_t>(len) == plaintext.size();
+  }
+  ok = ok && EVP_EncryptFinal_ex(ctx, final_block, &len) == 1 && len == 0 &&
+       EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kAeadTagBytes,
+                           tag->data()) == 1;
+  if (!ok) {
+    ERR_clear_error();
+    ciphertext->clear();
+    return Status(Ckr::kGeneralError, "AES-256-GCM sealing failed");
+  }
+  return OkStatus();
+}
+
+Status Aes256Gcm::Open(const Nonce& nonce, ByteSpan aad, ByteSpan ciphertext,
+                       const Tag& tag, Bytes* plaintext) {
+  if (impl_ == nullptr || !FitsInt(aad.size()) || !FitsInt(ciphertext.size())) {
+    plaintext->clear();
+    return AuthFailure();
+  }
+  EVP_CIPHER_CTX* ctx = impl_->ctx.get();
+  plaintext->resize(ciphertext.size());
+  int len = 0;
+  uint8_t final_block[16];
+  // The tag is set before any data so Final compares it (in constant time).
+  bool ok = EVP_DecryptInit_ex(ctx, nullptr, nullptr, nullptr, nonce.data()) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kAeadTagBytes,
+                                const_cast<uint8_t*>(tag.data())) == 1;
+  if (ok && !aad.empty()) {
+    ok = EVP_DecryptUpdate(ctx, nullptr, &len, aad.data(),
+                           static_cast<int>(aad.size())) == 1;
+  }
+  if (ok && !ciphertext.empty()) {
+    ok = EVP_DecryptUpdate(ctx, plaintext->data(), &len, ciphertext.data(),
+                           static_cast<int>(ciphertext.size())) == 1 &&
+         static_cast<size_t>(len) == ciphertext.size();
+  }
+  ok = ok && EVP_DecryptFinal_ex(ctx, final_block, &len) == 1 && len == 0;
+  if (!ok) {
+    // Unauthenticated plaintext must never be seen, even in freed memory.
+    if (!plaintext->empty()) OPENSSL_cleanse(plaintext->data(), plaintext->size());
+    plaintext->clear();
+    ERR_clear_error();
+    return AuthFailure();
+  }
+  return OkStatus();
+}
+
+Secret DeriveDomainKey(const Secret& domain) {
+  KdfPtr kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr));
+  if (kdf == nullptr) {
+    ERR_clear_error();
+    return Secret();
+  }
+  KdfCtxPtr kctx(EVP_KDF_CTX_new(kdf.get()));
+  if (kctx == nullptr) {
+    ERR_clear_error();
+    return Secret();
+  }
+  // OSSL_PARAM wants non-const pointers but only reads through them. An
+  // empty domain still needs a non-null key pointer for HKDF to accept it.
+  static const uint8_t kEmpty = 0;
+  const uint8_t* ikm = domain.empty() ? &kEmpty : domain.span().data();
+  char digest[] = "SHA256";
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+                                        const_cast<uint8_t*>(ikm), domain.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
+                                        const_cast<char*>(kHkdfSalt.data()),
+                                        kHkdfSalt.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
+                                        const_cast<char*>(kHkdfInfo.data()),
+                                        kHkdfInfo.size()),
+      OSSL_PARAM_construct_end(),
+  };
+  uint8_t out[kAeadKeyBytes];
+  if (EVP_KDF_derive(kctx.get(), out, sizeof(out), params) != 1) {
+    OPENSSL_cleanse(out, sizeof(out));
+    ERR_clear_error();
+    return Secret();
+  }
+  Secret key(ByteSpan(out, sizeof(out)));
+  OPENSSL_cleanse(out, sizeof(out));
+  return key;
+}
+
+SmkId ComputeSmkId(const Secret& smk) {
+  MdCtxPtr md(EVP_MD_CTX_new());
+  uint8_t digest[32];
+  unsigned int len = 0;
+  if (md == nullptr || EVP_DigestInit_ex(md.get(), EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(md.get(), kSmkIdPrefix.data(), kSmkIdPrefix.size()) != 1 ||
+      EVP_DigestUpdate(md.get(), smk.span().data(), smk.size()) != 1 ||
+      EVP_DigestFinal_ex(md.get(), digest, &len) != 1 || len != sizeof(digest)) {
+    DieOpenSsl("SHA-256");
+  }
+  SmkId id;
+  std::copy(digest, digest + id.size(), id.begin());
+  return id;
+}
+
+std::array<uint8_t, 20> Sha1(ByteSpan data) {
+  std::array<uint8_t, 20> out;
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha1(), nullptr) != 1 ||
+      len != out.size()) {
+    DieOpenSsl("SHA-1");
+  }
+  return out;
+}
+
+std::array<uint8_t, 32> Sha256(ByteSpan data) {
+  std::array<uint8_t, 32> out;
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1 ||
+      len != out.size()) {
+    DieOpenSsl("SHA-256");
+  }
+  return out;
+}
+
+}  // namespace hsmbackup
