@@ -1,0 +1,96 @@
+// What the hsmbackup subcommands do, callable without a process or CLI11,
+// so tests can drive them with string streams.
+#ifndef HSMBACKUP_CLI_RUN_H_
+#define HSMBACKUP_CLI_RUN_H_
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hsmbackup/engine.h"
+#include "hsmbackup/model.h"
+
+namespace hsmbackup::cli {
+
+// RunOptions are the options of `hsmbackup run`.
+struct RunOptions {
+  std::string world_path;
+  bool save = false;                 // save the world if the run changed it
+  std::optional<std::string> now;    // "YYYY-MM-DDTHH:MM:SSZ": world.clock.now
+  std::optional<uint64_t> seed;      // world.rng = {seed, 0}
+  std::vector<std::string> answers;  // to proceed/quit prompts, then "quit"
+  std::vector<std::string> commands;       // -c, in order
+  std::optional<std::string> script_path;  // or one command per line
+};
+
+// RunCommands loads the world, runs every command in one lunacm session
+// (all of them, even after a failure), prints each as
+//   lunacm:> <line, secrets redacted>
+//   <blank>
+//           <transcript, indented 8; "Command Result :" lines flush-left>
+//   <blank>
+// and saves with `save` only if the world changed. Returns kExitOk,
+// kExitCommandFailed (a command failed), kExitUsage (bad --now, unreadable
+// script, both or neither of commands and script) or kExitWorld (load or
+// save failed); problems go to `err` as "hsmbackup: ...".
+int RunCommands(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+// ScriptLines splits a script: one command per line; blank lines and lines
+// whose first non-blank character is '#' are skipped; "\r\n" is accepted.
+std::vector<std::string> ScriptLines(std::string_view text);
+
+// ShellOptions are the options of `hsmbackup shell`.
+struct ShellOptions {
+  std::string world_path;
+  bool save = false;  // save after every command that changed the world
+};
+
+// RunShell reads lunacm lines from `in` until EOF, `exit` or `quit`; `help`
+// lists the commands. Prompts are answered from `in`. With `interactive`
+// false (input is not a terminal) it echoes each line and answer so the
+// output reads like a session log. Returns kExitCommandFailed if any
+// command failed, kExitWorld if the world could not be loaded or saved.
+int RunShell(const ShellOptions& options, std::istream& in, std::ostream& out,
+             std::ostream& err, bool interactive);
+
+// InspectBlob prints DescribeBlob of the clone blob in file `path`.
+// kExitCommandFailed if it is not a valid blob, kExitWorld if unreadable.
+int InspectBlob(const std::string& path, std::ostream& out, std::ostream& err);
+
+// IndentingSink prints transcript lines the way lunacm shows them: indented
+// by 8 spaces, "Command Result :" lines flush-left, blank lines empty, no
+// trailing whitespace. With `show_answers` false, answered prompts print
+// nothing (a terminal already shows the prompt and what was typed).
+class IndentingSink final : public TranscriptSink {
+ public:
+  explicit IndentingSink(std::ostream& out, bool show_answers = true)
+      : out_(out), show_answers_(show_answers) {}
+  void Line(std::string_view line) override;
+  void Answered(std::string_view prompt, std::string_view answer) override;
+
+ private:
+  std::ostream& out_;
+  bool show_answers_;
+};
+
+// RunLine executes one line in `session` with its echo and blank lines
+// around the transcript (`help` prints the command list); returns whether
+// it succeeded.
+bool RunLine(Session& session, std::string_view line, bool echo,
+             TranscriptSink& sink, Prompter& prompter, std::ostream& out);
+
+// ReadWholeFile reads a file's bytes into *text; on failure it sets *error
+// to the reason (strerror) and returns false.
+bool ReadWholeFile(const std::string& path, std::string* text, std::string* error);
+
+// SaveIfChanged saves `world` to `path` when it differs from `baseline`,
+// then makes `baseline` equal to it. Failure is reported on `err`.
+bool SaveIfChanged(const World& world, World& baseline, const std::string& path,
+                   std::ostream& err);
+
+}  // namespace hsmbackup::cli
+
+#endif  // HSMBACKUP_CLI_RUN_H_

@@ -1,0 +1,170 @@
+// hsmbackup shell: an interactive lunacm over a world file.
+#include <cctype>
+#include <istream>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "app.h"
+#include "hsmbackup/command.h"
+#include "hsmbackup/world_io.h"
+#include "run.h"
+
+namespace hsmbackup::cli {
+namespace {
+
+// ShellSink prints the transcript; after a prompt it completes the prompt
+// line with the answer unless a terminal already echoed what was typed.
+//
+// The engine asks before it writes the blank line that opens the prompt's
+// paragraph, so a prompt shown as it is asked would come before that blank
+// line. The prompter therefore writes the blank line itself (OpenPrompt)
+// and the sink drops the engine's one that follows.
+class ShellSink final : public TranscriptSink {
+ public:
+  ShellSink(std::ostream& out, bool interactive)
+      : lines_(out), out_(out), interactive_(interactive) {}
+
+  void StartCommand() {
+    last_blank_ = true;  // RunLine has just written the blank line
+    swallow_blank_ = false;
+  }
+  void OpenPrompt() {
+    if (!last_blank_) {
+      out_ << '\n';
+      swallow_blank_ = true;
+    }
+    last_blank_ = false;
+  }
+  void Line(std::string_view line) override {
+    const size_t last = line.rfind('\n');
+    const bool blank =
+        line.substr(last == std::string_view::npos ? 0 : last + 1)
+            .find_first_not_of(" \t\r") == std::string_view::npos;
+    if (line.empty() && swallow_blank_) {
+      swallow_blank_ = false;
+      return;
+    }
+    swallow_blank_ = false;
+    last_blank_ = blank;
+    lines_.Line(line);
+  }
+  void Answered(std::string_view, std::string_view answer) override {
+    swallow_blank_ = false;
+    last_blank_ = false;
+    if (!interactive_) out_ << answer << '\n';
+  }
+
+ private:
+  IndentingSink lines_;
+  std::ostream& out_;
+  bool interactive_;
+  bool last_blank_ = true;
+  bool swallow_blank_ = false;
+};
+
+// StreamPrompter shows the prompt (indented like the transcript) and reads
+// the answer from the same input as the commands; at end of input the
+// answer is "quit", which changes nothing.
+class StreamPrompter final : public Prompter {
+ public:
+  StreamPrompter(std::istream& in, std::ostream& out, ShellSink& sink, bool interactive)
+      : in_(in), out_(out), sink_(sink), interactive_(interactive) {}
+  std::string Ask(std::string_view prompt) override {
+    sink_.OpenPrompt();
+    out_ << "        " << prompt << std::flush;
+    std::string answer;
+    if (!std::getline(in_, answer)) {
+      if (interactive_) out_ << '\n';  // the user's Ctrl-D left the line open
+      return "quit";
+    }
+    while (!answer.empty() && std::isspace(static_cast<unsigned char>(answer.back()))) {
+      answer.pop_back();
+    }
+    return answer;
+  }
+
+ private:
+  std::istream& in_;
+  std::ostream& out_;
+  ShellSink& sink_;
+  bool interactive_;
+};
+
+bool IsWord(std::string line, std::string_view word) {
+  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+  size_t start = 0;
+  while (start < line.size() && std::isspace(static_cast<unsigned char>(line[start]))) ++start;
+  line.erase(0, start);
+  for (char& c : line) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return line == word;
+}
+
+bool IsBlank(const std::string& line) {
+  for (char c : line) {
+    if (!std::isspace(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int RunShell(const ShellOptions& options, std::istream& in, std::ostream& out,
+             std::ostream& err, bool interactive) {
+  auto loaded = LoadWorld(options.world_path);
+  if (!loaded.ok()) {
+    err << "hsmbackup: " << loaded.status().ToString() << '\n';
+    return kExitWorld;
+  }
+  World saved = *loaded;
+  World world = std::move(*loaded);
+  Session session(&world);
+  ShellSink sink(out, interactive);
+  StreamPrompter prompter(in, out, sink, interactive);
+  bool failed = false;
+  std::string line;
+  while (true) {
+    if (interactive) out << "lunacm:> " << std::flush;
+    if (!std::getline(in, line)) {
+      if (interactive) out << '\n';
+      break;
+    }
+    if (IsBlank(line)) continue;
+    if (IsWord(line, "exit") || IsWord(line, "quit")) break;
+    // A terminal shows what was typed; a log needs the (redacted) line.
+    sink.StartCommand();
+    if (!RunLine(session, line, /*echo=*/!interactive, sink, prompter, out)) failed = true;
+    if (IsWord(line, "help")) out << "exit or quit leaves the shell.\n\n";
+    if (options.save && !SaveIfChanged(world, saved, options.world_path, err)) {
+      return kExitWorld;
+    }
+  }
+  return failed ? kExitCommandFailed : kExitOk;
+}
+
+Subcommand AddShellCommand(CLI::App& app, const Io& io) {
+  auto options = std::make_shared<ShellOptions>();
+  CLI::App* shell = app.add_subcommand(
+      "shell", "Interactive lunacm session over a world file (commands from stdin).");
+  shell->add_option("--world", options->world_path, "World file (JSON, see WORLD-FORMAT.md)")
+      ->required()
+      ->type_name("FILE");
+  shell->add_flag("--save", options->save,
+                  "Save the world (atomically) after every command that changed it");
+  shell->footer(
+      "Type lunacm commands at the 'lunacm:> ' prompt; 'help' lists them, 'exit' or\n"
+      "'quit' (or end of input) leaves. Prompts such as \"Type 'proceed' to continue,\n"
+      "or 'quit' to quit now ->\" are answered from the same input.\n\n"
+      "Example:\n"
+      "  hsmbackup shell --world fixtures/worlds/seed-example.json --save\n"
+      "  lunacm:> role login -name co -password <co-password>\n"
+      "  lunacm:> partition archive backup -slot 2 -partition sa78backup -domain <domain>"
+      " -password <new-password> -sopassword <so-password>\n\n" +
+      ExitCodesHelp());
+  const Io* shared = &io;
+  return {shell, [=]() {
+            return RunShell(*options, shared->in, shared->out, shared->err, shared->interactive);
+          }};
+}
+
+}  // namespace hsmbackup::cli
