@@ -19,9 +19,12 @@ void Out::Ped(AuthMode auth) {
   if (auth == AuthMode::kPed) Para("Please attend to the PED.");
 }
 
-void Out::Answered(std::string_view prompt, std::string_view answer) {
+void Out::Gap() {
   if (!first_) sink_.Line("");
   first_ = false;
+}
+
+void Out::Answered(std::string_view prompt, std::string_view answer) {
   sink_.Answered(prompt, answer);
 }
 
@@ -40,6 +43,7 @@ Status Confirm(Ctx& ctx, std::initializer_list<std::string_view> preamble) {
     }
     first = false;
   }
+  ctx.out.Gap();  // the blank line belongs before the question, not after it
   std::string answer = ctx.prompter.Ask(kProceedPrompt);
   ctx.out.Answered(kProceedPrompt, answer);
   if (answer != "proceed") {

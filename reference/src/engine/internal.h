@@ -36,6 +36,9 @@ class Out {
   void Debug(std::string_view line);
   // Ped prints the PED prompt paragraph when `auth` is PED (OUT-PED).
   void Ped(AuthMode auth);
+  // Gap starts a paragraph without a line: what a prompt follows.
+  void Gap();
+  // Answered records a prompt and its answer in the current paragraph.
   void Answered(std::string_view prompt, std::string_view answer);
 
  private:
