@@ -71,7 +71,11 @@ Status BackupRun::Execute() {
 
   if (cmd.smkonly) {
     Status s = CloneSmk(domain);
-    if (s.ok()) ctx_.out.Para("The SMK was cloned successfully.");
+    if (s.ok()) {
+      ctx_.out.Para("The SMK was cloned successfully.");
+    } else {  // DOM-MISMATCH-EMPTY: the empty partition stays, say so
+      s = Status(s.code(), s.message() + EmptyPartitionNote());
+    }
     return Finish(std::move(s));
   }
   ctx_.out.Para("Verifying that all objects can be backed up...");
@@ -229,6 +233,10 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   if (!failure.ok()) {  // CLONE-DISCARD: nothing of it is kept
     ctx_.out.Line("Failed to clone object " + src + " to partition " + plan_.name + " (" +
                   std::string(CkrName(failure.code())) + ").");
+    if (ctx_.cmd.debug) {  // OPT-DEBUG: why the target refused it
+      ctx_.out.Line("Debug: blob of " + std::to_string(wire.size()) + " bytes: " +
+                    failure.message() + ".");
+    }
     return failure;
   }
   HSMB_ASSIGN_OR_RETURN(uint32_t handle,

@@ -211,6 +211,10 @@ StatusOr<BackupPlan> PlanBackup(Ctx& ctx) {
   HSMB_RETURN_IF_ERROR(CheckNewCredentials(ctx, plan));
   Size(ctx, plan, part);
   if (plan.need > plan.available) {  // SIZE-PRECHECK
+    ctx.out.Debug("Sizing: " + std::to_string(plan.objects.size()) + " objects of " +
+                  std::to_string(plan.need - (plan.creates() ? kPartitionOverheadBytes : 0)) +
+                  " bytes" + (plan.creates() ? " plus 9648 bytes of partition overhead" : "") +
+                  "; backup HSM capacity " + std::to_string(plan.hsm->capacity) + " bytes.");
     return Status(Ckr::kHsmStorageFull,
                   "Not enough free space on the backup HSM on " + Slot(plan.slot_id) +
                       ": the backup needs " + std::to_string(plan.need) + " bytes and " +

@@ -181,6 +181,7 @@ Status RestoreObjects(Ctx& ctx, RestorePlan& plan) {
     if (!s.ok()) {
       ctx.out.Line("Failed to restore object " + src + " (" + std::string(CkrName(s.code())) +
                    ").");
+      if (ctx.cmd.debug) ctx.out.Line("Debug: " + s.message() + ".");
       ++failed;
       if (first_failure.ok()) first_failure = s;
       if (stop_at_first) break;

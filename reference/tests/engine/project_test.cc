@@ -129,3 +129,27 @@ TEST(Project, BadCommandLinesChangeNothing) {
 
 }  // namespace
 }  // namespace hsmbackup
+
+namespace hsmbackup {
+namespace {
+
+TEST(Project, DebugAddsDetailToFailuresOnly) {
+  HSMB_CLAUSE("OPT-DEBUG");
+  World w = testing::MakeWorld(testing::MakeUser(PartitionKind::kV0, 2),
+                               testing::MakeBackupHsm());
+  w.faults.push_back(Fault{FaultType::kVerifyFail, std::nullopt, 100, 0});
+  World plain = w;
+  testing::Runner a(&w), b(&plain);
+  a.LoginCo();
+  b.LoginCo();
+  Result with = a.Do(testing::BackupLine("-debug"));
+  Result without = b.Do(testing::BackupLine());
+  EXPECT_EQ(with.code(), without.code());
+  EXPECT_EQ(w, plain);  // -debug changes what is said, never what is done
+  EXPECT_NE(a.LastText().find("Debug: blob of "), std::string::npos) << a.LastText();
+  EXPECT_EQ(b.LastText().find("Debug:"), std::string::npos);
+  EXPECT_EQ(a.LastText().find(testing::kDomain), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hsmbackup
