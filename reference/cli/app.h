@@ -23,6 +23,7 @@ struct Subcommand {
 Subcommand AddRunCommand(CLI::App& app, const Io& io);
 Subcommand AddShellCommand(CLI::App& app, const Io& io);
 Subcommand AddBlobCommand(CLI::App& app, const Io& io);
+Subcommand AddServeCommand(CLI::App& app, const Io& io);
 
 // ExitCodesHelp is the exit-code table every --help footer ends with.
 std::string ExitCodesHelp();

@@ -41,6 +41,7 @@ int RunTool(int argc, const char* const* argv, const Io& io) {
     subcommands.push_back(AddRunCommand(app, io));
     subcommands.push_back(AddShellCommand(app, io));
     subcommands.push_back(AddBlobCommand(app, io));
+    subcommands.push_back(AddServeCommand(app, io));
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,0 +1,76 @@
+// The implementation under test, as the conformance suite sees it.
+//
+// A Target speaks the protocol of conformance/PROTOCOL.md: hello, load a
+// world, execute one lunacm line (with answers for prompts), observe the
+// state. Two transports: in-process (the reference, linked) and a
+// subprocess speaking JSON lines on stdin/stdout (any implementation, any
+// language). The suite judges only what it observes through this interface.
+#ifndef HSMBACKUP_CONFORMANCE_TARGET_H_
+#define HSMBACKUP_CONFORMANCE_TARGET_H_
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace hsmbackup::conformance {
+
+using Json = nlohmann::json;
+
+// TargetError is a failure of the harness or the protocol, not a lunacm
+// result: the target could not be reached, or answered nonsense.
+struct TargetError {
+  std::string message;
+};
+
+struct Hello {
+  std::string protocol;
+  std::string implementation;
+  std::set<std::string> capabilities;
+  bool Has(const std::string& capability) const { return capabilities.count(capability) != 0; }
+};
+
+// Outcome is one executed lunacm line.
+struct Outcome {
+  std::string result;  // "CKR_OK", "CKR_PIN_INCORRECT", ...
+  std::string message;
+  std::vector<std::string> transcript;
+  int prompts = 0;
+  bool ok() const { return result == "CKR_OK"; }
+};
+
+class Target {
+ public:
+  virtual ~Target() = default;
+
+  // Each call returns its result, or sets `error` and returns an empty value.
+  std::optional<Hello> Handshake(TargetError* error);
+  bool Load(const Json& world, TargetError* error);
+  std::optional<Outcome> Execute(const std::string& line, const std::vector<std::string>& answers,
+                                 TargetError* error);
+  std::optional<Json> Observe(TargetError* error);
+  void Bye();
+
+ protected:
+  // Exchange sends one request line and returns the response line, or
+  // nullopt with `error` set when the transport fails.
+  virtual std::optional<std::string> Exchange(const std::string& request,
+                                              TargetError* error) = 0;
+
+ private:
+  std::optional<Json> Call(Json request, TargetError* error);
+  long next_id_ = 1;
+};
+
+// MakeInProcessTarget links the reference implementation.
+std::unique_ptr<Target> MakeInProcessTarget();
+// MakeSubprocessTarget runs `command` with /bin/sh -c; its stderr passes
+// through. Fails (nullptr, error set) if the process cannot be started.
+std::unique_ptr<Target> MakeSubprocessTarget(const std::string& command, TargetError* error);
+
+}  // namespace hsmbackup::conformance
+
+#endif  // HSMBACKUP_CONFORMANCE_TARGET_H_

@@ -1,0 +1,83 @@
+#include "conformance/target.h"
+
+namespace hsmbackup::conformance {
+
+std::optional<Json> Target::Call(Json request, TargetError* error) {
+  const long id = next_id_++;
+  request["id"] = id;
+  std::optional<std::string> line =
+      Exchange(request.dump(-1, ' ', false, Json::error_handler_t::replace), error);
+  if (!line) return std::nullopt;
+  Json response = Json::parse(*line, nullptr, false);
+  if (response.is_discarded() || !response.is_object()) {
+    *error = {"target answered with something that is not a JSON object: " + line->substr(0, 200)};
+    return std::nullopt;
+  }
+  if (!response.contains("id") || response["id"] != id) {
+    *error = {"target answered request " + std::to_string(id) + " with another id"};
+    return std::nullopt;
+  }
+  if (!response.value("ok", false)) {
+    const Json e = response.value("error", Json::object());
+    *error = {"target refused '" + request.value("op", std::string()) +
+              "': " + e.value("code", std::string("?")) + ": " + e.value("message", std::string())};
+    return std::nullopt;
+  }
+  return response;
+}
+
+std::optional<Hello> Target::Handshake(TargetError* error) {
+  std::optional<Json> r = Call({{"op", "hello"}, {"protocol", "hsmbackup-target/1"}}, error);
+  if (!r) return std::nullopt;
+  Hello h;
+  h.protocol = r->value("protocol", std::string());
+  h.implementation = r->value("implementation", std::string());
+  if (h.protocol != "hsmbackup-target/1") {
+    *error = {"target speaks protocol '" + h.protocol + "', not hsmbackup-target/1"};
+    return std::nullopt;
+  }
+  for (const Json& c : r->value("capabilities", Json::array())) {
+    if (c.is_string()) h.capabilities.insert(c.get<std::string>());
+  }
+  return h;
+}
+
+bool Target::Load(const Json& world, TargetError* error) {
+  return Call({{"op", "load"}, {"world", world}}, error).has_value();
+}
+
+std::optional<Outcome> Target::Execute(const std::string& line,
+                                       const std::vector<std::string>& answers,
+                                       TargetError* error) {
+  std::optional<Json> r = Call({{"op", "execute"}, {"line", line}, {"answers", answers}}, error);
+  if (!r) return std::nullopt;
+  Outcome o;
+  o.result = r->value("result", std::string());
+  o.message = r->value("message", std::string());
+  o.prompts = r->value("prompts", 0);
+  for (const Json& l : r->value("transcript", Json::array())) {
+    if (l.is_string()) o.transcript.push_back(l.get<std::string>());
+  }
+  if (o.result.rfind("CKR_", 0) != 0) {
+    *error = {"target's execute result '" + o.result + "' is not a CKR_ name"};
+    return std::nullopt;
+  }
+  return o;
+}
+
+std::optional<Json> Target::Observe(TargetError* error) {
+  std::optional<Json> r = Call({{"op", "observe"}}, error);
+  if (!r) return std::nullopt;
+  if (!r->contains("state") || !(*r)["state"].is_object()) {
+    *error = {"target's observe answer has no \"state\" object"};
+    return std::nullopt;
+  }
+  return (*r)["state"];
+}
+
+void Target::Bye() {
+  TargetError ignored;
+  Call({{"op", "bye"}}, &ignored);
+}
+
+}  // namespace hsmbackup::conformance

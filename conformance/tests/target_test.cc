@@ -1,0 +1,104 @@
+// Both adapters reach the reference and see the same thing.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "conformance/target.h"
+
+namespace hsmbackup::conformance {
+namespace {
+
+Json SeedWorld() {
+  std::ifstream in(std::string(HSMB_SOURCE_ROOT) + "/fixtures/worlds/seed-example.json");
+  std::stringstream s;
+  s << in.rdbuf();
+  return Json::parse(s.str());
+}
+
+struct Seen {
+  std::vector<Outcome> outcomes;
+  Json state;
+};
+
+Seen RunSeedExample(Target& target) {
+  TargetError error;
+  Seen seen;
+  std::optional<Hello> hello = target.Handshake(&error);
+  EXPECT_TRUE(hello.has_value()) << error.message;
+  if (!hello) return seen;
+  EXPECT_TRUE(hello->Has("fault.verify_fail"));
+  EXPECT_TRUE(target.Load(SeedWorld(), &error)) << error.message;
+  for (const char* line :
+       {"role login -name co -password userpin1234",
+        "partition archive backup -slot 2 -partition sa78backup -domain clientdomain "
+        "-password newPa$$w0rd -sopassword backupSOpwd"}) {
+    std::optional<Outcome> o = target.Execute(line, {}, &error);
+    EXPECT_TRUE(o.has_value()) << error.message;
+    if (o) seen.outcomes.push_back(*o);
+  }
+  std::optional<Json> state = target.Observe(&error);
+  EXPECT_TRUE(state.has_value()) << error.message;
+  if (state) seen.state = *state;
+  return seen;
+}
+
+TEST(Target, InProcessRunsTheSeedExample) {
+  std::unique_ptr<Target> t = MakeInProcessTarget();
+  Seen seen = RunSeedExample(*t);
+  ASSERT_EQ(seen.outcomes.size(), 2u);
+  EXPECT_TRUE(seen.outcomes[1].ok()) << seen.outcomes[1].message;
+  EXPECT_EQ(seen.outcomes[1].transcript.back(), "Command Result : No Error");
+  const Json& slots = seen.state["slots"];
+  ASSERT_EQ(slots.size(), 2u);
+  const Json& source = slots[0]["objects"];
+  const Json& backup = slots[1]["partitions"][0]["objects"];
+  ASSERT_EQ(backup.size(), source.size());
+  for (size_t i = 0; i < source.size(); ++i) {
+    EXPECT_EQ(backup[i]["ouid"], source[i]["ouid"]);
+    EXPECT_EQ(backup[i]["fingerprint"], source[i]["fingerprint"]);
+    EXPECT_EQ(backup[i]["opaque"], false);
+  }
+}
+
+TEST(Target, SubprocessSeesWhatInProcessSees) {
+  TargetError error;
+  std::unique_ptr<Target> sub = MakeSubprocessTarget(std::string(HSMB_TOOL_PATH) + " serve", &error);
+  ASSERT_NE(sub, nullptr) << error.message;
+  std::unique_ptr<Target> in = MakeInProcessTarget();
+  Seen a = RunSeedExample(*in);
+  Seen b = RunSeedExample(*sub);
+  ASSERT_EQ(a.outcomes.size(), b.outcomes.size());
+  for (size_t i = 0; i < a.outcomes.size(); ++i) {
+    EXPECT_EQ(a.outcomes[i].result, b.outcomes[i].result);
+    EXPECT_EQ(a.outcomes[i].transcript, b.outcomes[i].transcript);
+  }
+  EXPECT_EQ(a.state, b.state);
+}
+
+TEST(Target, ProtocolErrorsAreReportedNotFatal) {
+  std::unique_ptr<Target> t = MakeInProcessTarget();
+  TargetError error;
+  EXPECT_FALSE(t->Execute("slot list", {}, &error).has_value());  // nothing loaded
+  EXPECT_NE(error.message.find("no world loaded"), std::string::npos) << error.message;
+  Json bad = SeedWorld();
+  bad["format"] = "nope";
+  EXPECT_FALSE(t->Load(bad, &error));
+  EXPECT_NE(error.message.find("CKR_DATA_INVALID"), std::string::npos) << error.message;
+  std::unique_ptr<Target> dead = MakeSubprocessTarget("exit 0", &error);
+  ASSERT_NE(dead, nullptr);
+  EXPECT_FALSE(dead->Handshake(&error).has_value());
+  EXPECT_NE(error.message.find("closed its stdout"), std::string::npos) << error.message;
+}
+
+TEST(Target, ObservedStateHoldsNoSecrets) {
+  std::unique_ptr<Target> t = MakeInProcessTarget();
+  Seen seen = RunSeedExample(*t);
+  const std::string text = seen.state.dump();
+  for (const char* secret : {"userpin1234", "clientdomain", "backupSOpwd", "newPa$$w0rd"}) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << secret;
+  }
+}
+
+}  // namespace
+}  // namespace hsmbackup::conformance

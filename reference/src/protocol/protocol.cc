@@ -1,0 +1,179 @@
+#include "hsmbackup/protocol.h"
+
+#include <nlohmann/json.hpp>
+
+#include "hsmbackup/blob.h"
+#include "hsmbackup/crypto.h"
+#include "hsmbackup/world_io.h"
+
+#ifndef HSMB_PROJECT_VERSION
+#define HSMB_PROJECT_VERSION "0.1.0"
+#endif
+
+namespace hsmbackup {
+namespace {
+
+using Json = nlohmann::json;
+
+// Dump never throws: text that is not UTF-8 (a caller's bad bytes echoed in
+// an error message) is replaced, not fatal.
+std::string Dump(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+Json Error(const Json& id, Ckr code, std::string_view message) {
+  return Json{{"id", id},
+              {"ok", false},
+              {"error", {{"code", std::string(CkrName(code))}, {"message", message}}}};
+}
+
+Json ObserveObject(const Object& o) {
+  return Json{{"handle", o.handle},
+              {"ouid", o.ouid.ToHex()},
+              {"label", o.label},
+              {"class", ClassToken(o.object_class)},
+              {"size", o.value.size()},
+              {"fingerprint", HexEncode(ComputeFingerprint(o))}};
+}
+
+// Observe renders what a conformance suite may see: never a secret, never
+// a value; V1 objects on a backup HSM only as OUID, label and size.
+Json Observe(const World& world) {
+  Json slots = Json::array();
+  for (const Slot& s : world.slots) {
+    if (s.user) {
+      const UserPartition& p = *s.user;
+      Json objects = Json::array();
+      for (const Object& o : p.objects) objects.push_back(ObserveObject(o));
+      slots.push_back({{"id", s.id},
+                       {"type", "user_partition"},
+                       {"label", p.label},
+                       {"kind", KindToken(p.kind)},
+                       {"zeroized", p.zeroized},
+                       {"smk_id", p.smk ? Json(HexEncode(ComputeSmkId(*p.smk))) : Json()},
+                       {"objects", objects}});
+      continue;
+    }
+    const BackupHsm& h = *s.backup;
+    Json partitions = Json::array();
+    for (const BackupPartition& p : h.partitions) {
+      Json objects = Json::array();
+      for (const BackupObject& b : p.objects) {
+        Json o = b.object ? ObserveObject(*b.object) : Json{{"handle", b.handle},
+                                                            {"ouid", b.ouid.ToHex()},
+                                                            {"label", b.label},
+                                                            {"size", b.size}};
+        o["handle"] = b.handle;
+        o["opaque"] = b.opaque();
+        objects.push_back(o);
+      }
+      Json smk_id;
+      if (!p.smk_blob.empty()) {
+        StatusOr<CloneBlob> blob = ParseBlob(p.smk_blob);
+        if (blob.ok()) smk_id = HexEncode(blob->key_id);
+      }
+      partitions.push_back({{"name", p.name},
+                            {"origin", KindToken(p.origin)},
+                            {"allocated", p.allocated},
+                            {"used", p.used()},
+                            {"smk_id", smk_id},
+                            {"objects", objects}});
+    }
+    slots.push_back({{"id", s.id},
+                     {"type", "backup_hsm"},
+                     {"model", ModelToken(h.model)},
+                     {"capacity", h.capacity},
+                     {"free", h.free_bytes()},
+                     {"zeroized", h.zeroized},
+                     {"partitions", partitions}});
+  }
+  return Json{{"slots", slots}};
+}
+
+}  // namespace
+
+ProtocolServer::ProtocolServer() = default;
+ProtocolServer::~ProtocolServer() = default;
+
+std::string ProtocolServer::Handle(std::string_view request_line) {
+  return Dump(Dispatch(request_line));
+}
+
+Json ProtocolServer::Dispatch(std::string_view request_line) {
+  Json req = Json::parse(request_line, nullptr, false);
+  if (req.is_discarded() || !req.is_object()) {
+    return Error(nullptr, Ckr::kArgumentsBad, "request is not a JSON object");
+
+  }
+  const Json id = req.contains("id") ? req["id"] : Json();
+  if (!req.contains("op") || !req["op"].is_string()) {
+    return Error(id, Ckr::kArgumentsBad, "request has no string \"op\"");
+
+  }
+  const std::string op = req["op"].get<std::string>();
+  if (op == "hello") {
+    return Json{{"id", id},
+                {"ok", true},
+                {"protocol", kProtocolVersion},
+                {"implementation", std::string("hsmbackup reference ") + HSMB_PROJECT_VERSION},
+                {"capabilities",
+                 {"fault.verify_fail", "fault.partition_full", "fault.shrink_fail", "ped",
+                  "smkonly", "appliance", "usb"}}}
+        ;
+  }
+  if (op == "load") {
+    if (!req.contains("world") || !req["world"].is_object()) {
+      return Error(id, Ckr::kArgumentsBad, "load needs a \"world\" object");
+
+    }
+    StatusOr<World> world = ParseWorld(Dump(req["world"]), "<load request>");
+    if (!world.ok()) return Error(id, world.status().code(), world.status().message());
+
+    world_ = std::make_unique<World>(std::move(*world));
+    session_ = std::make_unique<Session>(world_.get());
+    return Json{{"id", id}, {"ok", true}};
+  }
+  if (op == "bye") {
+    done_ = true;
+    return Json{{"id", id}, {"ok", true}};
+  }
+  if (!world_) return Error(id, Ckr::kArgumentsBad, "no world loaded: send \"load\" first");
+
+  if (op == "observe") {
+    return Json{{"id", id}, {"ok", true}, {"state", Observe(*world_)}};
+  }
+  if (op == "execute") {
+    if (!req.contains("line") || !req["line"].is_string()) {
+      return Error(id, Ckr::kArgumentsBad, "execute needs a string \"line\"");
+
+    }
+    std::vector<std::string> answers;
+    if (req.contains("answers")) {
+      if (!req["answers"].is_array()) {
+        return Error(id, Ckr::kArgumentsBad, "\"answers\" must be an array of strings");
+
+      }
+      for (const Json& a : req["answers"]) {
+        if (!a.is_string()) {
+          return Error(id, Ckr::kArgumentsBad, "\"answers\" must be an array of strings");
+
+        }
+        answers.push_back(a.get<std::string>());
+      }
+    }
+    CollectingSink sink;
+    ScriptedPrompter prompter(std::move(answers));
+    Result r = session_->Execute(req["line"].get<std::string>(), sink, prompter);
+    return Json{{"id", id},
+                {"ok", true},
+                {"result", std::string(CkrName(r.code()))},
+                {"message", r.status.message()},
+                {"prompts", prompter.asked()},
+                {"transcript", sink.lines}}
+        ;
+  }
+  return Error(id, Ckr::kArgumentsBad, "unknown op \"" + op + "\"");
+
+}
+
+}  // namespace hsmbackup
