@@ -88,7 +88,10 @@ TEST(Target, ProtocolErrorsAreReportedNotFatal) {
   std::unique_ptr<Target> dead = MakeSubprocessTarget("exit 0", &error);
   ASSERT_NE(dead, nullptr);
   EXPECT_FALSE(dead->Handshake(&error).has_value());
-  EXPECT_NE(error.message.find("closed its stdout"), std::string::npos) << error.message;
+  // Whether the write or the read notices first depends on timing.
+  EXPECT_TRUE(error.message.find("closed its stdout") != std::string::npos ||
+              error.message.find("stopped reading") != std::string::npos)
+      << error.message;
 }
 
 TEST(Target, ObservedStateHoldsNoSecrets) {
