@@ -218,8 +218,14 @@ std::string CommandHelp() {
     out += spec.help;
     out += "\n";
     for (const auto& opt : spec.options) {
-      std::string left = "  " + std::string(opt.name);
-      if (!opt.value.empty()) left += " " + std::string(opt.value);
+      // Appended piece by piece: GCC 12 at -O3 warns (-Wrestrict, a false
+      // positive) on "literal" + std::string here.
+      std::string left = "  ";
+      left += opt.name;
+      if (!opt.value.empty()) {
+        left += ' ';
+        left += opt.value;
+      }
       left += std::string(left.size() < kOptionColumn ? kOptionColumn - left.size() : 1, ' ');
       std::string shortcut(opt.shortcut);
       shortcut += std::string(
