@@ -65,17 +65,27 @@ Status CheckKindAndSource(BlobKind kind, PartitionKind source) {
 
 size_t HeaderBytes(const CloneBlob& blob) { return kFixedHeaderBytes + blob.label.size(); }
 
+// The fixed fields go through one stack buffer: every object is written
+// twice (AAD and wire), so a byte-at-a-time append shows in the clone path.
 void WriteHeader(Writer& w, const CloneBlob& blob) {
-  w.Raw(kMagic);
-  w.U8(kBlobVersion);
-  w.U8(static_cast<uint8_t>(blob.kind));
-  w.U8(SourceByte(blob.source_kind));
-  w.U8(0);  // flags
-  w.Raw(blob.key_id);
-  w.Raw(blob.ouid.bytes);
-  w.U8(static_cast<uint8_t>(blob.label.size()));
-  w.Raw(blob.label);
+  constexpr size_t kBeforeLabel = 4 + 1 + 1 + 1 + 1 + 8 + 12 + 1;
+  uint8_t fixed[kBeforeLabel];
+  uint8_t* p = std::copy(kMagic.begin(), kMagic.end(), fixed);
+  *p++ = kBlobVersion;
+  *p++ = static_cast<uint8_t>(blob.kind);
+  *p++ = SourceByte(blob.source_kind);
+  *p++ = 0;  // flags
+  p = std::copy(blob.key_id.begin(), blob.key_id.end(), p);
+  p = std::copy(blob.ouid.bytes.begin(), blob.ouid.bytes.end(), p);
+  *p = static_cast<uint8_t>(blob.label.size());
+  w.Raw(ByteSpan(fixed, sizeof(fixed)));
+  w.Raw(AsBytes(blob.label));  // as bytes: one memcpy, not a char-by-char copy
   w.Raw(blob.nonce);
+}
+
+// PutBigEndian writes `v` into `out` as `width` big-endian bytes.
+void PutBigEndian(uint8_t* out, uint64_t v, size_t width) {
+  for (size_t i = 0; i < width; ++i) out[i] = static_cast<uint8_t>(v >> (8 * (width - 1 - i)));
 }
 
 size_t PayloadBytes(const Object& object) {
@@ -87,15 +97,21 @@ size_t PayloadBytes(const Object& object) {
 }
 
 void WritePayload(Writer& w, const Object& object) {
-  w.U8(static_cast<uint8_t>(object.object_class));
-  w.U16(static_cast<uint16_t>(object.attributes.size()));
+  uint8_t head[3];
+  head[0] = static_cast<uint8_t>(object.object_class);
+  PutBigEndian(head + 1, static_cast<uint16_t>(object.attributes.size()), 2);
+  w.Raw(ByteSpan(head, sizeof(head)));
+  uint8_t len[4];
   for (const auto& [name, value] : object.attributes) {
-    w.U16(static_cast<uint16_t>(name.size()));
-    w.Raw(name);
-    w.U16(static_cast<uint16_t>(value.size()));
-    w.Raw(value);
+    PutBigEndian(len, static_cast<uint16_t>(name.size()), 2);
+    w.Raw(ByteSpan(len, 2));
+    w.Raw(AsBytes(name));
+    PutBigEndian(len, static_cast<uint16_t>(value.size()), 2);
+    w.Raw(ByteSpan(len, 2));
+    w.Raw(AsBytes(value));
   }
-  w.U32(static_cast<uint32_t>(object.value.size()));
+  PutBigEndian(len, static_cast<uint32_t>(object.value.size()), 4);
+  w.Raw(ByteSpan(len, 4));
   w.Raw(object.value);
 }
 
@@ -192,7 +208,9 @@ StatusOr<CloneBlob> ParseBlob(ByteSpan bytes) {
 Bytes SerializeBlob(const CloneBlob& blob) {
   Writer w(HeaderBytes(blob) + 4 + blob.ciphertext.size() + kAeadTagBytes);
   WriteHeader(w, blob);
-  w.U32(static_cast<uint32_t>(blob.ciphertext.size()));
+  uint8_t len[4];
+  PutBigEndian(len, static_cast<uint32_t>(blob.ciphertext.size()), 4);
+  w.Raw(ByteSpan(len, sizeof(len)));
   w.Raw(blob.ciphertext);
   w.Raw(blob.tag);
   return w.Take();

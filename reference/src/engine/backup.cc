@@ -1,6 +1,7 @@
 // partition archive backup: executing a plan (backup_plan.h made every
 // check that needs no login).
-#include <map>
+#include <cstring>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "engine/backup_plan.h"
@@ -12,6 +13,18 @@ namespace hsmbackup::engine {
 namespace {
 
 std::string OnSlot(uint32_t id) { return " on slot " + std::to_string(id) + "."; }
+
+// OuidHash mixes the 12 OUID bytes; the index is only ever looked up.
+struct OuidHash {
+  size_t operator()(const Ouid& o) const {
+    uint64_t a = 0;
+    uint32_t b = 0;
+    std::memcpy(&a, o.bytes.data(), sizeof(a));
+    std::memcpy(&b, o.bytes.data() + sizeof(a), sizeof(b));
+    const uint64_t h = (a ^ (uint64_t{b} << 17) ^ b) * 0x9E3779B97F4A7C15ULL;
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+};
 
 // Run carries one backup from the SO login to the summary.
 class BackupRun {
@@ -40,7 +53,10 @@ class BackupRun {
   std::optional<Receiver> receiver_;
   DeterministicRng rng_{&ctx_.world.rng};
   std::unordered_set<uint32_t> handles_in_use_;
-  std::map<Ouid, size_t> by_ouid_;  // index into part_->objects
+  std::unordered_map<Ouid, size_t, OuidHash> by_ouid_;  // index into part_->objects
+  uint64_t used_ = 0;  // part_->used(), kept up to date object by object
+  std::string line_;   // the per-object transcript line, reused
+  std::string line_middle_;  // " to partition <name> (new handle "
   size_t cloned_ = 0;
   size_t failed_ = 0;
   bool shrink_failed_ = false;
@@ -121,10 +137,18 @@ Status BackupRun::OpenPartition() {
     part_->allocated += grab_all ? hsm_.free_bytes()
                                  : (plan_.need > slack ? plan_.need - slack : 0);
   }
+  // Sized up front: the clone loop then neither rehashes nor reallocates.
+  const size_t incoming = plan_.objects.size();
+  size_t held = 0;
+  for (const BackupPartition& p : hsm_.partitions) held += p.objects.size();
+  handles_in_use_.reserve(held + incoming);
   for (const BackupPartition& p : hsm_.partitions) {
     for (const BackupObject& o : p.objects) handles_in_use_.insert(o.handle);
   }
+  by_ouid_.reserve(part_->objects.size() + incoming);
   for (size_t i = 0; i < part_->objects.size(); ++i) by_ouid_[part_->objects[i].ouid] = i;
+  part_->objects.reserve(part_->objects.size() + incoming);
+  used_ = part_->used();
   return OkStatus();
 }
 
@@ -214,7 +238,7 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   const uint64_t replaced = same != by_ouid_.end() ? part_->objects[same->second].size : 0;
   if (HasFault(ctx_.world, FaultType::kPartitionFull, plan_.slot_id,
                static_cast<uint32_t>(index + 1)) ||
-      part_->used() - replaced + object.value.size() > part_->allocated) {
+      used_ - replaced + object.value.size() > part_->allocated) {
     hsm_ = before_;  // FULL-REVERT: the backup HSM exactly as it was
     ctx_.out.Line("The backup partition " + plan_.name + " is full.");
     return Status(Ckr::kContainerObjectStorageFull,
@@ -255,17 +279,22 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   } else {
     stored.sealed = std::move(wire);  // CLONE-OPAQUE-V1
   }
+  used_ = used_ - replaced + stored.size;
   if (same != by_ouid_.end()) {  // OPT-APPEND-REPLACE
     BackupObject& old = part_->objects[same->second];
     handles_in_use_.erase(old.handle);
     old = std::move(stored);
   } else {
-    by_ouid_[object.ouid] = part_->objects.size();
+    by_ouid_.emplace(object.ouid, part_->objects.size());
     part_->objects.push_back(std::move(stored));
   }
   ++cloned_;
-  ctx_.out.Line("Cloned object " + src + " to partition " + plan_.name + " (new handle " +
-                std::to_string(handle) + ").");
+  // line_ keeps its capacity and line_middle_ is built once per run, so the
+  // per-object line allocates nothing after the first.
+  if (line_middle_.empty()) line_middle_ = " to partition " + plan_.name + " (new handle ";
+  line_.assign("Cloned object ").append(src).append(line_middle_);
+  line_.append(std::to_string(handle)).append(").");
+  ctx_.out.Line(line_);
   return OkStatus();
 }
 

@@ -1,6 +1,30 @@
 #include "hsmbackup/transfer.h"
 
+#include <openssl/crypto.h>
+
 namespace hsmbackup {
+namespace {
+
+// OpenFromWire is OpenObject (clone.h) with the AAD taken from the wire
+// instead of written out again: ParseBlob accepts only canonical encodings
+// (SerializeBlob(ParseBlob(w)) == w), so the bytes before the ciphertext
+// length are exactly BlobAad(blob). This is the per-object receive path.
+StatusOr<Object> OpenFromWire(const CloneBlob& blob, ByteSpan wire, Aes256Gcm& key) {
+  const size_t header = wire.size() - 4 - blob.ciphertext.size() - kAeadTagBytes;
+  Bytes payload;
+  HSMB_RETURN_IF_ERROR(
+      key.Open(blob.nonce, wire.first(header), blob.ciphertext, blob.tag, &payload));
+  Object object;
+  Status decoded = DecodePayload(payload, &object);
+  if (!payload.empty()) OPENSSL_cleanse(payload.data(), payload.size());
+  payload.clear();
+  HSMB_RETURN_IF_ERROR(decoded);
+  object.ouid = blob.ouid;
+  object.label = blob.label;
+  return object;
+}
+
+}  // namespace
 
 StatusOr<Sender> Sender::ForDomain(const Secret& domain, PartitionKind kind) {
   HSMB_ASSIGN_OR_RETURN(Aes256Gcm cipher, DomainCipher(domain));
@@ -51,7 +75,7 @@ StatusOr<Received> Receiver::ReceiveObject(ByteSpan wire) {
   Received got;
   switch (blob.kind) {
     case BlobKind::kDomainObject: {
-      HSMB_ASSIGN_OR_RETURN(Object object, OpenObject(blob, domain_));
+      HSMB_ASSIGN_OR_RETURN(Object object, OpenFromWire(blob, wire, domain_));
       got.object = std::move(object);
       break;
     }
@@ -61,7 +85,7 @@ StatusOr<Received> Receiver::ReceiveObject(ByteSpan wire) {
           return Status(Ckr::kSmkIdNotFound,
                         "The object is sealed under an SMK this partition does not hold.");
         }
-        HSMB_ASSIGN_OR_RETURN(Object object, OpenObject(blob, *smk_cipher_));
+        HSMB_ASSIGN_OR_RETURN(Object object, OpenFromWire(blob, wire, *smk_cipher_));
         got.object = std::move(object);
       }
       break;
