@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "hsmbackup/env.h"
 
 namespace hsmbackup::testing {
@@ -94,6 +97,136 @@ std::string BackupLine(const std::string& extra) {
   return std::string("partition archive backup -slot 2 -partition bk -domain ") + kDomain +
          " -password " + kNewPartitionPassword + " -sopassword " + kSoPassword +
          (extra.empty() ? "" : " " + extra);
+}
+
+
+namespace {
+void InsertSlot(World& world, Slot slot) {
+  auto at = std::find_if(world.slots.begin(), world.slots.end(),
+                         [&](const Slot& s) { return s.id > slot.id; });
+  world.slots.insert(at, std::move(slot));
+}
+}  // namespace
+
+void AddUserSlot(World& world, uint32_t id, UserPartition user) {
+  ASSERT_EQ(world.FindSlot(id), nullptr) << "slot " << id << " is taken";
+  Slot s;
+  s.id = id;
+  s.user = std::move(user);
+  InsertSlot(world, std::move(s));
+}
+
+void AddBackupSlot(World& world, uint32_t id, BackupHsm hsm) {
+  ASSERT_EQ(world.FindSlot(id), nullptr) << "slot " << id << " is taken";
+  Slot s;
+  s.id = id;
+  s.backup = std::move(hsm);
+  InsertSlot(world, std::move(s));
+}
+
+::testing::AssertionResult FailedWith(const Runner& runner, const Result& result, Ckr code) {
+  if (result.code() != code) {
+    return ::testing::AssertionFailure()
+           << "expected " << FormatCkr(code) << ", got " << FormatCkr(result.code()) << " ("
+           << result.status.message() << ")\n" << runner.LastText();
+  }
+  const std::string want = "Command Result : " + FormatCkr(code);
+  if (runner.last().empty() || runner.last().back() != want) {
+    return ::testing::AssertionFailure() << "last line is not '" << want << "':\n"
+                                         << runner.LastText();
+  }
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult Succeeded(const Runner& runner, const Result& result) {
+  if (!result.status.ok()) {
+    return ::testing::AssertionFailure() << result.status.ToString() << "\n"
+                                         << runner.LastText();
+  }
+  if (runner.last().empty() || runner.last().back() != "Command Result : No Error") {
+    return ::testing::AssertionFailure() << "no 'Command Result : No Error':\n"
+                                         << runner.LastText();
+  }
+  return ::testing::AssertionSuccess();
+}
+
+std::string RestoreLine(const std::string& partition, const std::string& extra) {
+  return "partition archive restore -slot 2 -partition " + partition + " -password " +
+         kNewPartitionPassword + (extra.empty() ? "" : " " + extra);
+}
+
+
+// --- Helpers for the backup clause tests. ---
+
+UserPartition& UserAt(World& world, uint32_t slot) {
+  Slot* s = world.FindSlot(slot);
+  if (s == nullptr || !s->user) std::abort();
+  return *s->user;
+}
+
+BackupHsm& HsmAt(World& world, uint32_t slot) {
+  Slot* s = world.FindSlot(slot);
+  if (s == nullptr || !s->backup) std::abort();
+  return *s->backup;
+}
+
+const UserPartition& UserAt(const World& world, uint32_t slot) {
+  return UserAt(const_cast<World&>(world), slot);
+}
+
+const BackupHsm& HsmAt(const World& world, uint32_t slot) {
+  return HsmAt(const_cast<World&>(world), slot);
+}
+
+Fault VerifyFailFault(uint32_t source_handle) {
+  Fault f;
+  f.type = FaultType::kVerifyFail;
+  f.handle = source_handle;
+  return f;
+}
+
+Fault PartitionFullFault(uint32_t at) {
+  Fault f;
+  f.type = FaultType::kPartitionFull;
+  f.at = at;
+  return f;
+}
+
+Fault ShrinkFailFault() {
+  Fault f;
+  f.type = FaultType::kShrinkFail;
+  return f;
+}
+
+std::string BackupLineFrom(const BackupArgs& a) {
+  std::string line = "partition archive backup -slot " + std::to_string(a.slot);
+  if (!a.partition.empty()) line += " -partition " + a.partition;
+  if (!a.domain.empty()) line += " -domain " + a.domain;
+  if (!a.password.empty()) line += " -password " + a.password;
+  if (!a.sopassword.empty()) line += " -sopassword " + a.sopassword;
+  if (!a.extra.empty()) line += " " + a.extra;
+  return line;
+}
+
+std::string ArchiveContentsLine(const std::string& partition, const std::string& password) {
+  return "partition archive contents -slot 2 -partition " + partition + " -password " + password;
+}
+
+std::string ArchiveDeleteLine(const std::string& partition) {
+  return "partition archive delete -slot 2 -partition " + partition + " -sopassword " +
+         kSoPassword + " -force";
+}
+
+uint64_t SumAllocated(const BackupHsm& hsm) {
+  uint64_t sum = 0;
+  for (const BackupPartition& p : hsm.partitions) sum += p.allocated;
+  return sum;
+}
+
+bool ContainsBytes(ByteSpan haystack, ByteSpan needle) {
+  if (needle.empty()) return false;
+  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) !=
+         haystack.end();
 }
 
 }  // namespace hsmbackup::testing

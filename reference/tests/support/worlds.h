@@ -2,6 +2,8 @@
 #ifndef HSMBACKUP_TESTS_SUPPORT_WORLDS_H_
 #define HSMBACKUP_TESTS_SUPPORT_WORLDS_H_
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
 
@@ -53,6 +55,62 @@ class Runner {
 
 // BackupLine is the seed's example command for the test fixtures.
 std::string BackupLine(const std::string& extra = "");
+
+
+// --- Helpers for the option / restore / archive engine tests. ---
+
+// AddUserSlot / AddBackupSlot put a device into `world` at slot `id`,
+// keeping the slots ordered by id (the id must be free).
+void AddUserSlot(World& world, uint32_t id, UserPartition user);
+void AddBackupSlot(World& world, uint32_t id, BackupHsm hsm);
+
+// FailedWith checks a failed command: the result's code is `code` and the
+// transcript's last line is "Command Result : " + FormatCkr(code) (OUT-ERROR).
+::testing::AssertionResult FailedWith(const Runner& runner, const Result& result, Ckr code);
+// Succeeded checks the code is OK and the last line is
+// "Command Result : No Error".
+::testing::AssertionResult Succeeded(const Runner& runner, const Result& result);
+
+// RestoreLine is `partition archive restore -slot 2 -partition <name>
+// -password kNewPartitionPassword [extra]`.
+std::string RestoreLine(const std::string& partition = "bk", const std::string& extra = "");
+
+
+// --- Helpers for the backup clause tests (tests/engine/backup_*_test.cc). ---
+
+// UserAt / HsmAt return the device of a slot (slot 0 / slot 2 in MakeWorld).
+UserPartition& UserAt(World& world, uint32_t slot = 0);
+BackupHsm& HsmAt(World& world, uint32_t slot = 2);
+const UserPartition& UserAt(const World& world, uint32_t slot = 0);
+const BackupHsm& HsmAt(const World& world, uint32_t slot = 2);
+
+// Faults for any backup slot.
+Fault VerifyFailFault(uint32_t source_handle);
+Fault PartitionFullFault(uint32_t at);
+Fault ShrinkFailFault();
+
+// BackupArgs builds a `partition archive backup` line; an empty string
+// leaves that option out.
+struct BackupArgs {
+  uint32_t slot = 2;
+  std::string partition = "bk";
+  std::string domain = kDomain;
+  std::string password = kNewPartitionPassword;
+  std::string sopassword = kSoPassword;
+  std::string extra;  // appended as is (-append, -objects 3,4, -debug, ...)
+};
+std::string BackupLineFrom(const BackupArgs& args);
+
+// `partition archive contents -slot 2 -partition <p> -password <pw>` and
+// `partition archive delete -slot 2 -partition <p> -sopassword kSoPassword -force`.
+std::string ArchiveContentsLine(const std::string& partition = "bk",
+                                const std::string& password = kNewPartitionPassword);
+std::string ArchiveDeleteLine(const std::string& partition = "bk");
+
+// SumAllocated is the sum of every backup partition's allocation.
+uint64_t SumAllocated(const BackupHsm& hsm);
+// ContainsBytes says whether `needle` (non-empty) occurs in `haystack`.
+bool ContainsBytes(ByteSpan haystack, ByteSpan needle);
 
 }  // namespace hsmbackup::testing
 

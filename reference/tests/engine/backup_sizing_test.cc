@@ -1,0 +1,256 @@
+// Backup path: sizing and Backup HSM 7 re-sizing (SIZE-PRECHECK, RESIZE-*).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "support/test_support.h"
+#include "support/worlds.h"
+
+namespace hsmbackup {
+namespace {
+
+using namespace hsmbackup::testing;  // NOLINT(build/namespaces)
+using Lines = std::vector<std::string>;
+
+// Three objects of 100, 200 and 300 bytes: a backup of all needs 10248.
+constexpr uint64_t kNeed = kPartitionOverheadBytes + 600;
+
+UserPartition SizedUser(PartitionKind kind = PartitionKind::kV0) {
+  UserPartition u = MakeUser(kind, 0);
+  u.objects = {MakeObject(100, ObjectClass::kSecretKey, 100),
+               MakeObject(101, ObjectClass::kSecretKey, 200),
+               MakeObject(102, ObjectClass::kSecretKey, 300)};
+  return u;
+}
+
+World SizedWorld(uint64_t capacity, BackupModel model = BackupModel::kBackupHsm7,
+                 PartitionKind kind = PartitionKind::kV0) {
+  BackupHsm h = MakeBackupHsm(model);
+  h.capacity = capacity;
+  return MakeWorld(SizedUser(kind), std::move(h));
+}
+
+std::string NamedLine(const std::string& name, const std::string& extra = "") {
+  BackupArgs a;
+  a.partition = name;
+  a.extra = extra;
+  return BackupLineFrom(a);
+}
+
+TEST(BackupSizing, NeedIsOverheadPlusObjectSizesAndAnExactFitWorks) {
+  HSMB_CLAUSE("SIZE-PRECHECK", "RESIZE-SHRINK");
+  for (BackupModel model : {BackupModel::kBackupHsm7, BackupModel::kBackupHsmG5}) {
+    for (PartitionKind kind : {PartitionKind::kPre77, PartitionKind::kV0, PartitionKind::kV1}) {
+      World w = SizedWorld(kNeed, model, kind);
+      Runner r(&w);
+      r.LoginCo();
+      ASSERT_TRUE(Succeeded(r, r.Do(BackupLine())));
+      const BackupHsm& hsm = HsmAt(w);
+      EXPECT_EQ(hsm.partitions.at(0).objects.size(), 3u);
+      EXPECT_EQ(hsm.partitions.at(0).allocated, kNeed);
+      EXPECT_EQ(hsm.partitions.at(0).used(), kNeed);
+      EXPECT_EQ(hsm.free_bytes(), 0u);
+    }
+  }
+}
+
+TEST(BackupSizing, OneByteShortIsCancelledBeforeAnything) {
+  HSMB_CLAUSE("SIZE-PRECHECK", "AUTH-SO");
+  for (BackupModel model : {BackupModel::kBackupHsm7, BackupModel::kBackupHsmG5}) {
+    for (PartitionKind kind : {PartitionKind::kPre77, PartitionKind::kV0, PartitionKind::kV1}) {
+      World w = SizedWorld(kNeed - 1, model, kind);
+      Runner r(&w);
+      r.LoginCo();
+      const World before = w;
+      Result res = r.Do(BackupLine());
+      EXPECT_TRUE(FailedWith(r, res, Ckr::kHsmStorageFull));
+      EXPECT_EQ(r.last(), (Lines{"Not enough free space on the backup HSM on slot 2: the backup "
+                                 "needs 10248 bytes and 10247 are free. The backup was cancelled.",
+                                 "", "Command Result : 0x8000002A (CKR_HSM_STORAGE_FULL)"}));
+      EXPECT_EQ(w, before);
+      // The SO login is not even attempted: a wrong SO password costs nothing.
+      BackupArgs a;
+      a.sopassword = "wrongSOpwd";
+      EXPECT_TRUE(FailedWith(r, r.Do(BackupLineFrom(a)), Ckr::kHsmStorageFull));
+      EXPECT_EQ(HsmAt(w).so_lockout.failures, 0u);
+      EXPECT_EQ(w, before);
+    }
+  }
+}
+
+TEST(BackupSizing, PrecheckCountsOnlyTheSelectedObjects) {
+  HSMB_CLAUSE("SIZE-PRECHECK");
+  World w = SizedWorld(kPartitionOverheadBytes + 300);
+  Runner r(&w);
+  r.LoginCo();
+  EXPECT_TRUE(FailedWith(r, r.Do(BackupLine("-objects 100,101,102")), Ckr::kHsmStorageFull));
+  EXPECT_TRUE(FailedWith(r, r.Do(BackupLine("-objects 101,102")), Ckr::kHsmStorageFull));
+  ASSERT_TRUE(Succeeded(r, r.Do(BackupLine("-objects 100,101"))));
+  EXPECT_EQ(HsmAt(w).free_bytes(), 0u);
+}
+
+TEST(BackupSizing, PrecheckSeesSpaceOtherBackupsTake) {
+  HSMB_CLAUSE("SIZE-PRECHECK");
+  World w = SizedWorld(2 * kNeed);
+  Runner r(&w);
+  r.LoginCo();
+  ASSERT_TRUE(Succeeded(r, r.Do(NamedLine("first"))));
+  ASSERT_EQ(HsmAt(w).free_bytes(), kNeed);
+  ASSERT_TRUE(Succeeded(r, r.Do(NamedLine("second"))));
+  EXPECT_EQ(HsmAt(w).free_bytes(), 0u);
+  const World before = w;
+  EXPECT_TRUE(FailedWith(r, r.Do(NamedLine("third", "-objects 100")), Ckr::kHsmStorageFull));
+  EXPECT_EQ(w, before);
+}
+
+TEST(BackupSizing, AppendNeedsRoomForTheNewObjectsOnly) {
+  HSMB_CLAUSE("SIZE-PRECHECK", "RESIZE-SHRINK");
+  {
+    World w = SizedWorld(kNeed);
+    Runner r(&w);
+    r.LoginCo();
+    ASSERT_TRUE(Succeeded(r, r.Do(BackupLine("-objects 100,101"))));
+    ASSERT_EQ(HsmAt(w).free_bytes(), 300u);
+    ASSERT_TRUE(Succeeded(r, r.Do(BackupLine("-append"))));  // needs only object 102
+    EXPECT_EQ(HsmAt(w).partitions.at(0).objects.size(), 3u);
+    EXPECT_EQ(HsmAt(w).partitions.at(0).allocated, kNeed);
+  }
+  {
+    World w = SizedWorld(kNeed - 1);
+    Runner r(&w);
+    r.LoginCo();
+    ASSERT_TRUE(Succeeded(r, r.Do(BackupLine("-objects 100,101"))));
+    const World before = w;
+    Result res = r.Do(BackupLine("-append"));
+    EXPECT_TRUE(FailedWith(r, res, Ckr::kHsmStorageFull));
+    EXPECT_EQ(res.status.message(),
+              "Not enough free space on the backup HSM on slot 2: the backup needs 300 bytes and "
+              "299 are free. The backup was cancelled.");
+    EXPECT_EQ(w, before);
+  }
+}
+
+TEST(BackupSizing, ReplaceMayReuseTheOldPartitionsSpace) {
+  HSMB_CLAUSE("SIZE-PRECHECK");
+  World w = SizedWorld(kNeed);
+  Runner r(&w);
+  r.LoginCo();
+  ASSERT_TRUE(Succeeded(r, r.Do(BackupLine())));
+  ASSERT_EQ(HsmAt(w).free_bytes(), 0u);
+  ASSERT_TRUE(Succeeded(r, r.Do(BackupLine("-replace"))));
+  EXPECT_EQ(HsmAt(w).partitions.size(), 1u);
+  EXPECT_EQ(HsmAt(w).partitions.at(0).allocated, kNeed);
+}
+
+TEST(BackupSizing, Hsm7GivesANewPartitionAllFreeSpace) {
+  HSMB_CLAUSE("RESIZE-GRAB-ALL", "RESIZE-FAIL");
+  World w = SizedWorld(1 << 20);
+  Runner r(&w);
+  r.LoginCo();
+  ASSERT_TRUE(Succeeded(r, r.Do(NamedLine("other", "-objects 100"))));
+  const uint64_t free_before = HsmAt(w).free_bytes();
+  ASSERT_EQ(free_before, (1u << 20) - kPartitionOverheadBytes - 100);
+  // With the shrink failing, the allocation it had during the backup stays.
+  w.faults.push_back(ShrinkFailFault());
+  EXPECT_TRUE(FailedWith(r, r.Do(BackupLine()), Ckr::kDeviceError));
+  const BackupHsm& hsm = HsmAt(w);
+  ASSERT_EQ(hsm.partitions.size(), 2u);
+  EXPECT_EQ(hsm.partitions[1].name, "bk");
+  EXPECT_EQ(hsm.partitions[1].allocated, free_before);
+  EXPECT_EQ(hsm.partitions[0].allocated, kPartitionOverheadBytes + 100);  // untouched
+  EXPECT_EQ(hsm.free_bytes(), 0u);
+}
+
+TEST(BackupSizing, Hsm7AppendAlsoGrabsAllFreeSpace) {
+  HSMB_CLAUSE("RESIZE-GRAB-ALL", "RESIZE-SHRINK");
+  World w = SizedWorld(1 << 20);
+  Runner r(&w);
+  r.LoginCo();
+  ASSERT_TRUE(Succeeded(r, r.Do(BackupLine("-objects 100"))));
+  w.faults.push_back(ShrinkFailFault());
+  EXPECT_TRUE(FailedWith(r, r.Do(BackupLine("-append")), Ckr::kDeviceError));
+  EXPECT_EQ(HsmAt(w).partitions.at(0).allocated, 1u << 20);
+  w.faults.clear();
+  ASSERT_TRUE(Succeeded(r, r.Do(BackupLine("-append"))));  // nothing new; shrinks again
+  EXPECT_EQ(HsmAt(w).partitions.at(0).allocated, kNeed);
+}
+
+TEST(BackupSizing, G5PartitionsAreSizedToTheNeedAndNeverReSized) {
+  HSMB_CLAUSE("RESIZE-GRAB-ALL", "RESIZE-SHRINK");
+  World w = SizedWorld(1 << 20, BackupModel::kBackupHsmG5);
+  w.faults.push_back(ShrinkFailFault());  // no re-size on a G5, so no failure
+  Runner r(&w);
+  r.LoginCo();
+  ASSERT_TRUE(Succeeded(r, r.Do(BackupLine("-objects 100,101"))));
+  EXPECT_EQ(HsmAt(w).partitions.at(0).allocated, kPartitionOverheadBytes + 300);
+  ASSERT_TRUE(Succeeded(r, r.Do(BackupLine("-append"))));
+  EXPECT_EQ(HsmAt(w).partitions.at(0).allocated, kNeed);
+  EXPECT_EQ(HsmAt(w).free_bytes(), (1u << 20) - kNeed);
+}
+
+TEST(BackupSizing, Hsm7ShrinksToWhatTheBackupUses) {
+  HSMB_CLAUSE("RESIZE-SHRINK");
+  World w = SizedWorld(1 << 20);
+  Runner r(&w);
+  r.LoginCo();
+  ASSERT_TRUE(Succeeded(r, r.Do(NamedLine("a", "-objects 102"))));
+  ASSERT_TRUE(Succeeded(r, r.Do(NamedLine("b"))));
+  ASSERT_TRUE(Succeeded(r, r.Do(NamedLine("a", "-append -objects 100"))));
+  const BackupHsm& hsm = HsmAt(w);
+  ASSERT_EQ(hsm.partitions.size(), 2u);
+  EXPECT_EQ(hsm.partitions[0].allocated, kPartitionOverheadBytes + 400);
+  EXPECT_EQ(hsm.partitions[1].allocated, kNeed);
+  for (const BackupPartition& p : hsm.partitions) EXPECT_EQ(p.allocated, p.used());
+  EXPECT_EQ(hsm.free_bytes(), hsm.capacity - SumAllocated(hsm));
+  EXPECT_EQ(hsm.free_bytes(), (1u << 20) - 2 * kPartitionOverheadBytes - 1000);
+}
+
+TEST(BackupSizing, AFailedReSizeBlocksNewBackupsUntilDeleted) {
+  HSMB_CLAUSE("RESIZE-FAIL", "OUT-ERROR");
+  World w = SizedWorld(1 << 20);
+  w.faults.push_back(ShrinkFailFault());
+  Runner r(&w);
+  r.LoginCo();
+  const UserPartition src = UserAt(w);
+  Result res = r.Do(BackupLine());
+  EXPECT_TRUE(FailedWith(r, res, Ckr::kDeviceError));
+  const Lines& l = r.last();
+  ASSERT_GE(l.size(), 12u);
+  EXPECT_EQ(Lines(l.end() - 12, l.end()),
+            (Lines{"Cloned object 102 to partition bk (new handle 3).", "", "Backup Complete.", "",
+                   "3 objects have been backed up to partition bk", "on slot 2.", "",
+                   "Re-sizing the backup partition bk failed: all the free space on the backup HSM "
+                   "stays assigned to it, and no new backup can be made until it is deleted with "
+                   "'partition archive delete'.",
+                   "", "The objects are backed up, but the re-size failed.", "",
+                   "Command Result : 0x00000030 (CKR_DEVICE_ERROR)"}));
+  {
+    const BackupHsm& hsm = HsmAt(w);
+    ASSERT_EQ(hsm.partitions.size(), 1u);
+    EXPECT_EQ(hsm.partitions[0].objects.size(), 3u);  // the objects are kept
+    EXPECT_EQ(hsm.partitions[0].allocated, 1u << 20);
+    EXPECT_EQ(hsm.free_bytes(), 0u);
+  }
+  EXPECT_EQ(UserAt(w), src);
+
+  // No new backup fits now, not even one object.
+  const World blocked = w;
+  Result again = r.Do(NamedLine("bk2", "-objects 100"));
+  EXPECT_TRUE(FailedWith(r, again, Ckr::kHsmStorageFull));
+  EXPECT_EQ(again.status.message(),
+            "Not enough free space on the backup HSM on slot 2: the backup needs 9748 bytes and 0 "
+            "are free. The backup was cancelled.");
+  EXPECT_EQ(w, blocked);
+
+  // The documented way out: delete that backup, then back up again.
+  ASSERT_TRUE(Succeeded(r, r.Do(ArchiveDeleteLine("bk"))));
+  EXPECT_EQ(HsmAt(w).free_bytes(), 1u << 20);
+  w.faults.clear();  // the unlikely event is over
+  ASSERT_TRUE(Succeeded(r, r.Do(NamedLine("bk2"))));
+  EXPECT_EQ(HsmAt(w).partitions.at(0).allocated, kNeed);
+  EXPECT_EQ(HsmAt(w).free_bytes(), (1u << 20) - kNeed);
+}
+
+}  // namespace
+}  // namespace hsmbackup
