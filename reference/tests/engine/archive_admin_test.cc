@@ -1,0 +1,293 @@
+// partition archive list / contents / delete, and how failures end
+// (ARCHIVE-LIST, ARCHIVE-CONTENTS, ARCHIVE-DELETE, OUT-ERROR).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "support/test_support.h"
+#include "support/worlds.h"
+
+namespace hsmbackup {
+namespace {
+
+using testing::AddUserSlot;
+using testing::BackupLine;
+using testing::FailedWith;
+using testing::kDomain;
+using testing::kNewPartitionPassword;
+using testing::kSoPassword;
+using testing::MakeBackupHsm;
+using testing::MakeUser;
+using testing::MakeWorld;
+using testing::Runner;
+using testing::Succeeded;
+
+BackupHsm& Hsm(World& w) { return *w.FindSlot(2)->backup; }
+
+bool HasLine(const Runner& r, const std::string& line) {
+  return std::find(r.last().begin(), r.last().end(), line) != r.last().end();
+}
+
+std::string ListLine(const std::string& sopassword = kSoPassword) {
+  return "partition archive list -slot 2 -sopassword " + sopassword;
+}
+std::string ContentsLine(const std::string& name, const std::string& password =
+                                                      kNewPartitionPassword) {
+  return "partition archive contents -slot 2 -partition " + name + " -password " + password;
+}
+std::string DeleteLine(const std::string& name, const std::string& extra = "") {
+  return "partition archive delete -slot 2 -partition " + name + " -sopassword " + kSoPassword +
+         (extra.empty() ? "" : " " + extra);
+}
+std::string Named(const std::string& name, const std::string& extra = "") {
+  return "partition archive backup -slot 2 -partition " + name + " -domain " + kDomain +
+         " -password " + kNewPartitionPassword + " -sopassword " + kSoPassword +
+         (extra.empty() ? "" : " " + extra);
+}
+
+// ThreeBackups: "v1bk" (V1, 3 objects) and an SMK-only backup from slot 0,
+// "v0bk" (V0, 1 object) from slot 1, on an SKS Backup HSM 7.
+struct ThreeBackups {
+  ThreeBackups() : world(MakeWorld(MakeUser(PartitionKind::kV1, 3, "sks"), SksHsm())), r(&world) {
+    AddUserSlot(world, 1, MakeUser(PartitionKind::kV0, 3, "plain"));
+    r.LoginCo();
+    EXPECT_TRUE(Succeeded(r, r.Do(Named("v1bk"))));
+    EXPECT_TRUE(Succeeded(r, r.Do(std::string("partition archive backup -slot 2 -smkonly -force"
+                                              " -domain ") + kDomain + " -password " +
+                                  kNewPartitionPassword + " -sopassword " + kSoPassword)));
+    EXPECT_TRUE(Succeeded(r, r.Do("slot set -slot 1")));
+    r.LoginCo();
+    EXPECT_TRUE(Succeeded(r, r.Do(Named("v0bk", "-objects 101"))));
+  }
+  static BackupHsm SksHsm() {
+    BackupHsm h = MakeBackupHsm();
+    h.sks = true;
+    return h;
+  }
+  World world;
+  Runner r;
+};
+
+TEST(ArchiveList, ListsEveryPartitionWithItsObjectCountAndNoSmk) {
+  HSMB_CLAUSE("ARCHIVE-LIST");
+  ThreeBackups f;
+  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u) << "the fixture's backups";
+  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u);
+  const World before = f.world;
+  Result res = f.r.Do(ListLine());
+  ASSERT_TRUE(Succeeded(f.r, res));
+  const BackupHsm& hsm = Hsm(f.world);
+  for (const BackupPartition& p : hsm.partitions) {
+    EXPECT_TRUE(HasLine(f.r, "Partition Name:  " + p.name)) << p.name << "\n" << f.r.LastText();
+  }
+  const std::string smk_name = "sks_2019:03:09-16:52:47";
+  EXPECT_EQ(hsm.partitions.at(1).name, smk_name);
+  // In partition order: v1bk (3), the SMK-only backup (0: the SMK is no
+  // object), v0bk (1).
+  std::vector<std::string> counts;
+  for (const std::string& l : f.r.last()) {
+    if (l.rfind("Objects:", 0) == 0) counts.push_back(l);
+  }
+  EXPECT_EQ(counts, (std::vector<std::string>{"Objects:         3", "Objects:         0",
+                                              "Objects:         1"}));
+  for (const std::string& l : f.r.last()) {
+    EXPECT_EQ(l.find("SMK"), std::string::npos) << l;
+    EXPECT_EQ(l.find("smk"), std::string::npos) << l;
+  }
+  EXPECT_TRUE(HasLine(f.r, "3 backup partitions on slot 2; " + std::to_string(hsm.free_bytes()) +
+                               " of " + std::to_string(hsm.capacity) + " bytes free."));
+  EXPECT_TRUE(f.world == before) << "listing changes nothing";
+}
+
+TEST(ArchiveList, NeedsTheSo) {
+  HSMB_CLAUSE("ARCHIVE-LIST", "AUTH-SO");
+  ThreeBackups f;
+  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u) << "the fixture's backups";
+  Result res = f.r.Do(ListLine("wrongSOpwd"));
+  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kPinIncorrect));
+  EXPECT_EQ(f.r.LastText().find("Partition Name:"), std::string::npos);
+  EXPECT_EQ(Hsm(f.world).so_lockout.failures, 1u);
+  const World before = f.world;
+  res = f.r.Do("partition archive list -slot 2");
+  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kArgumentsBad));
+  EXPECT_TRUE(f.world == before);
+  ASSERT_TRUE(Succeeded(f.r, f.r.Do(ListLine())));
+  EXPECT_EQ(Hsm(f.world).so_lockout.failures, 0u);
+}
+
+TEST(ArchiveList, EmptyBackupHsm) {
+  HSMB_CLAUSE("ARCHIVE-LIST");
+  World w = MakeWorld(MakeUser(PartitionKind::kV0), MakeBackupHsm());
+  Runner r(&w);
+  ASSERT_TRUE(Succeeded(r, r.Do(ListLine())));
+  EXPECT_TRUE(HasLine(r, "0 backup partitions on slot 2; 1048576 of 1048576 bytes free."))
+      << r.LastText();
+}
+
+TEST(ArchiveContents, ShowsOuidAndLabelAndNeverValues) {
+  HSMB_CLAUSE("ARCHIVE-CONTENTS", "OUT-NO-SECRETS");
+  ThreeBackups f;
+  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u) << "the fixture's backups";
+  Result res = f.r.Do(ContentsLine("v0bk"));
+  ASSERT_TRUE(Succeeded(f.r, res));
+  const BackupObject& o = Hsm(f.world).partitions.at(2).objects.at(0);
+  EXPECT_TRUE(HasLine(f.r, "Label:           key-101")) << f.r.LastText();
+  EXPECT_TRUE(HasLine(f.r, "Object UID:      " + o.ouid.ToHex()));
+  EXPECT_TRUE(HasLine(f.r, "Handle:          " + std::to_string(o.handle)));
+  EXPECT_TRUE(HasLine(f.r, "Object Type:     Symmetric Key"));
+  EXPECT_TRUE(HasLine(f.r, "Size:            256"));
+  EXPECT_TRUE(HasLine(f.r, "Number of objects: 1"));
+  const std::string text = f.r.LastText();
+  const Bytes& value = o.object->value;
+  EXPECT_EQ(text.find(HexEncode(value)), std::string::npos);
+  EXPECT_EQ(text.find(HexEncode(ByteSpan(value.data(), 8))), std::string::npos);
+}
+
+TEST(ArchiveContents, V1ObjectsAreOpaque) {
+  HSMB_CLAUSE("ARCHIVE-CONTENTS", "CLONE-OPAQUE-V1");
+  ThreeBackups f;
+  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u) << "the fixture's backups";
+  Result res = f.r.Do(ContentsLine("v1bk"));
+  ASSERT_TRUE(Succeeded(f.r, res));
+  const UserPartition& src = *f.world.FindSlot(0)->user;
+  for (const Object& o : src.objects) {
+    EXPECT_TRUE(HasLine(f.r, "Label:           " + o.label)) << f.r.LastText();
+    EXPECT_TRUE(HasLine(f.r, "Object UID:      " + o.ouid.ToHex()));
+    const std::string text = f.r.LastText();
+    EXPECT_EQ(text.find(HexEncode(o.value)), std::string::npos);
+    EXPECT_EQ(text.find(HexEncode(ByteSpan(o.value.data(), 8))), std::string::npos);
+  }
+  size_t opaque = 0;
+  for (const std::string& l : f.r.last()) {
+    if (l == "Object Type:     SKS blob (opaque, sealed under the SMK)") ++opaque;
+    EXPECT_NE(l.rfind("Size:", 0), 0u) << "no size for V1 blobs: " << l;
+    EXPECT_EQ(l.find("Symmetric Key"), std::string::npos) << "no class for V1 blobs";
+  }
+  EXPECT_EQ(opaque, 3u);
+  EXPECT_TRUE(HasLine(f.r, "Number of objects: 3"));
+}
+
+TEST(ArchiveContents, NeedsThePartitionPasswordAndAnExistingName) {
+  HSMB_CLAUSE("ARCHIVE-CONTENTS", "AUTH-PO");
+  ThreeBackups f;
+  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u) << "the fixture's backups";
+  EXPECT_TRUE(FailedWith(f.r, f.r.Do(ContentsLine("v0bk", "wrongPassw0rd")), Ckr::kPinIncorrect));
+  EXPECT_EQ(f.r.LastText().find("Object UID"), std::string::npos);
+  const World before = f.world;
+  EXPECT_TRUE(FailedWith(f.r, f.r.Do(ContentsLine("nosuch")), Ckr::kTokenNotPresent));
+  EXPECT_TRUE(f.world == before);
+}
+
+TEST(ArchiveDelete, ForceRemovesThePartitionAndFreesItsBytes) {
+  HSMB_CLAUSE("ARCHIVE-DELETE", "OPT-FORCE");
+  ThreeBackups f;
+  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u) << "the fixture's backups";
+  const BackupHsm before = Hsm(f.world);
+  const uint64_t allocated = before.partitions.at(0).allocated;
+  ASSERT_GT(allocated, 0u);
+  Session session(&f.world);
+  CollectingSink sink;
+  ScriptedPrompter prompter({});
+  Result res = session.Execute(DeleteLine("v1bk", "-force"), sink, prompter);
+  ASSERT_TRUE(res.status.ok()) << res.status.ToString();
+  EXPECT_EQ(prompter.asked(), 0u);
+  EXPECT_EQ(sink.lines.back(), "Command Result : No Error");
+  const BackupHsm& after = Hsm(f.world);
+  ASSERT_EQ(after.partitions.size(), 2u);
+  EXPECT_TRUE(after.partitions.at(0) == before.partitions.at(1));
+  EXPECT_TRUE(after.partitions.at(1) == before.partitions.at(2));
+  EXPECT_EQ(after.free_bytes(), before.free_bytes() + allocated);
+}
+
+TEST(ArchiveDelete, QuitChangesNothingAndProceedDeletes) {
+  HSMB_CLAUSE("ARCHIVE-DELETE", "OPT-FORCE");
+  ThreeBackups f;
+  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u) << "the fixture's backups";
+  const World before = f.world;
+  Result res = f.r.Do(DeleteLine("v0bk"), {"quit"});
+  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kFunctionCanceled));
+  EXPECT_TRUE(f.world == before);
+  EXPECT_TRUE(HasLine(f.r, "Type 'proceed' to continue, or 'quit' to quit now ->quit"));
+
+  const uint64_t allocated = Hsm(f.world).partitions.at(2).allocated;
+  const uint64_t free_before = Hsm(f.world).free_bytes();
+  res = f.r.Do(DeleteLine("v0bk"), {"proceed"});
+  ASSERT_TRUE(Succeeded(f.r, res));
+  EXPECT_EQ(Hsm(f.world).partitions.size(), 2u);
+  EXPECT_EQ(Hsm(f.world).free_bytes(), free_before + allocated);
+  EXPECT_TRUE(HasLine(f.r, "Deleted the backup partition v0bk on slot 2; " +
+                               std::to_string(free_before + allocated) + " bytes are free."));
+}
+
+TEST(ArchiveDelete, UnknownNameOrWrongSoChangesNoPartition) {
+  HSMB_CLAUSE("ARCHIVE-DELETE", "AUTH-SO");
+  ThreeBackups f;
+  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u) << "the fixture's backups";
+  const World before = f.world;
+  EXPECT_TRUE(FailedWith(f.r, f.r.Do(DeleteLine("nosuch", "-force")), Ckr::kTokenNotPresent));
+  EXPECT_TRUE(f.world == before);
+  Result res = f.r.Do("partition archive delete -slot 2 -partition v0bk -sopassword wrongSO "
+                      "-force");
+  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kPinIncorrect));
+  EXPECT_TRUE(Hsm(f.world).partitions == before.FindSlot(2)->backup->partitions);
+}
+
+TEST(ArchiveDelete, FreedSpaceTakesANewBackup) {
+  HSMB_CLAUSE("ARCHIVE-DELETE", "SIZE-PRECHECK");
+  World w = MakeWorld(MakeUser(PartitionKind::kV0), MakeBackupHsm());
+  Hsm(w).capacity = 2 * (kPartitionOverheadBytes + 3 * 256) - 1;
+  Runner r(&w);
+  r.LoginCo();
+  ASSERT_TRUE(Succeeded(r, r.Do(Named("one"))));
+  EXPECT_TRUE(FailedWith(r, r.Do(Named("two")), Ckr::kHsmStorageFull));
+  ASSERT_TRUE(Succeeded(r, r.Do(DeleteLine("one", "-force"))));
+  EXPECT_EQ(Hsm(w).free_bytes(), Hsm(w).capacity);
+  ASSERT_TRUE(Succeeded(r, r.Do(Named("two"))));
+}
+
+// OUT-ERROR: whatever fails, and wherever, the last line is the code.
+TEST(OutError, EveryFailureEndsWithTheFormattedCode) {
+  HSMB_CLAUSE("OUT-ERROR");
+  struct Case {
+    std::string line;
+    Ckr code;
+    std::vector<std::string> answers;
+  };
+  const std::vector<Case> cases = {
+      {"partition archive frobnicate", Ckr::kArgumentsBad, {}},
+      {BackupLine("-objects 3,,4"), Ckr::kArgumentsBad, {}},
+      {BackupLine(), Ckr::kObjectAlreadyExists, {}},
+      {BackupLine("-append -objects 999"), Ckr::kObjectHandleInvalid, {}},
+      {"partition archive list -slot 2 -sopassword nope", Ckr::kPinIncorrect, {}},
+      {"partition archive list -slot 9 -sopassword nope", Ckr::kSlotIdInvalid, {}},
+      {ContentsLine("nosuch"), Ckr::kTokenNotPresent, {}},
+      {DeleteLine("bk"), Ckr::kFunctionCanceled, {"quit"}},
+      {testing::RestoreLine("bk"), Ckr::kCertificateInvalid, {}},
+  };
+  World w = MakeWorld(MakeUser(PartitionKind::kV0), MakeBackupHsm());
+  Runner r(&w);
+  r.LoginCo();
+  ASSERT_TRUE(Succeeded(r, r.Do(BackupLine())));
+  w.FindSlot(0)->user->domain = Secret("anotherdomain");
+  w.FindSlot(0)->user->objects.clear();
+  for (const Case& c : cases) {
+    Result res = r.Do(c.line, c.answers);
+    EXPECT_TRUE(FailedWith(r, res, c.code)) << c.line;
+    ASSERT_GE(r.last().size(), 3u) << c.line;
+    EXPECT_EQ(r.last()[r.last().size() - 2], "") << "a blank line before the result";
+    EXPECT_EQ(r.last()[r.last().size() - 3], res.status.message()) << "the message paragraph";
+    EXPECT_EQ(r.last().back(), ResultLine(c.code));
+  }
+  EXPECT_EQ(ResultLine(Ckr::kCertificateInvalid),
+            "Command Result : 0x8000F001 (CKR_CERTIFICATE_INVALID)");
+  EXPECT_EQ(ResultLine(Ckr::kOperationNotAllowed),
+            "Command Result : 0x80000030 (CKR_OPERATION_NOT_ALLOWED)");
+  // Not logged in: a fresh session.
+  Runner fresh(&w);
+  EXPECT_TRUE(FailedWith(fresh, fresh.Do(BackupLine("-replace")), Ckr::kUserNotLoggedIn));
+}
+
+}  // namespace
+}  // namespace hsmbackup
