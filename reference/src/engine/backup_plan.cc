@@ -1,5 +1,6 @@
 #include "engine/backup_plan.h"
 
+#include <algorithm>
 #include <set>
 
 #include "hsmbackup/blob.h"
@@ -187,12 +188,23 @@ void Size(const Ctx& ctx, BackupPlan& plan, const BackupPartition* part) {
 
 }  // namespace
 
+namespace {
+// NamePart cuts a label to `n` characters and turns spaces into '_', since
+// -partition takes no spaces and a name that cannot be typed could never be
+// restored or deleted.
+std::string NamePart(const std::string& label, size_t n) {
+  std::string part = label.substr(0, n);
+  std::replace(part.begin(), part.end(), ' ', '_');
+  return part;
+}
+}  // namespace
+
 std::string DefaultBackupName(const std::string& label, int64_t now) {
-  return label.substr(0, kMaxLabelLength - 9) + "_" + FormatUtc(now, "%Y%m%d");
+  return NamePart(label, kMaxLabelLength - 9) + "_" + FormatUtc(now, "%Y%m%d");
 }
 
 std::string SmkBackupName(const std::string& label, int64_t now) {
-  return label.substr(0, kMaxLabelLength - 20) + "_" + FormatUtc(now, "%Y:%m:%d-%H:%M:%S");
+  return NamePart(label, kMaxLabelLength - 20) + "_" + FormatUtc(now, "%Y:%m:%d-%H:%M:%S");
 }
 
 StatusOr<BackupPlan> PlanBackup(Ctx& ctx) {

@@ -153,3 +153,27 @@ TEST(Project, DebugAddsDetailToFailuresOnly) {
 
 }  // namespace
 }  // namespace hsmbackup
+
+namespace hsmbackup {
+namespace {
+
+TEST(Project, DefaultNamesCanBeTypedBack) {
+  HSMB_CLAUSE("OPT-PARTITION-DEFAULT");
+  World w = testing::MakeWorld(testing::MakeUser(PartitionKind::kV0, 1, "my part"),
+                               testing::MakeBackupHsm());
+  testing::Runner r(&w);
+  r.LoginCo();
+  ASSERT_TRUE(r.Do("partition archive backup -slot 2 -domain clientdomain -password "
+                   "newPa$$w0rd -sopassword backupSOpwd")
+                  .status.ok())
+      << r.LastText();
+  ASSERT_EQ(w.FindSlot(2)->backup->partitions.at(0).name, "my_part_20190309");
+  EXPECT_TRUE(r.Do("partition archive delete -slot 2 -partition my_part_20190309 -sopassword "
+                   "backupSOpwd -force")
+                  .status.ok())
+      << r.LastText();
+  EXPECT_TRUE(w.FindSlot(2)->backup->partitions.empty());
+}
+
+}  // namespace
+}  // namespace hsmbackup
