@@ -6,6 +6,7 @@ hsmb_packages=(
   build-essential cmake ninja-build pkg-config
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   librapidcheck-dev libcli11-dev nlohmann-json3-dev
+  clang-14 libclang-rt-14-dev
 )
 hsmb_missing=()
 for p in "${hsmb_packages[@]}"; do

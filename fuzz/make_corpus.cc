@@ -1,0 +1,188 @@
+// hsmbackup_make_corpus writes the seed corpora of the fuzz targets, all
+// produced by the reference itself (so they stay valid when the formats
+// change): clone blobs of every kind, plaintext payloads, the shipped
+// worlds, and the command lines of the golden transcripts.
+//
+// Usage: hsmbackup_make_corpus SOURCE_ROOT CORPUS_DIR
+// (fuzz/regenerate-corpus runs it with the repository and fuzz/corpus.)
+// Output is deterministic: the same reference gives the same files.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "fuzz_support.h"
+#include "hsmbackup/blob.h"
+#include "hsmbackup/clone.h"
+#include "hsmbackup/env.h"
+#include "hsmbackup/model.h"
+
+using namespace hsmbackup;
+namespace fs = std::filesystem;
+
+namespace {
+
+bool g_failed = false;
+
+void Write(const fs::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) {
+    std::fprintf(stderr, "cannot write %s\n", path.c_str());
+    g_failed = true;
+  }
+}
+
+void Write(const fs::path& path, const Bytes& bytes) {
+  Write(path, std::string(bytes.begin(), bytes.end()));
+}
+
+// Objects: one of each class, with and without attributes, empty and
+// non-empty values, and labels at the edges of the format.
+std::vector<std::pair<std::string, Object>> Objects() {
+  std::vector<std::pair<std::string, Object>> out;
+  const char* names[] = {"data", "certificate", "public-key", "private-key", "secret-key"};
+  for (int c = 0; c < 5; ++c) {
+    Object o;
+    o.ouid.bytes = {0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0, 0xb0,
+                    static_cast<uint8_t>(c)};
+    o.object_class = static_cast<ObjectClass>(c);
+    o.label = std::string("fuzz ") + names[c];
+    o.attributes = {{"CKA_EXTRACTABLE", "false"}, {"CKA_SENSITIVE", "true"}};
+    if (c == 4) o.attributes["CKA_KEY_TYPE"] = "CKK_AES";
+    if (c == 3) o.attributes["CKA_KEY_TYPE"] = "CKK_RSA";
+    for (int i = 0; i < 16 + 8 * c; ++i) o.value.push_back(static_cast<uint8_t>(i * 7 + c));
+    out.emplace_back(names[c], o);
+  }
+  Object empty;
+  empty.ouid.bytes[0] = 0xee;
+  out.emplace_back("empty", empty);
+  Object edge;
+  edge.ouid.bytes.fill(0xff);
+  edge.object_class = ObjectClass::kSecretKey;
+  edge.label = std::string(kMaxObjectLabelLength, '~');
+  edge.attributes = {{"A", ""}, {std::string(kMaxAttributeNameLength, 'Z'), "x"}};
+  edge.value.assign(100, 0x5a);
+  out.emplace_back("edge", edge);
+  return out;
+}
+
+// WriteBlobs seals every object and an SMK under `domain` / `smk` into `dir`.
+void WriteBlobs(const fs::path& dir, const Secret& domain, const Secret& smk, uint64_t seed,
+                bool payloads) {
+  RngState state{seed, 0};
+  DeterministicRng rng(&state);
+  auto domain_key = DomainCipher(domain);
+  auto smk_key = Aes256Gcm::Create(smk);
+  if (!domain_key.ok() || !smk_key.ok()) {
+    std::fprintf(stderr, "cannot build the corpus keys\n");
+    g_failed = true;
+    return;
+  }
+  const SmkId smk_id = ComputeSmkId(smk);
+  for (const auto& [name, object] : Objects()) {
+    struct Variant {
+      const char* prefix;
+      PartitionKind source;
+      BlobKind kind;
+    };
+    for (const Variant& v : {Variant{"pre77", PartitionKind::kPre77, BlobKind::kDomainObject},
+                             Variant{"v0", PartitionKind::kV0, BlobKind::kDomainObject},
+                             Variant{"v1", PartitionKind::kV1, BlobKind::kSmkObject}}) {
+      if (name == "edge" && v.source == PartitionKind::kPre77) continue;
+      const bool v1 = v.kind == BlobKind::kSmkObject;
+      auto blob = SealObject(object, v.source, v.kind, v1 ? smk_id : SmkId{},
+                             v1 ? *smk_key : *domain_key, rng);
+      if (!blob.ok()) {
+        std::fprintf(stderr, "%s\n", blob.status().ToString().c_str());
+        g_failed = true;
+        continue;
+      }
+      Write(dir / (std::string(v.prefix) + "-" + name + ".blob"), SerializeBlob(*blob));
+    }
+    if (payloads) Write(dir / ("payload-" + name + ".bin"), EncodePayload(object));
+  }
+  auto smk_blob = SealSmk(smk, PartitionKind::kV1, *domain_key, rng);
+  if (!smk_blob.ok()) {
+    g_failed = true;
+    return;
+  }
+  Write(dir / "smk.blob", SerializeBlob(*smk_blob));
+}
+
+void CopyWorlds(const fs::path& root, const fs::path& dir) {
+  std::vector<fs::path> worlds;
+  for (const auto& e : fs::recursive_directory_iterator(root / "fixtures" / "worlds")) {
+    if (e.is_regular_file() && e.path().extension() == ".json") worlds.push_back(e.path());
+  }
+  std::sort(worlds.begin(), worlds.end());
+  for (const fs::path& p : worlds) {
+    const std::string parent = p.parent_path().filename().string();
+    const std::string name = (parent == "worlds" ? "" : parent + "-") + p.filename().string();
+    fs::copy_file(p, dir / name, fs::copy_options::overwrite_existing);
+  }
+}
+
+void WriteCommandLines(const fs::path& root, const fs::path& dir) {
+  std::set<std::string> lines;
+  for (const auto& e : fs::directory_iterator(root / "fixtures" / "transcripts")) {
+    if (e.path().extension() != ".script") continue;
+    std::ifstream in(e.path());
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      lines.insert(line);
+    }
+  }
+  // Spellings the transcripts do not use: quoting, glued values, lists.
+  for (const char* extra : {
+           "partition archive backup -slot 2 -partition 'my backup' -password \"pw with "
+           "space\" -sopassword 'so\"pw' -domain \"d\\\"q\"",
+           "partition archive backup -slot 2 -password=gluedSecret1 -sopassword backupSOpwd",
+           "partition archive restore -slot 1 -partition b -password pw12345 -objects all",
+           "partition archive restore -slot 1 -partition b -password pw12345 -objects 0",
+           "partition archive backup -slot 2 -partition b -password newPa$$w0rd "
+           "-sopassword so12345 -objects 1,2,3,4,5,6,7,8,9,10 -debug",
+           "partition archive backup -slot 2 -partition b -password 'unterminated",
+           "PARTITION ARCHIVE LIST -SLOT 2 -SOP Secret123",
+           "slot set -slot 3",
+           "role logout",
+           "role login -name so -p soSecret99",
+       }) {
+    lines.insert(extra);
+  }
+  int n = 0;
+  for (const std::string& line : lines) {
+    char name[32];
+    std::snprintf(name, sizeof name, "line-%02d.txt", n++);
+    Write(dir / name, line);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s SOURCE_ROOT CORPUS_DIR\n", argv[0]);
+    return 2;
+  }
+  const fs::path root = argv[1];
+  const fs::path out = argv[2];
+  for (const char* t : {"clone_blob_fuzzer", "clone_open_fuzzer", "world_fuzzer",
+                        "command_line_fuzzer"}) {
+    fs::create_directories(out / t);
+  }
+  // clone_blob: any keys will do (it parses only); clone_open: the fixed
+  // fuzzing keys, so the receivers accept the seeds.
+  WriteBlobs(out / "clone_blob_fuzzer", Secret(std::string_view("corpus-domain")),
+             Secret(std::string_view("corpus-smk-corpus-smk-corpus-smk")), 1, true);
+  WriteBlobs(out / "clone_open_fuzzer", Secret(fuzz::kFuzzDomain), Secret(fuzz::kFuzzSmk), 2,
+             false);
+  CopyWorlds(root, out / "world_fuzzer");
+  WriteCommandLines(root, out / "command_line_fuzzer");
+  return g_failed ? 1 : 0;
+}
