@@ -15,43 +15,15 @@ namespace {
 
 // ShellSink prints the transcript; after a prompt it completes the prompt
 // line with the answer unless a terminal already echoed what was typed.
-//
-// The engine asks before it writes the blank line that opens the prompt's
-// paragraph, so a prompt shown as it is asked would come before that blank
-// line. The prompter therefore writes the blank line itself (OpenPrompt)
-// and the sink drops the engine's one that follows.
+// (The engine writes the blank line before it asks, so a prompt shown as it
+// is asked already sits in its own paragraph.)
 class ShellSink final : public TranscriptSink {
  public:
   ShellSink(std::ostream& out, bool interactive)
       : lines_(out), out_(out), interactive_(interactive) {}
 
-  void StartCommand() {
-    last_blank_ = true;  // RunLine has just written the blank line
-    swallow_blank_ = false;
-  }
-  void OpenPrompt() {
-    if (!last_blank_) {
-      out_ << '\n';
-      swallow_blank_ = true;
-    }
-    last_blank_ = false;
-  }
-  void Line(std::string_view line) override {
-    const size_t last = line.rfind('\n');
-    const bool blank =
-        line.substr(last == std::string_view::npos ? 0 : last + 1)
-            .find_first_not_of(" \t\r") == std::string_view::npos;
-    if (line.empty() && swallow_blank_) {
-      swallow_blank_ = false;
-      return;
-    }
-    swallow_blank_ = false;
-    last_blank_ = blank;
-    lines_.Line(line);
-  }
+  void Line(std::string_view line) override { lines_.Line(line); }
   void Answered(std::string_view, std::string_view answer) override {
-    swallow_blank_ = false;
-    last_blank_ = false;
     if (!interactive_) out_ << answer << '\n';
   }
 
@@ -59,8 +31,6 @@ class ShellSink final : public TranscriptSink {
   IndentingSink lines_;
   std::ostream& out_;
   bool interactive_;
-  bool last_blank_ = true;
-  bool swallow_blank_ = false;
 };
 
 // StreamPrompter shows the prompt (indented like the transcript) and reads
@@ -68,10 +38,9 @@ class ShellSink final : public TranscriptSink {
 // answer is "quit", which changes nothing.
 class StreamPrompter final : public Prompter {
  public:
-  StreamPrompter(std::istream& in, std::ostream& out, ShellSink& sink, bool interactive)
-      : in_(in), out_(out), sink_(sink), interactive_(interactive) {}
+  StreamPrompter(std::istream& in, std::ostream& out, bool interactive)
+      : in_(in), out_(out), interactive_(interactive) {}
   std::string Ask(std::string_view prompt) override {
-    sink_.OpenPrompt();
     out_ << "        " << prompt << std::flush;
     std::string answer;
     if (!std::getline(in_, answer)) {
@@ -87,7 +56,6 @@ class StreamPrompter final : public Prompter {
  private:
   std::istream& in_;
   std::ostream& out_;
-  ShellSink& sink_;
   bool interactive_;
 };
 
@@ -120,7 +88,7 @@ int RunShell(const ShellOptions& options, std::istream& in, std::ostream& out,
   World world = std::move(*loaded);
   Session session(&world);
   ShellSink sink(out, interactive);
-  StreamPrompter prompter(in, out, sink, interactive);
+  StreamPrompter prompter(in, out, interactive);
   bool failed = false;
   std::string line;
   while (true) {
@@ -132,7 +100,6 @@ int RunShell(const ShellOptions& options, std::istream& in, std::ostream& out,
     if (IsBlank(line)) continue;
     if (IsWord(line, "exit") || IsWord(line, "quit")) break;
     // A terminal shows what was typed; a log needs the (redacted) line.
-    sink.StartCommand();
     if (!RunLine(session, line, /*echo=*/!interactive, sink, prompter, out)) failed = true;
     if (IsWord(line, "help")) out << "exit or quit leaves the shell.\n\n";
     if (options.save && !SaveIfChanged(world, saved, options.world_path, err)) {
