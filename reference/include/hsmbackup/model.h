@@ -59,6 +59,11 @@ struct Ouid {
   auto operator<=>(const Ouid&) const = default;
 };
 
+// OuidHash lets per-command indexes find objects by OUID in O(1).
+struct OuidHash {
+  size_t operator()(const Ouid& o) const;
+};
+
 // Object is a key or other object as its owner partition holds it in
 // plaintext. `value` is the object's secret material; its length is the
 // object's storage size.

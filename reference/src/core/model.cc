@@ -1,5 +1,7 @@
 #include "hsmbackup/model.h"
 
+#include <cstring>
+
 namespace hsmbackup {
 
 const char* KindName(PartitionKind k) {
@@ -71,6 +73,15 @@ std::optional<Ouid> Ouid::FromHex(std::string_view hex) {
   Ouid o;
   std::copy(raw.begin(), raw.end(), o.bytes.begin());
   return o;
+}
+
+size_t OuidHash::operator()(const Ouid& o) const {
+  uint64_t a = 0;
+  uint32_t b = 0;
+  std::memcpy(&a, o.bytes.data(), sizeof(a));
+  std::memcpy(&b, o.bytes.data() + sizeof(a), sizeof(b));
+  const uint64_t h = (a ^ (uint64_t{b} << 17) ^ b) * 0x9E3779B97F4A7C15ULL;
+  return static_cast<size_t>(h ^ (h >> 29));
 }
 
 uint64_t BackupPartition::used() const {

@@ -1,6 +1,5 @@
 // partition archive backup: executing a plan (backup_plan.h made every
 // check that needs no login).
-#include <cstring>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -14,18 +13,6 @@ namespace {
 
 std::string OnSlot(uint32_t id) { return " on slot " + std::to_string(id) + "."; }
 
-// OuidHash mixes the 12 OUID bytes; the index is only ever looked up.
-struct OuidHash {
-  size_t operator()(const Ouid& o) const {
-    uint64_t a = 0;
-    uint32_t b = 0;
-    std::memcpy(&a, o.bytes.data(), sizeof(a));
-    std::memcpy(&b, o.bytes.data() + sizeof(a), sizeof(b));
-    const uint64_t h = (a ^ (uint64_t{b} << 17) ^ b) * 0x9E3779B97F4A7C15ULL;
-    return static_cast<size_t>(h ^ (h >> 29));
-  }
-};
-
 // Run carries one backup from the SO login to the summary.
 class BackupRun {
  public:
@@ -35,7 +22,7 @@ class BackupRun {
 
  private:
   Status OpenPartition();
-  Status CloneSmk(const Secret& target_domain);
+  Status CloneSmk();
   Status CheckPolicies();
   Status CloneObjects();
   // CloneOne returns OK, a per-object failure, or CKR_CONTAINER_OBJECT_STORAGE_FULL.
@@ -86,7 +73,7 @@ Status BackupRun::Execute() {
   receiver_.emplace(std::move(r));
 
   if (cmd.smkonly) {
-    Status s = CloneSmk(domain);
+    Status s = CloneSmk();
     if (s.ok()) {
       ctx_.out.Para("The SMK was cloned successfully.");
     } else {  // DOM-MISMATCH-EMPTY: the empty partition stays, say so
@@ -154,7 +141,7 @@ Status BackupRun::OpenPartition() {
 
 // CloneSmk moves the SMK under the domain key: a wrong domain fails here,
 // for real, before any V1 object moves (DOM-ERROR-CODE).
-Status BackupRun::CloneSmk(const Secret&) {
+Status BackupRun::CloneSmk() {
   HSMB_ASSIGN_OR_RETURN(Bytes wire, sender_->SendSmk(rng_));
   StatusOr<Secret> smk = receiver_->ReceiveSmk(wire);
   if (!smk.ok()) {
@@ -192,7 +179,7 @@ Status BackupRun::CheckPolicies() {
 Status BackupRun::CloneObjects() {
   const bool stop_at_first = plan_.source->kind != PartitionKind::kPre77;
   if (plan_.source->kind == PartitionKind::kV1 && part_->smk_blob.empty()) {
-    Status s = CloneSmk(part_->domain);
+    Status s = CloneSmk();
     if (!s.ok()) {
       return Status(s.code(), s.message() + " No objects were cloned." + EmptyPartitionNote());
     }

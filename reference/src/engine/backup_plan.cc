@@ -164,7 +164,7 @@ Status CheckNewCredentials(const Ctx& ctx, BackupPlan& plan) {
   return OkStatus();
 }
 
-void Size(const Ctx& ctx, BackupPlan& plan, const BackupPartition* part) {
+void Size(BackupPlan& plan, const BackupPartition* part) {
   const uint64_t free = plan.hsm->free_bytes();
   if (plan.creates()) {
     plan.need = kPartitionOverheadBytes;
@@ -183,7 +183,6 @@ void Size(const Ctx& ctx, BackupPlan& plan, const BackupPartition* part) {
     }
   }
   plan.available = free + (part->allocated - std::min(part->allocated, part->used()));
-  (void)ctx;
 }
 
 }  // namespace
@@ -221,7 +220,7 @@ StatusOr<BackupPlan> PlanBackup(Ctx& ctx) {
   const BackupPartition* part = FindBackupPartition(*plan.hsm, plan.name);
   HSMB_RETURN_IF_ERROR(CheckExisting(ctx, plan, part));
   HSMB_RETURN_IF_ERROR(CheckNewCredentials(ctx, plan));
-  Size(ctx, plan, part);
+  Size(plan, part);
   if (plan.need > plan.available) {  // SIZE-PRECHECK
     ctx.out.Debug("Sizing: " + std::to_string(plan.objects.size()) + " objects of " +
                   std::to_string(plan.need - (plan.creates() ? kPartitionOverheadBytes : 0)) +

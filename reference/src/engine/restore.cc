@@ -1,6 +1,7 @@
 // partition archive restore: a backup partition back into the current
 // user partition, by the same per-object rules as backup (RESTORE-RULES).
 #include <map>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "engine/internal.h"
@@ -150,7 +151,7 @@ Status RestoreObjects(Ctx& ctx, RestorePlan& plan) {
   ctx.out.Para(Plural(plan.objects.size(), "object") + " will be restored.");
   ctx.out.Para("Restoring objects...");
   std::unordered_set<uint32_t> in_use;
-  std::map<Ouid, size_t> by_ouid;
+  std::unordered_map<Ouid, size_t, OuidHash> by_ouid;
   for (size_t i = 0; i < t.objects.size(); ++i) {
     in_use.insert(t.objects[i].handle);
     by_ouid[t.objects[i].ouid] = i;
