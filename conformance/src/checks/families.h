@@ -1,0 +1,26 @@
+// One function per clause family, each in its own file next to this one.
+// AllChecks (all.cc) concatenates them in report order.
+#ifndef HSMBACKUP_CONFORMANCE_CHECKS_FAMILIES_H_
+#define HSMBACKUP_CONFORMANCE_CHECKS_FAMILIES_H_
+
+#include <vector>
+
+#include "conformance/check.h"
+
+namespace hsmbackup::conformance {
+
+std::vector<Check> AuthenticationChecks();  // authentication.cc
+std::vector<Check> DomainChecks();          // domains.cc
+std::vector<Check> CloningChecks();         // cloning.cc
+std::vector<Check> FirmwareChecks();        // firmware.cc
+std::vector<Check> SizingChecks();          // sizing.cc
+std::vector<Check> OptionChecks();          // options.cc
+std::vector<Check> OutputChecks();          // output.cc
+std::vector<Check> RestoreFamilyChecks();   // restore_family.cc
+std::vector<Check> StatefulChecks();        // stateful.cc: rc::state over command sequences
+std::vector<Check> VectorChecks();          // vectors.cc: fixtures/vectors/
+std::vector<Check> RegressionChecks();      // regressions.cc: fixtures/regressions/
+
+}  // namespace hsmbackup::conformance
+
+#endif  // HSMBACKUP_CONFORMANCE_CHECKS_FAMILIES_H_

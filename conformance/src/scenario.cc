@@ -1,0 +1,105 @@
+#include "conformance/scenario.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace hsmbackup::conformance {
+namespace {
+
+std::string Trim(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  const size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+// Quote makes a word safe for /bin/sh: single quotes, with ' written '\''.
+std::string Quote(const std::string& word) {
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+std::string ScenarioScript(const Scenario& s) {
+  std::string out = "# hsmbackup conformance scenario: one lunacm command per line\n";
+  if (!s.answers.empty()) {
+    out += "# answers:";
+    for (const std::string& a : s.answers) out += " " + a;
+    out += "\n";
+  }
+  for (const std::string& line : s.lines) out += line + "\n";
+  return out;
+}
+
+std::optional<Scenario> ParseScenario(const std::string& world_json, const std::string& script,
+                                      std::string* error) {
+  Scenario s;
+  s.world = Json::parse(world_json, nullptr, false);
+  if (s.world.is_discarded() || !s.world.is_object()) {
+    *error = "the world file is not a JSON object";
+    return std::nullopt;
+  }
+  std::istringstream in(script);
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::string t = Trim(line);
+    if (t.empty()) continue;
+    if (t[0] == '#') {
+      const std::string body = Trim(t.substr(1));
+      if (body.rfind("answers:", 0) == 0) {
+        std::istringstream words(body.substr(8));
+        for (std::string w; words >> w;) s.answers.push_back(w);
+      }
+      continue;
+    }
+    s.lines.push_back(t);
+  }
+  return s;
+}
+
+std::string ReplayCommand(const Scenario& s, const std::string& world_path,
+                          const std::string& script_path) {
+  std::string cmd = "hsmbackup run --world " + Quote(world_path) + " --script " + Quote(script_path);
+  for (const std::string& a : s.answers) cmd += " --answer " + Quote(a);
+  return cmd;
+}
+
+std::string Describe(const Counterexample& c) {
+  std::ostringstream out;
+  out << "Counterexample (seed " << c.seed << "), failing at step " << c.failing_step + 1 << " of "
+      << c.scenario.lines.size() << ":\n";
+  if (c.failing_step < c.scenario.lines.size()) {
+    out << "  lunacm:> " << c.scenario.lines[c.failing_step] << "\n";
+  }
+  out << "  expected: " << c.expected << "\n  observed: " << c.observed << "\n";
+  auto lines = [&](const char* who, const std::vector<std::string>& ls) {
+    if (ls.empty()) return;
+    out << "  " << who << " said:\n";
+    for (const std::string& l : ls) out << "    | " << l << "\n";
+  };
+  lines("the target", c.target_transcript);
+  lines("the reference", c.reference_transcript);
+  out << "--- world.json ---\n" << c.scenario.world.dump(2) << "\n";
+  out << "--- script.lunacm ---\n" << ScenarioScript(c.scenario);
+  out << "--- replay against the reference ---\n"
+      << ReplayCommand(c.scenario, "world.json", "script.lunacm") << "\n";
+  return out.str();
+}
+
+std::optional<StepOutcome> ExecuteStep(Target& target, const Scenario& s, size_t i,
+                                       size_t* next_answer, TargetError* error) {
+  const size_t from = std::min(*next_answer, s.answers.size());
+  std::vector<std::string> pending(s.answers.begin() + static_cast<std::ptrdiff_t>(from),
+                                   s.answers.end());
+  std::optional<Outcome> o = target.Execute(s.lines.at(i), pending, error);
+  if (!o) return std::nullopt;
+  StepOutcome step{*o, {}};
+  const size_t used = std::min(pending.size(), static_cast<size_t>(std::max(o->prompts, 0)));
+  step.answers_used.assign(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(used));
+  *next_answer = from + used;
+  return step;
+}
+
+}  // namespace hsmbackup::conformance
