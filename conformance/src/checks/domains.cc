@@ -1,7 +1,85 @@
+// Domains and policy: DOM-MISMATCH-EMPTY, DOM-ERROR-CODE, DOM-OPTION, POL-CLONING.
 #include "checks/families.h"
+#include "checks/gen.h"
+#include "checks/harness.h"
 
 namespace hsmbackup::conformance {
+namespace {
 
-std::vector<Check> DomainChecks() { return {}; }
+// EmptyPartitionStays: after a refused clone the named partition is there,
+// empty (the model checks its size and contents; this names the clause).
+ExtraJudge EmptyPartitionStays(const std::string& name) {
+  return [name](const StepView& v) -> std::vector<model::Mismatch> {
+    if (v.outcome.result != "CKR_CERTIFICATE_INVALID" &&
+        v.outcome.result != "CKR_OPERATION_NOT_ALLOWED") {
+      return {};
+    }
+    for (const Json& p : SlotOf(v.after, 2).value("partitions", Json::array())) {
+      if (p.value("name", "") == name) {
+        if (!p.value("objects", Json::array()).empty()) {
+          return Fails("DOM-MISMATCH-EMPTY", "the refused backup left objects in " + name);
+        }
+        return {};
+      }
+    }
+    return Fails("DOM-MISMATCH-EMPTY", "no empty backup partition " + name + " was left behind");
+  };
+}
+
+rc::Gen<Scenario> Mismatch(bool v1) {
+  return rc::gen::exec([v1] {
+    gen::UserSpec u = *gen::User(v1 ? std::string("v1") : *gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    gen::Backup b = gen::BackupOf(u, h, "bk", "pw-" + u.co_password);
+    b.domain = "other-" + u.domain;
+    return gen::ScenarioOf(gen::WorldOf(u, h), {gen::Login(u), b.Line()});
+  });
+}
+
+rc::Gen<Scenario> DomainOptions() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    gen::WorldSpec w = gen::WorldOf(u, h);
+    if (*rc::gen::arbitrary<bool>()) w.default_domain = u.domain;  // -defaultdomain matches
+    gen::Backup b = gen::BackupOf(u, h, "bk", "pw-" + u.co_password);
+    switch (*rc::gen::inRange(0, 4)) {
+      case 0: b.defaultdomain = true; break;                   // both: refused
+      case 1: b.domain.reset(); break;                         // neither: refused
+      case 2: b.domain.reset(); b.defaultdomain = true; break;  // the client's default
+      default: break;
+    }
+    return gen::ScenarioOf(w, {gen::Login(u), b.Line()});
+  });
+}
+
+rc::Gen<Scenario> Policies() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    u.allow_private = *rc::gen::arbitrary<bool>();
+    u.allow_secret = *rc::gen::arbitrary<bool>();
+    // HSM policy 7 off needs partition policies 0 and 4 off (WORLD-FORMAT.md).
+    u.hsm_allow = u.allow_private || u.allow_secret || *rc::gen::arbitrary<bool>();
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    return gen::ScenarioOf(gen::WorldOf(u, h),
+                           {gen::Login(u), gen::BackupOf(u, h, "bk", "pw-" + u.co_password).Line()});
+  });
+}
+
+}  // namespace
+
+std::vector<Check> DomainChecks() {
+  return {
+      {"Domains", "MismatchLeavesAnEmptyPartition", {"DOM-MISMATCH-EMPTY", "DOM-ERROR-CODE"}, {}, 20,
+       [](CheckContext& c) { return ForAll(c, Mismatch(false), EmptyPartitionStays("bk")); }},
+      {"Domains", "V1MismatchLeavesAnEmptyPartition", {"DOM-MISMATCH-EMPTY", "DOM-ERROR-CODE"},
+       {"smkonly"}, 10,
+       [](CheckContext& c) { return ForAll(c, Mismatch(true), EmptyPartitionStays("bk")); }},
+      {"Domains", "DomainOptionsExcludeEachOther", {"DOM-OPTION"}, {}, 30,
+       [](CheckContext& c) { return ForAll(c, DomainOptions()); }},
+      {"Domains", "PoliciesDecideWhatIsCloned", {"POL-CLONING", "DOM-MISMATCH-EMPTY"}, {}, 30,
+       [](CheckContext& c) { return ForAll(c, Policies(), EmptyPartitionStays("bk")); }},
+  };
+}
 
 }  // namespace hsmbackup::conformance

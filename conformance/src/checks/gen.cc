@@ -1,0 +1,222 @@
+#include "checks/gen.h"
+
+#include <cstdio>
+
+namespace hsmbackup::conformance::gen {
+namespace {
+
+std::string Hex(const std::vector<uint8_t>& bytes) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string s;
+  for (uint8_t b : bytes) {
+    s += kDigits[b >> 4];
+    s += kDigits[b & 15];
+  }
+  return s;
+}
+
+const char* const kClasses[] = {"data", "certificate", "public_key", "private_key", "secret_key"};
+
+}  // namespace
+
+uint64_t UserSpec::Payload() const {
+  uint64_t n = 0;
+  for (const ObjSpec& o : objects) n += o.size;
+  return n;
+}
+
+Json WorldSpec::ToJson() const {
+  Json slots = Json::array();
+  for (const UserSpec& u : users) {
+    Json objects = Json::array();
+    for (const ObjSpec& o : u.objects) {
+      objects.push_back({{"handle", o.handle}, {"ouid", o.ouid}, {"class", o.cls},
+                         {"label", o.label}, {"attributes", o.attributes}, {"size", o.size}});
+    }
+    Json p = {{"label", u.label},     {"serial", "1000" + std::to_string(u.slot)},
+              {"firmware", u.firmware}, {"kind", u.kind},
+              {"auth", u.auth},       {"domain", u.domain},
+              {"capacity", u.capacity},
+              {"policies", {{"allow_private_key_cloning", u.allow_private},
+                            {"allow_secret_key_cloning", u.allow_secret},
+                            {"hsm_allow_cloning", u.hsm_allow}}},
+              {"objects", objects}};
+    if (u.auth == "password") p["credentials"] = {{"co", u.co_password}};
+    if (u.kind == "v1") p["smk"] = u.smk;
+    slots.push_back({{"id", u.slot}, {"user_partition", p}});
+  }
+  for (const HsmSpec& h : hsms) {
+    Json b = {{"model", h.model},           {"label", "backup" + std::to_string(h.slot)},
+              {"serial", "2000" + std::to_string(h.slot)}, {"firmware", h.firmware},
+              {"sks", h.sks},               {"connection", h.connection},
+              {"auth", h.auth},             {"capacity", h.capacity},
+              {"partitions", h.partitions}};
+    if (h.auth == "password") b["so_password"] = h.so_password;
+    else b["ped_domain"] = h.ped_domain;
+    slots.push_back({{"id", h.slot}, {"backup_hsm", b}});
+  }
+  return {{"format", "hsmbackup-world/1"},
+          {"client", {{"version", client}, {"default_domain", default_domain}}},
+          {"clock", {{"now", now}}},
+          {"rng", {{"seed", 7}, {"counter", 0}}},
+          {"slots", slots},
+          {"faults", faults}};
+}
+
+rc::Gen<std::string> Secret(const std::string& prefix) {
+  return rc::gen::map(
+      rc::gen::container<std::vector<char>>(10, rc::gen::elementOf(std::string(
+                                                    "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"))),
+      [prefix](const std::vector<char>& cs) { return prefix + std::string(cs.begin(), cs.end()); });
+}
+
+rc::Gen<std::vector<ObjSpec>> Objects(int min, int max, uint32_t max_size) {
+  return rc::gen::mapcat(rc::gen::inRange(min, max + 1), [max_size](int n) {
+    return rc::gen::map(
+        rc::gen::tuple(
+            rc::gen::container<std::vector<std::vector<uint8_t>>>(
+                n, rc::gen::container<std::vector<uint8_t>>(11, rc::gen::arbitrary<uint8_t>())),
+            rc::gen::container<std::vector<int>>(n, rc::gen::inRange(0, 5)),
+            rc::gen::container<std::vector<uint32_t>>(n, rc::gen::inRange<uint32_t>(1, max_size + 1)),
+            rc::gen::inRange<uint32_t>(1, 60)),
+        [n](const std::tuple<std::vector<std::vector<uint8_t>>, std::vector<int>,
+                             std::vector<uint32_t>, uint32_t>& t) {
+          std::vector<ObjSpec> out;
+          for (int i = 0; i < n; ++i) {
+            ObjSpec o;
+            o.handle = std::get<3>(t) + 7 * static_cast<uint32_t>(i);
+            std::vector<uint8_t> id = std::get<0>(t)[i];
+            id.push_back(static_cast<uint8_t>(i));  // distinct OUIDs
+            o.ouid = Hex(id);
+            o.cls = kClasses[std::get<1>(t)[i]];
+            o.label = "obj-" + std::to_string(i) + "-" + o.cls;
+            o.size = std::get<2>(t)[i];
+            o.attributes = {{"CKA_ID", Hex({static_cast<uint8_t>(i), id[0]})}};
+            out.push_back(o);
+          }
+          return out;
+        });
+  });
+}
+
+rc::Gen<std::string> AnyKind(bool v1) {
+  return v1 ? rc::gen::element<std::string>("pre77", "v0", "v1")
+            : rc::gen::element<std::string>("pre77", "v0");
+}
+
+rc::Gen<UserSpec> User(const std::string& kind) {
+  return rc::gen::map(
+      rc::gen::tuple(Objects(1, 6), Secret("co-"), Secret("dom-"),
+                     rc::gen::container<std::vector<uint8_t>>(32, rc::gen::arbitrary<uint8_t>()),
+                     rc::gen::inRange(0, 3)),
+      [kind](const std::tuple<std::vector<ObjSpec>, std::string, std::string,
+                              std::vector<uint8_t>, int>& t) {
+        UserSpec u;
+        u.kind = kind;
+        u.objects = std::get<0>(t);
+        u.co_password = std::get<1>(t);
+        u.domain = std::get<2>(t);
+        u.firmware = kind == "pre77" ? "7." + std::to_string(std::get<4>(t) + 3) + ".1"
+                                     : "7." + std::to_string(std::get<4>(t) % 2 + 7) + ".0";
+        u.label = "part " + kind;  // a space: default names must turn it into '_'
+        if (kind == "v1") u.smk = Hex(std::get<3>(t));
+        return u;
+      });
+}
+
+rc::Gen<std::string> AnyModel() { return rc::gen::element<std::string>("backup_hsm_7", "backup_hsm_g5"); }
+
+rc::Gen<HsmSpec> Hsm(const std::string& model) {
+  return rc::gen::map(rc::gen::tuple(Secret("so-"), rc::gen::inRange(0, 3)),
+                      [model](const std::tuple<std::string, int>& t) {
+                        HsmSpec h;
+                        h.model = model;
+                        h.so_password = std::get<0>(t);
+                        h.firmware = model == "backup_hsm_7"
+                                         ? "7.7." + std::to_string(std::get<1>(t) + 1)
+                                         : "6." + std::to_string(28 + std::get<1>(t)) + ".0";
+                        h.sks = true;
+                        return h;
+                      });
+}
+
+rc::Gen<std::string> PartitionName() {
+  return rc::gen::mapcat(rc::gen::inRange(1, 33), [](int n) {
+    return rc::gen::container<std::string>(
+        n, rc::gen::elementOf(std::string("abcdefghijklmnopqrstuvwxyz0123456789_-.")));
+  });
+}
+
+std::string Login(const UserSpec& u) {
+  return u.auth == "ped" ? "role login -name co" : "role login -name co -password " + u.co_password;
+}
+
+std::string Backup::Line() const {
+  std::string s = "partition archive backup -slot " + std::to_string(slot);
+  if (partition) s += " -partition " + *partition;
+  if (domain) s += " -domain " + *domain;
+  if (defaultdomain) s += " -defaultdomain";
+  if (password) s += " -password " + *password;
+  if (sopassword) s += " -sopassword " + *sopassword;
+  if (objects) s += " -objects " + *objects;
+  if (append) s += " -append";
+  if (replace) s += " -replace";
+  if (smkonly) s += " -smkonly";
+  if (force) s += " -force";
+  if (debug) s += " -debug";
+  return s;
+}
+
+Backup BackupOf(const UserSpec& u, const HsmSpec& h, const std::string& name,
+                const std::string& password) {
+  Backup b;
+  b.slot = h.slot;
+  b.partition = name;
+  if (h.auth == "password") {
+    b.domain = u.domain;
+    b.password = password;
+    b.sopassword = h.so_password;
+  }
+  return b;
+}
+
+std::string Restore(const HsmSpec& h, const std::string& name, const std::string& password,
+                    const std::string& extra) {
+  std::string s = "partition archive restore -slot " + std::to_string(h.slot) + " -partition " + name;
+  if (h.auth == "password") s += " -password " + password;
+  return s + extra;
+}
+
+std::string Delete(const HsmSpec& h, const std::string& name, bool force) {
+  std::string s = "partition archive delete -slot " + std::to_string(h.slot) + " -partition " + name;
+  if (h.auth == "password") s += " -sopassword " + h.so_password;
+  return s + (force ? " -force" : "");
+}
+
+std::string List(const HsmSpec& h) {
+  std::string s = "partition archive list -slot " + std::to_string(h.slot);
+  if (h.auth == "password") s += " -sopassword " + h.so_password;
+  return s;
+}
+
+std::string Contents(const HsmSpec& h, const std::string& name, const std::string& password) {
+  std::string s = "partition archive contents -slot " + std::to_string(h.slot) + " -partition " + name;
+  if (h.auth == "password") s += " -password " + password;
+  return s;
+}
+
+Scenario ScenarioOf(const WorldSpec& w, std::vector<std::string> lines,
+                    std::vector<std::string> answers) {
+  return Scenario{w.ToJson(), std::move(lines), std::move(answers)};
+}
+
+WorldSpec WorldOf(const UserSpec& u, const HsmSpec& h) {
+  WorldSpec w;
+  w.users.push_back(u);
+  w.users.back().slot = 0;
+  w.hsms.push_back(h);
+  w.hsms.back().slot = 2;
+  return w;
+}
+
+}  // namespace hsmbackup::conformance::gen

@@ -1,0 +1,101 @@
+// Generated worlds and lunacm lines for the checks (RapidCheck generators).
+//
+// Specs are plain structs a check can adjust after generating them (e.g. a
+// wrong domain, a fault at object k), then turn into a world document.
+#ifndef HSMBACKUP_CONFORMANCE_CHECKS_GEN_H_
+#define HSMBACKUP_CONFORMANCE_CHECKS_GEN_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <rapidcheck.h>
+
+#include "conformance/scenario.h"
+#include "conformance/target.h"
+
+namespace hsmbackup::conformance::gen {
+
+struct ObjSpec {
+  uint32_t handle = 0;
+  std::string ouid, cls = "secret_key", label;
+  uint32_t size = 32;
+  std::map<std::string, std::string> attributes;
+};
+
+struct UserSpec {
+  uint32_t slot = 0;
+  std::string kind = "v0", auth = "password", label = "part", firmware = "7.8.0";
+  std::string domain = "domain-a", co_password = "copassword1";
+  bool allow_private = true, allow_secret = true, hsm_allow = true;
+  uint64_t capacity = 1u << 22;
+  std::string smk;  // 64 hex digits for v1
+  std::vector<ObjSpec> objects;
+  uint64_t Payload() const;  // sum of object sizes
+};
+
+struct HsmSpec {
+  uint32_t slot = 2;
+  std::string model = "backup_hsm_7", firmware = "7.7.2", auth = "password";
+  std::string connection = "client", so_password = "sopassword1", ped_domain;
+  bool sks = false;
+  uint64_t capacity = 1u << 24;
+  Json partitions = Json::array();  // pre-existing backup partitions, as world JSON
+};
+
+struct WorldSpec {
+  std::string client = "10.4.0", now = "2026-11-27T12:00:00Z", default_domain = "domain-default";
+  std::vector<UserSpec> users;
+  std::vector<HsmSpec> hsms;
+  Json faults = Json::array();
+  Json ToJson() const;
+};
+
+// Secret: a distinctive random string, so a leak is never a coincidence.
+rc::Gen<std::string> Secret(const std::string& prefix);
+// Objects: n in [min, max] objects with distinct handles and OUIDs, every
+// class, sizes 1..max_size.
+rc::Gen<std::vector<ObjSpec>> Objects(int min, int max, uint32_t max_size = 2048);
+// User: a password partition of `kind` (pre77 | v0 | v1) with 1..6 objects.
+rc::Gen<UserSpec> User(const std::string& kind);
+// AnyKind: pre77, v0, or v1 when `v1` is allowed.
+rc::Gen<std::string> AnyKind(bool v1);
+// Hsm: a password backup HSM of `model` new enough for every kind.
+rc::Gen<HsmSpec> Hsm(const std::string& model);
+// AnyModel: backup_hsm_7 or backup_hsm_g5.
+rc::Gen<std::string> AnyModel();
+// PartitionName: 1..32 printable characters without spaces.
+rc::Gen<std::string> PartitionName();
+
+// Lines.
+std::string Login(const UserSpec& u);  // role login -name co -password ...
+
+// Backup builds a `partition archive backup` line option by option.
+struct Backup {
+  uint32_t slot = 2;
+  std::optional<std::string> partition, password, sopassword, domain, objects;
+  bool defaultdomain = false, append = false, replace = false, smkonly = false, force = false;
+  bool debug = false;
+  std::string Line() const;
+};
+// Backup for a fresh partition `name` of `h` with the source's domain.
+Backup BackupOf(const UserSpec& u, const HsmSpec& h, const std::string& name,
+                const std::string& password);
+std::string Restore(const HsmSpec& h, const std::string& name, const std::string& password,
+                    const std::string& extra = "");
+std::string Delete(const HsmSpec& h, const std::string& name, bool force = true);
+std::string List(const HsmSpec& h);
+std::string Contents(const HsmSpec& h, const std::string& name, const std::string& password);
+
+// ScenarioOf: the world document, the lines and the prompt answers.
+Scenario ScenarioOf(const WorldSpec& w, std::vector<std::string> lines,
+                    std::vector<std::string> answers = {});
+
+// WorldOf puts one user partition (slot 0) and one backup HSM (slot 2) in a world.
+WorldSpec WorldOf(const UserSpec& u, const HsmSpec& h);
+
+}  // namespace hsmbackup::conformance::gen
+
+#endif  // HSMBACKUP_CONFORMANCE_CHECKS_GEN_H_

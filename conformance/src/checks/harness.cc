@@ -1,0 +1,153 @@
+#include "checks/harness.h"
+
+#include <rapidcheck/Check.h>
+
+#include <optional>
+#include <set>
+
+namespace hsmbackup::conformance {
+namespace {
+
+std::string Codes(const std::set<std::string>& codes) {
+  std::string s;
+  for (const std::string& c : codes) s += (s.empty() ? "" : " or ") + c;
+  return s;
+}
+
+// ReferenceTranscript replays the scenario on the linked reference, so a
+// reader sees its answer at the failing step beside the target's.
+std::vector<std::string> ReferenceTranscript(const Scenario& s, size_t step) {
+  std::unique_ptr<Target> ref = MakeInProcessTarget();
+  TargetError e;
+  if (!ref->Handshake(&e) || !ref->Load(s.world, &e)) return {"(the reference refused the world)"};
+  size_t next = 0;
+  for (size_t i = 0; i <= step && i < s.lines.size(); ++i) {
+    std::optional<StepOutcome> o = ExecuteStep(*ref, s, i, &next, &e);
+    if (!o) return {"(the reference failed: " + e.message + ")"};
+    if (i == step) return o->outcome.transcript;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<model::Mismatch> Fails(const std::string& clause, const std::string& what) {
+  return {model::Mismatch{{clause}, what}};
+}
+
+Json SlotOf(const Json& state, uint32_t id) {
+  for (const Json& s : state.value("slots", Json::array())) {
+    if (s.value("id", 0u) == id) return s;
+  }
+  return Json::object();
+}
+
+ScenarioVerdict RunScenario(Target& target, const Scenario& s, const ExtraJudge& extra) {
+  ScenarioVerdict v;
+  TargetError e;
+  std::string why;
+  std::optional<model::World> world = model::FromWorld(s.world, &why);
+  if (!world) {
+    v.harness_error = true;
+    v.message = why;
+    return v;
+  }
+  if (!target.Load(s.world, &e)) {
+    v.harness_error = true;
+    v.message = "load: " + e.message;
+    return v;
+  }
+  std::optional<Json> state = target.Observe(&e);
+  if (!state) {
+    v.harness_error = true;
+    v.message = "observe: " + e.message;
+    return v;
+  }
+  model::Adopt(*world, *state);
+  const std::vector<std::string> secrets = model::Secrets(s.world);
+  size_t next = 0;
+  for (size_t i = 0; i < s.lines.size(); ++i) {
+    const size_t answers_from = std::min(next, s.answers.size());
+    std::vector<std::string> pending(s.answers.begin() + static_cast<std::ptrdiff_t>(answers_from),
+                                     s.answers.end());
+    model::Prediction p = model::Predict(*world, s.lines[i], pending);
+    std::optional<StepOutcome> step = ExecuteStep(target, s, i, &next, &e);
+    std::optional<Json> after = step ? target.Observe(&e) : std::nullopt;
+    if (!step || !after) {
+      v.harness_error = true;
+      v.message = "step " + std::to_string(i + 1) + " (" + s.lines[i] + "): " + e.message;
+      return v;
+    }
+    v.mismatches = model::Judge(p, step->outcome, *after, secrets);
+    if (extra) {
+      std::vector<model::Mismatch> more =
+          extra(StepView{i, s.lines[i], step->outcome, *state, *after, p});
+      v.mismatches.insert(v.mismatches.end(), more.begin(), more.end());
+    }
+    if (!v.mismatches.empty()) {
+      v.failing_step = i;
+      Counterexample& c = v.counterexample;
+      c.scenario = s;
+      c.scenario.lines.resize(i + 1);
+      c.scenario.answers.resize(std::min(next, s.answers.size()));
+      c.failing_step = i;
+      c.expected = p.modelled ? Codes(p.codes) + " (" + p.summary + ")" : "(invariants only)";
+      c.observed = step->outcome.result;
+      for (const model::Mismatch& m : v.mismatches) c.observed += "; " + m.what;
+      c.target_transcript = step->outcome.transcript;
+      return v;
+    }
+    *world = p.after;
+    state = std::move(after);
+  }
+  return v;
+}
+
+CheckResult ForAll(CheckContext& ctx, const rc::Gen<Scenario>& gen, const ExtraJudge& extra) {
+  std::optional<ScenarioVerdict> last_failure;
+  int runs = 0;
+  const auto property = [&] {
+    const Scenario s = *gen;
+    ++runs;
+    ScenarioVerdict v = RunScenario(*ctx.target, s, extra);
+    if (v.harness_error || !v.mismatches.empty()) {
+      last_failure = v;
+      RC_FAIL(v.harness_error ? v.message : v.mismatches.front().what);
+    }
+  };
+  rc::detail::TestParams params;
+  params.seed = ctx.seed;
+  params.maxSuccess = std::max(ctx.cases, 1);
+  params.maxSize = 100;
+  rc::detail::TestMetadata meta;
+  const rc::detail::TestResult result = rc::detail::checkTestable(property, meta, params);
+  if (result.template is<rc::detail::SuccessResult>()) return CheckResult::Pass(params.maxSuccess);
+  if (!last_failure) {
+    std::ostringstream why;
+    rc::detail::printResultMessage(result, why);
+    return CheckResult::Error("the property could not run: " + why.str());
+  }
+  if (last_failure->harness_error) return CheckResult::Error(last_failure->message);
+  CheckResult r;
+  r.status = CheckStatus::kFail;
+  r.cases_run = runs;
+  std::set<std::string> clauses;
+  for (const model::Mismatch& m : last_failure->mismatches) {
+    clauses.insert(m.clauses.begin(), m.clauses.end());
+    r.message += (r.message.empty() ? "" : "\n") + m.what;
+  }
+  r.failed_clauses.assign(clauses.begin(), clauses.end());
+  Counterexample c = last_failure->counterexample;
+  c.seed = ctx.seed;
+  c.reference_transcript = ReferenceTranscript(c.scenario, c.failing_step);
+  r.counterexample = std::move(c);
+  return r;
+}
+
+CheckResult Example(CheckContext& ctx, const Scenario& s, const ExtraJudge& extra) {
+  CheckContext one = ctx;
+  one.cases = 1;
+  return ForAll(one, rc::gen::just(s), extra);
+}
+
+}  // namespace hsmbackup::conformance

@@ -1,0 +1,60 @@
+// Running scenarios against a target and judging them with the model; the
+// building blocks every check family uses.
+#ifndef HSMBACKUP_CONFORMANCE_CHECKS_HARNESS_H_
+#define HSMBACKUP_CONFORMANCE_CHECKS_HARNESS_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <rapidcheck.h>
+
+#include "conformance/check.h"
+#include "conformance/model.h"
+#include "conformance/scenario.h"
+
+namespace hsmbackup::conformance {
+
+// StepView is one executed line as a check-specific judge sees it.
+struct StepView {
+  size_t index = 0;
+  const std::string& line;
+  const Outcome& outcome;
+  const Json& before;  // observed state before the line
+  const Json& after;   // observed state after it
+  const model::Prediction& prediction;
+};
+
+// ExtraJudge adds clause-specific mismatches to the model's.
+using ExtraJudge = std::function<std::vector<model::Mismatch>(const StepView&)>;
+
+struct ScenarioVerdict {
+  bool harness_error = false;  // the target broke the protocol; `message` says how
+  std::string message;
+  std::vector<model::Mismatch> mismatches;  // at `failing_step`
+  size_t failing_step = 0;
+  Counterexample counterexample;  // valid when mismatches is not empty
+};
+
+// RunScenario loads the world, then runs and judges every line in order,
+// stopping at the first line that breaks a clause.
+ScenarioVerdict RunScenario(Target& target, const Scenario& s, const ExtraJudge& extra = nullptr);
+
+// ForAll runs `ctx.cases` scenarios from `gen` (seeded by ctx.seed), shrinks
+// a failure, and returns it with the reference's transcript beside the
+// target's. With cases = 1 it is an example check.
+CheckResult ForAll(CheckContext& ctx, const rc::Gen<Scenario>& gen,
+                   const ExtraJudge& extra = nullptr);
+
+// Example runs one fixed scenario.
+CheckResult Example(CheckContext& ctx, const Scenario& s, const ExtraJudge& extra = nullptr);
+
+// Mismatches returns `m` as a one-element list: helpers for extra judges.
+std::vector<model::Mismatch> Fails(const std::string& clause, const std::string& what);
+
+// Slot returns the observed slot `id`, or an empty object.
+Json SlotOf(const Json& state, uint32_t id);
+
+}  // namespace hsmbackup::conformance
+
+#endif  // HSMBACKUP_CONFORMANCE_CHECKS_HARNESS_H_

@@ -1,0 +1,290 @@
+// restore, list, contents, delete, and the session commands around them.
+#include <algorithm>
+
+#include "model/rules.h"
+
+namespace hsmbackup::conformance::model {
+namespace {
+
+// UserChecks: the current slot must be a live user partition with the CO
+// logged in (AUTH-CO).
+const User* UserChecks(const World& w, Refusals& r) {
+  auto it = w.users.find(w.current);
+  if (it == w.users.end()) {
+    r.Add("CKR_SLOT_ID_INVALID", "AUTH-CO");
+    return nullptr;
+  }
+  if (it->second.zeroized) r.Add("CKR_TOKEN_NOT_PRESENT", "AUTH-CO");
+  auto login = w.logins.find(w.current);
+  if (login == w.logins.end() || login->second != "co") r.Add("CKR_USER_NOT_LOGGED_IN", "AUTH-CO");
+  return &it->second;
+}
+
+void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uint32_t slot,
+                    const std::vector<const Object*>& objects, bool replace) {
+  const bool stop = t.kind != "pre77";
+  p.object_clauses = {"RESTORE-RULES", "RESTORE-ROUNDTRIP", "PROJ-RESTORE-SAME-OUID"};
+  p.user_clauses = p.object_clauses;
+  std::string result = "CKR_OK";
+  if (part.origin == "v1") {
+    if (!part.has_smk) {
+      // A V1 backup left empty by a failed clone holds no SMK: the clauses
+      // do not say how restoring it ends, only that nothing changes.
+      p.codes = {"CKR_OK", "CKR_DATA_INVALID", "CKR_CERTIFICATE_INVALID", "CKR_SMK_ID_NOT_FOUND"};
+      p.code_clauses = {"RESTORE-RULES"};
+      return;
+    }
+    if (part.domain != t.domain) {
+      p.codes = {"CKR_CERTIFICATE_INVALID"};
+      p.code_clauses = {"RESTORE-RULES", "DOM-ERROR-CODE"};
+      return;
+    }
+    if (t.smk_id.empty() || t.smk_id != part.smk_id) {
+      p.codes = {"CKR_SMK_ID_NOT_FOUND"};
+      p.code_clauses = {"RESTORE-RULES"};
+      return;
+    }
+  }
+  for (const Object* b : objects) {
+    auto same = std::find_if(t.objects.begin(), t.objects.end(),
+                             [&](const Object& o) { return o.ouid == b->ouid; });
+    if (same != t.objects.end() && !replace) continue;
+    std::string code;
+    if (part.origin != "v1" && part.domain != t.domain) code = "CKR_CERTIFICATE_INVALID";
+    else if (w.HasFault("verify_fail", slot, b->handle)) code = "CKR_FAILED_TO_CLONE_AN_OBJECT";
+    if (!code.empty()) {
+      if (result == "CKR_OK") result = code;
+      if (stop) break;
+      continue;
+    }
+    Object o = *b;
+    o.handle = 0;  // the target's allocator decides
+    o.opaque = false;
+    if (same != t.objects.end()) {
+      *same = o;
+    } else {
+      t.objects.push_back(o);
+    }
+  }
+  p.codes = {result};
+  p.code_clauses = {"RESTORE-RULES"};
+}
+
+}  // namespace
+
+Prediction PredictRestore(const World& before, const Line& line,
+                          const std::vector<std::string>& answers) {
+  Prediction p;
+  p.after = before;
+  Refusals r;
+  const User* t = UserChecks(before, r);
+  if (t == nullptr) {
+    Refuse(p, before, r);
+    return p;
+  }
+  const bool smkonly = line.Has("smkonly");
+  if (line.Has("objects") && before.client < Version{10, 3, 0}) {
+    r.Add("CKR_ARGUMENTS_BAD", "OPT-OBJECTS-CLIENT");
+  }
+  if (smkonly && (line.Has("objects") || line.Has("replace"))) r.Add("CKR_ARGUMENTS_BAD", "OPT-SMKONLY");
+  if (!line.Has("partition")) r.Add("CKR_ARGUMENTS_BAD", "RESTORE-TARGET-EXISTS");
+  const long slot = ResolveHsm(before, line, r);
+  if (slot < 0 || !line.Has("partition")) {
+    Refuse(p, before, r);
+    return p;
+  }
+  const Hsm& hsm = before.hsms.at(slot);
+  CheckCredentialOptions(hsm, line, true, false, r);
+  auto pit = std::find_if(hsm.partitions.begin(), hsm.partitions.end(),
+                          [&](const Partition& q) { return q.name == *line.Get("partition"); });
+  if (pit == hsm.partitions.end()) {
+    r.Add("CKR_TOKEN_NOT_PRESENT", "RESTORE-TARGET-EXISTS");
+    Refuse(p, before, r);
+    return p;
+  }
+  const Partition& part = *pit;
+  if (t->auth != hsm.auth) r.Add("CKR_OPERATION_NOT_ALLOWED", "AUTH-SAME-MODE");
+  if (part.origin != "pre77" && t->kind == "pre77") r.Add("CKR_OPERATION_NOT_ALLOWED", "FW-NO-DOWNGRADE");
+  if (part.origin == "v1" && t->kind != "v1") r.Add("CKR_OPERATION_NOT_ALLOWED", "FW-NO-DOWNGRADE");
+  if (hsm.connection == "appliance" && t->kind == "v1" && !smkonly) {
+    r.Add("CKR_OPERATION_NOT_ALLOWED", "DIRECT-SMK-ONLY");
+  }
+  if (smkonly && (!part.has_smk || t->kind != "v1")) r.Add("CKR_OPERATION_NOT_ALLOWED", "RESTORE-SMK");
+  std::vector<const Object*> objects;
+  if (!smkonly) {
+    if (!line.objects) {
+      for (const Object& o : part.objects) objects.push_back(&o);
+    } else {
+      for (uint32_t h : *line.objects) {
+        auto it = std::find_if(part.objects.begin(), part.objects.end(),
+                               [&](const Object& o) { return o.handle == h; });
+        if (it == part.objects.end()) {
+          r.Add("CKR_OBJECT_HANDLE_INVALID", "OPT-OBJECTS-INVALID");
+          break;
+        }
+        objects.push_back(&*it);
+      }
+    }
+  }
+  uint64_t used = 0, need = 0;
+  for (const Object& o : t->objects) used += o.size;
+  for (const Object* b : objects) {
+    auto same = std::find_if(t->objects.begin(), t->objects.end(),
+                             [&](const Object& o) { return o.ouid == b->ouid; });
+    if (same == t->objects.end()) need += b->size;
+    else if (line.Has("replace") && b->size > same->size) need += b->size - same->size;
+  }
+  if (used + need > t->capacity) r.Add("CKR_DEVICE_MEMORY", "RESTORE-RULES");
+  if (r.any()) {
+    Refuse(p, before, r);
+    return p;
+  }
+  if (smkonly && !line.Has("force")) {
+    p.prompts = 1;
+    if (Answer(answers, 0) != "proceed") {
+      p.codes = {"CKR_FUNCTION_CANCELED"};
+      p.code_clauses = {"RESTORE-SMK"};
+      return p;
+    }
+  }
+  World& w = p.after;
+  Hsm& h = w.hsms.at(slot);
+  Partition& live = *h.Find(part.name);
+  if (!ContainerLogin(p, h, live, line)) return p;
+  User& target = w.users.at(w.current);
+  if (smkonly) {  // RESTORE-SMK: the target's SMK is overwritten
+    if (part.domain != target.domain) {
+      p.codes = {"CKR_CERTIFICATE_INVALID"};
+      p.code_clauses = {"RESTORE-SMK", "DOM-ERROR-CODE"};
+      return p;
+    }
+    target.smk_id = part.smk_id;
+    p.user_clauses = {"RESTORE-SMK"};
+    p.codes = {"CKR_OK"};
+    p.code_clauses = {"RESTORE-SMK"};
+    p.object_clauses = {"RESTORE-SMK"};
+    return p;
+  }
+  RestoreObjects(p, w, target, live, static_cast<uint32_t>(slot), objects, line.Has("replace"));
+  p.summary = *p.codes.begin() + " for a restore of " + std::to_string(objects.size()) +
+              " object(s) from " + part.name;
+  return p;
+}
+
+Prediction PredictAdmin(const World& before, const Line& line,
+                        const std::vector<std::string>& answers) {
+  Prediction p;
+  p.after = before;
+  Refusals r;
+  const long slot = ResolveHsm(before, line, r);
+  const bool named = line.verb != "list";
+  if (named && !line.Has("partition")) r.Add("CKR_ARGUMENTS_BAD", "ARCHIVE-DELETE");
+  if (slot < 0) {
+    Refuse(p, before, r);
+    return p;
+  }
+  const Hsm& hsm = before.hsms.at(slot);
+  const std::string clause = line.verb == "list"       ? "ARCHIVE-LIST"
+                             : line.verb == "contents" ? "ARCHIVE-CONTENTS"
+                                                       : "ARCHIVE-DELETE";
+  CheckCredentialOptions(hsm, line, line.verb == "contents", line.verb != "contents", r);
+  const bool exists = line.Has("partition") &&
+                      std::any_of(hsm.partitions.begin(), hsm.partitions.end(), [&](const Partition& q) {
+                        return q.name == *line.Get("partition");
+                      });
+  if (named && line.Has("partition") && !exists) r.Add("CKR_TOKEN_NOT_PRESENT", clause);
+  if (r.any()) {
+    Refuse(p, before, r);
+    return p;
+  }
+  if (line.verb == "delete" && !line.Has("force")) {
+    p.prompts = 1;
+    if (Answer(answers, 0) != "proceed") {
+      p.codes = {"CKR_FUNCTION_CANCELED"};
+      p.code_clauses = {clause};
+      return p;
+    }
+  }
+  Hsm& h = p.after.hsms.at(slot);
+  p.codes = {"CKR_OK"};
+  p.code_clauses = {clause};
+  if (line.verb == "contents") {
+    ContainerLogin(p, h, *h.Find(*line.Get("partition")), line);
+    return p;
+  }
+  if (!SoLogin(p, h, line)) return p;
+  if (line.verb == "delete") {
+    const std::string name = *line.Get("partition");
+    std::erase_if(h.partitions, [&](const Partition& q) { return q.name == name; });
+    p.object_clauses = {clause};
+    p.space_clauses = {clause};
+  }
+  return p;
+}
+
+Prediction PredictSession(const World& before, const Line& line) {
+  Prediction p;
+  p.after = before;
+  World& w = p.after;
+  p.codes = {"CKR_OK"};
+  if (line.verb == "slot list") return p;
+  if (line.verb == "slot set") {
+    if (w.users.count(line.slot) == 0 && w.hsms.count(line.slot) == 0) {
+      p.codes = {"CKR_SLOT_ID_INVALID"};
+    } else {
+      w.current = line.slot;
+    }
+    return p;
+  }
+  if (line.verb == "logout") {
+    if (w.logins.erase(w.current) == 0) p.codes = {"CKR_USER_NOT_LOGGED_IN"};
+    return p;
+  }
+  if (line.verb == "partition contents") {
+    auto it = w.users.find(w.current);
+    auto login = w.logins.find(w.current);
+    if (it == w.users.end()) p.codes = {"CKR_SLOT_ID_INVALID"};
+    else if (it->second.zeroized) p.codes = {"CKR_TOKEN_NOT_PRESENT"};
+    else if (login == w.logins.end() || (login->second != "co" && login->second != "cu"))
+      p.codes = {"CKR_USER_NOT_LOGGED_IN"};
+    return p;
+  }
+  // role login: the model knows the Crypto Officer on user partitions.
+  p.code_clauses = {"AUTH-LOCKOUT"};
+  const std::string role = line.Get("name").value_or("");
+  auto it = w.users.find(w.current);
+  if (role != "co" || it == w.users.end()) {
+    p.modelled = false;
+    p.codes.clear();
+    return p;
+  }
+  User& u = it->second;
+  if (w.logins.count(w.current) != 0) {
+    p.codes = {"CKR_USER_ALREADY_LOGGED_IN"};
+    return p;
+  }
+  if (u.zeroized) {
+    p.codes = {"CKR_TOKEN_NOT_PRESENT"};
+    return p;
+  }
+  if (u.auth == "password") {
+    if (!line.Has("password")) {
+      p.codes = {"CKR_ARGUMENTS_BAD"};
+      return p;
+    }
+    if (u.co_failures >= u.co_threshold) {
+      p.codes = {"CKR_PIN_LOCKED"};
+      return p;
+    }
+    if (*line.Get("password") != u.co_password) {
+      ++u.co_failures;
+      p.codes = {u.co_failures >= u.co_threshold ? "CKR_PIN_LOCKED" : "CKR_PIN_INCORRECT"};
+      return p;
+    }
+    u.co_failures = 0;
+  }
+  w.logins[w.current] = "co";
+  return p;
+}
+
+}  // namespace hsmbackup::conformance::model

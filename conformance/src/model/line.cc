@@ -1,0 +1,161 @@
+#include "model/line.h"
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <set>
+#include <sstream>
+
+namespace hsmbackup::conformance::model {
+namespace {
+
+struct Spec {
+  const char* name;
+  size_t shortest;  // the seed's shortcut length, without the dash
+  bool takes_value;
+};
+
+// The seed's options with their shortcuts (-a -deb -def -do -f -o -par -pas
+// -rep -s -smk -sop).
+constexpr Spec kArchiveOptions[] = {
+    {"append", 1, false},   {"debug", 3, false},     {"defaultdomain", 3, false},
+    {"domain", 2, true},    {"force", 1, false},     {"objects", 1, true},
+    {"partition", 3, true}, {"password", 3, true},   {"replace", 3, false},
+    {"slot", 1, true},      {"smkonly", 3, false},   {"sopassword", 3, true},
+};
+
+const Spec* Match(const std::string& token) {
+  std::string t = token.substr(1);
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (const Spec& s : kArchiveOptions) {
+    const std::string name = s.name;
+    if (t.size() >= s.shortest && t.size() <= name.size() && name.compare(0, t.size(), t) == 0) {
+      return &s;
+    }
+  }
+  return nullptr;
+}
+
+bool ParseU32(const std::string& s, uint32_t* out) {
+  if (s.empty() || s.size() > 10 || !std::all_of(s.begin(), s.end(), ::isdigit)) return false;
+  const uint64_t v = std::stoull(s);
+  if (v > 0xFFFFFFFFull) return false;
+  *out = static_cast<uint32_t>(v);
+  return true;
+}
+
+// ParseObjects: "0" or "all" = everything; else a comma list of distinct
+// handles >= 1.
+bool ParseObjects(const std::string& v, Line* line) {
+  std::string lower = v;
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  if (lower == "0" || lower == "all") return true;
+  std::vector<uint32_t> handles;
+  std::set<uint32_t> seen;
+  std::string item;
+  std::istringstream in(v + ",");
+  size_t commas = std::count(v.begin(), v.end(), ',');
+  size_t items = 0;
+  while (std::getline(in, item, ',')) {
+    ++items;
+    uint32_t h = 0;
+    if (!ParseU32(item, &h) || h == 0 || !seen.insert(h).second) return false;
+    handles.push_back(h);
+  }
+  if (items != commas + 1) return false;
+  line->objects = handles;
+  return true;
+}
+
+bool ValidName(const std::string& n) {
+  return !n.empty() && n.size() <= 32 &&
+         std::all_of(n.begin(), n.end(), [](char c) { return c > 0x20 && c < 0x7F; });
+}
+
+}  // namespace
+
+std::optional<std::string> Line::Get(const std::string& o) const {
+  auto it = options.find(o);
+  if (it == options.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string Utc(int64_t seconds, const char* format) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+std::optional<Line> ParseLine(const std::string& text, std::string* refusal, bool* unknown) {
+  *unknown = false;
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  auto lower = [](std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), ::tolower);
+    return s;
+  };
+  Line line;
+  size_t i = 0;
+  if (words.size() >= 2 && lower(words[0]) == "role") {
+    line.verb = lower(words[1]) == "login" ? "login" : lower(words[1]) == "logout" ? "logout" : "";
+    for (i = 2; i + 1 < words.size(); i += 2) line.options[lower(words[i].substr(1))] = words[i + 1];
+    if (line.verb.empty()) *unknown = true;
+    return line;
+  }
+  if (words.size() >= 2 && lower(words[0]) == "slot") {
+    line.verb = "slot " + lower(words[1]);
+    if (words.size() >= 4 && !ParseU32(words[3], &line.slot)) {
+      *refusal = "OPT-SLOT";
+      return std::nullopt;
+    }
+    return line;
+  }
+  if (words.size() == 2 && lower(words[0]) == "partition" && lower(words[1]) == "contents") {
+    line.verb = "partition contents";
+    return line;
+  }
+  if (words.size() < 3 || lower(words[0]) != "partition" || lower(words[1]) != "archive") {
+    *unknown = true;
+    return std::nullopt;
+  }
+  line.verb = lower(words[2]);
+  if (line.verb != "backup" && line.verb != "restore" && line.verb != "list" &&
+      line.verb != "contents" && line.verb != "delete") {
+    *unknown = true;
+    return std::nullopt;
+  }
+  for (i = 3; i < words.size(); ++i) {
+    const Spec* s = words[i].size() > 1 && words[i][0] == '-' ? Match(words[i]) : nullptr;
+    if (s == nullptr || line.options.count(s->name) != 0) {
+      *refusal = "OPT-SHORTCUTS";  // unknown or repeated option
+      return std::nullopt;
+    }
+    std::string value;
+    if (s->takes_value) {
+      if (i + 1 >= words.size()) {
+        *refusal = "OPT-SHORTCUTS";
+        return std::nullopt;
+      }
+      value = words[++i];
+    }
+    line.options[s->name] = value;
+  }
+  const std::string slot = lower(line.Get("slot").value_or(""));
+  line.slot_direct = slot == "direct";
+  if (!line.slot_direct && !ParseU32(slot, &line.slot)) *refusal = "OPT-SLOT";
+  if (line.Has("objects") && !ParseObjects(*line.Get("objects"), &line)) {
+    *refusal = "OPT-OBJECTS-INVALID";
+  }
+  if (line.Has("partition") && !ValidName(*line.Get("partition"))) {
+    *refusal = "OPT-PARTITION-MAXLEN";
+  }
+  if (line.Has("domain") && line.Has("defaultdomain")) *refusal = "DOM-OPTION";
+  if (!refusal->empty()) return std::nullopt;
+  return line;
+}
+
+}  // namespace hsmbackup::conformance::model

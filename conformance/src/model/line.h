@@ -1,0 +1,38 @@
+// The model's reading of a lunacm line (OPT-SHORTCUTS, OPT-OBJECTS-FORMS,
+// OPT-PARTITION-MAXLEN), written from the seed's syntax, not the reference's.
+#ifndef HSMBACKUP_CONFORMANCE_MODEL_LINE_H_
+#define HSMBACKUP_CONFORMANCE_MODEL_LINE_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conformance/model.h"
+
+namespace hsmbackup::conformance::model {
+
+struct Line {
+  std::string verb;  // "backup", "restore", "list", "contents", "delete",
+                     // "login", "logout", "slot set", "slot list", "partition contents"
+  std::map<std::string, std::string> options;  // full option name -> value ("" for flags)
+  bool Has(const std::string& o) const { return options.count(o) != 0; }
+  std::optional<std::string> Get(const std::string& o) const;
+  // -objects: nullopt = every object; otherwise the handles in order.
+  std::optional<std::vector<uint32_t>> objects;
+  bool slot_direct = false;
+  uint32_t slot = 0;
+};
+
+// ParseLine returns the line, or nullopt with the clause that makes a
+// parser refuse it (CKR_ARGUMENTS_BAD) in `refusal`. `unknown` is set for a
+// verb the model does not know.
+std::optional<Line> ParseLine(const std::string& text, std::string* refusal, bool* unknown);
+
+// Utc formats seconds since the epoch with strftime's `format`, in UTC.
+std::string Utc(int64_t seconds, const char* format);
+
+}  // namespace hsmbackup::conformance::model
+
+#endif  // HSMBACKUP_CONFORMANCE_MODEL_LINE_H_

@@ -1,0 +1,54 @@
+// Internals of the model: one prediction function per command family.
+#ifndef HSMBACKUP_CONFORMANCE_MODEL_RULES_H_
+#define HSMBACKUP_CONFORMANCE_MODEL_RULES_H_
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "conformance/model.h"
+#include "model/line.h"
+
+namespace hsmbackup::conformance::model {
+
+// Refusals collects every rule a command breaks before anything may
+// change. Any of their codes is acceptable (the clauses fix no order
+// between them); all leave the world as it was.
+struct Refusals {
+  std::set<std::string> codes;
+  std::vector<std::string> clauses;
+  void Add(const std::string& code, const std::string& clause) {
+    codes.insert(code);
+    clauses.push_back(clause);
+  }
+  bool any() const { return !codes.empty(); }
+};
+
+// Refuse turns refusals into the prediction: one of the codes, nothing changed.
+void Refuse(Prediction& p, const World& before, const Refusals& r);
+
+// Answer is the i-th prompt's answer ("quit" when they run out).
+std::string Answer(const std::vector<std::string>& answers, int i);
+
+// Common checks on the archive commands' -slot and credentials.
+// ResolveHsm adds refusals and returns the backup HSM's slot id, or -1.
+long ResolveHsm(const World& w, const Line& line, Refusals& r);
+void CheckCredentialOptions(const Hsm& hsm, const Line& line, bool needs_password,
+                            bool needs_sopassword, Refusals& r);
+// SoLogin applies AUTH-SO / AUTH-LOCKOUT on `hsm`: false on a wrong password
+// (the prediction's code is then set).
+bool SoLogin(Prediction& p, Hsm& hsm, const Line& line);
+// ContainerLogin applies the backup partition's credential and its lockout.
+bool ContainerLogin(Prediction& p, const Hsm& hsm, Partition& part, const Line& line);
+
+Prediction PredictBackup(const World& before, const Line& line,
+                         const std::vector<std::string>& answers);
+Prediction PredictRestore(const World& before, const Line& line,
+                          const std::vector<std::string>& answers);
+Prediction PredictAdmin(const World& before, const Line& line,
+                        const std::vector<std::string>& answers);  // list, contents, delete
+Prediction PredictSession(const World& before, const Line& line);  // role, slot, partition contents
+
+}  // namespace hsmbackup::conformance::model
+
+#endif  // HSMBACKUP_CONFORMANCE_MODEL_RULES_H_

@@ -1,0 +1,227 @@
+// The model's reading of a world document: only what the clauses need.
+#include <algorithm>
+#include <cstdio>
+
+#include "conformance/model.h"
+
+namespace hsmbackup::conformance::model {
+
+std::optional<Version> Version::Parse(const std::string& text) {
+  Version v;
+  int n = std::sscanf(text.c_str(), "%d.%d.%d", &v.major, &v.minor, &v.patch);
+  if (n < 2) return std::nullopt;
+  if (n == 2) v.patch = 0;
+  return v;
+}
+
+uint64_t Partition::used() const {
+  uint64_t u = kOverhead;
+  for (const Object& o : objects) u += o.size;
+  return u;
+}
+
+uint64_t Hsm::free() const {
+  uint64_t taken = 0;
+  for (const Partition& p : partitions) taken += p.allocated;
+  return capacity - std::min(capacity, taken);
+}
+
+Partition* Hsm::Find(const std::string& name) {
+  for (Partition& p : partitions) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+bool World::HasFault(const std::string& type, uint32_t slot, uint32_t value) const {
+  return std::any_of(faults.begin(), faults.end(), [&](const Fault& f) {
+    if (f.type != type || (f.slot && *f.slot != slot)) return false;
+    if (type == "verify_fail") return f.handle == value;
+    if (type == "partition_full") return f.at == value;
+    return true;
+  });
+}
+
+namespace {
+
+// Seconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ" (days from civil, UTC).
+int64_t ParseTime(const std::string& t) {
+  int y = 1970, mo = 1, d = 1, h = 0, mi = 0, s = 0;
+  std::sscanf(t.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s);
+  y -= mo <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const int64_t days = era * 146097 + doe - 719468;
+  return days * 86400 + h * 3600 + mi * 60 + s;
+}
+
+uint64_t SizeOf(const Json& o) {
+  if (o.contains("size")) return o["size"].get<uint64_t>();
+  return o.value("value", std::string()).size() / 2;
+}
+
+Object ReadObject(const Json& o) {
+  Object m;
+  m.handle = o.value("handle", 0u);
+  m.ouid = o.value("ouid", std::string());
+  std::transform(m.ouid.begin(), m.ouid.end(), m.ouid.begin(), ::tolower);
+  m.label = o.value("label", std::string());
+  m.cls = o.value("class", std::string());
+  m.size = SizeOf(o);
+  return m;
+}
+
+User ReadUser(const Json& u) {
+  User m;
+  m.label = u.at("label").get<std::string>();
+  m.kind = u.at("kind").get<std::string>();
+  m.auth = u.value("auth", std::string("password"));
+  m.firmware = Version::Parse(u.at("firmware").get<std::string>()).value_or(Version{});
+  m.domain = u.at("domain").get<std::string>();
+  const Json creds = u.value("credentials", Json::object());
+  m.co_password = creds.value("co", std::string());
+  const Json pol = u.value("policies", Json::object());
+  m.allow_private = pol.value("allow_private_key_cloning", true);
+  m.allow_secret = pol.value("allow_secret_key_cloning", true);
+  m.hsm_allow = pol.value("hsm_allow_cloning", true);
+  m.capacity = u.at("capacity").get<uint64_t>();
+  m.co_threshold = u.value("co_lockout_threshold", 10u);
+  m.co_failures = u.value("lockout", Json::object()).value("co", 0u);
+  m.zeroized = u.value("zeroized", false);
+  for (const Json& o : u.value("objects", Json::array())) m.objects.push_back(ReadObject(o));
+  return m;
+}
+
+Hsm ReadHsm(const Json& b) {
+  Hsm m;
+  m.model = b.at("model").get<std::string>();
+  m.firmware = Version::Parse(b.at("firmware").get<std::string>()).value_or(Version{});
+  m.sks = b.value("sks", false);
+  m.connection = b.value("connection", std::string("client"));
+  m.auth = b.value("auth", std::string("password"));
+  m.so_password = b.value("so_password", std::string());
+  m.ped_domain = b.value("ped_domain", std::string());
+  m.capacity = b.at("capacity").get<uint64_t>();
+  m.so_failures = b.value("so_lockout", 0u);
+  m.zeroized = b.value("zeroized", false);
+  for (const Json& p : b.value("partitions", Json::array())) {
+    Partition q;
+    q.name = p.at("name").get<std::string>();
+    q.domain = p.at("domain").get<std::string>();
+    q.password = p.value("password", std::string());
+    q.origin = p.at("origin").get<std::string>();
+    q.source_label = p.value("source_label", std::string());
+    q.allocated = p.at("allocated").get<uint64_t>();
+    q.failures = p.value("user_lockout", 0u);
+    q.has_smk = !p.value("smk_blob", std::string()).empty();
+    for (const Json& o : p.value("objects", Json::array())) {
+      Object x = ReadObject(o);
+      if (o.contains("object")) {
+        x.cls = o["object"].value("class", std::string());
+      } else {
+        x.opaque = true;
+      }
+      q.objects.push_back(x);
+    }
+    m.partitions.push_back(q);
+  }
+  return m;
+}
+
+}  // namespace
+
+std::optional<World> FromWorld(const Json& doc, std::string* error) {
+  try {
+    World w;
+    const Json& client = doc.at("client");
+    w.client = Version::Parse(client.at("version").get<std::string>()).value_or(Version{});
+    w.default_domain = client.value("default_domain", std::string("defaultdomain"));
+    w.now = ParseTime(doc.at("clock").at("now").get<std::string>());
+    w.step = doc.at("clock").value("step_seconds", int64_t{0});
+    bool first = true;
+    for (const Json& s : doc.at("slots")) {
+      const uint32_t id = s.at("id").get<uint32_t>();
+      if (s.contains("user_partition")) w.users[id] = ReadUser(s["user_partition"]);
+      if (s.contains("backup_hsm")) w.hsms[id] = ReadHsm(s["backup_hsm"]);
+      if (first || id < w.current) w.current = id;
+      first = false;
+    }
+    for (const Json& f : doc.value("faults", Json::array())) {
+      Fault m;
+      m.type = f.at("type").get<std::string>();
+      if (f.contains("slot")) m.slot = f["slot"].get<uint32_t>();
+      m.handle = f.value("handle", 0u);
+      m.at = f.value("at", 0u);
+      w.faults.push_back(m);
+    }
+    return w;
+  } catch (const Json::exception& e) {
+    *error = std::string("the model cannot read this world: ") + e.what();
+    return std::nullopt;
+  }
+}
+
+std::vector<std::string> Secrets(const Json& doc) {
+  std::vector<std::string> out;
+  auto add = [&](const Json& j, const char* key) {
+    if (j.contains(key) && j[key].is_string() && !j[key].get<std::string>().empty()) {
+      out.push_back(j[key].get<std::string>());
+    }
+  };
+  if (doc.contains("client")) add(doc["client"], "default_domain");
+  for (const Json& s : doc.value("slots", Json::array())) {
+    if (s.contains("user_partition")) {
+      const Json& u = s["user_partition"];
+      add(u, "domain");
+      add(u, "smk");
+      for (const char* k : {"po", "co", "cu"}) add(u.value("credentials", Json::object()), k);
+    }
+    if (s.contains("backup_hsm")) {
+      const Json& b = s["backup_hsm"];
+      add(b, "so_password");
+      add(b, "ped_domain");
+      for (const Json& p : b.value("partitions", Json::array())) {
+        add(p, "domain");
+        add(p, "password");
+      }
+    }
+  }
+  return out;
+}
+
+void Adopt(World& w, const Json& observed) {
+  for (const Json& s : observed.value("slots", Json::array())) {
+    const uint32_t id = s.value("id", 0u);
+    auto adopt = [](std::vector<Object>& objects, const Json& seen) {
+      for (const Json& o : seen) {
+        for (Object& m : objects) {
+          if (m.ouid != o.value("ouid", std::string())) continue;
+          m.handle = o.value("handle", m.handle);
+          if (m.fingerprint.empty() && o.contains("fingerprint") && o["fingerprint"].is_string()) {
+            m.fingerprint = o["fingerprint"].get<std::string>();
+          }
+        }
+      }
+    };
+    if (auto u = w.users.find(id); u != w.users.end()) {
+      adopt(u->second.objects, s.value("objects", Json::array()));
+      if (s.contains("smk_id") && s["smk_id"].is_string()) {
+        u->second.smk_id = s["smk_id"].get<std::string>();
+      }
+    }
+    if (auto h = w.hsms.find(id); h != w.hsms.end()) {
+      for (const Json& p : s.value("partitions", Json::array())) {
+        Partition* q = h->second.Find(p.value("name", std::string()));
+        if (q == nullptr) continue;
+        adopt(q->objects, p.value("objects", Json::array()));
+        if (q->smk_id.empty() && p.contains("smk_id") && p["smk_id"].is_string()) {
+          q->smk_id = p["smk_id"].get<std::string>();
+        }
+      }
+    }
+  }
+}
+
+}  // namespace hsmbackup::conformance::model
