@@ -61,9 +61,9 @@ std::optional<Scenario> ParseScenario(const std::string& world_json, const std::
 
 std::string ReplayCommand(const Scenario& s, const std::string& world_path,
                           const std::string& script_path) {
-  std::string cmd = "hsmbackup run --world " + Quote(world_path) + " --script " + Quote(script_path);
+  std::string cmd = "hsmbackup run --world " + Quote(world_path);
   for (const std::string& a : s.answers) cmd += " --answer " + Quote(a);
-  return cmd;
+  return cmd + " " + Quote(script_path);
 }
 
 std::string Describe(const Counterexample& c) {

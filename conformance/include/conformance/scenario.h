@@ -2,7 +2,7 @@
 // generates, replays, shrinks and hands back to people.
 //
 // A scenario is exactly what `hsmbackup run` takes: a world file, a script
-// (one command per line) and the answers to proceed/quit prompts, consumed
+// (one command per line, given as its last argument) and the answers to proceed/quit prompts, consumed
 // in order across the whole run (`--answer`). So every counterexample the
 // suite prints can be replayed against the reference by hand.
 #ifndef HSMBACKUP_CONFORMANCE_SCENARIO_H_

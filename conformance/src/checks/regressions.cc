@@ -1,7 +1,98 @@
+// Regressions: the counterexamples kept under fixtures/regressions/, each a
+// world and a lunacm script, replayed and judged by the model.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
 #include "checks/families.h"
+#include "checks/harness.h"
 
 namespace hsmbackup::conformance {
+namespace {
 
-std::vector<Check> RegressionChecks() { return {}; }
+namespace fs = std::filesystem;
+
+const fs::path kDir = fs::path(HSMB_SOURCE_ROOT) / "fixtures" / "regressions";
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Pairs lists the regressions by name, sorted so runs are repeatable.
+std::vector<std::string> Pairs() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(kDir, ec)) {
+    const std::string f = e.path().filename().string();
+    if (f.size() > 7 && f.ends_with(".lunacm")) names.push_back(f.substr(0, f.size() - 7));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Clauses reads the "# clauses:" header lines of every script.
+std::vector<std::string> Clauses() {
+  std::set<std::string> ids;
+  for (const std::string& n : Pairs()) {
+    std::istringstream in(Slurp(kDir / (n + ".lunacm")));
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("# clauses:", 0) != 0) continue;
+      std::istringstream words(line.substr(10));
+      for (std::string w; words >> w;) ids.insert(w);
+    }
+  }
+  return {ids.begin(), ids.end()};
+}
+
+// Missing names the "# capabilities:" a script needs that the target lacks.
+std::string Missing(const std::string& script, const Hello& hello) {
+  std::istringstream in(script);
+  std::string missing;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("# capabilities:", 0) != 0) continue;
+    std::istringstream words(line.substr(15));
+    for (std::string w; words >> w;) {
+      if (!hello.Has(w)) missing += (missing.empty() ? "" : ", ") + w;
+    }
+  }
+  return missing;
+}
+
+CheckResult Replay(CheckContext& ctx) {
+  const std::vector<std::string> names = Pairs();
+  if (names.empty()) return CheckResult::Error("no regressions found in " + kDir.string());
+  int ran = 0;
+  std::string skipped;
+  for (const std::string& n : names) {
+    const std::string missing = Missing(Slurp(kDir / (n + ".lunacm")), ctx.hello);
+    if (!missing.empty()) {
+      skipped += n + " needs " + missing + "; ";
+      continue;
+    }
+    ++ran;
+    std::string why;
+    std::optional<Scenario> s =
+        ParseScenario(Slurp(kDir / (n + ".world.json")), Slurp(kDir / (n + ".lunacm")), &why);
+    if (!s) return CheckResult::Error(n + ": " + why);
+    CheckResult r = Example(ctx, *s);
+    if (r.status != CheckStatus::kPass) {
+      r.message = "regression " + n + ": " + r.message;
+      return r;
+    }
+  }
+  if (ran == 0) return CheckResult::NotApplicable(skipped);
+  return CheckResult::Pass(ran);
+}
+
+}  // namespace
+
+std::vector<Check> RegressionChecks() {
+  return {{"Regressions", "Replay", Clauses(), {}, 1, Replay}};
+}
 
 }  // namespace hsmbackup::conformance
