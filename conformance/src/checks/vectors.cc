@@ -1,7 +1,443 @@
+// The scenario vectors (fixtures/vectors/, format in conformance/VECTORS.md)
+// as checks: one check per file, each vector a world, lunacm lines and the
+// expected outcome of the last line.
+//
+// The files are read when VectorChecks() is called, not compiled in, so a
+// vendor's edit or a regenerated file is picked up without a rebuild. A file
+// that breaks the format becomes a check that answers kError, so a broken
+// file is never mistaken for a passing or missing one.
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
 #include "checks/families.h"
 
 namespace hsmbackup::conformance {
+namespace {
 
-std::vector<Check> VectorChecks() { return {}; }
+constexpr char kVectorDir[] = HSMB_SOURCE_ROOT "/fixtures/vectors";
+constexpr char kFormat[] = "hsmbackup-vectors/1";
+
+struct Vector {
+  int tc_id = 0;
+  std::string id;
+  std::string comment;
+  std::vector<std::string> clauses;
+  Scenario scenario;
+  std::string result;  // "valid", "invalid" or "acceptable"
+  std::vector<std::vector<std::string>> step_codes;  // one list per line
+  Json expect;
+  std::set<std::string> capabilities;
+};
+
+struct VectorFile {
+  std::string path;
+  std::string topic;
+  std::vector<Vector> vectors;
+};
+
+std::optional<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string Sha256Hex16(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < 8 && i < len; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+// The capabilities a world needs, from what it contains (PROTOCOL.md's table).
+std::set<std::string> NeededCapabilities(const Json& world) {
+  std::set<std::string> caps;
+  for (const Json& f : world.value("faults", Json::array())) {
+    if (f.is_object() && f.contains("type") && f["type"].is_string()) {
+      caps.insert("fault." + f["type"].get<std::string>());
+    }
+  }
+  for (const Json& s : world.value("slots", Json::array())) {
+    if (!s.is_object()) continue;
+    const Json dev = s.contains("user_partition") ? s["user_partition"]
+                                                   : s.value("backup_hsm", Json());
+    if (!dev.is_object()) continue;
+    if (dev.value("auth", "password") == "ped") caps.insert("ped");
+    if (dev.value("kind", "") == "v1" || dev.value("sks", false)) caps.insert("smkonly");
+    const std::string connection = dev.value("connection", "client");
+    if (connection == "appliance" || connection == "usb") caps.insert(connection);
+  }
+  return caps;
+}
+
+bool IsStringArray(const Json& j) {
+  return j.is_array() &&
+         std::all_of(j.begin(), j.end(), [](const Json& e) { return e.is_string(); });
+}
+
+// ParseVector reads one entry of "tests"; "" on success, else the problem.
+std::string ParseVector(const Json& t, const Json& world, const std::set<std::string>& notes,
+                        Vector* v) {
+  if (!t.is_object()) return "a test is not an object";
+  for (const char* key : {"tcId", "id", "comment", "clauses", "lines", "answers", "result",
+                          "flags", "expect"}) {
+    if (!t.contains(key)) return std::string("a test has no \"") + key + "\"";
+  }
+  if (!t["tcId"].is_number_integer() || !t["id"].is_string() || !t["comment"].is_string() ||
+      !IsStringArray(t["clauses"]) || !IsStringArray(t["lines"]) || !IsStringArray(t["answers"]) ||
+      !t["result"].is_string() || !IsStringArray(t["flags"]) || !t["expect"].is_object()) {
+    return "a test has a member of the wrong type";
+  }
+  v->tc_id = t["tcId"].get<int>();
+  const std::string where = "tcId " + std::to_string(v->tc_id);
+  v->id = t["id"].get<std::string>();
+  v->comment = t["comment"].get<std::string>();
+  v->clauses = t["clauses"].get<std::vector<std::string>>();
+  v->scenario = {world, t["lines"].get<std::vector<std::string>>(),
+                 t["answers"].get<std::vector<std::string>>()};
+  v->result = t["result"].get<std::string>();
+  v->expect = t["expect"];
+  v->capabilities = NeededCapabilities(world);
+  if (v->scenario.lines.empty()) return where + ": no lines";
+  const Json canonical = {{"world", world}, {"lines", t["lines"]}, {"answers", t["answers"]}};
+  if (Sha256Hex16(canonical.dump()) != v->id) return where + ": id is not the content's hash";
+  if (v->result != "valid" && v->result != "invalid" && v->result != "acceptable") {
+    return where + ": result must be valid, invalid or acceptable";
+  }
+  for (const std::string& f : t["flags"].get<std::vector<std::string>>()) {
+    if (notes.count(f) == 0) return where + ": flag " + f + " is not explained in notes";
+  }
+  const Json& e = v->expect;
+  if (!IsStringArray(e.value("codes", Json())) || e["codes"].empty()) {
+    return where + ": expect.codes must be a non-empty list of CKR names";
+  }
+  const auto codes = e["codes"].get<std::vector<std::string>>();
+  const bool lists_ok = std::count(codes.begin(), codes.end(), "CKR_OK") != 0;
+  if ((v->result == "valid" && codes != std::vector<std::string>{"CKR_OK"}) ||
+      (v->result == "invalid" && lists_ok)) {
+    return where + ": expect.codes does not fit result " + v->result;
+  }
+  const size_t n = v->scenario.lines.size();
+  if (e.contains("stepCodes")) {
+    const Json& sc = e["stepCodes"];
+    if (!sc.is_array() || sc.size() != n) return where + ": stepCodes needs one list per line";
+    for (const Json& l : sc) {
+      if (!IsStringArray(l) || l.empty()) return where + ": stepCodes holds a bad list";
+      v->step_codes.push_back(l.get<std::vector<std::string>>());
+    }
+  } else {
+    v->step_codes.assign(n, {"CKR_OK"});
+  }
+  v->step_codes.back() = codes;  // the last line is judged by expect.codes
+  for (const char* key : {"unchanged", "partitions", "transcriptContains"}) {
+    if (e.contains(key) && !e[key].is_array()) return where + ": expect." + key + " is not a list";
+  }
+  for (const Json& p : e.value("partitions", Json::array())) {
+    if (!p.is_object() || !p.value("slot", Json()).is_number_integer() ||
+        !p.value("name", Json()).is_string() || !p.value("present", Json()).is_boolean()) {
+      return where + ": a partitions entry needs slot, name and present";
+    }
+  }
+  if (e.contains("freeDelta") &&
+      (!e["freeDelta"].is_object() || !e["freeDelta"].value("slot", Json()).is_number_integer() ||
+       !e["freeDelta"].value("bytes", Json()).is_number_integer())) {
+    return where + ": freeDelta needs slot and bytes";
+  }
+  return "";
+}
+
+// ParseFile reads and checks one vector file; "" on success, else the problem.
+std::string ParseFile(const std::string& path, VectorFile* file) {
+  file->path = path;
+  const std::optional<std::string> text = ReadText(path);
+  if (!text) return "cannot be read";
+  const Json doc = Json::parse(*text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return "is not a JSON object";
+  if (doc.value("format", "") != kFormat) return std::string("format is not ") + kFormat;
+  if (!doc.value("topic", Json()).is_string()) return "topic is missing";
+  file->topic = doc["topic"].get<std::string>();
+  if (!doc.value("notes", Json()).is_object()) return "notes is missing";
+  std::set<std::string> notes;
+  for (const auto& [flag, text_of_flag] : doc["notes"].items()) {
+    if (!text_of_flag.is_string() || text_of_flag.get<std::string>().empty()) {
+      return "note " + flag + " has no explanation";
+    }
+    notes.insert(flag);
+  }
+  if (!doc.value("testGroups", Json()).is_array()) return "testGroups is missing";
+  std::set<std::string> ids;
+  for (const Json& g : doc["testGroups"]) {
+    if (!g.is_object() || g.contains("world") == g.contains("worldFile")) {
+      return "a test group needs exactly one of world and worldFile";
+    }
+    Json world = g.contains("world") ? g["world"] : Json();
+    if (g.contains("worldFile")) {
+      const std::optional<std::string> w =
+          g["worldFile"].is_string()
+              ? ReadText(std::string(HSMB_SOURCE_ROOT) + "/" + g["worldFile"].get<std::string>())
+              : std::nullopt;
+      if (!w) return "worldFile cannot be read";
+      world = Json::parse(*w, nullptr, false);
+    }
+    if (world.is_discarded() || !world.is_object()) return "a world is not a JSON object";
+    if (!g.value("tests", Json()).is_array()) return "a test group has no tests";
+    for (const Json& t : g["tests"]) {
+      Vector v;
+      const std::string problem = ParseVector(t, world, notes, &v);
+      if (!problem.empty()) return problem;
+      if (v.tc_id != static_cast<int>(file->vectors.size()) + 1) {
+        return "tcId " + std::to_string(v.tc_id) + " is out of sequence";
+      }
+      if (!ids.insert(v.id).second) return "id " + v.id + " is not unique";
+      file->vectors.push_back(std::move(v));
+    }
+  }
+  if (doc.value("numberOfTests", -1) != static_cast<int>(file->vectors.size())) {
+    return "numberOfTests does not match the tests";
+  }
+  return "";
+}
+
+std::string CamelCase(const std::string& topic) {
+  std::string out;
+  bool up = true;
+  for (char c : topic) {
+    if (c == '_' || c == '-') {
+      up = true;
+      continue;
+    }
+    out += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    up = false;
+  }
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+const Json* FindSlot(const Json& state, int64_t id) {
+  if (!state.contains("slots") || !state["slots"].is_array()) return nullptr;
+  for (const Json& s : state["slots"]) {
+    if (s.value("id", int64_t{-1}) == id) return &s;
+  }
+  return nullptr;
+}
+
+// FindPartition: a backup partition by name, or a user partition by label.
+const Json* FindPartition(const Json& slot, const std::string& name) {
+  if (slot.value("type", "") == "user_partition") {
+    return slot.value("label", "") == name ? &slot : nullptr;
+  }
+  if (!slot.contains("partitions") || !slot["partitions"].is_array()) return nullptr;
+  for (const Json& p : slot["partitions"]) {  // by reference: the pointer outlives the loop
+    if (p.value("name", "") == name) return &p;
+  }
+  return nullptr;
+}
+
+std::string Trim(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+}
+
+// Judge compares the last line's outcome and states with the expect block;
+// "" when it holds, else what differed (no secrets: names, ids and codes).
+std::string Judge(const Vector& v, const Outcome& last, const Json& before, const Json& after) {
+  const Json& e = v.expect;
+  const std::vector<std::string>& codes = v.step_codes.back();
+  if (std::find(codes.begin(), codes.end(), last.result) == codes.end()) {
+    return "the last line ended " + last.result + ", expected one of [" + Join(codes) + "]";
+  }
+  for (const Json& id : e.value("unchanged", Json::array())) {
+    const Json* b = FindSlot(before, id.get<int64_t>());
+    const Json* a = FindSlot(after, id.get<int64_t>());
+    if (b == nullptr || a == nullptr || *a != *b) {
+      return "slot " + id.dump() + " changed over the last line";
+    }
+  }
+  for (const Json& p : e.value("partitions", Json::array())) {
+    const std::string name = p["name"].get<std::string>();
+    const std::string what = "partition " + name + " on slot " + p["slot"].dump();
+    const Json* slot = FindSlot(after, p["slot"].get<int64_t>());
+    const Json* found = slot ? FindPartition(*slot, name) : nullptr;
+    if ((found != nullptr) != p["present"].get<bool>()) {
+      return what + (found ? " is present, expected absent" : " is absent, expected present");
+    }
+    if (found == nullptr) continue;
+    const Json objects = found->value("objects", Json::array());
+    if (p.contains("objectOuids")) {
+      std::set<std::string> want, got;
+      for (const Json& o : p["objectOuids"]) want.insert(o.get<std::string>());
+      for (const Json& o : objects) got.insert(o.value("ouid", ""));
+      if (want != got) {
+        return what + " holds OUIDs [" + Join({got.begin(), got.end()}) + "], expected [" +
+               Join({want.begin(), want.end()}) + "]";
+      }
+    }
+    if (p.contains("objectCount") && objects.size() != p["objectCount"].get<size_t>()) {
+      return what + " holds " + std::to_string(objects.size()) + " objects, expected " +
+             p["objectCount"].dump();
+    }
+    if (p.contains("opaque")) {
+      for (const Json& o : objects) {
+        if (o.value("opaque", false) != p["opaque"].get<bool>()) {
+          return what + ": object " + o.value("ouid", "?") + " is " +
+                 (o.value("opaque", false) ? "opaque" : "held in the clear") + ", expected " +
+                 (p["opaque"].get<bool>() ? "opaque" : "in the clear");
+        }
+      }
+    }
+  }
+  if (e.contains("freeDelta")) {
+    const int64_t id = e["freeDelta"]["slot"].get<int64_t>();
+    const Json* b = FindSlot(before, id);
+    const Json* a = FindSlot(after, id);
+    if (b == nullptr || a == nullptr || !b->contains("free") || !a->contains("free")) {
+      return "slot " + std::to_string(id) + " has no free space to compare";
+    }
+    const int64_t delta = (*a)["free"].get<int64_t>() - (*b)["free"].get<int64_t>();
+    if (delta != e["freeDelta"]["bytes"].get<int64_t>()) {
+      return "free space on slot " + std::to_string(id) + " changed by " + std::to_string(delta) +
+             ", expected " + e["freeDelta"]["bytes"].dump();
+    }
+  }
+  for (const Json& want : e.value("transcriptContains", Json::array())) {
+    const std::string line = Trim(want.get<std::string>());
+    const bool seen = std::any_of(last.transcript.begin(), last.transcript.end(),
+                                  [&](const std::string& l) { return Trim(l) == line; });
+    if (!seen) return "the transcript lacks the line '" + line + "'";
+  }
+  return "";
+}
+
+// RunVector: nullopt when the vector holds; a failure or error result else.
+std::optional<CheckResult> RunVector(CheckContext& ctx, const Vector& v) {
+  const std::string name =
+      "tcId " + std::to_string(v.tc_id) + " (id " + v.id + ", " + v.comment + ")";
+  TargetError error;
+  if (!ctx.target->Load(v.scenario.world, &error)) {
+    return CheckResult::Error(name + ": the target refused the world: " + error.message);
+  }
+  auto fail = [&](size_t step, const std::string& expected, const std::string& observed,
+                  const std::vector<std::string>& transcript) {
+    CheckResult r{CheckStatus::kFail, name + ": " + observed, v.clauses, std::nullopt, 1};
+    Counterexample c;
+    c.scenario = v.scenario;
+    c.scenario.lines.resize(step + 1);
+    c.failing_step = step;
+    c.expected = expected;
+    c.observed = observed;
+    c.target_transcript = transcript;
+    c.seed = ctx.seed;
+    r.counterexample = std::move(c);
+    return r;
+  };
+  size_t next_answer = 0;
+  const size_t last = v.scenario.lines.size() - 1;
+  for (size_t i = 0; i < last; ++i) {
+    std::optional<StepOutcome> s = ExecuteStep(*ctx.target, v.scenario, i, &next_answer, &error);
+    if (!s) return CheckResult::Error(name + ": " + error.message);
+    const std::vector<std::string>& ok = v.step_codes[i];
+    if (std::find(ok.begin(), ok.end(), s->outcome.result) == ok.end()) {
+      return fail(i, "line " + std::to_string(i + 1) + " ends one of [" + Join(ok) + "]",
+                  "line " + std::to_string(i + 1) + " ended " + s->outcome.result +
+                      ", expected one of [" + Join(ok) + "]",
+                  s->outcome.transcript);
+    }
+  }
+  std::optional<Json> before = ctx.target->Observe(&error);
+  if (!before) return CheckResult::Error(name + ": " + error.message);
+  std::optional<StepOutcome> s = ExecuteStep(*ctx.target, v.scenario, last, &next_answer, &error);
+  if (!s) return CheckResult::Error(name + ": " + error.message);
+  std::optional<Json> after = ctx.target->Observe(&error);
+  if (!after) return CheckResult::Error(name + ": " + error.message);
+  const std::string differed = Judge(v, s->outcome, *before, *after);
+  if (differed.empty()) return std::nullopt;
+  return fail(last, v.result + ": " + v.expect.dump(), differed, s->outcome.transcript);
+}
+
+CheckResult RunFile(CheckContext& ctx, const VectorFile& file) {
+  int run = 0;
+  std::set<std::string> missing;
+  for (const Vector& v : file.vectors) {
+    std::vector<std::string> lacking;
+    for (const std::string& c : v.capabilities) {
+      if (!ctx.hello.Has(c)) lacking.push_back(c);
+    }
+    if (!lacking.empty()) {
+      missing.insert(lacking.begin(), lacking.end());
+      continue;
+    }
+    ++run;
+    if (std::optional<CheckResult> r = RunVector(ctx, v)) return *r;
+  }
+  if (run == 0) {
+    return CheckResult::NotApplicable("every vector needs a capability the target lacks: " +
+                                      Join({missing.begin(), missing.end()}));
+  }
+  return CheckResult::Pass(run);
+}
+
+}  // namespace
+
+std::vector<Check> VectorChecks() {
+  std::vector<std::string> paths;
+  std::error_code ec;
+  const char* dir = std::getenv("HSMB_VECTORS_DIR");
+  for (const auto& entry :
+       std::filesystem::directory_iterator(dir != nullptr && *dir ? dir : kVectorDir, ec)) {
+    const std::string p = entry.path().string();
+    if (p.size() > 10 && p.compare(p.size() - 10, 10, "_test.json") == 0) paths.push_back(p);
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<Check> checks;
+  for (const std::string& path : paths) {
+    VectorFile file;
+    const std::string problem = ParseFile(path, &file);
+    const std::string stem = std::filesystem::path(path).filename().string();
+    if (!problem.empty()) {
+      const std::string why = "vector file " + stem + ": " + problem;
+      checks.push_back({"Vectors", CamelCase(stem.substr(0, stem.size() - 10)), {}, {}, 1,
+                        [why](CheckContext&) { return CheckResult::Error(why); }});
+      continue;
+    }
+    std::set<std::string> clauses;
+    std::set<std::string> common = file.vectors.empty() ? std::set<std::string>{}
+                                                        : file.vectors.front().capabilities;
+    for (const Vector& v : file.vectors) {
+      clauses.insert(v.clauses.begin(), v.clauses.end());
+      std::set<std::string> both;
+      std::set_intersection(common.begin(), common.end(), v.capabilities.begin(),
+                            v.capabilities.end(), std::inserter(both, both.begin()));
+      common = std::move(both);
+    }
+    // Only what every vector needs makes the whole check n/a; the rest is
+    // skipped vector by vector in RunFile.
+    const int cases = static_cast<int>(file.vectors.size());
+    checks.push_back({"Vectors", CamelCase(file.topic), {clauses.begin(), clauses.end()},
+                      {common.begin(), common.end()}, cases,
+                      [file = std::move(file)](CheckContext& ctx) { return RunFile(ctx, file); }});
+  }
+  return checks;
+}
 
 }  // namespace hsmbackup::conformance

@@ -1,0 +1,271 @@
+// The scenario vectors in fixtures/vectors/: their format, checked here
+// independently of the check that runs them, and that the reference passes
+// every one of them.
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "checks/families.h"
+#include "conformance/check.h"
+#include "conformance/scenario.h"
+#include "conformance/target.h"
+
+namespace hsmbackup::conformance {
+namespace {
+
+const std::string kRoot = HSMB_SOURCE_ROOT;
+
+Json ReadJson(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return Json::parse(s.str(), nullptr, false);
+}
+
+std::vector<std::string> VectorFiles() {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(kRoot + "/fixtures/vectors")) {
+    const std::string name = e.path().filename().string();
+    if (name.size() > 10 && name.ends_with("_test.json")) out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string Sha256Prefix(const std::string& text) {
+  unsigned char d[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(text.data(), text.size(), d, &n, EVP_sha256(), nullptr);
+  char hex[17];
+  for (int i = 0; i < 8; ++i) snprintf(hex + 2 * i, 3, "%02x", d[i]);
+  return std::string(hex, 16);
+}
+
+std::set<std::string> KnownClauses() {
+  std::set<std::string> ids;
+  const Json catalogue = ReadJson(kRoot + "/conformance/clauses.json");
+  for (const Json& c : catalogue["clauses"]) {
+    ids.insert(c["id"].get<std::string>());
+  }
+  return ids;
+}
+
+TEST(Vectors, ThereAreEnoughFilesAndVectors) {
+  const std::vector<std::string> files = VectorFiles();
+  ASSERT_GE(files.size(), 7u);
+  size_t total = 0;
+  for (const std::string& f : files) total += ReadJson(f).value("numberOfTests", size_t{0});
+  EXPECT_GE(total, 60u);
+}
+
+TEST(Vectors, EveryFileFollowsTheFormat) {
+  const std::set<std::string> clauses = KnownClauses();
+  ASSERT_FALSE(clauses.empty());
+  std::set<std::string> all_ids;
+  for (const std::string& path : VectorFiles()) {
+    SCOPED_TRACE(path);
+    const Json doc = ReadJson(path);
+    ASSERT_FALSE(doc.is_discarded()) << "not JSON";
+    EXPECT_EQ(doc.value("format", ""), "hsmbackup-vectors/1");
+    const std::string stem = std::filesystem::path(path).filename().string();
+    EXPECT_EQ(doc.value("topic", "") + "_test.json", stem);
+    ASSERT_TRUE(doc["notes"].is_object());
+    std::set<std::string> used_flags;
+    int tc = 0;
+    for (const Json& group : doc["testGroups"]) {
+      ASSERT_NE(group.contains("world"), group.contains("worldFile"));
+      const Json world = group.contains("world")
+                             ? group["world"]
+                             : ReadJson(kRoot + "/" + group["worldFile"].get<std::string>());
+      ASSERT_TRUE(world.is_object());
+      EXPECT_EQ(world.value("format", ""), "hsmbackup-world/1");
+      for (const Json& t : group["tests"]) {
+        ++tc;
+        SCOPED_TRACE("tcId " + std::to_string(tc));
+        EXPECT_EQ(t["tcId"].get<int>(), tc);
+        const Json content = {{"world", world}, {"lines", t["lines"]}, {"answers", t["answers"]}};
+        const std::string id = Sha256Prefix(content.dump());
+        EXPECT_EQ(t["id"].get<std::string>(), id) << "the id is not the content's hash";
+        EXPECT_TRUE(all_ids.insert(id).second) << "id " << id << " appears twice";
+        EXPECT_FALSE(t["comment"].get<std::string>().empty());
+        EXPECT_FALSE(t["lines"].empty());
+        EXPECT_FALSE(t["clauses"].empty());
+        for (const Json& c : t["clauses"]) {
+          EXPECT_TRUE(clauses.count(c.get<std::string>())) << "unknown clause " << c;
+        }
+        for (const Json& f : t["flags"]) {
+          used_flags.insert(f.get<std::string>());
+          EXPECT_TRUE(doc["notes"].contains(f.get<std::string>())) << "unexplained flag " << f;
+        }
+        const std::string result = t["result"].get<std::string>();
+        const auto codes = t["expect"]["codes"].get<std::vector<std::string>>();
+        ASSERT_FALSE(codes.empty());
+        const bool accepts_ok = std::count(codes.begin(), codes.end(), "CKR_OK") != 0;
+        if (result == "valid") {
+          EXPECT_EQ(codes, std::vector<std::string>{"CKR_OK"});
+        } else if (result == "invalid") {
+          EXPECT_FALSE(accepts_ok);
+        } else {
+          EXPECT_EQ(result, "acceptable");
+          EXPECT_GE(codes.size(), 2u) << "acceptable with one code is just valid or invalid";
+        }
+        if (t["expect"].contains("stepCodes")) {
+          EXPECT_EQ(t["expect"]["stepCodes"].size(), t["lines"].size());
+          EXPECT_EQ(t["expect"]["stepCodes"].back(), t["expect"]["codes"]);
+        }
+      }
+    }
+    EXPECT_EQ(doc["numberOfTests"].get<int>(), tc);
+    for (const auto& [flag, text] : doc["notes"].items()) {
+      EXPECT_TRUE(used_flags.count(flag)) << "note for unused flag " << flag;
+      EXPECT_FALSE(text.get<std::string>().empty()) << flag;
+    }
+  }
+}
+
+TEST(Vectors, GeneratorReproducesTheFiles) {
+  if (std::system("command -v python3 >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "python3 is not installed (scripts/deps.sh installs it)";
+  }
+  const std::string cmd = "python3 '" + kRoot + "/fixtures/vectors/generate.py' --check";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << "fixtures/vectors/*.json differ from generate.py";
+}
+
+TEST(Vectors, OneCheckPerFileWithTheUnionOfItsClauses) {
+  const std::vector<Check> checks = VectorChecks();
+  const std::vector<std::string> files = VectorFiles();
+  ASSERT_EQ(checks.size(), files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    const Json doc = ReadJson(files[i]);
+    std::set<std::string> clauses;
+    for (const Json& g : doc["testGroups"]) {
+      for (const Json& t : g["tests"]) {
+        for (const Json& c : t["clauses"]) clauses.insert(c.get<std::string>());
+      }
+    }
+    EXPECT_EQ(checks[i].family, "Vectors");
+    EXPECT_EQ(std::set<std::string>(checks[i].clauses.begin(), checks[i].clauses.end()), clauses)
+        << checks[i].id();
+    EXPECT_EQ(checks[i].default_cases, doc["numberOfTests"].get<int>());
+  }
+}
+
+CheckResult RunCheck(const Check& check, Target& target) {
+  TargetError error;
+  std::optional<Hello> hello = target.Handshake(&error);
+  if (!hello) return CheckResult::Error(error.message);
+  CheckContext ctx{&target, *hello, 1, check.default_cases};
+  return check.run(ctx);
+}
+
+TEST(Vectors, AllVectorsPassAgainstTheReference) {
+  for (const Check& check : VectorChecks()) {
+    std::unique_ptr<Target> target = MakeInProcessTarget();
+    const CheckResult r = RunCheck(check, *target);
+    EXPECT_EQ(r.status, CheckStatus::kPass)
+        << check.id() << ": " << CheckStatusName(r.status) << ": " << r.message << "\n"
+        << (r.counterexample ? Describe(*r.counterexample) : "");
+    if (r.status == CheckStatus::kPass) {
+      EXPECT_EQ(r.cases_run, check.default_cases) << check.id();
+    }
+  }
+}
+
+// A target that reports a domain mismatch as success must fail the domain
+// vectors, with a counterexample and a message free of secrets.
+TEST(Vectors, AWrongTargetFailsWithACounterexample) {
+  const std::string cmd = std::string(HSMB_TOOL_PATH) +
+                          " serve | sed -u -e "
+                          "'s/\"result\":\"CKR_CERTIFICATE_INVALID\"/\"result\":\"CKR_OK\"/'";
+  for (const Check& check : VectorChecks()) {
+    if (check.name != "DomainsPolicy") continue;
+    TargetError error;
+    std::unique_ptr<Target> target = MakeSubprocessTarget(cmd, &error);
+    ASSERT_NE(target, nullptr) << error.message;
+    const CheckResult r = RunCheck(check, *target);
+    ASSERT_EQ(r.status, CheckStatus::kFail) << r.message;
+    EXPECT_NE(r.message.find("tcId "), std::string::npos) << r.message;
+    EXPECT_FALSE(r.failed_clauses.empty());
+    ASSERT_TRUE(r.counterexample.has_value());
+    EXPECT_LT(r.counterexample->failing_step, r.counterexample->scenario.lines.size());
+    EXPECT_FALSE(r.counterexample->target_transcript.empty());
+    for (const char* secret : {"clientdomain", "otherdomain", "userpin1234", "backupSOpwd"}) {
+      EXPECT_EQ(r.message.find(secret), std::string::npos) << secret;
+    }
+    target->Bye();
+    return;
+  }
+  FAIL() << "no Vectors.DomainsPolicy check";
+}
+
+// Runs VectorChecks() over a scratch directory holding `files`.
+std::vector<Check> ChecksFor(const std::map<std::string, std::string>& files) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("hsmb-vectors-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  for (const auto& [name, text] : files) std::ofstream(dir / name) << text;
+  setenv("HSMB_VECTORS_DIR", dir.c_str(), 1);
+  std::vector<Check> checks = VectorChecks();
+  unsetenv("HSMB_VECTORS_DIR");
+  std::filesystem::remove_all(dir);
+  return checks;
+}
+
+TEST(Vectors, ABrokenFileIsAnErrorNamingFileAndProblem) {
+  Json good = ReadJson(VectorFiles().front());
+  ASSERT_FALSE(good.is_discarded());
+  Json wrong_id = good;
+  wrong_id["testGroups"][0]["tests"][0]["id"] = "0000000000000000";
+  Json wrong_count = good;
+  wrong_count["numberOfTests"] = good["numberOfTests"].get<int>() + 1;
+  Json bad_flag = good;
+  bad_flag["testGroups"][0]["tests"][0]["flags"].push_back("NoSuchFlag");
+  const std::vector<Check> checks = ChecksFor({{"a_test.json", "{not json"},
+                                               {"b_test.json", wrong_id.dump()},
+                                               {"c_test.json", wrong_count.dump()},
+                                               {"d_test.json", bad_flag.dump()},
+                                               {"e_test.json", good.dump()}});
+  ASSERT_EQ(checks.size(), 5u);
+  const char* problems[] = {"not a JSON object", "hash", "numberOfTests", "NoSuchFlag"};
+  std::unique_ptr<Target> target = MakeInProcessTarget();
+  for (size_t i = 0; i < 4; ++i) {
+    const CheckResult r = RunCheck(checks[i], *target);
+    EXPECT_EQ(r.status, CheckStatus::kError) << checks[i].id();
+    EXPECT_NE(r.message.find(std::string(1, static_cast<char>('a' + i)) + "_test.json"),
+              std::string::npos) << r.message;
+    EXPECT_NE(r.message.find(problems[i]), std::string::npos) << r.message;
+  }
+  EXPECT_EQ(RunCheck(checks[4], *target).status, CheckStatus::kPass);
+}
+
+TEST(Vectors, VectorsNeedingAMissingCapabilityAreSkippedOneByOne) {
+  // The SKS file mixes PED vectors with password ones: a target without
+  // "ped" and "smkonly" still runs the others instead of losing the file.
+  for (const Check& check : VectorChecks()) {
+    if (check.name != "Smkonly") continue;
+    EXPECT_TRUE(check.capabilities.empty()) << check.id();
+    std::unique_ptr<Target> target = MakeInProcessTarget();
+    TargetError error;
+    ASSERT_TRUE(target->Handshake(&error).has_value()) << error.message;
+    CheckContext ctx{target.get(), Hello{"hsmbackup-target/1", "no capabilities", {}}, 1, 1};
+    const CheckResult r = check.run(ctx);
+    EXPECT_EQ(r.status, CheckStatus::kPass) << r.message;
+    EXPECT_GT(r.cases_run, 0);
+    EXPECT_LT(r.cases_run, check.default_cases);
+    return;
+  }
+  FAIL() << "no Vectors.Smkonly check";
+}
+
+}  // namespace
+}  // namespace hsmbackup::conformance
