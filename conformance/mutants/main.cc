@@ -1,1 +1,53 @@
-int main() { return 3; }
+// hsmbackup-mutant NAME: the reference with one deliberate fault, speaking
+// the target protocol (conformance/PROTOCOL.md) on stdin/stdout exactly as
+// `hsmbackup serve` does. `--list` prints "NAME CLAUSE-ID description" per
+// mutant. Exit codes: 0 served until bye or end of input; 2 bad arguments.
+#include <iostream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mutant.h"
+
+namespace {
+
+constexpr std::string_view kUsage =
+    "usage: hsmbackup-mutant NAME    serve the target protocol with mutant NAME\n"
+    "       hsmbackup-mutant --list  list the mutants: NAME CLAUSE-ID description\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using hsmbackup::mutants::AllMutants;
+  using hsmbackup::mutants::Mutant;
+  if (argc != 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string arg = argv[1];
+  if (arg == "--help" || arg == "-h") {
+    std::cout << kUsage;
+    return 0;
+  }
+  const std::vector<Mutant> all = AllMutants();
+  if (arg == "--list") {
+    for (const Mutant& m : all) {
+      std::cout << m.name << ' ' << m.clause << ' ' << m.description << '\n';
+    }
+    return 0;
+  }
+  for (const Mutant& m : all) {
+    if (m.name != arg) continue;
+    std::unique_ptr<hsmbackup::ProtocolHook> hook = m.make();
+    hsmbackup::ProtocolServer server(hook.get(), "hsmbackup mutant " + m.name);
+    std::string line;
+    while (!server.done() && std::getline(std::cin, line)) {
+      if (line.empty()) continue;
+      std::cout << server.Handle(line) << '\n' << std::flush;
+    }
+    return 0;
+  }
+  std::cerr << "hsmbackup-mutant: unknown mutant '" << arg << "' (see --list)\n";
+  return 2;
+}

@@ -8,10 +8,11 @@
 #define HSMBACKUP_PROTOCOL_H_
 
 #include <memory>
-
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "hsmbackup/engine.h"
 #include "hsmbackup/model.h"
@@ -20,9 +21,28 @@ namespace hsmbackup {
 
 inline constexpr std::string_view kProtocolVersion = "hsmbackup-target/1";
 
+// ProtocolHook sees every `execute` request around the engine: Before may
+// rewrite the line, the prompt answers or the world before the session runs
+// it; After may change the world, the result and the transcript before they
+// are answered; After sees the line as Before left it. A hook that overrides
+// nothing changes nothing. It exists so the conformance suite's mutants
+// (conformance/mutants/) can be the reference with one deliberate fault; the
+// reference itself never installs one.
+class ProtocolHook {
+ public:
+  virtual ~ProtocolHook() = default;
+  virtual void Before(World& /*world*/, Session& /*session*/, std::string& /*line*/,
+                      std::vector<std::string>& /*answers*/) {}
+  virtual void After(World& /*world*/, Session& /*session*/, const std::string& /*line*/,
+                     Result& /*result*/, std::vector<std::string>& /*transcript*/) {}
+};
+
 class ProtocolServer {
  public:
   ProtocolServer();
+  // `hook` (not owned, may be null) must outlive the server. A non-empty
+  // `implementation` replaces the hello's implementation text.
+  explicit ProtocolServer(ProtocolHook* hook, std::string implementation = "");
   ~ProtocolServer();
 
   // Handle answers one request line with one response line (no newline).
@@ -36,6 +56,8 @@ class ProtocolServer {
 
   std::unique_ptr<World> world_;
   std::unique_ptr<Session> session_;
+  ProtocolHook* hook_ = nullptr;
+  std::string implementation_;
   bool done_ = false;
 };
 

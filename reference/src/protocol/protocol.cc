@@ -93,6 +93,8 @@ Json Observe(const World& world) {
 }  // namespace
 
 ProtocolServer::ProtocolServer() = default;
+ProtocolServer::ProtocolServer(ProtocolHook* hook, std::string implementation)
+    : hook_(hook), implementation_(std::move(implementation)) {}
 ProtocolServer::~ProtocolServer() = default;
 
 std::string ProtocolServer::Handle(std::string_view request_line) {
@@ -115,7 +117,9 @@ Json ProtocolServer::Dispatch(std::string_view request_line) {
     return Json{{"id", id},
                 {"ok", true},
                 {"protocol", kProtocolVersion},
-                {"implementation", std::string("hsmbackup reference ") + HSMB_PROJECT_VERSION},
+                {"implementation", implementation_.empty()
+                                       ? std::string("hsmbackup reference ") + HSMB_PROJECT_VERSION
+                                       : implementation_},
                 {"capabilities",
                  {"fault.verify_fail", "fault.partition_full", "fault.shrink_fail", "ped",
                   "smkonly", "appliance", "usb"}}}
@@ -161,9 +165,12 @@ Json ProtocolServer::Dispatch(std::string_view request_line) {
         answers.push_back(a.get<std::string>());
       }
     }
+    std::string line = req["line"].get<std::string>();
+    if (hook_ != nullptr) hook_->Before(*world_, *session_, line, answers);
     CollectingSink sink;
     ScriptedPrompter prompter(std::move(answers));
-    Result r = session_->Execute(req["line"].get<std::string>(), sink, prompter);
+    Result r = session_->Execute(line, sink, prompter);
+    if (hook_ != nullptr) hook_->After(*world_, *session_, line, r, sink.lines);
     return Json{{"id", id},
                 {"ok", true},
                 {"result", std::string(CkrName(r.code()))},

@@ -1,0 +1,58 @@
+#include "mutant.h"
+
+namespace hsmbackup::mutants {
+
+std::vector<Mutant> AllMutants() {
+  return {
+      {"v0-continues-after-failure", "CLONE-STOP-V0V1",
+       "a V0 source goes on after a failed object, as pre-7.7 firmware does",
+       MakeV0ContinuesAfterFailure},
+      {"pre77-stops-at-failure", "CLONE-CONTINUE-PRE77",
+       "a pre-7.7 source stops at the first failed object, as V0/V1 firmware does",
+       MakePre77StopsAtFailure},
+      {"keeps-objects-after-fill", "FULL-REVERT",
+       "when the backup partition fills, it and the objects cloned so far are kept",
+       MakeKeepsObjectsAfterFill},
+      {"append-overwrites-same-ouid", "OPT-APPEND",
+       "-append without -replace overwrites objects with the same OUID",
+       MakeAppendOverwritesSameOuid},
+      {"skips-shrink", "RESIZE-SHRINK",
+       "a Backup HSM 7 partition keeps all the free space it grabbed after the backup",
+       MakeSkipsShrink},
+      {"accepts-long-name", "OPT-PARTITION-MAXLEN",
+       "a -partition name longer than 32 characters is accepted", MakeAcceptsLongName},
+      {"stores-v1-plaintext", "CLONE-OPAQUE-V1", "V1 objects are held decrypted on the backup HSM",
+       MakeStoresV1Plaintext},
+      {"no-empty-partition-on-mismatch", "DOM-MISMATCH-EMPTY",
+       "a backup refused for a domain mismatch or policy removes the empty partition",
+       MakeNoEmptyPartitionOnMismatch},
+      {"objects-on-old-client", "OPT-OBJECTS-CLIENT",
+       "-objects is accepted on a client older than 10.3.0", MakeObjectsOnOldClient},
+      {"restores-to-lower-security", "FW-NO-DOWNGRADE",
+       "a V0-origin backup restores into a pre-7.7 partition", MakeRestoresToLowerSecurity},
+      {"wrong-domain-code", "DOM-ERROR-CODE",
+       "a domain mismatch is reported as CKR_FAILED_TO_CLONE_AN_OBJECT", MakeWrongDomainCode},
+      {"backup-without-co", "AUTH-CO", "backup proceeds without a Crypto Officer login",
+       MakeBackupWithoutCo},
+      {"modifies-source", "SRC-UNCHANGED",
+       "backup rewrites the label of every source object it cloned", MakeModifiesSource},
+      {"delete-leaks-space", "ARCHIVE-DELETE",
+       "deleting a backup partition does not free its space", MakeDeleteLeaksSpace},
+      {"smkonly-no-confirm", "OPT-SMKONLY-CONFIRM",
+       "backup -smkonly proceeds without asking proceed/quit", MakeSmkonlyNoConfirm},
+      {"echoes-password", "OUT-NO-SECRETS",
+       "a failed command's error message quotes the command line unredacted", MakeEchoesPassword},
+      {"no-so-lockout", "AUTH-LOCKOUT",
+       "bad HSM SO logins are never counted, so the backup HSM never zeroizes", MakeNoSoLockout},
+      {"existing-without-append", "OPT-EXISTS",
+       "backing up to an existing partition without -append or -replace appends to it",
+       MakeExistingWithoutAppend},
+      {"restore-smk-no-confirm", "RESTORE-SMK",
+       "restore -smkonly overwrites the SMK without asking proceed/quit", MakeRestoreSmkNoConfirm},
+      {"contents-shows-v1-class", "ARCHIVE-CONTENTS",
+       "archive contents shows a V1 blob's object type and size as if it were plaintext",
+       MakeContentsShowsV1Class},
+  };
+}
+
+}  // namespace hsmbackup::mutants
