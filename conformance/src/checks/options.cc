@@ -1,7 +1,868 @@
+// Options: -append, -replace, -objects, -partition, -smkonly, -force, the
+// shortcuts, -slot and -debug. The model predicts every line; the extra
+// judges here assert what it does not (a line that must appear, handles that
+// must not change, byte-identical state, -debug adding only lines).
+#include <rapidcheck/Check.h>
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
 #include "checks/families.h"
+#include "checks/gen.h"
+#include "checks/harness.h"
 
 namespace hsmbackup::conformance {
+namespace {
 
-std::vector<Check> OptionChecks() { return {}; }
+using Mismatches = std::vector<model::Mismatch>;
+
+// Stored is a backup partition already on the HSM (origin pre77 or v0),
+// written as world JSON, so a check controls its objects' handles.
+Json Stored(const std::string& name, const gen::UserSpec& src, const std::string& origin,
+            const std::string& password, const std::vector<gen::ObjSpec>& objects) {
+  Json objs = Json::array();
+  uint64_t used = model::kOverhead;
+  for (const gen::ObjSpec& o : objects) {
+    objs.push_back({{"handle", o.handle}, {"ouid", o.ouid}, {"label", o.label}, {"size", o.size},
+                    {"object", {{"class", o.cls}, {"attributes", o.attributes}, {"size", o.size}}}});
+    used += o.size;
+  }
+  return {{"name", name},           {"domain", src.domain},   {"password", password},
+          {"origin", origin},       {"source_label", src.label}, {"created", "2026-01-02T03:04:05Z"},
+          {"allocated", used},      {"objects", objs}};
+}
+
+Json PartitionOf(const Json& state, uint32_t slot, const std::string& name) {
+  for (const Json& p : SlotOf(state, slot).value("partitions", Json::array())) {
+    if (p.value("name", std::string()) == name) return p;
+  }
+  return Json();
+}
+
+Json ObjectOf(const Json& objects, const std::string& ouid) {
+  for (const Json& o : objects) {
+    if (o.value("ouid", std::string()) == ouid) return o;
+  }
+  return Json();
+}
+
+bool HasLine(const Outcome& o, const std::string& line) {
+  return std::find(o.transcript.begin(), o.transcript.end(), line) != o.transcript.end();
+}
+
+std::vector<std::string> Words(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> w;
+  for (std::string s; in >> s;) w.push_back(s);
+  return w;
+}
+
+bool IsBackup(const std::string& line) { return line.rfind("partition archive backup", 0) == 0; }
+
+// Unchanged: a refused line leaves the observed state byte for byte.
+Mismatches Unchanged(const StepView& v, const std::string& clause) {
+  if (v.outcome.ok() || v.before.dump() == v.after.dump()) return {};
+  return Fails(clause, "refused with " + v.outcome.result + " but the observed state changed");
+}
+
+std::string Utc(int64_t seconds, const char* format) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+std::string Underscored(std::string s, size_t n) {
+  s = s.substr(0, n);
+  std::replace(s.begin(), s.end(), ' ', '_');
+  return s;
+}
+
+// Label: a partition label of 1..32 characters with inner spaces.
+rc::Gen<std::string> Label() {
+  return rc::gen::exec([] {
+    const int n = *rc::gen::inRange(1, 33);
+    std::string s;
+    for (int i = 0; i < n; ++i) {
+      const bool edge = i == 0 || i == n - 1;
+      s += edge ? *rc::gen::elementOf(std::string("abcXYZ0189"))
+                : *rc::gen::elementOf(std::string("abcdefXYZ0123456789 -"));
+    }
+    return s;
+  });
+}
+
+// Clock: a random UTC time between 2001 and 2037.
+rc::Gen<std::string> Clock() {
+  return rc::gen::exec([] {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", *rc::gen::inRange(2001, 2038),
+                  *rc::gen::inRange(1, 13), *rc::gen::inRange(1, 29), *rc::gen::inRange(0, 24),
+                  *rc::gen::inRange(0, 60), *rc::gen::inRange(0, 60));
+    return std::string(buf);
+  });
+}
+
+// --- -append, -replace, existing names -----------------------------------
+
+// AppendScenario: a stored partition "bk" holds absent, identical or changed
+// (label and size, or only an attribute) copies of the source's objects;
+// then `-append` (with `-replace` if asked) backs the source up into it.
+rc::Gen<Scenario> AppendScenario(bool replace) {
+  return rc::gen::exec([replace] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    if (u.kind == "pre77" && h.model == "backup_hsm_7" && *rc::gen::arbitrary<bool>()) {
+      h.firmware = *rc::gen::element<std::string>("7.3.0", "7.7.0");  // no fingerprint line
+    }
+    const std::string pw = *gen::Secret("bk-");
+    std::vector<gen::ObjSpec> stored;
+    for (size_t i = 0; i < u.objects.size(); ++i) {
+      const int what = *rc::gen::inRange(0, 4);  // absent, identical, relabelled, new attribute
+      if (what == 0) continue;
+      gen::ObjSpec o = u.objects[i];
+      o.handle = 1000 + static_cast<uint32_t>(i);
+      if (what == 2) {
+        o.label += "-old";
+        o.size = o.size % 2048 + 1;
+      }
+      if (what == 3) o.attributes["CKA_ID"] = "ff00";
+      stored.push_back(o);
+    }
+    if (stored.empty()) {  // at least one same-OUID object
+      stored.push_back(u.objects.front());
+      stored.back().handle = 1000;
+      stored.back().label += "-old";
+    }
+    h.partitions.push_back(Stored("bk", u, u.kind, pw, stored));
+    gen::Backup b = gen::BackupOf(u, h, "bk", pw);
+    if (*rc::gen::arbitrary<bool>()) b.domain.reset();  // an existing partition keeps its domain
+    b.append = true;
+    b.replace = replace;
+    b.debug = *rc::gen::weightedElement<bool>({{1, true}, {3, false}});
+    return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line()}, {}};
+  });
+}
+
+// JudgeAppend: OPT-APPEND keeps every stored same-OUID object (its handle
+// too); OPT-APPEND-FINGERPRINT prints its line exactly for a pre-7.7 source
+// on a Backup HSM 7 >= 7.7.1 when the fingerprints differ.
+Mismatches JudgeAppend(const StepView& v) {
+  if (!IsBackup(v.line) || !v.outcome.ok()) return {};
+  const model::World& w = v.prediction.after;
+  const model::Hsm& hsm = w.hsms.at(2);
+  const bool fingerprints = w.users.at(0).kind == "pre77" && hsm.model == "backup_hsm_7" &&
+                            hsm.firmware >= model::Version{7, 7, 1};
+  const Json old_part = PartitionOf(v.before, 2, "bk");
+  const Json new_part = PartitionOf(v.after, 2, "bk");
+  Mismatches out;
+  for (const Json& src : SlotOf(v.before, 0).value("objects", Json::array())) {
+    const std::string ouid = src.value("ouid", std::string());
+    const Json old_obj = ObjectOf(old_part.value("objects", Json::array()), ouid);
+    if (old_obj.is_null()) continue;
+    const Json new_obj = ObjectOf(new_part.value("objects", Json::array()), ouid);
+    if (new_obj.value("handle", 0u) != old_obj.value("handle", 0u) ||
+        new_obj.value("fingerprint", std::string()) != old_obj.value("fingerprint", std::string())) {
+      out.push_back({{"OPT-APPEND"}, "-append replaced the stored object " + ouid});
+    }
+    const std::string line = "Target Object handle " + std::to_string(old_obj.value("handle", 0u)) +
+                             " has same OUID as Source Object handle " +
+                             std::to_string(src.value("handle", 0u)) + " (different finger print).";
+    const bool differ = old_obj.value("fingerprint", std::string()) != src.value("fingerprint", std::string());
+    const bool want = fingerprints && differ;
+    if (HasLine(v.outcome, line) != want) {
+      out.push_back({{"OPT-APPEND-FINGERPRINT"},
+                     std::string(want ? "missing" : "unexpected") + " line '" + line + "'"});
+    }
+  }
+  return out;
+}
+
+// JudgeAppendReplace: every same-OUID object is overwritten with the
+// source's (a new handle, the source's fingerprint).
+Mismatches JudgeAppendReplace(const StepView& v) {
+  if (!IsBackup(v.line) || !v.outcome.ok()) return {};
+  const Json old_part = PartitionOf(v.before, 2, "bk");
+  const Json new_part = PartitionOf(v.after, 2, "bk");
+  Mismatches out;
+  for (const Json& src : SlotOf(v.before, 0).value("objects", Json::array())) {
+    const std::string ouid = src.value("ouid", std::string());
+    const Json old_obj = ObjectOf(old_part.value("objects", Json::array()), ouid);
+    const Json new_obj = ObjectOf(new_part.value("objects", Json::array()), ouid);
+    if (old_obj.is_null()) continue;
+    if (new_obj.is_null() || new_obj.value("handle", 0u) == old_obj.value("handle", 0u) ||
+        new_obj.value("fingerprint", std::string()) != src.value("fingerprint", std::string())) {
+      out.push_back({{"OPT-APPEND-REPLACE"},
+                     "-append -replace did not overwrite the stored object " + ouid +
+                         " with the source's (new handle, source fingerprint)"});
+    }
+  }
+  return out;
+}
+
+rc::Gen<Scenario> ReplaceScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    const std::string old_pw = *gen::Secret("old-"), new_pw = *gen::Secret("new-");
+    const bool exists = *rc::gen::weightedElement<bool>({{4, true}, {1, false}});
+    if (exists) {
+      std::vector<gen::ObjSpec> stored = *gen::Objects(0, 3);
+      for (size_t i = 0; i < stored.size(); ++i) stored[i].handle = 2000 + static_cast<uint32_t>(i);
+      gen::ObjSpec same = u.objects.front();
+      same.handle = 1999;
+      same.label += "-old";
+      stored.push_back(same);
+      h.partitions.push_back(
+          Stored("bk", u, *rc::gen::element<std::string>("pre77", "v0"), old_pw, stored));
+    }
+    gen::Backup b = gen::BackupOf(u, h, "bk", new_pw);
+    b.replace = true;
+    Scenario s{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line()}, {}};
+    if (exists) s.lines.push_back(gen::Contents(h, "bk", old_pw));
+    s.lines.push_back(gen::Contents(h, "bk", new_pw));
+    return s;
+  });
+}
+
+Mismatches JudgeReplace(const StepView& v) {
+  if (v.line.find("archive contents") == std::string::npos) return {};
+  const bool old_pw = v.line.find("-password old-") != std::string::npos;
+  if (old_pw == v.outcome.ok()) {
+    return Fails("OPT-REPLACE", std::string("after -replace the ") + (old_pw ? "old" : "new") +
+                                    " password " + (old_pw ? "still opens" : "does not open") +
+                                    " the backup (" + v.outcome.result + ")");
+  }
+  return {};
+}
+
+rc::Gen<Scenario> ExistsScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    const std::string pw = *gen::Secret("bk-");
+    h.partitions.push_back(Stored("bk", u, u.kind, pw, {}));
+    gen::Backup b = gen::BackupOf(u, h, "bk", pw);
+    // Refused before the SO login: a wrong SO password must not be reported.
+    if (*rc::gen::arbitrary<bool>()) b.sopassword = "wrong" + h.so_password;
+    b.debug = *rc::gen::arbitrary<bool>();
+    return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line()}, {}};
+  });
+}
+
+// --- -objects -------------------------------------------------------------
+
+std::string Join(const std::vector<uint32_t>& hs) {
+  std::string s;
+  for (uint32_t h : hs) s += (s.empty() ? "" : ",") + std::to_string(h);
+  return s;
+}
+
+rc::Gen<Scenario> ObjectsScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    gen::Backup b = gen::BackupOf(u, h, *gen::PartitionName(), *gen::Secret("pw-"));
+    b.partition = "p" + b.partition->substr(1);  // never an option-like '-'
+    std::vector<uint32_t> handles;
+    for (const gen::ObjSpec& o : u.objects) handles.push_back(o.handle);
+    switch (*rc::gen::inRange(0, 4)) {
+      case 0: b.objects = std::to_string(*rc::gen::elementOf(handles)); break;
+      case 1: b.objects = *rc::gen::element<std::string>("0", "all", "ALL", "All"); break;
+      case 2: {  // a subset, in a random order
+        std::vector<std::pair<int, uint32_t>> keyed;
+        for (uint32_t hd : handles) {
+          if (*rc::gen::arbitrary<bool>()) keyed.push_back({*rc::gen::inRange(0, 1000), hd});
+        }
+        if (keyed.empty()) keyed.push_back({0, handles.back()});
+        std::sort(keyed.begin(), keyed.end());
+        std::vector<uint32_t> list;
+        for (const auto& k : keyed) list.push_back(k.second);
+        b.objects = Join(list);
+        break;
+      }
+      default: break;  // no -objects: everything
+    }
+    return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line()}, {}};
+  });
+}
+
+// JudgeObjects: the backup holds exactly the listed OUIDs, cloned in the
+// order given.
+Mismatches JudgeObjects(const StepView& v) {
+  if (!IsBackup(v.line) || !v.outcome.ok()) return {};
+  const std::vector<std::string> w = Words(v.line);
+  std::string name, list = "all";
+  for (size_t i = 0; i + 1 < w.size(); ++i) {
+    if (w[i] == "-partition") name = w[i + 1];
+    if (w[i] == "-objects") list = w[i + 1];
+  }
+  std::string lower = list;
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  std::vector<uint32_t> order;
+  std::set<std::string> want;
+  for (const Json& o : SlotOf(v.before, 0).value("objects", Json::array())) {
+    if (lower == "0" || lower == "all") {
+      want.insert(o.value("ouid", std::string()));
+      order.push_back(o.value("handle", 0u));
+    }
+  }
+  if (lower != "0" && lower != "all") {
+    std::stringstream in(list);
+    for (std::string item; std::getline(in, item, ',');) {
+      const uint32_t hd = static_cast<uint32_t>(std::stoul(item));
+      order.push_back(hd);
+      for (const Json& o : SlotOf(v.before, 0).value("objects", Json::array())) {
+        if (o.value("handle", 0u) == hd) want.insert(o.value("ouid", std::string()));
+      }
+    }
+  }
+  std::set<std::string> got;
+  for (const Json& o : PartitionOf(v.after, 2, name).value("objects", Json::array())) {
+    got.insert(o.value("ouid", std::string()));
+  }
+  Mismatches out;
+  if (got != want) {
+    out.push_back({{"OPT-OBJECTS-FORMS"}, "-objects " + list + ": the backup holds " +
+                                              std::to_string(got.size()) + " object(s), not the " +
+                                              std::to_string(want.size()) + " listed"});
+  }
+  std::vector<uint32_t> cloned;
+  for (const std::string& l : v.outcome.transcript) {
+    if (l.rfind("Cloned object ", 0) == 0) cloned.push_back(static_cast<uint32_t>(std::stoul(l.substr(14))));
+  }
+  if (cloned != order) {
+    out.push_back({{"OPT-OBJECTS-FORMS"}, "-objects " + list + ": objects cloned in the order " +
+                                              Join(cloned) + ", not " + Join(order)});
+  }
+  return out;
+}
+
+rc::Gen<Scenario> ClientScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    gen::WorldSpec w = gen::WorldOf(u, h);
+    w.client = *rc::gen::element<std::string>("10.0.0", "10.1.3", "10.2.0", "10.2.9", "10.3.0",
+                                              "10.4.0", "10.5.1", "11.0.0");
+    gen::Backup b = gen::BackupOf(u, h, "bk", *gen::Secret("pw-"));
+    b.objects = *rc::gen::element<std::string>(std::to_string(u.objects.front().handle), "all",
+                                               "0");
+    return Scenario{w.ToJson(), {gen::Login(u), b.Line()}, {}};
+  });
+}
+
+rc::Gen<Scenario> BadObjectsScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    const std::string a = std::to_string(u.objects.front().handle);
+    const std::string b = std::to_string(u.objects.back().handle + 1);
+    uint32_t unknown = 5000;
+    for (const gen::ObjSpec& o : u.objects) unknown = std::max(unknown, o.handle + 1000);
+    gen::Backup bk = gen::BackupOf(u, h, "bk", *gen::Secret("pw-"));
+    bk.objects = *rc::gen::element<std::string>(a + ",," + b, a + ",", "," + a, "x", "0," + a,
+                                                a + ",0", a + "," + a, "4294967296", a + ";" + b,
+                                                "1.5", std::to_string(unknown));
+    bk.debug = *rc::gen::arbitrary<bool>();
+    return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), bk.Line()}, {}};
+  });
+}
+
+// --- -partition -----------------------------------------------------------
+
+rc::Gen<Scenario> NameLengthScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    const int n = *rc::gen::weightedElement<bool>({{1, true}, {1, false}})
+                      ? *rc::gen::element(31, 32, 33, 34)
+                      : *rc::gen::inRange(1, 41);
+    std::string name = "n";
+    while (static_cast<int>(name.size()) < n) {
+      name += *rc::gen::elementOf(std::string("abcdefghijklmnopqrstuvwxyz0123456789_-."));
+    }
+    const gen::Backup b = gen::BackupOf(u, h, name, *gen::Secret("pw-"));
+    return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line()}, {}};
+  });
+}
+
+Mismatches JudgeNameLength(const StepView& v) {
+  if (!IsBackup(v.line)) return {};
+  const std::vector<std::string> w = Words(v.line);
+  const auto it = std::find(w.begin(), w.end(), "-partition");
+  const size_t n = (it + 1)->size();
+  Mismatches out = Unchanged(v, "OPT-PARTITION-MAXLEN");
+  if ((n > 32) == v.outcome.ok()) {
+    out.push_back({{"OPT-PARTITION-MAXLEN"}, "a " + std::to_string(n) + "-character name was " +
+                                                 (v.outcome.ok() ? "accepted" : "refused")});
+  }
+  return out;
+}
+
+rc::Gen<Scenario> DefaultNameScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    u.label = *Label();
+    gen::HsmSpec h = *gen::Hsm("backup_hsm_7");
+    gen::WorldSpec w = gen::WorldOf(u, h);
+    w.now = *Clock();
+    gen::Backup b = gen::BackupOf(u, h, "", *gen::Secret("pw-"));
+    b.partition.reset();
+    return Scenario{w.ToJson(), {gen::Login(u), b.Line()}, {}};
+  });
+}
+
+// NewPartitions: names on slot 2 after the step that were not there before.
+std::vector<std::string> NewPartitions(const StepView& v) {
+  std::set<std::string> before;
+  for (const Json& p : SlotOf(v.before, 2).value("partitions", Json::array())) {
+    before.insert(p.value("name", std::string()));
+  }
+  std::vector<std::string> out;
+  for (const Json& p : SlotOf(v.after, 2).value("partitions", Json::array())) {
+    if (!before.count(p.value("name", std::string()))) out.push_back(p.value("name", std::string()));
+  }
+  return out;
+}
+
+Mismatches JudgeDefaultName(const StepView& v) {
+  if (!IsBackup(v.line)) return {};
+  const model::World& w = v.prediction.after;
+  const std::string want = Underscored(w.users.at(0).label, 23) + "_" + Utc(w.now, "%Y%m%d");
+  const std::vector<std::string> made = NewPartitions(v);
+  if (made == std::vector<std::string>{want}) return {};
+  return Fails("OPT-PARTITION-DEFAULT", "without -partition the new backup partition is not " +
+                                            want + " (" + std::to_string(made.size()) +
+                                            " new partition(s), first '" +
+                                            (made.empty() ? "" : made.front()) + "')");
+}
+
+rc::Gen<Scenario> G5NoNameScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm("backup_hsm_g5");
+    gen::Backup b = gen::BackupOf(u, h, "", *gen::Secret("pw-"));
+    b.partition.reset();
+    return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line()}, {}};
+  });
+}
+
+// --- -smkonly and -force --------------------------------------------------
+
+rc::Gen<Scenario> SmkOnlyScenario() {
+  return rc::gen::exec([] {
+    const std::string kind = *rc::gen::weightedElement<std::string>(
+        {{3, "v1"}, {1, "v0"}, {1, "pre77"}});
+    gen::UserSpec u = *gen::User(kind);
+    u.label = *Label();
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    h.sks = *rc::gen::weightedElement<bool>({{3, true}, {1, false}});
+    gen::WorldSpec w = gen::WorldOf(u, h);
+    w.now = *Clock();
+    gen::Backup b = gen::BackupOf(u, h, "", *gen::Secret("pw-"));
+    b.partition.reset();
+    b.smkonly = true;
+    b.force = true;
+    switch (*rc::gen::weightedElement<int>({{6, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}})) {
+      case 1: b.partition = "named"; break;
+      case 2: b.objects = "all"; break;
+      case 3: b.append = true; break;
+      case 4: b.replace = true; break;
+      default: break;
+    }
+    return Scenario{w.ToJson(), {gen::Login(u), b.Line()}, {}};
+  });
+}
+
+// JudgeSmkOnly: a successful -smkonly makes one partition named from the
+// label and the clock, holding the source's SMK and no object.
+Mismatches JudgeSmkOnly(const StepView& v) {
+  if (!IsBackup(v.line) || !v.outcome.ok()) return {};
+  const model::World& w = v.prediction.after;
+  const std::string want =
+      Underscored(w.users.at(0).label, 12) + "_" + Utc(w.now, "%Y:%m:%d-%H:%M:%S");
+  Mismatches out;
+  const std::vector<std::string> made = NewPartitions(v);
+  if (made != std::vector<std::string>{want}) {
+    out.push_back({{"OPT-SMKONLY-NAME"}, "the SMK backup is not named " + want});
+    return out;
+  }
+  const Json p = PartitionOf(v.after, 2, want);
+  if (!p.value("objects", Json::array()).empty()) {
+    out.push_back({{"OPT-SMKONLY"}, "the SMK backup holds objects"});
+  }
+  const Json smk = p.value("smk_id", Json());
+  if (smk.is_null() || smk != SlotOf(v.before, 0).value("smk_id", Json())) {
+    out.push_back({{"OPT-SMKONLY"}, "the SMK backup does not hold the source's SMK"});
+  }
+  if (!HasLine(v.outcome, "The SMK was cloned successfully.")) {
+    out.push_back({{"OPT-SMKONLY"}, "no line 'The SMK was cloned successfully.'"});
+  }
+  return out;
+}
+
+rc::Gen<Scenario> ConfirmScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User("v1");
+    gen::HsmSpec h = *gen::Hsm("backup_hsm_7");
+    gen::Backup b = gen::BackupOf(u, h, "", *gen::Secret("pw-"));
+    b.partition.reset();
+    b.smkonly = true;
+    b.force = *rc::gen::weightedElement<bool>({{1, true}, {3, false}});
+    const std::string answer = *rc::gen::element<std::string>("quit", "proceed", "no", "quit");
+    return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line(), gen::List(h)}, {answer}};
+  });
+}
+
+Mismatches JudgeConfirm(const StepView& v) {
+  if (!IsBackup(v.line)) return {};
+  const bool force = v.line.find("-force") != std::string::npos;
+  Mismatches out;
+  if (v.outcome.result == "CKR_FUNCTION_CANCELED") {
+    if (v.before.dump() != v.after.dump()) {
+      out.push_back({{"OPT-SMKONLY-CONFIRM"}, "'quit' changed the observed state"});
+    }
+    if (force) out.push_back({{"OPT-FORCE"}, "-force still cancelled on an answer"});
+  } else if (v.outcome.ok()) {
+    const std::vector<std::string> made = NewPartitions(v);
+    if (made.size() != 1 ||
+        !PartitionOf(v.after, 2, made.front()).value("objects", Json::array()).empty()) {
+      out.push_back({{"OPT-SMKONLY-CONFIRM"}, "'proceed' did not make one empty SMK backup"});
+    }
+  }
+  return out;
+}
+
+rc::Gen<Scenario> ForceScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    h.partitions.push_back(Stored("bk", u, u.kind, *gen::Secret("bk-"), {}));
+    const bool force = *rc::gen::arbitrary<bool>();
+    const std::string answer = *rc::gen::element<std::string>("quit", "proceed", "yes");
+    return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Delete(h, "bk", force), gen::List(h)},
+                    {answer}};
+  });
+}
+
+Mismatches JudgeForce(const StepView& v) {
+  if (v.line.find("archive delete") == std::string::npos) return {};
+  const bool force = v.line.find("-force") != std::string::npos;
+  if (force && v.outcome.prompts != 0) return Fails("OPT-FORCE", "-force still prompted");
+  if (!v.outcome.ok()) return Unchanged(v, "ARCHIVE-DELETE");
+  return {};
+}
+
+// --- shortcuts, -slot, -debug ---------------------------------------------
+
+struct OptSpell {
+  const char* name;
+  size_t shortest;
+};
+constexpr OptSpell kSpellings[] = {
+    {"append", 1}, {"debug", 3},     {"defaultdomain", 3}, {"domain", 2},  {"force", 1},
+    {"objects", 1}, {"partition", 3}, {"password", 3},      {"replace", 3}, {"slot", 1},
+    {"smkonly", 3}, {"sopassword", 3}};
+
+// Spelled rewrites every option of an archive line as a random prefix no
+// shorter than its shortcut, in random case; with `bad` one option is
+// spelled too short (or too long) instead.
+rc::Gen<std::string> Spelled(const std::string& line, bool bad) {
+  return rc::gen::exec([line, bad] {
+    std::vector<std::string> w = Words(line);
+    std::vector<size_t> options;
+    for (size_t i = 3; i < w.size(); ++i) {
+      if (w[i][0] == '-') options.push_back(i);
+    }
+    const size_t broken = bad && !options.empty() ? *rc::gen::elementOf(options) : w.size();
+    for (size_t i : options) {
+      const OptSpell* s = nullptr;
+      for (const OptSpell& k : kSpellings) {
+        if (w[i].substr(1) == k.name) s = &k;
+      }
+      if (s == nullptr) continue;
+      const std::string name = s->name;
+      std::string t;
+      if (i == broken) {
+        t = s->shortest > 1 ? name.substr(0, s->shortest - 1) : name + "x";
+      } else {
+        t = name.substr(0, *rc::gen::inRange(s->shortest, name.size() + 1));
+      }
+      for (char& c : t) {
+        if (*rc::gen::arbitrary<bool>()) c = static_cast<char>(std::toupper(c));
+      }
+      w[i] = "-" + t;
+    }
+    std::string out;
+    for (const std::string& x : w) out += (out.empty() ? "" : " ") + x;
+    return out;
+  });
+}
+
+// LongFormScenario: every archive command with its options spelled out.
+rc::Gen<Scenario> LongFormScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    const std::string stored_pw = *gen::Secret("bk-");
+    std::vector<gen::ObjSpec> stored = {u.objects.front()};
+    stored.front().handle = 900;
+    h.partitions.push_back(Stored("bk", u, u.kind, stored_pw, stored));
+    gen::WorldSpec w = gen::WorldOf(u, h);
+    gen::Backup b = gen::BackupOf(u, h, "fresh", *gen::Secret("pw-"));
+    if (*rc::gen::arbitrary<bool>()) {
+      b.domain.reset();
+      b.defaultdomain = true;
+      w.default_domain = u.domain;
+    }
+    if (*rc::gen::arbitrary<bool>()) b.objects = std::to_string(u.objects.back().handle);
+    b.debug = *rc::gen::arbitrary<bool>();
+    gen::Backup append = gen::BackupOf(u, h, "bk", stored_pw);
+    append.domain.reset();
+    append.append = true;
+    return Scenario{w.ToJson(),
+                    {gen::Login(u), b.Line(), gen::Contents(h, "bk", stored_pw), gen::List(h),
+                     gen::Restore(h, "bk", stored_pw, *rc::gen::element<std::string>("", " -replace")),
+                     append.Line(), gen::Delete(h, "bk", true)},
+                    {}};
+  });
+}
+
+// Respelled: the scenario with every archive line's options respelled
+// (one in eight spelled wrongly when `bad`).
+Scenario Respelled(const Scenario& long_form, bool bad) {
+  Scenario s = long_form;
+  for (std::string& l : s.lines) {
+    if (l.rfind("partition archive", 0) != 0) continue;
+    l = *Spelled(l, bad && *rc::gen::weightedElement<bool>({{1, true}, {7, false}}));
+  }
+  return s;
+}
+
+rc::Gen<Scenario> ShortcutScenario() {
+  return rc::gen::exec([] { return Respelled(*LongFormScenario(), true); });
+}
+
+rc::Gen<Scenario> SlotScenario(bool usb) {
+  return rc::gen::exec([usb] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    gen::WorldSpec w = gen::WorldOf(u, h);
+    std::vector<std::string> slots = {"2", "0", "5", "99", "4294967295", "abc"};
+    if (usb) {
+      slots = {"direct", "DIRECT", "Direct", "7", "2", "0"};
+      if (*rc::gen::weightedElement<bool>({{3, true}, {1, false}})) {
+        gen::HsmSpec d = *gen::Hsm("backup_hsm_7");
+        d.slot = 7;
+        d.connection = "usb";
+        w.hsms.push_back(d);
+      }
+    }
+    const std::string slot = *rc::gen::elementOf(slots);
+    const gen::HsmSpec& target = w.hsms.back();
+    gen::Backup b = gen::BackupOf(u, target, "bk", *gen::Secret("pw-"));
+    std::string line = b.Line();
+    line.replace(line.find("-slot ") + 6, std::to_string(target.slot).size(), slot);
+    std::string list = "partition archive list -slot " + slot + " -sopassword " + target.so_password;
+    return Scenario{w.ToJson(), {gen::Login(u), line, list}, {}};
+  });
+}
+
+// DebugScenario: a mix of good and failing archive lines.
+rc::Gen<Scenario> DebugScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    const std::string pw = *gen::Secret("pw-");
+    Scenario s{gen::WorldOf(u, h).ToJson(), {gen::Login(u)}, {}};
+    const int n = *rc::gen::inRange(1, 5);
+    for (int i = 0; i < n; ++i) {
+      gen::Backup b = gen::BackupOf(u, h, "bk", pw);
+      switch (*rc::gen::inRange(0, 8)) {
+        case 0: b.domain = "other-domain"; break;
+        case 1: b.sopassword = "wrong" + h.so_password; break;
+        case 2: b.objects = "77777"; break;
+        case 3: b.append = true; break;
+        case 4: s.lines.push_back(gen::Contents(h, "bk", *rc::gen::element(pw, std::string("nope")))); continue;
+        case 5: s.lines.push_back(gen::Restore(h, "bk", pw)); continue;
+        case 6: s.lines.push_back(gen::List(h)); continue;
+        default: break;
+      }
+      s.lines.push_back(b.Line());
+    }
+    return s;
+  });
+}
+
+// Paired runs each scenario twice, as generated and as `change` makes it:
+// the same results, prompts and observed states; the first run's lines in
+// order within the second's (all of them and nothing else when `same_lines`).
+CheckResult Paired(CheckContext& ctx, const rc::Gen<Scenario>& gen,
+                   const std::function<Scenario(const Scenario&)>& change, const std::string& clause,
+                   bool same_lines) {
+  std::optional<ScenarioVerdict> failure;
+  int runs = 0;
+  const auto property = [&] {
+    const Scenario first = *gen;
+    const Scenario second = change(first);
+    ++runs;
+    std::vector<Outcome> outs;
+    std::vector<std::string> states;
+    ScenarioVerdict a = RunScenario(*ctx.target, first, [&](const StepView& v) {
+      outs.push_back(v.outcome);
+      states.push_back(v.after.dump());
+      return Mismatches{};
+    });
+    if (!a.harness_error && a.mismatches.empty()) {
+      a = RunScenario(*ctx.target, second, [&](const StepView& v) -> Mismatches {
+        const Outcome& p = outs.at(v.index);
+        if (v.outcome.result != p.result || v.outcome.prompts != p.prompts) {
+          return Fails(clause, "the result changed from " + p.result + " to " + v.outcome.result +
+                                   " (" + std::to_string(v.outcome.prompts) + " prompt(s))");
+        }
+        if (v.after.dump() != states.at(v.index)) return Fails(clause, "the observed state changed");
+        size_t j = 0;
+        for (const std::string& l : v.outcome.transcript) {
+          if (j < p.transcript.size() && l == p.transcript[j]) ++j;
+        }
+        if (j != p.transcript.size()) {
+          return Fails(clause, "the line '" + p.transcript[j] + "' went missing or changed");
+        }
+        if (same_lines && v.outcome.transcript.size() != p.transcript.size()) {
+          return Fails(clause, "the transcript gained lines");
+        }
+        return {};
+      });
+    }
+    if (a.harness_error || !a.mismatches.empty()) {
+      failure = a;
+      RC_FAIL(a.harness_error ? a.message : a.mismatches.front().what);
+    }
+  };
+  rc::detail::TestParams params;
+  params.seed = ctx.seed;
+  params.maxSuccess = std::max(ctx.cases, 1);
+  params.maxSize = 100;
+  const rc::detail::TestResult result =
+      rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
+  if (result.template is<rc::detail::SuccessResult>()) return CheckResult::Pass(params.maxSuccess);
+  if (!failure) return CheckResult::Error("the paired property could not run");
+  if (failure->harness_error) return CheckResult::Error(failure->message);
+  CheckResult r;
+  r.status = CheckStatus::kFail;
+  r.cases_run = runs;
+  std::set<std::string> clauses;
+  for (const model::Mismatch& m : failure->mismatches) {
+    clauses.insert(m.clauses.begin(), m.clauses.end());
+    r.message += (r.message.empty() ? "" : "\n") + m.what;
+  }
+  r.failed_clauses.assign(clauses.begin(), clauses.end());
+  r.counterexample = failure->counterexample;
+  r.counterexample->seed = ctx.seed;
+  return r;
+}
+
+Scenario Debugged(const Scenario& plain) {
+  Scenario s = plain;
+  for (std::string& l : s.lines) {
+    if (l.rfind("partition archive", 0) == 0) l += " -debug";
+  }
+  return s;
+}
+
+// AppendFingerprintSeed replays the seed's own case (pre-7.7 source, Backup
+// HSM 7 7.7.2, one stored object with another attribute value).
+CheckResult AppendFingerprintSeed(CheckContext& ctx) {
+  std::ifstream in(std::string(HSMB_SOURCE_ROOT) + "/fixtures/worlds/pre77-to-bh7.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const Json world = Json::parse(text.str(), nullptr, false);
+  if (!in || world.is_discarded()) return CheckResult::Error("cannot read fixtures/worlds/pre77-to-bh7.json");
+  const Scenario s{world,
+                   {"role login -name co -password fake-legacy-co-pin",
+                    "partition archive backup -slot 1 -partition legacy73_20190301 -password "
+                    "fake-backup-po-pwd -sopassword fake-bh7-so-pwd -append"},
+                   {}};
+  return Example(ctx, s, [](const StepView& v) -> Mismatches {
+    const std::string want =
+        "Target Object handle 3596 has same OUID as Source Object handle 358 (different finger print).";
+    if (v.index == 1 && !HasLine(v.outcome, want)) {
+      return Fails("OPT-APPEND-FINGERPRINT", "missing line '" + want + "'");
+    }
+    return {};
+  });
+}
+
+Mismatches UnchangedIfRefused(const StepView& v) {
+  return IsBackup(v.line) ? Unchanged(v, "PROJ-WORLD-UNCHANGED-ON-BAD-INPUT") : Mismatches{};
+}
+
+}  // namespace
+
+std::vector<Check> OptionChecks() {
+  return {
+      {"Options", "AppendNeverOverwrites", {"OPT-APPEND", "OPT-APPEND-FINGERPRINT"}, {}, 30,
+       [](CheckContext& c) { return ForAll(c, AppendScenario(false), JudgeAppend); }},
+      {"Options", "AppendFingerprintSeedExample", {"OPT-APPEND-FINGERPRINT", "OPT-APPEND"}, {}, 1,
+       AppendFingerprintSeed},
+      {"Options", "AppendReplaceOverwrites", {"OPT-APPEND-REPLACE"}, {}, 25,
+       [](CheckContext& c) { return ForAll(c, AppendScenario(true), JudgeAppendReplace); }},
+      {"Options", "ReplaceRecreatesWithNewPassword", {"OPT-REPLACE"}, {}, 25,
+       [](CheckContext& c) { return ForAll(c, ReplaceScenario(), JudgeReplace); }},
+      {"Options", "ExistingNameRefused", {"OPT-EXISTS"}, {}, 20,
+       [](CheckContext& c) {
+         return ForAll(c, ExistsScenario(), [](const StepView& v) {
+           return IsBackup(v.line) ? Unchanged(v, "OPT-EXISTS") : Mismatches{};
+         });
+       }},
+      {"Options", "ObjectsForms", {"OPT-OBJECTS-FORMS"}, {}, 30,
+       [](CheckContext& c) { return ForAll(c, ObjectsScenario(), JudgeObjects); }},
+      {"Options", "ObjectsNeedClient103", {"OPT-OBJECTS-CLIENT"}, {}, 25,
+       [](CheckContext& c) {
+         return ForAll(c, ClientScenario(), [](const StepView& v) {
+           return IsBackup(v.line) ? Unchanged(v, "OPT-OBJECTS-CLIENT") : Mismatches{};
+         });
+       }},
+      {"Options", "ObjectsInvalidRefused", {"OPT-OBJECTS-INVALID", "PROJ-WORLD-UNCHANGED-ON-BAD-INPUT"},
+       {}, 30, [](CheckContext& c) { return ForAll(c, BadObjectsScenario(), UnchangedIfRefused); }},
+      {"Options", "PartitionNameMaxLength", {"OPT-PARTITION-MAXLEN", "PROJ-WORLD-UNCHANGED-ON-BAD-INPUT"},
+       {}, 30, [](CheckContext& c) { return ForAll(c, NameLengthScenario(), JudgeNameLength); }},
+      {"Options", "DefaultPartitionName", {"OPT-PARTITION-DEFAULT"}, {}, 25,
+       [](CheckContext& c) { return ForAll(c, DefaultNameScenario(), JudgeDefaultName); }},
+      {"Options", "G5NeedsPartitionName", {"OPT-PARTITION-REQUIRED"}, {}, 20,
+       [](CheckContext& c) {
+         return ForAll(c, G5NoNameScenario(), [](const StepView& v) {
+           return IsBackup(v.line) ? Unchanged(v, "OPT-PARTITION-REQUIRED") : Mismatches{};
+         });
+       }},
+      {"Options", "SmkOnly", {"OPT-SMKONLY", "OPT-SMKONLY-SKS", "OPT-SMKONLY-NAME"}, {"smkonly"}, 30,
+       [](CheckContext& c) { return ForAll(c, SmkOnlyScenario(), JudgeSmkOnly); }},
+      {"Options", "SmkOnlyConfirm", {"OPT-SMKONLY-CONFIRM", "OPT-FORCE"}, {"smkonly"}, 20,
+       [](CheckContext& c) { return ForAll(c, ConfirmScenario(), JudgeConfirm); }},
+      {"Options", "ForceSkipsDeletePrompt", {"OPT-FORCE", "ARCHIVE-DELETE"}, {}, 20,
+       [](CheckContext& c) { return ForAll(c, ForceScenario(), JudgeForce); }},
+      {"Options", "ShortcutsAndCase", {"OPT-SHORTCUTS"}, {}, 30,
+       [](CheckContext& c) { return ForAll(c, ShortcutScenario()); }},
+      {"Options", "ShortcutsSameAsLongForm", {"OPT-SHORTCUTS"}, {}, 20,
+       [](CheckContext& c) {
+         return Paired(c, LongFormScenario(), [](const Scenario& s) { return Respelled(s, false); },
+                       "OPT-SHORTCUTS", true);
+       }},
+      {"Options", "SlotNumbers", {"OPT-SLOT"}, {}, 20,
+       [](CheckContext& c) { return ForAll(c, SlotScenario(false)); }},
+      {"Options", "SlotDirect", {"OPT-SLOT"}, {"usb"}, 20,
+       [](CheckContext& c) { return ForAll(c, SlotScenario(true)); }},
+      {"Options", "DebugOnlyAddsLines", {"OPT-DEBUG"}, {}, 20,
+       [](CheckContext& c) { return Paired(c, DebugScenario(), Debugged, "OPT-DEBUG", false); }},
+  };
+}
 
 }  // namespace hsmbackup::conformance

@@ -1,7 +1,388 @@
+// Output: the seed's transcripts line for line, the shape of every failure,
+// PED prompts, and no secret in anything a target says.
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <map>
+#include <sstream>
+
 #include "checks/families.h"
+#include "checks/gen.h"
+#include "checks/harness.h"
 
 namespace hsmbackup::conformance {
+namespace {
 
-std::vector<Check> OutputChecks() { return {}; }
+using Mismatches = std::vector<model::Mismatch>;
+
+constexpr char kPrompt[] = "Type 'proceed' to continue, or 'quit' to quit now ->";
+
+// Trim drops surrounding blanks, the seed page's no-break spaces included.
+std::string Trim(std::string s) {
+  for (size_t at; (at = s.find("\xc2\xa0")) != std::string::npos;) s.replace(at, 2, " ");
+  const size_t a = s.find_first_not_of(" \t\r");
+  if (a == std::string::npos) return "";
+  return s.substr(a, s.find_last_not_of(" \t\r") - a + 1);
+}
+
+// NonBlank: the lines trimmed, blank ones dropped (the seed indents; the
+// protocol does not, and paragraph spacing is not what the seed fixes).
+std::vector<std::string> NonBlank(const std::vector<std::string>& lines) {
+  std::vector<std::string> out;
+  for (const std::string& l : lines) {
+    if (!Trim(l).empty()) out.push_back(Trim(l));
+  }
+  return out;
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return in ? s.str() : std::string();
+}
+
+// SeedExample: the seed's output after the command line that starts with
+// `command`, up to its Command Result line; `fallback` when the seed page
+// is not beside the project.
+std::vector<std::string> SeedExample(const std::string& command,
+                                     const std::vector<std::string>& fallback) {
+  std::istringstream in(ReadText(std::string(HSMB_SOURCE_ROOT) +
+                                 "/../shared/seed/partition-archive-backup.txt"));
+  std::vector<std::string> out;
+  bool inside = false;
+  for (std::string l; std::getline(in, l);) {
+    const std::string t = Trim(l);
+    if (!inside) {
+      inside = t.rfind(command, 0) == 0;
+      continue;
+    }
+    if (!t.empty()) out.push_back(t);
+    if (t.rfind("Command Result", 0) == 0) return out;
+  }
+  return fallback;
+}
+
+const std::vector<std::string> kSeedBackup = {
+    "Logging in as the SO on slot 2.",
+    "Creating partition sa78backup on slot 2.",
+    "Logging into the container sa78backup on slot 2 as the user.",
+    "Creating Domain for the partition sa78backup on slot 2.",
+    "Verifying that all objects can be backed up...",
+    "6 objects will be backed up.",
+    "Backing up objects...",
+    "Cloned object 70 to partition sa78backup (new handle 14).",
+    "Cloned object 69 to partition sa78backup (new handle 18).",
+    "Cloned object 53 to partition sa78backup (new handle 19).",
+    "Cloned object 54 to partition sa78backup (new handle 23).",
+    "Cloned object 52 to partition sa78backup (new handle 24).",
+    "Cloned object 47 to partition sa78backup (new handle 28).",
+    "Backup Complete.",
+    "6 objects have been backed up to partition sa78backup",
+    "on slot 2.",
+    "Command Result : No Error"};
+
+const std::vector<std::string> kSeedSks = {
+    "You are backing up a SKS partition.",
+    "Only the SKS master key (SMK) will be backed up.",
+    "No other objects will be cloned.",
+    "Are you sure you wish to continue?",
+    "Type 'proceed' to continue, or 'quit' to quit now ->proceed",
+    "Logging in as the SO on slot 5.",
+    "Please attend to the PED.",
+    "Creating partition 358628973182_2019:03:09-16:52:47 on slot 5.",
+    "Please attend to the PED.",
+    "Logging into the container 358628973182_2019:03:09-16:52:47 on slot 5 as the user.",
+    "Please attend to the PED.",
+    "Creating Domain for the partition 358628973182_2019:03:09-16:52:47 on slot 5.",
+    "Please attend to the PED.",
+    "The SMK was cloned successfully.",
+    "Command Result : No Error"};
+
+// SameLines compares a transcript with the seed's lines. The prompt line
+// matches with or without the echoed answer.
+Mismatches SameLines(const std::vector<std::string>& want, const Outcome& o,
+                     const std::string& clause) {
+  const std::vector<std::string> got = NonBlank(o.transcript);
+  for (size_t i = 0; i < std::max(want.size(), got.size()); ++i) {
+    const std::string w = i < want.size() ? want[i] : "(nothing)";
+    const std::string g = i < got.size() ? got[i] : "(nothing)";
+    const bool prompt = w.rfind(kPrompt, 0) == 0 && g.rfind(kPrompt, 0) == 0;
+    if (w != g && !prompt) {
+      return Fails(clause, "line " + std::to_string(i + 1) + " is '" + g + "', the seed has '" +
+                               w + "'");
+    }
+  }
+  return {};
+}
+
+std::optional<Json> FixtureWorld(const std::string& name) {
+  const Json w = Json::parse(ReadText(std::string(HSMB_SOURCE_ROOT) + "/fixtures/worlds/" + name),
+                             nullptr, false);
+  if (w.is_discarded()) return std::nullopt;
+  return w;
+}
+
+CheckResult SeedBackup(CheckContext& ctx) {
+  const std::optional<Json> world = FixtureWorld("seed-example.json");
+  if (!world) return CheckResult::Error("cannot read fixtures/worlds/seed-example.json");
+  const std::vector<std::string> want =
+      SeedExample("lunacm:> partition archive backup -slot 2 -partition sa78backup", kSeedBackup);
+  const Scenario s{*world,
+                   {"role login -name co -password userpin1234",
+                    "partition archive backup -slot 2 -partition sa78backup -domain clientdomain "
+                    "-password newPa$$w0rd -sopassword backupSOpwd"},
+                   {}};
+  return Example(ctx, s, [want](const StepView& v) {
+    return v.index == 1 ? SameLines(want, v.outcome, "OUT-TRANSCRIPT") : Mismatches{};
+  });
+}
+
+CheckResult SeedSmkOnly(CheckContext& ctx) {
+  const std::optional<Json> world = FixtureWorld("seed-smkonly.json");
+  if (!world) return CheckResult::Error("cannot read fixtures/worlds/seed-smkonly.json");
+  std::vector<std::string> want =
+      SeedExample("lunacm:>partition archive backup -slot 5 -smkonly", kSeedSks);
+  // OPT-SMKONLY-NAME: the seed's container line says 2017 for the same name.
+  for (std::string& l : want) {
+    const size_t at = l.find("_2017:");
+    if (l.rfind("Logging into the container", 0) == 0 && at != std::string::npos) {
+      l.replace(at, 6, "_2019:");
+    }
+  }
+  const Scenario s{*world, {"role login -name co", "partition archive backup -slot 5 -smkonly"},
+                   {"proceed"}};
+  return Example(ctx, s, [want](const StepView& v) {
+    return v.index == 1 ? SameLines(want, v.outcome, "OUT-TRANSCRIPT") : Mismatches{};
+  });
+}
+
+// --- OUT-ERROR ------------------------------------------------------------
+
+// The values LUNA-FACTS.md and PKCS#11 give; other names are checked for
+// form only (CKR_CERTIFICATE_INVALID has no public value).
+const std::map<std::string, uint32_t> kCodes = {
+    {"CKR_SLOT_ID_INVALID", 0x3},           {"CKR_GENERAL_ERROR", 0x5},
+    {"CKR_ARGUMENTS_BAD", 0x7},             {"CKR_DATA_INVALID", 0x20},
+    {"CKR_DEVICE_ERROR", 0x30},             {"CKR_DEVICE_MEMORY", 0x31},
+    {"CKR_FUNCTION_CANCELED", 0x50},        {"CKR_OBJECT_HANDLE_INVALID", 0x82},
+    {"CKR_PIN_INCORRECT", 0xA0},            {"CKR_PIN_LEN_RANGE", 0xA2},
+    {"CKR_PIN_LOCKED", 0xA4},               {"CKR_TEMPLATE_INCONSISTENT", 0xD1},
+    {"CKR_TOKEN_NOT_PRESENT", 0xE0},        {"CKR_USER_ALREADY_LOGGED_IN", 0x100},
+    {"CKR_USER_NOT_LOGGED_IN", 0x101},      {"CKR_USER_TYPE_INVALID", 0x103},
+    {"CKR_USER_LOCKED_OUT", 0x80000007},    {"CKR_HSM_STORAGE_FULL", 0x8000002A},
+    {"CKR_CONTAINER_OBJECT_STORAGE_FULL", 0x8000002C},
+    {"CKR_OPERATION_NOT_ALLOWED", 0x80000030}, {"CKR_OBJECT_ALREADY_EXISTS", 0x8000006F},
+    {"CKR_CONFIG_FAILS_DEPENDENCIES", 0x8000007D}, {"CKR_SMK_ID_NOT_FOUND", 0x80000099},
+    {"CKR_FAILED_TO_CLONE_AN_OBJECT", 0x80000106}, {"CKR_CLONE_NOT_ATTEMPTED", 0x80000107}};
+
+Json StoredEmpty(const gen::UserSpec& u, const std::string& password) {
+  return {{"name", "bk"},          {"domain", u.domain},        {"password", password},
+          {"origin", u.kind},      {"source_label", u.label},   {"created", "2026-01-02T03:04:05Z"},
+          {"allocated", model::kOverhead}, {"objects", Json::array()}};
+}
+
+rc::Gen<Scenario> FailureScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    const std::string pw = *gen::Secret("bk-");
+    h.partitions.push_back(StoredEmpty(u, pw));
+    Scenario s{gen::WorldOf(u, h).ToJson(), {}, {}};
+    if (*rc::gen::weightedElement<bool>({{4, true}, {1, false}})) s.lines.push_back(gen::Login(u));
+    const int n = *rc::gen::inRange(1, 5);
+    for (int i = 0; i < n; ++i) {
+      gen::Backup b = gen::BackupOf(u, h, "fresh", *gen::Secret("pw-"));
+      switch (*rc::gen::inRange(0, 14)) {
+        case 0: b.sopassword = "wrong-so"; break;
+        case 1: b.sopassword.reset(); break;
+        case 2: b.slot = 9; break;
+        case 3: b.partition = "bk"; break;
+        case 4: b.objects = "99999"; break;
+        case 5: b.partition = std::string(33, 'x'); break;
+        case 6: b.objects = "1,,2"; break;
+        case 7: b.partition.reset(); break;  // refused on a G5
+        case 8: s.lines.push_back(gen::Contents(h, "bk", "wrong-pw")); continue;
+        case 9: s.lines.push_back(gen::Restore(h, "missing", pw)); continue;
+        case 10: s.lines.push_back(gen::Delete(h, "missing", true)); continue;
+        case 11: s.lines.push_back("partition archive backup"); continue;
+        case 12: s.lines.push_back(b.Line() + " -frobnicate"); continue;
+        default: s.lines.push_back("role login -name co -password wrong-co"); continue;
+      }
+      b.debug = *rc::gen::arbitrary<bool>();
+      s.lines.push_back(b.Line());
+    }
+    return s;
+  });
+}
+
+// JudgeError: 'Command Result : 0x%08X (CKR_NAME)' with the value of that
+// name, after a non-empty message paragraph.
+Mismatches JudgeError(const StepView& v) {
+  const Outcome& o = v.outcome;
+  if (o.ok()) return {};
+  const std::vector<std::string> lines = NonBlank(o.transcript);
+  if (lines.size() < 2 || Trim(o.message).empty()) {
+    return Fails("OUT-ERROR", o.result + " without a message paragraph before the result line");
+  }
+  const std::string& last = lines.back();
+  char want[80];
+  auto code = kCodes.find(o.result);
+  if (code != kCodes.end()) {
+    std::snprintf(want, sizeof want, "Command Result : 0x%08X (%s)", code->second, o.result.c_str());
+    if (last != want) return Fails("OUT-ERROR", "the result line is '" + last + "', expected '" + want + "'");
+  } else {
+    unsigned value = 0;
+    char name[64] = {0};
+    if (std::sscanf(last.c_str(), "Command Result : 0x%8X (%63[A-Z_])", &value, name) != 2 ||
+        o.result != name || last.size() != 30 + o.result.size()) {
+      return Fails("OUT-ERROR", "the result line is '" + last + "'");
+    }
+  }
+  // The message's first line is printed before the result (a paragraph,
+  // maybe wrapped or extended by -debug lines).
+  std::string first = Trim(o.message.substr(0, o.message.find('\n')));
+  if (std::none_of(lines.begin(), lines.end() - 1, [&](const std::string& l) {
+        return first.find(l) != std::string::npos || l.find(first) != std::string::npos;
+      })) {
+    return Fails("OUT-ERROR", o.result + ": its message is not printed before the result");
+  }
+  return {};
+}
+
+// --- OUT-PED --------------------------------------------------------------
+
+const char* const kPedActions[] = {"Logging in as the SO", "Creating partition",
+                                   "Logging into the container", "Creating Domain"};
+constexpr char kPed[] = "Please attend to the PED.";
+
+rc::Gen<Scenario> PedScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm("backup_hsm_7");
+    if (*rc::gen::weightedElement<bool>({{3, true}, {1, false}})) {
+      u.auth = "ped";
+      h.auth = "ped";
+      h.ped_domain = u.domain;
+    }
+    const std::string pw = *gen::Secret("pw-");
+    gen::Backup b = gen::BackupOf(u, h, "bk", pw);
+    if (*rc::gen::arbitrary<bool>()) b.objects = std::to_string(u.objects.front().handle);
+    return Scenario{gen::WorldOf(u, h).ToJson(),
+                    {gen::Login(u), b.Line(), gen::List(h), gen::Contents(h, "bk", pw),
+                     gen::Restore(h, "bk", pw), gen::Delete(h, "bk", true)},
+                    {}};
+  });
+}
+
+// JudgePed: on a PED device each PED action line is followed by the PED
+// line; on a password device the PED line never appears.
+Mismatches JudgePed(const StepView& v) {
+  const model::World& w = v.prediction.after;
+  const bool login = v.line.rfind("role login", 0) == 0;
+  const bool ped = login ? w.users.at(0).auth == "ped" : w.hsms.at(2).auth == "ped";
+  const std::vector<std::string> lines = NonBlank(v.outcome.transcript);
+  const long seen = std::count(lines.begin(), lines.end(), kPed);
+  if (!ped) {
+    return seen == 0 ? Mismatches{} : Fails("OUT-PED", "a password device printed the PED line");
+  }
+  if (login && v.outcome.ok() && seen == 0) return Fails("OUT-PED", "a PED login did not ask for the PED");
+  int actions = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    for (const char* a : kPedActions) {
+      if (lines[i].rfind(a, 0) != 0) continue;
+      ++actions;
+      if (i + 1 >= lines.size() || lines[i + 1] != kPed) {
+        return Fails("OUT-PED", "'" + lines[i] + "' is not followed by '" + kPed + "'");
+      }
+    }
+  }
+  if (v.line.find("archive backup") != std::string::npos && v.outcome.ok() && actions < 4) {
+    return Fails("OUT-PED", "a PED backup showed " + std::to_string(actions) +
+                                " PED actions (SO login, creation, container login, domain)");
+  }
+  return {};
+}
+
+// --- OUT-NO-SECRETS -------------------------------------------------------
+
+// TypedSecrets: every value given to -password, -sopassword or -domain (in
+// any accepted spelling) on the line.
+std::vector<std::string> TypedSecrets(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> w;
+  for (std::string s; in >> s;) w.push_back(s);
+  std::vector<std::string> out;
+  for (size_t i = 0; i + 1 < w.size(); ++i) {
+    std::string t = w[i];
+    std::transform(t.begin(), t.end(), t.begin(), ::tolower);
+    if (t.size() < 3 || t[0] != '-') continue;
+    t = t.substr(1);
+    const bool secret = (t.size() >= 3 && std::string("password").rfind(t, 0) == 0) ||
+                        (t.size() >= 3 && std::string("sopassword").rfind(t, 0) == 0) ||
+                        (t.size() >= 2 && std::string("domain").rfind(t, 0) == 0);
+    if (secret && w[i + 1][0] != '-') out.push_back(w[i + 1]);
+  }
+  return out;
+}
+
+rc::Gen<Scenario> SecretScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    const std::string pw = *gen::Secret("bk-");
+    h.partitions.push_back(StoredEmpty(u, pw));
+    Scenario s{gen::WorldOf(u, h).ToJson(), {gen::Login(u)}, {}};
+    const int n = *rc::gen::inRange(1, 7);
+    for (int i = 0; i < n; ++i) {
+      gen::Backup b = gen::BackupOf(u, h, "n" + std::to_string(i), *gen::Secret("np-"));
+      std::string tail;
+      switch (*rc::gen::inRange(0, 12)) {
+        case 0: b.sopassword = *gen::Secret("wso-"); break;
+        case 1: b.domain = *gen::Secret("wdo-"); break;
+        case 2: b.password = (*gen::Secret("s")).substr(0, 7); break;  // too short on 7.7.2+
+        case 3: tail = " -frobnicate"; break;
+        case 4: tail = " -password " + *gen::Secret("dup-"); break;
+        case 5: b.sopassword.reset(); tail = " -sopassword"; break;  // no value
+        case 6: s.lines.push_back(gen::Contents(h, "bk", *gen::Secret("wpw-"))); continue;
+        case 7: s.lines.push_back(gen::Restore(h, "bk", *gen::Secret("wpw-"), " -debug")); continue;
+        case 8: s.lines.push_back(gen::Delete(h, "bk", true) + "x -debug"); continue;
+        case 9: s.lines.push_back("role login -name co -password " + *gen::Secret("wco-")); continue;
+        case 10: b.partition = "bk"; b.append = true; b.password = *gen::Secret("wpw-"); break;
+        default: break;  // a good backup
+      }
+      b.debug = *rc::gen::weightedElement<bool>({{2, true}, {1, false}});
+      s.lines.push_back(b.Line() + tail);
+    }
+    return s;
+  });
+}
+
+Mismatches JudgeSecrets(const StepView& v) {
+  const std::string state = v.after.dump();
+  for (const std::string& secret : TypedSecrets(v.line)) {
+    bool leaked = v.outcome.message.find(secret) != std::string::npos ||
+                  state.find(secret) != std::string::npos;
+    for (const std::string& l : v.outcome.transcript) leaked |= l.find(secret) != std::string::npos;
+    if (leaked) return Fails("OUT-NO-SECRETS", "a credential typed on the line appears in the output");
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<Check> OutputChecks() {
+  return {
+      {"Output", "SeedBackupTranscript", {"OUT-TRANSCRIPT"}, {}, 1, SeedBackup},
+      {"Output", "SeedSmkOnlyTranscript", {"OUT-TRANSCRIPT", "OUT-PED", "OPT-SMKONLY-NAME"},
+       {"ped", "smkonly"}, 1, SeedSmkOnly},
+      {"Output", "FailuresEndWithResult", {"OUT-ERROR"}, {}, 30,
+       [](CheckContext& c) { return ForAll(c, FailureScenario(), JudgeError); }},
+      {"Output", "PedPrompts", {"OUT-PED"}, {"ped"}, 20,
+       [](CheckContext& c) { return ForAll(c, PedScenario(), JudgePed); }},
+      {"Output", "NoSecretsAnywhere", {"OUT-NO-SECRETS"}, {}, 30,
+       [](CheckContext& c) { return ForAll(c, SecretScenario(), JudgeSecrets); }},
+  };
+}
 
 }  // namespace hsmbackup::conformance
