@@ -7,6 +7,7 @@ hsmb_packages=(
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   librapidcheck-dev libcli11-dev nlohmann-json3-dev
   clang-14 libclang-rt-14-dev
+  python3 python3-jsonschema jq
 )
 hsmb_missing=()
 for p in "${hsmb_packages[@]}"; do

@@ -1,1 +1,116 @@
-namespace hsmbackup::conformance {}
+// Running one check: seeds, case counts, a fresh target per check, and
+// turning anything that goes wrong into an outcome rather than a crash.
+#include "conformance/runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+
+namespace hsmbackup::conformance {
+
+uint64_t CheckSeed(uint64_t run_seed, const std::string& check_id) {
+  uint64_t h = 14695981039346656037ull;  // FNV-1a offset basis
+  for (unsigned char c : check_id) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  // splitmix64 of the mix, so nearby run seeds give unrelated check seeds.
+  uint64_t z = run_seed ^ h;
+  z += 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+int CasesFor(const Check& check, std::optional<int> override) {
+  if (check.default_cases <= 1) return 1;
+  return override ? *override : check.default_cases;
+}
+
+std::vector<const Check*> SelectChecks(const std::vector<Check>& checks,
+                                       const std::set<std::string>& clauses) {
+  std::vector<const Check*> selected;
+  for (const Check& c : checks) {
+    const bool wanted =
+        clauses.empty() || std::any_of(c.clauses.begin(), c.clauses.end(),
+                                       [&](const std::string& id) { return clauses.count(id); });
+    if (wanted) selected.push_back(&c);
+  }
+  return selected;
+}
+
+TargetFactory MakeTargetFactory(const std::string& command) {
+  if (command.empty()) {
+    return [](TargetError*) { return MakeInProcessTarget(); };
+  }
+  return [command](TargetError* error) { return MakeSubprocessTarget(command, error); };
+}
+
+std::optional<Hello> Preflight(const TargetFactory& factory, const std::string& target_name,
+                               TargetError* error) {
+  std::unique_ptr<Target> target = factory(error);
+  if (target == nullptr) {
+    error->message = "cannot start target '" + target_name + "': " + error->message;
+    return std::nullopt;
+  }
+  std::optional<Hello> hello = target->Handshake(error);
+  if (!hello) {
+    error->message =
+        "target '" + target_name + "' did not complete the hello handshake: " + error->message;
+    return std::nullopt;
+  }
+  target->Bye();
+  return hello;
+}
+
+CheckOutcome RunCheck(const Check& check, const TargetFactory& factory, uint64_t run_seed,
+                      std::optional<int> cases_override) {
+  CheckOutcome out;
+  out.family = check.family;
+  out.name = check.name;
+  out.clauses = check.clauses;
+  out.seed = CheckSeed(run_seed, check.id());
+  out.cases = CasesFor(check, cases_override);
+  const auto start = std::chrono::steady_clock::now();
+  CheckResult result;
+  try {
+    TargetError error;
+    std::unique_ptr<Target> target = factory(&error);
+    std::optional<Hello> hello;
+    if (target == nullptr) {
+      result = CheckResult::Error("cannot start the target: " + error.message);
+    } else if (!(hello = target->Handshake(&error))) {
+      result = CheckResult::Error("hello handshake failed: " + error.message);
+    } else {
+      std::vector<std::string> missing;
+      for (const std::string& cap : check.capabilities) {
+        if (!hello->Has(cap)) missing.push_back(cap);
+      }
+      if (!missing.empty()) {
+        std::string names;
+        for (const std::string& m : missing) names += (names.empty() ? "'" : ", '") + m + "'";
+        result = CheckResult::NotApplicable("the target lacks capability " + names);
+      } else if (!check.run) {
+        result = CheckResult::Error("the check has no run function");
+      } else {
+        CheckContext ctx{target.get(), *hello, out.seed, out.cases};
+        result = check.run(ctx);
+      }
+      target->Bye();
+    }
+  } catch (const std::exception& e) {
+    result = CheckResult::Error(std::string("the check threw an exception: ") + e.what());
+  } catch (...) {
+    result = CheckResult::Error("the check threw a non-standard exception");
+  }
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.status = result.status;
+  out.message = std::move(result.message);
+  out.failed_clauses = std::move(result.failed_clauses);
+  out.counterexample = std::move(result.counterexample);
+  out.cases_run = result.cases_run;
+  if (out.counterexample && out.counterexample->seed == 0) out.counterexample->seed = out.seed;
+  return out;
+}
+
+}  // namespace hsmbackup::conformance

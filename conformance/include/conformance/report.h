@@ -1,0 +1,160 @@
+// Clause verdicts and the reports of a conformance run.
+//
+// A run produces one CheckOutcome per check that ran (runner.h). This header
+// turns them into one verdict per clause of the catalogue, applies the vendor
+// configuration (expected failures, strict: an expected failure that passes
+// is a failure), maps the verdicts to the process exit code, and writes the
+// reports: the clause table for the terminal, JUnit XML, the JSON report
+// (schema: conformance/report.schema.json) and Markdown. Every function here
+// is pure: no process, no gtest, no clock.
+#ifndef HSMBACKUP_CONFORMANCE_REPORT_H_
+#define HSMBACKUP_CONFORMANCE_REPORT_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conformance/check.h"
+#include "conformance/target.h"
+
+namespace hsmbackup::conformance {
+
+// Exit codes of hsmbackup-conformance; REPORTS.md explains each.
+inline constexpr int kExitConformant = 0;     // no fail, unexpected-pass or error; a check ran
+inline constexpr int kExitNotConformant = 1;  // some clause fails or passes unexpectedly
+inline constexpr int kExitUnknown = 2;        // no failure, but some clause ended in error
+inline constexpr int kExitUsage = 3;          // bad arguments, catalogue or vendor config
+inline constexpr int kExitTargetDown = 4;     // the target could not be started or handshaken
+inline constexpr int kExitNothingRan = 5;     // zero checks ran
+// ExitMeaning is the one-line meaning of an exit code ("conformant", ...).
+const char* ExitMeaning(int exit_code);
+// ExitCodesHelp is the exit-code table for --help.
+std::string ExitCodesHelp();
+
+// One clause of conformance/clauses.json.
+struct CatalogueClause {
+  std::string id;
+  std::string family;  // the catalogue's family ("Source and restore", ...)
+  std::string text;
+};
+
+// An expected failure from the vendor config: `reason` is never empty.
+struct ExpectedFailure {
+  std::string clause;
+  std::string reason;
+};
+
+// VendorConfig is --config vendor.json.
+struct VendorConfig {
+  std::string implementation_notes;
+  std::vector<ExpectedFailure> expected_failures;
+};
+
+// CheckOutcome is what one check did, as the reports show it.
+struct CheckOutcome {
+  std::string family;
+  std::string name;
+  std::vector<std::string> clauses;
+  CheckStatus status = CheckStatus::kPass;
+  std::string message;
+  std::vector<std::string> failed_clauses;
+  std::optional<Counterexample> counterexample;
+  uint64_t seed = 0;  // the check's own seed (run seed mixed with the id)
+  int cases = 0;      // cases asked for
+  int cases_run = 0;
+  double seconds = 0;
+
+  std::string id() const { return family + "." + name; }
+  // Blames is whether a failure of this check is attributed to `clause`:
+  // the clauses it names in failed_clauses, or all its clauses if none.
+  bool Blames(const std::string& clause) const;
+};
+
+enum class Verdict {
+  kPass,
+  kFail,
+  kError,
+  kNotApplicable,
+  kNotRun,
+  kExpectedFailure,
+  kUnexpectedPass,
+};
+const char* VerdictName(Verdict v);  // "pass", "fail", "error", "n/a", "not-run", ...
+inline constexpr Verdict kAllVerdicts[] = {Verdict::kPass,          Verdict::kFail,
+                                           Verdict::kError,         Verdict::kNotApplicable,
+                                           Verdict::kNotRun,        Verdict::kExpectedFailure,
+                                           Verdict::kUnexpectedPass};
+
+struct ClauseVerdict {
+  std::string id;
+  std::string family;
+  Verdict verdict = Verdict::kNotRun;
+  std::string reason;               // why, for anything but pass
+  std::vector<std::string> checks;  // ids of the checks that ran and name it, in run order
+  std::string first_failing_check;  // for fail and unexpected-pass: the check to look at
+  double seconds = 0;               // time of the checks naming it
+};
+
+// ComputeVerdicts gives one verdict per clause of `clauses` (in that order):
+//  fail     some check's failure is attributed to it (CheckOutcome::Blames);
+//  error    no failure, but a check naming it ended in error, or the only
+//           checks naming it stopped at another clause's failure;
+//  pass     a check naming it passed, none failed or errored;
+//  n/a      every check naming it was not applicable (reason: theirs);
+//  not-run  no check that ran names it.
+// Then `config`: a failing clause listed as expected becomes
+// expected-failure (reason: the vendor's); a listed clause that passes
+// becomes unexpected-pass.
+std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& clauses,
+                                           const std::vector<CheckOutcome>& outcomes,
+                                           const VendorConfig& config);
+
+// ExitCodeFor maps verdicts to kExitConformant, kExitNotConformant,
+// kExitUnknown or kExitNothingRan (`checks_run` == 0). not-run, n/a and
+// expected-failure never fail a run.
+int ExitCodeFor(const std::vector<ClauseVerdict>& verdicts, size_t checks_run);
+
+// Shard is this process's part of a sharded run (GTEST_TOTAL_SHARDS).
+struct Shard {
+  int index = 0;
+  int total = 1;
+};
+
+// RunReport is everything the reports show.
+struct RunReport {
+  std::string tool_version;
+  std::string implementation;  // from the target's hello
+  std::string target;          // "in-process reference" or the --target-cmd
+  std::string implementation_notes;
+  uint64_t seed = 0;
+  std::optional<int> cases;  // --cases, if given
+  std::optional<Shard> shard;
+  std::string started;  // UTC, ISO 8601
+  double seconds = 0;
+  int exit_code = 0;
+  std::vector<ClauseVerdict> clauses;
+  std::vector<CheckOutcome> checks;
+
+  std::map<Verdict, int> Totals() const;
+};
+
+// ClauseTable is the terminal summary: header, one row per clause, totals,
+// the exit code and its meaning, then every failure's counterexample.
+std::string ClauseTable(const RunReport& report);
+// JunitXml: testsuites > testsuite per clause family > testcase per clause.
+std::string JunitXml(const RunReport& report);
+// ReportJson follows conformance/report.schema.json
+// ("format": "hsmbackup-conformance-report/1"), keys in schema order.
+nlohmann::ordered_json ReportJson(const RunReport& report);
+// MarkdownReport: header, clause table, a section per failing clause.
+std::string MarkdownReport(const RunReport& report);
+
+// XmlEscape makes text safe in XML content and attributes; characters XML
+// 1.0 cannot carry become U+FFFD.
+std::string XmlEscape(const std::string& text);
+
+}  // namespace hsmbackup::conformance
+
+#endif  // HSMBACKUP_CONFORMANCE_REPORT_H_

@@ -1,0 +1,117 @@
+// The conformance runner: picks checks, runs each against a fresh target
+// under GoogleTest, and hands the outcomes to report.h.
+//
+// Everything takes the check table as a parameter; only the
+// hsmbackup-conformance executable passes AllChecks(). Errors are values:
+// functions that can fail return nullopt (or false) and set `*error` to a
+// message naming what was wrong, never a secret.
+#ifndef HSMBACKUP_CONFORMANCE_RUNNER_H_
+#define HSMBACKUP_CONFORMANCE_RUNNER_H_
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "conformance/check.h"
+#include "conformance/report.h"
+#include "conformance/target.h"
+
+namespace hsmbackup::conformance {
+
+inline constexpr uint64_t kDefaultSeed = 1;
+
+// DefaultCataloguePath is conformance/clauses.json in the source tree this
+// runner was built from.
+std::string DefaultCataloguePath();
+
+// ParseCatalogue reads a hsmbackup-clauses/1 document (clauses.json).
+std::optional<std::vector<CatalogueClause>> ParseCatalogue(const std::string& text,
+                                                           std::string* error);
+std::optional<std::vector<CatalogueClause>> LoadCatalogue(const std::string& path,
+                                                          std::string* error);
+
+// ParseVendorConfig reads vendor.json: {"implementation_notes": string,
+// "expected_failures": [{"clause": id, "reason": non-empty}]}. Both keys are
+// optional; any other key, an unknown clause id, a duplicate clause or an
+// empty reason is an error naming it.
+std::optional<VendorConfig> ParseVendorConfig(const std::string& text,
+                                              const std::vector<CatalogueClause>& catalogue,
+                                              std::string* error);
+
+// ParseClauseList splits "A,B" and checks every id against the catalogue;
+// an unknown or empty id is an error naming it.
+std::optional<std::set<std::string>> ParseClauseList(const std::string& text,
+                                                     const std::vector<CatalogueClause>& catalogue,
+                                                     std::string* error);
+
+// CheckSeed mixes the run seed with the check id (FNV-1a, then splitmix64):
+// stable across runs and independent of which other checks run.
+uint64_t CheckSeed(uint64_t run_seed, const std::string& check_id);
+
+// CasesFor is how many cases a check runs: `override` for a property
+// (default_cases > 1), always 1 for an example.
+int CasesFor(const Check& check, std::optional<int> override);
+
+// SelectChecks keeps the checks naming at least one of `clauses` (all of
+// them if `clauses` is empty), in table order.
+std::vector<const Check*> SelectChecks(const std::vector<Check>& checks,
+                                       const std::set<std::string>& clauses);
+
+// TargetFactory starts a fresh target, or returns nullptr with `error` set.
+using TargetFactory = std::function<std::unique_ptr<Target>(TargetError* error)>;
+// MakeTargetFactory: the in-process reference if `command` is empty, else
+// `command` under /bin/sh -c.
+TargetFactory MakeTargetFactory(const std::string& command);
+
+// Preflight starts a target and handshakes (then says bye). nullopt with
+// `error` naming `target_name` if it cannot.
+std::optional<Hello> Preflight(const TargetFactory& factory, const std::string& target_name,
+                               TargetError* error);
+
+// RunCheck runs one check on a fresh target: n/a (naming the capability) if
+// the hello lacks one it needs; an error if the target cannot be started or
+// handshaken, or if the check throws. It never throws itself.
+CheckOutcome RunCheck(const Check& check, const TargetFactory& factory, uint64_t run_seed,
+                      std::optional<int> cases_override);
+
+struct RunOptions {
+  std::string target_command;     // "" = the in-process reference
+  std::set<std::string> clauses;  // "" = all
+  uint64_t seed = kDefaultSeed;
+  std::optional<int> cases;
+  std::string catalogue_path;  // "" = DefaultCataloguePath()
+  std::string config_path;     // "" = no vendor config
+  std::string junit_path, report_path, markdown_path;
+  bool list = false;
+  bool quiet = false;
+  bool verbose = false;                 // keep gtest's own printer
+  std::vector<std::string> gtest_args;  // --gtest_* flags passed through
+};
+
+// Io is where the runner writes: the clause table to `out`, progress and
+// messages to `err`.
+struct RunnerIo {
+  std::ostream& out;
+  std::ostream& err;
+};
+
+// RunSuite is a whole run: load the catalogue and config, select, preflight,
+// register each selected check as a GoogleTest test (suite = family, name =
+// check name) and RUN_ALL_TESTS (so gtest filters and sharding apply), then
+// compute verdicts, print the table, write the reports and return the exit
+// code. It initialises GoogleTest, so call it at most once per process and
+// never from inside a test.
+int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const RunnerIo& io);
+
+// RunCli parses the hsmbackup-conformance command line and runs RunSuite;
+// main() is this with AllChecks().
+int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks, const RunnerIo& io);
+
+}  // namespace hsmbackup::conformance
+
+#endif  // HSMBACKUP_CONFORMANCE_RUNNER_H_

@@ -1,0 +1,166 @@
+// The clause catalogue, the vendor config and --clauses: the inputs a run is
+// validated against before anything starts.
+#include <fstream>
+#include <sstream>
+
+#include "conformance/runner.h"
+
+#ifndef HSMB_CATALOGUE_PATH
+#define HSMB_CATALOGUE_PATH "conformance/clauses.json"
+#endif
+
+namespace hsmbackup::conformance {
+namespace {
+
+bool ReadFile(const std::string& path, std::string* text, std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = "cannot read " + path;
+    return false;
+  }
+  std::ostringstream s;
+  s << in.rdbuf();
+  *text = s.str();
+  return true;
+}
+
+bool Known(const std::vector<CatalogueClause>& catalogue, const std::string& id) {
+  for (const CatalogueClause& c : catalogue) {
+    if (c.id == id) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string DefaultCataloguePath() { return HSMB_CATALOGUE_PATH; }
+
+std::optional<std::vector<CatalogueClause>> ParseCatalogue(const std::string& text,
+                                                           std::string* error) {
+  const Json doc = Json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || doc.value("format", "") != "hsmbackup-clauses/1" ||
+      !doc.contains("clauses") || !doc["clauses"].is_array()) {
+    *error = "the catalogue is not a hsmbackup-clauses/1 document";
+    return std::nullopt;
+  }
+  std::vector<CatalogueClause> clauses;
+  for (const Json& c : doc["clauses"]) {
+    if (!c.is_object() || !c.contains("id") || !c["id"].is_string() || !c.contains("family") ||
+        !c["family"].is_string()) {
+      *error = "catalogue entry " + std::to_string(clauses.size() + 1) + " has no id or family";
+      return std::nullopt;
+    }
+    CatalogueClause clause{c["id"].get<std::string>(), c["family"].get<std::string>(),
+                           c.value("text", "")};
+    if (Known(clauses, clause.id)) {
+      *error = "catalogue clause " + clause.id + " appears twice";
+      return std::nullopt;
+    }
+    clauses.push_back(std::move(clause));
+  }
+  return clauses;
+}
+
+std::optional<std::vector<CatalogueClause>> LoadCatalogue(const std::string& path,
+                                                          std::string* error) {
+  std::string text;
+  if (!ReadFile(path, &text, error)) return std::nullopt;
+  auto clauses = ParseCatalogue(text, error);
+  if (!clauses) *error = path + ": " + *error;
+  return clauses;
+}
+
+std::optional<VendorConfig> ParseVendorConfig(const std::string& text,
+                                              const std::vector<CatalogueClause>& catalogue,
+                                              std::string* error) {
+  const Json doc = Json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    *error = "the vendor config is not a JSON object";
+    return std::nullopt;
+  }
+  VendorConfig config;
+  for (const auto& [key, value] : doc.items()) {
+    if (key == "implementation_notes") {
+      if (!value.is_string()) {
+        *error = "\"implementation_notes\" must be a string";
+        return std::nullopt;
+      }
+      config.implementation_notes = value.get<std::string>();
+    } else if (key == "expected_failures") {
+      if (!value.is_array()) {
+        *error = "\"expected_failures\" must be an array";
+        return std::nullopt;
+      }
+      for (const Json& entry : value) {
+        const std::string where =
+            "expected_failures[" + std::to_string(config.expected_failures.size()) + "]";
+        if (!entry.is_object()) {
+          *error = where + " is not an object";
+          return std::nullopt;
+        }
+        for (const auto& [k, v] : entry.items()) {
+          if (k != "clause" && k != "reason") {
+            *error = where + " has unknown key \"" + k + "\" (allowed: clause, reason)";
+            return std::nullopt;
+          }
+          if (!v.is_string()) {
+            *error = where + "." + k + " must be a string";
+            return std::nullopt;
+          }
+        }
+        ExpectedFailure xf{entry.value("clause", ""), entry.value("reason", "")};
+        if (xf.clause.empty()) {
+          *error = where + " has no \"clause\"";
+          return std::nullopt;
+        }
+        if (!Known(catalogue, xf.clause)) {
+          *error = where + " names unknown clause " + xf.clause;
+          return std::nullopt;
+        }
+        if (xf.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+          *error = where + " (" + xf.clause + ") needs a non-empty \"reason\"";
+          return std::nullopt;
+        }
+        for (const ExpectedFailure& seen : config.expected_failures) {
+          if (seen.clause == xf.clause) {
+            *error = where + " lists " + xf.clause + " a second time";
+            return std::nullopt;
+          }
+        }
+        config.expected_failures.push_back(std::move(xf));
+      }
+    } else {
+      *error = "unknown key \"" + key + "\" (allowed: implementation_notes, expected_failures)";
+      return std::nullopt;
+    }
+  }
+  return config;
+}
+
+std::optional<std::set<std::string>> ParseClauseList(const std::string& text,
+                                                     const std::vector<CatalogueClause>& catalogue,
+                                                     std::string* error) {
+  std::set<std::string> ids;
+  std::stringstream in(text);
+  for (std::string id; std::getline(in, id, ',');) {
+    const size_t b = id.find_first_not_of(" \t");
+    const size_t e = id.find_last_not_of(" \t");
+    id = b == std::string::npos ? "" : id.substr(b, e - b + 1);
+    if (id.empty()) {
+      *error = "--clauses: empty clause id in '" + text + "'";
+      return std::nullopt;
+    }
+    if (!Known(catalogue, id)) {
+      *error = "--clauses: unknown clause id " + id + " (see conformance/clauses.json)";
+      return std::nullopt;
+    }
+    ids.insert(id);
+  }
+  if (ids.empty()) {
+    *error = "--clauses: no clause ids given";
+    return std::nullopt;
+  }
+  return ids;
+}
+
+}  // namespace hsmbackup::conformance

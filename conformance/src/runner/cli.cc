@@ -1,0 +1,104 @@
+// The hsmbackup-conformance command line (CLI11), in the style of
+// reference/cli: usage errors are one line on stderr and a fixed exit code.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <ostream>
+
+#include "conformance/runner.h"
+
+#ifndef HSMB_PROJECT_VERSION
+#define HSMB_PROJECT_VERSION "0.1.0"
+#endif
+
+namespace hsmbackup::conformance {
+
+int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks,
+           const RunnerIo& io) {
+  try {
+    CLI::App app(
+        "hsmbackup-conformance: runs the clause-by-clause conformance suite of HSM partition\n"
+        "backup ('partition archive' in lunacm) against an implementation, and reports one\n"
+        "verdict per clause of conformance/clauses.json.",
+        "hsmbackup-conformance");
+    app.set_version_flag("--version", std::string("hsmbackup-conformance ") + HSMB_PROJECT_VERSION);
+    RunOptions options;
+    std::string clauses;
+    std::optional<int> cases;
+    app.add_option("--target-cmd", options.target_command,
+                   "Command (run with /bin/sh -c) speaking conformance/PROTOCOL.md on stdin/stdout;"
+                   " one fresh process per check. Default: the reference, in process")
+        ->option_text("CMD");
+    app.add_option("--clauses", clauses, "Comma-separated clause ids: run only checks naming one")
+        ->option_text("IDS");
+    app.add_option("--seed", options.seed,
+                   "Run seed (default " + std::to_string(kDefaultSeed) +
+                       "); each check mixes it with its id")
+        ->option_text("N")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--cases", cases, "Cases per property check (examples always run once)")
+        ->option_text("N")
+        ->check(CLI::Range(1, 1000000));
+    app.add_option("--config", options.config_path, "Vendor config with expected failures")
+        ->option_text("vendor.json");
+    app.add_option("--catalogue", options.catalogue_path,
+                   "Clause catalogue (default: " + DefaultCataloguePath() + ")")
+        ->option_text("FILE");
+    app.add_option("--junit", options.junit_path, "Write a JUnit XML report")->option_text("FILE");
+    app.add_option("--report", options.report_path, "Write the JSON report")
+        ->option_text("FILE.json");
+    app.add_option("--markdown", options.markdown_path, "Write a Markdown report")
+        ->option_text("FILE");
+    app.add_flag("--list", options.list, "List the selected checks and exit");
+    app.add_flag("--quiet", options.quiet, "No progress lines on stderr");
+    app.add_flag("--verbose", options.verbose, "Keep GoogleTest's own output too");
+    app.allow_extras();
+    app.footer(
+        "GoogleTest flags pass through: --gtest_filter=Cloning.* selects checks by id,\n"
+        "GTEST_TOTAL_SHARDS / GTEST_SHARD_INDEX split a run across processes.\n\n"
+        "Examples:\n"
+        "  hsmbackup-conformance --report out.json --junit out.xml\n"
+        "  hsmbackup-conformance --target-cmd 'build/default/reference/hsmbackup serve'"
+        " --clauses AUTH-CO,AUTH-SO\n\n"
+        "See conformance/REPORTS.md.\n\n" +
+        ExitCodesHelp());
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      return app.exit(e, io.out, io.err) == 0 ? kExitConformant : kExitUsage;
+    }
+    for (const std::string& extra : app.remaining()) {
+      if (extra.rfind("--gtest_", 0) != 0) {
+        io.err << "hsmbackup-conformance: unknown argument '" << extra << "' (run with --help)\n";
+        return kExitUsage;
+      }
+      // Repeats would run each check twice into one set of verdicts.
+      if (extra.rfind("--gtest_repeat", 0) == 0) {
+        io.err << "hsmbackup-conformance: --gtest_repeat is not supported; rerun instead\n";
+        return kExitUsage;
+      }
+      options.gtest_args.push_back(extra);
+    }
+    options.cases = cases;
+    if (!clauses.empty() || app.count("--clauses") > 0) {
+      std::string error;
+      auto catalogue = LoadCatalogue(
+          options.catalogue_path.empty() ? DefaultCataloguePath() : options.catalogue_path, &error);
+      if (!catalogue) {
+        io.err << "hsmbackup-conformance: " << error << "\n";
+        return kExitUsage;
+      }
+      auto ids = ParseClauseList(clauses, *catalogue, &error);
+      if (!ids) {
+        io.err << "hsmbackup-conformance: " << error << "\n";
+        return kExitUsage;
+      }
+      options.clauses = std::move(*ids);
+    }
+    return RunSuite(checks, options, io);
+  } catch (const std::exception& e) {
+    io.err << "hsmbackup-conformance: internal error: " << e.what() << "\n";
+    return kExitUnknown;
+  }
+}
+
+}  // namespace hsmbackup::conformance

@@ -1,0 +1,237 @@
+// GoogleTest as the engine: each selected check is one registered test, so
+// gtest's filter and sharding decide what runs in this process; a listener
+// prints the progress lines and the outcomes are collected for the reports.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+
+#include "conformance/runner.h"
+#include "report_util.h"
+
+#ifndef HSMB_PROJECT_VERSION
+#define HSMB_PROJECT_VERSION "0.1.0"
+#endif
+
+namespace hsmbackup::conformance {
+namespace {
+
+// Engine is the state one run shares between the registered tests and the
+// listener; it lives on RunSuite's stack for the whole RUN_ALL_TESTS.
+struct Engine {
+  TargetFactory factory;
+  uint64_t seed = 0;
+  std::optional<int> cases;
+  std::vector<CheckOutcome> outcomes;
+};
+
+class CheckTest : public ::testing::Test {
+ public:
+  CheckTest(const Check* check, Engine* engine) : check_(check), engine_(engine) {}
+
+  void TestBody() override {
+    engine_->outcomes.push_back(RunCheck(*check_, engine_->factory, engine_->seed, engine_->cases));
+    const CheckOutcome& o = engine_->outcomes.back();
+    switch (o.status) {
+      case CheckStatus::kPass: break;
+      case CheckStatus::kFail:
+        ADD_FAILURE() << o.message << "\n"
+                      << (o.counterexample ? Describe(*o.counterexample) : std::string());
+        break;
+      case CheckStatus::kError: ADD_FAILURE() << "harness error: " << o.message; break;
+      case CheckStatus::kNotApplicable: GTEST_SKIP() << o.message;
+    }
+  }
+
+ private:
+  const Check* check_;
+  Engine* engine_;
+};
+
+// Progress prints one line per finished check on stderr.
+class Progress : public ::testing::EmptyTestEventListener {
+ public:
+  Progress(const Engine* engine, std::ostream& err) : engine_(engine), err_(err) {}
+
+  void OnTestIterationStart(const ::testing::UnitTest& unit, int) override {
+    total_ = unit.test_to_run_count();
+  }
+  void OnTestEnd(const ::testing::TestInfo& info) override {
+    if (engine_->outcomes.empty()) return;
+    const CheckOutcome& o = engine_->outcomes.back();
+    char head[32];
+    std::snprintf(head, sizeof head, "[%3d/%d] ", ++done_, total_);
+    char secs[32];
+    std::snprintf(secs, sizeof secs, " (%.1f s)", o.seconds);
+    err_ << head << info.test_suite_name() << "." << info.name() << " ... "
+         << report_internal::StatusName(o.status) << secs << "\n"
+         << std::flush;
+  }
+
+ private:
+  const Engine* engine_;
+  std::ostream& err_;
+  int total_ = 0;
+  int done_ = 0;
+};
+
+std::string UtcNow() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+// ShardFromEnv reads gtest's sharding variables the way gtest does: both
+// set, 0 <= index < total.
+std::optional<Shard> ShardFromEnv() {
+  const char* total = std::getenv("GTEST_TOTAL_SHARDS");
+  const char* index = std::getenv("GTEST_SHARD_INDEX");
+  if (total == nullptr || index == nullptr) return std::nullopt;
+  Shard s{std::atoi(index), std::atoi(total)};
+  if (s.total < 1 || s.index < 0 || s.index >= s.total) return std::nullopt;
+  return s;
+}
+
+bool WriteText(const std::string& path, const std::string& text, std::ostream& err) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    err << "hsmbackup-conformance: cannot write " << path << "\n";
+    return false;
+  }
+  return true;
+}
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+}  // namespace
+
+int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const RunnerIo& io) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string started = UtcNow();
+  std::string error;
+  const std::string catalogue_path =
+      options.catalogue_path.empty() ? DefaultCataloguePath() : options.catalogue_path;
+  auto catalogue = LoadCatalogue(catalogue_path, &error);
+  if (!catalogue) {
+    io.err << "hsmbackup-conformance: " << error << "\n";
+    return kExitUsage;
+  }
+  // Every check must judge catalogue clauses, or its verdicts go nowhere.
+  for (const Check& c : checks) {
+    for (const std::string& id : c.clauses) {
+      if (!std::any_of(catalogue->begin(), catalogue->end(),
+                       [&](const CatalogueClause& k) { return k.id == id; })) {
+        io.err << "hsmbackup-conformance: check " << c.id() << " names unknown clause " << id
+               << "\n";
+        return kExitUsage;
+      }
+    }
+  }
+  VendorConfig config;
+  if (!options.config_path.empty()) {
+    std::ifstream in(options.config_path, std::ios::binary);
+    if (!in) {
+      io.err << "hsmbackup-conformance: --config: cannot read " << options.config_path << "\n";
+      return kExitUsage;
+    }
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto parsed = ParseVendorConfig(text, *catalogue, &error);
+    if (!parsed) {
+      io.err << "hsmbackup-conformance: --config " << options.config_path << ": " << error << "\n";
+      return kExitUsage;
+    }
+    config = std::move(*parsed);
+  }
+  std::vector<const Check*> selected = SelectChecks(checks, options.clauses);
+  if (options.list) {
+    for (const Check* c : selected) {
+      io.out << c->id() << "  clauses: " << Joined(c->clauses);
+      if (!c->capabilities.empty()) io.out << "  needs: " << Joined(c->capabilities);
+      io.out << "\n";
+    }
+    io.out << selected.size() << " checks\n";
+    return kExitConformant;
+  }
+
+  const std::string target_name =
+      options.target_command.empty() ? "in-process reference" : options.target_command;
+  Engine engine{MakeTargetFactory(options.target_command), options.seed, options.cases, {}};
+  TargetError target_error;
+  std::optional<Hello> hello = Preflight(engine.factory, target_name, &target_error);
+  if (!hello) {
+    io.err << "hsmbackup-conformance: " << target_error.message << "\n";
+    return kExitTargetDown;
+  }
+  if (!options.quiet) {
+    io.err << "hsmbackup-conformance " << HSMB_PROJECT_VERSION << ": " << hello->implementation
+           << " (" << target_name << "), seed " << options.seed << ", " << selected.size()
+           << " checks selected\n";
+  }
+
+  // gtest's own flags (filter, sharding, ...) come from the passed-through
+  // arguments and the environment, exactly as for any gtest binary.
+  std::vector<std::string> args = {"hsmbackup-conformance"};
+  args.insert(args.end(), options.gtest_args.begin(), options.gtest_args.end());
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  ::testing::InitGoogleTest(&argc, argv.data());
+  for (const Check* c : selected) {
+    ::testing::RegisterTest(
+        c->family.c_str(), c->name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
+        [c, &engine]() -> ::testing::Test* { return new CheckTest(c, &engine); });
+  }
+  ::testing::TestEventListeners& listeners = ::testing::UnitTest::GetInstance()->listeners();
+  if (!options.verbose) delete listeners.Release(listeners.default_result_printer());
+  if (!options.quiet) listeners.Append(new Progress(&engine, io.err));
+  // The verdicts, not gtest's result, decide the exit code.
+  [[maybe_unused]] const int gtest_result = RUN_ALL_TESTS();
+
+  std::vector<CatalogueClause> shown;
+  for (const CatalogueClause& c : *catalogue) {
+    if (options.clauses.empty() || options.clauses.count(c.id)) shown.push_back(c);
+  }
+  RunReport report;
+  report.tool_version = HSMB_PROJECT_VERSION;
+  report.implementation = hello->implementation;
+  report.target = target_name;
+  report.implementation_notes = config.implementation_notes;
+  report.seed = options.seed;
+  report.cases = options.cases;
+  report.shard = ShardFromEnv();
+  report.started = started;
+  report.clauses = ComputeVerdicts(shown, engine.outcomes, config);
+  report.exit_code = ExitCodeFor(report.clauses, engine.outcomes.size());
+  report.checks = std::move(engine.outcomes);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  io.out << ClauseTable(report) << std::flush;
+  bool written = true;
+  if (!options.junit_path.empty())
+    written &= WriteText(options.junit_path, JunitXml(report), io.err);
+  if (!options.report_path.empty()) {
+    written &= WriteText(
+        options.report_path,
+        ReportJson(report).dump(2, ' ', false, Json::error_handler_t::replace) + "\n", io.err);
+  }
+  if (!options.markdown_path.empty()) {
+    written &= WriteText(options.markdown_path, MarkdownReport(report), io.err);
+  }
+  if (!written) return kExitUsage;
+  return report.exit_code;
+}
+
+}  // namespace hsmbackup::conformance

@@ -1,0 +1,80 @@
+// The machine-readable report; conformance/report.schema.json is its
+// contract, so a field added here is a field added there.
+#include <cmath>
+
+#include "report_util.h"
+
+namespace hsmbackup::conformance {
+namespace {
+
+using OJson = nlohmann::ordered_json;
+
+// Millis rounds a duration so reports do not carry clock noise.
+double Millis(double seconds) { return std::round(seconds * 1000) / 1000; }
+
+OJson CounterexampleJson(const Counterexample& c) {
+  return {{"failing_step", c.failing_step},
+          {"expected", c.expected},
+          {"observed", c.observed},
+          {"world", OJson(c.scenario.world)},
+          {"script", ScenarioScript(c.scenario)},
+          {"answers", c.scenario.answers},
+          {"target_transcript", c.target_transcript},
+          {"reference_transcript", c.reference_transcript},
+          {"seed", c.seed},
+          {"replay", ReplayCommand(c.scenario, "world.json", "script.lunacm")}};
+}
+
+}  // namespace
+
+OJson ReportJson(const RunReport& report) {
+  OJson totals = OJson::object();
+  for (const auto& [verdict, count] : report.Totals()) totals[VerdictName(verdict)] = count;
+  OJson checks_by_status = {{"pass", 0}, {"fail", 0}, {"n/a", 0}, {"error", 0}};
+  OJson clauses = OJson::array();
+  for (const ClauseVerdict& v : report.clauses) {
+    OJson c = {{"id", v.id},         {"family", v.family}, {"verdict", VerdictName(v.verdict)},
+               {"reason", v.reason}, {"checks", v.checks}, {"seconds", Millis(v.seconds)}};
+    if (!v.first_failing_check.empty()) c["first_failing_check"] = v.first_failing_check;
+    clauses.push_back(std::move(c));
+  }
+  OJson checks = OJson::array();
+  for (const CheckOutcome& o : report.checks) {
+    OJson& count = checks_by_status[report_internal::StatusName(o.status)];
+    count = count.get<int>() + 1;
+    OJson c = {{"id", o.id()},
+               {"family", o.family},
+               {"name", o.name},
+               {"clauses", o.clauses},
+               {"status", report_internal::StatusName(o.status)},
+               {"message", o.message},
+               {"seed", o.seed},
+               {"cases", o.cases},
+               {"cases_run", o.cases_run},
+               {"seconds", Millis(o.seconds)},
+               {"failed_clauses", o.failed_clauses}};
+    if (o.counterexample) c["counterexample"] = CounterexampleJson(*o.counterexample);
+    checks.push_back(std::move(c));
+  }
+  OJson doc = {{"format", "hsmbackup-conformance-report/1"},
+               {"tool", {{"name", "hsmbackup-conformance"}, {"version", report.tool_version}}},
+               {"implementation", report.implementation},
+               {"implementation_notes", report.implementation_notes},
+               {"target", report.target},
+               {"seed", report.seed},
+               {"cases", report.cases ? OJson(*report.cases) : OJson(nullptr)},
+               {"shard", report.shard ? OJson({{"index", report.shard->index},
+                                               {"total", report.shard->total}})
+                                      : OJson(nullptr)},
+               {"started", report.started},
+               {"duration_seconds", Millis(report.seconds)},
+               {"exit_code", report.exit_code},
+               {"exit_meaning", ExitMeaning(report.exit_code)},
+               {"totals", totals},
+               {"check_totals", checks_by_status},
+               {"clauses", clauses},
+               {"checks", checks}};
+  return doc;
+}
+
+}  // namespace hsmbackup::conformance

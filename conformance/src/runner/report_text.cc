@@ -1,0 +1,138 @@
+// The terminal summary: what a person reads when the run ends.
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "report_util.h"
+
+namespace hsmbackup::conformance {
+namespace report_internal {
+
+const char* StatusName(CheckStatus s) {
+  switch (s) {
+    case CheckStatus::kPass: return "pass";
+    case CheckStatus::kFail: return "fail";
+    case CheckStatus::kNotApplicable: return "n/a";
+    case CheckStatus::kError: return "error";
+  }
+  return "?";
+}
+
+std::string ShellQuote(const std::string& word) {
+  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789-_./=:,+@%") == std::string::npos) {
+    return word;
+  }
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string RerunCommand(const RunReport& report, const CheckOutcome& check) {
+  std::string cmd = "hsmbackup-conformance --seed " + std::to_string(report.seed);
+  if (report.cases) cmd += " --cases " + std::to_string(*report.cases);
+  if (report.target != "in-process reference") cmd += " --target-cmd " + ShellQuote(report.target);
+  return cmd + " --gtest_filter=" + ShellQuote(check.id());
+}
+
+std::string Seconds(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", seconds);
+  return text;
+}
+
+std::string ShardText(const RunReport& report) {
+  if (!report.shard) return "";
+  return std::to_string(report.shard->index + 1) + "/" + std::to_string(report.shard->total);
+}
+
+std::string Join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+std::vector<const CheckOutcome*> FailedChecks(const RunReport& report) {
+  std::vector<const CheckOutcome*> failed;
+  for (const CheckOutcome& c : report.checks) {
+    if (c.status == CheckStatus::kFail) failed.push_back(&c);
+  }
+  return failed;
+}
+
+const CheckOutcome* CheckById(const RunReport& report, const std::string& id) {
+  for (const CheckOutcome& c : report.checks) {
+    if (c.id() == id) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace report_internal
+
+using report_internal::FailedChecks;
+using report_internal::Join;
+using report_internal::RerunCommand;
+using report_internal::Seconds;
+using report_internal::ShardText;
+
+namespace {
+
+std::string Pad(const std::string& s, size_t width) {
+  return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
+}
+
+}  // namespace
+
+std::string ClauseTable(const RunReport& report) {
+  std::ostringstream out;
+  out << "hsmbackup-conformance " << report.tool_version << "\n"
+      << "implementation: " << report.implementation << "\n"
+      << "target:         " << report.target << "\n"
+      << "seed:           " << report.seed << "   cases: "
+      << (report.cases ? std::to_string(*report.cases) : std::string("each check's default"))
+      << (report.shard ? "   shard: " + ShardText(report) : std::string()) << "\n"
+      << "started:        " << report.started << "   duration: " << Seconds(report.seconds)
+      << " s\n\n";
+  size_t id_width = 6, family_width = 6;
+  for (const ClauseVerdict& v : report.clauses) {
+    id_width = std::max(id_width, v.id.size() + 1);
+    family_width = std::max(family_width, v.family.size() + 1);
+  }
+  out << Pad("CLAUSE", id_width) << Pad("FAMILY", family_width) << Pad("VERDICT", 17)
+      << "CHECKS  DETAIL\n";
+  for (const ClauseVerdict& v : report.clauses) {
+    std::string detail = v.first_failing_check.empty()
+                             ? (v.verdict == Verdict::kPass ? "" : v.reason)
+                             : v.first_failing_check + ": " + v.reason;
+    if (const size_t nl = detail.find('\n'); nl != std::string::npos) detail.resize(nl);
+    out << Pad(v.id, id_width) << Pad(v.family, family_width) << Pad(VerdictName(v.verdict), 17)
+        << Pad(std::to_string(v.checks.size()), 8) << detail << "\n";
+  }
+  out << "\nTotals (clauses):";
+  for (const auto& [verdict, count] : report.Totals()) {
+    if (count > 0) out << " " << count << " " << VerdictName(verdict) << ";";
+  }
+  out << " " << report.checks.size() << " checks ran\n";
+  out << "Exit " << report.exit_code << ": " << ExitMeaning(report.exit_code) << "\n";
+  for (const CheckOutcome* c : FailedChecks(report)) {
+    // A failure the vendor config expects is still shown, labelled as such.
+    bool expected = true;
+    for (const ClauseVerdict& v : report.clauses) {
+      if (c->Blames(v.id) && v.verdict != Verdict::kExpectedFailure) expected = false;
+    }
+    out << (expected ? "\n=== EXPECTED FAIL " : "\n=== FAIL ") << c->id() << " (clauses "
+        << Join(c->clauses, ", ") << "; run seed " << report.seed << ", check seed " << c->seed
+        << ")\n"
+        << c->message << "\n";
+    if (c->counterexample) out << Describe(*c->counterexample);
+    out << "rerun: " << RerunCommand(report, *c) << "\n";
+  }
+  for (const CheckOutcome& c : report.checks) {
+    if (c.status != CheckStatus::kError) continue;
+    out << "\n=== ERROR " << c.id() << " (run seed " << report.seed << ")\n"
+        << c.message << "\nrerun: " << RerunCommand(report, c) << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace hsmbackup::conformance

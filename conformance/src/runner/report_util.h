@@ -1,0 +1,31 @@
+// Helpers the report writers share (not part of the public API).
+#ifndef HSMBACKUP_CONFORMANCE_RUNNER_REPORT_UTIL_H_
+#define HSMBACKUP_CONFORMANCE_RUNNER_REPORT_UTIL_H_
+
+#include <string>
+#include <vector>
+
+#include "conformance/report.h"
+
+namespace hsmbackup::conformance::report_internal {
+
+// StatusName is CheckStatusName's text ("pass", "fail", "n/a", "error"); the
+// runner keeps its own copy so it does not link the checks library.
+const char* StatusName(CheckStatus s);
+// ShellQuote makes a word safe for /bin/sh.
+std::string ShellQuote(const std::string& word);
+// RerunCommand reruns one check with the run's seed and target.
+std::string RerunCommand(const RunReport& report, const CheckOutcome& check);
+// Seconds renders a duration as "0.4".
+std::string Seconds(double seconds);
+// ShardText is "2/4" (1-based) or "" when not sharded.
+std::string ShardText(const RunReport& report);
+std::string Join(const std::vector<std::string>& items, const std::string& sep);
+// Failing checks of the run, in run order (status fail).
+std::vector<const CheckOutcome*> FailedChecks(const RunReport& report);
+// CheckById finds a check of the run, or nullptr.
+const CheckOutcome* CheckById(const RunReport& report, const std::string& id);
+
+}  // namespace hsmbackup::conformance::report_internal
+
+#endif  // HSMBACKUP_CONFORMANCE_RUNNER_REPORT_UTIL_H_

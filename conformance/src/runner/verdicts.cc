@@ -1,0 +1,157 @@
+// From check outcomes to clause verdicts and the exit code.
+#include <algorithm>
+
+#include "conformance/report.h"
+
+namespace hsmbackup::conformance {
+namespace {
+
+bool Names(const CheckOutcome& o, const std::string& clause) {
+  return std::find(o.clauses.begin(), o.clauses.end(), clause) != o.clauses.end();
+}
+
+const ExpectedFailure* Expected(const VendorConfig& config, const std::string& clause) {
+  for (const ExpectedFailure& xf : config.expected_failures) {
+    if (xf.clause == clause) return &xf;
+  }
+  return nullptr;
+}
+
+void AddUnique(std::vector<std::string>& list, const std::string& item) {
+  if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+}
+
+std::string Join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+}  // namespace
+
+const char* ExitMeaning(int exit_code) {
+  switch (exit_code) {
+    case kExitConformant: return "conformant: no clause failed or ended in error";
+    case kExitNotConformant: return "not conformant: some clause failed or passed unexpectedly";
+    case kExitUnknown: return "unknown: no failure, but some clause ended in a harness error";
+    case kExitUsage: return "usage error: bad arguments, catalogue or vendor config";
+    case kExitTargetDown: return "the target could not be started or handshaken";
+    case kExitNothingRan: return "zero checks ran";
+  }
+  return "unknown exit code";
+}
+
+std::string ExitCodesHelp() {
+  std::string out = "Exit codes:\n";
+  for (int code = 0; code <= 5; ++code) {
+    out += "  " + std::to_string(code) + "  " + ExitMeaning(code) + "\n";
+  }
+  return out;
+}
+
+const char* VerdictName(Verdict v) {
+  switch (v) {
+    case Verdict::kPass: return "pass";
+    case Verdict::kFail: return "fail";
+    case Verdict::kError: return "error";
+    case Verdict::kNotApplicable: return "n/a";
+    case Verdict::kNotRun: return "not-run";
+    case Verdict::kExpectedFailure: return "expected-failure";
+    case Verdict::kUnexpectedPass: return "unexpected-pass";
+  }
+  return "?";
+}
+
+bool CheckOutcome::Blames(const std::string& clause) const {
+  if (status != CheckStatus::kFail) return false;
+  if (failed_clauses.empty()) return Names(*this, clause);
+  return std::find(failed_clauses.begin(), failed_clauses.end(), clause) != failed_clauses.end();
+}
+
+std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& clauses,
+                                           const std::vector<CheckOutcome>& outcomes,
+                                           const VendorConfig& config) {
+  std::vector<ClauseVerdict> verdicts;
+  for (const CatalogueClause& clause : clauses) {
+    ClauseVerdict v{clause.id, clause.family, Verdict::kNotRun, "", {}, "", 0};
+    const CheckOutcome* failed = nullptr;
+    const CheckOutcome* errored = nullptr;
+    const CheckOutcome* stopped_elsewhere = nullptr;
+    bool passed = false;
+    std::vector<std::string> why_not_applicable;
+    for (const CheckOutcome& o : outcomes) {
+      const bool names = Names(o, clause.id);
+      // A check may blame a clause it does not name (the model's step did).
+      if (!names && !o.Blames(clause.id)) continue;
+      AddUnique(v.checks, o.id());
+      v.seconds += o.seconds;
+      if (o.Blames(clause.id)) {
+        if (failed == nullptr) failed = &o;
+        continue;
+      }
+      switch (o.status) {
+        case CheckStatus::kPass: passed = true; break;
+        case CheckStatus::kError:
+          if (errored == nullptr) errored = &o;
+          break;
+        case CheckStatus::kNotApplicable: AddUnique(why_not_applicable, o.message); break;
+        case CheckStatus::kFail:  // failed on another clause: says nothing of this one
+          if (stopped_elsewhere == nullptr) stopped_elsewhere = &o;
+          break;
+      }
+    }
+    if (failed != nullptr) {
+      v.verdict = Verdict::kFail;
+      v.first_failing_check = failed->id();
+      v.reason = failed->message;
+    } else if (errored != nullptr) {
+      v.verdict = Verdict::kError;
+      v.reason = errored->id() + ": " + errored->message;
+    } else if (passed) {
+      v.verdict = Verdict::kPass;
+    } else if (stopped_elsewhere != nullptr) {
+      v.verdict = Verdict::kError;
+      v.reason =
+          "no verdict: " + stopped_elsewhere->id() + " stopped at a failure of another clause";
+    } else if (!why_not_applicable.empty()) {
+      v.verdict = Verdict::kNotApplicable;
+      v.reason = Join(why_not_applicable, "; ");
+    } else {
+      v.verdict = Verdict::kNotRun;
+      v.reason = "no selected check names this clause";
+    }
+    if (const ExpectedFailure* xf = Expected(config, clause.id)) {
+      if (v.verdict == Verdict::kFail) {
+        v.verdict = Verdict::kExpectedFailure;
+        v.reason = xf->reason + " (observed: " + v.reason + ")";
+      } else if (v.verdict == Verdict::kPass) {
+        v.verdict = Verdict::kUnexpectedPass;
+        v.reason = "listed as an expected failure (" + xf->reason + ") but passed";
+        v.first_failing_check = v.checks.empty() ? "" : v.checks.front();
+      }
+    }
+    verdicts.push_back(std::move(v));
+  }
+  return verdicts;
+}
+
+int ExitCodeFor(const std::vector<ClauseVerdict>& verdicts, size_t checks_run) {
+  if (checks_run == 0) return kExitNothingRan;
+  bool error = false;
+  for (const ClauseVerdict& v : verdicts) {
+    if (v.verdict == Verdict::kFail || v.verdict == Verdict::kUnexpectedPass) {
+      return kExitNotConformant;
+    }
+    error = error || v.verdict == Verdict::kError;
+  }
+  return error ? kExitUnknown : kExitConformant;
+}
+
+std::map<Verdict, int> RunReport::Totals() const {
+  std::map<Verdict, int> totals;
+  for (Verdict v : kAllVerdicts) totals[v] = 0;
+  for (const ClauseVerdict& c : clauses) ++totals[c.verdict];
+  return totals;
+}
+
+}  // namespace hsmbackup::conformance

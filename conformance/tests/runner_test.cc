@@ -1,0 +1,497 @@
+// The runner: seeds, selection, one check on a fresh target, clause
+// verdicts, exit codes, the vendor config, and the executables end to end
+// (hsmbackup-conformance itself, and conformance_runner_fake, the same
+// engine over a fixed table of fake checks).
+#include "conformance/runner.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "conformance/report.h"
+
+namespace hsmbackup::conformance {
+namespace {
+
+// ---- fakes ----------------------------------------------------------------
+
+Check FakeCheck(std::string name, std::vector<std::string> clauses,
+                std::function<CheckResult(CheckContext&)> run, int default_cases = 1,
+                std::vector<std::string> capabilities = {}) {
+  return Check{"Fake",        std::move(name), std::move(clauses), std::move(capabilities),
+               default_cases, std::move(run)};
+}
+
+CheckResult Failure(std::vector<std::string> blamed) {
+  CheckResult r{CheckStatus::kFail, "observed the wrong code", std::move(blamed), {}, 1};
+  Counterexample c;
+  c.scenario.world = {{"format", "hsmbackup-world/1"}};
+  c.scenario.lines = {"slot list"};
+  c.expected = "CKR_OK";
+  c.observed = "CKR_GENERAL_ERROR";
+  r.counterexample = c;
+  return r;
+}
+
+CheckOutcome Outcome(std::string name, std::vector<std::string> clauses, CheckStatus status,
+                     std::vector<std::string> blamed = {}, std::string message = "") {
+  CheckOutcome o;
+  o.family = "Fake";
+  o.name = std::move(name);
+  o.clauses = std::move(clauses);
+  o.status = status;
+  o.failed_clauses = std::move(blamed);
+  o.message = message.empty() ? std::string(CheckStatusName(status)) + " message" : message;
+  return o;
+}
+
+std::vector<CatalogueClause> Catalogue(std::initializer_list<const char*> ids) {
+  std::vector<CatalogueClause> out;
+  for (const char* id : ids) out.push_back({id, "Family", "text"});
+  return out;
+}
+
+const ClauseVerdict& Find(const std::vector<ClauseVerdict>& vs, const std::string& id) {
+  for (const ClauseVerdict& v : vs) {
+    if (v.id == id) return v;
+  }
+  throw std::out_of_range("no verdict for " + id);
+}
+
+// ---- seeds, cases, selection ------------------------------------------------
+
+TEST(Runner, CheckSeedIsStableAndDependsOnRunSeedAndId) {
+  EXPECT_EQ(CheckSeed(1, "Cloning.A"), CheckSeed(1, "Cloning.A"));
+  EXPECT_NE(CheckSeed(1, "Cloning.A"), CheckSeed(1, "Cloning.B"));
+  EXPECT_NE(CheckSeed(1, "Cloning.A"), CheckSeed(2, "Cloning.A"));
+  // Independent of the rest of the run: RunCheck gives the same seed alone.
+  Check c = FakeCheck("Seeded", {"AUTH-CO"}, [](CheckContext&) { return CheckResult::Pass(); });
+  EXPECT_EQ(RunCheck(c, MakeTargetFactory(""), 7, std::nullopt).seed, CheckSeed(7, "Fake.Seeded"));
+}
+
+TEST(Runner, CasesOverrideOnlyProperties) {
+  Check example = FakeCheck("E", {"AUTH-CO"}, nullptr, 1);
+  Check property = FakeCheck("P", {"AUTH-CO"}, nullptr, 100);
+  EXPECT_EQ(CasesFor(example, 500), 1);
+  EXPECT_EQ(CasesFor(property, 500), 500);
+  EXPECT_EQ(CasesFor(property, std::nullopt), 100);
+  EXPECT_EQ(CasesFor(example, std::nullopt), 1);
+}
+
+TEST(Runner, SelectKeepsChecksNamingAnAskedClause) {
+  std::vector<Check> table = {FakeCheck("A", {"AUTH-CO"}, nullptr),
+                              FakeCheck("B", {"AUTH-SO", "AUTH-PO"}, nullptr),
+                              FakeCheck("C", {"DOM-OPTION"}, nullptr)};
+  auto picked = SelectChecks(table, {"AUTH-PO", "DOM-OPTION"});
+  ASSERT_EQ(picked.size(), 2u);
+  EXPECT_EQ(picked[0]->name, "B");
+  EXPECT_EQ(picked[1]->name, "C");
+  EXPECT_EQ(SelectChecks(table, {}).size(), 3u);
+}
+
+// ---- one check --------------------------------------------------------------
+
+TEST(Runner, RunCheckGivesTheCheckAHandshakenTargetSeedAndCases) {
+  CheckContext seen;
+  Check c = FakeCheck(
+      "Ctx", {"AUTH-CO"},
+      [&seen](CheckContext& ctx) {
+        seen = ctx;
+        return ctx.target != nullptr ? CheckResult::Pass(ctx.cases)
+                                     : CheckResult::Error("no target");
+      },
+      20);
+  CheckOutcome o = RunCheck(c, MakeTargetFactory(""), 3, 5);
+  EXPECT_EQ(o.status, CheckStatus::kPass) << o.message;
+  EXPECT_EQ(o.cases, 5);
+  EXPECT_EQ(o.cases_run, 5);
+  EXPECT_EQ(seen.seed, CheckSeed(3, "Fake.Ctx"));
+  EXPECT_FALSE(seen.hello.implementation.empty());
+  EXPECT_GE(o.seconds, 0.0);
+}
+
+TEST(Runner, RunCheckMapsEveryOutcome) {
+  auto factory = MakeTargetFactory("");
+  CheckOutcome fail =
+      RunCheck(FakeCheck("F", {"AUTH-SO"}, [](CheckContext&) { return Failure({"AUTH-SO"}); }),
+               factory, 9, std::nullopt);
+  EXPECT_EQ(fail.status, CheckStatus::kFail);
+  ASSERT_TRUE(fail.counterexample.has_value());
+  EXPECT_EQ(fail.counterexample->seed, fail.seed) << "an unset counterexample seed is filled in";
+  EXPECT_EQ(fail.failed_clauses, std::vector<std::string>{"AUTH-SO"});
+
+  CheckOutcome na =
+      RunCheck(FakeCheck("N", {"AUTH-CO"}, [](CheckContext&) { return CheckResult::Pass(); }, 1,
+                         {"usb", "no-such-capability"}),
+               factory, 9, std::nullopt);
+  EXPECT_EQ(na.status, CheckStatus::kNotApplicable);
+  EXPECT_NE(na.message.find("'no-such-capability'"), std::string::npos) << na.message;
+  EXPECT_EQ(na.message.find("'usb'"), std::string::npos) << "the reference has usb";
+
+  CheckOutcome thrown =
+      RunCheck(FakeCheck("T", {"AUTH-CO"},
+                         [](CheckContext&) -> CheckResult { throw std::runtime_error("boom"); }),
+               factory, 9, std::nullopt);
+  EXPECT_EQ(thrown.status, CheckStatus::kError);
+  EXPECT_NE(thrown.message.find("boom"), std::string::npos) << thrown.message;
+
+  CheckOutcome no_target = RunCheck(
+      FakeCheck("D", {"AUTH-CO"}, [](CheckContext&) { return CheckResult::Pass(); }),
+      [](TargetError* e) -> std::unique_ptr<Target> {
+        e->message = "no such device";
+        return nullptr;
+      },
+      9, std::nullopt);
+  EXPECT_EQ(no_target.status, CheckStatus::kError);
+  EXPECT_NE(no_target.message.find("no such device"), std::string::npos) << no_target.message;
+}
+
+TEST(Runner, PreflightNamesATargetThatDoesNotHandshake) {
+  TargetError error;
+  EXPECT_TRUE(Preflight(MakeTargetFactory(""), "in-process reference", &error).has_value())
+      << error.message;
+  EXPECT_FALSE(Preflight(MakeTargetFactory("exit 0"), "exit 0", &error).has_value());
+  EXPECT_NE(error.message.find("'exit 0'"), std::string::npos) << error.message;
+}
+
+// ---- verdicts ---------------------------------------------------------------
+
+TEST(Verdicts, FailIsAttributedToFailedClausesOnly) {
+  auto v = ComputeVerdicts(Catalogue({"A", "B"}),
+                           {Outcome("F", {"A", "B"}, CheckStatus::kFail, {"A"}),
+                            Outcome("P", {"B"}, CheckStatus::kPass)},
+                           {});
+  EXPECT_EQ(Find(v, "A").verdict, Verdict::kFail);
+  EXPECT_EQ(Find(v, "A").first_failing_check, "Fake.F");
+  EXPECT_EQ(Find(v, "B").verdict, Verdict::kPass);
+}
+
+TEST(Verdicts, FailWithoutFailedClausesBlamesAllTheChecksClauses) {
+  auto v = ComputeVerdicts(Catalogue({"A", "B", "C"}),
+                           {Outcome("F", {"A", "B"}, CheckStatus::kFail)}, {});
+  EXPECT_EQ(Find(v, "A").verdict, Verdict::kFail);
+  EXPECT_EQ(Find(v, "B").verdict, Verdict::kFail);
+  EXPECT_EQ(Find(v, "C").verdict, Verdict::kNotRun);
+}
+
+TEST(Verdicts, AFailureMayBlameAClauseTheCheckDoesNotName) {
+  auto v =
+      ComputeVerdicts(Catalogue({"A", "Z"}), {Outcome("F", {"A"}, CheckStatus::kFail, {"Z"})}, {});
+  EXPECT_EQ(Find(v, "Z").verdict, Verdict::kFail);
+  // A's only check stopped at Z's failure: no verdict for A.
+  EXPECT_EQ(Find(v, "A").verdict, Verdict::kError);
+  EXPECT_NE(Find(v, "A").reason.find("another clause"), std::string::npos);
+}
+
+TEST(Verdicts, FailBeatsErrorBeatsPass) {
+  auto v = ComputeVerdicts(
+      Catalogue({"A", "B"}),
+      {Outcome("P", {"A", "B"}, CheckStatus::kPass), Outcome("E", {"A", "B"}, CheckStatus::kError),
+       Outcome("F", {"A"}, CheckStatus::kFail)},
+      {});
+  EXPECT_EQ(Find(v, "A").verdict, Verdict::kFail);
+  EXPECT_EQ(Find(v, "B").verdict, Verdict::kError);
+  EXPECT_NE(Find(v, "B").reason.find("Fake.E"), std::string::npos);
+}
+
+TEST(Verdicts, NotApplicableOnlyIfEveryCheckWas) {
+  auto v =
+      ComputeVerdicts(Catalogue({"A", "B"}),
+                      {Outcome("N1", {"A", "B"}, CheckStatus::kNotApplicable, {}, "lacks 'ped'"),
+                       Outcome("N2", {"A"}, CheckStatus::kNotApplicable, {}, "lacks 'usb'"),
+                       Outcome("P", {"B"}, CheckStatus::kPass)},
+                      {});
+  EXPECT_EQ(Find(v, "A").verdict, Verdict::kNotApplicable);
+  EXPECT_NE(Find(v, "A").reason.find("'ped'"), std::string::npos);
+  EXPECT_NE(Find(v, "A").reason.find("'usb'"), std::string::npos);
+  EXPECT_EQ(Find(v, "B").verdict, Verdict::kPass);
+}
+
+TEST(Verdicts, ExpectedFailuresAreStrict) {
+  VendorConfig config{"", {{"A", "known bug 12"}, {"B", "we thought so"}, {"C", "not run"}}};
+  auto v = ComputeVerdicts(
+      Catalogue({"A", "B", "C"}),
+      {Outcome("F", {"A"}, CheckStatus::kFail), Outcome("P", {"B"}, CheckStatus::kPass)}, config);
+  EXPECT_EQ(Find(v, "A").verdict, Verdict::kExpectedFailure);
+  EXPECT_NE(Find(v, "A").reason.find("known bug 12"), std::string::npos);
+  EXPECT_EQ(Find(v, "B").verdict, Verdict::kUnexpectedPass);
+  EXPECT_EQ(Find(v, "B").first_failing_check, "Fake.P");
+  EXPECT_EQ(Find(v, "C").verdict, Verdict::kNotRun);
+}
+
+TEST(Verdicts, ExitCodes) {
+  auto with = [](Verdict verdict) {
+    return std::vector<ClauseVerdict>{{"A", "F", Verdict::kPass, "", {}, "", 0},
+                                      {"B", "F", verdict, "", {}, "", 0}};
+  };
+  EXPECT_EQ(ExitCodeFor(with(Verdict::kPass), 1), kExitConformant);
+  EXPECT_EQ(ExitCodeFor(with(Verdict::kNotApplicable), 1), kExitConformant);
+  EXPECT_EQ(ExitCodeFor(with(Verdict::kNotRun), 1), kExitConformant);
+  EXPECT_EQ(ExitCodeFor(with(Verdict::kExpectedFailure), 1), kExitConformant);
+  EXPECT_EQ(ExitCodeFor(with(Verdict::kFail), 1), kExitNotConformant);
+  EXPECT_EQ(ExitCodeFor(with(Verdict::kUnexpectedPass), 1), kExitNotConformant);
+  EXPECT_EQ(ExitCodeFor(with(Verdict::kError), 1), kExitUnknown);
+  EXPECT_EQ(ExitCodeFor(with(Verdict::kNotRun), 0), kExitNothingRan);
+  auto both = with(Verdict::kError);
+  both[0].verdict = Verdict::kFail;
+  EXPECT_EQ(ExitCodeFor(both, 2), kExitNotConformant) << "a failure outranks an error";
+  EXPECT_NE(std::string(ExitMeaning(kExitTargetDown)), ExitMeaning(kExitUsage));
+}
+
+// ---- inputs -----------------------------------------------------------------
+
+std::vector<CatalogueClause> RealCatalogue() {
+  std::string error;
+  auto c = LoadCatalogue(DefaultCataloguePath(), &error);
+  if (!c) throw std::runtime_error(error);
+  return *c;
+}
+
+TEST(Inputs, TheCatalogueLoads) {
+  std::vector<CatalogueClause> c = RealCatalogue();
+  ASSERT_FALSE(c.empty());
+  for (const CatalogueClause& clause : c) {
+    EXPECT_FALSE(clause.id.empty());
+    EXPECT_FALSE(clause.family.empty()) << clause.id;
+  }
+  std::string error;
+  EXPECT_FALSE(ParseCatalogue("{\"format\":\"other\"}", &error).has_value());
+}
+
+TEST(Inputs, VendorConfigAcceptsExpectedFailures) {
+  std::string error;
+  auto config = ParseVendorConfig(
+      R"({"implementation_notes":"v2 firmware","expected_failures":[{"clause":"AUTH-CO","reason":"bug 7"}]})",
+      RealCatalogue(), &error);
+  ASSERT_TRUE(config.has_value()) << error;
+  EXPECT_EQ(config->implementation_notes, "v2 firmware");
+  ASSERT_EQ(config->expected_failures.size(), 1u);
+  EXPECT_EQ(config->expected_failures[0].reason, "bug 7");
+}
+
+TEST(Inputs, VendorConfigErrorsNameTheProblem) {
+  const std::vector<std::pair<const char*, const char*>> bad = {
+      {R"({"expected_failures":[{"clause":"AUTH-CO"}]})", "reason"},
+      {R"({"expected_failures":[{"clause":"AUTH-CO","reason":"  "}]})", "reason"},
+      {R"({"expected_failures":[{"clause":"NOPE-1","reason":"x"}]})", "NOPE-1"},
+      {R"({"skip_capabilities":["ped"]})", "skip_capabilities"},
+      {R"({"expected_failures":[{"clause":"AUTH-CO","reason":"x","why":"y"}]})", "why"},
+      {R"({"expected_failures":[{"clause":"AUTH-CO","reason":"x"},{"clause":"AUTH-CO","reason":"y"}]})",
+       "second time"},
+      {"[1,2]", "not a JSON object"},
+  };
+  for (const auto& [text, named] : bad) {
+    std::string error;
+    EXPECT_FALSE(ParseVendorConfig(text, RealCatalogue(), &error).has_value()) << text;
+    EXPECT_NE(error.find(named), std::string::npos) << text << " -> " << error;
+  }
+}
+
+TEST(Inputs, ClauseListIsValidated) {
+  std::string error;
+  auto ids = ParseClauseList("AUTH-CO, AUTH-SO", RealCatalogue(), &error);
+  ASSERT_TRUE(ids.has_value()) << error;
+  EXPECT_EQ(ids->size(), 2u);
+  EXPECT_FALSE(ParseClauseList("AUTH-CO,NOT-A-CLAUSE", RealCatalogue(), &error).has_value());
+  EXPECT_NE(error.find("NOT-A-CLAUSE"), std::string::npos) << error;
+  EXPECT_FALSE(ParseClauseList("AUTH-CO,,AUTH-SO", RealCatalogue(), &error).has_value());
+}
+
+// ---- the executables --------------------------------------------------------
+
+struct Ran {
+  int code = -1;
+  std::string output;  // stdout and stderr, interleaved
+};
+
+Ran Shell(const std::string& command) {
+  Ran ran;
+  FILE* pipe = popen(("(" + command + ") 2>&1").c_str(), "r");
+  if (pipe == nullptr) return ran;
+  std::array<char, 4096> buffer;
+  for (size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) {
+    ran.output.append(buffer.data(), n);
+  }
+  const int status = pclose(pipe);
+  ran.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return ran;
+}
+
+std::string Conformance() { return HSMB_CONFORMANCE_PATH; }
+std::string Fake() {
+  const std::string tool = HSMB_CONFORMANCE_PATH;
+  return tool.substr(0, tool.rfind('/') + 1) + "conformance_runner_fake";
+}
+
+std::string TempDir() {
+  std::string pattern = ::testing::TempDir() + "hsmb-runner-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+Json ReadJson(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return Json::parse(s.str(), nullptr, false);
+}
+
+#define SKIP_WITHOUT_FAKE()          \
+  if (!std::ifstream(Fake()).good()) \
+  GTEST_SKIP() << "conformance_runner_fake not built at " << Fake()
+
+TEST(Executable, ListExitsZeroWithoutRunning) {
+  Ran ran = Shell(Conformance() + " --list --target-cmd 'exit 9'");
+  EXPECT_EQ(ran.code, kExitConformant) << ran.output;
+  EXPECT_NE(ran.output.find(" checks"), std::string::npos) << ran.output;
+}
+
+TEST(Executable, UnknownClauseIsAUsageError) {
+  Ran ran = Shell(Conformance() + " --clauses AUTH-CO,NO-SUCH-CLAUSE");
+  EXPECT_EQ(ran.code, kExitUsage) << ran.output;
+  EXPECT_NE(ran.output.find("NO-SUCH-CLAUSE"), std::string::npos) << ran.output;
+}
+
+TEST(Executable, UnknownArgumentIsAUsageError) {
+  Ran ran = Shell(Conformance() + " --no-such-flag");
+  EXPECT_EQ(ran.code, kExitUsage) << ran.output;
+}
+
+TEST(Executable, MissingTargetCommandIsExitFour) {
+  const std::string command = "/nonexistent/hsmb-vendor-adapter --serve";
+  Ran ran = Shell(Conformance() + " --target-cmd '" + command + "'");
+  EXPECT_EQ(ran.code, kExitTargetDown) << ran.output;
+  EXPECT_NE(ran.output.find(command), std::string::npos) << ran.output;
+}
+
+TEST(Executable, HelpListsTheExitCodes) {
+  Ran ran = Shell(Conformance() + " --help");
+  EXPECT_EQ(ran.code, 0) << ran.output;
+  for (int code = 0; code <= 5; ++code) {
+    EXPECT_NE(ran.output.find(std::to_string(code) + "  " + ExitMeaning(code)), std::string::npos)
+        << code;
+  }
+}
+
+TEST(FakeRun, ExitCodesFollowTheVerdicts) {
+  SKIP_WITHOUT_FAKE();
+  const std::string q = Fake() + " --quiet";
+  EXPECT_EQ(Shell(q).code, kExitNotConformant);
+  EXPECT_EQ(Shell(q + " --clauses AUTH-CO").code, kExitConformant);
+  EXPECT_EQ(Shell(q + " --clauses AUTH-LOCKOUT").code, kExitConformant) << "n/a only";
+  EXPECT_EQ(Shell(q + " --clauses AUTH-SAME-MODE").code, kExitUnknown);
+  EXPECT_EQ(Shell(q + " --clauses DOM-OPTION").code, kExitUnknown) << "a thrown exception";
+  EXPECT_EQ(Shell(q + " --gtest_filter=Nothing.Matches").code, kExitNothingRan);
+  EXPECT_EQ(Shell(q + " --target-cmd 'exit 0'").code, kExitTargetDown);
+  EXPECT_EQ(
+      Shell(q + " --target-cmd '" + std::string(HSMB_TOOL_PATH) + " serve' --clauses AUTH-CO").code,
+      kExitConformant);
+}
+
+TEST(FakeRun, VendorConfigTurnsFailuresIntoExpectedOnesStrictly) {
+  SKIP_WITHOUT_FAKE();
+  const std::string dir = TempDir();
+  auto config = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir + "/" + name) << text;
+    return " --config " + dir + "/" + name;
+  };
+  const std::string q = Fake() + " --quiet";
+  const std::string xfail =
+      config("x.json", R"({"expected_failures":[{"clause":"AUTH-SO","reason":"bug 1"}]})");
+  const std::string xpass =
+      config("p.json", R"({"expected_failures":[{"clause":"AUTH-CO","reason":"bug 2"}]})");
+  Ran expected = Shell(q + xfail + " --clauses AUTH-SO");
+  EXPECT_EQ(expected.code, kExitConformant) << expected.output;
+  EXPECT_NE(expected.output.find("expected-failure"), std::string::npos) << expected.output;
+  EXPECT_NE(expected.output.find("=== EXPECTED FAIL Fake.Fails"), std::string::npos)
+      << "the counterexample is still shown";
+  Ran unexpected = Shell(q + xpass + " --clauses AUTH-CO");
+  EXPECT_EQ(unexpected.code, kExitNotConformant) << unexpected.output;
+  EXPECT_NE(unexpected.output.find("unexpected-pass"), std::string::npos) << unexpected.output;
+  for (const char* bad :
+       {R"({"expected_failures":[{"clause":"AUTH-SO"}]})",
+        R"({"expected_failures":[{"clause":"NOPE","reason":"x"}]})", R"({"extra":1})"}) {
+    Ran ran = Shell(q + config("bad.json", bad));
+    EXPECT_EQ(ran.code, kExitUsage) << bad << "\n" << ran.output;
+  }
+  EXPECT_EQ(Shell(q + " --config " + dir + "/missing.json").code, kExitUsage);
+}
+
+TEST(FakeRun, ProgressLinesAndClauseTable) {
+  SKIP_WITHOUT_FAKE();
+  Ran ran = Shell(Fake() + " --seed 42 2>&1 >/dev/null");
+  EXPECT_NE(ran.output.find("[  1/6] Fake.Passes ... pass ("), std::string::npos) << ran.output;
+  EXPECT_NE(ran.output.find("Fake.NotApplicable ... n/a"), std::string::npos) << ran.output;
+  EXPECT_NE(ran.output.find("Fake.Fails ... fail"), std::string::npos) << ran.output;
+  Ran table = Shell(Fake() + " --seed 42 2>/dev/null");
+  EXPECT_EQ(table.code, kExitNotConformant);
+  EXPECT_NE(table.output.find("seed:           42"), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find("=== FAIL Fake.Fails"), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find("run seed 42"), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find("--- world.json ---"), std::string::npos) << "Describe() printed";
+  EXPECT_EQ(table.output.find("[  1/6]"), std::string::npos) << "progress is not on stdout";
+  Ran quiet = Shell(Fake() + " --quiet 2>&1 >/dev/null");
+  EXPECT_EQ(quiet.output.find("[  1/6]"), std::string::npos) << quiet.output;
+}
+
+TEST(FakeRun, ShardsSplitTheChecksAndSaySo) {
+  SKIP_WITHOUT_FAKE();
+  const std::string dir = TempDir();
+  std::set<std::string> seen;
+  size_t total = 0;
+  for (int shard = 0; shard < 2; ++shard) {
+    const std::string path = dir + "/shard" + std::to_string(shard) + ".json";
+    Shell("GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=" + std::to_string(shard) + " " + Fake() +
+          " --quiet --report " + path);
+    Json report = ReadJson(path);
+    ASSERT_TRUE(report.is_object()) << path;
+    EXPECT_EQ(report["shard"]["index"], shard);
+    EXPECT_EQ(report["shard"]["total"], 2);
+    ASSERT_FALSE(report["checks"].empty()) << "each shard gets some of the 6 checks";
+    for (const Json& c : report["checks"]) {
+      EXPECT_TRUE(seen.insert(c["id"].get<std::string>()).second) << c["id"] << " ran twice";
+      ++total;
+    }
+  }
+  EXPECT_EQ(total, 6u);
+}
+
+TEST(FakeRun, CasesAndSeedsReachTheChecks) {
+  SKIP_WITHOUT_FAKE();
+  const std::string dir = TempDir();
+  Shell(Fake() + " --quiet --seed 5 --cases 7 --report " + dir + "/r.json");
+  Json report = ReadJson(dir + "/r.json");
+  ASSERT_TRUE(report.is_object());
+  EXPECT_EQ(report["seed"], 5);
+  EXPECT_EQ(report["cases"], 7);
+  for (const Json& c : report["checks"]) {
+    EXPECT_EQ(c["seed"].get<uint64_t>(), CheckSeed(5, c["id"].get<std::string>())) << c["id"];
+    if (c["id"] == "Fake.Property") {
+      EXPECT_EQ(c["cases_run"], 7);
+    }
+    if (c["id"] == "Fake.Passes") {
+      EXPECT_EQ(c["cases"], 1) << "examples stay at one case";
+    }
+  }
+}
+
+TEST(FakeRun, GtestFilterSelectsChecks) {
+  SKIP_WITHOUT_FAKE();
+  const std::string dir = TempDir();
+  Ran ran = Shell(Fake() + " --quiet --gtest_filter=Fake.Passes:Fake.Property --report " + dir +
+                  "/r.json");
+  EXPECT_EQ(ran.code, kExitConformant) << ran.output;
+  Json report = ReadJson(dir + "/r.json");
+  ASSERT_TRUE(report.is_object());
+  EXPECT_EQ(report["checks"].size(), 2u);
+  EXPECT_EQ(report["totals"]["not-run"].get<int>() + 3, static_cast<int>(report["clauses"].size()))
+      << "AUTH-CO, AUTH-PO and DOM-ERROR-CODE ran";
+}
+
+}  // namespace
+}  // namespace hsmbackup::conformance
