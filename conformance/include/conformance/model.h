@@ -111,6 +111,7 @@ struct Prediction {
   // a mismatch in one is charged to those clauses.
   std::vector<std::string> code_clauses, object_clauses, space_clauses;
   std::vector<std::string> user_clauses{"SRC-UNCHANGED"};  // for user partitions
+  std::vector<std::string> prompt_clauses;  // for the number of prompts asked
   std::string summary;          // "CKR_OK; partition p gets 3 objects", for messages
 };
 

@@ -140,6 +140,7 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
   Hsm& hsm = w.hsms.at(plan.slot);
   const bool bh7 = hsm.model == "backup_hsm_7";
   const bool smkonly = line.Has("smkonly");
+  p.prompt_clauses = {line.Has("force") ? "OPT-FORCE" : "OPT-SMKONLY-CONFIRM"};
   if (smkonly && !line.Has("force")) {  // OPT-SMKONLY-CONFIRM
     p.prompts = 1;
     if (Answer(answers, 0) != "proceed") {
@@ -285,7 +286,6 @@ Prediction PredictBackup(const World& before, const Line& line,
   const bool planned = Checks(before, line, plan, r);
   if (r.any() || !planned) {
     Refuse(p, before, r);
-    p.object_clauses.push_back("SRC-UNCHANGED");
     return p;
   }
   Run(p, before, line, plan, answers);

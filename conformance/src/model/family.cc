@@ -139,6 +139,7 @@ Prediction PredictRestore(const World& before, const Line& line,
     Refuse(p, before, r);
     return p;
   }
+  p.prompt_clauses = {line.Has("force") ? "OPT-FORCE" : "RESTORE-SMK"};
   if (smkonly && !line.Has("force")) {
     p.prompts = 1;
     if (Answer(answers, 0) != "proceed") {
@@ -197,6 +198,7 @@ Prediction PredictAdmin(const World& before, const Line& line,
     Refuse(p, before, r);
     return p;
   }
+  p.prompt_clauses = {line.Has("force") ? "OPT-FORCE" : clause};
   if (line.verb == "delete" && !line.Has("force")) {
     p.prompts = 1;
     if (Answer(answers, 0) != "proceed") {

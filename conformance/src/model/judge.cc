@@ -148,7 +148,7 @@ std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& o
     r.Add(p.code_clauses, {"OUT-ERROR"}, "answered " + outcome.result + ", expected " + want);
   }
   if (outcome.prompts != p.prompts) {
-    r.Add({p.prompts == 0 ? "OPT-FORCE" : "OPT-SMKONLY-CONFIRM"}, {},
+    r.Add(p.prompt_clauses, p.code_clauses,
           "asked " + std::to_string(outcome.prompts) + " prompt(s), expected " +
               std::to_string(p.prompts));
   }
