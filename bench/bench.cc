@@ -11,6 +11,7 @@
 //   restore/<kind>/<bytes>  `partition archive restore` of the same backup
 //   list/<objects>, contents/<objects>   on a backup of that many objects
 //   parse/<kind>/<bytes>    ParseBlob alone (bytes/s are wire bytes)
+//   parseview/<kind>/<bytes>  ParseBlobView alone (the clone path's parser)
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
 
@@ -275,7 +276,9 @@ void BM_Admin(benchmark::State& state, bool contents, size_t objects) {
       static_cast<double>(sink.bytes) / static_cast<double>(std::max<int64_t>(1, state.iterations()));
 }
 
-void BM_Parse(benchmark::State& state, PartitionKind kind, size_t size) {
+// BM_Parse times ParseBlob (owning: copies label and ciphertext) or, with
+// `view`, ParseBlobView (what the clone path uses: no copy).
+void BM_Parse(benchmark::State& state, PartitionKind kind, size_t size, bool view) {
   const Secret domain(kDomain);
   StatusOr<Sender> sender =
       kind == PartitionKind::kV1
@@ -287,9 +290,17 @@ void BM_Parse(benchmark::State& state, PartitionKind kind, size_t size) {
   StatusOr<Bytes> wire = sender->SendObject(MakeObject(100, size), rng);
   if (!wire.ok()) Die("send");
   for (auto _ : state) {
-    StatusOr<CloneBlob> blob = ParseBlob(*wire);
-    benchmark::DoNotOptimize(blob);
-    if (!blob.ok()) {
+    bool ok = false;
+    if (view) {
+      StatusOr<CloneBlobView> blob = ParseBlobView(*wire);
+      benchmark::DoNotOptimize(blob);
+      ok = blob.ok();
+    } else {
+      StatusOr<CloneBlob> blob = ParseBlob(*wire);
+      benchmark::DoNotOptimize(blob);
+      ok = blob.ok();
+    }
+    if (!ok) {
       state.SkipWithError("parse failed");
       break;
     }
@@ -315,7 +326,11 @@ void RegisterAll() {
     }
     for (size_t size : kSizes) {
       const std::string s = std::to_string(size);
-      benchmark::RegisterBenchmark(("parse/" + k + "/" + s).c_str(), BM_Parse, kind, size)
+      benchmark::RegisterBenchmark(("parse/" + k + "/" + s).c_str(), BM_Parse, kind, size,
+                                   false)
+          ->UseRealTime();
+      benchmark::RegisterBenchmark(("parseview/" + k + "/" + s).c_str(), BM_Parse, kind, size,
+                                   true)
           ->UseRealTime();
     }
   }

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "hsmbackup/bytes.h"
 #include "hsmbackup/crypto.h"
@@ -44,11 +45,35 @@ struct CloneBlob {
   bool operator==(const CloneBlob&) const = default;
 };
 
+// CloneBlobView is a parsed blob that borrows its variable-length fields
+// from the bytes it was parsed from, which must outlive it: the per-object
+// receive path reads a blob without copying its ciphertext.
+struct CloneBlobView {
+  BlobKind kind = BlobKind::kDomainObject;
+  PartitionKind source_kind = PartitionKind::kV0;
+  SmkId key_id{};
+  Ouid ouid;
+  std::string_view label;
+  Nonce nonce{};
+  ByteSpan aad;         // the header bytes GCM authenticates: BlobAad's bytes
+  ByteSpan ciphertext;
+  Tag tag{};
+};
+
 // ParseBlob decodes a blob. Fails with CKR_DATA_INVALID naming the first
 // problem (bad magic, unknown version or kind, a length past the end or over
 // its limit, a non-canonical field, trailing bytes).
 StatusOr<CloneBlob> ParseBlob(ByteSpan bytes);
+// ParseBlobView accepts and rejects exactly what ParseBlob does, with the
+// same messages; on success the view points into `bytes`.
+StatusOr<CloneBlobView> ParseBlobView(ByteSpan bytes);
+// ToCloneBlob copies a view into an owning blob: ParseBlob(b) ==
+// ToCloneBlob(*ParseBlobView(b)).
+CloneBlob ToCloneBlob(const CloneBlobView& view);
 Bytes SerializeBlob(const CloneBlob& blob);
+// BlobWireBytes is the serialized size of a blob with a label of
+// `label_bytes` and `ciphertext_bytes` of ciphertext (61 + L + N).
+size_t BlobWireBytes(size_t label_bytes, size_t ciphertext_bytes);
 // BlobAad is the header bytes that GCM authenticates: everything before the
 // ciphertext length.
 Bytes BlobAad(const CloneBlob& blob);
@@ -58,6 +83,8 @@ Bytes BlobAad(const CloneBlob& blob);
 // in the header). DecodePayload fails with CKR_DATA_INVALID.
 Bytes EncodePayload(const Object& object);
 Status DecodePayload(ByteSpan payload, Object* object);
+// PayloadBytes is EncodePayload(object).size(), without encoding it.
+size_t PayloadBytes(const Object& object);
 
 // ComputeFingerprint is CKA_FINGERPRINT_SHA1 as model.h defines it.
 Fingerprint ComputeFingerprint(const Object& object);

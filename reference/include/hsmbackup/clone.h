@@ -23,11 +23,23 @@ StatusOr<CloneBlob> SealObject(const Object& object, PartitionKind source_kind,
                                BlobKind kind, const SmkId& key_id,
                                Aes256Gcm& key, Rng& rng);
 
+// SealObjectInto is SerializeBlob(SealObject(...)) in one pass: the same
+// checks, the same nonce draw and the same bytes, written straight into
+// `*wire` (its contents replaced, its capacity reused). The payload is
+// encoded into the ciphertext's place and encrypted there, so the plaintext
+// exists nowhere else and is overwritten by the ciphertext. On failure
+// `*wire` is empty.
+Status SealObjectInto(const Object& object, PartitionKind source_kind, BlobKind kind,
+                      const SmkId& key_id, Aes256Gcm& key, Rng& rng, Bytes* wire);
+
 // OpenObject authenticates and decodes an object blob. A blob that does not
 // authenticate under `key` fails with CKR_CERTIFICATE_INVALID (a wrong domain
 // looks exactly like tampering); a payload that authenticates but does not
 // decode fails with CKR_DATA_INVALID. The returned object has handle 0.
 StatusOr<Object> OpenObject(const CloneBlob& blob, Aes256Gcm& key);
+// The same on a view from ParseBlobView (the AAD is read from the wire, the
+// ciphertext is not copied); same results and messages.
+StatusOr<Object> OpenObject(const CloneBlobView& blob, Aes256Gcm& key);
 
 // SealSmk / OpenSmk move a V1 partition's SMK under the domain key.
 StatusOr<CloneBlob> SealSmk(const Secret& smk, PartitionKind source_kind,

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 
 #include "hsmbackup/bytes.h"
 #include "hsmbackup/model.h"
@@ -44,6 +45,17 @@ class Aes256Gcm {
   // `plaintext` empty (partial plaintext is wiped).
   Status Open(const Nonce& nonce, ByteSpan aad, ByteSpan ciphertext,
               const Tag& tag, Bytes* plaintext);
+
+  // SealInPlace is Seal with the ciphertext written over `data` (same
+  // length), so a caller can encode the plaintext straight into its output
+  // buffer. On failure `data` is wiped (it held plaintext) and the result is
+  // CKR_GENERAL_ERROR.
+  Status SealInPlace(const Nonce& nonce, ByteSpan aad, std::span<uint8_t> data, Tag* tag);
+  // OpenInto is Open into a caller's buffer: `plaintext` must be exactly as
+  // long as `ciphertext` (else CKR_CERTIFICATE_INVALID, nothing written). On
+  // any failure `plaintext` is wiped.
+  Status OpenInto(const Nonce& nonce, ByteSpan aad, ByteSpan ciphertext, const Tag& tag,
+                  std::span<uint8_t> plaintext);
 
  private:
   struct Impl;

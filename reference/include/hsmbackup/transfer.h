@@ -30,6 +30,10 @@ class Sender {
 
   // SendObject returns the wire bytes of one object.
   StatusOr<Bytes> SendObject(const Object& object, Rng& rng);
+  // The same bytes written into `*wire`, whose capacity is reused (a caller
+  // sending object after object allocates nothing per object). On failure
+  // `*wire` is empty.
+  Status SendObject(const Object& object, Rng& rng, Bytes* wire);
   // SendSmk returns the wire bytes of the SMK (V1 senders only).
   StatusOr<Bytes> SendSmk(Rng& rng);
 
@@ -49,6 +53,13 @@ struct Received {
   std::optional<Object> object;
 };
 
+// ReceivedView is Received with the blob borrowed from the wire bytes it
+// was parsed from, which must outlive it.
+struct ReceivedView {
+  CloneBlobView blob;
+  std::optional<Object> object;
+};
+
 // Receiver parses and verifies on the target.
 class Receiver {
  public:
@@ -57,6 +68,9 @@ class Receiver {
   // (CKR_CERTIFICATE_INVALID if it does not authenticate); a kSmkObject blob
   // is only parsed, unless `smk` was given with WithSmk, then it is opened.
   StatusOr<Received> ReceiveObject(ByteSpan wire);
+  // ReceiveObjectView is ReceiveObject without copying the blob out of
+  // `wire`: the same checks, results and messages.
+  StatusOr<ReceivedView> ReceiveObjectView(ByteSpan wire);
   // ReceiveSmk opens an SMK blob under the domain key.
   StatusOr<Secret> ReceiveSmk(ByteSpan wire);
   // WithSmk lets this receiver open V1 objects (a V1 user partition).

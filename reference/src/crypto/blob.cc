@@ -3,16 +3,18 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <cstring>
 #include <string_view>
 #include <utility>
+
+#include "crypto/blob_codec.h"
 
 namespace hsmbackup {
 namespace {
 
+using blob_codec::HeaderFields;
+
 constexpr std::string_view kMagic = "HBCB";
-// magic, version, kind, source kind, flags, key id, OUID, label length,
-// nonce: the header without the label bytes.
-constexpr size_t kFixedHeaderBytes = 4 + 1 + 1 + 1 + 1 + 8 + 12 + 1 + kAeadNonceBytes;
 constexpr uint8_t kLastObjectClass = 4;
 
 Status Invalid(std::string message) {
@@ -63,56 +65,20 @@ Status CheckKindAndSource(BlobKind kind, PartitionKind source) {
   return OkStatus();
 }
 
-size_t HeaderBytes(const CloneBlob& blob) { return kFixedHeaderBytes + blob.label.size(); }
-
-// The fixed fields go through one stack buffer: every object is written
-// twice (AAD and wire), so a byte-at-a-time append shows in the clone path.
-void WriteHeader(Writer& w, const CloneBlob& blob) {
-  constexpr size_t kBeforeLabel = 4 + 1 + 1 + 1 + 1 + 8 + 12 + 1;
-  uint8_t fixed[kBeforeLabel];
-  uint8_t* p = std::copy(kMagic.begin(), kMagic.end(), fixed);
-  *p++ = kBlobVersion;
-  *p++ = static_cast<uint8_t>(blob.kind);
-  *p++ = SourceByte(blob.source_kind);
-  *p++ = 0;  // flags
-  p = std::copy(blob.key_id.begin(), blob.key_id.end(), p);
-  p = std::copy(blob.ouid.bytes.begin(), blob.ouid.bytes.end(), p);
-  *p = static_cast<uint8_t>(blob.label.size());
-  w.Raw(ByteSpan(fixed, sizeof(fixed)));
-  w.Raw(AsBytes(blob.label));  // as bytes: one memcpy, not a char-by-char copy
-  w.Raw(blob.nonce);
+HeaderFields FieldsOf(const CloneBlob& blob) {
+  return {blob.kind, blob.source_kind, blob.key_id, blob.ouid, blob.label, blob.nonce};
 }
 
-// PutBigEndian writes `v` into `out` as `width` big-endian bytes.
-void PutBigEndian(uint8_t* out, uint64_t v, size_t width) {
-  for (size_t i = 0; i < width; ++i) out[i] = static_cast<uint8_t>(v >> (8 * (width - 1 - i)));
+// Put writes raw bytes at `out` and returns the end.
+uint8_t* Put(uint8_t* out, ByteSpan b) {
+  if (!b.empty()) std::memcpy(out, b.data(), b.size());
+  return out + b.size();
 }
 
-size_t PayloadBytes(const Object& object) {
-  size_t n = 1 + 2 + 4 + object.value.size();
-  for (const auto& [name, value] : object.attributes) {
-    n += 2 + name.size() + 2 + value.size();
-  }
-  return n;
-}
-
-void WritePayload(Writer& w, const Object& object) {
-  uint8_t head[3];
-  head[0] = static_cast<uint8_t>(object.object_class);
-  PutBigEndian(head + 1, static_cast<uint16_t>(object.attributes.size()), 2);
-  w.Raw(ByteSpan(head, sizeof(head)));
-  uint8_t len[4];
-  for (const auto& [name, value] : object.attributes) {
-    PutBigEndian(len, static_cast<uint16_t>(name.size()), 2);
-    w.Raw(ByteSpan(len, 2));
-    w.Raw(AsBytes(name));
-    PutBigEndian(len, static_cast<uint16_t>(value.size()), 2);
-    w.Raw(ByteSpan(len, 2));
-    w.Raw(AsBytes(value));
-  }
-  PutBigEndian(len, static_cast<uint32_t>(object.value.size()), 4);
-  w.Raw(ByteSpan(len, 4));
-  w.Raw(object.value);
+uint8_t* PutU16(uint8_t* out, uint16_t v) {
+  out[0] = static_cast<uint8_t>(v >> 8);
+  out[1] = static_cast<uint8_t>(v);
+  return out + 2;
 }
 
 template <size_t N>
@@ -139,9 +105,53 @@ void AppendEscaped(std::string* out, std::string_view text) {
 
 }  // namespace
 
+namespace blob_codec {
+
+uint8_t* WriteHeader(uint8_t* out, const HeaderFields& h) {
+  uint8_t* p = Put(out, AsBytes(kMagic));
+  *p++ = kBlobVersion;
+  *p++ = static_cast<uint8_t>(h.kind);
+  *p++ = SourceByte(h.source_kind);
+  *p++ = 0;  // flags
+  p = Put(p, h.key_id);
+  p = Put(p, h.ouid.bytes);
+  *p++ = static_cast<uint8_t>(h.label.size());
+  p = Put(p, AsBytes(h.label));
+  return Put(p, h.nonce);
+}
+
+uint8_t* PutU32(uint8_t* out, uint32_t v) {
+  out[0] = static_cast<uint8_t>(v >> 24);
+  out[1] = static_cast<uint8_t>(v >> 16);
+  out[2] = static_cast<uint8_t>(v >> 8);
+  out[3] = static_cast<uint8_t>(v);
+  return out + 4;
+}
+
+uint8_t* WritePayload(uint8_t* out, const Object& object) {
+  uint8_t* p = out;
+  *p++ = static_cast<uint8_t>(object.object_class);
+  p = PutU16(p, static_cast<uint16_t>(object.attributes.size()));
+  for (const auto& [name, value] : object.attributes) {
+    p = PutU16(p, static_cast<uint16_t>(name.size()));
+    p = Put(p, AsBytes(name));
+    p = PutU16(p, static_cast<uint16_t>(value.size()));
+    p = Put(p, AsBytes(value));
+  }
+  p = PutU32(p, static_cast<uint32_t>(object.value.size()));
+  return Put(p, object.value);
+}
+
+}  // namespace blob_codec
+
 StatusOr<CloneBlob> ParseBlob(ByteSpan bytes) {
+  HSMB_ASSIGN_OR_RETURN(CloneBlobView view, ParseBlobView(bytes));
+  return ToCloneBlob(view);
+}
+
+StatusOr<CloneBlobView> ParseBlobView(ByteSpan bytes) {
   Cursor c(bytes);
-  CloneBlob blob;
+  CloneBlobView blob;
 
   ByteSpan magic;
   if (!c.ReadBytes(kMagic.size(), &magic)) return BlobTruncated("magic");
@@ -186,9 +196,10 @@ StatusOr<CloneBlob> ParseBlob(ByteSpan bytes) {
   if (!std::all_of(label.begin(), label.end(), IsLabelByte)) {
     return Invalid("label holds a byte outside printable ASCII 0x20..0x7e");
   }
-  blob.label.assign(AsStringView(label));
+  blob.label = AsStringView(label);
 
   if (!ReadArray(c, &blob.nonce)) return BlobTruncated("nonce");
+  blob.aad = bytes.first(bytes.size() - c.remaining());
 
   uint32_t ct_len = 0;
   ByteSpan ct;
@@ -198,36 +209,60 @@ StatusOr<CloneBlob> ParseBlob(ByteSpan bytes) {
                    std::to_string(kMaxBlobCiphertext));
   }
   if (!c.ReadBytes(ct_len, &ct)) return BlobTruncated("ciphertext");
-  blob.ciphertext.assign(ct.begin(), ct.end());
+  blob.ciphertext = ct;
 
   if (!ReadArray(c, &blob.tag)) return BlobTruncated("tag");
   if (!c.empty()) return Invalid("trailing bytes after the tag");
   return blob;
 }
 
+CloneBlob ToCloneBlob(const CloneBlobView& view) {
+  CloneBlob blob;
+  blob.kind = view.kind;
+  blob.source_kind = view.source_kind;
+  blob.key_id = view.key_id;
+  blob.ouid = view.ouid;
+  blob.label.assign(view.label);
+  blob.nonce = view.nonce;
+  blob.ciphertext.assign(view.ciphertext.begin(), view.ciphertext.end());
+  blob.tag = view.tag;
+  return blob;
+}
+
+size_t BlobWireBytes(size_t label_bytes, size_t ciphertext_bytes) {
+  return blob_codec::kFixedHeaderBytes + label_bytes + blob_codec::kLengthBytes +
+         ciphertext_bytes + kAeadTagBytes;
+}
+
 Bytes SerializeBlob(const CloneBlob& blob) {
-  Writer w(HeaderBytes(blob) + 4 + blob.ciphertext.size() + kAeadTagBytes);
-  WriteHeader(w, blob);
-  uint8_t len[4];
-  PutBigEndian(len, static_cast<uint32_t>(blob.ciphertext.size()), 4);
-  w.Raw(ByteSpan(len, sizeof(len)));
-  w.Raw(blob.ciphertext);
-  w.Raw(blob.tag);
-  return w.Take();
+  Bytes out(BlobWireBytes(blob.label.size(), blob.ciphertext.size()));
+  uint8_t* p = blob_codec::WriteHeader(out.data(), FieldsOf(blob));
+  p = blob_codec::PutU32(p, static_cast<uint32_t>(blob.ciphertext.size()));
+  p = Put(p, blob.ciphertext);
+  Put(p, blob.tag);
+  return out;
 }
 
 Bytes BlobAad(const CloneBlob& blob) {
-  Writer w(HeaderBytes(blob));
-  WriteHeader(w, blob);
-  return w.Take();
+  Bytes out(blob_codec::HeaderBytes(blob.label));
+  blob_codec::WriteHeader(out.data(), FieldsOf(blob));
+  return out;
+}
+
+size_t PayloadBytes(const Object& object) {
+  size_t n = 1 + 2 + 4 + object.value.size();
+  for (const auto& [name, value] : object.attributes) {
+    n += 2 + name.size() + 2 + value.size();
+  }
+  return n;
 }
 
 // The buffer is sized up front: a growing vector would leave copies of the
 // object's secret value behind in freed memory.
 Bytes EncodePayload(const Object& object) {
-  Writer w(PayloadBytes(object));
-  WritePayload(w, object);
-  return w.Take();
+  Bytes out(PayloadBytes(object));
+  blob_codec::WritePayload(out.data(), object);
+  return out;
 }
 
 Status DecodePayload(ByteSpan payload, Object* object) {
@@ -288,11 +323,9 @@ Status DecodePayload(ByteSpan payload, Object* object) {
 }
 
 Fingerprint ComputeFingerprint(const Object& object) {
-  Writer w(1 + object.label.size() + PayloadBytes(object));
-  w.U8(static_cast<uint8_t>(object.label.size()));
-  w.Raw(object.label);
-  WritePayload(w, object);
-  Bytes buffer = w.Take();
+  Bytes buffer(1 + object.label.size() + PayloadBytes(object));
+  buffer[0] = static_cast<uint8_t>(object.label.size());
+  blob_codec::WritePayload(Put(buffer.data() + 1, AsBytes(object.label)), object);
   Fingerprint fp = Sha1(buffer);
   OPENSSL_cleanse(buffer.data(), buffer.size());
   return fp;

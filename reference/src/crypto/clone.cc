@@ -3,8 +3,11 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <utility>
+
+#include "crypto/blob_codec.h"
 
 namespace hsmbackup {
 namespace {
@@ -50,11 +53,9 @@ Status ValidateObject(const Object& object) {
   return OkStatus();
 }
 
-}  // namespace
-
-StatusOr<CloneBlob> SealObject(const Object& object, PartitionKind source_kind,
-                               BlobKind kind, const SmkId& key_id,
-                               Aes256Gcm& key, Rng& rng) {
+// CheckSealKinds refuses the kind / source kind / key id combinations the
+// format does not allow (BLOB-FORMAT.md, "Kinds and keys").
+Status CheckSealKinds(PartitionKind source_kind, BlobKind kind, const SmkId& key_id) {
   switch (kind) {
     case BlobKind::kDomainObject:
       if (source_kind == PartitionKind::kV1) {
@@ -63,30 +64,74 @@ StatusOr<CloneBlob> SealObject(const Object& object, PartitionKind source_kind,
       if (!std::all_of(key_id.begin(), key_id.end(), [](uint8_t b) { return b == 0; })) {
         return BadArgument("a domain-sealed object has a zero key id");
       }
-      break;
+      return OkStatus();
     case BlobKind::kSmkObject:
       if (source_kind != PartitionKind::kV1) {
         return BadArgument("only V1 objects are sealed under an SMK");
       }
-      break;
+      return OkStatus();
     case BlobKind::kSmk:
     default:
       return BadArgument("SealObject seals objects; use SealSmk for an SMK");
   }
-  HSMB_RETURN_IF_ERROR(ValidateObject(object));
+}
 
+// Payloads up to this size are opened on the stack, so receiving a small
+// object allocates nothing but the object itself.
+constexpr size_t kStackPayloadBytes = 2048;
+
+}  // namespace
+
+Status SealObjectInto(const Object& object, PartitionKind source_kind, BlobKind kind,
+                      const SmkId& key_id, Aes256Gcm& key, Rng& rng, Bytes* wire) {
+  Status refused = CheckSealKinds(source_kind, kind, key_id);
+  if (refused.ok()) refused = ValidateObject(object);
+  if (!refused.ok()) {
+    wire->clear();
+    return refused;
+  }
+  Nonce nonce;
+  rng.Fill(nonce);
+  const size_t payload_bytes = PayloadBytes(object);
+  // Not cleared first: every byte is written below, and a resize of a
+  // buffer that already holds the last blob fills nothing. Resized before
+  // anything is written, since a later reallocation would leave the
+  // plaintext behind in freed memory.
+  wire->resize(BlobWireBytes(object.label.size(), payload_bytes));
+  uint8_t* const header = wire->data();
+  uint8_t* const length = blob_codec::WriteHeader(
+      header, {kind, source_kind, key_id, object.ouid, object.label, nonce});
+  uint8_t* const body = blob_codec::PutU32(length, static_cast<uint32_t>(payload_bytes));
+  uint8_t* const tag_at = blob_codec::WritePayload(body, object);
+  Tag tag;
+  Status sealed = key.SealInPlace(nonce, ByteSpan(header, length), {body, payload_bytes}, &tag);
+  if (!sealed.ok()) {  // SealInPlace wiped the payload
+    wire->clear();
+    return sealed;
+  }
+  std::copy(tag.begin(), tag.end(), tag_at);
+  return OkStatus();
+}
+
+StatusOr<CloneBlob> SealObject(const Object& object, PartitionKind source_kind,
+                               BlobKind kind, const SmkId& key_id,
+                               Aes256Gcm& key, Rng& rng) {
+  Bytes wire;
+  HSMB_RETURN_IF_ERROR(SealObjectInto(object, source_kind, kind, key_id, key, rng, &wire));
+  // The fields are read back from the wire by position, not parsed: the
+  // bytes were just written to the layout blob_codec defines.
+  const size_t header = blob_codec::HeaderBytes(object.label);
   CloneBlob blob;
   blob.kind = kind;
   blob.source_kind = source_kind;
   blob.key_id = key_id;
   blob.ouid = object.ouid;
   blob.label = object.label;
-  rng.Fill(blob.nonce);
-  Bytes aad = BlobAad(blob);
-  Bytes payload = EncodePayload(object);
-  Status sealed = key.Seal(blob.nonce, aad, payload, &blob.ciphertext, &blob.tag);
-  Wipe(&payload);
-  HSMB_RETURN_IF_ERROR(sealed);
+  std::copy_n(wire.begin() + static_cast<ptrdiff_t>(header - kAeadNonceBytes), kAeadNonceBytes,
+              blob.nonce.begin());
+  blob.ciphertext.assign(wire.begin() + static_cast<ptrdiff_t>(header + blob_codec::kLengthBytes),
+                         wire.end() - kAeadTagBytes);
+  std::copy(wire.end() - kAeadTagBytes, wire.end(), blob.tag.begin());
   return blob;
 }
 
@@ -103,6 +148,28 @@ StatusOr<Object> OpenObject(const CloneBlob& blob, Aes256Gcm& key) {
   HSMB_RETURN_IF_ERROR(decoded);
   object.ouid = blob.ouid;
   object.label = blob.label;
+  return object;
+}
+
+StatusOr<Object> OpenObject(const CloneBlobView& blob, Aes256Gcm& key) {
+  if (blob.kind != BlobKind::kDomainObject && blob.kind != BlobKind::kSmkObject) {
+    return Status(Ckr::kDataInvalid, "blob does not carry an object");
+  }
+  // Larger payloads go to the heap uninitialised: OpenInto writes every
+  // byte, and a zero fill first would be a second pass over them.
+  const size_t n = blob.ciphertext.size();
+  uint8_t on_stack[kStackPayloadBytes];
+  std::unique_ptr<uint8_t[]> on_heap;
+  if (n > kStackPayloadBytes) on_heap = std::make_unique_for_overwrite<uint8_t[]>(n);
+  const std::span<uint8_t> payload(on_heap ? on_heap.get() : on_stack, n);
+  // OpenInto wipes `payload` itself when it fails.
+  HSMB_RETURN_IF_ERROR(key.OpenInto(blob.nonce, blob.aad, blob.ciphertext, blob.tag, payload));
+  Object object;
+  Status decoded = DecodePayload(payload, &object);
+  if (!payload.empty()) OPENSSL_cleanse(payload.data(), payload.size());
+  HSMB_RETURN_IF_ERROR(decoded);
+  object.ouid = blob.ouid;
+  object.label.assign(blob.label);
   return object;
 }
 

@@ -88,6 +88,56 @@ StatusOr<Aes256Gcm> Aes256Gcm::Create(const Secret& key) {
   return Aes256Gcm(std::move(impl));
 }
 
+namespace {
+
+// SealRaw and OpenRaw are the one sequence of OpenSSL calls behind every
+// Seal and Open; `in` and `out` may be the same buffer (EVP allows exactly
+// in-place, never a partial overlap).
+bool SealRaw(EVP_CIPHER_CTX* ctx, const Nonce& nonce, ByteSpan aad, const uint8_t* in,
+             uint8_t* out, size_t n, Tag* tag) {
+  int len = 0;
+  // GCM emits nothing at Final; the scratch block only gives it a valid
+  // pointer when the ciphertext is empty.
+  uint8_t final_block[16];
+  bool ok = EVP_EncryptInit_ex(ctx, nullptr, nullptr, nullptr, nonce.data()) == 1;
+  if (ok && !aad.empty()) {
+    ok = EVP_EncryptUpdate(ctx, nullptr, &len, aad.data(), static_cast<int>(aad.size())) == 1;
+  }
+  if (ok && n != 0) {
+    ok = EVP_EncryptUpdate(ctx, out, &len, in, static_cast<int>(n)) == 1 &&
+         static_cast<size_t>(len) == n;
+  }
+  ok = ok && EVP_EncryptFinal_ex(ctx, final_block, &len) == 1 && len == 0 &&
+       EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kAeadTagBytes, tag->data()) == 1;
+  if (!ok) ERR_clear_error();
+  return ok;
+}
+
+bool OpenRaw(EVP_CIPHER_CTX* ctx, const Nonce& nonce, ByteSpan aad, ByteSpan ciphertext,
+             const Tag& tag, uint8_t* out) {
+  int len = 0;
+  uint8_t final_block[16];
+  // The tag is set before any data so Final compares it (in constant time).
+  bool ok = EVP_DecryptInit_ex(ctx, nullptr, nullptr, nullptr, nonce.data()) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kAeadTagBytes,
+                                const_cast<uint8_t*>(tag.data())) == 1;
+  if (ok && !aad.empty()) {
+    ok = EVP_DecryptUpdate(ctx, nullptr, &len, aad.data(), static_cast<int>(aad.size())) == 1;
+  }
+  if (ok && !ciphertext.empty()) {
+    ok = EVP_DecryptUpdate(ctx, out, &len, ciphertext.data(),
+                           static_cast<int>(ciphertext.size())) == 1 &&
+         static_cast<size_t>(len) == ciphertext.size();
+  }
+  ok = ok && EVP_DecryptFinal_ex(ctx, final_block, &len) == 1 && len == 0;
+  if (!ok) ERR_clear_error();
+  return ok;
+}
+
+Status SealFailure() { return Status(Ckr::kGeneralError, "AES-256-GCM sealing failed"); }
+
+}  // namespace
+
 Status Aes256Gcm::Seal(const Nonce& nonce, ByteSpan aad, ByteSpan plaintext,
                        Bytes* ciphertext, Tag* tag) {
   if (impl_ == nullptr) {
@@ -96,31 +146,29 @@ Status Aes256Gcm::Seal(const Nonce& nonce, ByteSpan aad, ByteSpan plaintext,
   if (!FitsInt(aad.size()) || !FitsInt(plaintext.size())) {
     return Status(Ckr::kArgumentsBad, "input too large for AES-256-GCM");
   }
-  EVP_CIPHER_CTX* ctx = impl_->ctx.get();
   ciphertext->resize(plaintext.size());
-  int len = 0;
-  // GCM emits nothing at Final; the scratch block only gives it a valid
-  // pointer when the ciphertext is empty.
-  uint8_t final_block[16];
-  bool ok = EVP_EncryptInit_ex(ctx, nullptr, nullptr, nullptr, nonce.data()) == 1;
-  if (ok && !aad.empty()) {
-    ok = EVP_EncryptUpdate(ctx, nullptr, &len, aad.data(),
-                           static_cast<int>(aad.size())) == 1;
-  }
-  if (ok && !plaintext.empty()) {
-    ok = EVP_EncryptUpdate(ctx, ciphertext->data(), &len, plaintext.data(),
-                           static_cast<int>(plaintext.size())) == 1 &&
-         static_cast<size_t>(len) == plaintext.size();
-  }
-  ok = ok && EVP_EncryptFinal_ex(ctx, final_block, &len) == 1 && len == 0 &&
-       EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kAeadTagBytes,
-                           tag->data()) == 1;
-  if (!ok) {
-    ERR_clear_error();
+  if (!SealRaw(impl_->ctx.get(), nonce, aad, plaintext.data(), ciphertext->data(),
+               plaintext.size(), tag)) {
     ciphertext->clear();
-    return Status(Ckr::kGeneralError, "AES-256-GCM sealing failed");
+    return SealFailure();
   }
   return OkStatus();
+}
+
+Status Aes256Gcm::SealInPlace(const Nonce& nonce, ByteSpan aad, std::span<uint8_t> data,
+                              Tag* tag) {
+  Status refused;
+  if (impl_ == nullptr) {
+    refused = Status(Ckr::kGeneralError, "AES-256-GCM used after move");
+  } else if (!FitsInt(aad.size()) || !FitsInt(data.size())) {
+    refused = Status(Ckr::kArgumentsBad, "input too large for AES-256-GCM");
+  } else if (!SealRaw(impl_->ctx.get(), nonce, aad, data.data(), data.data(), data.size(),
+                      tag)) {
+    refused = SealFailure();
+  }
+  // A failed call may leave the plaintext, or part of it, in `data`.
+  if (!refused.ok() && !data.empty()) OPENSSL_cleanse(data.data(), data.size());
+  return refused;
 }
 
 Status Aes256Gcm::Open(const Nonce& nonce, ByteSpan aad, ByteSpan ciphertext,
@@ -129,29 +177,24 @@ Status Aes256Gcm::Open(const Nonce& nonce, ByteSpan aad, ByteSpan ciphertext,
     plaintext->clear();
     return AuthFailure();
   }
-  EVP_CIPHER_CTX* ctx = impl_->ctx.get();
   plaintext->resize(ciphertext.size());
-  int len = 0;
-  uint8_t final_block[16];
-  // The tag is set before any data so Final compares it (in constant time).
-  bool ok = EVP_DecryptInit_ex(ctx, nullptr, nullptr, nullptr, nonce.data()) == 1 &&
-            EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kAeadTagBytes,
-                                const_cast<uint8_t*>(tag.data())) == 1;
-  if (ok && !aad.empty()) {
-    ok = EVP_DecryptUpdate(ctx, nullptr, &len, aad.data(),
-                           static_cast<int>(aad.size())) == 1;
-  }
-  if (ok && !ciphertext.empty()) {
-    ok = EVP_DecryptUpdate(ctx, plaintext->data(), &len, ciphertext.data(),
-                           static_cast<int>(ciphertext.size())) == 1 &&
-         static_cast<size_t>(len) == ciphertext.size();
-  }
-  ok = ok && EVP_DecryptFinal_ex(ctx, final_block, &len) == 1 && len == 0;
-  if (!ok) {
+  if (!OpenRaw(impl_->ctx.get(), nonce, aad, ciphertext, tag, plaintext->data())) {
     // Unauthenticated plaintext must never be seen, even in freed memory.
     if (!plaintext->empty()) OPENSSL_cleanse(plaintext->data(), plaintext->size());
     plaintext->clear();
-    ERR_clear_error();
+    return AuthFailure();
+  }
+  return OkStatus();
+}
+
+Status Aes256Gcm::OpenInto(const Nonce& nonce, ByteSpan aad, ByteSpan ciphertext,
+                           const Tag& tag, std::span<uint8_t> plaintext) {
+  if (impl_ == nullptr || !FitsInt(aad.size()) || !FitsInt(ciphertext.size()) ||
+      plaintext.size() != ciphertext.size()) {
+    return AuthFailure();
+  }
+  if (!OpenRaw(impl_->ctx.get(), nonce, aad, ciphertext, tag, plaintext.data())) {
+    if (!plaintext.empty()) OPENSSL_cleanse(plaintext.data(), plaintext.size());
     return AuthFailure();
   }
   return OkStatus();

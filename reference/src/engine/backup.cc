@@ -1,5 +1,6 @@
 // partition archive backup: executing a plan (backup_plan.h made every
 // check that needs no login).
+#include <charconv>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -12,6 +13,13 @@ namespace hsmbackup::engine {
 namespace {
 
 std::string OnSlot(uint32_t id) { return " on slot " + std::to_string(id) + "."; }
+
+// AppendNumber appends the decimal digits of `n` without a temporary string.
+void AppendNumber(std::string& out, uint32_t n) {
+  char digits[10];
+  const std::to_chars_result r = std::to_chars(digits, digits + sizeof(digits), n);
+  out.append(digits, r.ptr);
+}
 
 // Run carries one backup from the SO login to the summary.
 class BackupRun {
@@ -42,6 +50,7 @@ class BackupRun {
   std::unordered_set<uint32_t> handles_in_use_;
   std::unordered_map<Ouid, size_t, OuidHash> by_ouid_;  // index into part_->objects
   uint64_t used_ = 0;  // part_->used(), kept up to date object by object
+  Bytes wire_;         // the per-object wire bytes, reused (moved out for V1)
   std::string line_;   // the per-object transcript line, reused
   std::string line_middle_;  // " to partition <name> (new handle "
   size_t cloned_ = 0;
@@ -209,7 +218,6 @@ Status BackupRun::CloneObjects() {
 }
 
 Status BackupRun::CloneOne(size_t index, const Object& object) {
-  const std::string src = std::to_string(object.handle);
   auto same = by_ouid_.find(object.ouid);
   if (same != by_ouid_.end() && !plan_.overwrite) {  // OPT-APPEND never overwrites
     const BackupObject& existing = part_->objects[same->second];
@@ -217,7 +225,7 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
         hsm_.model == BackupModel::kBackupHsm7 && hsm_.firmware >= Version{7, 7, 1} &&
         existing.object && ComputeFingerprint(*existing.object) != ComputeFingerprint(object)) {
       ctx_.out.Line("Target Object handle " + std::to_string(existing.handle) +
-                    " has same OUID as Source Object handle " + src +
+                    " has same OUID as Source Object handle " + std::to_string(object.handle) +
                     " (different finger print).");  // OPT-APPEND-FINGERPRINT
     }
     return OkStatus();
@@ -234,18 +242,20 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
                       " is as it was before. Free some space or use another backup HSM.");
   }
   // CLONE-ONE-AT-A-TIME: sealed at the source, bytes on the wire, then
-  // parsed and (pre-7.7/V0) opened and verified at the target.
-  HSMB_ASSIGN_OR_RETURN(Bytes wire, sender_->SendObject(object, rng_));
-  StatusOr<Received> got = receiver_->ReceiveObject(wire);
+  // parsed and (pre-7.7/V0) opened and verified at the target. wire_ keeps
+  // its capacity from object to object, and the target reads the blob in
+  // place, so no copy of the ciphertext is made.
+  HSMB_RETURN_IF_ERROR(sender_->SendObject(object, rng_, &wire_));
+  StatusOr<ReceivedView> got = receiver_->ReceiveObjectView(wire_);
   Status failure = got.status();
   if (failure.ok() && HasFault(ctx_.world, FaultType::kVerifyFail, plan_.slot_id, object.handle)) {
     failure = Status(Ckr::kFailedToCloneAnObject, "rejected by the backup HSM");
   }
   if (!failure.ok()) {  // CLONE-DISCARD: nothing of it is kept
-    ctx_.out.Line("Failed to clone object " + src + " to partition " + plan_.name + " (" +
-                  std::string(CkrName(failure.code())) + ").");
+    ctx_.out.Line("Failed to clone object " + std::to_string(object.handle) + " to partition " +
+                  plan_.name + " (" + std::string(CkrName(failure.code())) + ").");
     if (ctx_.cmd.debug) {  // OPT-DEBUG: why the target refused it
-      ctx_.out.Line("Debug: blob of " + std::to_string(wire.size()) + " bytes: " +
+      ctx_.out.Line("Debug: blob of " + std::to_string(wire_.size()) + " bytes: " +
                     failure.message() + ".");
     }
     return failure;
@@ -255,32 +265,38 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
                           return handles_in_use_.count(h) != 0;
                         }));
   handles_in_use_.insert(handle);
-  BackupObject stored;  // CLONE-STORE
-  stored.handle = handle;
-  stored.ouid = object.ouid;
-  stored.label = object.label;
-  stored.size = object.value.size();
-  if (got->object) {
-    stored.object = std::move(*got->object);
-    stored.object->handle = handle;
-  } else {
-    stored.sealed = std::move(wire);  // CLONE-OPAQUE-V1
-  }
-  used_ = used_ - replaced + stored.size;
-  if (same != by_ouid_.end()) {  // OPT-APPEND-REPLACE
+  // CLONE-STORE, built in its final place: a replaced object (OPT-APPEND-
+  // REPLACE) is overwritten whole, a new one appended (capacity reserved).
+  BackupObject* stored = nullptr;
+  if (same != by_ouid_.end()) {
     BackupObject& old = part_->objects[same->second];
     handles_in_use_.erase(old.handle);
-    old = std::move(stored);
+    old = BackupObject{};
+    stored = &old;
   } else {
     by_ouid_.emplace(object.ouid, part_->objects.size());
-    part_->objects.push_back(std::move(stored));
+    stored = &part_->objects.emplace_back();
   }
+  stored->handle = handle;
+  stored->ouid = object.ouid;
+  stored->label = object.label;
+  stored->size = object.value.size();
+  if (got->object) {
+    stored->object = std::move(got->object);
+    stored->object->handle = handle;
+  } else {
+    stored->sealed = std::move(wire_);  // CLONE-OPAQUE-V1: the bytes as they came
+  }
+  used_ = used_ - replaced + stored->size;
   ++cloned_;
   // line_ keeps its capacity and line_middle_ is built once per run, so the
   // per-object line allocates nothing after the first.
   if (line_middle_.empty()) line_middle_ = " to partition " + plan_.name + " (new handle ";
-  line_.assign("Cloned object ").append(src).append(line_middle_);
-  line_.append(std::to_string(handle)).append(").");
+  line_.assign("Cloned object ");
+  AppendNumber(line_, object.handle);
+  line_.append(line_middle_);
+  AppendNumber(line_, handle);
+  line_.append(").");
   ctx_.out.Line(line_);
   return OkStatus();
 }

@@ -1,30 +1,6 @@
 #include "hsmbackup/transfer.h"
 
-#include <openssl/crypto.h>
-
 namespace hsmbackup {
-namespace {
-
-// OpenFromWire is OpenObject (clone.h) with the AAD taken from the wire
-// instead of written out again: ParseBlob accepts only canonical encodings
-// (SerializeBlob(ParseBlob(w)) == w), so the bytes before the ciphertext
-// length are exactly BlobAad(blob). This is the per-object receive path.
-StatusOr<Object> OpenFromWire(const CloneBlob& blob, ByteSpan wire, Aes256Gcm& key) {
-  const size_t header = wire.size() - 4 - blob.ciphertext.size() - kAeadTagBytes;
-  Bytes payload;
-  HSMB_RETURN_IF_ERROR(
-      key.Open(blob.nonce, wire.first(header), blob.ciphertext, blob.tag, &payload));
-  Object object;
-  Status decoded = DecodePayload(payload, &object);
-  if (!payload.empty()) OPENSSL_cleanse(payload.data(), payload.size());
-  payload.clear();
-  HSMB_RETURN_IF_ERROR(decoded);
-  object.ouid = blob.ouid;
-  object.label = blob.label;
-  return object;
-}
-
-}  // namespace
 
 StatusOr<Sender> Sender::ForDomain(const Secret& domain, PartitionKind kind) {
   HSMB_ASSIGN_OR_RETURN(Aes256Gcm cipher, DomainCipher(domain));
@@ -41,15 +17,19 @@ StatusOr<Sender> Sender::ForV1(const Secret& domain, const Secret& smk) {
 }
 
 StatusOr<Bytes> Sender::SendObject(const Object& object, Rng& rng) {
+  Bytes wire;
+  HSMB_RETURN_IF_ERROR(SendObject(object, rng, &wire));
+  return wire;
+}
+
+Status Sender::SendObject(const Object& object, Rng& rng, Bytes* wire) {
   const bool v1 = kind_ == PartitionKind::kV1;
   if (v1 && !smk_cipher_) {
+    wire->clear();
     return Status(Ckr::kSmkIdNotFound, "The V1 partition has no SMK.");
   }
-  HSMB_ASSIGN_OR_RETURN(
-      CloneBlob blob,
-      SealObject(object, kind_, v1 ? BlobKind::kSmkObject : BlobKind::kDomainObject,
-                 v1 ? smk_id_ : SmkId{}, v1 ? *smk_cipher_ : domain_, rng));
-  return SerializeBlob(blob);
+  return SealObjectInto(object, kind_, v1 ? BlobKind::kSmkObject : BlobKind::kDomainObject,
+                        v1 ? smk_id_ : SmkId{}, v1 ? *smk_cipher_ : domain_, rng, wire);
 }
 
 StatusOr<Bytes> Sender::SendSmk(Rng& rng) {
@@ -71,28 +51,35 @@ Status Receiver::WithSmk(const Secret& smk) {
 }
 
 StatusOr<Received> Receiver::ReceiveObject(ByteSpan wire) {
-  HSMB_ASSIGN_OR_RETURN(CloneBlob blob, ParseBlob(wire));
+  HSMB_ASSIGN_OR_RETURN(ReceivedView view, ReceiveObjectView(wire));
   Received got;
-  switch (blob.kind) {
+  got.blob = ToCloneBlob(view.blob);
+  got.object = std::move(view.object);
+  return got;
+}
+
+// The AAD is taken from the wire rather than written out again: ParseBlobView
+// accepts only canonical encodings, so those bytes are exactly BlobAad's.
+StatusOr<ReceivedView> Receiver::ReceiveObjectView(ByteSpan wire) {
+  ReceivedView got;
+  HSMB_ASSIGN_OR_RETURN(got.blob, ParseBlobView(wire));
+  switch (got.blob.kind) {
     case BlobKind::kDomainObject: {
-      HSMB_ASSIGN_OR_RETURN(Object object, OpenFromWire(blob, wire, domain_));
-      got.object = std::move(object);
+      HSMB_ASSIGN_OR_RETURN(got.object, OpenObject(got.blob, domain_));
       break;
     }
     case BlobKind::kSmkObject:
       if (smk_cipher_) {
-        if (blob.key_id != smk_id_) {
+        if (got.blob.key_id != smk_id_) {
           return Status(Ckr::kSmkIdNotFound,
                         "The object is sealed under an SMK this partition does not hold.");
         }
-        HSMB_ASSIGN_OR_RETURN(Object object, OpenFromWire(blob, wire, *smk_cipher_));
-        got.object = std::move(object);
+        HSMB_ASSIGN_OR_RETURN(got.object, OpenObject(got.blob, *smk_cipher_));
       }
       break;
     case BlobKind::kSmk:
       return Status(Ckr::kDataInvalid, "An SMK blob arrived where an object was expected.");
   }
-  got.blob = std::move(blob);
   return got;
 }
 

@@ -1,0 +1,54 @@
+// Internal to the crypto component: writing a blob's header and an object's
+// payload into memory the caller has already sized.
+//
+// blob.cc (SerializeBlob, BlobAad, EncodePayload, ComputeFingerprint) and
+// clone.cc (SealObjectInto, which writes header, payload and tag straight
+// into the wire buffer and encrypts the payload in place) share these, so
+// the byte format of BLOB-FORMAT.md is written in exactly one place.
+#ifndef HSMBACKUP_SRC_CRYPTO_BLOB_CODEC_H_
+#define HSMBACKUP_SRC_CRYPTO_BLOB_CODEC_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "hsmbackup/blob.h"
+#include "hsmbackup/crypto.h"
+#include "hsmbackup/model.h"
+
+namespace hsmbackup::blob_codec {
+
+// Magic, version, kind, source kind, flags, key id, OUID, label length and
+// nonce: the header without the label bytes.
+inline constexpr size_t kFixedHeaderBytes = 4 + 1 + 1 + 1 + 1 + 8 + 12 + 1 + kAeadNonceBytes;
+// The ciphertext length field between the header and the ciphertext.
+inline constexpr size_t kLengthBytes = 4;
+
+// HeaderFields is what the header says; the label is at most
+// kMaxObjectLabelLength bytes (the caller checks).
+struct HeaderFields {
+  BlobKind kind;
+  PartitionKind source_kind;
+  const SmkId& key_id;
+  const Ouid& ouid;
+  std::string_view label;
+  const Nonce& nonce;
+};
+
+// HeaderBytes is the AAD's length: kFixedHeaderBytes + the label.
+inline size_t HeaderBytes(std::string_view label) { return kFixedHeaderBytes + label.size(); }
+
+// WriteHeader writes HeaderBytes(h.label) bytes at `out` and returns the end.
+uint8_t* WriteHeader(uint8_t* out, const HeaderFields& h);
+
+// PutU32 writes `v` big-endian at `out` and returns the end.
+uint8_t* PutU32(uint8_t* out, uint32_t v);
+
+// WritePayload writes PayloadBytes(object) bytes at `out` and returns the
+// end. The object must be within the limits of model.h (its counts and
+// lengths are written with the widths the format gives them).
+uint8_t* WritePayload(uint8_t* out, const Object& object);
+
+}  // namespace hsmbackup::blob_codec
+
+#endif  // HSMBACKUP_SRC_CRYPTO_BLOB_CODEC_H_
