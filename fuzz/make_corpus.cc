@@ -1,17 +1,21 @@
 // hsmbackup_make_corpus writes the seed corpora of the fuzz targets, all
 // produced by the reference itself (so they stay valid when the formats
 // change): clone blobs of every kind, plaintext payloads, the shipped
-// worlds, and the command lines of the golden transcripts.
+// worlds, the command lines of the golden transcripts, and protocol sessions
+// made of those lines and worlds.
 //
 // Usage: hsmbackup_make_corpus SOURCE_ROOT CORPUS_DIR
 // (fuzz/regenerate-corpus runs it with the repository and fuzz/corpus.)
 // Output is deterministic: the same reference gives the same files.
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -163,6 +167,105 @@ void WriteCommandLines(const fs::path& root, const fs::path& dir) {
   }
 }
 
+// Script is one golden transcript's input: its world, answers and lines.
+struct Script {
+  std::string name;
+  std::string world;  // relative to the repository, e.g. fixtures/worlds/x.json
+  std::vector<std::string> answers;
+  std::vector<std::string> lines;
+};
+
+std::vector<Script> Scripts(const fs::path& root) {
+  std::vector<fs::path> paths;
+  for (const auto& e : fs::directory_iterator(root / "fixtures" / "transcripts")) {
+    if (e.path().extension() == ".script") paths.push_back(e.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<Script> out;
+  for (const fs::path& p : paths) {
+    Script s;
+    s.name = p.stem().string();
+    std::ifstream in(p);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("# world: ", 0) == 0) {
+        s.world = line.substr(9);
+      } else if (line.rfind("# answers: ", 0) == 0) {
+        std::istringstream words(line.substr(11));
+        for (std::string w; words >> w;) s.answers.push_back(w);
+      } else if (!line.empty() && line[0] != '#') {
+        s.lines.push_back(line);
+      }
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// CompactWorld is a fixture world as one JSON line, or null if unreadable.
+nlohmann::json CompactWorld(const fs::path& path) {
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
+// WriteProtocolSessions: protocol_fuzzer inputs, one request per line. The
+// fuzzer preloads seed-example.json, so a session on that world starts with
+// its commands; a session on another world loads it first.
+void WriteProtocolSessions(const fs::path& root, const fs::path& dir) {
+  using Json = nlohmann::json;
+  for (const Script& s : Scripts(root)) {
+    std::string session;
+    int id = 1;
+    if (!s.world.empty() && s.world != "fixtures/worlds/seed-example.json") {
+      Json world = CompactWorld(root / s.world);
+      if (world.is_discarded()) {
+        std::fprintf(stderr, "cannot read %s\n", s.world.c_str());
+        g_failed = true;
+        continue;
+      }
+      session += Json{{"id", id++}, {"op", "load"}, {"world", world}}.dump() + "\n";
+    }
+    for (const std::string& line : s.lines) {
+      session += Json{{"id", id++}, {"op", "execute"}, {"line", line}, {"answers", s.answers}}
+                     .dump() + "\n";
+    }
+    session += Json{{"id", id++}, {"op", "observe"}}.dump() + "\n";
+    Write(dir / ("session-" + s.name + ".jsonl"), session);
+  }
+  // The envelope and its errors: every op, every malformed shape the
+  // protocol names, ids of each JSON type, bytes that are not UTF-8.
+  const char* envelope =
+      "{\"id\":1,\"op\":\"hello\",\"protocol\":\"hsmbackup-target/1\"}\n"
+      "{\"id\":2,\"op\":\"observe\"}\n"
+      "{\"id\":3,\"op\":\"execute\",\"line\":\"role login -name co -password "
+      "userpin1234\",\"answers\":[]}\n"
+      "{\"id\":4,\"op\":\"execute\",\"line\":\"partition archive list -slot 2 -sopassword "
+      "backupSOpwd\"}\n"
+      "{\"id\":5,\"op\":\"bye\"}\n"
+      "{\"id\":6,\"op\":\"observe\"}\n";
+  Write(dir / "envelope-ops.jsonl", std::string(envelope));
+  const char* malformed =
+      "not json\n"
+      "[1,2,3]\n"
+      "{}\n"
+      "{\"id\":7}\n"
+      "{\"id\":8,\"op\":8}\n"
+      "{\"id\":\"nine\",\"op\":\"nope\"}\n"
+      "{\"id\":1.5,\"op\":\"execute\"}\n"
+      "{\"id\":{\"a\":[null]},\"op\":\"execute\",\"line\":7}\n"
+      "{\"id\":-1,\"op\":\"execute\",\"line\":\"role logout\",\"answers\":\"quit\"}\n"
+      "{\"id\":12,\"op\":\"execute\",\"line\":\"role logout\",\"answers\":[1]}\n"
+      "{\"op\":\"observe\"}\n"
+      "{\"id\":null,\"op\":\"load\"}\n"
+      "{\"id\":14,\"op\":\"load\",\"world\":{}}\n"
+      "{\"id\":15,\"op\":\"load\",\"world\":[]}\n"
+      "{\"id\":16,\"op\":\"execute\",\"line\":\"slot set -slot \xff\\u00e9\"}\n"
+      "{\"id\":17,\"op\":\"\xc3\"}\n"
+      "{\"id\":18446744073709551615,\"op\":\"observe\"}\n";
+  Write(dir / "envelope-malformed.jsonl", std::string(malformed));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -173,7 +276,7 @@ int main(int argc, char** argv) {
   const fs::path root = argv[1];
   const fs::path out = argv[2];
   for (const char* t : {"clone_blob_fuzzer", "clone_open_fuzzer", "world_fuzzer",
-                        "command_line_fuzzer"}) {
+                        "command_line_fuzzer", "protocol_fuzzer"}) {
     fs::create_directories(out / t);
   }
   // clone_blob: any keys will do (it parses only); clone_open: the fixed
@@ -184,5 +287,6 @@ int main(int argc, char** argv) {
              false);
   CopyWorlds(root, out / "world_fuzzer");
   WriteCommandLines(root, out / "command_line_fuzzer");
+  WriteProtocolSessions(root, out / "protocol_fuzzer");
   return g_failed ? 1 : 0;
 }

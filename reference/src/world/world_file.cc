@@ -1,4 +1,5 @@
-// LoadWorld and SaveWorld: the world file on disk.
+// LoadWorld and SaveWorld: the world file on disk. SaveWorld makes every
+// file-system call through FileOps (file_ops.cc has the real ones).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,34 +29,49 @@ class Fd {
     if (fd_ >= 0) ::close(fd_);
   }
   int get() const { return fd_; }
-  // Close reports the error close(2) may carry for a file just written.
-  int Close() {
-    int rc = ::close(fd_);
-    fd_ = -1;
-    return rc == 0 ? 0 : errno;
-  }
 
  private:
   int fd_;
 };
 
-int WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
+// OpsFd closes a descriptor through `ops` on every path out of SaveWorld.
+class OpsFd {
+ public:
+  OpsFd(FileOps& ops, int fd) : ops_(ops), fd_(fd) {}
+  OpsFd(const OpsFd&) = delete;
+  OpsFd& operator=(const OpsFd&) = delete;
+  ~OpsFd() {
+    if (fd_ >= 0) ops_.Close(fd_);
   }
-  return 0;
+  int get() const { return fd_; }
+  int Close() {
+    const int fd = fd_;
+    fd_ = -1;
+    return ops_.Close(fd);
+  }
+
+ private:
+  FileOps& ops_;
+  int fd_;
+};
+
+// A step failed: the path, the step and the system's reason, never the
+// world's contents (which hold secrets).
+Status StepError(const std::string& path, const char* step, int err, bool saved) {
+  const std::string head = saved ? "saved " + path + ", but " : "cannot save " + path + ": ";
+  return Status(Ckr::kGeneralError, head + step + " failed: " + std::strerror(err));
 }
 
-int FsyncDirectory(const std::string& dir) {
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0) return errno;
-  if (::fsync(fd.get()) != 0) return errno;
-  return fd.Close();
+// WriteAll loops over short writes; a write that makes no progress would
+// loop forever, so it counts as an I/O error.
+int WriteAll(FileOps& ops, int fd, std::string_view data) {
+  while (!data.empty()) {
+    size_t n = 0;
+    if (int err = ops.Write(fd, data.data(), data.size(), &n); err != 0) return err;
+    if (n == 0 || n > data.size()) return EIO;
+    data.remove_prefix(n);
+  }
+  return 0;
 }
 
 }  // namespace
@@ -83,7 +99,7 @@ StatusOr<World> LoadWorld(const std::string& path) {
   return ParseWorld(text, path);
 }
 
-Status SaveWorld(const World& world, const std::string& path) {
+Status SaveWorld(const World& world, const std::string& path, FileOps& ops) {
   if (path.empty() || path.back() == '/') {
     return Status(Ckr::kGeneralError, "cannot save to \"" + path + "\": not a file name");
   }
@@ -106,20 +122,49 @@ Status SaveWorld(const World& world, const std::string& path) {
   std::string tmp = (slash == std::string::npos ? "" : path.substr(0, slash + 1)) + "." + base +
                     ".tmp-XXXXXX";
   // mkstemp creates the file 0600, which suits a file that holds secrets.
-  Fd fd(::mkstemp(tmp.data()));
-  if (fd.get() < 0) return FileError("cannot save (temporary file in " + dir + ")", path, errno);
-  int err = WriteAll(fd.get(), text);
-  if (err == 0 && ::fsync(fd.get()) != 0) err = errno;
-  int close_err = fd.Close();
-  if (err == 0) err = close_err;
-  if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
-  if (err != 0) {
-    ::unlink(tmp.c_str());
-    return FileError("cannot save", path, err);
+  int raw_fd = -1;
+  if (int err = ops.CreateTemp(tmp, &raw_fd); err != 0 || raw_fd < 0) {
+    return StepError(path, "create temporary file", err != 0 ? err : EBADF, false);
   }
-  err = FsyncDirectory(dir);
-  if (err != 0) return FileError("saved, but cannot sync the directory of", path, err);
+  OpsFd file(ops, raw_fd);
+  const char* step = "write";
+  int err = WriteAll(ops, file.get(), text);
+  if (err == 0) {
+    step = "fsync";
+    err = ops.Fsync(file.get());
+  }
+  // The temporary file is closed before the rename whatever happened, and a
+  // close error counts: it can be the first report of a failed write.
+  const int close_err = file.Close();
+  if (err == 0 && close_err != 0) {
+    step = "close";
+    err = close_err;
+  }
+  if (err == 0) {
+    step = "rename";
+    err = ops.Rename(tmp, path);
+  }
+  if (err != 0) {
+    ops.Unlink(tmp);
+    return StepError(path, step, err, false);
+  }
+  // Renamed: the file is saved; syncing the directory makes the rename
+  // itself durable, so its failure is still reported.
+  int dir_fd = -1;
+  if (err = ops.OpenDirectory(dir, &dir_fd); err != 0 || dir_fd < 0) {
+    return StepError(path, "open directory", err != 0 ? err : EBADF, true);
+  }
+  OpsFd directory(ops, dir_fd);
+  if (err = ops.Fsync(directory.get()); err != 0) {
+    return StepError(path, "fsync directory", err, true);
+  }
+  if (err = directory.Close(); err != 0) return StepError(path, "close directory", err, true);
   return OkStatus();
+}
+
+Status SaveWorld(const World& world, const std::string& path) {
+  PosixFileOps ops;
+  return SaveWorld(world, path, ops);
 }
 
 }  // namespace hsmbackup

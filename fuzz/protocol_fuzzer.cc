@@ -1,0 +1,110 @@
+// Fuzz target: the target protocol's request handling (ProtocolServer,
+// conformance/PROTOCOL.md), as `hsmbackup serve` drives it.
+//
+// The input is a session: one request per '\n'-separated line, empty lines
+// skipped, stopping after "bye", as serve does. A fresh server first loads
+// the seed example world (fixtures/worlds/seed-example.json, embedded at
+// build time), so execute and observe paths are reached without the fuzzer
+// having to spell a whole world; an input may load another.
+//
+// Invariants, per request line:
+//  - the response is one line of JSON, an object with a boolean "ok";
+//  - it has an "id", equal to the request's when the request was a JSON
+//    object with one (compared as JSON text: a number JSON cannot carry,
+//    like 1e400, is null on the wire whoever serializes it), else null;
+//  - "ok": false carries error.code "CKR_..." and a string error.message;
+//  - an ok execute has result "CKR_...", a string message, an integer
+//    prompts and a transcript of strings ending in "Command Result : ...";
+//  - no response contains a secret of the loaded fixture world unless the
+//    input contains that string, raw or once JSON escapes are decoded (then
+//    it may be an echo of a partition name or an unknown op).
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "fuzz_support.h"
+#include "hsmbackup/protocol.h"
+#include "protocol_fuzzer_world.h"
+
+using namespace hsmbackup;
+using Json = nlohmann::json;
+
+namespace {
+
+// The secrets of seed-example.json (credentials, domains, SO passwords).
+constexpr std::string_view kFixtureSecrets[] = {"userpin1234", "fake-po-pin-1234",
+                                                "clientdomain", "backupSOpwd"};
+
+bool StartsWith(const Json& j, std::string_view prefix) {
+  return j.is_string() && j.get_ref<const std::string&>().rfind(prefix, 0) == 0;
+}
+
+void CheckResponse(std::string_view request, const std::string& response) {
+  FUZZ_CHECK(response.find('\n') == std::string::npos);
+  const Json r = Json::parse(response, nullptr, /*allow_exceptions=*/false);
+  FUZZ_CHECK(!r.is_discarded() && r.is_object());
+  FUZZ_CHECK(r.contains("ok") && r["ok"].is_boolean());
+  FUZZ_CHECK(r.contains("id"));
+  const Json req = Json::parse(request, nullptr, false);
+  if (!req.is_discarded() && req.is_object() && req.contains("id")) {
+    const std::string want = req["id"].dump(-1, ' ', false, Json::error_handler_t::replace);
+    FUZZ_CHECK(r["id"].dump(-1, ' ', false, Json::error_handler_t::replace) == want);
+  } else {
+    FUZZ_CHECK(r["id"].is_null());
+  }
+  if (!r["ok"].get<bool>()) {
+    FUZZ_CHECK(r.contains("error") && r["error"].is_object());
+    FUZZ_CHECK(StartsWith(r["error"].value("code", Json()), "CKR_"));
+    FUZZ_CHECK(r["error"].contains("message") && r["error"]["message"].is_string());
+    return;
+  }
+  if (req.is_object() && req.value("op", Json()) == "execute") {
+    FUZZ_CHECK(StartsWith(r.value("result", Json()), "CKR_"));
+    FUZZ_CHECK(r.contains("message") && r["message"].is_string());
+    FUZZ_CHECK(r.contains("prompts") && r["prompts"].is_number_unsigned());
+    FUZZ_CHECK(r.contains("transcript") && r["transcript"].is_array() &&
+               !r["transcript"].empty());
+    for (const Json& line : r["transcript"]) FUZZ_CHECK(line.is_string());
+    FUZZ_CHECK(StartsWith(r["transcript"].back(), "Command Result : "));
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  ProtocolServer server;
+  const std::string load = std::string(R"({"id":0,"op":"load","world":)") +
+                           std::string(fuzz::kProtocolFuzzerWorld) + "}";
+  const Json loaded = Json::parse(server.Handle(load), nullptr, false);
+  FUZZ_CHECK(loaded.is_object() && loaded.value("ok", false));
+
+  std::string responses;
+  std::string echoable(input);  // the input, and its requests unescaped
+  size_t start = 0;
+  while (start <= input.size() && !server.done()) {
+    size_t end = input.find('\n', start);
+    if (end == std::string_view::npos) end = input.size();
+    const std::string_view line = input.substr(start, end - start);
+    start = end + 1;
+    if (line.empty()) continue;
+    const std::string response = server.Handle(line);
+    CheckResponse(line, response);
+    const Json req = Json::parse(line, nullptr, false);
+    if (!req.is_discarded()) echoable += req.dump(-1, ' ', false, Json::error_handler_t::replace);
+    responses += response;
+    responses += '\n';
+  }
+  for (std::string_view secret : kFixtureSecrets) {
+    if (echoable.find(secret) != std::string::npos) continue;
+    if (responses.find(secret) != std::string::npos) {
+      std::fprintf(stderr, "fixture secret in a response:\n%s", responses.c_str());
+      FUZZ_CHECK(responses.find(secret) == std::string::npos);
+    }
+  }
+  return 0;
+}
