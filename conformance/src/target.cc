@@ -75,6 +75,12 @@ std::optional<Json> Target::Observe(TargetError* error) {
   return (*r)["state"];
 }
 
+std::optional<Json> Target::Bench(const Json& params, TargetError* error) {
+  Json request = params;
+  request["op"] = "bench";
+  return Call(std::move(request), error);
+}
+
 void Target::Bye() {
   TargetError ignored;
   Call({{"op", "bye"}}, &ignored);

@@ -108,6 +108,20 @@ struct RunnerIo {
 // never from inside a test.
 int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const RunnerIo& io);
 
+// BenchOptions are those of `hsmbackup-conformance bench`.
+struct BenchOptions {
+  std::string target_command;  // "" = the reference, in process
+  std::vector<std::string> kinds = {"pre77", "v0", "v1"};
+  std::vector<uint64_t> sizes = {256, 4096};
+  uint64_t count = 1000;
+  uint64_t repetitions = 5;
+};
+
+// RunBench asks the target (which must list the "bench" capability) to time
+// one backup of `count` generated objects per kind and size, the loop
+// running inside the target, and prints objects/s. 0, or kExitTargetDown.
+int RunBench(const BenchOptions& options, const RunnerIo& io);
+
 // RunCli parses the hsmbackup-conformance command line and runs RunSuite;
 // main() is this with AllChecks().
 int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks, const RunnerIo& io);

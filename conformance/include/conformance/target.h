@@ -52,6 +52,9 @@ class Target {
   std::optional<Outcome> Execute(const std::string& line, const std::vector<std::string>& answers,
                                  TargetError* error);
   std::optional<Json> Observe(TargetError* error);
+  // Bench asks a target that lists the "bench" capability to time its own
+  // clone path (PROTOCOL.md, "bench"); the response's fields, or nullopt.
+  std::optional<Json> Bench(const Json& params, TargetError* error);
   void Bye();
 
  protected:

@@ -51,6 +51,23 @@ int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks,
     app.add_flag("--list", options.list, "List the selected checks and exit");
     app.add_flag("--quiet", options.quiet, "No progress lines on stderr");
     app.add_flag("--verbose", options.verbose, "Keep GoogleTest's own output too");
+    BenchOptions bench_options;
+    CLI::App* bench = app.add_subcommand(
+        "bench", "Time a target's clone path, the loop inside the target (the protocol's "
+                 "optional \"bench\" op), and print objects/s per kind and size");
+    bench->add_option("--target-cmd", bench_options.target_command,
+                      "Command speaking conformance/PROTOCOL.md; default: the reference, in process")
+        ->option_text("CMD");
+    bench->add_option("--kinds", bench_options.kinds, "Source kinds (default pre77 v0 v1)")
+        ->check(CLI::IsMember({"pre77", "v0", "v1"}))
+        ->delimiter(',');
+    bench->add_option("--sizes", bench_options.sizes, "Object sizes in bytes (default 256,4096)")
+        ->check(CLI::Range(1, 65536))
+        ->delimiter(',');
+    bench->add_option("--count", bench_options.count, "Objects per backup (default 1000)")
+        ->check(CLI::Range(1, 1000000));
+    bench->add_option("--repetitions", bench_options.repetitions, "Backups per row (default 5)")
+        ->check(CLI::Range(1, 50));
     app.allow_extras();
     app.footer(
         "GoogleTest flags pass through: --gtest_filter=Cloning.* selects checks by id,\n"
@@ -78,6 +95,7 @@ int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks,
       }
       options.gtest_args.push_back(extra);
     }
+    if (bench->parsed()) return RunBench(bench_options, io);
     options.cases = cases;
     if (!clauses.empty() || app.count("--clauses") > 0) {
       std::string error;

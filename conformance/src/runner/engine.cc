@@ -189,6 +189,7 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
+  argv.push_back(nullptr);  // gtest reads argv[argc], as main()'s argv allows
   ::testing::InitGoogleTest(&argc, argv.data());
   for (const Check* c : selected) {
     ::testing::RegisterTest(

@@ -5,6 +5,7 @@
 #include "hsmbackup/blob.h"
 #include "hsmbackup/crypto.h"
 #include "hsmbackup/world_io.h"
+#include "protocol/bench_op.h"
 
 #ifndef HSMB_PROJECT_VERSION
 #define HSMB_PROJECT_VERSION "0.1.0"
@@ -122,7 +123,7 @@ Json ProtocolServer::Dispatch(std::string_view request_line) {
                                        : implementation_},
                 {"capabilities",
                  {"fault.verify_fail", "fault.partition_full", "fault.shrink_fail", "ped",
-                  "smkonly", "appliance", "usb"}}}
+                  "smkonly", "appliance", "usb", "bench"}}}
         ;
   }
   if (op == "load") {
@@ -136,6 +137,15 @@ Json ProtocolServer::Dispatch(std::string_view request_line) {
     world_ = std::make_unique<World>(std::move(*world));
     session_ = std::make_unique<Session>(world_.get());
     return Json{{"id", id}, {"ok", true}};
+  }
+  if (op == "bench") {  // optional: the clone loop timed inside the target
+    Json r = protocol::RunBench(req);
+    if (r.contains("error")) {
+      return Error(id, Ckr::kArgumentsBad, r["error"]["message"].get<std::string>());
+    }
+    r["id"] = id;
+    r["ok"] = true;
+    return r;
   }
   if (op == "bye") {
     done_ = true;
