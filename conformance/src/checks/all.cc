@@ -2,16 +2,6 @@
 
 namespace hsmbackup::conformance {
 
-const char* CheckStatusName(CheckStatus s) {
-  switch (s) {
-    case CheckStatus::kPass: return "pass";
-    case CheckStatus::kFail: return "fail";
-    case CheckStatus::kNotApplicable: return "n/a";
-    case CheckStatus::kError: return "error";
-  }
-  return "?";
-}
-
 std::vector<Check> AllChecks() {
   std::vector<Check> all;
   for (auto family : {AuthenticationChecks, DomainChecks, CloningChecks, FirmwareChecks,

@@ -19,24 +19,6 @@ rc::Gen<Scenario> MinimumFirmware() {
   });
 }
 
-// A backup partition of `u`'s objects, as a world holds it.
-Json HeldBackup(const gen::UserSpec& u, const std::string& name, const std::string& password) {
-  Json objects = Json::array();
-  uint64_t used = 9648;
-  uint32_t handle = 500;
-  for (const gen::ObjSpec& o : u.objects) {
-    objects.push_back({{"handle", handle},
-                       {"ouid", o.ouid},
-                       {"label", o.label},
-                       {"size", o.size},
-                       {"object", {{"class", o.cls}, {"attributes", o.attributes}, {"size", o.size}}}});
-    ++handle;
-    used += o.size;
-  }
-  return {{"name", name},         {"domain", u.domain},       {"password", password},
-          {"origin", u.kind},     {"source_label", u.label},  {"created", "2026-01-01T00:00:00Z"},
-          {"allocated", used},    {"objects", objects}};
-}
 
 rc::Gen<Scenario> OldFirmwareRestores() {
   return rc::gen::exec([] {
@@ -45,7 +27,9 @@ rc::Gen<Scenario> OldFirmwareRestores() {
     target.objects.clear();
     gen::HsmSpec h = *gen::Hsm("backup_hsm_7");
     h.firmware = *rc::gen::element<std::string>("7.0.1", "7.7.0");
-    h.partitions.push_back(HeldBackup(source, "old", "pw-old-backup"));
+    std::vector<gen::ObjSpec> held = source.objects;
+    for (size_t i = 0; i < held.size(); ++i) held[i].handle = 500 + static_cast<uint32_t>(i);
+    h.partitions.push_back(gen::StoredPartition("old", source, "v0", "pw-old-backup", held));
     return gen::ScenarioOf(gen::WorldOf(target, h),
                            {gen::Login(target), gen::Restore(h, "old", "pw-old-backup")});
   });

@@ -205,6 +205,22 @@ std::string Contents(const HsmSpec& h, const std::string& name, const std::strin
   return s;
 }
 
+Json StoredPartition(const std::string& name, const UserSpec& src, const std::string& origin,
+                     const std::string& password, const std::vector<ObjSpec>& objects) {
+  Json objs = Json::array();
+  uint64_t used = 9648;  // the per-partition overhead (LUNA-FACTS.md)
+  for (const ObjSpec& o : objects) {
+    objs.push_back({{"handle", o.handle}, {"ouid", o.ouid}, {"label", o.label}, {"size", o.size},
+                    {"object", {{"class", o.cls}, {"attributes", o.attributes}, {"size", o.size}}}});
+    used += o.size;
+  }
+  Json p = {{"name", name},           {"domain", src.domain},   {"origin", origin},
+            {"source_label", src.label}, {"created", "2026-01-02T03:04:05Z"},
+            {"allocated", used},      {"objects", objs}};
+  if (!password.empty()) p["password"] = password;
+  return p;
+}
+
 Scenario ScenarioOf(const WorldSpec& w, std::vector<std::string> lines,
                     std::vector<std::string> answers) {
   return Scenario{w.ToJson(), std::move(lines), std::move(answers)};

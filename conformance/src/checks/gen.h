@@ -89,6 +89,12 @@ std::string Delete(const HsmSpec& h, const std::string& name, bool force = true)
 std::string List(const HsmSpec& h);
 std::string Contents(const HsmSpec& h, const std::string& name, const std::string& password);
 
+// StoredPartition is a backup partition already on a backup HSM (origin
+// pre77 or v0), as world JSON, so a check controls its objects and handles.
+// An empty `password` is a PED partition's (no typed credential).
+Json StoredPartition(const std::string& name, const UserSpec& src, const std::string& origin,
+                     const std::string& password, const std::vector<ObjSpec>& objects);
+
 // ScenarioOf: the world document, the lines and the prompt answers.
 Scenario ScenarioOf(const WorldSpec& w, std::vector<std::string> lines,
                     std::vector<std::string> answers = {});

@@ -127,20 +127,26 @@ CheckResult ForAll(CheckContext& ctx, const rc::Gen<Scenario>& gen, const ExtraJ
     rc::detail::printResultMessage(result, why);
     return CheckResult::Error("the property could not run: " + why.str());
   }
-  if (last_failure->harness_error) return CheckResult::Error(last_failure->message);
+  CheckResult r = FailedResult(*last_failure, ctx.seed, runs);
+  if (r.status != CheckStatus::kFail) return r;
+  Counterexample& c = *r.counterexample;
+  c.reference_transcript = ReferenceTranscript(c.scenario, c.failing_step);
+  return r;
+}
+
+CheckResult FailedResult(const ScenarioVerdict& failure, uint64_t seed, int runs) {
+  if (failure.harness_error) return CheckResult::Error(failure.message);
   CheckResult r;
   r.status = CheckStatus::kFail;
   r.cases_run = runs;
   std::set<std::string> clauses;
-  for (const model::Mismatch& m : last_failure->mismatches) {
+  for (const model::Mismatch& m : failure.mismatches) {
     clauses.insert(m.clauses.begin(), m.clauses.end());
     r.message += (r.message.empty() ? "" : "\n") + m.what;
   }
   r.failed_clauses.assign(clauses.begin(), clauses.end());
-  Counterexample c = last_failure->counterexample;
-  c.seed = ctx.seed;
-  c.reference_transcript = ReferenceTranscript(c.scenario, c.failing_step);
-  r.counterexample = std::move(c);
+  r.counterexample = failure.counterexample;
+  r.counterexample->seed = seed;
   return r;
 }
 

@@ -46,6 +46,11 @@ ScenarioVerdict RunScenario(Target& target, const Scenario& s, const ExtraJudge&
 CheckResult ForAll(CheckContext& ctx, const rc::Gen<Scenario>& gen,
                    const ExtraJudge& extra = nullptr);
 
+// FailedResult turns a failing verdict into a check's result: an error for
+// a harness failure, else a failure charged to the mismatches' clauses with
+// the counterexample (without the reference's transcript; ForAll adds it).
+CheckResult FailedResult(const ScenarioVerdict& failure, uint64_t seed, int runs);
+
 // Example runs one fixed scenario.
 CheckResult Example(CheckContext& ctx, const Scenario& s, const ExtraJudge& extra = nullptr);
 

@@ -21,21 +21,6 @@ namespace {
 
 using Mismatches = std::vector<model::Mismatch>;
 
-// Stored is a backup partition already on the HSM (origin pre77 or v0),
-// written as world JSON, so a check controls its objects' handles.
-Json Stored(const std::string& name, const gen::UserSpec& src, const std::string& origin,
-            const std::string& password, const std::vector<gen::ObjSpec>& objects) {
-  Json objs = Json::array();
-  uint64_t used = model::kOverhead;
-  for (const gen::ObjSpec& o : objects) {
-    objs.push_back({{"handle", o.handle}, {"ouid", o.ouid}, {"label", o.label}, {"size", o.size},
-                    {"object", {{"class", o.cls}, {"attributes", o.attributes}, {"size", o.size}}}});
-    used += o.size;
-  }
-  return {{"name", name},           {"domain", src.domain},   {"password", password},
-          {"origin", origin},       {"source_label", src.label}, {"created", "2026-01-02T03:04:05Z"},
-          {"allocated", used},      {"objects", objs}};
-}
 
 Json PartitionOf(const Json& state, uint32_t slot, const std::string& name) {
   for (const Json& p : SlotOf(state, slot).value("partitions", Json::array())) {
@@ -141,7 +126,7 @@ rc::Gen<Scenario> AppendScenario(bool replace) {
       stored.back().handle = 1000;
       stored.back().label += "-old";
     }
-    h.partitions.push_back(Stored("bk", u, u.kind, pw, stored));
+    h.partitions.push_back(gen::StoredPartition("bk", u, u.kind, pw, stored));
     gen::Backup b = gen::BackupOf(u, h, "bk", pw);
     if (*rc::gen::arbitrary<bool>()) b.domain.reset();  // an existing partition keeps its domain
     b.append = true;
@@ -221,7 +206,7 @@ rc::Gen<Scenario> ReplaceScenario() {
       same.label += "-old";
       stored.push_back(same);
       h.partitions.push_back(
-          Stored("bk", u, *rc::gen::element<std::string>("pre77", "v0"), old_pw, stored));
+          gen::StoredPartition("bk", u, *rc::gen::element<std::string>("pre77", "v0"), old_pw, stored));
     }
     gen::Backup b = gen::BackupOf(u, h, "bk", new_pw);
     b.replace = true;
@@ -248,7 +233,7 @@ rc::Gen<Scenario> ExistsScenario() {
     gen::UserSpec u = *gen::User(*gen::AnyKind(false));
     gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
     const std::string pw = *gen::Secret("bk-");
-    h.partitions.push_back(Stored("bk", u, u.kind, pw, {}));
+    h.partitions.push_back(gen::StoredPartition("bk", u, u.kind, pw, {}));
     gen::Backup b = gen::BackupOf(u, h, "bk", pw);
     // Refused before the SO login: a wrong SO password must not be reported.
     if (*rc::gen::arbitrary<bool>()) b.sopassword = "wrong" + h.so_password;
@@ -545,7 +530,7 @@ rc::Gen<Scenario> ForceScenario() {
   return rc::gen::exec([] {
     gen::UserSpec u = *gen::User(*gen::AnyKind(false));
     gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
-    h.partitions.push_back(Stored("bk", u, u.kind, *gen::Secret("bk-"), {}));
+    h.partitions.push_back(gen::StoredPartition("bk", u, u.kind, *gen::Secret("bk-"), {}));
     const bool force = *rc::gen::arbitrary<bool>();
     const std::string answer = *rc::gen::element<std::string>("quit", "proceed", "yes");
     return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Delete(h, "bk", force), gen::List(h)},
@@ -615,7 +600,7 @@ rc::Gen<Scenario> LongFormScenario() {
     const std::string stored_pw = *gen::Secret("bk-");
     std::vector<gen::ObjSpec> stored = {u.objects.front()};
     stored.front().handle = 900;
-    h.partitions.push_back(Stored("bk", u, u.kind, stored_pw, stored));
+    h.partitions.push_back(gen::StoredPartition("bk", u, u.kind, stored_pw, stored));
     gen::WorldSpec w = gen::WorldOf(u, h);
     gen::Backup b = gen::BackupOf(u, h, "fresh", *gen::Secret("pw-"));
     if (*rc::gen::arbitrary<bool>()) {
@@ -755,19 +740,7 @@ CheckResult Paired(CheckContext& ctx, const rc::Gen<Scenario>& gen,
       rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
   if (result.template is<rc::detail::SuccessResult>()) return CheckResult::Pass(params.maxSuccess);
   if (!failure) return CheckResult::Error("the paired property could not run");
-  if (failure->harness_error) return CheckResult::Error(failure->message);
-  CheckResult r;
-  r.status = CheckStatus::kFail;
-  r.cases_run = runs;
-  std::set<std::string> clauses;
-  for (const model::Mismatch& m : failure->mismatches) {
-    clauses.insert(m.clauses.begin(), m.clauses.end());
-    r.message += (r.message.empty() ? "" : "\n") + m.what;
-  }
-  r.failed_clauses.assign(clauses.begin(), clauses.end());
-  r.counterexample = failure->counterexample;
-  r.counterexample->seed = ctx.seed;
-  return r;
+  return FailedResult(*failure, ctx.seed, runs);
 }
 
 Scenario Debugged(const Scenario& plain) {

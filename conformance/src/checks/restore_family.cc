@@ -16,23 +16,6 @@ namespace {
 
 using Mismatches = std::vector<model::Mismatch>;
 
-// Stored is a backup partition already on the HSM (origin pre77 or v0).
-// An empty `password` is a PED partition's (no typed credential).
-Json Stored(const std::string& name, const gen::UserSpec& src, const std::string& origin,
-            const std::string& password, const std::vector<gen::ObjSpec>& objects) {
-  Json objs = Json::array();
-  uint64_t used = model::kOverhead;
-  for (const gen::ObjSpec& o : objects) {
-    objs.push_back({{"handle", o.handle}, {"ouid", o.ouid}, {"label", o.label}, {"size", o.size},
-                    {"object", {{"class", o.cls}, {"attributes", o.attributes}, {"size", o.size}}}});
-    used += o.size;
-  }
-  Json p = {{"name", name},         {"domain", src.domain},      {"origin", origin},
-            {"source_label", src.label}, {"created", "2026-01-02T03:04:05Z"},
-            {"allocated", used},    {"objects", objs}};
-  if (!password.empty()) p["password"] = password;
-  return p;
-}
 
 // Renumbered: fresh objects whose handles start at `first` (backup HSM
 // handles are unique across the device).
@@ -127,7 +110,7 @@ rc::Gen<Scenario> MissingScenario() {
     gen::UserSpec u = *gen::User(*gen::AnyKind(false));
     gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
     const std::string pw = *gen::Secret("bk-");
-    h.partitions.push_back(Stored("bk", u, u.kind, pw, Renumbered(*gen::Objects(0, 2), 500)));
+    h.partitions.push_back(gen::StoredPartition("bk", u, u.kind, pw, Renumbered(*gen::Objects(0, 2), 500)));
     std::string line = gen::Restore(h, *rc::gen::element<std::string>("bk2", "b", "bkk", "BK"), pw);
     if (*rc::gen::weightedElement<bool>({{1, true}, {4, false}})) {
       line = "partition archive restore -slot 2 -password " + pw;  // no -partition at all
@@ -160,7 +143,7 @@ rc::Gen<Scenario> RulesScenario() {
     if (*rc::gen::weightedElement<bool>({{1, true}, {3, false}})) src.domain = "other-" + u.domain;
     const std::vector<gen::ObjSpec> stored = Renumbered(*gen::Objects(2, 5), 3000);
     const std::string pw = *gen::Secret("bk-");
-    h.partitions.push_back(Stored("bk", src, origin, pw, stored));
+    h.partitions.push_back(gen::StoredPartition("bk", src, origin, pw, stored));
     gen::WorldSpec w = gen::WorldOf(u, h);
     if (*rc::gen::weightedElement<bool>({{3, true}, {1, false}})) {
       w.faults.push_back({{"type", "verify_fail"}, {"handle", (*rc::gen::elementOf(stored)).handle}});
@@ -273,7 +256,7 @@ rc::Gen<Scenario> AdminScenario(const std::string& verb, bool v1) {
     std::vector<std::string> pws;
     for (int i = 0; i < n; ++i) {
       pws.push_back(*gen::Secret("bk-"));
-      h.partitions.push_back(Stored("old" + std::to_string(i), u, v1 ? "v0" : u.kind, pws.back(),
+      h.partitions.push_back(gen::StoredPartition("old" + std::to_string(i), u, v1 ? "v0" : u.kind, pws.back(),
                                     Renumbered(*gen::Objects(0, 3), 4000 + 10 * i)));
     }
     const std::string pw = *gen::Secret("pw-");
@@ -370,7 +353,7 @@ rc::Gen<Scenario> SameOuidScenario() {
       stored.push_back(o);
     }
     const std::string pw = *gen::Secret("bk-");
-    h.partitions.push_back(Stored("bk", u, u.kind, pw, stored));
+    h.partitions.push_back(gen::StoredPartition("bk", u, u.kind, pw, stored));
     const std::string extra = *rc::gen::element<std::string>("", " -replace");
     return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), gen::Restore(h, "bk", pw, extra)}, {}};
   });
@@ -420,7 +403,7 @@ rc::Gen<Scenario> OriginScenario() {
     const std::string origin = *rc::gen::weightedElement<std::string>(
         {{2, u.kind == "v0" ? "pre77" : "v0"}, {1, u.kind}});
     const std::string pw = *gen::Secret("bk-");
-    h.partitions.push_back(Stored("bk", u, origin, pw, Renumbered(*gen::Objects(0, 2), 6000)));
+    h.partitions.push_back(gen::StoredPartition("bk", u, origin, pw, Renumbered(*gen::Objects(0, 2), 6000)));
     gen::Backup b = gen::BackupOf(u, h, "bk", pw);
     b.append = true;
     return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line()}, {}};
@@ -447,7 +430,7 @@ rc::Gen<Scenario> PedCredentialScenario() {
     gen::HsmSpec h = *gen::Hsm("backup_hsm_7");
     h.auth = "ped";
     h.ped_domain = u.domain;
-    h.partitions.push_back(Stored("bk", u, u.kind, "", {}));
+    h.partitions.push_back(gen::StoredPartition("bk", u, u.kind, "", {}));
     const std::string typed = *rc::gen::element<std::string>(
         "", "", " -password typed-pw-1", " -sopassword typed-so-1", " -domain typed-domain",
         " -defaultdomain");

@@ -239,19 +239,7 @@ CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
     rc::detail::printResultMessage(result, why);
     return CheckResult::Error("the stateful property could not run: " + why.str());
   }
-  if (last->harness_error) return CheckResult::Error(last->message);
-  CheckResult r;
-  r.status = CheckStatus::kFail;
-  r.cases_run = runs;
-  std::set<std::string> clauses;
-  for (const model::Mismatch& m : last->mismatches) {
-    clauses.insert(m.clauses.begin(), m.clauses.end());
-    r.message += (r.message.empty() ? "" : "\n") + m.what;
-  }
-  r.failed_clauses.assign(clauses.begin(), clauses.end());
-  r.counterexample = last->counterexample;
-  r.counterexample->seed = ctx.seed;
-  return r;
+  return FailedResult(*last, ctx.seed, runs);
 }
 
 const std::vector<std::string> kInvariantClauses = {

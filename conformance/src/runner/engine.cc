@@ -69,7 +69,7 @@ class Progress : public ::testing::EmptyTestEventListener {
     char secs[32];
     std::snprintf(secs, sizeof secs, " (%.1f s)", o.seconds);
     err_ << head << info.test_suite_name() << "." << info.name() << " ... "
-         << report_internal::StatusName(o.status) << secs << "\n"
+         << CheckStatusName(o.status) << secs << "\n"
          << std::flush;
   }
 

@@ -40,13 +40,13 @@ OJson ReportJson(const RunReport& report) {
   }
   OJson checks = OJson::array();
   for (const CheckOutcome& o : report.checks) {
-    OJson& count = checks_by_status[report_internal::StatusName(o.status)];
+    OJson& count = checks_by_status[CheckStatusName(o.status)];
     count = count.get<int>() + 1;
     OJson c = {{"id", o.id()},
                {"family", o.family},
                {"name", o.name},
                {"clauses", o.clauses},
-               {"status", report_internal::StatusName(o.status)},
+               {"status", CheckStatusName(o.status)},
                {"message", o.message},
                {"seed", o.seed},
                {"cases", o.cases},

@@ -77,7 +77,7 @@ std::string FailureText(const RunReport& report, const ClauseVerdict& v) {
     if (!c.Blames(v.id) && !no_verdict) continue;
     out << "\n"
         << c.id() << " (run seed " << report.seed << ", check seed " << c.seed
-        << "): " << report_internal::StatusName(c.status) << "\n"
+        << "): " << CheckStatusName(c.status) << "\n"
         << c.message << "\n";
     if (c.counterexample) out << Describe(*c.counterexample);
     out << "rerun: " << RerunCommand(report, c) << "\n";

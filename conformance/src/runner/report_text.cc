@@ -8,16 +8,6 @@
 namespace hsmbackup::conformance {
 namespace report_internal {
 
-const char* StatusName(CheckStatus s) {
-  switch (s) {
-    case CheckStatus::kPass: return "pass";
-    case CheckStatus::kFail: return "fail";
-    case CheckStatus::kNotApplicable: return "n/a";
-    case CheckStatus::kError: return "error";
-  }
-  return "?";
-}
-
 std::string ShellQuote(const std::string& word) {
   if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                               "0123456789-_./=:,+@%") == std::string::npos) {

@@ -9,9 +9,6 @@
 
 namespace hsmbackup::conformance::report_internal {
 
-// StatusName is CheckStatusName's text ("pass", "fail", "n/a", "error"); the
-// runner keeps its own copy so it does not link the checks library.
-const char* StatusName(CheckStatus s);
 // ShellQuote makes a word safe for /bin/sh.
 std::string ShellQuote(const std::string& word);
 // RerunCommand reruns one check with the run's seed and target.
