@@ -5,7 +5,7 @@ namespace hsmbackup::conformance {
 std::vector<Check> AllChecks() {
   std::vector<Check> all;
   for (auto family : {AuthenticationChecks, DomainChecks, CloningChecks, FirmwareChecks,
-                      SizingChecks, OptionChecks, OutputChecks, RestoreFamilyChecks,
+                      SizingChecks, OptionChecks, OptionSyntaxChecks, OutputChecks, RestoreFamilyChecks,
                       StatefulChecks, VectorChecks, RegressionChecks}) {
     std::vector<Check> some = family();
     all.insert(all.end(), std::make_move_iterator(some.begin()),

@@ -15,6 +15,7 @@ std::vector<Check> CloningChecks();         // cloning.cc
 std::vector<Check> FirmwareChecks();        // firmware.cc
 std::vector<Check> SizingChecks();          // sizing.cc
 std::vector<Check> OptionChecks();          // options.cc
+std::vector<Check> OptionSyntaxChecks();    // options_syntax.cc: shortcuts, -slot, -debug
 std::vector<Check> OutputChecks();          // output.cc
 std::vector<Check> RestoreFamilyChecks();   // restore_family.cc
 std::vector<Check> StatefulChecks();        // stateful.cc: rc::state over command sequences

@@ -1,6 +1,7 @@
 #include "checks/gen.h"
 
 #include <cstdio>
+#include <sstream>
 
 namespace hsmbackup::conformance::gen {
 namespace {
@@ -145,6 +146,13 @@ rc::Gen<std::string> PartitionName() {
     return rc::gen::container<std::string>(
         n, rc::gen::elementOf(std::string("abcdefghijklmnopqrstuvwxyz0123456789_-.")));
   });
+}
+
+std::vector<std::string> Words(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> w;
+  for (std::string s; in >> s;) w.push_back(s);
+  return w;
 }
 
 std::string Login(const UserSpec& u) {

@@ -70,6 +70,7 @@ rc::Gen<std::string> AnyModel();
 rc::Gen<std::string> PartitionName();
 
 // Lines.
+std::vector<std::string> Words(const std::string& line);  // split on white space
 std::string Login(const UserSpec& u);  // role login -name co -password ...
 
 // Backup builds a `partition archive backup` line option by option.

@@ -1,5 +1,5 @@
-// Options: -append, -replace, -objects, -partition, -smkonly, -force, the
-// shortcuts, -slot and -debug. The model predicts every line; the extra
+// Options: -append, -replace, -objects, -partition, -smkonly and -force
+// (the shortcuts, -slot and -debug are in options_syntax.cc). The model predicts every line; the extra
 // judges here assert what it does not (a line that must appear, handles that
 // must not change, byte-identical state, -debug adding only lines).
 #include <rapidcheck/Check.h>
@@ -38,13 +38,6 @@ Json ObjectOf(const Json& objects, const std::string& ouid) {
 
 bool HasLine(const Outcome& o, const std::string& line) {
   return std::find(o.transcript.begin(), o.transcript.end(), line) != o.transcript.end();
-}
-
-std::vector<std::string> Words(const std::string& line) {
-  std::istringstream in(line);
-  std::vector<std::string> w;
-  for (std::string s; in >> s;) w.push_back(s);
-  return w;
 }
 
 bool IsBackup(const std::string& line) { return line.rfind("partition archive backup", 0) == 0; }
@@ -283,7 +276,7 @@ rc::Gen<Scenario> ObjectsScenario() {
 // order given.
 Mismatches JudgeObjects(const StepView& v) {
   if (!IsBackup(v.line) || !v.outcome.ok()) return {};
-  const std::vector<std::string> w = Words(v.line);
+  const std::vector<std::string> w = gen::Words(v.line);
   std::string name, list = "all";
   for (size_t i = 0; i + 1 < w.size(); ++i) {
     if (w[i] == "-partition") name = w[i + 1];
@@ -381,7 +374,7 @@ rc::Gen<Scenario> NameLengthScenario() {
 
 Mismatches JudgeNameLength(const StepView& v) {
   if (!IsBackup(v.line)) return {};
-  const std::vector<std::string> w = Words(v.line);
+  const std::vector<std::string> w = gen::Words(v.line);
   const auto it = std::find(w.begin(), w.end(), "-partition");
   const size_t n = (it + 1)->size();
   Mismatches out = Unchanged(v, "OPT-PARTITION-MAXLEN");
@@ -546,211 +539,6 @@ Mismatches JudgeForce(const StepView& v) {
   return {};
 }
 
-// --- shortcuts, -slot, -debug ---------------------------------------------
-
-struct OptSpell {
-  const char* name;
-  size_t shortest;
-};
-constexpr OptSpell kSpellings[] = {
-    {"append", 1}, {"debug", 3},     {"defaultdomain", 3}, {"domain", 2},  {"force", 1},
-    {"objects", 1}, {"partition", 3}, {"password", 3},      {"replace", 3}, {"slot", 1},
-    {"smkonly", 3}, {"sopassword", 3}};
-
-// Spelled rewrites every option of an archive line as a random prefix no
-// shorter than its shortcut, in random case; with `bad` one option is
-// spelled too short (or too long) instead.
-rc::Gen<std::string> Spelled(const std::string& line, bool bad) {
-  return rc::gen::exec([line, bad] {
-    std::vector<std::string> w = Words(line);
-    std::vector<size_t> options;
-    for (size_t i = 3; i < w.size(); ++i) {
-      if (w[i][0] == '-') options.push_back(i);
-    }
-    const size_t broken = bad && !options.empty() ? *rc::gen::elementOf(options) : w.size();
-    for (size_t i : options) {
-      const OptSpell* s = nullptr;
-      for (const OptSpell& k : kSpellings) {
-        if (w[i].substr(1) == k.name) s = &k;
-      }
-      if (s == nullptr) continue;
-      const std::string name = s->name;
-      std::string t;
-      if (i == broken) {
-        t = s->shortest > 1 ? name.substr(0, s->shortest - 1) : name + "x";
-      } else {
-        t = name.substr(0, *rc::gen::inRange(s->shortest, name.size() + 1));
-      }
-      for (char& c : t) {
-        if (*rc::gen::arbitrary<bool>()) c = static_cast<char>(std::toupper(c));
-      }
-      w[i] = "-" + t;
-    }
-    std::string out;
-    for (const std::string& x : w) out += (out.empty() ? "" : " ") + x;
-    return out;
-  });
-}
-
-// LongFormScenario: every archive command with its options spelled out.
-rc::Gen<Scenario> LongFormScenario() {
-  return rc::gen::exec([] {
-    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
-    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
-    const std::string stored_pw = *gen::Secret("bk-");
-    std::vector<gen::ObjSpec> stored = {u.objects.front()};
-    stored.front().handle = 900;
-    h.partitions.push_back(gen::StoredPartition("bk", u, u.kind, stored_pw, stored));
-    gen::WorldSpec w = gen::WorldOf(u, h);
-    gen::Backup b = gen::BackupOf(u, h, "fresh", *gen::Secret("pw-"));
-    if (*rc::gen::arbitrary<bool>()) {
-      b.domain.reset();
-      b.defaultdomain = true;
-      w.default_domain = u.domain;
-    }
-    if (*rc::gen::arbitrary<bool>()) b.objects = std::to_string(u.objects.back().handle);
-    b.debug = *rc::gen::arbitrary<bool>();
-    gen::Backup append = gen::BackupOf(u, h, "bk", stored_pw);
-    append.domain.reset();
-    append.append = true;
-    return Scenario{w.ToJson(),
-                    {gen::Login(u), b.Line(), gen::Contents(h, "bk", stored_pw), gen::List(h),
-                     gen::Restore(h, "bk", stored_pw, *rc::gen::element<std::string>("", " -replace")),
-                     append.Line(), gen::Delete(h, "bk", true)},
-                    {}};
-  });
-}
-
-// Respelled: the scenario with every archive line's options respelled
-// (one in eight spelled wrongly when `bad`).
-Scenario Respelled(const Scenario& long_form, bool bad) {
-  Scenario s = long_form;
-  for (std::string& l : s.lines) {
-    if (l.rfind("partition archive", 0) != 0) continue;
-    l = *Spelled(l, bad && *rc::gen::weightedElement<bool>({{1, true}, {7, false}}));
-  }
-  return s;
-}
-
-rc::Gen<Scenario> ShortcutScenario() {
-  return rc::gen::exec([] { return Respelled(*LongFormScenario(), true); });
-}
-
-rc::Gen<Scenario> SlotScenario(bool usb) {
-  return rc::gen::exec([usb] {
-    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
-    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
-    gen::WorldSpec w = gen::WorldOf(u, h);
-    std::vector<std::string> slots = {"2", "0", "5", "99", "4294967295", "abc"};
-    if (usb) {
-      slots = {"direct", "DIRECT", "Direct", "7", "2", "0"};
-      if (*rc::gen::weightedElement<bool>({{3, true}, {1, false}})) {
-        gen::HsmSpec d = *gen::Hsm("backup_hsm_7");
-        d.slot = 7;
-        d.connection = "usb";
-        w.hsms.push_back(d);
-      }
-    }
-    const std::string slot = *rc::gen::elementOf(slots);
-    const gen::HsmSpec& target = w.hsms.back();
-    gen::Backup b = gen::BackupOf(u, target, "bk", *gen::Secret("pw-"));
-    std::string line = b.Line();
-    line.replace(line.find("-slot ") + 6, std::to_string(target.slot).size(), slot);
-    std::string list = "partition archive list -slot " + slot + " -sopassword " + target.so_password;
-    return Scenario{w.ToJson(), {gen::Login(u), line, list}, {}};
-  });
-}
-
-// DebugScenario: a mix of good and failing archive lines.
-rc::Gen<Scenario> DebugScenario() {
-  return rc::gen::exec([] {
-    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
-    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
-    const std::string pw = *gen::Secret("pw-");
-    Scenario s{gen::WorldOf(u, h).ToJson(), {gen::Login(u)}, {}};
-    const int n = *rc::gen::inRange(1, 5);
-    for (int i = 0; i < n; ++i) {
-      gen::Backup b = gen::BackupOf(u, h, "bk", pw);
-      switch (*rc::gen::inRange(0, 8)) {
-        case 0: b.domain = "other-domain"; break;
-        case 1: b.sopassword = "wrong" + h.so_password; break;
-        case 2: b.objects = "77777"; break;
-        case 3: b.append = true; break;
-        case 4: s.lines.push_back(gen::Contents(h, "bk", *rc::gen::element(pw, std::string("nope")))); continue;
-        case 5: s.lines.push_back(gen::Restore(h, "bk", pw)); continue;
-        case 6: s.lines.push_back(gen::List(h)); continue;
-        default: break;
-      }
-      s.lines.push_back(b.Line());
-    }
-    return s;
-  });
-}
-
-// Paired runs each scenario twice, as generated and as `change` makes it:
-// the same results, prompts and observed states; the first run's lines in
-// order within the second's (all of them and nothing else when `same_lines`).
-CheckResult Paired(CheckContext& ctx, const rc::Gen<Scenario>& gen,
-                   const std::function<Scenario(const Scenario&)>& change, const std::string& clause,
-                   bool same_lines) {
-  std::optional<ScenarioVerdict> failure;
-  int runs = 0;
-  const auto property = [&] {
-    const Scenario first = *gen;
-    const Scenario second = change(first);
-    ++runs;
-    std::vector<Outcome> outs;
-    std::vector<std::string> states;
-    ScenarioVerdict a = RunScenario(*ctx.target, first, [&](const StepView& v) {
-      outs.push_back(v.outcome);
-      states.push_back(v.after.dump());
-      return Mismatches{};
-    });
-    if (!a.harness_error && a.mismatches.empty()) {
-      a = RunScenario(*ctx.target, second, [&](const StepView& v) -> Mismatches {
-        const Outcome& p = outs.at(v.index);
-        if (v.outcome.result != p.result || v.outcome.prompts != p.prompts) {
-          return Fails(clause, "the result changed from " + p.result + " to " + v.outcome.result +
-                                   " (" + std::to_string(v.outcome.prompts) + " prompt(s))");
-        }
-        if (v.after.dump() != states.at(v.index)) return Fails(clause, "the observed state changed");
-        size_t j = 0;
-        for (const std::string& l : v.outcome.transcript) {
-          if (j < p.transcript.size() && l == p.transcript[j]) ++j;
-        }
-        if (j != p.transcript.size()) {
-          return Fails(clause, "the line '" + p.transcript[j] + "' went missing or changed");
-        }
-        if (same_lines && v.outcome.transcript.size() != p.transcript.size()) {
-          return Fails(clause, "the transcript gained lines");
-        }
-        return {};
-      });
-    }
-    if (a.harness_error || !a.mismatches.empty()) {
-      failure = a;
-      RC_FAIL(a.harness_error ? a.message : a.mismatches.front().what);
-    }
-  };
-  rc::detail::TestParams params;
-  params.seed = ctx.seed;
-  params.maxSuccess = std::max(ctx.cases, 1);
-  params.maxSize = 100;
-  const rc::detail::TestResult result =
-      rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
-  if (result.template is<rc::detail::SuccessResult>()) return CheckResult::Pass(params.maxSuccess);
-  if (!failure) return CheckResult::Error("the paired property could not run");
-  return FailedResult(*failure, ctx.seed, runs);
-}
-
-Scenario Debugged(const Scenario& plain) {
-  Scenario s = plain;
-  for (std::string& l : s.lines) {
-    if (l.rfind("partition archive", 0) == 0) l += " -debug";
-  }
-  return s;
-}
-
 // AppendFingerprintSeed replays the seed's own case (pre-7.7 source, Backup
 // HSM 7 7.7.2, one stored object with another attribute value).
 CheckResult AppendFingerprintSeed(CheckContext& ctx) {
@@ -822,19 +610,6 @@ std::vector<Check> OptionChecks() {
        [](CheckContext& c) { return ForAll(c, ConfirmScenario(), JudgeConfirm); }},
       {"Options", "ForceSkipsDeletePrompt", {"OPT-FORCE", "ARCHIVE-DELETE"}, {}, 20,
        [](CheckContext& c) { return ForAll(c, ForceScenario(), JudgeForce); }},
-      {"Options", "ShortcutsAndCase", {"OPT-SHORTCUTS"}, {}, 30,
-       [](CheckContext& c) { return ForAll(c, ShortcutScenario()); }},
-      {"Options", "ShortcutsSameAsLongForm", {"OPT-SHORTCUTS"}, {}, 20,
-       [](CheckContext& c) {
-         return Paired(c, LongFormScenario(), [](const Scenario& s) { return Respelled(s, false); },
-                       "OPT-SHORTCUTS", true);
-       }},
-      {"Options", "SlotNumbers", {"OPT-SLOT"}, {}, 20,
-       [](CheckContext& c) { return ForAll(c, SlotScenario(false)); }},
-      {"Options", "SlotDirect", {"OPT-SLOT"}, {"usb"}, 20,
-       [](CheckContext& c) { return ForAll(c, SlotScenario(true)); }},
-      {"Options", "DebugOnlyAddsLines", {"OPT-DEBUG"}, {}, 20,
-       [](CheckContext& c) { return Paired(c, DebugScenario(), Debugged, "OPT-DEBUG", false); }},
   };
 }
 
