@@ -1,0 +1,102 @@
+// Attributes: an object's attribute set (name -> value, text).
+//
+// Names are unique and kept in byte order, the order the blob payload and
+// the fingerprint encode them in (blob.h), so iteration is canonical and two
+// sets are equal exactly when they hold the same pairs.
+//
+// The set is one flat buffer (a length-prefixed name and value per entry)
+// rather than a node-based map: a backup of a million objects holds a
+// million of these, and a std::map of two entries costs more than a 256-byte
+// key value (bench/BENCHMARKS.md, "Scale"). Short sets fit in the string's
+// inline storage and allocate nothing. Lookups and edits are linear, which
+// suits sets of at most kMaxAttributes (model.h) entries.
+//
+// The container holds any names and values; the limits on them are the
+// object validator's (clone.h), so a test can build an invalid set.
+#ifndef HSMBACKUP_ATTRIBUTES_H_
+#define HSMBACKUP_ATTRIBUTES_H_
+
+#include <cstddef>
+#include <initializer_list>
+#include <iterator>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace hsmbackup {
+
+class Attributes {
+ public:
+  // An entry: views into the set, valid until the set is next changed.
+  using value_type = std::pair<std::string_view, std::string_view>;
+
+  class const_iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Attributes::value_type;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = value_type;
+
+    const_iterator() = default;
+    value_type operator*() const { return entry_; }
+    const_iterator& operator++();
+    const_iterator operator++(int) {
+      const_iterator old = *this;
+      ++*this;
+      return old;
+    }
+    bool operator==(const const_iterator& o) const { return at_ == o.at_; }
+
+   private:
+    friend class Attributes;
+    const_iterator(const char* at, const char* end);
+    const char* at_ = nullptr;    // the current entry's first byte, or end
+    const char* next_ = nullptr;  // the byte after the current entry
+    const char* end_ = nullptr;
+    value_type entry_;
+  };
+
+  Attributes() = default;
+  // Sets each pair in turn: a repeated name keeps its last value.
+  Attributes(std::initializer_list<value_type> entries);
+
+  const_iterator begin() const { return {data_.data(), data_.data() + data_.size()}; }
+  const_iterator end() const {
+    const char* e = data_.data() + data_.size();
+    return {e, e};
+  }
+  size_t size() const;  // linear
+  bool empty() const { return data_.empty(); }
+  void clear() { data_.clear(); }
+
+  std::optional<std::string_view> Find(std::string_view name) const;
+  size_t count(std::string_view name) const { return Find(name) ? 1 : 0; }
+
+  // Set inserts `name` in order, or replaces its value.
+  void Set(std::string_view name, std::string_view value);
+  // Erase removes `name`; false if it was not there.
+  bool Erase(std::string_view name);
+  // FromSorted builds a set from entries already in strictly increasing
+  // name order (a decoder's), in one exactly sized allocation; nullopt if
+  // they are not in that order.
+  static std::optional<Attributes> FromSorted(std::span<const value_type> entries);
+
+  bool operator==(const Attributes&) const = default;
+
+ private:
+  // Where `name` is, or where it would go: the entry's first byte and
+  // whether the name there is equal.
+  std::pair<size_t, bool> Locate(std::string_view name) const;
+  static std::string Encode(std::string_view name, std::string_view value);
+
+  // Entries in name order, each: varint len(name), name, varint len(value),
+  // value (LEB128 lengths: one byte below 128).
+  std::string data_;
+};
+
+}  // namespace hsmbackup
+
+#endif  // HSMBACKUP_ATTRIBUTES_H_
