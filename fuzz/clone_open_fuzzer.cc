@@ -85,11 +85,9 @@ const BackupHsm& Template() {
     p.password = Secret(std::string_view("fuzz-po"));
     p.allocated = 1 << 20;
     BackupObject o;
-    o.handle = 1;
-    o.ouid.bytes[11] = 1;
-    o.label = "existing";
+    o.object = Object{1, Ouid{}, ObjectClass::kData, "existing", {}, {1, 2, 3}};
+    o.object.ouid.bytes[11] = 1;
     o.size = 3;
-    o.object = Object{1, o.ouid, ObjectClass::kData, "existing", {}, {1, 2, 3}};
     p.objects.push_back(o);
     h->partitions.push_back(std::move(p));
     return h;
@@ -105,24 +103,24 @@ void Store(BackupHsm& hsm, const StatusOr<Received>& got, ByteSpan wire) {
   BackupPartition& part = hsm.partitions.front();
   std::unordered_set<uint32_t> in_use;
   for (const BackupPartition& p : hsm.partitions) {
-    for (const BackupObject& o : p.objects) in_use.insert(o.handle);
+    for (const BackupObject& o : p.objects) in_use.insert(o.object.handle);
   }
   auto handle = AllocateHandle(hsm.handles, [&](uint32_t h) { return in_use.count(h) != 0; });
   FUZZ_CHECK(handle.ok());
   BackupObject stored;
-  stored.handle = *handle;
-  stored.ouid = got->blob.ouid;
-  stored.label = got->blob.label;
   if (got->object) {
     stored.object = *got->object;
-    stored.object->handle = *handle;
     stored.size = got->object->value.size();
   } else {
     stored.sealed.assign(wire.begin(), wire.end());
     stored.size = got->blob.ciphertext.size();
   }
-  auto same = std::find_if(part.objects.begin(), part.objects.end(),
-                           [&](const BackupObject& o) { return o.ouid == stored.ouid; });
+  stored.object.handle = *handle;
+  stored.object.ouid = got->blob.ouid;
+  stored.object.label = got->blob.label;
+  auto same = std::find_if(part.objects.begin(), part.objects.end(), [&](const BackupObject& o) {
+    return o.object.ouid == stored.object.ouid;
+  });
   if (same != part.objects.end()) {
     *same = std::move(stored);
   } else {
@@ -179,13 +177,15 @@ void MutateObject(Object& o, std::minstd_rand& r) {
       if (op == 0 && o.attributes.size() < kMaxAttributes) {
         std::string name = "CKA_";
         MutateString(name, kMaxAttributeNameLength);
-        if (!name.empty()) o.attributes[name] = std::to_string(r());
+        if (!name.empty()) o.attributes.Set(name, std::to_string(r()));
       } else if (op == 1) {
-        auto it = std::next(o.attributes.begin(), r() % o.attributes.size());
-        o.attributes.erase(it);
+        const auto [name, value] = *std::next(o.attributes.begin(), r() % o.attributes.size());
+        o.attributes.Erase(std::string(name));
       } else if (!o.attributes.empty()) {
-        auto it = std::next(o.attributes.begin(), r() % o.attributes.size());
-        MutateString(it->second, kMaxAttributeValueLength);
+        const auto [name, value] = *std::next(o.attributes.begin(), r() % o.attributes.size());
+        std::string edited(value);
+        MutateString(edited, kMaxAttributeValueLength);
+        o.attributes.Set(std::string(name), edited);
       }
       break;
     }
@@ -274,12 +274,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(SerializeBlob(got->blob) == Bytes(wire.begin(), wire.end()));
     const BackupObject* stored = nullptr;
     for (const BackupObject& o : hsm.partitions.front().objects) {
-      if (o.ouid == got->blob.ouid) stored = &o;
+      if (o.object.ouid == got->blob.ouid) stored = &o;
     }
     FUZZ_CHECK(stored != nullptr);
     if (got->blob.kind == BlobKind::kDomainObject) {
-      FUZZ_CHECK(stored->object.has_value() && stored->label == stored->object->label);
-      CheckReseal(*k.backup, *stored->object, got->blob, *k.domain_key);
+      FUZZ_CHECK(!stored->opaque() && stored->object.label == got->blob.label);
+      CheckReseal(*k.backup, stored->object, got->blob, *k.domain_key);
     } else {
       FUZZ_CHECK(got->blob.kind == BlobKind::kSmkObject && stored->opaque());
       auto again = k.backup->ReceiveObject(stored->sealed);

@@ -57,8 +57,8 @@ std::vector<std::pair<std::string, Object>> Objects() {
     o.object_class = static_cast<ObjectClass>(c);
     o.label = std::string("fuzz ") + names[c];
     o.attributes = {{"CKA_EXTRACTABLE", "false"}, {"CKA_SENSITIVE", "true"}};
-    if (c == 4) o.attributes["CKA_KEY_TYPE"] = "CKK_AES";
-    if (c == 3) o.attributes["CKA_KEY_TYPE"] = "CKK_RSA";
+    if (c == 4) o.attributes.Set("CKA_KEY_TYPE", "CKK_AES");
+    if (c == 3) o.attributes.Set("CKA_KEY_TYPE", "CKK_RSA");
     for (int i = 0; i < 16 + 8 * c; ++i) o.value.push_back(static_cast<uint8_t>(i * 7 + c));
     out.emplace_back(names[c], o);
   }

@@ -33,10 +33,12 @@ class StoresV1Plaintext final : public ProtocolHook {
       for (BackupPartition& p : s.backup->partitions) {
         if (p.origin != PartitionKind::kV1) continue;
         for (BackupObject& b : p.objects) {
-          const Object* plain = b.opaque() ? FindByOuid(world, b.ouid) : nullptr;
+          const Object* plain = b.opaque() ? FindByOuid(world, b.object.ouid) : nullptr;
           if (plain == nullptr) continue;
+          const uint32_t handle = b.object.handle;
           b.object = *plain;
-          b.object->handle = b.handle;
+          b.object.handle = handle;
+          b.sealed.clear();
         }
       }
     }

@@ -10,11 +10,11 @@
 
 #include <array>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "hsmbackup/attributes.h"
 #include "hsmbackup/bytes.h"
 #include "hsmbackup/secret.h"
 #include "hsmbackup/version.h"
@@ -72,7 +72,7 @@ struct Object {
   Ouid ouid;
   ObjectClass object_class = ObjectClass::kData;
   std::string label;
-  std::map<std::string, std::string> attributes;
+  Attributes attributes;
   Bytes value;
   bool operator==(const Object&) const = default;
 };
@@ -126,17 +126,18 @@ struct UserPartition {
   bool operator==(const UserPartition&) const = default;
 };
 
-// BackupObject is one object on a backup partition. Pre-7.7 and V0 objects
-// are held as verified plaintext objects; V1 objects only as the SMK-sealed
-// blob the source produced, with OUID and label readable.
+// BackupObject is one object on a backup partition: `object.handle` is its
+// handle on the backup HSM, `object.ouid` and `object.label` are readable
+// whatever the kind. Pre-7.7 and V0 objects are held as the verified
+// plaintext object; V1 objects only as the SMK-sealed blob the source
+// produced (`sealed`), their `object` holding the handle, OUID and label and
+// nothing else. Each fact has one home here: a million-object backup holds a
+// million of these (bench/BENCHMARKS.md, "Scale").
 struct BackupObject {
-  uint32_t handle = 0;
-  Ouid ouid;
-  std::string label;
-  uint64_t size = 0;             // storage the object takes
-  std::optional<Object> object;  // pre-7.7 / V0: the verified object
-  Bytes sealed;                  // V1: the opaque SKS blob (blob.h)
-  bool opaque() const { return !object.has_value(); }
+  Object object;
+  uint64_t size = 0;  // storage the object takes (its value's length)
+  Bytes sealed;       // V1: the opaque SKS blob (blob.h); empty otherwise
+  bool opaque() const { return !sealed.empty(); }
   bool operator==(const BackupObject&) const = default;
 };
 

@@ -277,7 +277,7 @@ Status DecodePayload(ByteSpan payload, Object* object) {
     return Invalid("attribute count " + std::to_string(count) + " over the limit of " +
                    std::to_string(kMaxAttributes));
   }
-  std::map<std::string, std::string> attributes;
+  std::array<Attributes::value_type, kMaxAttributes> entries;
   std::string_view previous;
   for (uint16_t i = 0; i < count; ++i) {
     uint16_t name_len = 0, value_len = 0;
@@ -289,8 +289,8 @@ Status DecodePayload(ByteSpan payload, Object* object) {
                      std::to_string(kMaxAttributeNameLength) + " bytes");
     }
     if (!c.ReadBytes(name_len, &name)) return PayloadTruncated("attribute name");
-    // string_view compares bytes as unsigned, exactly like std::map's keys,
-    // so strict order here is the map's order and excludes duplicates.
+    // string_view compares bytes as unsigned, exactly like Attributes'
+    // names, so strict order here is its order and excludes duplicates.
     std::string_view name_text = AsStringView(name);
     if (i > 0 && name_text <= previous) {
       return Invalid("attribute names not in strictly increasing order");
@@ -302,7 +302,7 @@ Status DecodePayload(ByteSpan payload, Object* object) {
                      std::to_string(kMaxAttributeValueLength) + " bytes");
     }
     if (!c.ReadBytes(value_len, &value)) return PayloadTruncated("attribute value");
-    attributes.emplace_hint(attributes.end(), name_text, AsStringView(value));
+    entries[i] = {name_text, AsStringView(value)};
   }
 
   uint32_t value_len = 0;
@@ -317,7 +317,7 @@ Status DecodePayload(ByteSpan payload, Object* object) {
 
   // Only a fully valid payload touches the caller's object.
   object->object_class = static_cast<ObjectClass>(cls);
-  object->attributes = std::move(attributes);
+  object->attributes = *Attributes::FromSorted(std::span(entries).first(count));  // order checked above
   object->value.assign(value.begin(), value.end());
   return OkStatus();
 }

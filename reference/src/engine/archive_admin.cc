@@ -65,13 +65,13 @@ Status RunArchiveContents(Ctx& ctx) {
   HSMB_ASSIGN_OR_RETURN(Target t, Resolve(ctx, true, true, false));
   HSMB_RETURN_IF_ERROR(LoginContainer(ctx, *t.hsm, *t.part, t.slot_id));
   for (const BackupObject& o : t.part->objects) {
-    ctx.out.Para(Padded("Label:", o.label));
-    ctx.out.Line(Padded("Handle:", std::to_string(o.handle)));
-    ctx.out.Line(Padded("Object UID:", o.ouid.ToHex()));
+    ctx.out.Para(Padded("Label:", o.object.label));
+    ctx.out.Line(Padded("Handle:", std::to_string(o.object.handle)));
+    ctx.out.Line(Padded("Object UID:", o.object.ouid.ToHex()));
     if (o.opaque()) {
       ctx.out.Line(Padded("Object Type:", "SKS blob (opaque, sealed under the SMK)"));
     } else {
-      ctx.out.Line(Padded("Object Type:", ClassName(o.object->object_class)));
+      ctx.out.Line(Padded("Object Type:", ClassName(o.object.object_class)));
       ctx.out.Line(Padded("Size:", std::to_string(o.size)));
     }
   }

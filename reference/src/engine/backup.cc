@@ -1,10 +1,9 @@
 // partition archive backup: executing a plan (backup_plan.h made every
 // check that needs no login).
 #include <charconv>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "engine/backup_plan.h"
+#include "engine/object_index.h"
 #include "hsmbackup/blob.h"
 #include "hsmbackup/env.h"
 #include "hsmbackup/transfer.h"
@@ -47,8 +46,8 @@ class BackupRun {
   std::optional<Sender> sender_;
   std::optional<Receiver> receiver_;
   DeterministicRng rng_{&ctx_.world.rng};
-  std::unordered_set<uint32_t> handles_in_use_;
-  std::unordered_map<Ouid, size_t, OuidHash> by_ouid_;  // index into part_->objects
+  std::optional<HandleSet> handles_in_use_;  // on the whole backup HSM
+  std::optional<OuidIndex<BackupObject>> by_ouid_;  // into part_->objects
   uint64_t used_ = 0;  // part_->used(), kept up to date object by object
   Bytes wire_;         // the per-object wire bytes, reused (moved out for V1)
   std::string line_;   // the per-object transcript line, reused
@@ -137,13 +136,12 @@ Status BackupRun::OpenPartition() {
   const size_t incoming = plan_.objects.size();
   size_t held = 0;
   for (const BackupPartition& p : hsm_.partitions) held += p.objects.size();
-  handles_in_use_.reserve(held + incoming);
+  handles_in_use_.emplace(DenseLimitFor(hsm_.handles, held + incoming));
   for (const BackupPartition& p : hsm_.partitions) {
-    for (const BackupObject& o : p.objects) handles_in_use_.insert(o.handle);
+    for (const BackupObject& o : p.objects) handles_in_use_->insert(o.object.handle);
   }
-  by_ouid_.reserve(part_->objects.size() + incoming);
-  for (size_t i = 0; i < part_->objects.size(); ++i) by_ouid_[part_->objects[i].ouid] = i;
   part_->objects.reserve(part_->objects.size() + incoming);
+  by_ouid_.emplace(&part_->objects, part_->objects.size() + incoming);
   used_ = part_->used();
   return OkStatus();
 }
@@ -218,19 +216,20 @@ Status BackupRun::CloneObjects() {
 }
 
 Status BackupRun::CloneOne(size_t index, const Object& object) {
-  auto same = by_ouid_.find(object.ouid);
-  if (same != by_ouid_.end() && !plan_.overwrite) {  // OPT-APPEND never overwrites
-    const BackupObject& existing = part_->objects[same->second];
+  const std::optional<size_t> same = by_ouid_->Find(object.ouid);
+  if (same && !plan_.overwrite) {  // OPT-APPEND never overwrites
+    const BackupObject& existing = part_->objects[*same];
     if (plan_.source->kind == PartitionKind::kPre77 &&
         hsm_.model == BackupModel::kBackupHsm7 && hsm_.firmware >= Version{7, 7, 1} &&
-        existing.object && ComputeFingerprint(*existing.object) != ComputeFingerprint(object)) {
-      ctx_.out.Line("Target Object handle " + std::to_string(existing.handle) +
+        !existing.opaque() &&
+        ComputeFingerprint(existing.object) != ComputeFingerprint(object)) {
+      ctx_.out.Line("Target Object handle " + std::to_string(existing.object.handle) +
                     " has same OUID as Source Object handle " + std::to_string(object.handle) +
                     " (different finger print).");  // OPT-APPEND-FINGERPRINT
     }
     return OkStatus();
   }
-  const uint64_t replaced = same != by_ouid_.end() ? part_->objects[same->second].size : 0;
+  const uint64_t replaced = same ? part_->objects[*same].size : 0;
   if (HasFault(ctx_.world, FaultType::kPartitionFull, plan_.slot_id,
                static_cast<uint32_t>(index + 1)) ||
       used_ - replaced + object.value.size() > part_->allocated) {
@@ -262,31 +261,30 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   }
   HSMB_ASSIGN_OR_RETURN(uint32_t handle,
                         AllocateHandle(hsm_.handles, [&](uint32_t h) {
-                          return handles_in_use_.count(h) != 0;
+                          return handles_in_use_->contains(h);
                         }));
-  handles_in_use_.insert(handle);
+  handles_in_use_->insert(handle);
   // CLONE-STORE, built in its final place: a replaced object (OPT-APPEND-
   // REPLACE) is overwritten whole, a new one appended (capacity reserved).
   BackupObject* stored = nullptr;
-  if (same != by_ouid_.end()) {
-    BackupObject& old = part_->objects[same->second];
-    handles_in_use_.erase(old.handle);
+  if (same) {
+    BackupObject& old = part_->objects[*same];
+    handles_in_use_->erase(old.object.handle);
     old = BackupObject{};
     stored = &old;
   } else {
-    by_ouid_.emplace(object.ouid, part_->objects.size());
     stored = &part_->objects.emplace_back();
   }
-  stored->handle = handle;
-  stored->ouid = object.ouid;
-  stored->label = object.label;
-  stored->size = object.value.size();
   if (got->object) {
-    stored->object = std::move(got->object);
-    stored->object->handle = handle;
+    stored->object = std::move(*got->object);  // OUID and label as the blob carried them
   } else {
     stored->sealed = std::move(wire_);  // CLONE-OPAQUE-V1: the bytes as they came
+    stored->object.ouid = object.ouid;
+    stored->object.label = object.label;
   }
+  stored->object.handle = handle;
+  stored->size = object.value.size();
+  if (!same) by_ouid_->Add(part_->objects.size() - 1);
   used_ = used_ - replaced + stored->size;
   ++cloned_;
   // line_ keeps its capacity and line_middle_ is built once per run, so the

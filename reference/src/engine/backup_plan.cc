@@ -78,6 +78,7 @@ Status SelectObjects(const Ctx& ctx, BackupPlan& plan) {
   if (ctx.cmd.smkonly) return OkStatus();
   const std::vector<Object>& all = plan.source->objects;
   if (!ctx.cmd.objects || ctx.cmd.objects->all) {
+    plan.objects.reserve(all.size());
     for (const Object& o : all) plan.objects.push_back(&o);
     return OkStatus();
   }
@@ -173,7 +174,7 @@ void Size(BackupPlan& plan, const BackupPartition* part) {
     return;
   }
   std::map<Ouid, uint64_t> present;
-  for (const BackupObject& b : part->objects) present[b.ouid] = b.size;
+  for (const BackupObject& b : part->objects) present[b.object.ouid] = b.size;
   for (const Object* o : plan.objects) {
     auto it = present.find(o->ouid);
     if (it == present.end()) {

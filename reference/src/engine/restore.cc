@@ -1,10 +1,9 @@
 // partition archive restore: a backup partition back into the current
 // user partition, by the same per-object rules as backup (RESTORE-RULES).
 #include <map>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "engine/internal.h"
+#include "engine/object_index.h"
 #include "hsmbackup/crypto.h"
 #include "hsmbackup/env.h"
 #include "hsmbackup/transfer.h"
@@ -79,7 +78,7 @@ StatusOr<RestorePlan> PlanRestore(Ctx& ctx) {
       for (uint32_t h : ctx.cmd.objects->handles) {
         const BackupObject* found = nullptr;
         for (const BackupObject& o : plan.part->objects) {
-          if (o.handle == h) found = &o;
+          if (o.object.handle == h) found = &o;
         }
         if (found == nullptr) {
           return Status(Ckr::kObjectHandleInvalid, "-objects: the backup has no object with "
@@ -97,7 +96,7 @@ StatusOr<RestorePlan> PlanRestore(Ctx& ctx) {
   }
   uint64_t need = 0;
   for (const BackupObject* o : plan.objects) {
-    auto it = present.find(o->ouid);
+    auto it = present.find(o->object.ouid);
     if (it == present.end()) {
       need += o->size;
     } else if (ctx.cmd.replace && o->size > it->second) {
@@ -150,33 +149,32 @@ Status RestoreObjects(Ctx& ctx, RestorePlan& plan) {
   }
   ctx.out.Para(Plural(plan.objects.size(), "object") + " will be restored.");
   ctx.out.Para("Restoring objects...");
-  std::unordered_set<uint32_t> in_use;
-  std::unordered_map<Ouid, size_t, OuidHash> by_ouid;
-  for (size_t i = 0; i < t.objects.size(); ++i) {
-    in_use.insert(t.objects[i].handle);
-    by_ouid[t.objects[i].ouid] = i;
-  }
+  const size_t most = t.objects.size() + plan.objects.size();
+  HandleSet in_use(DenseLimitFor(t.handles, most));
+  for (const Object& o : t.objects) in_use.insert(o.handle);
+  t.objects.reserve(most);
+  OuidIndex<Object> by_ouid(&t.objects, most);
   size_t restored = 0, failed = 0;
   Status first_failure;
   for (const BackupObject* b : plan.objects) {
-    const std::string src = std::to_string(b->handle);
-    auto same = by_ouid.find(b->ouid);
-    if (same != by_ouid.end() && !ctx.cmd.replace) {
+    const std::string src = std::to_string(b->object.handle);
+    const std::optional<size_t> same = by_ouid.Find(b->object.ouid);
+    if (same && !ctx.cmd.replace) {
       ctx.out.Line("Object " + src + " has the same OUID as object " +
-                   std::to_string(t.objects[same->second].handle) +
+                   std::to_string(t.objects[*same].handle) +
                    " on the partition: not restored.");
       continue;
     }
     Status s;
     StatusOr<Received> got = Status(Ckr::kGeneralError, "not sent");
     if (sender) {
-      StatusOr<Bytes> wire = sender->SendObject(*b->object, rng);
+      StatusOr<Bytes> wire = sender->SendObject(b->object, rng);
       got = wire.ok() ? receiver.ReceiveObject(*wire) : StatusOr<Received>(wire.status());
     } else {
       got = receiver.ReceiveObject(b->sealed);
     }
     s = got.status();
-    if (s.ok() && HasFault(ctx.world, FaultType::kVerifyFail, plan.slot_id, b->handle)) {
+    if (s.ok() && HasFault(ctx.world, FaultType::kVerifyFail, plan.slot_id, b->object.handle)) {
       s = Status(Ckr::kFailedToCloneAnObject, "rejected by the partition");
     }
     if (!s.ok()) {
@@ -189,17 +187,17 @@ Status RestoreObjects(Ctx& ctx, RestorePlan& plan) {
       continue;
     }
     HSMB_ASSIGN_OR_RETURN(uint32_t handle, AllocateHandle(t.handles, [&](uint32_t h) {
-                            return in_use.count(h) != 0;
+                            return in_use.contains(h);
                           }));
     in_use.insert(handle);
     Object object = std::move(*got->object);
     object.handle = handle;
-    if (same != by_ouid.end()) {
-      in_use.erase(t.objects[same->second].handle);
-      t.objects[same->second] = std::move(object);
+    if (same) {
+      in_use.erase(t.objects[*same].handle);
+      t.objects[*same] = std::move(object);
     } else {
-      by_ouid[b->ouid] = t.objects.size();
       t.objects.push_back(std::move(object));
+      by_ouid.Add(t.objects.size() - 1);
     }
     ++restored;
     ctx.out.Line("Restored object " + src + " to slot " + std::to_string(ctx.current_slot()) +

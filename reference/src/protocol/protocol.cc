@@ -60,11 +60,10 @@ Json Observe(const World& world) {
     for (const BackupPartition& p : h.partitions) {
       Json objects = Json::array();
       for (const BackupObject& b : p.objects) {
-        Json o = b.object ? ObserveObject(*b.object) : Json{{"handle", b.handle},
-                                                            {"ouid", b.ouid.ToHex()},
-                                                            {"label", b.label},
-                                                            {"size", b.size}};
-        o["handle"] = b.handle;
+        Json o = !b.opaque() ? ObserveObject(b.object) : Json{{"handle", b.object.handle},
+                                                              {"ouid", b.object.ouid.ToHex()},
+                                                              {"label", b.object.label},
+                                                              {"size", b.size}};
         o["opaque"] = b.opaque();
         objects.push_back(o);
       }

@@ -15,7 +15,7 @@ constexpr uint32_t kU32Max = std::numeric_limits<uint32_t>::max();
 constexpr uint64_t kU64Max = std::numeric_limits<uint64_t>::max();
 
 Status ReadAttributes(const JsonReader& r, const Json& v, const std::string& ptr,
-                      std::map<std::string, std::string>* out) {
+                      Attributes* out) {
   if (!v.is_object()) return r.Error(ptr, "want an object of strings");
   if (v.size() > kMaxAttributes) {
     return r.Error(ptr, "has " + std::to_string(v.size()) + " attributes (at most " +
@@ -31,7 +31,7 @@ Status ReadAttributes(const JsonReader& r, const Json& v, const std::string& ptr
     }
     std::string value;
     HSMB_RETURN_IF_ERROR(r.ReadText(it.value(), p, 0, kMaxAttributeValueLength, false, &value));
-    (*out)[name] = std::move(value);
+    out->Set(name, value);
   }
   return OkStatus();
 }

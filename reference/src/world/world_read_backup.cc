@@ -33,12 +33,13 @@ Status ReadBackupObject(const JsonReader& r, const Json& v, const std::string& p
       v, ptr,
       {{"handle",
         [&](const Json& x, const std::string& p) {
-          return r.ReadU32(x, p, 1, kU32Max, &o->handle);
+          return r.ReadU32(x, p, 1, kU32Max, &o->object.handle);
         }},
-       {"ouid", [&](const Json& x, const std::string& p) { return r.ReadOuid(x, p, &o->ouid); }},
+       {"ouid", [&](const Json& x, const std::string& p) { return r.ReadOuid(x, p, &o->object.ouid);
+                }},
        {"label",
         [&](const Json& x, const std::string& p) {
-          return r.ReadText(x, p, 0, kMaxObjectLabelLength, true, &o->label);
+          return r.ReadText(x, p, 0, kMaxObjectLabelLength, true, &o->object.label);
         }},
        {"size",
         [&](const Json& x, const std::string& p) {
@@ -59,16 +60,15 @@ Status ReadBackupObject(const JsonReader& r, const Json& v, const std::string& p
   if (!has_object) return OkStatus();
   Object& inner = body.object;
   const bool derived = body.derived_size != 0;
-  if (derived) inner.value = DeriveObjectValue(o->ouid, body.derived_size);
+  if (derived) inner.value = DeriveObjectValue(o->object.ouid, body.derived_size);
   if (inner.value.size() != o->size) {
     return r.Error(Child(ptrs->object, derived ? "size" : "value"),
                    "the value is " + std::to_string(inner.value.size()) +
                        " bytes, but the object's size is " + std::to_string(o->size));
   }
-  inner.handle = o->handle;
-  inner.ouid = o->ouid;
-  inner.label = o->label;
-  o->object = std::move(inner);
+  o->object.object_class = inner.object_class;
+  o->object.attributes = std::move(inner.attributes);
+  o->object.value = std::move(inner.value);
   return OkStatus();
 }
 
@@ -125,14 +125,14 @@ Status ReadPartition(const JsonReader& r, const Json& v, const std::string& ptr,
             BackupObject o;
             ObjectPtrs op;
             HSMB_RETURN_IF_ERROR(ReadBackupObject(r, e, ep, &o, &op));
-            auto [it, fresh] = scope->handles.emplace(o.handle, ep);
+            auto [it, fresh] = scope->handles.emplace(o.object.handle, ep);
             if (!fresh) {
-              return r.Error(Child(ep, "handle"), "handle " + std::to_string(o.handle) +
+              return r.Error(Child(ep, "handle"), "handle " + std::to_string(o.object.handle) +
                                                       " is already used by " + it->second);
             }
-            auto [id, new_ouid] = ouids.emplace(o.ouid, bp->objects.size());
+            auto [id, new_ouid] = ouids.emplace(o.object.ouid, bp->objects.size());
             if (!new_ouid) {
-              return r.Error(Child(ep, "ouid"), "OUID " + o.ouid.ToHex() +
+              return r.Error(Child(ep, "ouid"), "OUID " + o.object.ouid.ToHex() +
                                                     " is already used by " +
                                                     object_ptrs[id->second].self);
             }

@@ -22,7 +22,7 @@ void PutIf(Json* out, const char* key, bool write, Json&& value) {
 void WriteObjectTail(const Object& o, const Ouid& ouid, Json* out) {
   if (!o.attributes.empty()) {
     Json attributes = Json::object();
-    for (const auto& [name, value] : o.attributes) attributes[name] = value;
+    for (const auto& [name, value] : o.attributes) attributes[std::string(name)] = value;
     (*out)["attributes"] = std::move(attributes);
   }
   if (!o.value.empty() && o.value == DeriveObjectValue(ouid, o.value.size())) {
@@ -95,17 +95,17 @@ Json WriteUser(const UserPartition& u) {
 
 Json WriteBackupObject(const BackupObject& o) {
   Json j = Json::object();
-  j["handle"] = o.handle;
-  j["ouid"] = o.ouid.ToHex();
-  j["label"] = o.label;
+  j["handle"] = o.object.handle;
+  j["ouid"] = o.object.ouid.ToHex();
+  j["label"] = o.object.label;
   j["size"] = o.size;
-  if (o.object.has_value()) {
-    Json inner = Json::object();
-    inner["class"] = ClassToken(o.object->object_class);
-    WriteObjectTail(*o.object, o.ouid, &inner);
-    j["object"] = std::move(inner);
-  } else {
+  if (o.opaque()) {
     j["sealed"] = HexEncode(o.sealed);
+  } else {
+    Json inner = Json::object();
+    inner["class"] = ClassToken(o.object.object_class);
+    WriteObjectTail(o.object, o.object.ouid, &inner);
+    j["object"] = std::move(inner);
   }
   return j;
 }
@@ -143,7 +143,7 @@ Json WriteBackup(const BackupHsm& b) {
     PutIf(&jp, "smk_blob", p.origin == PartitionKind::kV1, HexEncode(p.smk_blob));
     Json objects = Json::array();
     for (const BackupObject& o : p.objects) {
-      in_use.push_back(o.handle);
+      in_use.push_back(o.object.handle);
       objects.push_back(WriteBackupObject(o));
     }
     PutIf(&jp, "objects", !objects.empty(), std::move(objects));

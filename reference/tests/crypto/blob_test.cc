@@ -278,10 +278,10 @@ TEST(Fingerprint, MatchesTheGoldenValueAndTracksContent) {
   EXPECT_EQ(ComputeFingerprint(other_ouid), fp) << "the OUID is identity, not content";
 
   Object attr = o;
-  attr.attributes["CKA_EXTRACTABLE"] = "true";
+  attr.attributes.Set("CKA_EXTRACTABLE", "true");
   EXPECT_NE(ComputeFingerprint(attr), fp);
   Object extra = o;
-  extra.attributes["CKA_SIGN"] = "";
+  extra.attributes.Set("CKA_SIGN", "");
   EXPECT_NE(ComputeFingerprint(extra), fp);
   Object label = o;
   label.label += "!";

@@ -178,11 +178,11 @@ TEST(SealObject, RejectsMismatchedKindsAndOutOfLimitObjects) {
   Object ctl_label = o;
   ctl_label.label = "tab\there";
   Object many = o;
-  for (size_t i = 0; i <= kMaxAttributes; ++i) many.attributes["a" + std::to_string(i)] = "";
+  for (size_t i = 0; i <= kMaxAttributes; ++i) many.attributes.Set("a" + std::to_string(i), "");
   Object empty_name = o;
-  empty_name.attributes[""] = "v";
+  empty_name.attributes.Set("", "v");
   Object long_attr = o;
-  long_attr.attributes["x"] = std::string(kMaxAttributeValueLength + 1, 'v');
+  long_attr.attributes.Set("x", std::string(kMaxAttributeValueLength + 1, 'v'));
   Object big = o;
   big.value.resize(kMaxObjectValueBytes + 1);
   for (const Object& bad : {long_label, ctl_label, many, empty_name, long_attr, big}) {
@@ -198,7 +198,7 @@ TEST(SealObject, TheLargestObjectFitsTheCiphertextLimit) {
   for (size_t i = 0; i < kMaxAttributes; ++i) {
     std::string name(kMaxAttributeNameLength, 'n');
     name[0] = static_cast<char>('!' + i);
-    o.attributes[name] = std::string(kMaxAttributeValueLength, 'v');
+    o.attributes.Set(name, std::string(kMaxAttributeValueLength, 'v'));
   }
   o.value.assign(kMaxObjectValueBytes, 0x33);
   auto blob = SealObject(o, PartitionKind::kV0, BlobKind::kDomainObject, SmkId{}, key, rng);

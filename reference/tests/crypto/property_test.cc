@@ -34,11 +34,12 @@ rc::Gen<Object> GenObject() {
     Bytes ouid = *rc::gen::container<Bytes>(12, rc::gen::arbitrary<uint8_t>());
     std::copy(ouid.begin(), ouid.end(), o.ouid.bytes.begin());
     o.label = *PrintableString(static_cast<int>(kMaxObjectLabelLength));
-    o.attributes = *rc::gen::resize(
+    const auto attributes = *rc::gen::resize(
         8, rc::gen::container<std::map<std::string, std::string>>(
                rc::gen::nonEmpty(rc::gen::resize(
                    static_cast<int>(kMaxAttributeNameLength), rc::gen::string<std::string>())),
                rc::gen::resize(40, rc::gen::string<std::string>())));
+    for (const auto& [name, value] : attributes) o.attributes.Set(name, value);
     o.value = *SomeBytes(100);
     return o;
   });

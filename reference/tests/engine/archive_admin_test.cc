@@ -134,13 +134,13 @@ TEST(ArchiveContents, ShowsOuidAndLabelAndNeverValues) {
   ASSERT_TRUE(Succeeded(f.r, res));
   const BackupObject& o = Hsm(f.world).partitions.at(2).objects.at(0);
   EXPECT_TRUE(HasLine(f.r, "Label:           key-101")) << f.r.LastText();
-  EXPECT_TRUE(HasLine(f.r, "Object UID:      " + o.ouid.ToHex()));
-  EXPECT_TRUE(HasLine(f.r, "Handle:          " + std::to_string(o.handle)));
+  EXPECT_TRUE(HasLine(f.r, "Object UID:      " + o.object.ouid.ToHex()));
+  EXPECT_TRUE(HasLine(f.r, "Handle:          " + std::to_string(o.object.handle)));
   EXPECT_TRUE(HasLine(f.r, "Object Type:     Symmetric Key"));
   EXPECT_TRUE(HasLine(f.r, "Size:            256"));
   EXPECT_TRUE(HasLine(f.r, "Number of objects: 1"));
   const std::string text = f.r.LastText();
-  const Bytes& value = o.object->value;
+  const Bytes& value = o.object.value;
   EXPECT_EQ(text.find(HexEncode(value)), std::string::npos);
   EXPECT_EQ(text.find(HexEncode(ByteSpan(value.data(), 8))), std::string::npos);
 }

@@ -64,7 +64,7 @@ bool HandlesUnique(const BackupHsm& hsm) {
   std::set<uint32_t> seen;
   for (const BackupPartition& p : hsm.partitions) {
     for (const BackupObject& o : p.objects) {
-      if (!seen.insert(o.handle).second) return false;
+      if (!seen.insert(o.object.handle).second) return false;
     }
   }
   return true;
@@ -117,7 +117,7 @@ RC_GTEST_PROP(ArchiveProperty, RandomCommandSequencesKeepTheInvariants, ()) {
       UserPartition& s = *w.FindSlot(0)->user;
       if (*rc::gen::arbitrary<bool>() && !s.objects.empty()) {
         const size_t i = *rc::gen::inRange<size_t>(0, s.objects.size());
-        s.objects[i].attributes["CKA_STEP"] = std::to_string(step);
+        s.objects[i].attributes.Set("CKA_STEP", std::to_string(step));
       } else {
         s.objects.push_back(MakeObject(next_new_handle++));
       }

@@ -24,20 +24,20 @@ UserPartition VariedUser(PartitionKind kind) {
                MakeObject(53, ObjectClass::kSecretKey, 32, "aes"),
                MakeObject(54, ObjectClass::kCertificate, 900, ""),
                MakeObject(52, ObjectClass::kData, 1, "one byte")};
-  u.objects[2].attributes["CKA_EXTRACTABLE"] = "false";
+  u.objects[2].attributes.Set("CKA_EXTRACTABLE", "false");
   u.objects[3].attributes.clear();
   return u;
 }
 
 std::vector<uint32_t> Handles(const BackupPartition& p) {
   std::vector<uint32_t> out;
-  for (const BackupObject& o : p.objects) out.push_back(o.handle);
+  for (const BackupObject& o : p.objects) out.push_back(o.object.handle);
   return out;
 }
 
 std::vector<Ouid> Ouids(const BackupPartition& p) {
   std::vector<Ouid> out;
-  for (const BackupObject& o : p.objects) out.push_back(o.ouid);
+  for (const BackupObject& o : p.objects) out.push_back(o.object.ouid);
   return out;
 }
 
@@ -104,17 +104,16 @@ TEST(BackupClone, Pre77AndV0ObjectsAreStoredVerifiedAndEqualToTheSource) {
     EXPECT_TRUE(p.smk_blob.empty());
     for (size_t i = 0; i < p.objects.size(); ++i) {
       const BackupObject& b = p.objects[i];
-      SCOPED_TRACE(b.label);
+      SCOPED_TRACE(b.object.label);
       ASSERT_FALSE(b.opaque());
       EXPECT_TRUE(b.sealed.empty());
-      EXPECT_EQ(b.ouid, src.objects[i].ouid);
-      EXPECT_EQ(b.label, src.objects[i].label);
+      EXPECT_EQ(b.object.ouid, src.objects[i].ouid);
+      EXPECT_EQ(b.object.label, src.objects[i].label);
       EXPECT_EQ(b.size, src.objects[i].value.size());
-      EXPECT_EQ(b.object->handle, b.handle);
       Object expected = src.objects[i];
-      expected.handle = b.handle;
-      EXPECT_EQ(*b.object, expected);  // class, attributes, value, OUID, label
-      EXPECT_EQ(ComputeFingerprint(*b.object), ComputeFingerprint(src.objects[i]));
+      expected.handle = b.object.handle;
+      EXPECT_EQ(b.object, expected);  // class, attributes, value, OUID, label
+      EXPECT_EQ(ComputeFingerprint(b.object), ComputeFingerprint(src.objects[i]));
     }
   }
 }
@@ -132,10 +131,10 @@ TEST(BackupClone, V1ObjectsStayOpaqueUnderTheSmk) {
   EXPECT_EQ(p.origin, PartitionKind::kV1);
   for (size_t i = 0; i < p.objects.size(); ++i) {
     const BackupObject& b = p.objects[i];
-    SCOPED_TRACE(b.label);
+    SCOPED_TRACE(b.object.label);
     EXPECT_TRUE(b.opaque());
-    EXPECT_EQ(b.ouid, src.objects[i].ouid);
-    EXPECT_EQ(b.label, src.objects[i].label);
+    EXPECT_EQ(b.object.ouid, src.objects[i].ouid);
+    EXPECT_EQ(b.object.label, src.objects[i].label);
     EXPECT_EQ(b.size, src.objects[i].value.size());
     ASSERT_FALSE(b.sealed.empty());
     if (src.objects[i].value.size() >= 8) {  // a 1-byte value could occur by chance
@@ -174,7 +173,7 @@ TEST(BackupClone, StoredObjectsShowInArchiveContents) {
   EXPECT_EQ(l[0], "Logging into the container bk on slot 2 as the user.");
   EXPECT_EQ(Lines(l.begin() + 2, l.begin() + 7),
             (Lines{"Label:           rsa private", "Handle:          1",
-                   "Object UID:      " + first.ouid.ToHex(), "Object Type:     Private Key",
+                   "Object UID:      " + first.object.ouid.ToHex(), "Object Type:     Private Key",
                    "Size:            1200"}));
   EXPECT_EQ(l.at(l.size() - 3), "Number of objects: 5");
 }

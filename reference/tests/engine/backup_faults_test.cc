@@ -135,7 +135,7 @@ TEST(BackupFaults, AfterARevertTheSameBackupWorks) {
   ASSERT_TRUE(Succeeded(r, r.Do(BackupLine())));
   // The allocator was rewound with the HSM: the handles start over.
   std::vector<uint32_t> handles;
-  for (const BackupObject& o : HsmAt(w).partitions.at(0).objects) handles.push_back(o.handle);
+  for (const BackupObject& o : HsmAt(w).partitions.at(0).objects) handles.push_back(o.object.handle);
   EXPECT_EQ(handles, (std::vector<uint32_t>{1, 2, 3}));
 }
 

@@ -107,8 +107,8 @@ RC_GTEST_PROP(BackupProperty, BackupKeepsItsInvariants, ()) {
     RC_ASSERT(p.allocated >= p.used());
     std::set<Ouid> ouids;
     for (const BackupObject& o : p.objects) {
-      RC_ASSERT(handles.insert(o.handle).second);  // unique on the device
-      RC_ASSERT(ouids.insert(o.ouid).second);      // unique in the partition
+      RC_ASSERT(handles.insert(o.object.handle).second);  // unique on the device
+      RC_ASSERT(ouids.insert(o.object.ouid).second);      // unique in the partition
       RC_ASSERT(o.opaque() == (p.origin == PartitionKind::kV1));
     }
   }
@@ -121,7 +121,7 @@ RC_GTEST_PROP(BackupProperty, BackupKeepsItsInvariants, ()) {
     }
     RC_ASSERT(part != nullptr);
     std::map<Ouid, int> seen;
-    for (const BackupObject& o : part->objects) ++seen[o.ouid];
+    for (const BackupObject& o : part->objects) ++seen[o.object.ouid];
     for (uint32_t h : selected) {
       RC_ASSERT(seen[source.objects.at(h - 100).ouid] == 1);
     }

@@ -42,7 +42,7 @@ std::vector<Ouid> Ouids(std::initializer_list<uint32_t> handles) {
 
 std::vector<Ouid> BackedUp(World& w) {
   std::vector<Ouid> out;
-  for (const BackupObject& o : Hsm(w).partitions.at(0).objects) out.push_back(o.ouid);
+  for (const BackupObject& o : Hsm(w).partitions.at(0).objects) out.push_back(o.object.ouid);
   return out;
 }
 

@@ -90,7 +90,7 @@ TEST(Project, RestoreSkipsSameOuidUnlessReplace) {
   r.LoginCo();
   ASSERT_TRUE(r.Do(BackupLine()).status.ok()) << r.LastText();
   UserPartition& src = *w.FindSlot(0)->user;
-  src.objects[0].attributes["CKA_LABEL_NOTE"] = "changed";
+  src.objects[0].attributes.Set("CKA_LABEL_NOTE", "changed");
   const Object changed = src.objects[0];
   const std::string restore =
       "partition archive restore -slot 2 -partition bk -password " +

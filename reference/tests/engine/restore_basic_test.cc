@@ -130,7 +130,7 @@ TEST(RestoreRules, DomainMismatchIsCertificateInvalid) {
 TEST(RestoreRules, VerifyFailureContinuesOnPre77) {
   HSMB_CLAUSE("RESTORE-RULES", "CLONE-CONTINUE-PRE77");
   BackedUpAndEmptied f(PartitionKind::kPre77);
-  const uint32_t second = Hsm(f.world).partitions.at(0).objects.at(1).handle;
+  const uint32_t second = Hsm(f.world).partitions.at(0).objects.at(1).object.handle;
   f.world.faults.push_back(Fault{FaultType::kVerifyFail, std::nullopt, second, 0});
   Result res = f.r.Do(RestoreLine());
   EXPECT_TRUE(FailedWith(f.r, res, Ckr::kFailedToCloneAnObject));
@@ -150,7 +150,7 @@ TEST(RestoreRules, VerifyFailureStopsOnV0AndV1) {
   HSMB_CLAUSE("RESTORE-RULES", "CLONE-STOP-V0V1");
   for (PartitionKind kind : {PartitionKind::kV0, PartitionKind::kV1}) {
     BackedUpAndEmptied f(kind);
-    const uint32_t second = Hsm(f.world).partitions.at(0).objects.at(1).handle;
+    const uint32_t second = Hsm(f.world).partitions.at(0).objects.at(1).object.handle;
     f.world.faults.push_back(Fault{FaultType::kVerifyFail, 2u, second, 0});
     Result res = f.r.Do(RestoreLine());
     EXPECT_TRUE(FailedWith(f.r, res, Ckr::kFailedToCloneAnObject)) << KindName(kind);
@@ -167,7 +167,7 @@ TEST(RestoreRules, VerifyFailureStopsOnV0AndV1) {
 TEST(RestoreRules, FaultOnAnotherSlotDoesNotApply) {
   HSMB_CLAUSE("RESTORE-RULES");
   BackedUpAndEmptied f(PartitionKind::kV0);
-  const uint32_t second = Hsm(f.world).partitions.at(0).objects.at(1).handle;
+  const uint32_t second = Hsm(f.world).partitions.at(0).objects.at(1).object.handle;
   f.world.faults.push_back(Fault{FaultType::kVerifyFail, 5u, second, 0});
   ASSERT_TRUE(Succeeded(f.r, f.r.Do(RestoreLine())));
   EXPECT_EQ(User(f.world).objects.size(), 3u);
@@ -208,7 +208,7 @@ TEST(RestoreRoundtrip, SameOuidIsKeptUnlessReplace) {
   HSMB_CLAUSE("RESTORE-ROUNDTRIP", "RESTORE-RULES");
   BackedUpAndEmptied f(PartitionKind::kV0);
   User(f.world).objects = f.originals;
-  User(f.world).objects[0].attributes["CKA_EXTRACTABLE"] = "false";
+  User(f.world).objects[0].attributes.Set("CKA_EXTRACTABLE", "false");
   const Object changed = User(f.world).objects[0];
   ASSERT_TRUE(Succeeded(f.r, f.r.Do(RestoreLine())));
   EXPECT_TRUE(User(f.world).objects[0] == changed) << "not restored over without -replace";
@@ -224,8 +224,8 @@ TEST(RestoreRoundtrip, ObjectsOptionRestoresTheNamedBackupObjects) {
   HSMB_CLAUSE("RESTORE-ROUNDTRIP", "OPT-OBJECTS-FORMS");
   BackedUpAndEmptied f(PartitionKind::kV0);
   const BackupPartition& p = Hsm(f.world).partitions.at(0);
-  const std::string list = std::to_string(p.objects.at(2).handle) + "," +
-                           std::to_string(p.objects.at(0).handle);
+  const std::string list = std::to_string(p.objects.at(2).object.handle) + "," +
+                           std::to_string(p.objects.at(0).object.handle);
   ASSERT_TRUE(Succeeded(f.r, f.r.Do(RestoreLine("bk", "-objects " + list))));
   ASSERT_EQ(User(f.world).objects.size(), 2u);
   EXPECT_EQ(User(f.world).objects[0].ouid, f.originals[2].ouid);

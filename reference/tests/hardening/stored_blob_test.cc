@@ -103,7 +103,7 @@ TEST(StoredBlob, ATamperedSealedObjectIsRejectedAndNeverStored) {
   ASSERT_FALSE(f.Part().objects.front().sealed.empty()) << "V1 objects are held opaque";
   const World pristine = f.world;
   const Bytes valid = f.Part().objects.front().sealed;
-  const Ouid ouid = f.Part().objects.front().ouid;
+  const Ouid ouid = f.Part().objects.front().object.ouid;
   for (const auto& [what, blob] : Mutations(valid)) {
     f.world = pristine;
     f.Part().objects.front().sealed = blob;

@@ -129,13 +129,12 @@ TEST(WorldRoundTripTest, SlotsLoadSortedById) {
 TEST(WorldRoundTripTest, BackupObjectsCarryTheirOuterIdentity) {
   World w = MustParse(testing::kFullWorld);
   const BackupPartition& b1 = w.slots[2].backup->partitions[0];
-  ASSERT_TRUE(b1.objects[0].object.has_value());
-  EXPECT_EQ(b1.objects[0].object->handle, 14u);
-  EXPECT_EQ(b1.objects[0].object->label, "k1");
-  EXPECT_EQ(b1.objects[0].object->ouid, b1.objects[0].ouid);
+  EXPECT_EQ(b1.objects[0].object.handle, 14u);
+  EXPECT_EQ(b1.objects[0].object.label, "k1");
+  EXPECT_EQ(b1.objects[0].object.ouid.ToHex(), "000000000000000000000005");
   EXPECT_FALSE(b1.objects[0].opaque());
   // A derived value depends on the OUID only: the source copy has the same.
-  EXPECT_EQ(b1.objects[0].object->value, w.slots[0].user->objects[0].value);
+  EXPECT_EQ(b1.objects[0].object.value, w.slots[0].user->objects[0].value);
   const BackupPartition& b2 = w.slots[2].backup->partitions[1];
   EXPECT_TRUE(b2.objects[0].opaque());
   EXPECT_EQ(HexEncode(b2.objects[0].sealed), "5ea1ed5ea1ed");
