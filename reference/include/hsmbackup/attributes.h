@@ -17,6 +17,7 @@
 #define HSMBACKUP_ATTRIBUTES_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <iterator>
 #include <optional>
@@ -42,7 +43,11 @@ class Attributes {
 
     const_iterator() = default;
     value_type operator*() const { return entry_; }
-    const_iterator& operator++();
+    const_iterator& operator++() {
+      at_ = next_;
+      if (at_ != end_) next_ = ReadEntry(at_, &entry_);
+      return *this;
+    }
     const_iterator operator++(int) {
       const_iterator old = *this;
       ++*this;
@@ -52,7 +57,9 @@ class Attributes {
 
    private:
     friend class Attributes;
-    const_iterator(const char* at, const char* end);
+    const_iterator(const char* at, const char* end) : at_(at), next_(at), end_(end) {
+      if (at_ != end_) next_ = ReadEntry(at_, &entry_);
+    }
     const char* at_ = nullptr;    // the current entry's first byte, or end
     const char* next_ = nullptr;  // the byte after the current entry
     const char* end_ = nullptr;
@@ -63,12 +70,19 @@ class Attributes {
   // Sets each pair in turn: a repeated name keeps its last value.
   Attributes(std::initializer_list<value_type> entries);
 
-  const_iterator begin() const { return {data_.data(), data_.data() + data_.size()}; }
+  const_iterator begin() const {
+    const char* e = data_.data() + data_.size();
+    return {data_.empty() ? e : ReadLength(data_.data(), nullptr), e};
+  }
   const_iterator end() const {
     const char* e = data_.data() + data_.size();
     return {e, e};
   }
-  size_t size() const;  // linear
+  size_t size() const {
+    size_t n = 0;
+    if (!data_.empty()) ReadLength(data_.data(), &n);
+    return n;
+  }
   bool empty() const { return data_.empty(); }
   void clear() { data_.clear(); }
 
@@ -87,13 +101,40 @@ class Attributes {
   bool operator==(const Attributes&) const = default;
 
  private:
+  // ReadLength decodes the LEB128 number at `p` into *n (if not null) and
+  // returns the byte after it. The buffer is only ever written by this
+  // class, so the reads need no bounds checks.
+  static const char* ReadLength(const char* p, size_t* n) {
+    size_t v = 0;
+    int shift = 0;
+    uint8_t b = 0;
+    do {
+      b = static_cast<uint8_t>(*p++);
+      v |= static_cast<size_t>(b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    if (n != nullptr) *n = v;
+    return p;
+  }
+  // ReadEntry decodes the entry at `p` and returns the byte after it.
+  static const char* ReadEntry(const char* p, value_type* entry) {
+    size_t len = 0;
+    p = ReadLength(p, &len);
+    entry->first = std::string_view(p, len);
+    p = ReadLength(p + len, &len);
+    entry->second = std::string_view(p, len);
+    return p + len;
+  }
   // Where `name` is, or where it would go: the entry's first byte and
   // whether the name there is equal.
   std::pair<size_t, bool> Locate(std::string_view name) const;
   static std::string Encode(std::string_view name, std::string_view value);
+  // SetCount rewrites the entry count in front of the entries.
+  void SetCount(size_t old_count, size_t new_count);
 
-  // Entries in name order, each: varint len(name), name, varint len(value),
-  // value (LEB128 lengths: one byte below 128).
+  // Empty, or the entry count then the entries in name order, each: len(name),
+  // name, len(value), value. Numbers are LEB128 (one byte below 128), so a
+  // set of short attributes costs a few bytes over its text.
   std::string data_;
 };
 

@@ -19,49 +19,21 @@ size_t LengthBytes(size_t n) {
   return k;
 }
 
-// The buffer is only ever written by PutLength, so the reads need no
-// bounds checks beyond the end pointer the loop is given.
-const char* GetLength(const char* p, size_t* n) {
-  size_t v = 0;
-  int shift = 0;
-  uint8_t b = 0;
-  do {
-    b = static_cast<uint8_t>(*p++);
-    v |= static_cast<size_t>(b & 0x7f) << shift;
-    shift += 7;
-  } while (b & 0x80);
-  *n = v;
-  return p;
-}
-
-// ReadEntry decodes the entry at `p` and returns the byte after it.
-const char* ReadEntry(const char* p, Attributes::value_type* entry) {
-  size_t len = 0;
-  p = GetLength(p, &len);
-  entry->first = std::string_view(p, len);
-  p = GetLength(p + len, &len);
-  entry->second = std::string_view(p, len);
-  return p + len;
-}
-
 }  // namespace
-
-Attributes::const_iterator::const_iterator(const char* at, const char* end)
-    : at_(at), next_(at), end_(end) {
-  if (at_ != end_) next_ = ReadEntry(at_, &entry_);
-}
-
-Attributes::const_iterator& Attributes::const_iterator::operator++() {
-  at_ = next_;
-  if (at_ != end_) next_ = ReadEntry(at_, &entry_);
-  return *this;
-}
 
 Attributes::Attributes(std::initializer_list<value_type> entries) {
   for (const auto& [name, value] : entries) Set(name, value);
 }
 
-size_t Attributes::size() const { return static_cast<size_t>(std::distance(begin(), end())); }
+void Attributes::SetCount(size_t old_count, size_t new_count) {
+  if (new_count == 0) {
+    data_.clear();
+    return;
+  }
+  std::string prefix;
+  PutLength(prefix, new_count);
+  data_.replace(0, old_count == 0 ? 0 : LengthBytes(old_count), prefix);
+}
 
 std::pair<size_t, bool> Attributes::Locate(std::string_view name) const {
   for (auto it = begin(); it != end(); ++it) {
@@ -97,16 +69,20 @@ void Attributes::Set(std::string_view name, std::string_view value) {
     const char* after = ReadEntry(data_.data() + at, &old);
     data_.replace(at, static_cast<size_t>(after - (data_.data() + at)), entry);
   } else {
+    const size_t n = size();
     data_.insert(at, entry);
+    SetCount(n, n + 1);  // `at` is past the old count, so this comes second
   }
 }
 
 bool Attributes::Erase(std::string_view name) {
   const auto [at, found] = Locate(name);
   if (!found) return false;
+  const size_t n = size();
   value_type old;
   const char* after = ReadEntry(data_.data() + at, &old);
   data_.erase(at, static_cast<size_t>(after - (data_.data() + at)));
+  SetCount(n, n - 1);
   return true;
 }
 
@@ -118,7 +94,10 @@ std::optional<Attributes> Attributes::FromSorted(std::span<const value_type> ent
     bytes += LengthBytes(name.size()) + name.size() + LengthBytes(value.size()) + value.size();
   }
   Attributes out;
+  if (entries.empty()) return out;
+  bytes += LengthBytes(entries.size());
   out.data_.reserve(bytes);
+  PutLength(out.data_, entries.size());
   for (const auto& [name, value] : entries) {
     PutLength(out.data_, name.size());
     out.data_.append(name);

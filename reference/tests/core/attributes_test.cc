@@ -106,5 +106,26 @@ TEST(Attributes, EmptyNamesAndValuesAreHeld) {
   EXPECT_EQ(a.begin(), a.end());
 }
 
+TEST(Attributes, CountsPastOneByteOfCount) {
+  Attributes a;
+  Model m;
+  for (int i = 0; i < 300; ++i) {  // 128 and 256 need a longer count
+    const std::string name = "n" + std::to_string(i * 7919 % 300);
+    a.Set(name, std::to_string(i));
+    m[name] = std::to_string(i);
+    ASSERT_EQ(a.size(), m.size());
+  }
+  EXPECT_EQ(Pairs(a), Pairs(m));
+  for (int i = 0; i < 300; ++i) {
+    const std::string name = "n" + std::to_string(i);
+    ASSERT_TRUE(a.Erase(name));
+    m.erase(name);
+    ASSERT_EQ(a.size(), m.size());
+    ASSERT_EQ(Pairs(a), Pairs(m));
+  }
+  EXPECT_TRUE(a.empty());
+  EXPECT_EQ(a, Attributes());
+}
+
 }  // namespace
 }  // namespace hsmbackup
