@@ -1,10 +1,12 @@
 // The subprocess adapter: JSON lines over the child's stdin and stdout.
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "conformance/target.h"
@@ -16,9 +18,12 @@ namespace {
 
 class SubprocessTarget final : public Target {
  public:
+  explicit SubprocessTarget(std::chrono::milliseconds answer_timeout)
+      : answer_timeout_(answer_timeout) {}
+
   ~SubprocessTarget() override {
     if (pid_ > 0) {
-      Bye();
+      if (!hung_) Bye();
       if (to_child_ >= 0) close(to_child_);
       if (from_child_ >= 0) close(from_child_);
       int status = 0;
@@ -37,8 +42,15 @@ class SubprocessTarget final : public Target {
     posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
     posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
     for (int fd : {in[0], in[1], out[0], out[1]}) posix_spawn_file_actions_addclose(&actions, fd);
+    // Its own process group, so a hung target can be stopped with whatever
+    // the shell started.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
     const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
-    int rc = posix_spawn(&pid_, "/bin/sh", &actions, nullptr, const_cast<char**>(argv), environ);
+    int rc = posix_spawn(&pid_, "/bin/sh", &actions, &attr, const_cast<char**>(argv), environ);
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     close(in[0]);
     close(out[1]);
@@ -55,6 +67,10 @@ class SubprocessTarget final : public Target {
 
  protected:
   std::optional<std::string> Exchange(const std::string& request, TargetError* error) override {
+    if (hung_) {
+      *error = {HungMessage()};
+      return std::nullopt;
+    }
     std::string line = request + "\n";
     for (size_t done = 0; done < line.size();) {
       ssize_t n = write(to_child_, line.data() + done, line.size() - done);
@@ -65,12 +81,19 @@ class SubprocessTarget final : public Target {
       done += static_cast<size_t>(n);
     }
     std::string response;
+    const auto deadline = std::chrono::steady_clock::now() + answer_timeout_;
     for (;;) {
       size_t nl = buffer_.find('\n');
       if (nl != std::string::npos) {
         response = buffer_.substr(0, nl);
         buffer_.erase(0, nl + 1);
         return response;
+      }
+      if (!WaitReadable(deadline)) {
+        hung_ = true;
+        kill(-pid_, SIGKILL);  // its whole group: the shell and what it started
+        *error = {HungMessage()};
+        return std::nullopt;
       }
       char chunk[65536];
       ssize_t n = read(from_child_, chunk, sizeof(chunk));
@@ -83,6 +106,28 @@ class SubprocessTarget final : public Target {
   }
 
  private:
+  // WaitReadable is false if nothing arrives before `deadline`.
+  bool WaitReadable(std::chrono::steady_clock::time_point deadline) {
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{from_child_, POLLIN, 0};
+      const int rc = poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30)));
+      if (rc > 0) return true;  // data, or end of file / error for read() to report
+      if (rc < 0 && errno != EINTR) return true;
+    }
+  }
+
+  std::string HungMessage() const {
+    const long long ms = answer_timeout_.count();
+    return "target did not answer within " +
+           (ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms") +
+           " and was stopped (--target-timeout sets the limit)";
+  }
+
+  std::chrono::milliseconds answer_timeout_;
+  bool hung_ = false;
   pid_t pid_ = -1;
   int to_child_ = -1;
   int from_child_ = -1;
@@ -91,8 +136,9 @@ class SubprocessTarget final : public Target {
 
 }  // namespace
 
-std::unique_ptr<Target> MakeSubprocessTarget(const std::string& command, TargetError* error) {
-  auto target = std::make_unique<SubprocessTarget>();
+std::unique_ptr<Target> MakeSubprocessTarget(const std::string& command, TargetError* error,
+                                             std::chrono::milliseconds answer_timeout) {
+  auto target = std::make_unique<SubprocessTarget>(answer_timeout);
   if (!target->Start(command, error)) return nullptr;
   return target;
 }

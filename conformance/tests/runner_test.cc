@@ -362,6 +362,18 @@ TEST(Executable, UnknownArgumentIsAUsageError) {
   EXPECT_EQ(ran.code, kExitUsage) << ran.output;
 }
 
+TEST(Executable, AHungTargetIsExitFourNamingTheTimeout) {
+  Ran ran = Shell(Conformance() + " --clauses AUTH-CO --target-cmd 'sleep 30' --target-timeout 1");
+  EXPECT_EQ(ran.code, kExitTargetDown) << ran.output;
+  EXPECT_NE(ran.output.find("did not answer within 1 s"), std::string::npos) << ran.output;
+}
+
+TEST(Executable, AZeroTargetTimeoutIsAUsageError) {
+  Ran ran = Shell(Conformance() + " --target-timeout 0");
+  EXPECT_EQ(ran.code, kExitUsage) << ran.output;
+  EXPECT_NE(ran.output.find("--target-timeout"), std::string::npos) << ran.output;
+}
+
 TEST(Executable, MissingTargetCommandIsExitFour) {
   const std::string command = "/nonexistent/hsmb-vendor-adapter --serve";
   Ran ran = Shell(Conformance() + " --target-cmd '" + command + "'");

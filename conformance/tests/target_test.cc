@@ -1,7 +1,11 @@
 // Both adapters reach the reference and see the same thing.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <fstream>
+#include <thread>
 #include <sstream>
 
 #include "conformance/target.h"
@@ -92,6 +96,45 @@ TEST(Target, ProtocolErrorsAreReportedNotFatal) {
   EXPECT_TRUE(error.message.find("closed its stdout") != std::string::npos ||
               error.message.find("stopped reading") != std::string::npos)
       << error.message;
+}
+
+// True once `pid` is gone or a zombie (a container without an init may not
+// reap it).
+bool Stopped(const std::string& pid) {
+  for (int i = 0; i < 100; ++i) {
+    std::ifstream stat("/proc/" + pid + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return true;
+    const size_t paren = line.rfind(')');
+    if (paren != std::string::npos && line.compare(paren + 2, 1, "Z") == 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+TEST(Target, AHungTargetIsStoppedWithWhatItStarted) {
+  // The shell starts a child that never answers and records its pid.
+  const std::string pid_file =
+      ::testing::TempDir() + "hsmb-hung-" + std::to_string(getpid()) + ".pid";
+  const auto start = std::chrono::steady_clock::now();
+  {
+    TargetError error;
+    std::unique_ptr<Target> hung = MakeSubprocessTarget(
+        "sleep 30 & echo $! > '" + pid_file + "'; wait", &error, std::chrono::milliseconds(300));
+    ASSERT_NE(hung, nullptr);
+    EXPECT_FALSE(hung->Handshake(&error).has_value());
+    EXPECT_NE(error.message.find("did not answer within 300 ms"), std::string::npos)
+        << error.message;
+    error = {};
+    EXPECT_FALSE(hung->Handshake(&error).has_value());  // at once: it is known to be hung
+    EXPECT_NE(error.message.find("did not answer"), std::string::npos) << error.message;
+  }  // the destructor returns: nothing left to wait for
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  std::ifstream in(pid_file);
+  std::string child;
+  ASSERT_TRUE(std::getline(in, child)) << "the target did not record its child";
+  EXPECT_TRUE(Stopped(child)) << "sleep " << child << " outlived its target";
+  std::remove(pid_file.c_str());
 }
 
 TEST(Target, ObservedStateHoldsNoSecrets) {

@@ -8,6 +8,7 @@
 #ifndef HSMBACKUP_CONFORMANCE_RUNNER_H_
 #define HSMBACKUP_CONFORMANCE_RUNNER_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -19,6 +20,7 @@
 
 #include "conformance/check.h"
 #include "conformance/report.h"
+#include "conformance/target.h"
 #include "conformance/target.h"
 
 namespace hsmbackup::conformance {
@@ -65,8 +67,10 @@ std::vector<const Check*> SelectChecks(const std::vector<Check>& checks,
 // TargetFactory starts a fresh target, or returns nullptr with `error` set.
 using TargetFactory = std::function<std::unique_ptr<Target>(TargetError* error)>;
 // MakeTargetFactory: the in-process reference if `command` is empty, else
-// `command` under /bin/sh -c.
-TargetFactory MakeTargetFactory(const std::string& command);
+// `command` under /bin/sh -c, stopped if it takes longer than `answer_timeout`
+// to answer one request.
+TargetFactory MakeTargetFactory(const std::string& command,
+                                std::chrono::milliseconds answer_timeout = kDefaultAnswerTimeout);
 
 // Preflight starts a target and handshakes (then says bye). nullopt with
 // `error` naming `target_name` if it cannot.
@@ -81,6 +85,7 @@ CheckOutcome RunCheck(const Check& check, const TargetFactory& factory, uint64_t
 
 struct RunOptions {
   std::string target_command;     // "" = the in-process reference
+  std::chrono::milliseconds target_timeout = kDefaultAnswerTimeout;  // per request
   std::set<std::string> clauses;  // "" = all
   uint64_t seed = kDefaultSeed;
   std::optional<int> cases;
@@ -111,6 +116,8 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
 // BenchOptions are those of `hsmbackup-conformance bench`.
 struct BenchOptions {
   std::string target_command;  // "" = the reference, in process
+  // Per request; a bench request times a whole loop of backups.
+  std::chrono::milliseconds target_timeout = std::chrono::seconds(600);
   std::vector<std::string> kinds = {"pre77", "v0", "v1"};
   std::vector<uint64_t> sizes = {256, 4096};
   uint64_t count = 1000;

@@ -8,6 +8,7 @@
 #ifndef HSMBACKUP_CONFORMANCE_TARGET_H_
 #define HSMBACKUP_CONFORMANCE_TARGET_H_
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <set>
@@ -70,9 +71,18 @@ class Target {
 
 // MakeInProcessTarget links the reference implementation.
 std::unique_ptr<Target> MakeInProcessTarget();
+// kDefaultAnswerTimeout is how long a subprocess target may take to answer
+// one request before it counts as hung.
+inline constexpr std::chrono::seconds kDefaultAnswerTimeout{60};
+
 // MakeSubprocessTarget runs `command` with /bin/sh -c; its stderr passes
-// through. Fails (nullptr, error set) if the process cannot be started.
-std::unique_ptr<Target> MakeSubprocessTarget(const std::string& command, TargetError* error);
+// through. Fails (nullptr, error set) if the process cannot be started. A
+// target that does not answer a request within `answer_timeout` is killed
+// (SIGKILL), and that request and every later one fail with an error that
+// says so: a hung target ends the check, not the run.
+std::unique_ptr<Target> MakeSubprocessTarget(
+    const std::string& command, TargetError* error,
+    std::chrono::milliseconds answer_timeout = kDefaultAnswerTimeout);
 
 }  // namespace hsmbackup::conformance
 

@@ -10,7 +10,7 @@
 namespace hsmbackup::conformance {
 
 int RunBench(const BenchOptions& options, const RunnerIo& io) {
-  const TargetFactory factory = MakeTargetFactory(options.target_command);
+  const TargetFactory factory = MakeTargetFactory(options.target_command, options.target_timeout);
   const std::string name = options.target_command.empty() ? "the in-process reference"
                                                           : "'" + options.target_command + "'";
   TargetError error;

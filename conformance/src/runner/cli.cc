@@ -28,6 +28,13 @@ int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks,
                    "Command (run with /bin/sh -c) speaking conformance/PROTOCOL.md on stdin/stdout;"
                    " one fresh process per check. Default: the reference, in process")
         ->option_text("CMD");
+    std::optional<int> timeout;
+    app.add_option("--target-timeout", timeout,
+                   "Seconds a target may take to answer one request before it is stopped and "
+                   "the check ends in error (default " +
+                       std::to_string(kDefaultAnswerTimeout.count()) + ")")
+        ->option_text("S")
+        ->check(CLI::Range(1, 86400));
     app.add_option("--clauses", clauses, "Comma-separated clause ids: run only checks naming one")
         ->option_text("IDS");
     app.add_option("--seed", options.seed,
@@ -58,6 +65,12 @@ int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks,
     bench->add_option("--target-cmd", bench_options.target_command,
                       "Command speaking conformance/PROTOCOL.md; default: the reference, in process")
         ->option_text("CMD");
+    std::optional<int> bench_timeout;
+    bench->add_option("--target-timeout", bench_timeout,
+                      "Seconds a target may take to answer one request, a whole row of backups "
+                      "(default 600)")
+        ->option_text("S")
+        ->check(CLI::Range(1, 86400));
     bench->add_option("--kinds", bench_options.kinds, "Source kinds (default pre77 v0 v1)")
         ->check(CLI::IsMember({"pre77", "v0", "v1"}))
         ->delimiter(',');
@@ -95,7 +108,9 @@ int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks,
       }
       options.gtest_args.push_back(extra);
     }
+    if (bench_timeout) bench_options.target_timeout = std::chrono::seconds(*bench_timeout);
     if (bench->parsed()) return RunBench(bench_options, io);
+    if (timeout) options.target_timeout = std::chrono::seconds(*timeout);
     options.cases = cases;
     if (!clauses.empty() || app.count("--clauses") > 0) {
       std::string error;

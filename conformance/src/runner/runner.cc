@@ -39,11 +39,14 @@ std::vector<const Check*> SelectChecks(const std::vector<Check>& checks,
   return selected;
 }
 
-TargetFactory MakeTargetFactory(const std::string& command) {
+TargetFactory MakeTargetFactory(const std::string& command,
+                                std::chrono::milliseconds answer_timeout) {
   if (command.empty()) {
     return [](TargetError*) { return MakeInProcessTarget(); };
   }
-  return [command](TargetError* error) { return MakeSubprocessTarget(command, error); };
+  return [command, answer_timeout](TargetError* error) {
+    return MakeSubprocessTarget(command, error, answer_timeout);
+  };
 }
 
 std::optional<Hello> Preflight(const TargetFactory& factory, const std::string& target_name,
