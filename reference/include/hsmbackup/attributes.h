@@ -125,10 +125,15 @@ class Attributes {
     entry->second = std::string_view(p, len);
     return p + len;
   }
-  // Where `name` is, or where it would go: the entry's first byte and
-  // whether the name there is equal.
-  std::pair<size_t, bool> Locate(std::string_view name) const;
-  static std::string Encode(std::string_view name, std::string_view value);
+  // Place is where `name` is, or where it would go: the offsets of the
+  // entry there (at == end == data_.size() past the last one) and whether
+  // its name is `name`.
+  struct Place {
+    size_t at;
+    size_t end;
+    bool found;
+  };
+  Place Locate(std::string_view name) const;
   // SetCount rewrites the entry count in front of the entries.
   void SetCount(size_t old_count, size_t new_count);
 

@@ -19,6 +19,17 @@ size_t LengthBytes(size_t n) {
   return k;
 }
 
+size_t EntryBytes(std::string_view name, std::string_view value) {
+  return LengthBytes(name.size()) + name.size() + LengthBytes(value.size()) + value.size();
+}
+
+void AppendEntry(std::string& out, std::string_view name, std::string_view value) {
+  PutLength(out, name.size());
+  out.append(name);
+  PutLength(out, value.size());
+  out.append(value);
+}
+
 }  // namespace
 
 Attributes::Attributes(std::initializer_list<value_type> entries) {
@@ -35,22 +46,15 @@ void Attributes::SetCount(size_t old_count, size_t new_count) {
   data_.replace(0, old_count == 0 ? 0 : LengthBytes(old_count), prefix);
 }
 
-std::pair<size_t, bool> Attributes::Locate(std::string_view name) const {
+Attributes::Place Attributes::Locate(std::string_view name) const {
   for (auto it = begin(); it != end(); ++it) {
     const std::string_view held = (*it).first;
-    if (held >= name) return {static_cast<size_t>(it.at_ - data_.data()), held == name};
+    if (held >= name) {
+      return {static_cast<size_t>(it.at_ - data_.data()),
+              static_cast<size_t>(it.next_ - data_.data()), held == name};
+    }
   }
-  return {data_.size(), false};
-}
-
-std::string Attributes::Encode(std::string_view name, std::string_view value) {
-  std::string out;
-  out.reserve(LengthBytes(name.size()) + name.size() + LengthBytes(value.size()) + value.size());
-  PutLength(out, name.size());
-  out.append(name);
-  PutLength(out, value.size());
-  out.append(value);
-  return out;
+  return {data_.size(), data_.size(), false};
 }
 
 std::optional<std::string_view> Attributes::Find(std::string_view name) const {
@@ -62,26 +66,24 @@ std::optional<std::string_view> Attributes::Find(std::string_view name) const {
 }
 
 void Attributes::Set(std::string_view name, std::string_view value) {
-  const auto [at, found] = Locate(name);
-  const std::string entry = Encode(name, value);
-  if (found) {
-    value_type old;
-    const char* after = ReadEntry(data_.data() + at, &old);
-    data_.replace(at, static_cast<size_t>(after - (data_.data() + at)), entry);
+  const Place place = Locate(name);
+  std::string entry;
+  entry.reserve(EntryBytes(name, value));
+  AppendEntry(entry, name, value);
+  if (place.found) {
+    data_.replace(place.at, place.end - place.at, entry);
   } else {
     const size_t n = size();
-    data_.insert(at, entry);
+    data_.insert(place.at, entry);
     SetCount(n, n + 1);  // `at` is past the old count, so this comes second
   }
 }
 
 bool Attributes::Erase(std::string_view name) {
-  const auto [at, found] = Locate(name);
-  if (!found) return false;
+  const Place place = Locate(name);
+  if (!place.found) return false;
   const size_t n = size();
-  value_type old;
-  const char* after = ReadEntry(data_.data() + at, &old);
-  data_.erase(at, static_cast<size_t>(after - (data_.data() + at)));
+  data_.erase(place.at, place.end - place.at);
   SetCount(n, n - 1);
   return true;
 }
@@ -90,20 +92,14 @@ std::optional<Attributes> Attributes::FromSorted(std::span<const value_type> ent
   size_t bytes = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
     if (i > 0 && entries[i].first <= entries[i - 1].first) return std::nullopt;
-    const auto& [name, value] = entries[i];
-    bytes += LengthBytes(name.size()) + name.size() + LengthBytes(value.size()) + value.size();
+    bytes += EntryBytes(entries[i].first, entries[i].second);
   }
   Attributes out;
   if (entries.empty()) return out;
   bytes += LengthBytes(entries.size());
   out.data_.reserve(bytes);
   PutLength(out.data_, entries.size());
-  for (const auto& [name, value] : entries) {
-    PutLength(out.data_, name.size());
-    out.data_.append(name);
-    PutLength(out.data_, value.size());
-    out.data_.append(value);
-  }
+  for (const auto& [name, value] : entries) AppendEntry(out.data_, name, value);
   return out;
 }
 
