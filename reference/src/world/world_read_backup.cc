@@ -35,8 +35,10 @@ Status ReadBackupObject(const JsonReader& r, const Json& v, const std::string& p
         [&](const Json& x, const std::string& p) {
           return r.ReadU32(x, p, 1, kU32Max, &o->object.handle);
         }},
-       {"ouid", [&](const Json& x, const std::string& p) { return r.ReadOuid(x, p, &o->object.ouid);
-                }},
+       {"ouid",
+        [&](const Json& x, const std::string& p) {
+          return r.ReadOuid(x, p, &o->object.ouid);
+        }},
        {"label",
         [&](const Json& x, const std::string& p) {
           return r.ReadText(x, p, 0, kMaxObjectLabelLength, true, &o->object.label);

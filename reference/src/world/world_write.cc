@@ -19,13 +19,13 @@ void PutIf(Json* out, const char* key, bool write, Json&& value) {
   if (write) (*out)[key] = std::move(value);
 }
 
-void WriteObjectTail(const Object& o, const Ouid& ouid, Json* out) {
+void WriteObjectTail(const Object& o, Json* out) {
   if (!o.attributes.empty()) {
     Json attributes = Json::object();
     for (const auto& [name, value] : o.attributes) attributes[std::string(name)] = value;
     (*out)["attributes"] = std::move(attributes);
   }
-  if (!o.value.empty() && o.value == DeriveObjectValue(ouid, o.value.size())) {
+  if (!o.value.empty() && o.value == DeriveObjectValue(o.ouid, o.value.size())) {
     (*out)["size"] = o.value.size();
   } else {
     (*out)["value"] = HexEncode(o.value);
@@ -85,7 +85,7 @@ Json WriteUser(const UserPartition& u) {
     jo["ouid"] = o.ouid.ToHex();
     jo["class"] = ClassToken(o.object_class);
     jo["label"] = o.label;
-    WriteObjectTail(o, o.ouid, &jo);
+    WriteObjectTail(o, &jo);
     objects.push_back(std::move(jo));
   }
   WriteHandles(u.handles, in_use, &j);
@@ -104,7 +104,7 @@ Json WriteBackupObject(const BackupObject& o) {
   } else {
     Json inner = Json::object();
     inner["class"] = ClassToken(o.object.object_class);
-    WriteObjectTail(o.object, o.object.ouid, &inner);
+    WriteObjectTail(o.object, &inner);
     j["object"] = std::move(inner);
   }
   return j;
