@@ -3,9 +3,12 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <span>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "crypto/blob_codec.h"
 
@@ -277,7 +280,18 @@ Status DecodePayload(ByteSpan payload, Object* object) {
     return Invalid("attribute count " + std::to_string(count) + " over the limit of " +
                    std::to_string(kMaxAttributes));
   }
-  std::array<Attributes::value_type, kMaxAttributes> entries;
+  // Views into the payload until it is known valid. A full kMaxAttributes
+  // array would be 2 KiB to zero-fill per object on the clone path; objects
+  // carry a few attributes, so those fit a small one.
+  std::array<Attributes::value_type, 8> few;
+  std::vector<Attributes::value_type> many;
+  std::span<Attributes::value_type> entries;
+  if (count <= few.size()) {
+    entries = std::span(few).first(count);
+  } else {
+    many.resize(count);
+    entries = many;
+  }
   std::string_view previous;
   for (uint16_t i = 0; i < count; ++i) {
     uint16_t name_len = 0, value_len = 0;
@@ -317,7 +331,7 @@ Status DecodePayload(ByteSpan payload, Object* object) {
 
   // Only a fully valid payload touches the caller's object.
   object->object_class = static_cast<ObjectClass>(cls);
-  object->attributes = *Attributes::FromSorted(std::span(entries).first(count));  // order checked above
+  object->attributes = *Attributes::FromSorted(entries);  // order checked above
   object->value.assign(value.begin(), value.end());
   return OkStatus();
 }
