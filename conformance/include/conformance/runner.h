@@ -21,7 +21,6 @@
 #include "conformance/check.h"
 #include "conformance/report.h"
 #include "conformance/target.h"
-#include "conformance/target.h"
 
 namespace hsmbackup::conformance {
 
@@ -113,11 +112,14 @@ struct RunnerIo {
 // never from inside a test.
 int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const RunnerIo& io);
 
+// kDefaultBenchAnswerTimeout bounds one bench request: a row of backups.
+inline constexpr std::chrono::seconds kDefaultBenchAnswerTimeout{600};
+
 // BenchOptions are those of `hsmbackup-conformance bench`.
 struct BenchOptions {
   std::string target_command;  // "" = the reference, in process
   // Per request; a bench request times a whole loop of backups.
-  std::chrono::milliseconds target_timeout = std::chrono::seconds(600);
+  std::chrono::milliseconds target_timeout = kDefaultBenchAnswerTimeout;
   std::vector<std::string> kinds = {"pre77", "v0", "v1"};
   std::vector<uint64_t> sizes = {256, 4096};
   uint64_t count = 1000;

@@ -68,7 +68,8 @@ int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks,
     std::optional<int> bench_timeout;
     bench->add_option("--target-timeout", bench_timeout,
                       "Seconds a target may take to answer one request, a whole row of backups "
-                      "(default 600)")
+                      "(default " +
+                          std::to_string(kDefaultBenchAnswerTimeout.count()) + ")")
         ->option_text("S")
         ->check(CLI::Range(1, 86400));
     bench->add_option("--kinds", bench_options.kinds, "Source kinds (default pre77 v0 v1)")
