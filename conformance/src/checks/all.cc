@@ -5,8 +5,9 @@ namespace hsmbackup::conformance {
 std::vector<Check> AllChecks() {
   std::vector<Check> all;
   for (auto family : {AuthenticationChecks, DomainChecks, CloningChecks, FirmwareChecks,
-                      SizingChecks, OptionChecks, OptionSyntaxChecks, OutputChecks, RestoreFamilyChecks,
-                      StatefulChecks, VectorChecks, RegressionChecks}) {
+                      SizingChecks, OptionChecks, OptionPartitionChecks, OptionSyntaxChecks,
+                      OutputChecks, RestoreFamilyChecks, StatefulChecks, VectorChecks,
+                      RegressionChecks}) {
     std::vector<Check> some = family();
     all.insert(all.end(), std::make_move_iterator(some.begin()),
                std::make_move_iterator(some.end()));

@@ -14,7 +14,8 @@ std::vector<Check> DomainChecks();          // domains.cc
 std::vector<Check> CloningChecks();         // cloning.cc
 std::vector<Check> FirmwareChecks();        // firmware.cc
 std::vector<Check> SizingChecks();          // sizing.cc
-std::vector<Check> OptionChecks();          // options.cc
+std::vector<Check> OptionChecks();          // options.cc: -append, -replace, -objects
+std::vector<Check> OptionPartitionChecks(); // options_partition.cc: -partition, -smkonly, -force
 std::vector<Check> OptionSyntaxChecks();    // options_syntax.cc: shortcuts, -slot, -debug
 std::vector<Check> OutputChecks();          // output.cc
 std::vector<Check> RestoreFamilyChecks();   // restore_family.cc

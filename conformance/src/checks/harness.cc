@@ -2,6 +2,7 @@
 
 #include <rapidcheck/Check.h>
 
+#include <algorithm>
 #include <optional>
 #include <set>
 
@@ -40,6 +41,38 @@ Json SlotOf(const Json& state, uint32_t id) {
     if (s.value("id", 0u) == id) return s;
   }
   return Json::object();
+}
+
+Json PartitionOf(const Json& state, uint32_t slot, const std::string& name) {
+  for (const Json& p : SlotOf(state, slot).value("partitions", Json::array())) {
+    if (p.value("name", std::string()) == name) return p;
+  }
+  return Json();
+}
+
+Json ObjectOf(const Json& objects, const std::string& ouid) {
+  for (const Json& o : objects) {
+    if (o.value("ouid", std::string()) == ouid) return o;
+  }
+  return Json();
+}
+
+bool HasLine(const Outcome& o, const std::string& line) {
+  return std::find(o.transcript.begin(), o.transcript.end(), line) != o.transcript.end();
+}
+
+bool IsBackupLine(const std::string& line) {
+  return line.rfind("partition archive backup", 0) == 0;
+}
+
+std::vector<model::Mismatch> RefusedUnchanged(const StepView& v, const std::string& clause) {
+  if (v.outcome.ok() || v.before.dump() == v.after.dump()) return {};
+  return Fails(clause, "refused with " + v.outcome.result + " but the observed state changed");
+}
+
+std::vector<model::Mismatch> BadBackupUnchanged(const StepView& v) {
+  return IsBackupLine(v.line) ? RefusedUnchanged(v, "PROJ-WORLD-UNCHANGED-ON-BAD-INPUT")
+                              : std::vector<model::Mismatch>{};
 }
 
 ScenarioVerdict RunScenario(Target& target, const Scenario& s, const ExtraJudge& extra) {

@@ -59,6 +59,20 @@ std::vector<model::Mismatch> Fails(const std::string& clause, const std::string&
 
 // Slot returns the observed slot `id`, or an empty object.
 Json SlotOf(const Json& state, uint32_t id);
+// PartitionOf returns backup partition `name` of observed slot `slot`, or null.
+Json PartitionOf(const Json& state, uint32_t slot, const std::string& name);
+// ObjectOf returns the observed object with `ouid` in `objects`, or null.
+Json ObjectOf(const Json& objects, const std::string& ouid);
+
+// HasLine: the transcript holds `line` exactly.
+bool HasLine(const Outcome& o, const std::string& line);
+bool IsBackupLine(const std::string& line);  // "partition archive backup ..."
+// RefusedUnchanged: a refused line leaves the observed state byte for byte;
+// otherwise a failure charged to `clause`.
+std::vector<model::Mismatch> RefusedUnchanged(const StepView& v, const std::string& clause);
+// BadBackupUnchanged: RefusedUnchanged for backup lines, charged to
+// PROJ-WORLD-UNCHANGED-ON-BAD-INPUT.
+std::vector<model::Mismatch> BadBackupUnchanged(const StepView& v);
 
 }  // namespace hsmbackup::conformance
 

@@ -1,14 +1,13 @@
-// Options: -append, -replace, -objects, -partition, -smkonly and -force
-// (the shortcuts, -slot and -debug are in options_syntax.cc). The model predicts every line; the extra
+// Options: -append, -replace and -objects (-partition, -smkonly and -force
+// are in options_partition.cc; the shortcuts, -slot and -debug in
+// options_syntax.cc). The model predicts every line; the extra
 // judges here assert what it does not (a line that must appear, handles that
 // must not change, byte-identical state, -debug adding only lines).
 #include <rapidcheck/Check.h>
 
 #include <algorithm>
 #include <cctype>
-#include <ctime>
 #include <fstream>
-#include <functional>
 #include <set>
 #include <sstream>
 
@@ -21,72 +20,6 @@ namespace {
 
 using Mismatches = std::vector<model::Mismatch>;
 
-
-Json PartitionOf(const Json& state, uint32_t slot, const std::string& name) {
-  for (const Json& p : SlotOf(state, slot).value("partitions", Json::array())) {
-    if (p.value("name", std::string()) == name) return p;
-  }
-  return Json();
-}
-
-Json ObjectOf(const Json& objects, const std::string& ouid) {
-  for (const Json& o : objects) {
-    if (o.value("ouid", std::string()) == ouid) return o;
-  }
-  return Json();
-}
-
-bool HasLine(const Outcome& o, const std::string& line) {
-  return std::find(o.transcript.begin(), o.transcript.end(), line) != o.transcript.end();
-}
-
-bool IsBackup(const std::string& line) { return line.rfind("partition archive backup", 0) == 0; }
-
-// Unchanged: a refused line leaves the observed state byte for byte.
-Mismatches Unchanged(const StepView& v, const std::string& clause) {
-  if (v.outcome.ok() || v.before.dump() == v.after.dump()) return {};
-  return Fails(clause, "refused with " + v.outcome.result + " but the observed state changed");
-}
-
-std::string Utc(int64_t seconds, const char* format) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, format, &tm);
-  return buf;
-}
-
-std::string Underscored(std::string s, size_t n) {
-  s = s.substr(0, n);
-  std::replace(s.begin(), s.end(), ' ', '_');
-  return s;
-}
-
-// Label: a partition label of 1..32 characters with inner spaces.
-rc::Gen<std::string> Label() {
-  return rc::gen::exec([] {
-    const int n = *rc::gen::inRange(1, 33);
-    std::string s;
-    for (int i = 0; i < n; ++i) {
-      const bool edge = i == 0 || i == n - 1;
-      s += edge ? *rc::gen::elementOf(std::string("abcXYZ0189"))
-                : *rc::gen::elementOf(std::string("abcdefXYZ0123456789 -"));
-    }
-    return s;
-  });
-}
-
-// Clock: a random UTC time between 2001 and 2037.
-rc::Gen<std::string> Clock() {
-  return rc::gen::exec([] {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", *rc::gen::inRange(2001, 2038),
-                  *rc::gen::inRange(1, 13), *rc::gen::inRange(1, 29), *rc::gen::inRange(0, 24),
-                  *rc::gen::inRange(0, 60), *rc::gen::inRange(0, 60));
-    return std::string(buf);
-  });
-}
 
 // --- -append, -replace, existing names -----------------------------------
 
@@ -133,7 +66,7 @@ rc::Gen<Scenario> AppendScenario(bool replace) {
 // too); OPT-APPEND-FINGERPRINT prints its line exactly for a pre-7.7 source
 // on a Backup HSM 7 >= 7.7.1 when the fingerprints differ.
 Mismatches JudgeAppend(const StepView& v) {
-  if (!IsBackup(v.line) || !v.outcome.ok()) return {};
+  if (!IsBackupLine(v.line) || !v.outcome.ok()) return {};
   const model::World& w = v.prediction.after;
   const model::Hsm& hsm = w.hsms.at(2);
   const bool fingerprints = w.users.at(0).kind == "pre77" && hsm.model == "backup_hsm_7" &&
@@ -166,7 +99,7 @@ Mismatches JudgeAppend(const StepView& v) {
 // JudgeAppendReplace: every same-OUID object is overwritten with the
 // source's (a new handle, the source's fingerprint).
 Mismatches JudgeAppendReplace(const StepView& v) {
-  if (!IsBackup(v.line) || !v.outcome.ok()) return {};
+  if (!IsBackupLine(v.line) || !v.outcome.ok()) return {};
   const Json old_part = PartitionOf(v.before, 2, "bk");
   const Json new_part = PartitionOf(v.after, 2, "bk");
   Mismatches out;
@@ -275,7 +208,7 @@ rc::Gen<Scenario> ObjectsScenario() {
 // JudgeObjects: the backup holds exactly the listed OUIDs, cloned in the
 // order given.
 Mismatches JudgeObjects(const StepView& v) {
-  if (!IsBackup(v.line) || !v.outcome.ok()) return {};
+  if (!IsBackupLine(v.line) || !v.outcome.ok()) return {};
   const std::vector<std::string> w = gen::Words(v.line);
   std::string name, list = "all";
   for (size_t i = 0; i + 1 < w.size(); ++i) {
@@ -354,193 +287,6 @@ rc::Gen<Scenario> BadObjectsScenario() {
   });
 }
 
-// --- -partition -----------------------------------------------------------
-
-rc::Gen<Scenario> NameLengthScenario() {
-  return rc::gen::exec([] {
-    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
-    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
-    const int n = *rc::gen::weightedElement<bool>({{1, true}, {1, false}})
-                      ? *rc::gen::element(31, 32, 33, 34)
-                      : *rc::gen::inRange(1, 41);
-    std::string name = "n";
-    while (static_cast<int>(name.size()) < n) {
-      name += *rc::gen::elementOf(std::string("abcdefghijklmnopqrstuvwxyz0123456789_-."));
-    }
-    const gen::Backup b = gen::BackupOf(u, h, name, *gen::Secret("pw-"));
-    return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line()}, {}};
-  });
-}
-
-Mismatches JudgeNameLength(const StepView& v) {
-  if (!IsBackup(v.line)) return {};
-  const std::vector<std::string> w = gen::Words(v.line);
-  const auto it = std::find(w.begin(), w.end(), "-partition");
-  const size_t n = (it + 1)->size();
-  Mismatches out = Unchanged(v, "OPT-PARTITION-MAXLEN");
-  if ((n > 32) == v.outcome.ok()) {
-    out.push_back({{"OPT-PARTITION-MAXLEN"}, "a " + std::to_string(n) + "-character name was " +
-                                                 (v.outcome.ok() ? "accepted" : "refused")});
-  }
-  return out;
-}
-
-rc::Gen<Scenario> DefaultNameScenario() {
-  return rc::gen::exec([] {
-    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
-    u.label = *Label();
-    gen::HsmSpec h = *gen::Hsm("backup_hsm_7");
-    gen::WorldSpec w = gen::WorldOf(u, h);
-    w.now = *Clock();
-    gen::Backup b = gen::BackupOf(u, h, "", *gen::Secret("pw-"));
-    b.partition.reset();
-    return Scenario{w.ToJson(), {gen::Login(u), b.Line()}, {}};
-  });
-}
-
-// NewPartitions: names on slot 2 after the step that were not there before.
-std::vector<std::string> NewPartitions(const StepView& v) {
-  std::set<std::string> before;
-  for (const Json& p : SlotOf(v.before, 2).value("partitions", Json::array())) {
-    before.insert(p.value("name", std::string()));
-  }
-  std::vector<std::string> out;
-  for (const Json& p : SlotOf(v.after, 2).value("partitions", Json::array())) {
-    if (!before.count(p.value("name", std::string()))) out.push_back(p.value("name", std::string()));
-  }
-  return out;
-}
-
-Mismatches JudgeDefaultName(const StepView& v) {
-  if (!IsBackup(v.line)) return {};
-  const model::World& w = v.prediction.after;
-  const std::string want = Underscored(w.users.at(0).label, 23) + "_" + Utc(w.now, "%Y%m%d");
-  const std::vector<std::string> made = NewPartitions(v);
-  if (made == std::vector<std::string>{want}) return {};
-  return Fails("OPT-PARTITION-DEFAULT", "without -partition the new backup partition is not " +
-                                            want + " (" + std::to_string(made.size()) +
-                                            " new partition(s), first '" +
-                                            (made.empty() ? "" : made.front()) + "')");
-}
-
-rc::Gen<Scenario> G5NoNameScenario() {
-  return rc::gen::exec([] {
-    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
-    gen::HsmSpec h = *gen::Hsm("backup_hsm_g5");
-    gen::Backup b = gen::BackupOf(u, h, "", *gen::Secret("pw-"));
-    b.partition.reset();
-    return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line()}, {}};
-  });
-}
-
-// --- -smkonly and -force --------------------------------------------------
-
-rc::Gen<Scenario> SmkOnlyScenario() {
-  return rc::gen::exec([] {
-    const std::string kind = *rc::gen::weightedElement<std::string>(
-        {{3, "v1"}, {1, "v0"}, {1, "pre77"}});
-    gen::UserSpec u = *gen::User(kind);
-    u.label = *Label();
-    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
-    h.sks = *rc::gen::weightedElement<bool>({{3, true}, {1, false}});
-    gen::WorldSpec w = gen::WorldOf(u, h);
-    w.now = *Clock();
-    gen::Backup b = gen::BackupOf(u, h, "", *gen::Secret("pw-"));
-    b.partition.reset();
-    b.smkonly = true;
-    b.force = true;
-    switch (*rc::gen::weightedElement<int>({{6, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}})) {
-      case 1: b.partition = "named"; break;
-      case 2: b.objects = "all"; break;
-      case 3: b.append = true; break;
-      case 4: b.replace = true; break;
-      default: break;
-    }
-    return Scenario{w.ToJson(), {gen::Login(u), b.Line()}, {}};
-  });
-}
-
-// JudgeSmkOnly: a successful -smkonly makes one partition named from the
-// label and the clock, holding the source's SMK and no object.
-Mismatches JudgeSmkOnly(const StepView& v) {
-  if (!IsBackup(v.line) || !v.outcome.ok()) return {};
-  const model::World& w = v.prediction.after;
-  const std::string want =
-      Underscored(w.users.at(0).label, 12) + "_" + Utc(w.now, "%Y:%m:%d-%H:%M:%S");
-  Mismatches out;
-  const std::vector<std::string> made = NewPartitions(v);
-  if (made != std::vector<std::string>{want}) {
-    out.push_back({{"OPT-SMKONLY-NAME"}, "the SMK backup is not named " + want});
-    return out;
-  }
-  const Json p = PartitionOf(v.after, 2, want);
-  if (!p.value("objects", Json::array()).empty()) {
-    out.push_back({{"OPT-SMKONLY"}, "the SMK backup holds objects"});
-  }
-  const Json smk = p.value("smk_id", Json());
-  if (smk.is_null() || smk != SlotOf(v.before, 0).value("smk_id", Json())) {
-    out.push_back({{"OPT-SMKONLY"}, "the SMK backup does not hold the source's SMK"});
-  }
-  if (!HasLine(v.outcome, "The SMK was cloned successfully.")) {
-    out.push_back({{"OPT-SMKONLY"}, "no line 'The SMK was cloned successfully.'"});
-  }
-  return out;
-}
-
-rc::Gen<Scenario> ConfirmScenario() {
-  return rc::gen::exec([] {
-    gen::UserSpec u = *gen::User("v1");
-    gen::HsmSpec h = *gen::Hsm("backup_hsm_7");
-    gen::Backup b = gen::BackupOf(u, h, "", *gen::Secret("pw-"));
-    b.partition.reset();
-    b.smkonly = true;
-    b.force = *rc::gen::weightedElement<bool>({{1, true}, {3, false}});
-    const std::string answer = *rc::gen::element<std::string>("quit", "proceed", "no", "quit");
-    return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line(), gen::List(h)}, {answer}};
-  });
-}
-
-Mismatches JudgeConfirm(const StepView& v) {
-  if (!IsBackup(v.line)) return {};
-  const bool force = v.line.find("-force") != std::string::npos;
-  Mismatches out;
-  if (v.outcome.result == "CKR_FUNCTION_CANCELED") {
-    if (v.before.dump() != v.after.dump()) {
-      out.push_back({{"OPT-SMKONLY-CONFIRM"}, "'quit' changed the observed state"});
-    }
-    if (force) out.push_back({{"OPT-FORCE"}, "-force still cancelled on an answer"});
-  } else if (v.outcome.ok()) {
-    const std::vector<std::string> made = NewPartitions(v);
-    if (made.size() != 1 ||
-        !PartitionOf(v.after, 2, made.front()).value("objects", Json::array()).empty()) {
-      out.push_back({{"OPT-SMKONLY-CONFIRM"}, "'proceed' did not make one empty SMK backup"});
-    }
-  }
-  return out;
-}
-
-rc::Gen<Scenario> ForceScenario() {
-  return rc::gen::exec([] {
-    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
-    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
-    h.partitions.push_back(gen::StoredPartition("bk", u, u.kind, *gen::Secret("bk-"), {}));
-    const bool force = *rc::gen::arbitrary<bool>();
-    const std::string answer = *rc::gen::element<std::string>("quit", "proceed", "yes");
-    return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Delete(h, "bk", force), gen::List(h)},
-                    {answer}};
-  });
-}
-
-Mismatches JudgeForce(const StepView& v) {
-  if (v.line.find("archive delete") == std::string::npos) return {};
-  const bool force = v.line.find("-force") != std::string::npos;
-  if (force && v.outcome.prompts != 0) return Fails("OPT-FORCE", "-force still prompted");
-  if (!v.outcome.ok()) return Unchanged(v, "ARCHIVE-DELETE");
-  return {};
-}
-
-// AppendFingerprintSeed replays the seed's own case (pre-7.7 source, Backup
-// HSM 7 7.7.2, one stored object with another attribute value).
 CheckResult AppendFingerprintSeed(CheckContext& ctx) {
   std::ifstream in(std::string(HSMB_SOURCE_ROOT) + "/fixtures/worlds/pre77-to-bh7.json");
   std::stringstream text;
@@ -562,10 +308,6 @@ CheckResult AppendFingerprintSeed(CheckContext& ctx) {
   });
 }
 
-Mismatches UnchangedIfRefused(const StepView& v) {
-  return IsBackup(v.line) ? Unchanged(v, "PROJ-WORLD-UNCHANGED-ON-BAD-INPUT") : Mismatches{};
-}
-
 }  // namespace
 
 std::vector<Check> OptionChecks() {
@@ -581,7 +323,7 @@ std::vector<Check> OptionChecks() {
       {"Options", "ExistingNameRefused", {"OPT-EXISTS"}, {}, 20,
        [](CheckContext& c) {
          return ForAll(c, ExistsScenario(), [](const StepView& v) {
-           return IsBackup(v.line) ? Unchanged(v, "OPT-EXISTS") : Mismatches{};
+           return IsBackupLine(v.line) ? RefusedUnchanged(v, "OPT-EXISTS") : Mismatches{};
          });
        }},
       {"Options", "ObjectsForms", {"OPT-OBJECTS-FORMS"}, {}, 30,
@@ -589,27 +331,11 @@ std::vector<Check> OptionChecks() {
       {"Options", "ObjectsNeedClient103", {"OPT-OBJECTS-CLIENT"}, {}, 25,
        [](CheckContext& c) {
          return ForAll(c, ClientScenario(), [](const StepView& v) {
-           return IsBackup(v.line) ? Unchanged(v, "OPT-OBJECTS-CLIENT") : Mismatches{};
+           return IsBackupLine(v.line) ? RefusedUnchanged(v, "OPT-OBJECTS-CLIENT") : Mismatches{};
          });
        }},
       {"Options", "ObjectsInvalidRefused", {"OPT-OBJECTS-INVALID", "PROJ-WORLD-UNCHANGED-ON-BAD-INPUT"},
-       {}, 30, [](CheckContext& c) { return ForAll(c, BadObjectsScenario(), UnchangedIfRefused); }},
-      {"Options", "PartitionNameMaxLength", {"OPT-PARTITION-MAXLEN", "PROJ-WORLD-UNCHANGED-ON-BAD-INPUT"},
-       {}, 30, [](CheckContext& c) { return ForAll(c, NameLengthScenario(), JudgeNameLength); }},
-      {"Options", "DefaultPartitionName", {"OPT-PARTITION-DEFAULT"}, {}, 25,
-       [](CheckContext& c) { return ForAll(c, DefaultNameScenario(), JudgeDefaultName); }},
-      {"Options", "G5NeedsPartitionName", {"OPT-PARTITION-REQUIRED"}, {}, 20,
-       [](CheckContext& c) {
-         return ForAll(c, G5NoNameScenario(), [](const StepView& v) {
-           return IsBackup(v.line) ? Unchanged(v, "OPT-PARTITION-REQUIRED") : Mismatches{};
-         });
-       }},
-      {"Options", "SmkOnly", {"OPT-SMKONLY", "OPT-SMKONLY-SKS", "OPT-SMKONLY-NAME"}, {"smkonly"}, 30,
-       [](CheckContext& c) { return ForAll(c, SmkOnlyScenario(), JudgeSmkOnly); }},
-      {"Options", "SmkOnlyConfirm", {"OPT-SMKONLY-CONFIRM", "OPT-FORCE"}, {"smkonly"}, 20,
-       [](CheckContext& c) { return ForAll(c, ConfirmScenario(), JudgeConfirm); }},
-      {"Options", "ForceSkipsDeletePrompt", {"OPT-FORCE", "ARCHIVE-DELETE"}, {}, 20,
-       [](CheckContext& c) { return ForAll(c, ForceScenario(), JudgeForce); }},
+       {}, 30, [](CheckContext& c) { return ForAll(c, BadObjectsScenario(), BadBackupUnchanged); }},
   };
 }
 

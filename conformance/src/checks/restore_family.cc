@@ -24,20 +24,6 @@ std::vector<gen::ObjSpec> Renumbered(std::vector<gen::ObjSpec> objects, uint32_t
   return objects;
 }
 
-Json PartitionOf(const Json& state, uint32_t slot, const std::string& name) {
-  for (const Json& p : SlotOf(state, slot).value("partitions", Json::array())) {
-    if (p.value("name", std::string()) == name) return p;
-  }
-  return Json();
-}
-
-Json ObjectOf(const Json& objects, const std::string& ouid) {
-  for (const Json& o : objects) {
-    if (o.value("ouid", std::string()) == ouid) return o;
-  }
-  return Json();
-}
-
 bool Starts(const std::string& line, const char* verb) {
   return line.rfind(std::string("partition archive ") + verb, 0) == 0;
 }
