@@ -5,8 +5,15 @@
 // lunacm line, which result codes the clauses accept and what every device
 // must look like afterwards. Where the clauses leave a choice (which of two
 // violated rules a refused command reports), the prediction accepts every
-// such code; all of them leave the same state. Handles are the target's
-// choice: after each step the model adopts the handles it observed (by OUID).
+// such code; all of them leave the same state. Where the seed leaves a
+// choice that changes the outcome (clauses.json `accepts`), the prediction
+// carries each reading as an alternative. Handles, fingerprints and the
+// space figures of the target's own size model are the target's choice:
+// after each step the model adopts what it observed.
+//
+// Every expectation carries the one clause it comes from ("why"): a
+// difference fails that clause only, and a difference that follows from an
+// earlier one in the same step is reported as its consequence.
 #ifndef HSMBACKUP_CONFORMANCE_MODEL_H_
 #define HSMBACKUP_CONFORMANCE_MODEL_H_
 
@@ -37,6 +44,7 @@ struct Object {
   uint64_t size = 0;
   std::string fingerprint;  // from the first observation; "" until known
   bool opaque = false;      // backup objects of a V1 source
+  std::string why;          // the clause that fixed this object in the last step; "" = default
 };
 
 struct User {
@@ -49,6 +57,7 @@ struct User {
   bool zeroized = false;
   std::string smk_id;  // "" when none; known from observation
   std::vector<Object> objects;
+  std::string why;     // the clause behind its objects in the last step; "" = SRC-UNCHANGED
 };
 
 struct Partition {
@@ -58,6 +67,14 @@ struct Partition {
   bool has_smk = false;
   std::string smk_id;  // of the V1 source whose SMK it holds
   std::vector<Object> objects;
+  // The target's size model may charge more than the project's (another
+  // overhead, sealed sizes): observed used - the project's, adopted.
+  int64_t extra = 0;
+  // Provenance for the last step: the clause behind its existence and its
+  // objects (`why`), behind its space figures (`space_why`), and for each
+  // OUID that must NOT be here, the clause that keeps it out.
+  std::string why, space_why;
+  std::map<std::string, std::string> gone;
   uint64_t used() const;
 };
 
@@ -70,6 +87,11 @@ struct Hsm {
   uint32_t so_failures = 0;
   bool zeroized = false;
   std::vector<Partition> partitions;
+  // Provenance for the last step: behind the set of partitions and the free
+  // figure, and for each partition that must NOT be here, the clause.
+  std::string why, space_why;
+  std::map<std::string, std::string> gone;
+  bool shrink_failed = false;  // RESIZE-FAIL in the last step: no space may be free
   uint64_t free() const;
   Partition* Find(const std::string& name);
 };
@@ -101,18 +123,41 @@ std::optional<World> FromWorld(const Json& world, std::string* error);
 // none may appear in any transcript, message or observed state.
 std::vector<std::string> Secrets(const Json& world);
 
+// Said is what a transcript must tell beyond its result line, as facts
+// (clauses.json `lines`, provenance `project`): a target's own wording
+// passes when it carries them.
+struct Said {
+  // CLONE-DISCARD: one line per object that failed, naming its source
+  // handle and the CKR name.
+  std::vector<std::pair<uint32_t, std::string>> failed;
+  std::string delete_empty;  // DOM-MISMATCH-EMPTY: advice to delete this empty partition
+  bool resize_advice = false;  // RESIZE-FAIL: advice to delete the backup
+  bool revert_advice = false;  // FULL-REVERT: advice to free space or use another HSM
+  long backed_up = -1;         // OUT-TRANSCRIPT: "N objects have been backed up to partition P"
+  std::string backed_up_to;
+  long list_slot = -1;         // ARCHIVE-LIST: every partition's fields, and the free space
+  long contents_slot = -1;     // ARCHIVE-CONTENTS: every object's fields
+  std::string contents_of;
+};
+
 // Prediction is what the clauses accept for one line.
 struct Prediction {
   std::set<std::string> codes;  // acceptable result names; CKR_OK for success
   World after;                  // the state every accepted code leads to
   bool modelled = true;         // false: a line the model does not know; only invariants apply
   int prompts = 0;              // prompts the line must ask
-  // Clauses behind the expected code, the objects, and the space figures;
-  // a mismatch in one is charged to those clauses.
-  std::vector<std::string> code_clauses, object_clauses, space_clauses;
-  std::vector<std::string> user_clauses{"SRC-UNCHANGED"};  // for user partitions
-  std::vector<std::string> prompt_clauses;  // for the number of prompts asked
-  std::string summary;          // "CKR_OK; partition p gets 3 objects", for messages
+  // The rules that fix the code: for a refusal every rule the line breaks
+  // (each is broken if the target goes ahead), else the one rule behind the
+  // outcome.
+  std::vector<std::string> code_clauses;
+  std::string prompt_clause;  // behind the number of prompts
+  std::string state_clause;   // behind any state field no rule stamped (see `why`)
+  Said said;
+  // "" for the project's reading; else the open choice this alternative
+  // takes (clauses.json `accepts`), named in verdicts.
+  std::string reading;
+  std::vector<Prediction> alternatives;  // the other readings the seed allows
+  std::string summary;  // "CKR_OK; partition p gets 3 objects", for messages
 };
 
 // Predict runs one lunacm line (with answers to its prompts) on the model.
@@ -120,21 +165,34 @@ Prediction Predict(const World& before, const std::string& line,
                    const std::vector<std::string>& answers);
 
 // Mismatch is one way the observed state or outcome differs from the
-// prediction, charged to clauses.
+// prediction, charged to clauses. One with `after` set follows from an
+// earlier mismatch of the same step (that clause): it is reported as its
+// consequence and charged to nobody.
 struct Mismatch {
+  Mismatch(std::vector<std::string> c, std::string w, std::string a = "")
+      : clauses(std::move(c)), what(std::move(w)), after(std::move(a)) {}
   std::vector<std::string> clauses;
   std::string what;
+  std::string after;
+  bool primary() const { return after.empty(); }
 };
 
-// Judge compares one executed line with its prediction: the result code,
-// the prompts, the transcript's last line (OUT-ERROR), secrets
-// (OUT-NO-SECRETS) and the observed state against `p.after`. It also adopts
-// the target's handles and fingerprints into `p.after`.
+// Judge compares one executed line with its prediction: secrets
+// (OUT-NO-SECRETS), the transcript's last line (OUT-ERROR), then the
+// prompts, the result code, the observed state and the facts the
+// transcript must tell, each charged to its own clause and every difference
+// after the first in that chain reported as its consequence. Of the
+// prediction's readings it takes the one that fits the target (fewest
+// primary mismatches, the project's on a tie) and moves it into `p`, then
+// adopts the target's handles, fingerprints and space figures into
+// `p.after`.
 std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& observed,
                             const std::vector<std::string>& secrets);
 
-// Adopt reads handles, fingerprints and SMK ids from an observed state into
-// the model (objects matched by OUID). Call it once after load.
+// Adopt reads handles, fingerprints, SMK ids, the sizes of opaque objects,
+// the space figures and (where observed) the lockout counters from an
+// observed state into the model (objects matched by OUID). Call it once
+// after load.
 void Adopt(World& w, const Json& observed);
 
 }  // namespace hsmbackup::conformance::model

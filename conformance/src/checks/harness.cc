@@ -32,8 +32,15 @@ std::vector<std::string> ReferenceTranscript(const Scenario& s, size_t step) {
 
 }  // namespace
 
+std::string Describe(const model::Mismatch& m) {
+  if (!m.primary()) return "after " + m.after + " failed: " + m.what;
+  std::string ids;
+  for (const std::string& c : m.clauses) ids += (ids.empty() ? "" : ", ") + c;
+  return "[" + ids + "] " + m.what;
+}
+
 std::vector<model::Mismatch> Fails(const std::string& clause, const std::string& what) {
-  return {model::Mismatch{{clause}, what}};
+  return {model::Mismatch{{clause}, what, ""}};
 }
 
 Json SlotOf(const Json& state, uint32_t id) {
@@ -65,8 +72,18 @@ bool IsBackupLine(const std::string& line) {
   return line.rfind("partition archive backup", 0) == 0;
 }
 
+Json WithoutCounters(Json state) {
+  if (state.is_object()) {
+    for (const char* k : {"so_failures", "co_failures", "failures"}) state.erase(k);
+    for (auto& [key, value] : state.items()) value = WithoutCounters(value);
+  } else if (state.is_array()) {
+    for (Json& value : state) value = WithoutCounters(value);
+  }
+  return state;
+}
+
 std::vector<model::Mismatch> RefusedUnchanged(const StepView& v, const std::string& clause) {
-  if (v.outcome.ok() || v.before.dump() == v.after.dump()) return {};
+  if (v.outcome.ok() || WithoutCounters(v.before) == WithoutCounters(v.after)) return {};
   return Fails(clause, "refused with " + v.outcome.result + " but the observed state changed");
 }
 
@@ -113,9 +130,17 @@ ScenarioVerdict RunScenario(Target& target, const Scenario& s, const ExtraJudge&
     }
     v.mismatches = model::Judge(p, step->outcome, *after, secrets);
     if (extra) {
-      std::vector<model::Mismatch> more =
-          extra(StepView{i, s.lines[i], step->outcome, *state, *after, p});
-      v.mismatches.insert(v.mismatches.end(), more.begin(), more.end());
+      // A check's own judgement follows from a difference the model found first.
+      std::string cause;
+      for (const model::Mismatch& m : v.mismatches) {
+        if (m.primary() && cause.empty()) cause = m.clauses.front();
+      }
+      for (model::Mismatch& m : extra(StepView{i, s.lines[i], step->outcome, *state, *after, p})) {
+        if (!cause.empty() && m.primary() && m.clauses != std::vector<std::string>{cause}) {
+          m.after = cause;
+        }
+        v.mismatches.push_back(std::move(m));
+      }
     }
     if (!v.mismatches.empty()) {
       v.failing_step = i;
@@ -126,7 +151,7 @@ ScenarioVerdict RunScenario(Target& target, const Scenario& s, const ExtraJudge&
       c.failing_step = i;
       c.expected = p.modelled ? Codes(p.codes) + " (" + p.summary + ")" : "(invariants only)";
       c.observed = step->outcome.result;
-      for (const model::Mismatch& m : v.mismatches) c.observed += "; " + m.what;
+      for (const model::Mismatch& m : v.mismatches) c.observed += "; " + Describe(m);
       c.target_transcript = step->outcome.transcript;
       return v;
     }
@@ -145,7 +170,7 @@ CheckResult ForAll(CheckContext& ctx, const rc::Gen<Scenario>& gen, const ExtraJ
     ScenarioVerdict v = RunScenario(*ctx.target, s, extra);
     if (v.harness_error || !v.mismatches.empty()) {
       last_failure = v;
-      RC_FAIL(v.harness_error ? v.message : v.mismatches.front().what);
+      RC_FAIL(v.harness_error ? v.message : Describe(v.mismatches.front()));
     }
   };
   rc::detail::TestParams params;
@@ -174,8 +199,8 @@ CheckResult FailedResult(const ScenarioVerdict& failure, uint64_t seed, int runs
   r.cases_run = runs;
   std::set<std::string> clauses;
   for (const model::Mismatch& m : failure.mismatches) {
-    clauses.insert(m.clauses.begin(), m.clauses.end());
-    r.message += (r.message.empty() ? "" : "\n") + m.what;
+    if (m.primary()) clauses.insert(m.clauses.begin(), m.clauses.end());
+    r.message += (r.message.empty() ? "" : "\n") + Describe(m);
   }
   r.failed_clauses.assign(clauses.begin(), clauses.end());
   r.counterexample = failure.counterexample;

@@ -54,6 +54,10 @@ CheckResult FailedResult(const ScenarioVerdict& failure, uint64_t seed, int runs
 // Example runs one fixed scenario.
 CheckResult Example(CheckContext& ctx, const Scenario& s, const ExtraJudge& extra = nullptr);
 
+// Describe renders a mismatch for people: "[CLAUSE] what", or for a
+// consequence "after CLAUSE failed: what".
+std::string Describe(const model::Mismatch& m);
+
 // Mismatches returns `m` as a one-element list: helpers for extra judges.
 std::vector<model::Mismatch> Fails(const std::string& clause, const std::string& what);
 
@@ -67,6 +71,9 @@ Json ObjectOf(const Json& objects, const std::string& ouid);
 // HasLine: the transcript holds `line` exactly.
 bool HasLine(const Outcome& o, const std::string& line);
 bool IsBackupLine(const std::string& line);  // "partition archive backup ..."
+// WithoutCounters is an observed state without its lockout counters (the
+// model judges those: AUTH-LOCKOUT).
+Json WithoutCounters(Json state);
 // RefusedUnchanged: a refused line leaves the observed state byte for byte;
 // otherwise a failure charged to `clause`.
 std::vector<model::Mismatch> RefusedUnchanged(const StepView& v, const std::string& clause);

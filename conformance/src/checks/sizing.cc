@@ -79,7 +79,7 @@ std::vector<Check> SizingChecks() {
   return {
       {"Sizing", "PrecheckRefusesWhatCannotFit", {"SIZE-PRECHECK"}, {}, 30,
        [](CheckContext& c) { return ForAll(c, Precheck()); }},
-      {"Sizing", "GrabAllThenShrink", {"RESIZE-GRAB-ALL", "RESIZE-SHRINK", "ARCHIVE-DELETE"}, {}, 20,
+      {"Sizing", "GrabAllThenShrink", {"RESIZE-GRAB-ALL", "RESIZE-SHRINK", "ARCHIVE-DELETE", "PROJ-SIZE-MODEL"}, {}, 20,
        [](CheckContext& c) { return ForAll(c, Resizes()); }},
       {"Sizing", "FailedShrinkKeepsAllSpace", {"RESIZE-FAIL", "RESIZE-GRAB-ALL"}, {"fault.shrink_fail"},
        15, [](CheckContext& c) { return ForAll(c, ShrinkFails()); }},

@@ -1,5 +1,8 @@
 // partition archive backup, as the clauses describe it.
 #include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
 
 #include "model/rules.h"
 
@@ -15,6 +18,7 @@ std::string NamePart(const std::string& label, size_t n) {
 // What a backup will do once every check before the SO login has passed.
 struct Plan {
   uint32_t src_slot = 0, slot = 0;
+  long resolved = -1;  // the backup HSM's slot once -slot resolved, else -1
   std::string name;
   std::vector<const Object*> objects;
   bool exists = false, recreate = false, overwrite = false;
@@ -48,6 +52,7 @@ bool Checks(const World& w, const Line& line, Plan& plan, Refusals& r) {
   const long slot = ResolveHsm(w, line, r);
   if (slot < 0) return false;
   plan.slot = static_cast<uint32_t>(slot);
+  plan.resolved = slot;
   const Hsm& hsm = w.hsms.at(plan.slot);
   CheckCredentialOptions(hsm, line, true, true, r);
   if (src.auth != hsm.auth) r.Add("CKR_OPERATION_NOT_ALLOWED", "AUTH-SAME-MODE");
@@ -132,7 +137,14 @@ bool Checks(const World& w, const Line& line, Plan& plan, Refusals& r) {
   return true;
 }
 
-// Run is everything from the prompt to the summary, on p.after.
+// Stamp marks every object of `part` as fixed by `clause` in this step.
+void Stamp(Partition& part, const std::string& clause) {
+  part.why = clause;
+  for (Object& o : part.objects) o.why = clause;
+}
+
+// Run is everything from the prompt to the summary, on p.after. Each state
+// field it changes is stamped with the clause that fixes it.
 void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
          const std::vector<std::string>& answers) {
   World& w = p.after;
@@ -140,25 +152,34 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
   Hsm& hsm = w.hsms.at(plan.slot);
   const bool bh7 = hsm.model == "backup_hsm_7";
   const bool smkonly = line.Has("smkonly");
-  p.prompt_clauses = {line.Has("force") ? "OPT-FORCE" : "OPT-SMKONLY-CONFIRM"};
+  const std::string op = smkonly                                       ? "OPT-SMKONLY"
+                         : plan.overwrite                              ? "OPT-APPEND-REPLACE"
+                         : plan.recreate                               ? "OPT-REPLACE"
+                         : plan.exists                                 ? "OPT-APPEND"
+                                                                       : "CLONE-STORE";
+  p.prompt_clause = line.Has("force") ? "OPT-FORCE" : "OPT-SMKONLY-CONFIRM";
+  p.state_clause = op;
   if (smkonly && !line.Has("force")) {  // OPT-SMKONLY-CONFIRM
     p.prompts = 1;
     if (Answer(answers, 0) != "proceed") {
       p.codes = {"CKR_FUNCTION_CANCELED"};
       p.code_clauses = {"OPT-SMKONLY-CONFIRM"};
+      p.state_clause = "OPT-SMKONLY-CONFIRM";
       w = before;
       return;
     }
   }
   if (!SoLogin(p, hsm, line)) return;
   const Hsm snapshot = hsm;  // FULL-REVERT restores this
-  if (plan.recreate) {       // OPT-REPLACE
+  std::map<std::string, std::string> replaced_gone;
+  if (plan.recreate) {  // OPT-REPLACE: the old backup's objects go with it
+    for (const Object& o : hsm.Find(plan.name)->objects) replaced_gone[o.ouid] = "OPT-REPLACE";
     std::erase_if(hsm.partitions, [&](const Partition& q) { return q.name == plan.name; });
-    p.object_clauses.push_back("OPT-REPLACE");
   }
   Partition* part = nullptr;
   if (plan.creates()) {
     Partition q;
+    q.gone = std::move(replaced_gone);
     q.name = plan.name;
     q.domain = hsm.auth == "ped" ? hsm.ped_domain
                : line.Has("domain") ? *line.Get("domain")
@@ -167,34 +188,45 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
     q.origin = src.kind;
     q.source_label = src.label;
     q.allocated = bh7 ? hsm.free() : plan.need;  // RESIZE-GRAB-ALL
+    q.why = op;
+    q.space_why = bh7 ? "RESIZE-SHRINK" : "PROJ-SIZE-MODEL";
     hsm.partitions.push_back(q);
     part = &hsm.partitions.back();
-    p.object_clauses.push_back("AUTH-PO");
-    p.space_clauses.push_back("RESIZE-GRAB-ALL");
   } else {
     part = hsm.Find(plan.name);
     if (!ContainerLogin(p, hsm, *part, line)) return;
+    Stamp(*part, op);  // what it held stays (OPT-APPEND never overwrites)
     const uint64_t slack = part->allocated - std::min(part->allocated, part->used());
     part->allocated += bh7 ? hsm.free() : (plan.need > slack ? plan.need - slack : 0);
-    p.object_clauses.push_back(line.Has("replace") ? "OPT-APPEND-REPLACE" : "OPT-APPEND");
+    part->space_why = bh7 ? "RESIZE-SHRINK" : "PROJ-SIZE-MODEL";
   }
   std::string result = "CKR_OK";
   auto fail = [&](const std::string& code, const std::string& clause) {
     if (result == "CKR_OK") {
       result = code;
-      p.code_clauses.push_back(clause);
+      p.code_clauses = {clause};
     }
   };
   const bool domains_match = part->domain == src.domain;
-  bool reverted = false;
+  // LeftEmpty: DOM-MISMATCH-EMPTY keeps the partition, with nothing cloned.
+  auto left_empty = [&](const std::string& code, const std::string& clause) {
+    fail(code, clause);
+    part->why = "DOM-MISMATCH-EMPTY";
+    for (const Object* o : plan.objects) {
+      if (!part->gone.count(o->ouid)) part->gone[o->ouid] = "DOM-MISMATCH-EMPTY";
+    }
+    if (plan.creates()) p.said.delete_empty = plan.name;
+  };
+  bool reverted = false, stopped_early = false;
+  std::optional<Prediction> rollback;
+  long stored = 0;
+  std::set<std::string> stored_now;
   if (smkonly) {  // OPT-SMKONLY
     if (domains_match) {
       part->has_smk = true;
       part->smk_id = src.smk_id;
-      p.code_clauses.push_back("OPT-SMKONLY");
     } else {
-      fail("CKR_CERTIFICATE_INVALID", "DOM-ERROR-CODE");
-      p.object_clauses.push_back("DOM-MISMATCH-EMPTY");
+      left_empty("CKR_CERTIFICATE_INVALID", "DOM-ERROR-CODE");
     }
   } else {
     const bool allowed = std::all_of(plan.objects.begin(), plan.objects.end(), [&](const Object* o) {
@@ -204,75 +236,139 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
       return true;
     });
     if (!allowed) {
-      fail("CKR_OPERATION_NOT_ALLOWED", "POL-CLONING");
-      p.object_clauses.push_back("DOM-MISMATCH-EMPTY");
+      left_empty("CKR_OPERATION_NOT_ALLOWED", "POL-CLONING");
     } else if (src.kind == "v1" && !part->has_smk && !domains_match) {
-      fail("CKR_CERTIFICATE_INVALID", "DOM-ERROR-CODE");
-      p.object_clauses.push_back("DOM-MISMATCH-EMPTY");
+      left_empty("CKR_CERTIFICATE_INVALID", "DOM-ERROR-CODE");
     } else {
       if (src.kind == "v1" && !part->has_smk) {
         part->has_smk = true;
         part->smk_id = src.smk_id;
       }
       const bool stop = src.kind != "pre77";
-      p.object_clauses.push_back(stop ? "CLONE-STOP-V0V1" : "CLONE-CONTINUE-PRE77");
-      p.object_clauses.push_back("CLONE-STORE");
-      if (src.kind == "v1") p.object_clauses.push_back("CLONE-OPAQUE-V1");
+      const std::string rule = stop ? "CLONE-STOP-V0V1" : "CLONE-CONTINUE-PRE77";
+      bool stopped = false;
       for (size_t i = 0; i < plan.objects.size(); ++i) {
         const Object& o = *plan.objects[i];
+        if (stopped) {  // CLONE-STOP-V0V1: nothing after the failed object
+          if (!part->gone.count(o.ouid)) part->gone[o.ouid] = "CLONE-STOP-V0V1";
+          continue;
+        }
         auto same = std::find_if(part->objects.begin(), part->objects.end(),
                                  [&](const Object& b) { return b.ouid == o.ouid; });
-        if (same != part->objects.end() && !plan.overwrite) continue;  // OPT-APPEND
+        if (same != part->objects.end() && !plan.overwrite) {
+          same->why = "OPT-APPEND";  // never overwritten
+          continue;
+        }
         const uint64_t replaced = same != part->objects.end() ? same->size : 0;
         if (w.HasFault("partition_full", plan.slot, static_cast<uint32_t>(i + 1)) ||
             part->used() - replaced + o.size > part->allocated) {
           hsm = snapshot;  // FULL-REVERT
+          hsm.why = hsm.space_why = "FULL-REVERT";
+          for (Partition& q : hsm.partitions) {
+            Stamp(q, "FULL-REVERT");
+            q.space_why = "FULL-REVERT";
+          }
+          if (plan.creates() && !plan.recreate) hsm.gone[plan.name] = "FULL-REVERT";
+          if (Partition* back = hsm.Find(plan.name)) {
+            for (const Object* x : plan.objects) {
+              if (!back->gone.count(x->ouid)) back->gone[x->ouid] = "FULL-REVERT";
+            }
+          }
           reverted = true;
           result = "CKR_CONTAINER_OBJECT_STORAGE_FULL";
           p.code_clauses = {"FULL-REVERT"};
-          p.object_clauses = {"FULL-REVERT"};
-          p.space_clauses = {"FULL-REVERT"};
+          p.said = Said{};
+          p.said.revert_advice = true;
           break;
         }
         if (!domains_match) {
+          p.said.failed.emplace_back(o.handle, "CKR_CERTIFICATE_INVALID");
+          if (stop) {
+            left_empty("CKR_CERTIFICATE_INVALID", "DOM-ERROR-CODE");
+            stopped = true;
+            continue;
+          }
           fail("CKR_CERTIFICATE_INVALID", "DOM-ERROR-CODE");
-          p.object_clauses.push_back("DOM-MISMATCH-EMPTY");
-          p.object_clauses.push_back("CLONE-DISCARD");
-          if (stop) break;
+          part->gone[o.ouid] = "DOM-MISMATCH-EMPTY";
           continue;
         }
         if (w.HasFault("verify_fail", plan.slot, o.handle)) {
-          fail("CKR_FAILED_TO_CLONE_AN_OBJECT", stop ? "CLONE-STOP-V0V1" : "CLONE-CONTINUE-PRE77");
-          p.object_clauses.push_back("CLONE-DISCARD");
-          p.object_clauses.push_back("CLONE-PARTIAL-STATE");
-          if (stop) break;
+          p.said.failed.emplace_back(o.handle, "CKR_FAILED_TO_CLONE_AN_OBJECT");
+          fail("CKR_FAILED_TO_CLONE_AN_OBJECT", rule);
+          part->gone[o.ouid] = "CLONE-DISCARD";
+          if (stop) {
+            // CLONE-PARTIAL-STATE: what was cloned before it stays.
+            for (Object& kept : part->objects) {
+              if (stored_now.count(kept.ouid)) kept.why = "CLONE-PARTIAL-STATE";
+            }
+            stopped = true;
+            stopped_early = !stored_now.empty();
+          }
           continue;
         }
-        Object stored = o;
-        stored.handle = 0;  // the target's choice; adopted after the step
-        stored.opaque = src.kind == "v1";  // class and fingerprint kept for a restore
+        Object copy = o;
+        copy.handle = 0;  // the target's choice; adopted after the step
+        copy.opaque = src.kind == "v1";  // class and fingerprint kept for a restore
+        copy.why = plan.overwrite && same != part->objects.end() ? "OPT-APPEND-REPLACE"
+                   : i > 0 && !p.said.failed.empty() && !stop   ? "CLONE-CONTINUE-PRE77"
+                   : src.kind == "v1"                             ? "CLONE-OPAQUE-V1"
+                                                                  : "CLONE-STORE";
+        ++stored;
+        stored_now.insert(o.ouid);
         if (same != part->objects.end()) {
-          *same = stored;
+          *same = copy;
         } else {
-          part->objects.push_back(stored);
+          part->objects.push_back(copy);
         }
       }
     }
+  }
+  if (!reverted && stopped_early) {
+    // The seed leaves open what stays after a V0/V1 stop (CLONE-PARTIAL-STATE
+    // `accepts`): this model keeps what was cloned; the readings below undo it.
+    Prediction undo = p;
+    undo.reading = "rollback-on-stop";
+    Partition* q = undo.after.hsms.at(plan.slot).Find(plan.name);
+    std::erase_if(q->objects, [&](const Object& o) { return stored_now.count(o.ouid) != 0; });
+    for (const std::string& ouid : stored_now) q->gone[ouid] = "CLONE-PARTIAL-STATE";
+    rollback = std::move(undo);
   }
   if (!reverted && bh7) {
     if (w.HasFault("shrink_fail", plan.slot, 0)) {  // RESIZE-FAIL
-      p.space_clauses.push_back("RESIZE-FAIL");
+      part->space_why = hsm.space_why = "RESIZE-FAIL";
+      hsm.shrink_failed = true;
+      p.said.resize_advice = true;
       if (result == "CKR_OK") {
         result = "CKR_DEVICE_ERROR";
-        p.code_clauses.push_back("RESIZE-FAIL");
+        p.code_clauses = {"RESIZE-FAIL"};
       }
     } else {
       part->allocated = part->used();  // RESIZE-SHRINK
-      p.space_clauses.push_back("RESIZE-SHRINK");
     }
   }
   p.codes = {result};
-  if (result == "CKR_OK") p.code_clauses.push_back("OUT-TRANSCRIPT");
+  if (result == "CKR_OK") {
+    p.code_clauses = {op};
+    if (!smkonly) {
+      p.said.backed_up = stored;
+      p.said.backed_up_to = plan.name;
+    }
+  }
+  if (rollback) {
+    Partition* q = rollback->after.hsms.at(plan.slot).Find(plan.name);
+    if (bh7 && !hsm.shrink_failed) q->allocated = q->used();
+    rollback->after.hsms.at(plan.slot).shrink_failed = hsm.shrink_failed;
+    rollback->codes = p.codes;
+    rollback->code_clauses = p.code_clauses;
+    p.alternatives.push_back(*rollback);
+    Prediction revert = *rollback;  // or the backup HSM as it was, as on a full partition
+    revert.reading = "revert-on-stop";
+    Hsm& back = revert.after.hsms.at(plan.slot);
+    back = snapshot;
+    back.why = back.space_why = "CLONE-PARTIAL-STATE";
+    if (plan.creates() && !plan.recreate) back.gone[plan.name] = "CLONE-PARTIAL-STATE";
+    p.alternatives.push_back(std::move(revert));
+  }
 }
 
 }  // namespace
@@ -286,9 +382,34 @@ Prediction PredictBackup(const World& before, const Line& line,
   const bool planned = Checks(before, line, plan, r);
   if (r.any() || !planned) {
     Refuse(p, before, r);
+    SoFirstReading(p, before, plan.resolved, line);
     return p;
   }
   Run(p, before, line, plan, answers);
+  // Readings the seed leaves open (clauses.json `accepts`).
+  if (!plan.exists && line.Has("append")) {  // OPT-APPEND: -append may need an existing backup
+    Prediction refused;
+    refused.after = before;
+    Refusals none;
+    none.Add("CKR_TOKEN_NOT_PRESENT", "OPT-APPEND");
+    none.Add("CKR_ARGUMENTS_BAD", "OPT-APPEND");
+    none.Add("CKR_OPERATION_NOT_ALLOWED", "OPT-APPEND");
+    Refuse(refused, before, none);
+    refused.reading = "append-needs-existing";
+    p.alternatives.push_back(std::move(refused));
+  }
+  // SIZE-PRECHECK: a size model that charges more than the project's may
+  // refuse a backup that fits this one with little room to spare.
+  if (plan.creates() &&
+      plan.available < plan.need + kOverhead + 256 * (plan.objects.size() + 1)) {
+    Prediction refused;
+    refused.after = before;
+    Refusals full;
+    full.Add("CKR_HSM_STORAGE_FULL", "SIZE-PRECHECK");
+    Refuse(refused, before, full);
+    refused.reading = "size-model";
+    p.alternatives.push_back(std::move(refused));
+  }
   p.summary = *p.codes.begin() + " for a backup of " + std::to_string(plan.objects.size()) +
               " object(s) to " + plan.name + " on slot " + std::to_string(plan.slot);
   return p;

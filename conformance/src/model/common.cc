@@ -1,4 +1,6 @@
 // Rules shared by the archive commands, and the dispatch of a line.
+#include <algorithm>
+
 #include "model/rules.h"
 
 namespace hsmbackup::conformance::model {
@@ -6,8 +8,31 @@ namespace hsmbackup::conformance::model {
 void Refuse(Prediction& p, const World& before, const Refusals& r) {
   p.after = before;
   p.codes = r.codes.empty() ? std::set<std::string>{"CKR_ARGUMENTS_BAD"} : r.codes;
-  p.code_clauses = r.clauses;
+  p.code_clauses.clear();
+  for (const std::string& c : r.clauses) {
+    if (std::find(p.code_clauses.begin(), p.code_clauses.end(), c) == p.code_clauses.end()) {
+      p.code_clauses.push_back(c);
+    }
+  }
+  p.state_clause = "PROJ-WORLD-UNCHANGED-ON-BAD-INPUT";
   p.summary = "a refusal that changes nothing";
+}
+
+void SoFirstReading(Prediction& p, const World& before, long slot, const Line& line) {
+  if (slot < 0 || p.codes.count("CKR_OK") != 0) return;
+  auto it = before.hsms.find(static_cast<uint32_t>(slot));
+  if (it == before.hsms.end() || it->second.auth != "password" || it->second.zeroized ||
+      !line.Has("sopassword")) {
+    return;
+  }
+  Prediction alt = p;
+  alt.alternatives.clear();
+  alt.reading = "so-login-first";
+  Hsm& h = alt.after.hsms.at(static_cast<uint32_t>(slot));
+  if (!SoLogin(alt, h, line)) {
+    alt.state_clause = "AUTH-SO";
+  }
+  p.alternatives.push_back(std::move(alt));
 }
 
 std::string Answer(const std::vector<std::string>& answers, int i) {
@@ -66,14 +91,12 @@ bool SoLogin(Prediction& p, Hsm& hsm, const Line& line) {
   }
   p.codes = {"CKR_PIN_INCORRECT"};
   p.code_clauses = {"AUTH-SO"};
-  p.object_clauses = {"AUTH-SO"};
+  p.state_clause = "AUTH-SO";
   if (++hsm.so_failures >= 3) {  // AUTH-LOCKOUT: the third failure zeroizes
     hsm.zeroized = true;
     hsm.partitions.clear();
     hsm.so_failures = 0;
-    p.code_clauses.push_back("AUTH-LOCKOUT");
-    p.object_clauses.push_back("AUTH-LOCKOUT");
-    p.space_clauses.push_back("AUTH-LOCKOUT");
+    hsm.why = hsm.space_why = "AUTH-LOCKOUT";
   }
   return false;
 }
@@ -83,12 +106,14 @@ bool ContainerLogin(Prediction& p, const Hsm& hsm, Partition& part, const Line& 
   if (part.failures >= 10) {
     p.codes = {"CKR_PIN_LOCKED"};
     p.code_clauses = {"AUTH-LOCKOUT"};
+    p.state_clause = "AUTH-LOCKOUT";
     return false;
   }
   if (line.Get("password").value_or("") != part.password) {
     ++part.failures;
     p.codes = {"CKR_PIN_INCORRECT"};
     p.code_clauses = {"AUTH-PO"};
+    p.state_clause = "AUTH-PO";
     return false;
   }
   part.failures = 0;
@@ -102,6 +127,7 @@ Prediction Predict(const World& before, const std::string& text,
   std::optional<Line> line = ParseLine(text, &refusal, &unknown);
   Prediction p;
   p.after = before;
+  ClearProvenance(p.after);
   if (unknown) {
     p.modelled = false;
     p.summary = "a line the model does not know";
@@ -114,13 +140,28 @@ Prediction Predict(const World& before, const std::string& text,
     p.summary = "a line no lunacm parser may accept";
     return p;
   }
-  if (line->verb == "backup") p = PredictBackup(before, *line, answers);
-  else if (line->verb == "restore") p = PredictRestore(before, *line, answers);
+  World start = before;
+  ClearProvenance(start);
+  if (line->verb == "backup") p = PredictBackup(start, *line, answers);
+  else if (line->verb == "restore") p = PredictRestore(start, *line, answers);
   else if (line->verb == "list" || line->verb == "contents" || line->verb == "delete")
-    p = PredictAdmin(before, *line, answers);
-  else p = PredictSession(before, *line);
+    p = PredictAdmin(start, *line, answers);
+  else p = PredictSession(start, *line);
   // Only a command that succeeds moves the world's clock.
-  if (p.modelled && p.codes == std::set<std::string>{"CKR_OK"}) p.after.now += p.after.step;
+  auto tick = [](Prediction& q) {
+    if (q.modelled && q.codes == std::set<std::string>{"CKR_OK"}) q.after.now += q.after.step;
+  };
+  auto fallback = [](Prediction& q) {
+    if (q.state_clause.empty()) {
+      q.state_clause = q.code_clauses.empty() ? "SRC-UNCHANGED" : q.code_clauses.front();
+    }
+  };
+  tick(p);
+  fallback(p);
+  for (Prediction& alt : p.alternatives) {
+    tick(alt);
+    fallback(alt);
+  }
   return p;
 }
 

@@ -23,8 +23,8 @@ const User* UserChecks(const World& w, Refusals& r) {
 void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uint32_t slot,
                     const std::vector<const Object*>& objects, bool replace) {
   const bool stop = t.kind != "pre77";
-  p.object_clauses = {"RESTORE-RULES", "RESTORE-ROUNDTRIP", "PROJ-RESTORE-SAME-OUID"};
-  p.user_clauses = p.object_clauses;
+  t.why = "RESTORE-ROUNDTRIP";
+  p.state_clause = "RESTORE-RULES";
   std::string result = "CKR_OK";
   if (part.origin == "v1") {
     if (!part.has_smk) {
@@ -36,7 +36,8 @@ void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uin
     }
     if (part.domain != t.domain) {
       p.codes = {"CKR_CERTIFICATE_INVALID"};
-      p.code_clauses = {"RESTORE-RULES", "DOM-ERROR-CODE"};
+      p.code_clauses = {"DOM-ERROR-CODE"};
+      t.why = "DOM-ERROR-CODE";
       return;
     }
     if (t.smk_id.empty() || t.smk_id != part.smk_id) {
@@ -48,7 +49,10 @@ void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uin
   for (const Object* b : objects) {
     auto same = std::find_if(t.objects.begin(), t.objects.end(),
                              [&](const Object& o) { return o.ouid == b->ouid; });
-    if (same != t.objects.end() && !replace) continue;
+    if (same != t.objects.end() && !replace) {
+      same->why = "PROJ-RESTORE-SAME-OUID";  // kept as it was
+      continue;
+    }
     std::string code;
     if (part.origin != "v1" && part.domain != t.domain) code = "CKR_CERTIFICATE_INVALID";
     else if (w.HasFault("verify_fail", slot, b->handle)) code = "CKR_FAILED_TO_CLONE_AN_OBJECT";
@@ -60,6 +64,7 @@ void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uin
     Object o = *b;
     o.handle = 0;  // the target's allocator decides
     o.opaque = false;
+    o.why = same != t.objects.end() ? "PROJ-RESTORE-SAME-OUID" : "RESTORE-ROUNDTRIP";
     if (same != t.objects.end()) {
       *same = o;
     } else {
@@ -67,7 +72,7 @@ void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uin
     }
   }
   p.codes = {result};
-  p.code_clauses = {"RESTORE-RULES"};
+  p.code_clauses = {result == "CKR_OK" ? "RESTORE-ROUNDTRIP" : "RESTORE-RULES"};
 }
 
 }  // namespace
@@ -139,12 +144,14 @@ Prediction PredictRestore(const World& before, const Line& line,
     Refuse(p, before, r);
     return p;
   }
-  p.prompt_clauses = {line.Has("force") ? "OPT-FORCE" : "RESTORE-SMK"};
+  p.prompt_clause = line.Has("force") ? "OPT-FORCE" : "RESTORE-SMK";
+  p.state_clause = "RESTORE-RULES";
   if (smkonly && !line.Has("force")) {
     p.prompts = 1;
     if (Answer(answers, 0) != "proceed") {
       p.codes = {"CKR_FUNCTION_CANCELED"};
       p.code_clauses = {"RESTORE-SMK"};
+      p.state_clause = "RESTORE-SMK";
       return p;
     }
   }
@@ -156,14 +163,15 @@ Prediction PredictRestore(const World& before, const Line& line,
   if (smkonly) {  // RESTORE-SMK: the target's SMK is overwritten
     if (part.domain != target.domain) {
       p.codes = {"CKR_CERTIFICATE_INVALID"};
-      p.code_clauses = {"RESTORE-SMK", "DOM-ERROR-CODE"};
+      p.code_clauses = {"DOM-ERROR-CODE"};
+      p.state_clause = "DOM-ERROR-CODE";
       return p;
     }
     target.smk_id = part.smk_id;
-    p.user_clauses = {"RESTORE-SMK"};
+    target.why = "RESTORE-SMK";
     p.codes = {"CKR_OK"};
     p.code_clauses = {"RESTORE-SMK"};
-    p.object_clauses = {"RESTORE-SMK"};
+    p.state_clause = "RESTORE-SMK";
     return p;
   }
   RestoreObjects(p, w, target, live, static_cast<uint32_t>(slot), objects, line.Has("replace"));
@@ -196,9 +204,11 @@ Prediction PredictAdmin(const World& before, const Line& line,
   if (named && line.Has("partition") && !exists) r.Add("CKR_TOKEN_NOT_PRESENT", clause);
   if (r.any()) {
     Refuse(p, before, r);
+    if (line.verb != "contents") SoFirstReading(p, before, slot, line);
     return p;
   }
-  p.prompt_clauses = {line.Has("force") ? "OPT-FORCE" : clause};
+  p.prompt_clause = line.Has("force") ? "OPT-FORCE" : clause;
+  p.state_clause = clause;
   if (line.verb == "delete" && !line.Has("force")) {
     p.prompts = 1;
     if (Answer(answers, 0) != "proceed") {
@@ -211,15 +221,20 @@ Prediction PredictAdmin(const World& before, const Line& line,
   p.codes = {"CKR_OK"};
   p.code_clauses = {clause};
   if (line.verb == "contents") {
-    ContainerLogin(p, h, *h.Find(*line.Get("partition")), line);
+    if (ContainerLogin(p, h, *h.Find(*line.Get("partition")), line)) {
+      p.said.contents_slot = slot;
+      p.said.contents_of = *line.Get("partition");
+    }
     return p;
   }
   if (!SoLogin(p, h, line)) return p;
   if (line.verb == "delete") {
     const std::string name = *line.Get("partition");
     std::erase_if(h.partitions, [&](const Partition& q) { return q.name == name; });
-    p.object_clauses = {clause};
-    p.space_clauses = {clause};
+    h.gone[name] = clause;
+    h.space_why = clause;
+  } else {
+    p.said.list_slot = slot;
   }
   return p;
 }
@@ -253,6 +268,7 @@ Prediction PredictSession(const World& before, const Line& line) {
   }
   // role login: the model knows the Crypto Officer on user partitions.
   p.code_clauses = {"AUTH-LOCKOUT"};
+  p.state_clause = "AUTH-LOCKOUT";
   const std::string role = line.Get("name").value_or("");
   auto it = w.users.find(w.current);
   if (role != "co" || it == w.users.end()) {

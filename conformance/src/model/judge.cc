@@ -1,25 +1,19 @@
 // Comparing what a target did with what the model predicted.
+//
+// Blame follows the order in which a command's effects depend on each
+// other: the prompts it asks, then its result code, then the state it
+// leaves, then what its transcript tells. The first difference in that
+// chain is charged to its clause; every later one is reported as its
+// consequence. Within the state, a partition whose objects differ has space
+// figures that differ as a consequence.
 #include <algorithm>
-#include <cstdio>
 #include <map>
 
 #include "conformance/model.h"
+#include "model/text.h"
 
 namespace hsmbackup::conformance::model {
 namespace {
-
-using Clauses = std::vector<std::string>;
-
-class Report {
- public:
-  explicit Report(std::vector<Mismatch>* out) : out_(out) {}
-  void Add(const Clauses& clauses, const Clauses& fallback, std::string what) {
-    out_->push_back({clauses.empty() ? fallback : clauses, std::move(what)});
-  }
-
- private:
-  std::vector<Mismatch>* out_;
-};
 
 std::string Str(const Json& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
@@ -29,91 +23,277 @@ uint64_t U64(const Json& j, const char* key) {
   return j.contains(key) && j[key].is_number_unsigned() ? j[key].get<uint64_t>() : 0;
 }
 
+// Blame collects mismatches; once `cause` is set, every further one is its
+// consequence.
+class Blame {
+ public:
+  explicit Blame(std::vector<Mismatch>* out) : out_(out) {}
+
+  // Add charges `clause` (or, when it is empty, `fallback`), unless an
+  // earlier difference explains this one. Returns true if it was primary.
+  bool Add(const std::string& clause, const std::string& fallback, std::string what) {
+    const std::string c = clause.empty() ? fallback : clause;
+    out_->push_back({{c}, std::move(what), cause_});
+    return cause_.empty();
+  }
+  void AddAll(const std::vector<std::string>& clauses, std::string what) {
+    out_->push_back({clauses, std::move(what), cause_});
+  }
+  // Independent adds a mismatch that no earlier difference explains
+  // (secrets, the result line).
+  void Independent(const std::string& clause, std::string what) {
+    out_->push_back({{clause}, std::move(what), ""});
+  }
+  // From now on every difference follows from `clause`.
+  void CausedBy(const std::string& clause) {
+    if (cause_.empty()) cause_ = clause;
+  }
+  const std::string& cause() const { return cause_; }
+  size_t size() const { return out_->size(); }
+
+ private:
+  std::vector<Mismatch>* out_;
+  std::string cause_;
+};
+
+// FirstCause is the clause of the first primary mismatch from `start` on,
+// or `outer` when there is none.
+std::string FirstCause(const std::vector<Mismatch>& out, size_t start, const std::string& outer) {
+  for (size_t i = start; i < out.size(); ++i) {
+    if (out[i].primary()) return out[i].clauses.front();
+  }
+  return outer;
+}
+
+// AddAfter adds a mismatch that is a consequence of `cause` when that is set.
+void AddAfter(Blame& b, std::vector<Mismatch>* out, const std::string& cause,
+              const std::string& clause, const std::string& fallback, std::string what) {
+  b.Add(clause, fallback, std::move(what));
+  if (!cause.empty() && out->back().primary()) out->back().after = cause;
+}
+
+// CompareCounter judges a lockout counter where the target reports it
+// (observe's optional so_failures, co_failures, failures).
+void CompareCounter(const Json& j, const char* key, uint32_t want, const std::string& what,
+                    Blame& b) {
+  if (!j.contains(key) || !j[key].is_number_unsigned()) return;
+  const uint64_t got = j[key].get<uint64_t>();
+  if (got != want) {
+    b.Add("AUTH-LOCKOUT", "", what + ": " + std::to_string(got) + " counted, expected " +
+                                  std::to_string(want));
+  }
+}
+
 // CompareObjects: same OUIDs, and per object what the model knows.
-void CompareObjects(const std::vector<Object>& want, const Json& seen, const std::string& where,
-                    const Clauses& clauses, const Clauses& fallback, bool backup, Report& r) {
+void CompareObjects(const std::vector<Object>& want, const std::map<std::string, std::string>& gone,
+                    const Json& seen, const std::string& where, const std::string& why,
+                    bool backup, Blame& b) {
   std::map<std::string, const Json*> by_ouid;
   for (const Json& o : seen) by_ouid[Str(o, "ouid")] = &o;
   for (const Object& m : want) {
+    const std::string& clause = m.why.empty() ? why : m.why;
     auto it = by_ouid.find(m.ouid);
     if (it == by_ouid.end()) {
-      r.Add(clauses, fallback, where + ": object " + m.ouid + " (" + m.label + ") is missing");
+      b.Add(clause, why, where + ": object " + m.ouid + " (" + m.label + ") is missing");
       continue;
     }
     const Json& o = *it->second;
-    if (Str(o, "label") != m.label || U64(o, "size") != m.size) {
-      r.Add(clauses, fallback, where + ": object " + m.ouid + " has label '" + Str(o, "label") +
-                                   "' size " + std::to_string(U64(o, "size")) + ", expected '" +
-                                   m.label + "' size " + std::to_string(m.size));
-    }
     const bool opaque = o.value("opaque", false);
+    if (Str(o, "label") != m.label) {
+      b.Add(clause, why, where + ": object " + m.ouid + " has label '" + Str(o, "label") +
+                             "', expected '" + m.label + "'");
+    }
     if (backup && m.opaque) {
       if (!opaque || o.contains("fingerprint") || o.contains("class")) {
-        r.Add({"CLONE-OPAQUE-V1"}, {}, where + ": V1 object " + m.ouid +
-                                           " is held in plaintext (not opaque, or its class or "
-                                           "fingerprint is visible)");
+        b.Add("CLONE-OPAQUE-V1", "", where + ": V1 object " + m.ouid +
+                                         " is held in plaintext (not opaque, or its class or "
+                                         "fingerprint is visible)");
       }
-      continue;
+      continue;  // its size is the target's size model (a sealed blob may be larger)
+    }
+    if (U64(o, "size") != m.size) {
+      b.Add(clause, why, where + ": object " + m.ouid + " has size " +
+                             std::to_string(U64(o, "size")) + ", expected " +
+                             std::to_string(m.size));
     }
     if (opaque) {
-      r.Add(clauses, fallback, where + ": object " + m.ouid + " is opaque; expected plaintext");
+      b.Add(clause, why, where + ": object " + m.ouid + " is opaque; expected plaintext");
       continue;
     }
     if (!m.cls.empty() && Str(o, "class") != m.cls) {
-      r.Add(clauses, fallback, where + ": object " + m.ouid + " has class " + Str(o, "class") +
-                                   ", expected " + m.cls);
+      b.Add(clause, why, where + ": object " + m.ouid + " has class " + Str(o, "class") +
+                             ", expected " + m.cls);
     }
     if (!m.fingerprint.empty() && Str(o, "fingerprint") != m.fingerprint) {
-      r.Add(clauses, fallback, where + ": object " + m.ouid + " has another fingerprint than "
-                                       "its source (its attributes or value changed)");
+      b.Add(clause, why, where + ": object " + m.ouid + " has another fingerprint than "
+                                                    "its source (its attributes or value changed)");
     }
   }
   for (const auto& [ouid, o] : by_ouid) {
     if (std::none_of(want.begin(), want.end(), [&](const Object& m) { return m.ouid == ouid; })) {
-      r.Add(clauses, fallback, where + ": unexpected object " + ouid + " (" + Str(*o, "label") + ")");
+      auto g = gone.find(ouid);
+      b.Add(g == gone.end() ? why : g->second, why,
+            where + ": unexpected object " + ouid + " (" + Str(*o, "label") + ")");
     }
   }
 }
 
-void CompareHsm(const Prediction& p, uint32_t id, const Hsm& h, const Json& s, Report& r) {
-  const std::string where = "backup HSM on slot " + std::to_string(id);
-  Clauses any = p.object_clauses;
-  any.insert(any.end(), p.code_clauses.begin(), p.code_clauses.end());
-  if (s.value("zeroized", false) != h.zeroized) {
-    r.Add({"AUTH-LOCKOUT"}, {}, where + (h.zeroized ? " should be zeroized" : " is zeroized"));
+// CompareSpace judges one partition's figures: the invariants every size
+// model keeps (under the clause that fixes them), then the project's exact
+// figures (PROJ-SIZE-MODEL, which a vendor with another model waives).
+void CompareSpace(const Partition& m, const Json& q, const std::string& at,
+                  const std::string& why, const std::string& cause, Blame& b,
+                  std::vector<Mismatch>* out) {
+  const uint64_t allocated = U64(q, "allocated"), used = U64(q, "used");
+  const std::string clause = m.space_why.empty() ? why : m.space_why;
+  if (used > allocated) {
+    AddAfter(b, out, cause, clause, why,
+             at + ": uses " + std::to_string(used) + " bytes of an allocation of " +
+                 std::to_string(allocated));
     return;
   }
-  if (U64(s, "free") != h.free()) {
-    r.Add(p.space_clauses, any, where + " has " + std::to_string(U64(s, "free")) +
-                                    " bytes free, expected " + std::to_string(h.free()));
+  if (m.allocated == m.used() && allocated != used) {
+    AddAfter(b, out, cause, clause, why,
+             at + ": allocated " + std::to_string(allocated) + " bytes for " +
+                 std::to_string(used) + " used; expected the allocation to equal the use");
+    return;
   }
+  if (allocated != m.allocated || used != m.used()) {
+    AddAfter(b, out, cause, "PROJ-SIZE-MODEL", why,
+             at + ": allocated/used " + std::to_string(allocated) + "/" + std::to_string(used) +
+                 ", the project's size model has " + std::to_string(m.allocated) + "/" +
+                 std::to_string(m.used()));
+  }
+}
+
+void CompareHsm(const Prediction& p, uint32_t id, const Hsm& h, const Json& s, Blame& b,
+                std::vector<Mismatch>* out) {
+  const std::string where = "backup HSM on slot " + std::to_string(id);
+  const std::string why = h.why.empty() ? p.state_clause : h.why;
+  if (s.value("zeroized", false) != h.zeroized) {
+    b.Add("AUTH-LOCKOUT", "", where + (h.zeroized ? " should be zeroized" : " is zeroized"));
+    return;
+  }
+  CompareCounter(s, "so_failures", h.so_failures, where + ": failed SO logins", b);
   std::map<std::string, const Json*> seen;
   const Json partitions = s.value("partitions", Json::array());
   for (const Json& q : partitions) seen[Str(q, "name")] = &q;
+  uint64_t allocated_sum = 0;
+  for (const Json& q : partitions) allocated_sum += U64(q, "allocated");
+  std::string space_cause = b.cause();
   for (const Partition& m : h.partitions) {
+    const std::string pwhy = m.why.empty() ? why : m.why;
     auto it = seen.find(m.name);
     if (it == seen.end()) {
-      r.Add(any, {}, where + ": backup partition " + m.name + " is missing");
+      b.Add(pwhy, why, where + ": backup partition " + m.name + " is missing");
+      if (space_cause.empty()) space_cause = pwhy;
       continue;
     }
     const Json& q = *it->second;
     const std::string at = where + ", partition " + m.name;
+    CompareCounter(q, "failures", m.failures, at + ": failed logins to the partition", b);
     if (Str(q, "origin") != m.origin) {
-      r.Add(any, {}, at + ": origin " + Str(q, "origin") + ", expected " + m.origin);
+      b.Add(pwhy, why, at + ": origin " + Str(q, "origin") + ", expected " + m.origin);
     }
-    if (U64(q, "allocated") != m.allocated || U64(q, "used") != m.used()) {
-      r.Add(p.space_clauses, any, at + ": allocated/used " + std::to_string(U64(q, "allocated")) +
-                                      "/" + std::to_string(U64(q, "used")) + ", expected " +
-                                      std::to_string(m.allocated) + "/" + std::to_string(m.used()));
-    }
-    CompareObjects(m.objects, q.value("objects", Json::array()), at, p.object_clauses, any, true, r);
+    const size_t start = out->size();
+    CompareObjects(m.objects, m.gone, q.value("objects", Json::array()), at, pwhy, true, b);
+    const std::string cause = FirstCause(*out, start, b.cause());
+    if (space_cause.empty()) space_cause = cause;
+    CompareSpace(m, q, at, pwhy, cause, b, out);
   }
   for (const auto& [name, q] : seen) {
     if (h.partitions.end() == std::find_if(h.partitions.begin(), h.partitions.end(),
                                            [&](const Partition& m) { return m.name == name; })) {
-      r.Add(any, {}, where + ": unexpected backup partition " + name);
+      auto g = h.gone.find(name);
+      b.Add(g == h.gone.end() ? why : g->second, why, where + ": unexpected backup partition " + name);
+      if (space_cause.empty()) space_cause = g == h.gone.end() ? why : g->second;
     }
   }
+  // Space on the whole device: free + allocated = capacity for any size
+  // model; no free space after a failed re-size.
+  const uint64_t free = U64(s, "free");
+  const std::string swhy = h.space_why.empty() ? why : h.space_why;
+  auto add = [&](const std::string& c, const std::string& what) {
+    AddAfter(b, out, space_cause, c, why, what);
+  };
+  if (free + allocated_sum != h.capacity) {
+    add(swhy, where + ": " + std::to_string(free) + " bytes free and " +
+                  std::to_string(allocated_sum) + " allocated do not add up to its capacity of " +
+                  std::to_string(h.capacity));
+  } else if (h.shrink_failed && free != 0) {
+    add("RESIZE-FAIL", where + ": " + std::to_string(free) +
+                           " bytes free after a failed re-size; all of it stays with the backup");
+  } else if (free != h.free()) {
+    add("PROJ-SIZE-MODEL", where + " has " + std::to_string(free) +
+                               " bytes free, the project's size model has " +
+                               std::to_string(h.free()));
+  }
+}
+
+// JudgeReading compares the outcome and state with one reading.
+std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
+                                   const Json& observed) {
+  std::vector<Mismatch> out;
+  Blame b(&out);
+  const std::string first_code_clause =
+      p.code_clauses.empty() ? std::string("OUT-ERROR") : p.code_clauses.front();
+  if (outcome.prompts != p.prompts) {
+    b.Add(p.prompt_clause, first_code_clause,
+          "asked " + std::to_string(outcome.prompts) + " prompt(s), expected " +
+              std::to_string(p.prompts));
+    b.CausedBy(p.prompt_clause.empty() ? first_code_clause : p.prompt_clause);
+  }
+  if (p.codes.count(outcome.result) == 0) {
+    std::string want;
+    for (const std::string& c : p.codes) want += (want.empty() ? "" : " or ") + c;
+    const std::string what = "answered " + outcome.result + ", expected " + want;
+    if (b.cause().empty()) {
+      b.AddAll(p.code_clauses.empty() ? std::vector<std::string>{"OUT-ERROR"} : p.code_clauses,
+               what);
+    } else {
+      b.Add(first_code_clause, "", what);
+    }
+    b.CausedBy(first_code_clause);
+  }
+  std::map<uint32_t, const Json*> slots;
+  const Json observed_slots = observed.value("slots", Json::array());
+  for (const Json& s : observed_slots) slots[s.value("id", 0u)] = &s;
+  for (const auto& [id, u] : p.after.users) {
+    const std::string why = u.why.empty() ? "SRC-UNCHANGED" : u.why;
+    auto it = slots.find(id);
+    if (it == slots.end()) {
+      b.Add(why, "", "slot " + std::to_string(id) + " is missing");
+      continue;
+    }
+    const std::string where = "user partition on slot " + std::to_string(id);
+    if (it->second->value("zeroized", false) != u.zeroized) {
+      b.Add("AUTH-LOCKOUT", "", where + (u.zeroized ? " should be zeroized" : " is zeroized"));
+    }
+    CompareCounter(*it->second, "co_failures", u.co_failures, where + ": failed CO logins", b);
+    CompareObjects(u.objects, {}, it->second->value("objects", Json::array()), where, why, false,
+                   b);
+    if (!u.smk_id.empty() && Str(*it->second, "smk_id") != u.smk_id) {
+      b.Add(why, "", where + ": its SMK is not the expected one");
+    }
+  }
+  for (const auto& [id, h] : p.after.hsms) {
+    auto it = slots.find(id);
+    if (it == slots.end()) {
+      b.Add(h.why, p.state_clause, "slot " + std::to_string(id) + " is missing");
+      continue;
+    }
+    CompareHsm(p, id, h, *it->second, b, &out);
+  }
+  for (Mismatch& m : JudgeText(p, outcome, observed)) {
+    if (!b.cause().empty() && m.primary()) m.after = b.cause();
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+size_t Primaries(const std::vector<Mismatch>& ms) {
+  return static_cast<size_t>(
+      std::count_if(ms.begin(), ms.end(), [](const Mismatch& m) { return m.primary(); }));
 }
 
 }  // namespace
@@ -121,64 +301,47 @@ void CompareHsm(const Prediction& p, uint32_t id, const Hsm& h, const Json& s, R
 std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& observed,
                             const std::vector<std::string>& secrets) {
   std::vector<Mismatch> out;
-  Report r(&out);
+  Blame b(&out);
   // OUT-NO-SECRETS: nothing the target says may hold a secret.
   const std::string state_text = observed.dump();
   for (const std::string& secret : secrets) {
     bool leaked = outcome.message.find(secret) != std::string::npos ||
                   state_text.find(secret) != std::string::npos;
     for (const std::string& l : outcome.transcript) leaked |= l.find(secret) != std::string::npos;
-    if (leaked) r.Add({"OUT-NO-SECRETS"}, {}, "a secret of the world appears in the output");
+    if (leaked) {
+      b.Independent("OUT-NO-SECRETS", "a secret of the world appears in the output");
+      break;
+    }
   }
   // OUT-ERROR / OUT-TRANSCRIPT: the closing line names the result.
   const std::string last = outcome.transcript.empty() ? "" : outcome.transcript.back();
   if (outcome.ok() ? last != "Command Result : No Error"
                    : (last.rfind("Command Result : 0x", 0) != 0 ||
                       last.find("(" + outcome.result + ")") == std::string::npos)) {
-    r.Add({outcome.ok() ? "OUT-TRANSCRIPT" : "OUT-ERROR"}, {},
-          "the transcript's last line is '" + last + "'");
+    b.Independent(outcome.ok() ? "OUT-TRANSCRIPT" : "OUT-ERROR",
+                  "the transcript's last line is '" + last + "'");
   }
   if (!p.modelled) {
     Adopt(p.after, observed);
     return out;
   }
-  if (p.codes.count(outcome.result) == 0) {
-    std::string want;
-    for (const std::string& c : p.codes) want += (want.empty() ? "" : " or ") + c;
-    r.Add(p.code_clauses, {"OUT-ERROR"}, "answered " + outcome.result + ", expected " + want);
-  }
-  if (outcome.prompts != p.prompts) {
-    r.Add(p.prompt_clauses, p.code_clauses,
-          "asked " + std::to_string(outcome.prompts) + " prompt(s), expected " +
-              std::to_string(p.prompts));
-  }
-  std::map<uint32_t, const Json*> slots;
-  const Json observed_slots = observed.value("slots", Json::array());
-  for (const Json& s : observed_slots) slots[s.value("id", 0u)] = &s;
-  for (const auto& [id, u] : p.after.users) {
-    auto it = slots.find(id);
-    if (it == slots.end()) {
-      r.Add(p.user_clauses, {}, "slot " + std::to_string(id) + " is missing");
-      continue;
-    }
-    const std::string where = "user partition on slot " + std::to_string(id);
-    if (it->second->value("zeroized", false) != u.zeroized) {
-      r.Add({"AUTH-LOCKOUT"}, {}, where + (u.zeroized ? " should be zeroized" : " is zeroized"));
-    }
-    CompareObjects(u.objects, it->second->value("objects", Json::array()), where, p.user_clauses,
-                   {}, false, r);
-    if (!u.smk_id.empty() && Str(*it->second, "smk_id") != u.smk_id) {
-      r.Add(p.user_clauses, {}, where + ": its SMK is not the expected one");
+  // The reading that fits: no primary mismatch, else the fewest, the
+  // project's reading on a tie.
+  std::vector<Mismatch> best = JudgeReading(p, outcome, observed);
+  size_t chosen = 0;
+  for (size_t i = 0; i < p.alternatives.size() && Primaries(best) != 0; ++i) {
+    std::vector<Mismatch> other = JudgeReading(p.alternatives[i], outcome, observed);
+    if (Primaries(other) < Primaries(best)) {
+      best = std::move(other);
+      chosen = i + 1;
     }
   }
-  for (const auto& [id, h] : p.after.hsms) {
-    auto it = slots.find(id);
-    if (it == slots.end()) {
-      r.Add(p.object_clauses, p.code_clauses, "slot " + std::to_string(id) + " is missing");
-      continue;
-    }
-    CompareHsm(p, id, h, *it->second, r);
+  if (chosen != 0) {
+    Prediction taken = std::move(p.alternatives[chosen - 1]);
+    taken.alternatives.clear();
+    p = std::move(taken);
   }
+  out.insert(out.end(), best.begin(), best.end());
   Adopt(p.after, observed);
   return out;
 }

@@ -27,6 +27,15 @@ struct Refusals {
 // Refuse turns refusals into the prediction: one of the codes, nothing changed.
 void Refuse(Prediction& p, const World& before, const Refusals& r);
 
+// SoFirstReading adds to a refusal `p` the reading in which the target logs
+// the SO in on `slot` before the checks that need no login (clauses.json
+// OUT-ERROR `accepts`): a wrong -sopassword then answers CKR_PIN_INCORRECT
+// and counts, a right one resets the count.
+void SoFirstReading(Prediction& p, const World& before, long slot, const Line& line);
+
+// ClearProvenance forgets which clause fixed each field in the last step.
+void ClearProvenance(World& w);
+
 // Answer is the i-th prompt's answer ("quit" when they run out).
 std::string Answer(const std::vector<std::string>& answers, int i);
 

@@ -15,9 +15,28 @@ std::optional<Version> Version::Parse(const std::string& text) {
 }
 
 uint64_t Partition::used() const {
-  uint64_t u = kOverhead;
-  for (const Object& o : objects) u += o.size;
-  return u;
+  int64_t u = static_cast<int64_t>(kOverhead) + extra;
+  for (const Object& o : objects) u += static_cast<int64_t>(o.size);
+  return u < 0 ? 0 : static_cast<uint64_t>(u);
+}
+
+void ClearProvenance(World& w) {
+  for (auto& [id, u] : w.users) {
+    u.why.clear();
+    for (Object& o : u.objects) o.why.clear();
+  }
+  for (auto& [id, h] : w.hsms) {
+    h.why.clear();
+    h.space_why.clear();
+    h.gone.clear();
+    h.shrink_failed = false;
+    for (Partition& p : h.partitions) {
+      p.why.clear();
+      p.space_why.clear();
+      p.gone.clear();
+      for (Object& o : p.objects) o.why.clear();
+    }
+  }
 }
 
 uint64_t Hsm::free() const {
@@ -192,6 +211,9 @@ std::vector<std::string> Secrets(const Json& doc) {
 }
 
 void Adopt(World& w, const Json& observed) {
+  auto u32 = [](const Json& j, const char* key, uint32_t& out) {
+    if (j.contains(key) && j[key].is_number_unsigned()) out = j[key].get<uint32_t>();
+  };
   for (const Json& s : observed.value("slots", Json::array())) {
     const uint32_t id = s.value("id", 0u);
     auto adopt = [](std::vector<Object>& objects, const Json& seen) {
@@ -202,6 +224,8 @@ void Adopt(World& w, const Json& observed) {
           if (m.fingerprint.empty() && o.contains("fingerprint") && o["fingerprint"].is_string()) {
             m.fingerprint = o["fingerprint"].get<std::string>();
           }
+          // A sealed blob's size is the target's size model.
+          if (m.opaque && o.value("opaque", false)) m.size = o.value("size", m.size);
         }
       }
     };
@@ -210,8 +234,10 @@ void Adopt(World& w, const Json& observed) {
       if (s.contains("smk_id") && s["smk_id"].is_string()) {
         u->second.smk_id = s["smk_id"].get<std::string>();
       }
+      u32(s, "co_failures", u->second.co_failures);
     }
     if (auto h = w.hsms.find(id); h != w.hsms.end()) {
+      u32(s, "so_failures", h->second.so_failures);
       for (const Json& p : s.value("partitions", Json::array())) {
         Partition* q = h->second.Find(p.value("name", std::string()));
         if (q == nullptr) continue;
@@ -219,6 +245,13 @@ void Adopt(World& w, const Json& observed) {
         if (q->smk_id.empty() && p.contains("smk_id") && p["smk_id"].is_string()) {
           q->smk_id = p["smk_id"].get<std::string>();
         }
+        u32(p, "failures", q->failures);
+        // The target's size model: its figures become the model's.
+        if (p.contains("used") && p["used"].is_number_unsigned()) {
+          q->extra += static_cast<int64_t>(p["used"].get<uint64_t>()) -
+                      static_cast<int64_t>(q->used());
+        }
+        q->allocated = p.value("allocated", q->allocated);
       }
     }
   }

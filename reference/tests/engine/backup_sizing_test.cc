@@ -39,7 +39,7 @@ std::string NamedLine(const std::string& name, const std::string& extra = "") {
 }
 
 TEST(BackupSizing, NeedIsOverheadPlusObjectSizesAndAnExactFitWorks) {
-  HSMB_CLAUSE("SIZE-PRECHECK", "RESIZE-SHRINK");
+  HSMB_CLAUSE("SIZE-PRECHECK", "RESIZE-SHRINK", "PROJ-SIZE-MODEL");
   for (BackupModel model : {BackupModel::kBackupHsm7, BackupModel::kBackupHsmG5}) {
     for (PartitionKind kind : {PartitionKind::kPre77, PartitionKind::kV0, PartitionKind::kV1}) {
       World w = SizedWorld(kNeed, model, kind);
@@ -177,7 +177,7 @@ TEST(BackupSizing, Hsm7AppendAlsoGrabsAllFreeSpace) {
 }
 
 TEST(BackupSizing, G5PartitionsAreSizedToTheNeedAndNeverReSized) {
-  HSMB_CLAUSE("RESIZE-GRAB-ALL", "RESIZE-SHRINK");
+  HSMB_CLAUSE("RESIZE-GRAB-ALL", "RESIZE-SHRINK", "PROJ-SIZE-MODEL");
   World w = SizedWorld(1 << 20, BackupModel::kBackupHsmG5);
   w.faults.push_back(ShrinkFailFault());  // no re-size on a G5, so no failure
   Runner r(&w);

@@ -1,0 +1,235 @@
+// Judging the project-wording lines of a transcript by their facts.
+#include "model/text.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace hsmbackup::conformance::model {
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+bool HasToken(const std::string& line, const std::string& token) {
+  const std::vector<std::string> t = Tokens(line);
+  return std::find(t.begin(), t.end(), Lower(token)) != t.end();
+}
+
+bool HasWord(const std::string& line, const char* word) {
+  return Lower(line).find(word) != std::string::npos;
+}
+
+std::string Str(const Json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
+uint64_t U64(const Json& j, const char* key) {
+  return j.contains(key) && j[key].is_number_unsigned() ? j[key].get<uint64_t>() : 0;
+}
+
+const Json* SlotOf(const Json& observed, long id) {
+  if (!observed.contains("slots") || !observed["slots"].is_array()) return nullptr;
+  for (const Json& s : observed["slots"]) {
+    if (s.value("id", -1L) == id) return &s;
+  }
+  return nullptr;
+}
+
+// Block is the lines from the first one holding `key` up to the first
+// later line holding one of `others` (the next entry of a listing).
+std::vector<std::string> Block(const std::vector<std::string>& lines, const std::string& key,
+                               const std::vector<std::string>& others, bool tokens) {
+  auto holds = [&](const std::string& l, const std::string& k) {
+    return tokens ? HasToken(l, k) : l.find(k) != std::string::npos;
+  };
+  std::vector<std::string> out;
+  bool inside = false;
+  for (const std::string& l : lines) {
+    if (!inside) {
+      inside = holds(l, key);
+    } else if (std::any_of(others.begin(), others.end(), [&](const std::string& o) {
+                 return o != key && holds(l, o) && !holds(l, key);
+               })) {
+      break;
+    }
+    if (inside) out.push_back(l);
+  }
+  return out;
+}
+
+bool BlockHasToken(const std::vector<std::string>& block, const std::string& token) {
+  return std::any_of(block.begin(), block.end(),
+                     [&](const std::string& l) { return HasToken(l, token); });
+}
+
+// OriginShown: the origin kind appears in the block, in any usual spelling.
+bool OriginShown(const std::vector<std::string>& block, const std::string& origin) {
+  return std::any_of(block.begin(), block.end(), [&](const std::string& l) {
+    const std::string s = Lower(l);
+    if (origin == "pre77") {
+      return HasToken(l, "pre77") || (s.find("pre") != std::string::npos &&
+                                      s.find("7.7") != std::string::npos) ||
+             s.find("older than 7.7") != std::string::npos;
+    }
+    return HasToken(l, origin);
+  });
+}
+
+void JudgeList(const Prediction& p, const Outcome& o, const Json& observed,
+               std::vector<Mismatch>& out) {
+  const Json* slot = SlotOf(observed, p.said.list_slot);
+  if (slot == nullptr) return;
+  const Json parts = slot->value("partitions", Json::array());
+  std::vector<std::string> names;
+  for (const Json& q : parts) names.push_back(Str(q, "name"));
+  auto fail = [&](const std::string& what) { out.push_back({{"ARCHIVE-LIST"}, what, ""}); };
+  for (const Json& q : parts) {
+    const std::string name = Str(q, "name");
+    const std::vector<std::string> block = Block(o.transcript, name, names, false);
+    if (block.empty()) {
+      fail("the list does not show the backup partition " + name);
+      continue;
+    }
+    const std::string count = std::to_string(q.value("objects", Json::array()).size());
+    const std::string used = std::to_string(U64(q, "used"));
+    const std::string allocated = std::to_string(U64(q, "allocated"));
+    if (!BlockHasToken(block, count)) {
+      fail("the list's entry for " + name + " does not show its object count " + count);
+    } else if (!BlockHasToken(block, used) || !BlockHasToken(block, allocated)) {
+      fail("the list's entry for " + name + " does not show its used/allocated bytes " + used +
+           "/" + allocated + " (as observed)");
+    } else if (!OriginShown(block, Str(q, "origin"))) {
+      fail("the list's entry for " + name + " does not show its origin (" + Str(q, "origin") +
+           ")");
+    }
+  }
+  const std::string free = std::to_string(U64(*slot, "free"));
+  if (std::none_of(o.transcript.begin(), o.transcript.end(),
+                   [&](const std::string& l) { return HasToken(l, free); })) {
+    fail("the list does not show the " + free + " bytes free (as observed)");
+  }
+}
+
+// How many lines above and below its OUID an object's entry may reach.
+constexpr long kEntryReach = 6;
+
+void JudgeContents(const Prediction& p, const Outcome& o, const Json& observed,
+                   std::vector<Mismatch>& out) {
+  const Json* slot = SlotOf(observed, p.said.contents_slot);
+  if (slot == nullptr) return;
+  auto fail = [&](const std::string& what) { out.push_back({{"ARCHIVE-CONTENTS"}, what, ""}); };
+  for (const Json& q : slot->value("partitions", Json::array())) {
+    if (Str(q, "name") != p.said.contents_of) continue;
+    const Json objects = q.value("objects", Json::array());
+    // Where each object's OUID is shown; its entry is the lines around
+    // it (an entry may put its label and handle above the OUID), up to the
+    // neighbouring objects' OUID lines.
+    std::vector<long> at;
+    for (const Json& x : objects) {
+      const std::string ouid = Str(x, "ouid");
+      long found = -1;
+      for (size_t i = 0; i < o.transcript.size() && found < 0; ++i) {
+        if (HasToken(o.transcript[i], ouid)) found = static_cast<long>(i);
+      }
+      at.push_back(found);
+    }
+    for (size_t k = 0; k < objects.size(); ++k) {
+      const Json& x = objects[k];
+      const std::string ouid = Str(x, "ouid");
+      const std::string label = Str(x, "label");
+      if (at[k] < 0) {
+        fail("the contents do not show object " + ouid + " (" + label + ")");
+        continue;
+      }
+      long from = std::max(0L, at[k] - kEntryReach), to = at[k] + kEntryReach;
+      for (long other : at) {
+        if (other >= 0 && other < at[k]) from = std::max(from, other + 1);
+        if (other > at[k]) to = std::min(to, other - 1);
+      }
+      to = std::min(to, static_cast<long>(o.transcript.size()) - 1);
+      const std::vector<std::string> wider(o.transcript.begin() + from,
+                                           o.transcript.begin() + to + 1);
+      const bool labelled = std::any_of(wider.begin(), wider.end(), [&](const std::string& l) {
+        return l.find(label) != std::string::npos;
+      });
+      const std::string handle = std::to_string(U64(x, "handle"));
+      if (!labelled) {
+        fail("the contents' entry for " + ouid + " does not show its label '" + label + "'");
+      } else if (!BlockHasToken(wider, handle)) {
+        fail("the contents' entry for " + ouid + " does not show its handle " + handle);
+      } else if (!x.value("opaque", false) &&
+                 !BlockHasToken(wider, std::to_string(U64(x, "size")))) {
+        fail("the contents' entry for " + ouid + " does not show its size " +
+             std::to_string(U64(x, "size")));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> Tokens(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (unsigned char c : line) {
+    if (std::isalnum(c) || c == '_') {
+      cur += static_cast<char>(std::tolower(c));
+    } else if (!cur.empty()) {
+      out.push_back(cur);
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Json& observed) {
+  std::vector<Mismatch> out;
+  const Said& s = p.said;
+  const std::vector<std::string>& lines = o.transcript;
+  auto any = [&](auto pred) { return std::any_of(lines.begin(), lines.end(), pred); };
+  for (const auto& [handle, code] : s.failed) {
+    if (!any([&](const std::string& l) {
+          return HasToken(l, std::to_string(handle)) && HasToken(l, code);
+        })) {
+      out.push_back({{"CLONE-DISCARD"},
+                     "no line reports the failure of object " + std::to_string(handle) + " (" +
+                         code + ")",
+                     ""});
+    }
+  }
+  if (!s.delete_empty.empty() && !any([&](const std::string& l) {
+        return l.find(s.delete_empty) != std::string::npos && HasWord(l, "delete");
+      })) {
+    out.push_back({{"DOM-MISMATCH-EMPTY"},
+                   "no line advises deleting the empty backup partition " + s.delete_empty, ""});
+  }
+  if (s.resize_advice && !any([&](const std::string& l) { return HasWord(l, "delete"); })) {
+    out.push_back({{"RESIZE-FAIL"},
+                   "after the failed re-size no line advises deleting the backup", ""});
+  }
+  if (s.revert_advice && !any([&](const std::string& l) {
+        return HasWord(l, "free") || HasWord(l, "another");
+      })) {
+    out.push_back({{"FULL-REVERT"},
+                   "after the revert no line advises freeing space or using another backup HSM",
+                   ""});
+  }
+  if (s.backed_up >= 0 && !any([&](const std::string& l) {
+        const std::vector<std::string> t = Tokens(l);
+        return !t.empty() && t.front() == std::to_string(s.backed_up) &&
+               HasWord(l, "backed up") && l.find(s.backed_up_to) != std::string::npos;
+      })) {
+    out.push_back({{"OUT-TRANSCRIPT"},
+                   "no line says " + std::to_string(s.backed_up) +
+                       " objects have been backed up to partition " + s.backed_up_to,
+                   ""});
+  }
+  if (s.list_slot >= 0) JudgeList(p, o, observed, out);
+  if (s.contents_slot >= 0) JudgeContents(p, o, observed, out);
+  return out;
+}
+
+}  // namespace hsmbackup::conformance::model

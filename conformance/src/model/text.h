@@ -1,0 +1,29 @@
+// The facts a transcript must carry (clauses.json `lines`).
+//
+// Lines the seed quotes are judged exactly elsewhere (Output checks). Lines
+// in the project's wording are judged here only on the facts they must
+// carry: handles, names, CKR names, counts, byte figures and the advice to
+// delete or to free space. A vendor's own wording passes when it carries
+// the same facts.
+#ifndef HSMBACKUP_CONFORMANCE_MODEL_TEXT_H_
+#define HSMBACKUP_CONFORMANCE_MODEL_TEXT_H_
+
+#include <string>
+#include <vector>
+
+#include "conformance/model.h"
+
+namespace hsmbackup::conformance::model {
+
+// JudgeText checks `p.said` against the transcript; list and contents
+// figures are taken from the observed state `observed` (what the target
+// reports through `observe` is what its own listing must show).
+std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& outcome, const Json& observed);
+
+// Tokens splits a line into lower-cased runs of letters, digits, '_' and
+// '-' (so a handle, a CKR name or an OUID is one token).
+std::vector<std::string> Tokens(const std::string& line);
+
+}  // namespace hsmbackup::conformance::model
+
+#endif  // HSMBACKUP_CONFORMANCE_MODEL_TEXT_H_
