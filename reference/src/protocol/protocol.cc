@@ -52,6 +52,7 @@ Json Observe(const World& world) {
                        {"kind", KindToken(p.kind)},
                        {"zeroized", p.zeroized},
                        {"smk_id", p.smk ? Json(HexEncode(ComputeSmkId(*p.smk))) : Json()},
+                       {"co_failures", p.co_lockout.failures},
                        {"objects", objects}});
       continue;
     }
@@ -77,6 +78,7 @@ Json Observe(const World& world) {
                             {"allocated", p.allocated},
                             {"used", p.used()},
                             {"smk_id", smk_id},
+                            {"failures", p.user_lockout.failures},
                             {"objects", objects}});
     }
     slots.push_back({{"id", s.id},
@@ -85,6 +87,7 @@ Json Observe(const World& world) {
                      {"capacity", h.capacity},
                      {"free", h.free_bytes()},
                      {"zeroized", h.zeroized},
+                     {"so_failures", h.so_lockout.failures},
                      {"partitions", partitions}});
   }
   return Json{{"slots", slots}};
