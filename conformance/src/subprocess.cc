@@ -22,14 +22,38 @@ class SubprocessTarget final : public Target {
       : answer_timeout_(answer_timeout) {}
 
   ~SubprocessTarget() override {
-    if (pid_ > 0) {
-      if (!hung_) Bye();
-      if (to_child_ >= 0) close(to_child_);
-      if (from_child_ >= 0) close(from_child_);
-      int status = 0;
+    TargetError ignored;
+    Close(&ignored);
+  }
+
+  bool Close(TargetError* error) override {
+    if (pid_ <= 0) return true;
+    if (!hung_) Bye();
+    if (to_child_ >= 0) close(to_child_);
+    to_child_ = -1;
+    bool exited = false;
+    int status = 0;
+    const auto deadline = std::chrono::steady_clock::now() + kExitAfterBye;
+    while (!(exited = waitpid(pid_, &status, WNOHANG) == pid_) &&
+           std::chrono::steady_clock::now() < deadline) {
+      usleep(5000);
+    }
+    if (!exited) {
+      kill(-pid_, SIGKILL);
       waitpid(pid_, &status, 0);
     }
+    if (from_child_ >= 0) close(from_child_);
+    from_child_ = -1;
+    pid_ = -1;
+    if (!exited && !hung_) {
+      *error = {"the target did not exit within " + std::to_string(kExitAfterBye.count()) +
+                " s of 'bye' and was killed (PROTOCOL.md, Lifecycle)"};
+      return false;
+    }
+    return true;
   }
+
+  bool Alive() const override { return pid_ > 0 && !hung_ && !dead_; }
 
   bool Start(const std::string& command, TargetError* error) {
     int in[2], out[2];
@@ -75,6 +99,7 @@ class SubprocessTarget final : public Target {
     for (size_t done = 0; done < line.size();) {
       ssize_t n = write(to_child_, line.data() + done, line.size() - done);
       if (n <= 0) {
+        dead_ = true;
         *error = {"target stopped reading its stdin"};
         return std::nullopt;
       }
@@ -98,6 +123,7 @@ class SubprocessTarget final : public Target {
       char chunk[65536];
       ssize_t n = read(from_child_, chunk, sizeof(chunk));
       if (n <= 0) {
+        dead_ = true;
         *error = {"target closed its stdout before answering"};
         return std::nullopt;
       }
@@ -128,6 +154,7 @@ class SubprocessTarget final : public Target {
 
   std::chrono::milliseconds answer_timeout_;
   bool hung_ = false;
+  bool dead_ = false;
   pid_t pid_ = -1;
   int to_child_ = -1;
   int from_child_ = -1;

@@ -86,4 +86,32 @@ void Target::Bye() {
   Call({{"op", "bye"}}, &ignored);
 }
 
+bool Target::Close(TargetError*) {
+  Bye();
+  return true;
+}
+
+namespace {
+
+class BorrowedTarget final : public Target {
+ public:
+  explicit BorrowedTarget(Target* shared) : shared_(shared) {}
+  bool Close(TargetError*) override { return true; }
+  bool Alive() const override { return shared_->Alive(); }
+
+ protected:
+  std::optional<std::string> Exchange(const std::string& request, TargetError* error) override {
+    return shared_->Raw(request, error);
+  }
+
+ private:
+  Target* shared_;
+};
+
+}  // namespace
+
+std::unique_ptr<Target> MakeBorrowedTarget(Target* shared) {
+  return std::make_unique<BorrowedTarget>(shared);
+}
+
 }  // namespace hsmbackup::conformance

@@ -41,9 +41,19 @@ struct CatalogueClause {
 };
 
 // An expected failure from the vendor config: `reason` is never empty.
+// ExpectedFailure accepts a failure of `clause`: in every check, or only in
+// check `check` (an id, "Sizing.GrabAllThenShrink"), and only a failure whose
+// message contains `match` (one expectation, e.g. "bytes free") when set.
 struct ExpectedFailure {
   std::string clause;
   std::string reason;
+  std::string check;  // "" = any check
+  std::string match;  // "" = any failure of the clause
+  bool Covers(const std::string& clause_id, const std::string& check_id,
+              const std::string& message) const {
+    return clause == clause_id && (check.empty() || check == check_id) &&
+           (match.empty() || message.find(match) != std::string::npos);
+  }
 };
 
 // VendorConfig is --config vendor.json.

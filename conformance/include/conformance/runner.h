@@ -68,8 +68,12 @@ using TargetFactory = std::function<std::unique_ptr<Target>(TargetError* error)>
 // MakeTargetFactory: the in-process reference if `command` is empty, else
 // `command` under /bin/sh -c, stopped if it takes longer than `answer_timeout`
 // to answer one request.
+// With `reuse`, every target it returns speaks to one process started on
+// first use (and started again if it hung or died); each check still begins
+// with `load`, so no state crosses checks (--reuse-target).
 TargetFactory MakeTargetFactory(const std::string& command,
-                                std::chrono::milliseconds answer_timeout = kDefaultAnswerTimeout);
+                                std::chrono::milliseconds answer_timeout = kDefaultAnswerTimeout,
+                                bool reuse = false);
 
 // Preflight starts a target and handshakes (then says bye). nullopt with
 // `error` naming `target_name` if it cannot.
@@ -84,6 +88,7 @@ CheckOutcome RunCheck(const Check& check, const TargetFactory& factory, uint64_t
 
 struct RunOptions {
   std::string target_command;     // "" = the in-process reference
+  bool reuse_target = false;      // one target process for the whole run
   std::chrono::milliseconds target_timeout = kDefaultAnswerTimeout;  // per request
   std::set<std::string> clauses;  // "" = all
   uint64_t seed = kDefaultSeed;
@@ -130,6 +135,14 @@ struct BenchOptions {
 // one backup of `count` generated objects per kind and size, the loop
 // running inside the target, and prints objects/s. 0, or kExitTargetDown.
 int RunBench(const BenchOptions& options, const RunnerIo& io);
+
+// CheckProtocol probes only the envelope and lifecycle of PROTOCOL.md
+// (hello, an unparseable line, requests before load, an unknown op, an
+// invalid and a valid world, execute without answers, observe, bye and
+// exit) and says in words each rule the target breaks. 0 if none,
+// kExitUnknown if some, kExitTargetDown if it cannot be started.
+int CheckProtocol(const std::string& command, std::chrono::milliseconds timeout,
+                  const RunnerIo& io);
 
 // RunCli parses the hsmbackup-conformance command line and runs RunSuite;
 // main() is this with AllChecks().

@@ -57,6 +57,16 @@ class Target {
   // clone path (PROTOCOL.md, "bench"); the response's fields, or nullopt.
   std::optional<Json> Bench(const Json& params, TargetError* error);
   void Bye();
+  // Close ends the session: `bye`, then (a process) its exit within
+  // kExitAfterBye. False, `error` set, if it had to be killed. Idempotent.
+  virtual bool Close(TargetError* error);
+  // Alive: it still answers (a hung or dead process does not).
+  virtual bool Alive() const { return true; }
+  // Raw sends one line as it is and returns the target's response line
+  // (--check-protocol probes the envelope with it).
+  std::optional<std::string> Raw(const std::string& line, TargetError* error) {
+    return Exchange(line, error);
+  }
 
  protected:
   // Exchange sends one request line and returns the response line, or
@@ -71,6 +81,11 @@ class Target {
 
 // MakeInProcessTarget links the reference implementation.
 std::unique_ptr<Target> MakeInProcessTarget();
+// MakeBorrowedTarget speaks to `shared` without owning it: its Close sends
+// no bye (--reuse-target: one process for the whole run).
+std::unique_ptr<Target> MakeBorrowedTarget(Target* shared);
+// kExitAfterBye is how long a process may take to exit after `bye`.
+inline constexpr std::chrono::seconds kExitAfterBye{5};
 // kDefaultAnswerTimeout is how long a subprocess target may take to answer
 // one request before it counts as hung.
 inline constexpr std::chrono::seconds kDefaultAnswerTimeout{60};

@@ -99,8 +99,9 @@ std::optional<VendorConfig> ParseVendorConfig(const std::string& text,
           return std::nullopt;
         }
         for (const auto& [k, v] : entry.items()) {
-          if (k != "clause" && k != "reason") {
-            *error = where + " has unknown key \"" + k + "\" (allowed: clause, reason)";
+          if (k != "clause" && k != "reason" && k != "check" && k != "match") {
+            *error = where + " has unknown key \"" + k +
+                     "\" (allowed: clause, reason, check, match)";
             return std::nullopt;
           }
           if (!v.is_string()) {
@@ -108,7 +109,8 @@ std::optional<VendorConfig> ParseVendorConfig(const std::string& text,
             return std::nullopt;
           }
         }
-        ExpectedFailure xf{entry.value("clause", ""), entry.value("reason", "")};
+        ExpectedFailure xf{entry.value("clause", ""), entry.value("reason", ""),
+                           entry.value("check", ""), entry.value("match", "")};
         if (xf.clause.empty()) {
           *error = where + " has no \"clause\"";
           return std::nullopt;
@@ -122,7 +124,7 @@ std::optional<VendorConfig> ParseVendorConfig(const std::string& text,
           return std::nullopt;
         }
         for (const ExpectedFailure& seen : config.expected_failures) {
-          if (seen.clause == xf.clause) {
+          if (seen.clause == xf.clause && seen.check == xf.check && seen.match == xf.match) {
             *error = where + " lists " + xf.clause + " a second time";
             return std::nullopt;
           }

@@ -55,6 +55,13 @@ int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks,
         ->option_text("FILE.json");
     app.add_option("--markdown", options.markdown_path, "Write a Markdown report")
         ->option_text("FILE");
+    app.add_flag("--reuse-target", options.reuse_target,
+                 "One target process for the whole run, reset by 'load' before each check "
+                 "(for adapters that start slowly; a hung or dead one is started again)");
+    bool check_protocol = false;
+    app.add_flag("--check-protocol", check_protocol,
+                 "Probe only the target's envelope and lifecycle (PROTOCOL.md) and say what it "
+                 "does wrong, then exit; judges no clause");
     app.add_flag("--list", options.list, "List the selected checks and exit");
     app.add_flag("--quiet", options.quiet, "No progress lines on stderr");
     app.add_flag("--verbose", options.verbose, "Keep GoogleTest's own output too");
@@ -112,6 +119,7 @@ int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks,
     if (bench_timeout) bench_options.target_timeout = std::chrono::seconds(*bench_timeout);
     if (bench->parsed()) return RunBench(bench_options, io);
     if (timeout) options.target_timeout = std::chrono::seconds(*timeout);
+    if (check_protocol) return CheckProtocol(options.target_command, options.target_timeout, io);
     options.cases = cases;
     if (!clauses.empty() || app.count("--clauses") > 0) {
       std::string error;

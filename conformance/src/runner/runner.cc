@@ -40,12 +40,23 @@ std::vector<const Check*> SelectChecks(const std::vector<Check>& checks,
 }
 
 TargetFactory MakeTargetFactory(const std::string& command,
-                                std::chrono::milliseconds answer_timeout) {
+                                std::chrono::milliseconds answer_timeout, bool reuse) {
+  TargetFactory fresh;
   if (command.empty()) {
-    return [](TargetError*) { return MakeInProcessTarget(); };
+    fresh = [](TargetError*) { return MakeInProcessTarget(); };
+  } else {
+    fresh = [command, answer_timeout](TargetError* error) {
+      return MakeSubprocessTarget(command, error, answer_timeout);
+    };
   }
-  return [command, answer_timeout](TargetError* error) {
-    return MakeSubprocessTarget(command, error, answer_timeout);
+  if (!reuse) return fresh;
+  auto shared = std::make_shared<std::unique_ptr<Target>>();
+  return [fresh, shared](TargetError* error) -> std::unique_ptr<Target> {
+    if (*shared == nullptr || !(*shared)->Alive()) {
+      *shared = fresh(error);
+      if (*shared == nullptr) return nullptr;
+    }
+    return MakeBorrowedTarget(shared->get());
   };
 }
 
@@ -62,7 +73,10 @@ std::optional<Hello> Preflight(const TargetFactory& factory, const std::string& 
         "target '" + target_name + "' did not complete the hello handshake: " + error->message;
     return std::nullopt;
   }
-  target->Bye();
+  if (!target->Close(error)) {
+    error->message = "target '" + target_name + "': " + error->message;
+    return std::nullopt;
+  }
   return hello;
 }
 
@@ -99,7 +113,15 @@ CheckOutcome RunCheck(const Check& check, const TargetFactory& factory, uint64_t
         CheckContext ctx{target.get(), *hello, out.seed, out.cases};
         result = check.run(ctx);
       }
-      target->Bye();
+      // PROTOCOL.md, Lifecycle: a target that does not exit after bye
+      // would cost every check the kill; say so rather than pass quietly.
+      if (!target->Close(&error)) {
+        if (result.status == CheckStatus::kFail) {
+          result.message += "\n(also: " + error.message + ")";
+        } else {
+          result = CheckResult::Error(error.message);
+        }
+      }
     }
   } catch (const std::exception& e) {
     result = CheckResult::Error(std::string("the check threw an exception: ") + e.what());

@@ -10,9 +10,24 @@ bool Names(const CheckOutcome& o, const std::string& clause) {
   return std::find(o.clauses.begin(), o.clauses.end(), clause) != o.clauses.end();
 }
 
-const ExpectedFailure* Expected(const VendorConfig& config, const std::string& clause) {
+// Expected is the entry that accepts this failure of `clause`, or null.
+const ExpectedFailure* Expected(const VendorConfig& config, const std::string& clause,
+                                const CheckOutcome& o) {
   for (const ExpectedFailure& xf : config.expected_failures) {
-    if (xf.clause == clause) return &xf;
+    if (xf.Covers(clause, o.id(), o.message)) return &xf;
+  }
+  return nullptr;
+}
+
+// Listed is the first entry for `clause` at all (for an unexpected pass).
+const ExpectedFailure* Listed(const VendorConfig& config, const std::string& clause,
+                              const std::vector<std::string>& checks_run) {
+  for (const ExpectedFailure& xf : config.expected_failures) {
+    if (xf.clause != clause) continue;
+    if (xf.check.empty() || std::find(checks_run.begin(), checks_run.end(), xf.check) !=
+                                checks_run.end()) {
+      return &xf;
+    }
   }
   return nullptr;
 }
@@ -74,7 +89,9 @@ std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& c
   std::vector<ClauseVerdict> verdicts;
   for (const CatalogueClause& clause : clauses) {
     ClauseVerdict v{clause.id, clause.family, Verdict::kNotRun, "", {}, "", 0};
-    const CheckOutcome* failed = nullptr;
+    const CheckOutcome* failed = nullptr;    // a failure no entry accepts
+    const CheckOutcome* accepted = nullptr;  // a failure an entry accepts
+    const ExpectedFailure* accepted_by = nullptr;
     const CheckOutcome* errored = nullptr;
     const CheckOutcome* stopped_elsewhere = nullptr;
     bool passed = false;
@@ -86,7 +103,14 @@ std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& c
       AddUnique(v.checks, o.id());
       v.seconds += o.seconds;
       if (o.Blames(clause.id)) {
-        if (failed == nullptr) failed = &o;
+        if (const ExpectedFailure* xf = Expected(config, clause.id, o)) {
+          if (accepted == nullptr) {
+            accepted = &o;
+            accepted_by = xf;
+          }
+        } else if (failed == nullptr) {
+          failed = &o;
+        }
         continue;
       }
       switch (o.status) {
@@ -104,6 +128,11 @@ std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& c
       v.verdict = Verdict::kFail;
       v.first_failing_check = failed->id();
       v.reason = failed->message;
+    } else if (accepted != nullptr) {
+      v.verdict = Verdict::kExpectedFailure;
+      v.first_failing_check = accepted->id();
+      v.reason = accepted_by->reason + " (observed in " + accepted->id() + ": " +
+                 accepted->message + ")";
     } else if (errored != nullptr) {
       v.verdict = Verdict::kError;
       v.reason = errored->id() + ": " + errored->message;
@@ -120,15 +149,11 @@ std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& c
       v.verdict = Verdict::kNotRun;
       v.reason = "no selected check names this clause";
     }
-    if (const ExpectedFailure* xf = Expected(config, clause.id)) {
-      if (v.verdict == Verdict::kFail) {
-        v.verdict = Verdict::kExpectedFailure;
-        v.reason = xf->reason + " (observed: " + v.reason + ")";
-      } else if (v.verdict == Verdict::kPass) {
-        v.verdict = Verdict::kUnexpectedPass;
-        v.reason = "listed as an expected failure (" + xf->reason + ") but passed";
-        v.first_failing_check = v.checks.empty() ? "" : v.checks.front();
-      }
+    if (const ExpectedFailure* xf = Listed(config, clause.id, v.checks);
+        xf != nullptr && v.verdict == Verdict::kPass) {
+      v.verdict = Verdict::kUnexpectedPass;
+      v.reason = "listed as an expected failure (" + xf->reason + ") but passed";
+      v.first_failing_check = xf->check.empty() && !v.checks.empty() ? v.checks.front() : xf->check;
     }
     verdicts.push_back(std::move(v));
   }

@@ -1,0 +1,189 @@
+// hsmbackup-conformance --check-protocol: the envelope and the lifecycle of
+// PROTOCOL.md, probed one rule at a time, before any clause is judged.
+#include <chrono>
+#include <functional>
+#include <ostream>
+
+#include "conformance/runner.h"
+
+namespace hsmbackup::conformance {
+namespace {
+
+// A world every target must load: one V0 user partition with one object,
+// one empty Backup HSM 7 (reference/WORLD-FORMAT.md).
+Json ProbeWorld() {
+  return Json::parse(R"({
+    "format": "hsmbackup-world/1",
+    "client": {"version": "10.4.0", "default_domain": "probe-default-domain"},
+    "clock": {"now": "2026-11-27T12:00:00Z"},
+    "rng": {"seed": 7, "counter": 0},
+    "slots": [
+      {"id": 0, "user_partition": {
+        "label": "probe", "serial": "10000", "firmware": "7.8.0", "kind": "v0",
+        "auth": "password", "domain": "probe-domain", "capacity": 4194304,
+        "credentials": {"co": "probe-co-pin"},
+        "objects": [{"handle": 5, "ouid": "0a0000001d0000006c640400", "class": "secret_key",
+                     "label": "probe-key", "attributes": {}, "size": 32}]}},
+      {"id": 2, "backup_hsm": {
+        "model": "backup_hsm_7", "label": "backup2", "serial": "20002", "firmware": "7.7.2",
+        "sks": false, "connection": "client", "auth": "password", "capacity": 16777216,
+        "so_password": "probe-so-pin", "partitions": []}}
+    ],
+    "faults": []})");
+}
+
+class Probe {
+ public:
+  Probe(Target& target, std::ostream& out) : target_(target), out_(out) {}
+
+  // Send one raw line; the parsed response, or a null Json after reporting.
+  Json Ask(const std::string& line, const std::string& rule) {
+    TargetError e;
+    std::optional<std::string> answer = target_.Raw(line, &e);
+    if (!answer) {
+      Fail(rule, "no answer: " + e.message);
+      return Json();
+    }
+    Json r = Json::parse(*answer, nullptr, false);
+    if (r.is_discarded() || !r.is_object()) {
+      Fail(rule, "the answer is not one JSON object on one line: " + answer->substr(0, 120));
+      return Json();
+    }
+    return r;
+  }
+
+  void Expect(bool ok, const std::string& rule, const std::string& what) {
+    if (ok) {
+      out_ << "  ok    " << rule << "\n";
+    } else {
+      Fail(rule, what);
+    }
+  }
+
+  void Fail(const std::string& rule, const std::string& what) {
+    ++failures_;
+    out_ << "  FAIL  " << rule << ": " << what << "\n";
+  }
+
+  int failures() const { return failures_; }
+
+ private:
+  Target& target_;
+  std::ostream& out_;
+  int failures_ = 0;
+};
+
+bool IsCkr(const Json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() && j[key].get<std::string>().rfind("CKR_", 0) == 0;
+}
+
+bool Refused(const Json& r, const Json& id) {
+  return r.is_object() && r.value("ok", true) == false && r.contains("id") && r["id"] == id &&
+         r.contains("error") && r["error"].is_object() && IsCkr(r["error"], "code");
+}
+
+void ProbeEnvelope(Probe& p) {
+  Json r = p.Ask(R"({"id":1,"op":"hello","protocol":"hsmbackup-target/1"})", "hello");
+  p.Expect(r.value("id", Json()) == 1 && r.value("ok", false) == true, "hello answers ok",
+           "expected {\"id\":1,\"ok\":true,...}, got " + r.dump().substr(0, 160));
+  p.Expect(r.value("protocol", std::string()) == "hsmbackup-target/1", "hello names the protocol",
+           "\"protocol\" must be \"hsmbackup-target/1\"");
+  bool caps = r.contains("capabilities") && r["capabilities"].is_array();
+  if (caps) {
+    for (const Json& c : r["capabilities"]) caps &= c.is_string();
+  }
+  p.Expect(caps, "hello lists capabilities", "\"capabilities\" must be an array of strings");
+  p.Expect(r.contains("implementation") && r["implementation"].is_string(),
+           "hello names the implementation", "\"implementation\" must be a string");
+
+  r = p.Ask("this line is not JSON", "unparseable request");
+  p.Expect(Refused(r, Json()), "unparseable request",
+           "a line that is not a JSON object is answered {\"id\":null,\"ok\":false,"
+           "\"error\":{\"code\":\"CKR_...\",...}}; got " + r.dump().substr(0, 160));
+  r = p.Ask(R"({"id":2,"op":"observe"})", "observe before load");
+  p.Expect(Refused(r, 2), "observe before load",
+           "before the first load, observe and execute are refused (ok false, a CKR_ code); got " +
+               r.dump().substr(0, 160));
+  r = p.Ask(R"({"id":3,"op":"no-such-op"})", "unknown op");
+  p.Expect(Refused(r, 3), "unknown op",
+           "an unknown op is refused with its id and a CKR_ code; got " + r.dump().substr(0, 160));
+  r = p.Ask(R"({"id":4,"op":"load","world":{"format":"not-a-world"}})", "invalid world");
+  p.Expect(Refused(r, 4), "load refuses an invalid world",
+           "an invalid world is refused (ok false; CKR_DATA_INVALID recommended); got " +
+               r.dump().substr(0, 160));
+
+  Json load = {{"id", 5}, {"op", "load"}, {"world", ProbeWorld()}};
+  r = p.Ask(load.dump(), "load");
+  p.Expect(r.value("id", Json()) == 5 && r.value("ok", false) == true, "load takes a valid world",
+           "got " + r.dump().substr(0, 200));
+  r = p.Ask(R"({"id":6,"op":"execute","line":"slot list"})", "execute without answers");
+  bool shaped = r.value("id", Json()) == 6 && r.value("ok", false) == true && IsCkr(r, "result") &&
+                r.contains("message") && r["message"].is_string() && r.contains("prompts") &&
+                r["prompts"].is_number_integer() && r.contains("transcript") &&
+                r["transcript"].is_array() && !r["transcript"].empty();
+  if (shaped) {
+    for (const Json& l : r["transcript"]) shaped &= l.is_string();
+    const Json& last = r["transcript"].back();
+    shaped &= last.is_string() && last.get<std::string>().rfind("Command Result : ", 0) == 0;
+  }
+  p.Expect(shaped, "execute answers result, message, prompts, transcript",
+           "\"answers\" is optional; the response needs result (CKR_ name), message (string), "
+           "prompts (integer) and transcript (strings, the last 'Command Result : ...'); got " +
+               r.dump().substr(0, 200));
+  r = p.Ask(R"({"id":7,"op":"execute","line":"role login -name co -password probe-co-pin",)"
+            R"("answers":[]})",
+            "execute");
+  p.Expect(r.value("result", std::string()) == "CKR_OK", "execute runs a lunacm line",
+           "'role login -name co -password <the world's CO PIN>' must answer CKR_OK; got " +
+               r.dump().substr(0, 200));
+  r = p.Ask(R"({"id":8,"op":"observe"})", "observe");
+  bool state = r.value("ok", false) == true && r.contains("state") &&
+               r["state"].contains("slots") && r["state"]["slots"].is_array() &&
+               r["state"]["slots"].size() == 2;
+  if (state) {
+    state &= r["state"]["slots"][0].value("id", -1) == 0 &&
+             r["state"]["slots"][1].value("id", -1) == 2 &&
+             r["state"]["slots"][0].value("type", std::string()) == "user_partition" &&
+             r["state"]["slots"][1].value("type", std::string()) == "backup_hsm";
+  }
+  p.Expect(state, "observe shows every slot by id",
+           "state.slots must list slot 0 (user_partition) then slot 2 (backup_hsm); got " +
+               r.dump().substr(0, 200));
+  const std::string text = r.dump();
+  p.Expect(text.find("probe-co-pin") == std::string::npos &&
+               text.find("probe-so-pin") == std::string::npos &&
+               text.find("probe-domain") == std::string::npos,
+           "observe shows no secret", "the state holds a password or a domain string");
+}
+
+}  // namespace
+
+int CheckProtocol(const std::string& command, std::chrono::milliseconds timeout,
+                  const RunnerIo& io) {
+  TargetError e;
+  std::unique_ptr<Target> target =
+      command.empty() ? MakeInProcessTarget() : MakeSubprocessTarget(command, &e, timeout);
+  if (target == nullptr) {
+    io.err << "hsmbackup-conformance: " << e.message << "\n";
+    return kExitTargetDown;
+  }
+  io.out << "Protocol check of " << (command.empty() ? "the in-process reference" : command)
+         << " (conformance/PROTOCOL.md):\n";
+  Probe p(*target, io.out);
+  ProbeEnvelope(p);
+  const auto start = std::chrono::steady_clock::now();
+  Json r = p.Ask(R"({"id":9,"op":"bye"})", "bye");
+  p.Expect(r.value("id", Json()) == 9 && r.value("ok", false) == true, "bye answers ok",
+           "got " + r.dump().substr(0, 120));
+  const bool exited = target->Close(&e);
+  p.Expect(exited, "exit after bye",
+           e.message + " (the suite starts one process per check and waits for each to exit)");
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  io.out << (p.failures() == 0 ? "The target speaks the protocol"
+                               : std::to_string(p.failures()) + " rule(s) broken")
+         << " (bye to exit: " << static_cast<int>(seconds * 1000) << " ms).\n";
+  return p.failures() == 0 ? kExitConformant : kExitUnknown;
+}
+
+}  // namespace hsmbackup::conformance
