@@ -155,3 +155,40 @@ void KindSwap::Undo(World& world) {
 }
 
 }  // namespace hsmbackup::mutants
+
+namespace hsmbackup::mutants {
+
+int EditLines(std::vector<std::string>& lines, std::string_view prefix,
+              const std::function<std::string(const std::string&)>& edit) {
+  int n = 0;
+  for (std::string& l : lines) {
+    if (l.rfind(prefix, 0) != 0) continue;
+    l = edit(l);
+    ++n;
+  }
+  return n;
+}
+
+std::string BumpNumber(const std::string& line, std::string_view prefix, long by) {
+  size_t at = line.find_first_of("0123456789", prefix.size());
+  if (at == std::string::npos) return line;
+  size_t end = line.find_first_not_of("0123456789", at);
+  if (end == std::string::npos) end = line.size();
+  const long value = std::stol(line.substr(at, end - at));
+  return line.substr(0, at) + std::to_string(value + by) + line.substr(end);
+}
+
+void DropFromMessage(Result& result, std::vector<std::string>& transcript,
+                     std::string_view sentence) {
+  if (result.status.ok()) return;
+  std::string message = result.status.message();
+  const size_t at = message.find(sentence);
+  if (at == std::string::npos) return;
+  size_t end = message.find(". ", at);
+  end = end == std::string::npos ? message.size() : end + 2;
+  message.erase(at, end - at);
+  while (!message.empty() && message.back() == ' ') message.pop_back();
+  SetOutcome(result, transcript, result.code(), std::move(message));
+}
+
+}  // namespace hsmbackup::mutants

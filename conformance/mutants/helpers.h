@@ -3,6 +3,7 @@
 #ifndef HSMBACKUP_CONFORMANCE_MUTANTS_HELPERS_H_
 #define HSMBACKUP_CONFORMANCE_MUTANTS_HELPERS_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +49,17 @@ std::vector<uint32_t> ClonedHandles(const std::vector<std::string>& transcript);
 // ContainerName is NAME from "Logging into the container NAME on slot S as
 // the user.", or "" when no such line was printed.
 std::string ContainerName(const std::vector<std::string>& transcript);
+
+// EditLines applies `edit` to every line that starts with `prefix` (the
+// mutants that get one fact of a line wrong); returns how many it changed.
+int EditLines(std::vector<std::string>& lines, std::string_view prefix,
+              const std::function<std::string(const std::string&)>& edit);
+// BumpNumber adds `by` to the first run of digits after `prefix` in `line`.
+std::string BumpNumber(const std::string& line, std::string_view prefix, long by);
+// DropFromMessage removes `sentence` (and what follows it up to the end of
+// its sentence) from the failure's message, in the result and the transcript.
+void DropFromMessage(Result& result, std::vector<std::string>& transcript,
+                     std::string_view sentence);
 
 // KindSwap makes a source partition pass for another firmware kind during
 // one command, so a mutant can borrow the engine's behaviour for that kind;

@@ -14,7 +14,9 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage: hsmbackup-mutant NAME    serve the target protocol with mutant NAME\n"
-    "       hsmbackup-mutant --list  list the mutants: NAME CLAUSE-ID description\n";
+    "       hsmbackup-mutant --list  list the mutants: NAME CLAUSE-ID description\n"
+    "       hsmbackup-mutant --list-readings  list the readings (other readings of open\n"
+    "                                         choices, which must pass): NAME CLAUSE-ID description\n";
 
 }  // namespace
 
@@ -30,13 +32,15 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
-  const std::vector<Mutant> all = AllMutants();
-  if (arg == "--list") {
-    for (const Mutant& m : all) {
+  std::vector<Mutant> all = AllMutants();
+  const std::vector<Mutant> readings = hsmbackup::mutants::AllReadings();
+  if (arg == "--list" || arg == "--list-readings") {
+    for (const Mutant& m : arg == "--list" ? all : readings) {
       std::cout << m.name << ' ' << m.clause << ' ' << m.description << '\n';
     }
     return 0;
   }
+  all.insert(all.end(), readings.begin(), readings.end());
   for (const Mutant& m : all) {
     if (m.name != arg) continue;
     std::unique_ptr<hsmbackup::ProtocolHook> hook = m.make();

@@ -27,6 +27,10 @@ struct Mutant {
 
 // AllMutants is the registry: every mutant, in a fixed order, names unique.
 std::vector<Mutant> AllMutants();
+// AllReadings (readings.cc) are the reference taking another reading of a
+// choice the seed leaves open, each under the clause whose `accepts` lists
+// it: the suite must pass them (no fault, so `clause` must not fail).
+std::vector<Mutant> AllReadings();
 
 // One factory per mutant (each defined in its own .cc file).
 std::unique_ptr<ProtocolHook> MakeV0ContinuesAfterFailure();
@@ -49,6 +53,16 @@ std::unique_ptr<ProtocolHook> MakeNoSoLockout();
 std::unique_ptr<ProtocolHook> MakeExistingWithoutAppend();
 std::unique_ptr<ProtocolHook> MakeRestoreSmkNoConfirm();
 std::unique_ptr<ProtocolHook> MakeContentsShowsV1Class();
+std::unique_ptr<ProtocolHook> MakeDropsFailureLine();
+std::unique_ptr<ProtocolHook> MakeDropsMismatchAdvice();
+std::unique_ptr<ProtocolHook> MakeDropsResizeAdvice();
+std::unique_ptr<ProtocolHook> MakeDropsRevertAdvice();
+std::unique_ptr<ProtocolHook> MakeWrongBackedUpCount();
+std::unique_ptr<ProtocolHook> MakeListWrongCount();
+std::unique_ptr<ProtocolHook> MakeListWrongUsed();
+std::unique_ptr<ProtocolHook> MakeListOmitsOrigin();
+std::unique_ptr<ProtocolHook> MakeContentsWrongHandle();
+std::unique_ptr<ProtocolHook> MakeCoFailuresNotReset();
 
 }  // namespace hsmbackup::mutants
 

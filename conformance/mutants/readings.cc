@@ -1,0 +1,161 @@
+// Readings: the reference taking, each, another reading of a choice the seed
+// leaves open (clauses.json `accepts`). Unlike the mutants they are not
+// faults: the suite must pass every one of them, which shows that it judges
+// only what the seed fixes. `hsmbackup-mutant --list-readings` lists them.
+#include <algorithm>
+#include <cctype>
+
+#include "helpers.h"
+#include "mutant.h"
+
+namespace hsmbackup::mutants {
+namespace {
+
+// LowerHex prints the hex digits of every result line in lower case.
+class LowerHex final : public ProtocolHook {
+ public:
+  void After(World&, Session&, const std::string&, Result&,
+             std::vector<std::string>& transcript) override {
+    if (transcript.empty() || transcript.back().rfind("Command Result : 0x", 0) != 0) return;
+    std::string& l = transcript.back();
+    std::transform(l.begin() + 19, l.begin() + 27, l.begin() + 19,
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  }
+};
+
+// AppendNeedsExisting refuses -append to a backup partition that does not
+// exist, changing nothing.
+class AppendNeedsExisting final : public ProtocolHook {
+ public:
+  void Before(World& world, Session&, std::string& line, std::vector<std::string>&) override {
+    saved_.reset();
+    std::optional<Command> c = Parse(line);
+    if (!Is(c, Verb::kArchiveBackup) || !c->append || !c->partition) return;
+    BackupHsm* hsm = TargetHsm(world, *c);
+    if (hsm == nullptr || std::any_of(hsm->partitions.begin(), hsm->partitions.end(),
+                                      [&](const BackupPartition& p) {
+                                        return p.name == *c->partition;
+                                      })) {
+      return;
+    }
+    saved_ = world;
+    name_ = *c->partition;
+  }
+  void After(World& world, Session&, const std::string& line, Result& result,
+             std::vector<std::string>& transcript) override {
+    if (!saved_) return;
+    // Only where the reference went on to create the partition: every
+    // other refusal comes first either way.
+    std::optional<Command> c = Parse(line);
+    BackupHsm* hsm = TargetHsm(world, *c);
+    if (hsm == nullptr || std::none_of(hsm->partitions.begin(), hsm->partitions.end(),
+                                       [&](const BackupPartition& p) { return p.name == name_; })) {
+      saved_.reset();
+      return;
+    }
+    world = std::move(*saved_);
+    saved_.reset();
+    transcript.clear();
+    SetOutcome(result, transcript, Ckr::kTokenNotPresent,
+               "There is no backup partition " + name_ + " to append to.");
+  }
+
+ private:
+  std::optional<World> saved_;
+  std::string name_;
+};
+
+// RollbackOnStop removes what a V0/V1 backup cloned before it stopped.
+class RollbackOnStop final : public ProtocolHook {
+ public:
+  void After(World& world, Session& session, const std::string& line, Result& result,
+             std::vector<std::string>& transcript) override {
+    std::optional<Command> c = Parse(line);
+    if (!Is(c, Verb::kArchiveBackup) || result.code() != Ckr::kFailedToCloneAnObject) return;
+    const UserPartition* source = CurrentUser(world, session);
+    BackupHsm* hsm = TargetHsm(world, *c);
+    const std::string name = ContainerName(transcript);
+    if (source == nullptr || source->kind == PartitionKind::kPre77 || hsm == nullptr) return;
+    std::vector<uint32_t> new_handles;
+    for (const std::string& l : transcript) {
+      const size_t at = l.find("(new handle ");
+      if (l.rfind("Cloned object ", 0) == 0 && at != std::string::npos) {
+        new_handles.push_back(static_cast<uint32_t>(std::stoul(l.substr(at + 12))));
+      }
+    }
+    for (BackupPartition& p : hsm->partitions) {
+      if (p.name != name) continue;
+      std::erase_if(p.objects, [&](const BackupObject& b) {
+        return std::find(new_handles.begin(), new_handles.end(), b.object.handle) !=
+               new_handles.end();
+      });
+      if (hsm->model == BackupModel::kBackupHsm7 && p.allocated > p.used() &&
+          transcript.end() == std::find_if(transcript.begin(), transcript.end(),
+                                           [](const std::string& l) {
+                                             return l.rfind("Re-sizing", 0) == 0;
+                                           })) {
+        p.allocated = p.used();
+      }
+    }
+  }
+};
+
+// SoLoginFirst logs the SO in before the checks that need no login: a
+// refused command with a wrong -sopassword answers CKR_PIN_INCORRECT and
+// counts; with the right one the count starts again.
+class SoLoginFirst final : public ProtocolHook {
+ public:
+  void After(World& world, Session&, const std::string& line, Result& result,
+             std::vector<std::string>& transcript) override {
+    std::optional<Command> c = Parse(line);
+    if (!c || result.status.ok() || !c->sopassword) return;
+    if (c->verb != Verb::kArchiveBackup && c->verb != Verb::kArchiveDelete &&
+        c->verb != Verb::kArchiveList) {
+      return;
+    }
+    const Ckr code = result.code();
+    if (code == Ckr::kPinIncorrect || code == Ckr::kPinLocked ||
+        code == Ckr::kFunctionCanceled) {
+      return;
+    }
+    BackupHsm* hsm = TargetHsm(world, *c);
+    if (hsm == nullptr || hsm->zeroized || hsm->auth != AuthMode::kPassword) return;
+    // Only refusals the reference makes before its own SO login qualify.
+    if (std::any_of(transcript.begin(), transcript.end(), [](const std::string& l) {
+          return l.rfind("Logging in as the SO", 0) == 0;
+        })) {
+      return;
+    }
+    if (hsm->so_password == *c->sopassword) {
+      hsm->so_lockout.failures = 0;
+      return;
+    }
+    if (++hsm->so_lockout.failures >= 3) {
+      hsm->zeroized = true;
+      hsm->partitions.clear();
+      hsm->so_lockout.failures = 0;
+    }
+    transcript.clear();
+    SetOutcome(result, transcript, Ckr::kPinIncorrect, "Incorrect SO password.");
+  }
+};
+
+}  // namespace
+
+std::vector<Mutant> AllReadings() {
+  return {
+      {"lower-hex", "OUT-ERROR", "result lines with lower-case hex digits",
+       [] { return std::make_unique<LowerHex>(); }},
+      {"append-needs-existing", "OPT-APPEND",
+       "-append to a backup partition that does not exist is refused",
+       [] { return std::make_unique<AppendNeedsExisting>(); }},
+      {"rollback-on-stop", "CLONE-PARTIAL-STATE",
+       "a V0/V1 backup that stops removes the objects it cloned",
+       [] { return std::make_unique<RollbackOnStop>(); }},
+      {"so-login-first", "OUT-ERROR",
+       "the SO logs in before the checks that need no login",
+       [] { return std::make_unique<SoLoginFirst>(); }},
+  };
+}
+
+}  // namespace hsmbackup::mutants
