@@ -334,6 +334,15 @@ std::string Judge(const Vector& v, const Outcome& last, const Json& before, cons
 std::optional<CheckResult> RunVector(CheckContext& ctx, const Vector& v) {
   const std::string name =
       "tcId " + std::to_string(v.tc_id) + " (id " + v.id + ", " + v.comment + ")";
+  // The model judges every step first and blames each difference on its
+  // own clause; the vector's own expectations (data any harness can use)
+  // then catch what the model might not, charged to the vector's clauses.
+  const ScenarioVerdict judged = RunScenario(*ctx.target, v.scenario);
+  if (judged.harness_error || !judged.mismatches.empty()) {
+    CheckResult r = FailedResult(judged, ctx.seed, 1);
+    r.message = name + ": " + r.message;
+    return r;
+  }
   TargetError error;
   if (!ctx.target->Load(v.scenario.world, &error)) {
     return CheckResult::Error(name + ": the target refused the world: " + error.message);

@@ -75,6 +75,28 @@ void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uin
   p.code_clauses = {result == "CKR_OK" ? "RESTORE-ROUNDTRIP" : "RESTORE-RULES"};
 }
 
+// AskFirstReading: a delete of a missing partition may ask proceed/quit and
+// log the SO in before it finds the name missing (ARCHIVE-DELETE `accepts`).
+Prediction AskFirstReading(const World& before, const Line& line,
+                           const std::vector<std::string>& answers, long slot) {
+  Prediction p;
+  p.after = before;
+  p.reading = "delete-asks-first";
+  p.prompt_clause = line.Has("force") ? "OPT-FORCE" : "ARCHIVE-DELETE";
+  p.state_clause = "ARCHIVE-DELETE";
+  p.code_clauses = {"ARCHIVE-DELETE"};
+  if (!line.Has("force")) {
+    p.prompts = 1;
+    if (Answer(answers, 0) != "proceed") {
+      p.codes = {"CKR_FUNCTION_CANCELED"};
+      return p;
+    }
+  }
+  if (!SoLogin(p, p.after.hsms.at(static_cast<uint32_t>(slot)), line)) return p;
+  p.codes = {"CKR_TOKEN_NOT_PRESENT"};
+  return p;
+}
+
 }  // namespace
 
 Prediction PredictRestore(const World& before, const Line& line,
@@ -205,6 +227,9 @@ Prediction PredictAdmin(const World& before, const Line& line,
   if (r.any()) {
     Refuse(p, before, r);
     if (line.verb != "contents") SoFirstReading(p, before, slot, line);
+    if (line.verb == "delete" && r.clauses == std::vector<std::string>{"ARCHIVE-DELETE"}) {
+      p.alternatives.push_back(AskFirstReading(before, line, answers, slot));
+    }
     return p;
   }
   p.prompt_clause = line.Has("force") ? "OPT-FORCE" : clause;
