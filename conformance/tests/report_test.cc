@@ -105,7 +105,7 @@ RunReport SampleRun() {
       outcome("Lacks", {"S-NA"}, CheckStatus::kNotApplicable, "the target lacks capability 'ped'"),
   };
   checks[1].counterexample = cx;
-  VendorConfig config{"notes", {{"O-XFAIL", "bug 17"}, {"O-XPASS", "bug 18"}}};
+  VendorConfig config{"notes", {{"O-XFAIL", "bug 17", "", ""}, {"O-XPASS", "bug 18", "", ""}}};
   RunReport r;
   r.tool_version = "0.1.0";
   r.implementation = "vendor <HSM> & co";

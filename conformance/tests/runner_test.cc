@@ -213,7 +213,10 @@ TEST(Verdicts, NotApplicableOnlyIfEveryCheckWas) {
 }
 
 TEST(Verdicts, ExpectedFailuresAreStrict) {
-  VendorConfig config{"", {{"A", "known bug 12"}, {"B", "we thought so"}, {"C", "not run"}}};
+  VendorConfig config{"",
+                      {{"A", "known bug 12", "", ""},
+                       {"B", "we thought so", "", ""},
+                       {"C", "not run", "", ""}}};
   auto v = ComputeVerdicts(
       Catalogue({"A", "B", "C"}),
       {Outcome("F", {"A"}, CheckStatus::kFail), Outcome("P", {"B"}, CheckStatus::kPass)}, config);
@@ -222,6 +225,35 @@ TEST(Verdicts, ExpectedFailuresAreStrict) {
   EXPECT_EQ(Find(v, "B").verdict, Verdict::kUnexpectedPass);
   EXPECT_EQ(Find(v, "B").first_failing_check, "Fake.P");
   EXPECT_EQ(Find(v, "C").verdict, Verdict::kNotRun);
+}
+
+TEST(Verdicts, ExpectedFailuresCanBeNarrowedToACheckOrAnExpectation) {
+  // Accepted only in check F1, and only the failure that names "origin".
+  VendorConfig config{"",
+                      {{"A", "bug 3: origin not shown", "Fake.F1", "origin"},
+                       {"B", "bug 4", "Fake.P", ""}}};
+  auto accepted = ComputeVerdicts(
+      Catalogue({"A", "B"}),
+      {Outcome("F1", {"A"}, CheckStatus::kFail, {"A"}, "[A] entry p does not show its origin"),
+       Outcome("P", {"B"}, CheckStatus::kPass)},
+      config);
+  EXPECT_EQ(Find(accepted, "A").verdict, Verdict::kExpectedFailure);
+  EXPECT_NE(Find(accepted, "A").reason.find("Fake.F1"), std::string::npos);
+  EXPECT_EQ(Find(accepted, "B").verdict, Verdict::kUnexpectedPass);
+  EXPECT_EQ(Find(accepted, "B").first_failing_check, "Fake.P");
+  // Another failure of the same clause (another check, another fact) fails it.
+  auto other_check = ComputeVerdicts(
+      Catalogue({"A"}),
+      {Outcome("F1", {"A"}, CheckStatus::kFail, {"A"}, "[A] entry p does not show its origin"),
+       Outcome("F2", {"A"}, CheckStatus::kFail, {"A"}, "[A] entry p does not show its origin")},
+      config);
+  EXPECT_EQ(Find(other_check, "A").verdict, Verdict::kFail);
+  EXPECT_EQ(Find(other_check, "A").first_failing_check, "Fake.F2");
+  auto other_fact = ComputeVerdicts(
+      Catalogue({"A"}),
+      {Outcome("F1", {"A"}, CheckStatus::kFail, {"A"}, "[A] entry p shows 7 objects, not 6")},
+      config);
+  EXPECT_EQ(Find(other_fact, "A").verdict, Verdict::kFail);
 }
 
 TEST(Verdicts, ExitCodes) {
