@@ -137,7 +137,6 @@ class DomBuilder {
   std::string problem_pointer_;
 };
 
-
 // Where names a byte offset the way every syntax error does.
 std::string Where(std::string_view text, size_t offset) {
   offset = std::min(offset, text.size());
