@@ -266,6 +266,54 @@ void WriteProtocolSessions(const fs::path& root, const fs::path& dir) {
   Write(dir / "envelope-malformed.jsonl", std::string(malformed));
 }
 
+// WriteHostileInputs: the input classes of issue 12 (deep nesting, huge
+// lengths, a BOM, a NUL and garbage after the document, duplicate keys, a
+// PIN without its option), each small enough for the fuzzers' -max_len.
+void WriteHostileInputs(const fs::path& root, const fs::path& out) {
+  const std::string deep_array = std::string(4000, '[') + std::string(4000, ']');
+  std::string deep_object;
+  for (int i = 0; i < 1000; ++i) deep_object += "{\"a\":";
+  deep_object += "0" + std::string(1000, '}');
+  const std::string world = CompactWorld(root / "fixtures" / "worlds" / "seed-example.json").dump();
+  const fs::path w = out / "world_fuzzer";
+  Write(w / "hostile-deep-array.json", deep_array);
+  Write(w / "hostile-deep-object.json", deep_object);
+  Write(w / "hostile-bom.json", "\xEF\xBB\xBF" + world);
+  Write(w / "hostile-nul-garbage.json", world + std::string(1, '\0') + "garbage");
+  Write(w / "hostile-duplicate-key.json",
+        "{\"format\":\"hsmbackup-world/1\"," + world.substr(1));
+  std::string huge = world;
+  huge.replace(huge.find("\"sa78\""), 6, "\"" + std::string(6000, 'L') + "\"");
+  Write(w / "hostile-huge-label.json", huge);
+  std::string clock = world;
+  clock.replace(clock.find("\"2019-03-09T16:52:47Z\""), 22,
+                "\"9999-12-31T23:59:59Z\",\"step_seconds\":9223372036854775807");
+  Write(w / "hostile-clock-limit.json", clock);
+
+  const fs::path p = out / "protocol_fuzzer";
+  Write(p / "hostile-deep-id.jsonl", "{\"id\":" + deep_array + ",\"op\":\"hello\"}\n");
+  Write(p / "hostile-deep-load.jsonl",
+        "{\"id\":1,\"op\":\"load\",\"world\":{\"x\":" + deep_array + "}}\n");
+  Write(p / "hostile-strict.jsonl",
+        "{\"id\":1,\"op\":\"load\",\"world\":{\"format\":\"hsmbackup-world/1\"," +
+            world.substr(1) + "}\n" + "\xEF\xBB\xBF{\"id\":2,\"op\":\"hello\"}\n" +
+            std::string("{\"id\":3,\"op\":\"observe\"}\0x\n", 26) +
+            "{\"id\":4,\"op\":\"hello\",\"op\":\"bye\"}\n");
+  Write(p / "hostile-long-line.jsonl",
+        "{\"id\":1,\"op\":\"execute\",\"line\":\"role login -name co -password " +
+            std::string(6000, 'p') + "\"}\n" +
+            "{\"id\":2,\"op\":\"execute\",\"line\":\"role login -name co userpin1234\"}\n");
+
+  const fs::path c = out / "command_line_fuzzer";
+  Write(c / "hostile-stray-pin.txt", std::string("role login -name co userpin1234"));
+  Write(c / "hostile-long-password.txt",
+        "partition archive backup -slot 2 -partition b -domain d -password " +
+            std::string(6000, 'p') + " -sopassword so");
+  std::string objects = "partition archive backup -slot 2 -partition b -objects 1";
+  for (int i = 2; i < 1200; ++i) objects += "," + std::to_string(i);
+  Write(c / "hostile-long-objects.txt", objects);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -288,5 +336,6 @@ int main(int argc, char** argv) {
   CopyWorlds(root, out / "world_fuzzer");
   WriteCommandLines(root, out / "command_line_fuzzer");
   WriteProtocolSessions(root, out / "protocol_fuzzer");
+  WriteHostileInputs(root, out);
   return g_failed ? 1 : 0;
 }

@@ -10,8 +10,11 @@
 // Invariants, per request line:
 //  - the response is one line of JSON, an object with a boolean "ok";
 //  - it has an "id", equal to the request's when the request was a JSON
-//    object with one (compared as JSON text: a number JSON cannot carry,
-//    like 1e400, is null on the wire whoever serializes it), else null;
+//    object with one that the strict reader accepts (ParseStrictJson, as
+//    the server reads it: no duplicate key, BOM, NUL or nesting past
+//    kMaxRequestNesting), compared as JSON text (a number JSON cannot
+//    carry, like 1e400, is null on the wire whoever serializes it), else
+//    null;
 //  - "ok": false carries error.code "CKR_..." and a string error.message;
 //  - an ok execute has result "CKR_...", a string message, an integer
 //    prompts and a transcript of strings ending in "Command Result : ...";
@@ -25,9 +28,11 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "fuzz_support.h"
 #include "hsmbackup/protocol.h"
+#include "hsmbackup/strict_json.h"
 #include "protocol_fuzzer_world.h"
 
 using namespace hsmbackup;
@@ -43,13 +48,20 @@ bool StartsWith(const Json& j, std::string_view prefix) {
   return j.is_string() && j.get_ref<const std::string&>().rfind(prefix, 0) == 0;
 }
 
+// ParseRequest reads a line as the server does; what it refuses is
+// "discarded" (a deep line must not be walked recursively here either).
+Json ParseRequest(std::string_view line) {
+  StatusOr<Json> req = ParseStrictJson(line, "request", kMaxRequestNesting);
+  return req.ok() ? std::move(*req) : Json(Json::value_t::discarded);
+}
+
 void CheckResponse(std::string_view request, const std::string& response) {
   FUZZ_CHECK(response.find('\n') == std::string::npos);
   const Json r = Json::parse(response, nullptr, /*allow_exceptions=*/false);
   FUZZ_CHECK(!r.is_discarded() && r.is_object());
   FUZZ_CHECK(r.contains("ok") && r["ok"].is_boolean());
   FUZZ_CHECK(r.contains("id"));
-  const Json req = Json::parse(request, nullptr, false);
+  const Json req = ParseRequest(request);
   if (!req.is_discarded() && req.is_object() && req.contains("id")) {
     const std::string want = req["id"].dump(-1, ' ', false, Json::error_handler_t::replace);
     FUZZ_CHECK(r["id"].dump(-1, ' ', false, Json::error_handler_t::replace) == want);
@@ -94,7 +106,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (line.empty()) continue;
     const std::string response = server.Handle(line);
     CheckResponse(line, response);
-    const Json req = Json::parse(line, nullptr, false);
+    const Json req = ParseRequest(line);
     if (!req.is_discarded()) echoable += req.dump(-1, ' ', false, Json::error_handler_t::replace);
     responses += response;
     responses += '\n';

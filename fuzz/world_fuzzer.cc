@@ -67,7 +67,12 @@ bool Distinctive(const std::string& s) {
 }
 
 void CheckNoSecretInMessage(std::string_view text, const Status& status) {
-  auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  // Lenient (duplicates, a BOM are fine here: their messages are checked
+  // too), but values nested past 64 levels are dropped while parsing, so
+  // Collect never recurses deeper than the loader ever reads.
+  const nlohmann::json::parser_callback_t shallow =
+      [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) { return depth <= 64; };
+  auto doc = nlohmann::json::parse(text, shallow, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return;
   std::vector<std::string> secrets;
   std::string others(kOrigin);

@@ -25,6 +25,10 @@ Subcommand AddShellCommand(CLI::App& app, const Io& io);
 Subcommand AddBlobCommand(CLI::App& app, const Io& io);
 Subcommand AddServeCommand(CLI::App& app, const Io& io);
 
+// AddLockTimeoutOption adds --lock-timeout SECONDS (default 30, 0..86400,
+// fractions allowed) storing milliseconds in *timeout_ms.
+void AddLockTimeoutOption(CLI::App* app, int* timeout_ms);
+
 // ExitCodesHelp is the exit-code table every --help footer ends with.
 std::string ExitCodesHelp();
 

@@ -12,9 +12,16 @@ namespace hsmbackup::cli {
 int InspectBlob(const std::string& path, std::ostream& out, std::ostream& err) {
   std::string bytes;
   std::string error;
-  if (!ReadWholeFile(path, &bytes, &error)) {
-    err << "hsmbackup: cannot read blob file " << path << ": " << error << '\n';
-    return kExitWorld;
+  switch (ReadFileBounded(path, kMaxBlobSize, &bytes, &error)) {
+    case ReadOutcome::kOk:
+      break;
+    case ReadOutcome::kUnreadable:
+      err << "hsmbackup: cannot read blob file " << path << ": " << error << '\n';
+      return kExitWorld;
+    case ReadOutcome::kTooLarge:
+      err << "hsmbackup: " << path << ": CKR_DATA_INVALID: larger than " << kMaxBlobSize
+          << " bytes, the largest blob BLOB-FORMAT.md allows\n";
+      return kExitCommandFailed;
   }
   auto blob = ParseBlob(ByteSpan(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
   if (!blob.ok()) {

@@ -1,5 +1,7 @@
 // hsmbackup run: a lunacm script over a world file.
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -18,6 +20,26 @@ constexpr char kNowFormat[] = "YYYY-MM-DDTHH:MM:SSZ";
 std::string CheckNow(const std::string& text) {
   if (ParseIso8601(text).has_value()) return "";
   return "'" + text + "' is not a UTC time like " + kNowFormat;
+}
+
+// ParseSeed reads a u64 in decimal, no sign: CLI11's own conversion takes
+// "-1" and wraps it, and clamps 2^64, so a typo would silently pick a
+// different random stream.
+std::optional<uint64_t> ParseSeed(const std::string& text) {
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const auto digit = static_cast<uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+std::string CheckSeed(const std::string& text) {
+  if (ParseSeed(text).has_value()) return "";
+  return "'" + text + "' is not a seed: want a decimal integer 0..18446744073709551615";
 }
 
 }  // namespace
@@ -43,14 +65,37 @@ int RunCommands(const RunOptions& options, std::ostream& out, std::ostream& err)
   if (options.script_path) {
     std::string text;
     std::string error;
-    if (!ReadWholeFile(*options.script_path, &text, &error)) {
-      err << "hsmbackup: cannot read script " << *options.script_path << ": " << error
-          << '\n';
-      return kExitUsage;
+    switch (ReadFileBounded(*options.script_path, kMaxScriptBytes, &text, &error)) {
+      case ReadOutcome::kOk:
+        break;
+      case ReadOutcome::kUnreadable:
+        err << "hsmbackup: cannot read script " << *options.script_path << ": " << error
+            << '\n';
+        return kExitUsage;
+      case ReadOutcome::kTooLarge:
+        err << "hsmbackup: script " << *options.script_path << " is larger than "
+            << kMaxScriptBytes << " bytes (the limit of a script)\n";
+        return kExitUsage;
     }
     lines = ScriptLines(text);
   }
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].size() > kMaxCommandLineBytes) {
+      // Never quoted: a command line may hold secrets.
+      err << "hsmbackup: command " << i + 1 << " is longer than " << kMaxCommandLineBytes
+          << " bytes (the limit of a command line)\n";
+      return kExitUsage;
+    }
+  }
 
+  // Held from before the load to after the save, so a concurrent run
+  // --save cannot load the same world and overwrite this one's changes
+  // (or spend the same failed-login counters twice).
+  WorldLock lock;
+  if (options.save) {
+    const int code = AcquireWorldLock(options.world_path, options.lock_timeout_ms, err, &lock);
+    if (code != kExitOk) return code;
+  }
   auto loaded = LoadWorld(options.world_path);
   if (!loaded.ok()) {
     err << "hsmbackup: " << loaded.status().ToString() << '\n';
@@ -80,7 +125,7 @@ int RunCommands(const RunOptions& options, std::ostream& out, std::ostream& err)
 Subcommand AddRunCommand(CLI::App& app, const Io& io) {
   auto options = std::make_shared<RunOptions>();
   auto now = std::make_shared<std::string>();
-  auto seed = std::make_shared<uint64_t>(0);
+  auto seed = std::make_shared<std::string>();
   auto script = std::make_shared<std::string>();
   CLI::App* run = app.add_subcommand(
       "run", "Run lunacm commands against a world file and print the session.");
@@ -89,13 +134,15 @@ Subcommand AddRunCommand(CLI::App& app, const Io& io) {
       ->type_name("FILE");
   run->add_flag("--save", options->save,
                 "Save the world back to FILE (atomically) if the commands changed it");
+  AddLockTimeoutOption(run, &options->lock_timeout_ms);
   CLI::Option* now_opt =
       run->add_option("--now", *now, "Set the world clock first (UTC)")
           ->type_name(kNowFormat)
           ->check(CLI::Validator(CheckNow, "", "UTC time"));
   CLI::Option* seed_opt =
       run->add_option("--seed", *seed, "Restart the world's random generator from seed N")
-          ->type_name("N");
+          ->type_name("N")
+          ->check(CLI::Validator(CheckSeed, "", "seed"));
   run->add_option("--answer", options->answers,
                   "Answer to the next proceed/quit prompt; repeat in order (then 'quit')")
       ->type_name("WORD")
@@ -125,7 +172,7 @@ Subcommand AddRunCommand(CLI::App& app, const Io& io) {
   std::ostream* err = &io.err;
   return {run, [=]() {
             if (now_opt->count() > 0) options->now = *now;
-            if (seed_opt->count() > 0) options->seed = *seed;
+            if (seed_opt->count() > 0) options->seed = ParseSeed(*seed);
             if (script_opt->count() > 0) options->script_path = *script;
             return RunCommands(*options, *out, *err);
           }};

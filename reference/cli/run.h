@@ -12,13 +12,22 @@
 
 #include "hsmbackup/engine.h"
 #include "hsmbackup/model.h"
+#include "hsmbackup/world_io.h"
 
 namespace hsmbackup::cli {
+
+// Input limits (README.md, "Limits"). Anything longer is refused with a
+// message naming the limit, before it is buffered.
+inline constexpr size_t kMaxCommandLineBytes = size_t{1} << 20;  // one lunacm line
+inline constexpr size_t kMaxScriptBytes = size_t{16} << 20;      // a script file
+// How long --save waits for another process's lock on the world.
+inline constexpr int kDefaultLockTimeoutMs = 30000;
 
 // RunOptions are the options of `hsmbackup run`.
 struct RunOptions {
   std::string world_path;
   bool save = false;                 // save the world if the run changed it
+  int lock_timeout_ms = kDefaultLockTimeoutMs;  // with save: wait for the lock
   std::optional<std::string> now;    // "YYYY-MM-DDTHH:MM:SSZ": world.clock.now
   std::optional<uint64_t> seed;      // world.rng = {seed, 0}
   std::vector<std::string> answers;  // to proceed/quit prompts, then "quit"
@@ -32,10 +41,13 @@ struct RunOptions {
 //   <blank>
 //           <transcript, indented 8; "Command Result :" lines flush-left>
 //   <blank>
-// and saves with `save` only if the world changed. Returns kExitOk,
-// kExitCommandFailed (a command failed), kExitUsage (bad --now, unreadable
-// script, both or neither of commands and script) or kExitWorld (load or
-// save failed); problems go to `err` as "hsmbackup: ...".
+// and saves with `save` only if the world changed. With `save` it holds
+// the world's lock (LockWorld) from before the load until after the save.
+// Returns kExitOk, kExitCommandFailed (a command failed), kExitUsage (bad
+// --now, unreadable script, both or neither of commands and script, a
+// script over kMaxScriptBytes or a command over kMaxCommandLineBytes),
+// kExitWorld (load, lock or save failed) or kExitLocked (the lock stayed
+// taken for lock_timeout_ms); problems go to `err` as "hsmbackup: ...".
 int RunCommands(const RunOptions& options, std::ostream& out, std::ostream& err);
 
 // ScriptLines splits a script: one command per line; blank lines and lines
@@ -46,6 +58,7 @@ std::vector<std::string> ScriptLines(std::string_view text);
 struct ShellOptions {
   std::string world_path;
   bool save = false;  // save after every command that changed the world
+  int lock_timeout_ms = kDefaultLockTimeoutMs;  // with save: wait for the lock
 };
 
 // RunShell reads lunacm lines from `in` until EOF, `exit` or `quit`; `help`
@@ -53,11 +66,17 @@ struct ShellOptions {
 // false (input is not a terminal) it echoes each line and answer so the
 // output reads like a session log. Returns kExitCommandFailed if any
 // command failed, kExitWorld if the world could not be loaded or saved.
+// With `save` the world's lock is held for the whole session (kExitLocked
+// if it cannot be had in time). A line (or prompt answer) longer than
+// kMaxCommandLineBytes ends the shell with kExitUsage; what was saved
+// before it stays saved.
 int RunShell(const ShellOptions& options, std::istream& in, std::ostream& out,
              std::ostream& err, bool interactive);
 
 // InspectBlob prints DescribeBlob of the clone blob in file `path`.
-// kExitCommandFailed if it is not a valid blob, kExitWorld if unreadable.
+// kExitCommandFailed if it is not a valid blob (a file longer than
+// kMaxBlobSize is not one, and is not read past that), kExitWorld if
+// unreadable.
 int InspectBlob(const std::string& path, std::ostream& out, std::ostream& err);
 
 // IndentingSink prints transcript lines the way lunacm shows them: indented
@@ -82,9 +101,24 @@ class IndentingSink final : public TranscriptSink {
 bool RunLine(Session& session, std::string_view line, bool echo,
              TranscriptSink& sink, Prompter& prompter, std::ostream& out);
 
-// ReadWholeFile reads a file's bytes into *text; on failure it sets *error
-// to the reason (strerror) and returns false.
-bool ReadWholeFile(const std::string& path, std::string* text, std::string* error);
+// ReadFileBounded reads a file's bytes into *text, at most `max_bytes`: a
+// regular file is measured first, anything else is read until it passes
+// the limit. kUnreadable sets *error to the reason (strerror).
+enum class ReadOutcome { kOk, kUnreadable, kTooLarge };
+ReadOutcome ReadFileBounded(const std::string& path, size_t max_bytes, std::string* text,
+                            std::string* error);
+
+// ReadBoundedLine reads one line from `in` without its '\n', buffering at
+// most `max_bytes`: kTooLong stops at the first byte past the limit (the
+// rest of the line is left unread). kEnd: nothing was left to read.
+enum class LineOutcome { kLine, kEnd, kTooLong };
+LineOutcome ReadBoundedLine(std::istream& in, size_t max_bytes, std::string* line);
+
+// AcquireWorldLock takes the lock of the world at `path` (LockWorld) into
+// *lock, waiting up to `timeout_ms`; on failure it reports on `err` and
+// returns kExitLocked (timed out) or kExitWorld, else kExitOk.
+int AcquireWorldLock(const std::string& path, int timeout_ms, std::ostream& err,
+                     WorldLock* lock);
 
 // SaveIfChanged saves `world` to `path` when it differs from `baseline`,
 // then makes `baseline` equal to it. Failure is reported on `err`.

@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "hsmbackup/protocol.h"
+#include "run.h"
 
 namespace hsmbackup::cli {
 
@@ -21,7 +22,21 @@ Subcommand AddServeCommand(CLI::App& app, const Io& io) {
   return Subcommand{sub, [&io]() {
                       ProtocolServer server;
                       std::string line;
-                      while (!server.done() && std::getline(io.in, line)) {
+                      while (!server.done()) {
+                        const LineOutcome got =
+                            ReadBoundedLine(io.in, kMaxRequestLineBytes, &line);
+                        if (got == LineOutcome::kEnd) break;
+                        if (got == LineOutcome::kTooLong) {
+                          // Nothing after it can be framed: answer, then stop.
+                          io.out << "{\"id\":null,\"ok\":false,\"error\":{\"code\":"
+                                    "\"CKR_ARGUMENTS_BAD\",\"message\":\"request line is "
+                                    "longer than "
+                                 << kMaxRequestLineBytes << " bytes\"}}\n"
+                                 << std::flush;
+                          io.err << "hsmbackup: serve: request line longer than "
+                                 << kMaxRequestLineBytes << " bytes; stopping\n";
+                          return kExitUsage;
+                        }
                         if (line.empty()) continue;
                         io.out << server.Handle(line) << '\n' << std::flush;
                       }

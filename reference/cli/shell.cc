@@ -40,10 +40,19 @@ class StreamPrompter final : public Prompter {
  public:
   StreamPrompter(std::istream& in, std::ostream& out, bool interactive)
       : in_(in), out_(out), interactive_(interactive) {}
+  // too_long says an answer passed kMaxCommandLineBytes (it was taken as
+  // "quit"); the shell stops reading after it.
+  bool too_long() const { return too_long_; }
   std::string Ask(std::string_view prompt) override {
     out_ << "        " << prompt << std::flush;
     std::string answer;
-    if (!std::getline(in_, answer)) {
+    const LineOutcome got = ReadBoundedLine(in_, kMaxCommandLineBytes, &answer);
+    if (got == LineOutcome::kTooLong) {
+      too_long_ = true;
+      out_ << '\n';
+      return "quit";
+    }
+    if (got == LineOutcome::kEnd) {
       if (interactive_) out_ << '\n';  // the user's Ctrl-D left the line open
       return "quit";
     }
@@ -57,6 +66,7 @@ class StreamPrompter final : public Prompter {
   std::istream& in_;
   std::ostream& out_;
   bool interactive_;
+  bool too_long_ = false;
 };
 
 bool IsWord(std::string line, std::string_view word) {
@@ -79,6 +89,13 @@ bool IsBlank(const std::string& line) {
 
 int RunShell(const ShellOptions& options, std::istream& in, std::ostream& out,
              std::ostream& err, bool interactive) {
+  // Held for the whole session: every save of it starts from what the
+  // previous one wrote, and no other process's changes are overwritten.
+  WorldLock lock;
+  if (options.save) {
+    const int code = AcquireWorldLock(options.world_path, options.lock_timeout_ms, err, &lock);
+    if (code != kExitOk) return code;
+  }
   auto loaded = LoadWorld(options.world_path);
   if (!loaded.ok()) {
     err << "hsmbackup: " << loaded.status().ToString() << '\n';
@@ -93,7 +110,14 @@ int RunShell(const ShellOptions& options, std::istream& in, std::ostream& out,
   std::string line;
   while (true) {
     if (interactive) out << "lunacm:> " << std::flush;
-    if (!std::getline(in, line)) {
+    const LineOutcome got = ReadBoundedLine(in, kMaxCommandLineBytes, &line);
+    if (got == LineOutcome::kTooLong) {
+      if (interactive) out << '\n';
+      err << "hsmbackup: input line longer than " << kMaxCommandLineBytes
+          << " bytes (the limit of a command line); stopping\n";
+      return kExitUsage;
+    }
+    if (got == LineOutcome::kEnd) {
       if (interactive) out << '\n';
       break;
     }
@@ -104,6 +128,11 @@ int RunShell(const ShellOptions& options, std::istream& in, std::ostream& out,
     if (IsWord(line, "help")) out << "exit or quit leaves the shell.\n\n";
     if (options.save && !SaveIfChanged(world, saved, options.world_path, err)) {
       return kExitWorld;
+    }
+    if (prompter.too_long()) {
+      err << "hsmbackup: answer longer than " << kMaxCommandLineBytes
+          << " bytes (the limit of a command line); stopping\n";
+      return kExitUsage;
     }
   }
   return failed ? kExitCommandFailed : kExitOk;
@@ -117,7 +146,9 @@ Subcommand AddShellCommand(CLI::App& app, const Io& io) {
       ->required()
       ->type_name("FILE");
   shell->add_flag("--save", options->save,
-                  "Save the world (atomically) after every command that changed it");
+                  "Save the world (atomically) after every command that changed it; the "
+                  "world stays locked against other savers until the shell ends");
+  AddLockTimeoutOption(shell, &options->lock_timeout_ms);
   shell->footer(
       "Type lunacm commands at the 'lunacm:> ' prompt; 'help' lists them, 'exit' or\n"
       "'quit' (or end of input) leaves. Prompts such as \"Type 'proceed' to continue,\n"

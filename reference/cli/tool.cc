@@ -21,9 +21,27 @@ std::string ExitCodesHelp() {
   return "Exit codes:\n"
          "  0  every command succeeded\n"
          "  1  a lunacm command failed (blob inspect: the blob is invalid)\n"
-         "  2  bad arguments to hsmbackup itself\n"
+         "  2  bad arguments to hsmbackup itself, or a script, command line or\n"
+         "     shell/serve input line over its limit (see README.md, Limits)\n"
          "  3  the world file (or blob file) could not be read, parsed or saved\n"
-         "  4  internal error\n";
+         "  4  internal error\n"
+         "  5  --save: another process held the world's lock past --lock-timeout\n";
+}
+
+void AddLockTimeoutOption(CLI::App* app, int* timeout_ms) {
+  app->add_option_function<double>(
+         "--lock-timeout",
+         [timeout_ms](const double& seconds) {
+           // Written so NaN fails too (CLI::Range lets it through).
+           if (!(seconds >= 0.0 && seconds <= 86400.0)) {
+             throw CLI::ValidationError("--lock-timeout", "want seconds in 0..86400");
+           }
+           *timeout_ms = static_cast<int>(seconds * 1000.0 + 0.5);
+         },
+         "With --save: seconds to wait while another process holds the world's lock "
+         "(default 30; 0 = do not wait). Expiry exits with code 5.")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 86400.0));
 }
 
 int RunTool(int argc, const char* const* argv, const Io& io) {

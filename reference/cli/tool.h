@@ -13,9 +13,10 @@ namespace hsmbackup::cli {
 // Exit codes a script can rely on.
 inline constexpr int kExitOk = 0;            // every command succeeded
 inline constexpr int kExitCommandFailed = 1; // a lunacm command failed
-inline constexpr int kExitUsage = 2;         // bad tool arguments
+inline constexpr int kExitUsage = 2;         // bad tool arguments or input over a limit
 inline constexpr int kExitWorld = 3;         // world file unreadable/invalid/unsaved
 inline constexpr int kExitInternal = 4;
+inline constexpr int kExitLocked = 5;        // --save: world locked past --lock-timeout
 
 // Io is where the tool reads and writes; `interactive` says whether `in` is
 // a terminal (which echoes what the user types).

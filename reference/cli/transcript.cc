@@ -1,15 +1,14 @@
 // Printing lunacm sessions: the echo, the indented transcript, saving.
 #include <cctype>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "hsmbackup/command.h"
 #include "hsmbackup/world_io.h"
 #include "run.h"
+#include "tool.h"
 
 namespace hsmbackup::cli {
 namespace {
@@ -92,22 +91,15 @@ bool RunLine(Session& session, std::string_view line, bool echo,
   return ok;
 }
 
-bool ReadWholeFile(const std::string& path, std::string* text, std::string* error) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    *error = std::strerror(errno);
-    return false;
+int AcquireWorldLock(const std::string& path, int timeout_ms, std::ostream& err,
+                     WorldLock* lock) {
+  StatusOr<WorldLock> taken = LockWorld(path, timeout_ms);
+  if (!taken.ok()) {
+    err << "hsmbackup: " << taken.status().ToString() << '\n';
+    return taken.status().code() == Ckr::kFunctionCanceled ? kExitLocked : kExitWorld;
   }
-  text->clear();
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, file)) > 0) text->append(buf, n);
-  // A directory opens but fails to read (EISDIR).
-  const bool failed = std::ferror(file) != 0;
-  const int read_errno = errno;
-  std::fclose(file);
-  if (failed) *error = std::strerror(read_errno);
-  return !failed;
+  *lock = std::move(*taken);
+  return kExitOk;
 }
 
 bool SaveIfChanged(const World& world, World& baseline, const std::string& path,

@@ -26,6 +26,10 @@ inline constexpr size_t kMaxBlobCiphertext =
     kMaxObjectValueBytes + 1 + 2 +
     kMaxAttributes * (2 + kMaxAttributeNameLength + 2 + kMaxAttributeValueLength) + 4;
 
+// Largest blob: 61 fixed bytes, the longest label and the largest
+// ciphertext (BLOB-FORMAT.md, "Total size").
+inline constexpr size_t kMaxBlobSize = 61 + kMaxObjectLabelLength + kMaxBlobCiphertext;
+
 // BlobKind says what a blob carries and under which key it is sealed.
 enum class BlobKind : uint8_t {
   kDomainObject = 1,  // pre-7.7 / V0 object, sealed under the domain key

@@ -82,6 +82,9 @@ StatusOr<ObjectSelection> ParseObjectList(std::string_view text);
 
 // RedactCommandLine returns the line with the value of every secret option
 // (-password, -sopassword, -domain) replaced by "********", for echoing.
+// On a verb that takes one of them, a stray word (not an option, not the
+// value of the option before it, e.g. the PIN in "role login -name co
+// userpin1234") is masked too, and ParseCommand's error does not quote it.
 // It never fails: an unparsable line is redacted token by token.
 std::string RedactCommandLine(std::string_view line);
 

@@ -81,6 +81,9 @@ class Session {
 
   // Execute parses and runs one lunacm line. It always ends the transcript
   // with "Command Result : No Error" or "Command Result : 0x... (CKR_...)".
+  // A world whose clock.now + clock.step_seconds would pass kMaxWorldTime
+  // (model.h) runs nothing: every command fails with CKR_GENERAL_ERROR and
+  // changes nothing, so a success can never leave an unsavable world.
   Result Execute(std::string_view line, TranscriptSink& out, Prompter& prompt);
   Result Execute(const Command& command, TranscriptSink& out, Prompter& prompt);
 

@@ -196,6 +196,13 @@ struct Fault {
   bool operator==(const Fault&) const = default;
 };
 
+// kMaxWorldTime is 9999-12-31T23:59:59Z, the latest time the world file's
+// four-digit years can hold.
+inline constexpr int64_t kMaxWorldTime = 253402300799;
+
+// kMaxPasswordBytes is the longest password a world file holds.
+inline constexpr size_t kMaxPasswordBytes = 255;
+
 struct Clock {
   int64_t now = 0;           // seconds since the Unix epoch, UTC
   int64_t step_seconds = 0;  // added after every command

@@ -7,6 +7,7 @@
 #ifndef HSMBACKUP_PROTOCOL_H_
 #define HSMBACKUP_PROTOCOL_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,6 +21,12 @@
 namespace hsmbackup {
 
 inline constexpr std::string_view kProtocolVersion = "hsmbackup-target/1";
+
+// Limits on one request line. A longer line, or one nested deeper (a world
+// file's 64 levels plus the request around it), is refused with
+// CKR_ARGUMENTS_BAD before it is parsed further.
+inline constexpr size_t kMaxRequestLineBytes = size_t{64} << 20;  // 64 MiB
+inline constexpr size_t kMaxRequestNesting = 65;
 
 // ProtocolHook sees every `execute` request around the engine: Before may
 // rewrite the line, the prompt answers or the world before the session runs
@@ -46,7 +53,9 @@ class ProtocolServer {
   ~ProtocolServer();
 
   // Handle answers one request line with one response line (no newline).
-  // It never throws; malformed requests get an error response.
+  // It never throws; malformed requests get an error response. Requests are
+  // read with ParseStrictJson (strict_json.h): duplicate keys, a BOM, a NUL
+  // or nesting past kMaxRequestNesting are refused, CKR_ARGUMENTS_BAD.
   std::string Handle(std::string_view request_line);
   // done is true after a "bye" request.
   bool done() const { return done_; }

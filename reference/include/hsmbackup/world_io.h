@@ -23,13 +23,60 @@ namespace hsmbackup {
 inline constexpr std::string_view kWorldFormat = "hsmbackup-world/1";
 
 // ParseWorld reads a world from JSON text; `origin` names the source in
-// error messages (a file name, or "<string>").
+// error messages (a file name, or "<string>"). The text is read with
+// ParseStrictJson (strict_json.h) at a depth of at most 64.
 StatusOr<World> ParseWorld(std::string_view json_text, std::string_view origin);
 StatusOr<World> LoadWorld(const std::string& path);
 
 // WorldToJson renders a world canonically (stable key order, 2-space
 // indent, trailing newline): ParseWorld(WorldToJson(w)) == w.
 std::string WorldToJson(const World& world);
+
+// kMaxWorldFileBytes is the largest world file LoadWorld reads. A regular
+// file is measured before anything is read; a pipe or device is read up to
+// this many bytes and then refused (or up to its first NUL byte, which
+// ParseWorld refuses).
+inline constexpr size_t kMaxWorldFileBytes = size_t{1} << 30;
+
+// WorldLock is an exclusive lock on one world file, held until it is
+// destroyed (or its process dies: the kernel drops it). It is an flock(2)
+// on the sidecar file `.<name>.lock` beside the world, never on the world
+// itself, because SaveWorld replaces the world's inode and a lock on the old
+// one would no longer exclude anyone. The sidecar is created mode 0600,
+// holds nothing and is never removed (removing it would let two processes
+// lock two different files).
+class WorldLock {
+ public:
+  WorldLock() = default;
+  WorldLock(WorldLock&& other) noexcept;
+  WorldLock& operator=(WorldLock&& other) noexcept;
+  WorldLock(const WorldLock&) = delete;
+  WorldLock& operator=(const WorldLock&) = delete;
+  ~WorldLock();
+
+  bool held() const { return fd_ >= 0; }
+  // stale_removed is how many stale temporary files LockWorld removed.
+  size_t stale_removed() const { return stale_removed_; }
+
+ private:
+  friend StatusOr<WorldLock> LockWorld(const std::string& path, int timeout_ms);
+  int fd_ = -1;
+  size_t stale_removed_ = 0;
+};
+
+// LockWorld takes the WorldLock of the world at `path`, trying again until
+// `timeout_ms` milliseconds have passed (0: try once). Every process that
+// loads a world to save it back must hold its lock from the load to the
+// save, so their changes serialize and none is lost.
+//
+// Holding the lock, it then removes the stale temporary files of this world
+// (`.<name>.tmp-XXXXXX`, regular files only) that a save killed before its
+// rename left behind: no save of a lock holder can be in progress.
+//
+// Errors: CKR_FUNCTION_CANCELED "<path> is locked by another process ..."
+// when the time runs out; CKR_GENERAL_ERROR naming the lock file and the
+// system's reason when it cannot be created or locked.
+StatusOr<WorldLock> LockWorld(const std::string& path, int timeout_ms);
 
 // FileOps is every file-system call SaveWorld makes, one method per step.
 // Each returns 0 or an errno value; none may throw.

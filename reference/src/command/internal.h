@@ -88,7 +88,9 @@ bool IsOptionOf(const VerbSpec* spec, const RawToken& token);
 
 // RedactTokens returns, per token, nullopt to keep it or the text to show
 // instead: "********" for a secret value, "-password=********" for a secret
-// glued to its option. `spec` is the line's verb, or null if unknown.
+// glued to its option, and "********" for a stray word (neither an option
+// nor the value of the option before it) on a verb that takes a password,
+// SO password or domain. `spec` is the line's verb, or null if unknown.
 std::vector<std::optional<std::string>> RedactTokens(
     const std::vector<RawToken>& tokens, size_t first, const VerbSpec* spec);
 

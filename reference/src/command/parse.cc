@@ -46,9 +46,14 @@ class Parser {
           !token.quoted && !token.text.empty() && token.text[0] == '-';
       const OptionSpec* opt = command_internal::MatchOption(*spec_, token);
       if (opt == nullptr && redacted_[i] == kMask) {
-        return Bad("unexpected argument after a secret value, not shown; " +
-                   verb_name_ + " takes one word per value (quote values "
-                   "that contain spaces)");
+        if (i > words && redacted_[i - 1].has_value()) {
+          return Bad("unexpected argument after a secret value, not shown; " +
+                     verb_name_ + " takes one word per value (quote values "
+                     "that contain spaces)");
+        }
+        return Bad("unexpected argument for " + verb_name_ +
+                   ", not shown: it may be a secret typed without its option "
+                   "(options start with '-'; quote values that contain spaces)");
       }
       if (!option_like) {
         return Bad("unexpected argument '" + Echo(i) + "' for " + verb_name_ +

@@ -127,6 +127,13 @@ bool IsSecretOptionWord(const RawToken& token) {
          IsSecretSpelling(ToLower(std::string_view(token.text).substr(dashes)));
 }
 
+// TakesCredentials says whether the verb has a secret option.
+bool TakesCredentials(const VerbSpec& spec) {
+  return std::any_of(spec.options.begin(), spec.options.end(), [](const OptionSpec& opt) {
+    return opt.id == Opt::kPassword || opt.id == Opt::kSopassword || opt.id == Opt::kDomain;
+  });
+}
+
 }  // namespace
 
 std::vector<std::optional<std::string>> RedactTokens(
@@ -136,8 +143,15 @@ std::vector<std::optional<std::string>> RedactTokens(
   // verb is hidden too: "-password pass word" or "-password pass -word" most
   // likely meant one value.
   bool hiding = false;
+  // A word that is neither an option nor the value of the option before it
+  // is stray; on a verb that takes a credential it is most likely one typed
+  // without its option ("role login -name co userpin1234"), so it is hidden.
+  const bool takes_credentials = spec != nullptr && TakesCredentials(*spec);
+  bool value_next = false;
   for (size_t i = first; i < tokens.size(); ++i) {
     const RawToken& token = tokens[i];
+    const bool is_value = value_next;
+    value_next = false;
     if (hiding && !IsOptionOf(spec, token) && !IsSecretOptionWord(token)) {
       out[i] = std::string(kMask);
       continue;
@@ -149,6 +163,12 @@ std::vector<std::optional<std::string>> RedactTokens(
       continue;
     }
     const size_t dashes = LeadingDashes(token.text);
+    if (takes_credentials && !is_value && (dashes == 0 || token.quoted)) {
+      // Like a secret value, it may run on into the next words.
+      out[i] = std::string(kMask);
+      hiding = true;
+      continue;
+    }
     if (dashes == 0) continue;
     if (auto keep = GluedKeep(token.text)) {
       out[i] = token.text.substr(0, *keep) + std::string(kMask);
@@ -156,6 +176,8 @@ std::vector<std::optional<std::string>> RedactTokens(
       continue;
     }
     if (!IsSecretSpelling(ToLower(std::string_view(token.text).substr(dashes)))) {
+      const OptionSpec* opt = spec != nullptr ? MatchOption(*spec, token) : nullptr;
+      value_next = opt != nullptr && !opt->value.empty();
       continue;
     }
     // The value is the next token unless the parser would read that one as

@@ -16,8 +16,10 @@ struct Target {
   BackupPartition* part = nullptr;
 };
 
+// Resolve checks the options and finds the HSM; with `find_partition` it
+// also finds the named partition (delete finds it only after the SO login).
 StatusOr<Target> Resolve(Ctx& ctx, bool needs_partition, bool needs_password,
-                         bool needs_sopassword) {
+                         bool needs_sopassword, bool find_partition = true) {
   Target t;
   HSMB_ASSIGN_OR_RETURN(t.slot_id, ResolveBackupSlot(ctx.world, *ctx.cmd.slot));
   HSMB_ASSIGN_OR_RETURN(t.hsm, BackupHsmAt(ctx.world, t.slot_id));
@@ -28,7 +30,7 @@ StatusOr<Target> Resolve(Ctx& ctx, bool needs_partition, bool needs_password,
   }
   HSMB_RETURN_IF_ERROR(
       CheckCredentialOptions(ctx.cmd, t.hsm->auth, needs_password, needs_sopassword));
-  if (needs_partition) {
+  if (needs_partition && find_partition) {
     t.part = FindBackupPartition(*t.hsm, *ctx.cmd.partition);
     if (t.part == nullptr) {
       return Status(Ckr::kTokenNotPresent, "There is no backup partition " +
@@ -80,15 +82,22 @@ Status RunArchiveContents(Ctx& ctx) {
 }
 
 // ARCHIVE-DELETE frees the partition's whole allocation, which is also how
-// a failed re-size is recovered from (RESIZE-FAIL).
+// a failed re-size is recovered from (RESIZE-FAIL). Whether the partition
+// exists is told only after the SO password is checked (and the attempt
+// counted), so the command cannot be used to probe names without the SO;
+// the question comes before the login so that "quit" changes nothing.
 Status RunArchiveDelete(Ctx& ctx) {
-  HSMB_ASSIGN_OR_RETURN(Target t, Resolve(ctx, true, false, true));
-  const std::string name = t.part->name;
+  HSMB_ASSIGN_OR_RETURN(Target t, Resolve(ctx, true, false, true, /*find_partition=*/false));
+  const std::string name = *ctx.cmd.partition;
   HSMB_RETURN_IF_ERROR(Confirm(ctx, {"You are about to delete the backup partition " + name +
                                          " on slot " + std::to_string(t.slot_id) +
                                          " and every object in it.",
                                      "", "Are you sure you wish to continue?"}));
   HSMB_RETURN_IF_ERROR(LoginSo(ctx, *t.hsm, t.slot_id));
+  if (FindBackupPartition(*t.hsm, name) == nullptr) {
+    return Status(Ckr::kTokenNotPresent, "There is no backup partition " + name + " on slot " +
+                                             std::to_string(t.slot_id) + ".");
+  }
   std::erase_if(t.hsm->partitions, [&](const BackupPartition& p) { return p.name == name; });
   ctx.out.Para("Deleted the backup partition " + name + " on slot " + std::to_string(t.slot_id) +
                "; " + std::to_string(t.hsm->free_bytes()) + " bytes are free.");

@@ -155,6 +155,13 @@ Status CheckNewCredentials(const Ctx& ctx, BackupPlan& plan) {
                   "Give -domain or -defaultdomain for the new backup partition " + plan.name + ".");
   }
   plan.domain = ctx.cmd.domain ? *ctx.cmd.domain : ctx.world.default_domain;
+  // The password is stored in the world; one the world file cannot hold
+  // would make the backup succeed and its save fail.
+  if (ctx.cmd.password->size() > kMaxPasswordBytes) {
+    return Status(Ckr::kPinLenRange,
+                  "The new backup partition's -password is too long: at most " +
+                      std::to_string(kMaxPasswordBytes) + " characters.");
+  }
   // Backup HSM 7 firmware 7.7.2 raised the minimum password length to 8.
   if (hsm.model == BackupModel::kBackupHsm7 && hsm.firmware >= Version{7, 7, 2} &&
       ctx.cmd.password->size() < 8) {

@@ -212,6 +212,22 @@ Result Session::Execute(std::string_view line, TranscriptSink& out, Prompter& pr
 
 Result Session::Execute(const Command& command, TranscriptSink& out, Prompter& prompt) {
   engine::Out o(out, command.debug);
+  // The clock moves after a command that succeeds; a world whose clock
+  // cannot move without passing the last time a world file holds (or
+  // overflowing int64) is refused before the command does anything, so no
+  // command can succeed and then fail to save.
+  const Clock& clock = world_->clock;
+  if (clock.now < 0 || clock.now > kMaxWorldTime || clock.step_seconds < 0 ||
+      clock.step_seconds > kMaxWorldTime - clock.now) {
+    const Status refused(Ckr::kGeneralError,
+                         "The world clock cannot advance by its step of " +
+                             std::to_string(clock.step_seconds) +
+                             " seconds without passing 9999-12-31T23:59:59Z, the latest "
+                             "time a world holds; set an earlier time (--now) or a smaller "
+                             "clock.step_seconds. Nothing was changed.");
+    engine::Finish(o, refused);
+    return Result{refused};
+  }
   engine::Ctx ctx{*this, *world_, command, o, prompt};
   Status status = engine::Dispatch(ctx);
   engine::Finish(o, status);

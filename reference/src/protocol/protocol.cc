@@ -4,6 +4,7 @@
 
 #include "hsmbackup/blob.h"
 #include "hsmbackup/crypto.h"
+#include "hsmbackup/strict_json.h"
 #include "hsmbackup/world_io.h"
 #include "protocol/bench_op.h"
 
@@ -105,10 +106,24 @@ std::string ProtocolServer::Handle(std::string_view request_line) {
 }
 
 Json ProtocolServer::Dispatch(std::string_view request_line) {
-  Json req = Json::parse(request_line, nullptr, false);
-  if (req.is_discarded() || !req.is_object()) {
+  if (request_line.size() > kMaxRequestLineBytes) {
+    return Error(nullptr, Ckr::kArgumentsBad,
+                 "request line is longer than " + std::to_string(kMaxRequestLineBytes) +
+                     " bytes");
+  }
+  // The same strict reader as world files: a duplicate key or a BOM in a
+  // request is refused here, and depth is bounded before anything recurses.
+  StatusOr<Json> parsed = ParseStrictJson(request_line, "request", kMaxRequestNesting);
+  if (!parsed.ok()) {
+    // A duplicate key or excess depth inside "world" makes an invalid world,
+    // which PROTOCOL.md answers with CKR_DATA_INVALID like any other.
+    const std::string& message = parsed.status().message();
+    const bool in_world = message.rfind("request: /world/", 0) == 0;
+    return Error(nullptr, in_world ? Ckr::kDataInvalid : Ckr::kArgumentsBad, message);
+  }
+  Json req = std::move(*parsed);
+  if (!req.is_object()) {
     return Error(nullptr, Ckr::kArgumentsBad, "request is not a JSON object");
-
   }
   const Json id = req.contains("id") ? req["id"] : Json();
   if (!req.contains("op") || !req["op"].is_string()) {

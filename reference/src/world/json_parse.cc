@@ -4,6 +4,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "hsmbackup/strict_json.h"
 #include "world/world_internal.h"
 
 namespace hsmbackup::world_internal {
@@ -12,25 +13,31 @@ namespace {
 // DomBuilder is a SAX handler that builds the document itself, because
 // nlohmann's own DOM parser silently keeps the last of two equal keys and
 // its messages quote the input (which may hold a secret).
+//
+// It is also what bounds the nesting depth: it refuses to open a container
+// past the limit, so no deep document is ever built, copied, dumped or
+// walked recursively (nlohmann's SAX parser itself keeps its state on the
+// heap, and 3.11 destroys documents iteratively, but copy and dump recurse).
+template <typename Json>
 class DomBuilder {
  public:
-  explicit DomBuilder(Json* root) : root_(root) {}
+  DomBuilder(Json* root, size_t max_depth) : root_(root), max_depth_(max_depth) {}
 
   bool null() { return Put(Json(nullptr)); }
   bool boolean(bool v) { return Put(Json(v)); }
-  bool number_integer(Json::number_integer_t v) { return Put(Json(v)); }
-  bool number_unsigned(Json::number_unsigned_t v) { return Put(Json(v)); }
-  bool number_float(Json::number_float_t v, const Json::string_t&) {
+  bool number_integer(typename Json::number_integer_t v) { return Put(Json(v)); }
+  bool number_unsigned(typename Json::number_unsigned_t v) { return Put(Json(v)); }
+  bool number_float(typename Json::number_float_t v, const typename Json::string_t&) {
     return Put(Json(v));
   }
-  bool string(Json::string_t& v) { return Put(Json(std::move(v))); }
-  bool binary(Json::binary_t&) { return Put(Json()); }
+  bool string(typename Json::string_t& v) { return Put(Json(std::move(v))); }
+  bool binary(typename Json::binary_t&) { return Put(Json()); }
   bool start_object(std::size_t) { return Open(Json::object()); }
   bool start_array(std::size_t) { return Open(Json::array()); }
   bool end_object() { return Close(); }
   bool end_array() { return Close(); }
 
-  bool key(Json::string_t& k) {
+  bool key(typename Json::string_t& k) {
     Frame& f = stack_.back();
     if (!f.keys.insert(k).second) {
       f.key = k;
@@ -43,7 +50,7 @@ class DomBuilder {
   }
 
   bool parse_error(std::size_t position, const std::string& /*last_token*/,
-                   const Json::exception& ex) {
+                   const nlohmann::detail::exception& ex) {
     syntax_error_ = true;
     position_ = position;
     // Everything before "; last read" is fixed text; what follows quotes
@@ -91,9 +98,9 @@ class DomBuilder {
     return true;
   }
   bool Open(Json v) {
-    if (stack_.size() >= kMaxNesting) {
+    if (stack_.size() >= max_depth_) {
       problem_pointer_ = PointerOfOpenValue();
-      problem_ = "nested deeper than " + std::to_string(kMaxNesting) + " levels";
+      problem_ = "nested deeper than " + std::to_string(max_depth_) + " levels";
       return false;
     }
     Json* c = Place(std::move(v));
@@ -122,6 +129,7 @@ class DomBuilder {
   }
 
   Json* root_;
+  size_t max_depth_;
   std::vector<Frame> stack_;
   bool syntax_error_ = false;
   size_t position_ = 0;
@@ -129,26 +137,52 @@ class DomBuilder {
   std::string problem_pointer_;
 };
 
-}  // namespace
-
-StatusOr<Json> ParseJsonText(std::string_view text, std::string_view origin) {
-  Json root;
-  DomBuilder builder(&root);
-  if (Json::sax_parse(text, &builder)) return root;
-  if (!builder.syntax_error()) {
-    return JsonReader(origin).Error(builder.problem_pointer(), builder.problem());
-  }
-  // The lexer counts the byte it stopped at (or the end) as read.
-  size_t offset = builder.position() == 0 ? 0 : builder.position() - 1;
+// Where names a byte offset the way every syntax error does.
+std::string Where(std::string_view text, size_t offset) {
   offset = std::min(offset, text.size());
   std::string_view before = text.substr(0, offset);
   size_t line = 1 + std::count(before.begin(), before.end(), '\n');
   size_t line_start = before.rfind('\n');
   size_t column = line_start == std::string_view::npos ? offset + 1 : offset - line_start;
-  return Status(Ckr::kDataInvalid,
-                std::string(origin) + ": byte " + std::to_string(offset) + " (line " +
-                    std::to_string(line) + ", column " + std::to_string(column) +
-                    "): not valid JSON: " + builder.problem());
+  return "byte " + std::to_string(offset) + " (line " + std::to_string(line) + ", column " +
+         std::to_string(column) + ")";
+}
+
+template <typename Json>
+StatusOr<Json> ParseStrict(std::string_view text, std::string_view origin, size_t max_depth) {
+  // nlohmann skips a leading byte order mark and stops at a NUL byte as if
+  // the input ended there; strict JSON (RFC 8259) allows neither.
+  std::string problem;
+  size_t offset = 0;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") {
+    problem = "a UTF-8 byte order mark is not allowed";
+  } else if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    offset = nul;
+    problem = "a NUL byte is not allowed";
+  }
+  if (!problem.empty()) {
+    return Status(Ckr::kDataInvalid, std::string(origin) + ": " + Where(text, offset) +
+                                         ": not valid JSON: " + problem);
+  }
+  Json root;
+  DomBuilder<Json> builder(&root, max_depth);
+  if (Json::sax_parse(text, &builder)) return root;
+  if (!builder.syntax_error()) {
+    const std::string pointer =
+        builder.problem_pointer().empty() ? "(root)" : builder.problem_pointer();
+    return Status(Ckr::kDataInvalid, std::string(origin) + ": " + pointer + ": " +
+                                         builder.problem());
+  }
+  // The lexer counts the byte it stopped at (or the end) as read.
+  offset = builder.position() == 0 ? 0 : builder.position() - 1;
+  return Status(Ckr::kDataInvalid, std::string(origin) + ": " + Where(text, offset) +
+                                       ": not valid JSON: " + builder.problem());
+}
+
+}  // namespace
+
+StatusOr<Json> ParseJsonText(std::string_view text, std::string_view origin) {
+  return ParseStrict<Json>(text, origin, kMaxNesting);
 }
 
 std::string Child(const std::string& ptr, std::string_view key) {
@@ -206,3 +240,12 @@ uint32_t DefaultNextHandle(const std::vector<uint32_t>& handles_in_use) {
 }
 
 }  // namespace hsmbackup::world_internal
+
+namespace hsmbackup {
+
+StatusOr<nlohmann::json> ParseStrictJson(std::string_view text, std::string_view origin,
+                                         size_t max_depth) {
+  return world_internal::ParseStrict<nlohmann::json>(text, origin, max_depth);
+}
+
+}  // namespace hsmbackup

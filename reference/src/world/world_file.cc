@@ -13,8 +13,6 @@
 namespace hsmbackup {
 namespace {
 
-constexpr size_t kMaxWorldFileBytes = size_t{1} << 30;
-
 Status FileError(const std::string& what, const std::string& path, int err) {
   return Status(Ckr::kGeneralError, what + " " + path + ": " + std::strerror(err));
 }
@@ -79,7 +77,16 @@ int WriteAll(FileOps& ops, int fd, std::string_view data) {
 StatusOr<World> LoadWorld(const std::string& path) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return FileError("cannot read", path, errno);
+  const Status too_large(Ckr::kDataInvalid, path + ": larger than " +
+                                                std::to_string(kMaxWorldFileBytes) + " bytes");
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return FileError("cannot read", path, errno);
+  // Measured first, so a huge file is refused without buffering any of it.
+  if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > kMaxWorldFileBytes) {
+    return too_large;
+  }
   std::string text;
+  if (S_ISREG(st.st_mode)) text.reserve(static_cast<size_t>(st.st_size));
   char buf[65536];
   for (;;) {
     ssize_t n = ::read(fd.get(), buf, sizeof(buf));
@@ -88,13 +95,14 @@ StatusOr<World> LoadWorld(const std::string& path) {
       return FileError("cannot read", path, errno);
     }
     if (n == 0) break;
-    text.append(buf, static_cast<size_t>(n));
     // A world is kilobytes to megabytes; this stops a device or FIFO that
-    // never ends from eating all memory.
-    if (text.size() > kMaxWorldFileBytes) {
-      return Status(Ckr::kDataInvalid, path + ": larger than " +
-                                           std::to_string(kMaxWorldFileBytes) + " bytes");
-    }
+    // never ends (checked before appending, so the buffer never grows past
+    // the limit).
+    if (static_cast<size_t>(n) > kMaxWorldFileBytes - text.size()) return too_large;
+    text.append(buf, static_cast<size_t>(n));
+    // A NUL is never valid JSON: stop there (and name it as ParseWorld
+    // does) rather than buffer the rest of /dev/zero.
+    if (std::memchr(buf, '\0', static_cast<size_t>(n)) != nullptr) break;
   }
   return ParseWorld(text, path);
 }

@@ -31,7 +31,7 @@ using Json = nlohmann::ordered_json;
 
 // Bounds the schema adds to those of model.h.
 inline constexpr size_t kMaxSecretLength = 128;    // domains, PED domains
-inline constexpr size_t kMaxPasswordLength = 255;  // passwords
+inline constexpr size_t kMaxPasswordLength = kMaxPasswordBytes;  // model.h
 inline constexpr size_t kMaxSerialLength = 20;
 inline constexpr size_t kMaxBlobBytes = 1 << 20;   // sealed / smk_blob sanity
 inline constexpr size_t kMaxNesting = 64;

@@ -177,5 +177,32 @@ TEST(RedactCommandLine, ErrorsNameTheOptionNotTheSecret) {
               HasSubstr("unexpected argument after a secret value, not shown"));
 }
 
+// Issue 12: a PIN typed without -password is a stray word; on a verb that
+// takes credentials it is masked in the echo and never quoted in the error.
+TEST(RedactCommandLine, HidesAStrayWordOnAVerbThatTakesCredentials) {
+  HSMB_CLAUSE("OUT-NO-SECRETS");
+  EXPECT_EQ(RedactCommandLine("role login -name co userpin1234"),
+            "role login -name co ********");
+  EXPECT_EQ(RedactCommandLine("role login userpin1234 -name co"),
+            "role login ******** -name co");
+  EXPECT_EQ(RedactCommandLine("partition archive list -slot 2 backupSOpwd"),
+            "partition archive list -slot 2 ********");
+  EXPECT_EQ(RedactCommandLine("partition archive delete -slot 2 -partition p 'so pwd' -force"),
+            "partition archive delete -slot 2 -partition p ******** -force");
+  // Values of options stay visible, and verbs without credentials are as before.
+  EXPECT_EQ(RedactCommandLine("partition archive backup -slot 2 -partition p -objects 3,4"),
+            "partition archive backup -slot 2 -partition p -objects 3,4");
+  EXPECT_EQ(RedactCommandLine("slot set -slot 1 extra"), "slot set -slot 1 extra");
+  for (const char* line : {"role login -name co userpin1234",
+                           "partition archive list -slot 2 backupSOpwd"}) {
+    auto c = ParseCommand(line);
+    ASSERT_FALSE(c.ok()) << line;
+    EXPECT_EQ(c.status().code(), Ckr::kArgumentsBad);
+    EXPECT_THAT(c.status().message(), HasSubstr("not shown"));
+    EXPECT_THAT(c.status().message(), Not(HasSubstr("userpin1234")));
+    EXPECT_THAT(c.status().message(), Not(HasSubstr("backupSOpwd")));
+  }
+}
+
 }  // namespace
 }  // namespace hsmbackup

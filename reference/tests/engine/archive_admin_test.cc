@@ -234,6 +234,37 @@ TEST(ArchiveDelete, UnknownNameOrWrongSoChangesNoPartition) {
   EXPECT_TRUE(Hsm(f.world).partitions == before.FindSlot(2)->backup->partitions);
 }
 
+// Issue 12: delete must not tell whether a partition exists to someone
+// without the SO password, and every wrong password counts.
+TEST(ArchiveDelete, WrongSoIsRefusedBeforeTheNameIsLookedUpAndCounts) {
+  HSMB_CLAUSE("ARCHIVE-DELETE", "AUTH-SO");
+  ThreeBackups f;
+  const std::vector<BackupPartition> partitions = Hsm(f.world).partitions;
+  ASSERT_EQ(Hsm(f.world).so_lockout.failures, 0u);
+  const std::string wrong_unknown =
+      "partition archive delete -slot 2 -partition nosuch -sopassword wrongSO -force";
+  const std::string wrong_known =
+      "partition archive delete -slot 2 -partition v0bk -sopassword wrongSO -force";
+  Result unknown = f.r.Do(wrong_unknown);
+  EXPECT_TRUE(FailedWith(f.r, unknown, Ckr::kPinIncorrect));
+  const std::vector<std::string> unknown_transcript = f.r.last();
+  EXPECT_EQ(Hsm(f.world).so_lockout.failures, 1u) << "the refusal spent an attempt";
+  Result known = f.r.Do(wrong_known);
+  EXPECT_TRUE(FailedWith(f.r, known, Ckr::kPinIncorrect));
+  EXPECT_EQ(Hsm(f.world).so_lockout.failures, 2u);
+  // Same answer either way, apart from the counter and the name typed.
+  ASSERT_EQ(unknown_transcript.size(), f.r.last().size());
+  for (size_t i = 0; i < unknown_transcript.size(); ++i) {
+    if (unknown_transcript[i].find("nosuch") != std::string::npos) continue;
+    if (unknown_transcript[i].find("failures") != std::string::npos) continue;
+    EXPECT_EQ(unknown_transcript[i], f.r.last()[i]);
+  }
+  EXPECT_TRUE(Hsm(f.world).partitions == partitions);
+  // With the right SO the unknown name is told, and the counter resets.
+  EXPECT_TRUE(FailedWith(f.r, f.r.Do(DeleteLine("nosuch", "-force")), Ckr::kTokenNotPresent));
+  EXPECT_EQ(Hsm(f.world).so_lockout.failures, 0u);
+}
+
 TEST(ArchiveDelete, FreedSpaceTakesANewBackup) {
   HSMB_CLAUSE("ARCHIVE-DELETE", "SIZE-PRECHECK");
   World w = MakeWorld(MakeUser(PartitionKind::kV0), MakeBackupHsm());
