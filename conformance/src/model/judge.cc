@@ -197,9 +197,8 @@ void CompareHsm(const Prediction& p, uint32_t id, const Hsm& h, const Json& s, B
     }
     const size_t start = out->size();
     CompareObjects(m.objects, m.gone, q.value("objects", Json::array()), at, pwhy, true, b);
-    const std::string cause = FirstCause(*out, start, b.cause());
-    if (space_cause.empty()) space_cause = cause;
-    CompareSpace(m, q, at, pwhy, cause, b, out);
+    CompareSpace(m, q, at, pwhy, FirstCause(*out, start, b.cause()), b, out);
+    if (space_cause.empty()) space_cause = FirstCause(*out, start, b.cause());
   }
   for (const auto& [name, q] : seen) {
     if (h.partitions.end() == std::find_if(h.partitions.begin(), h.partitions.end(),
