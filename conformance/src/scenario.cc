@@ -36,7 +36,7 @@ std::string ScenarioScript(const Scenario& s) {
 std::optional<Scenario> ParseScenario(const std::string& world_json, const std::string& script,
                                       std::string* error) {
   Scenario s;
-  s.world = Json::parse(world_json, nullptr, false);
+  s.world = ParseJson(world_json);
   if (s.world.is_discarded() || !s.world.is_object()) {
     *error = "the world file is not a JSON object";
     return std::nullopt;

@@ -2,13 +2,32 @@
 
 namespace hsmbackup::conformance {
 
+Json ParseJson(const std::string& text) {
+  bool too_deep = false;
+  Json::parser_callback_t bound = [&too_deep](int depth, Json::parse_event_t event, Json&) {
+    if ((event == Json::parse_event_t::object_start ||
+         event == Json::parse_event_t::array_start) &&
+        depth >= kMaxJsonDepth) {
+      too_deep = true;
+    }
+    return !too_deep;
+  };
+  try {
+    Json doc = Json::parse(text, bound, true);
+    if (too_deep) return Json(Json::value_t::discarded);
+    return doc;
+  } catch (const Json::exception&) {
+    return Json(Json::value_t::discarded);
+  }
+}
+
 std::optional<Json> Target::Call(Json request, TargetError* error) {
   const long id = next_id_++;
   request["id"] = id;
   std::optional<std::string> line =
       Exchange(request.dump(-1, ' ', false, Json::error_handler_t::replace), error);
   if (!line) return std::nullopt;
-  Json response = Json::parse(*line, nullptr, false);
+  Json response = ParseJson(*line);
   if (response.is_discarded() || !response.is_object()) {
     *error = {"target answered with something that is not a JSON object: " + line->substr(0, 200)};
     return std::nullopt;

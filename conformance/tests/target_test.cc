@@ -137,6 +137,60 @@ TEST(Target, AHungTargetIsStoppedWithWhatItStarted) {
   std::remove(pid_file.c_str());
 }
 
+// Responder is a shell target answering every request ok, with its pid as
+// the implementation, then running `after` once its stdin closes.
+std::string Responder(const std::string& after) {
+  return "while IFS= read -r l; do id=$(printf '%s' \"$l\" | sed 's/.*\"id\":\\([0-9]*\\).*/\\1/'); "
+         "printf '{\"id\":%s,\"ok\":true,\"protocol\":\"hsmbackup-target/1\",\"implementation\":"
+         "\"%s\",\"capabilities\":[]}\\n' \"$id\" $$; done; " +
+         after;
+}
+
+TEST(Target, ATargetThatDoesNotExitAfterByeIsKilledAndSaysSo) {
+  TargetError error;
+  std::unique_ptr<Target> t = MakeSubprocessTarget(Responder("sleep 30"), &error);
+  ASSERT_NE(t, nullptr) << error.message;
+  ASSERT_TRUE(t->Handshake(&error).has_value()) << error.message;
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(t->Close(&error));
+  EXPECT_NE(error.message.find("did not exit within 5 s"), std::string::npos) << error.message;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  std::unique_ptr<Target> good = MakeSubprocessTarget(Responder("exit 0"), &error);
+  ASSERT_TRUE(good->Handshake(&error).has_value()) << error.message;
+  EXPECT_TRUE(good->Close(&error)) << error.message;
+}
+
+TEST(Target, ABorrowedTargetSpeaksToTheSharedProcessAndSendsNoBye) {
+  TargetError error;
+  std::unique_ptr<Target> shared = MakeSubprocessTarget(Responder("exit 0"), &error);
+  ASSERT_NE(shared, nullptr);
+  std::unique_ptr<Target> a = MakeBorrowedTarget(shared.get());
+  std::unique_ptr<Target> b = MakeBorrowedTarget(shared.get());
+  std::optional<Hello> ha = a->Handshake(&error);
+  EXPECT_TRUE(a->Close(&error));
+  std::optional<Hello> hb = b->Handshake(&error);  // the process is still there
+  ASSERT_TRUE(ha && hb) << error.message;
+  EXPECT_EQ(ha->implementation, hb->implementation);  // the same pid
+  EXPECT_TRUE(shared->Alive());
+  EXPECT_TRUE(shared->Close(&error)) << error.message;
+  EXPECT_FALSE(shared->Alive());
+}
+
+TEST(Target, JsonNestedTooDeepIsRefusedBeforeItIsBuilt) {
+  const std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+  EXPECT_TRUE(ParseJson(deep).is_discarded());
+  const std::string ok = std::string(kMaxJsonDepth - 1, '[') + std::string(kMaxJsonDepth - 1, ']');
+  EXPECT_FALSE(ParseJson(ok).is_discarded());
+  EXPECT_TRUE(ParseJson("{\"id\":1} trailing").is_discarded());
+  // A target answering with such a line ends the check in error, not in a crash.
+  TargetError error;
+  std::unique_ptr<Target> t = MakeSubprocessTarget(
+      "read l; printf '{\"id\":1,\"x\":'; head -c 200000 /dev/zero | tr '\\0' '['; echo", &error);
+  ASSERT_NE(t, nullptr);
+  EXPECT_FALSE(t->Handshake(&error).has_value());
+  EXPECT_NE(error.message.find("not a JSON object"), std::string::npos) << error.message;
+}
+
 TEST(Target, ObservedStateHoldsNoSecrets) {
   std::unique_ptr<Target> t = MakeInProcessTarget();
   Seen seen = RunSeedExample(*t);

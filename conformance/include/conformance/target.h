@@ -21,6 +21,15 @@ namespace hsmbackup::conformance {
 
 using Json = nlohmann::json;
 
+// kMaxJsonDepth bounds the nesting of every JSON document the suite reads
+// (a target's responses, the catalogue, a vendor config, vectors, kept
+// scenarios); the deepest legitimate one (an observed state) nests 6 deep.
+inline constexpr int kMaxJsonDepth = 64;
+
+// ParseJson parses `text`, refusing (a discarded value) anything that is
+// not JSON or nests deeper than kMaxJsonDepth, before it is built.
+Json ParseJson(const std::string& text);
+
 // TargetError is a failure of the harness or the protocol, not a lunacm
 // result: the target could not be reached, or answered nonsense.
 struct TargetError {

@@ -167,7 +167,7 @@ std::string ParseFile(const std::string& path, VectorFile* file) {
   file->path = path;
   const std::optional<std::string> text = ReadText(path);
   if (!text) return "cannot be read";
-  const Json doc = Json::parse(*text, nullptr, false);
+  const Json doc = ParseJson(*text);
   if (doc.is_discarded() || !doc.is_object()) return "is not a JSON object";
   if (doc.value("format", "") != kFormat) return std::string("format is not ") + kFormat;
   if (!doc.value("topic", Json()).is_string()) return "topic is missing";
@@ -193,7 +193,7 @@ std::string ParseFile(const std::string& path, VectorFile* file) {
               ? ReadText(std::string(HSMB_SOURCE_ROOT) + "/" + g["worldFile"].get<std::string>())
               : std::nullopt;
       if (!w) return "worldFile cannot be read";
-      world = Json::parse(*w, nullptr, false);
+      world = ParseJson(*w);
     }
     if (world.is_discarded() || !world.is_object()) return "a world is not a JSON object";
     if (!g.value("tests", Json()).is_array()) return "a test group has no tests";

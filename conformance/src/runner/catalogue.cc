@@ -37,7 +37,7 @@ std::string DefaultCataloguePath() { return HSMB_CATALOGUE_PATH; }
 
 std::optional<std::vector<CatalogueClause>> ParseCatalogue(const std::string& text,
                                                            std::string* error) {
-  const Json doc = Json::parse(text, nullptr, false);
+  const Json doc = ParseJson(text);
   if (doc.is_discarded() || !doc.is_object() || doc.value("format", "") != "hsmbackup-clauses/1" ||
       !doc.contains("clauses") || !doc["clauses"].is_array()) {
     *error = "the catalogue is not a hsmbackup-clauses/1 document";
@@ -73,7 +73,7 @@ std::optional<std::vector<CatalogueClause>> LoadCatalogue(const std::string& pat
 std::optional<VendorConfig> ParseVendorConfig(const std::string& text,
                                               const std::vector<CatalogueClause>& catalogue,
                                               std::string* error) {
-  const Json doc = Json::parse(text, nullptr, false);
+  const Json doc = ParseJson(text);
   if (doc.is_discarded() || !doc.is_object()) {
     *error = "the vendor config is not a JSON object";
     return std::nullopt;

@@ -44,7 +44,7 @@ class Probe {
       Fail(rule, "no answer: " + e.message);
       return Json();
     }
-    Json r = Json::parse(*answer, nullptr, false);
+    Json r = ParseJson(*answer);
     if (r.is_discarded() || !r.is_object()) {
       Fail(rule, "the answer is not one JSON object on one line: " + answer->substr(0, 120));
       return Json();

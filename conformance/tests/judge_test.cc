@@ -1,0 +1,179 @@
+// The judge: one difference fails one clause, what follows from it is its
+// consequence, project wording is judged by its facts, and the readings the
+// seed leaves open are accepted.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "conformance/model.h"
+#include "conformance/target.h"
+
+namespace hsmbackup::conformance {
+namespace {
+
+using model::Mismatch;
+using model::Prediction;
+
+Json SeedWorld() {
+  std::ifstream in(std::string(HSMB_SOURCE_ROOT) + "/fixtures/worlds/seed-example.json");
+  std::stringstream s;
+  s << in.rdbuf();
+  return Json::parse(s.str());
+}
+
+const std::string kLogin = "role login -name co -password userpin1234";
+const std::string kBackup =
+    "partition archive backup -slot 2 -partition p -domain clientdomain -password newPa$$w0rd "
+    "-sopassword backupSOpwd";
+
+// Step runs `line` on a fresh reference loaded with `world` after `before`
+// lines, and returns the prediction (judged), the outcome and the state.
+struct Step {
+  Prediction p;
+  Outcome outcome;
+  Json state;
+};
+
+Step Run(const Json& world, const std::vector<std::string>& before, const std::string& line) {
+  std::unique_ptr<Target> t = MakeInProcessTarget();
+  TargetError e;
+  EXPECT_TRUE(t->Handshake(&e).has_value());
+  EXPECT_TRUE(t->Load(world, &e)) << e.message;
+  std::string why;
+  std::optional<model::World> w = model::FromWorld(world, &why);
+  EXPECT_TRUE(w.has_value()) << why;
+  model::Adopt(*w, *t->Observe(&e));
+  for (const std::string& l : before) {
+    Prediction p = model::Predict(*w, l, {});
+    std::optional<Outcome> o = t->Execute(l, {}, &e);
+    EXPECT_TRUE(model::Judge(p, *o, *t->Observe(&e), {}).empty()) << l;
+    *w = p.after;
+  }
+  Step s{model::Predict(*w, line, {}), *t->Execute(line, {}, &e), *t->Observe(&e)};
+  return s;
+}
+
+std::vector<std::string> PrimaryClauses(const std::vector<Mismatch>& ms) {
+  std::vector<std::string> out;
+  for (const Mismatch& m : ms) {
+    if (m.primary()) out.insert(out.end(), m.clauses.begin(), m.clauses.end());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Json* PartitionIn(Json& state, int slot, const std::string& name) {
+  for (Json& s : state["slots"]) {
+    if (s["id"] != slot) continue;
+    for (Json& p : s["partitions"]) {
+      if (p["name"] == name) return &p;
+    }
+  }
+  return nullptr;
+}
+
+TEST(Judge, TheReferenceSeedBackupHasNoMismatch) {
+  Step s = Run(SeedWorld(), {kLogin}, kBackup);
+  EXPECT_TRUE(model::Judge(s.p, s.outcome, s.state, {}).empty());
+}
+
+TEST(Judge, ASkippedShrinkFailsOnlyResizeShrinkAndTheFreeSpaceIsItsConsequence) {
+  Step s = Run(SeedWorld(), {kLogin}, kBackup);
+  Json state = s.state;
+  Json* p = PartitionIn(state, 2, "p");
+  ASSERT_NE(p, nullptr);
+  const uint64_t grabbed = state["slots"][1]["free"].get<uint64_t>();
+  (*p)["allocated"] = (*p)["allocated"].get<uint64_t>() + grabbed;
+  state["slots"][1]["free"] = 0;
+  const std::vector<Mismatch> ms = model::Judge(s.p, s.outcome, state, {});
+  EXPECT_EQ(PrimaryClauses(ms), std::vector<std::string>{"RESIZE-SHRINK"});
+  EXPECT_TRUE(std::any_of(ms.begin(), ms.end(), [](const Mismatch& m) {
+    return !m.primary() && m.after == "RESIZE-SHRINK";
+  }));
+}
+
+TEST(Judge, AWrongCodeMakesTheStateDifferencesItsConsequences) {
+  Step s = Run(SeedWorld(), {}, kBackup);  // no CO login: AUTH-CO refuses
+  ASSERT_EQ(s.outcome.result, "CKR_USER_NOT_LOGGED_IN");
+  Step ok = Run(SeedWorld(), {kLogin}, kBackup);  // what a target ignoring AUTH-CO does
+  const std::vector<Mismatch> ms = model::Judge(s.p, ok.outcome, ok.state, {});
+  EXPECT_EQ(PrimaryClauses(ms), std::vector<std::string>{"AUTH-CO"});
+  EXPECT_GT(ms.size(), 1u);  // the partition that should not exist, as a consequence
+}
+
+TEST(Judge, AMissingObjectIsChargedToTheRuleThatPlacedIt) {
+  Step s = Run(SeedWorld(), {kLogin}, kBackup);
+  Json state = s.state;
+  Json* p = PartitionIn(state, 2, "p");
+  (*p)["objects"].erase((*p)["objects"].begin());
+  const std::vector<Mismatch> ms = model::Judge(s.p, s.outcome, state, {});
+  EXPECT_EQ(PrimaryClauses(ms), std::vector<std::string>{"CLONE-STORE"});
+}
+
+TEST(Judge, ProjectWordingPassesInOtherWordsWithTheSameFacts) {
+  Json world = SeedWorld();
+  Step s = Run(world, {kLogin}, "partition archive backup -slot 2 -partition p -domain wrong "
+                                "-password newPa$$w0rd -sopassword backupSOpwd");
+  ASSERT_EQ(s.outcome.result, "CKR_CERTIFICATE_INVALID");
+  Outcome reworded = s.outcome;
+  reworded.transcript = {"Object 70 was rejected: CKR_CERTIFICATE_INVALID.",
+                         "Nothing was cloned. Please delete partition p yourself.",
+                         s.outcome.transcript.back()};
+  EXPECT_TRUE(model::Judge(s.p, reworded, s.state, {}).empty());
+  Outcome silent = s.outcome;
+  silent.transcript = {"Nothing was cloned.", s.outcome.transcript.back()};
+  silent.message = "Nothing was cloned.";
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, silent, s.state, {})),
+            (std::vector<std::string>{"CLONE-DISCARD", "DOM-MISMATCH-EMPTY"}));
+}
+
+TEST(Judge, AListIsJudgedOnEveryFieldNotOnlyTheName) {
+  Step s = Run(SeedWorld(), {kLogin, kBackup}, "partition archive list -slot 2 -sopassword "
+                                               "backupSOpwd");
+  Prediction p = s.p;
+  EXPECT_TRUE(model::Judge(p, s.outcome, s.state, {}).empty());
+  Outcome wrong = s.outcome;
+  for (std::string& l : wrong.transcript) {
+    if (l.rfind("Objects:", 0) == 0) l = "Objects:         5";
+  }
+  Prediction q = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(q, wrong, s.state, {})),
+            std::vector<std::string>{"ARCHIVE-LIST"});
+}
+
+TEST(Judge, AnOpenChoiceIsAcceptedEitherWay) {
+  // -append to a partition that does not exist: created here, refused by
+  // another reading; both pass, and the reading taken becomes the model's.
+  Step s = Run(SeedWorld(), {kLogin}, kBackup + " -append");
+  ASSERT_EQ(s.outcome.result, "CKR_OK");
+  Prediction created = s.p;
+  EXPECT_TRUE(model::Judge(created, s.outcome, s.state, {}).empty());
+  EXPECT_EQ(created.reading, "");
+  Step before = Run(SeedWorld(), {kLogin}, "slot list");
+  Outcome refused{"CKR_TOKEN_NOT_PRESENT", "no such backup partition",
+                  {"no such backup partition", "",
+                   "Command Result : 0x000000E0 (CKR_TOKEN_NOT_PRESENT)"},
+                  0};
+  Prediction other = s.p;
+  EXPECT_TRUE(model::Judge(other, refused, before.state, {}).empty());
+  EXPECT_EQ(other.reading, "append-needs-existing");
+  // A code no reading allows still fails, charged to the rule.
+  Prediction wrong = s.p;
+  Outcome odd{"CKR_DEVICE_ERROR", "odd", {"odd", "", "Command Result : 0x00000030 (CKR_DEVICE_ERROR)"},
+              0};
+  EXPECT_FALSE(PrimaryClauses(model::Judge(wrong, odd, before.state, {})).empty());
+}
+
+TEST(Judge, ASecretInTheOutputIsChargedToOutNoSecretsAlone) {
+  Step s = Run(SeedWorld(), {kLogin}, kBackup);
+  Outcome leaky = s.outcome;
+  leaky.transcript.insert(leaky.transcript.begin(), "debug: SO password backupSOpwd");
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, leaky, s.state, {"backupSOpwd"})),
+            std::vector<std::string>{"OUT-NO-SECRETS"});
+}
+
+}  // namespace
+}  // namespace hsmbackup::conformance
