@@ -85,7 +85,7 @@ const BackupHsm& Template() {
     p.password = Secret(std::string_view("fuzz-po"));
     p.allocated = 1 << 20;
     BackupObject o;
-    o.object = Object{1, Ouid{}, ObjectClass::kData, "existing", {}, {1, 2, 3}};
+    o.object = Object{1, Ouid{}, ObjectClass::kData, "existing", {}, Secret(Bytes{1, 2, 3})};
     o.object.ouid.bytes[11] = 1;
     o.size = 3;
     p.objects.push_back(o);
@@ -170,7 +170,7 @@ void MutateBytes(Bytes& b, size_t max) {
 void MutateObject(Object& o, std::minstd_rand& r) {
   switch (r() % 6) {
     case 0:
-      o.object_class = static_cast<ObjectClass>(r() % 5);
+      o.object_class = *ObjectClassFromWire(static_cast<uint8_t>(r() % 5));
       break;
     case 1: {  // attributes: add, drop or edit one
       const unsigned op = o.attributes.empty() ? 0 : r() % 3;
@@ -189,9 +189,12 @@ void MutateObject(Object& o, std::minstd_rand& r) {
       }
       break;
     }
-    case 2:
-      MutateBytes(o.value, 512);
+    case 2: {
+      Bytes value(o.value.secret_bytes().begin(), o.value.secret_bytes().end());
+      MutateBytes(value, 512);
+      o.value = Secret(std::move(value));
       break;
+    }
     case 3:
       MutateString(o.label, kMaxObjectLabelLength);
       if (r() % 8 != 0) {  // usually keep it a valid label
@@ -202,7 +205,7 @@ void MutateObject(Object& o, std::minstd_rand& r) {
       o.ouid.bytes[r() % o.ouid.bytes.size()] ^= static_cast<uint8_t>(1u << (r() % 8));
       break;
     default:
-      o.value.clear();
+      o.value = Secret();
       o.attributes.clear();
       break;
   }

@@ -140,7 +140,7 @@ TEST(ArchiveContents, ShowsOuidAndLabelAndNeverValues) {
   EXPECT_TRUE(HasLine(f.r, "Size:            256"));
   EXPECT_TRUE(HasLine(f.r, "Number of objects: 1"));
   const std::string text = f.r.LastText();
-  const Bytes& value = o.object.value;
+  const ByteSpan value = o.object.value.secret_bytes();
   EXPECT_EQ(text.find(HexEncode(value)), std::string::npos);
   EXPECT_EQ(text.find(HexEncode(ByteSpan(value.data(), 8))), std::string::npos);
 }
@@ -156,8 +156,8 @@ TEST(ArchiveContents, V1ObjectsAreOpaque) {
     EXPECT_TRUE(HasLine(f.r, "Label:           " + o.label)) << f.r.LastText();
     EXPECT_TRUE(HasLine(f.r, "Object UID:      " + o.ouid.ToHex()));
     const std::string text = f.r.LastText();
-    EXPECT_EQ(text.find(HexEncode(o.value)), std::string::npos);
-    EXPECT_EQ(text.find(HexEncode(ByteSpan(o.value.data(), 8))), std::string::npos);
+    EXPECT_EQ(text.find(HexEncode(o.value.secret_bytes())), std::string::npos);
+    EXPECT_EQ(text.find(HexEncode(o.value.secret_bytes().first(8))), std::string::npos);
   }
   size_t opaque = 0;
   for (const std::string& l : f.r.last()) {
