@@ -13,19 +13,7 @@
 namespace hsmbackup {
 namespace {
 
-using testing::AddUserSlot;
-using testing::BackupLine;
-using testing::FailedWith;
-using testing::HsmAt;
-using testing::kDomain;
-using testing::kNewPartitionPassword;
-using testing::kSoPassword;
-using testing::MakeBackupHsm;
-using testing::MakeUser;
-using testing::MakeWorld;
-using testing::Runner;
-using testing::Succeeded;
-using testing::WorldBuilder;
+using namespace hsmbackup::testing;  // NOLINT(build/namespaces)
 
 bool HasLine(const Runner& r, const std::string& line) {
   return std::find(r.last().begin(), r.last().end(), line) != r.last().end();
@@ -89,7 +77,8 @@ TEST_F(ArchiveList, ListsEveryPartitionWithItsObjectCountAndNoSmk) {
   ASSERT_TRUE(Succeeded(runner(), res));
   const BackupHsm& hsm = HsmAt(world);
   for (const BackupPartition& p : hsm.partitions) {
-    EXPECT_TRUE(HasLine(runner(), "Partition Name:  " + p.name)) << p.name << "\n" << runner().LastText();
+    EXPECT_TRUE(HasLine(runner(), "Partition Name:  " + p.name))
+        << p.name << "\n" << runner().LastText();
   }
   const std::string smk_name = "sks_2019:03:09-16:52:47";
   EXPECT_EQ(hsm.partitions.at(1).name, smk_name);
@@ -105,8 +94,9 @@ TEST_F(ArchiveList, ListsEveryPartitionWithItsObjectCountAndNoSmk) {
     EXPECT_EQ(l.find("SMK"), std::string::npos) << l;
     EXPECT_EQ(l.find("smk"), std::string::npos) << l;
   }
-  EXPECT_TRUE(HasLine(runner(), "3 backup partitions on slot 2; " + std::to_string(hsm.free_bytes()) +
-                               " of " + std::to_string(hsm.capacity) + " bytes free."));
+  EXPECT_TRUE(HasLine(runner(), "3 backup partitions on slot 2; " +
+                                    std::to_string(hsm.free_bytes()) + " of " +
+                                    std::to_string(hsm.capacity) + " bytes free."));
   EXPECT_TRUE(world == before) << "listing changes nothing";
 }
 
@@ -174,7 +164,8 @@ TEST_F(ArchiveContents, V1ObjectsAreOpaque) {
 
 TEST_F(ArchiveContents, NeedsThePartitionPasswordAndAnExistingName) {
   HSMB_CLAUSE("ARCHIVE-CONTENTS", "AUTH-PO");
-  EXPECT_TRUE(FailedWith(runner(), runner().Do(ContentsLine("v0bk", "wrongPassw0rd")), Ckr::kPinIncorrect));
+  EXPECT_TRUE(FailedWith(runner(), runner().Do(ContentsLine("v0bk", "wrongPassw0rd")),
+                         Ckr::kPinIncorrect));
   EXPECT_EQ(runner().LastText().find("Object UID"), std::string::npos);
   const World before = world;
   EXPECT_TRUE(FailedWith(runner(), runner().Do(ContentsLine("nosuch")), Ckr::kTokenNotPresent));
@@ -221,7 +212,8 @@ TEST_F(ArchiveDelete, QuitChangesNothingAndProceedDeletes) {
 TEST_F(ArchiveDelete, UnknownNameOrWrongSoChangesNoPartition) {
   HSMB_CLAUSE("ARCHIVE-DELETE", "AUTH-SO");
   const World before = world;
-  EXPECT_TRUE(FailedWith(runner(), runner().Do(DeleteLine("nosuch", "-force")), Ckr::kTokenNotPresent));
+  EXPECT_TRUE(FailedWith(runner(), runner().Do(DeleteLine("nosuch", "-force")),
+                         Ckr::kTokenNotPresent));
   EXPECT_TRUE(world == before);
   Result res = runner().Do("partition archive delete -slot 2 -partition v0bk -sopassword wrongSO "
                       "-force");

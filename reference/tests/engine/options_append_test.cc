@@ -13,21 +13,7 @@
 namespace hsmbackup {
 namespace {
 
-using testing::BackupLine;
-using testing::FailedWith;
-using testing::kCoPassword;
-using testing::kDomain;
-using testing::kNewPartitionPassword;
-using testing::kSoPassword;
-using testing::MakeBackupHsm;
-using testing::MakeObject;
-using testing::MakeUser;
-using testing::MakeWorld;
-using testing::Runner;
-using testing::Succeeded;
-using testing::WorldBuilder;
-using testing::HsmAt;
-using testing::UserAt;
+using namespace hsmbackup::testing;  // NOLINT(build/namespaces)
 
 constexpr char kFingerprintLine[] =
     "Target Object handle 1 has same OUID as Source Object handle 100 (different finger print).";

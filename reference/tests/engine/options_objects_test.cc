@@ -14,18 +14,7 @@
 namespace hsmbackup {
 namespace {
 
-using testing::BackupLine;
-using testing::FailedWith;
-using testing::kDomain;
-using testing::kNewPartitionPassword;
-using testing::kSoPassword;
-using testing::MakeBackupHsm;
-using testing::MakeObject;
-using testing::MakeUser;
-using testing::MakeWorld;
-using testing::Runner;
-using testing::Succeeded;
-using testing::HsmAt;
+using namespace hsmbackup::testing;  // NOLINT(build/namespaces)
 
 
 // NamedLine is the backup line with `partition_option` ("" for none).

@@ -15,18 +15,7 @@
 namespace hsmbackup {
 namespace {
 
-using testing::AddBackupSlot;
-using testing::BackupLine;
-using testing::FailedWith;
-using testing::kDomain;
-using testing::kNewPartitionPassword;
-using testing::kSoPassword;
-using testing::MakeBackupHsm;
-using testing::MakeUser;
-using testing::MakeWorld;
-using testing::Runner;
-using testing::Succeeded;
-using testing::HsmAt;
+using namespace hsmbackup::testing;  // NOLINT(build/namespaces)
 
 constexpr char kSmkName[] = "358628973182_2019:03:09-16:52:47";  // the seed's
 

@@ -14,19 +14,7 @@
 namespace hsmbackup {
 namespace {
 
-using testing::BackupLine;
-using testing::FailedWith;
-using testing::KindParamName;
-using testing::MakeUser;
-using testing::RestoreLine;
-using testing::Runner;
-using testing::Succeeded;
-using testing::HsmAt;
-using testing::UserAt;
-using testing::WorldBuilder;
-
-constexpr PartitionKind kKinds[] = {PartitionKind::kPre77, PartitionKind::kV0,
-                                    PartitionKind::kV1};
+using namespace hsmbackup::testing;  // NOLINT(build/namespaces)
 
 
 const Object* FindByOuid(const UserPartition& p, const Ouid& ouid) {
@@ -79,16 +67,17 @@ class RestoreRulesPre77 : public BackedUpAndEmptied {
   PartitionKind kind() const override { return PartitionKind::kPre77; }
 };
 class RestoreRulesEveryKind : public BackedUpAndEmptiedByKind {};
-INSTANTIATE_TEST_SUITE_P(Kinds, RestoreRulesEveryKind, ::testing::ValuesIn(kKinds), KindParamName);
+INSTANTIATE_TEST_SUITE_P(Kinds, RestoreRulesEveryKind, ::testing::ValuesIn(kAllKinds),
+                         KindParamName);
 class RestoreRulesV0AndV1 : public BackedUpAndEmptiedByKind {};
 INSTANTIATE_TEST_SUITE_P(Kinds, RestoreRulesV0AndV1,
                          ::testing::Values(PartitionKind::kV0, PartitionKind::kV1), KindParamName);
 class RestoreRoundtrip : public BackedUpAndEmptied {};
 class RestoreRoundtripEveryKind : public BackedUpAndEmptiedByKind {};
-INSTANTIATE_TEST_SUITE_P(Kinds, RestoreRoundtripEveryKind, ::testing::ValuesIn(kKinds),
+INSTANTIATE_TEST_SUITE_P(Kinds, RestoreRoundtripEveryKind, ::testing::ValuesIn(kAllKinds),
                          KindParamName);
 class RestoreRoundtripToAnother : public ::testing::TestWithParam<PartitionKind> {};
-INSTANTIATE_TEST_SUITE_P(Kinds, RestoreRoundtripToAnother, ::testing::ValuesIn(kKinds),
+INSTANTIATE_TEST_SUITE_P(Kinds, RestoreRoundtripToAnother, ::testing::ValuesIn(kAllKinds),
                          KindParamName);
 
 // ExpectSameContent checks every original came back with the same OUID,

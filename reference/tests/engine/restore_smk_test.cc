@@ -12,21 +12,7 @@
 namespace hsmbackup {
 namespace {
 
-using testing::AddUserSlot;
-using testing::BackupLine;
-using testing::FailedWith;
-using testing::kCoPassword;
-using testing::kDomain;
-using testing::kNewPartitionPassword;
-using testing::kSoPassword;
-using testing::MakeBackupHsm;
-using testing::MakeUser;
-using testing::MakeWorld;
-using testing::RestoreLine;
-using testing::Runner;
-using testing::Succeeded;
-using testing::WorldBuilder;
-using testing::UserAt;
+using namespace hsmbackup::testing;  // NOLINT(build/namespaces)
 
 
 UserPartition WithOtherSmk(UserPartition p) {
