@@ -1,5 +1,5 @@
 // hsmbackup_bench: per-object clone throughput as ratios to the raw crypto
-// floor (DESIGN.md "Benchmarks"). bench/ratios runs it and prints the table;
+// floor (../shared/DESIGN.md, "Benchmarks"). bench/ratios runs it and prints the table;
 // BENCHMARKS.md says what each name measures and records the results.
 //
 //   clone/<kind>/<bytes>    `partition archive backup` of kObjects objects

@@ -16,8 +16,9 @@ Object MakeObject(uint32_t handle, size_t size) {
   o.object_class = ObjectClass::kSecretKey;
   o.label = "key-" + std::to_string(handle);
   o.attributes = {{"CKA_SENSITIVE", "true"}, {"CKA_TOKEN", "true"}};
-  o.value.resize(size);
-  for (size_t i = 0; i < size; ++i) o.value[i] = static_cast<uint8_t>(handle * 31 + i);
+  Bytes value(size);
+  for (size_t i = 0; i < size; ++i) value[i] = static_cast<uint8_t>(handle * 31 + i);
+  o.value = Secret(std::move(value));
   return o;
 }
 

@@ -10,11 +10,12 @@
 // rejection paths.
 //
 // The target runs what the backup engine runs (Receiver::ForDomain then
-// ReceiveObject) and stores an accepted object into a BackupHsm the way
-// engine/backup.cc does. Invariants:
+// ReceiveObject) and stores an accepted object into a BackupHsm with the
+// engine's own store step (engine/store.h). Invariants:
 //  - a rejected blob fails with a documented code and leaves the BackupHsm
 //    equal (operator==) to what it was;
-//  - an accepted one is stored, and the stored object re-seals and re-opens
+//  - an accepted one is stored, taking the source object's value length
+//    (not the blob's), and the stored object re-seals and re-opens
 //    to an equal Object (an opaque V1 blob re-parses to an equal blob);
 //  - the same holds for a V1 user partition's receiver (which holds the SMK
 //    and opens V1 objects) and for ReceiveSmk.
@@ -27,6 +28,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "engine/store.h"
 #include "fuzz_support.h"
 #include "hsmbackup/blob.h"
 #include "hsmbackup/clone.h"
@@ -85,7 +87,7 @@ const BackupHsm& Template() {
     p.password = Secret(std::string_view("fuzz-po"));
     p.allocated = 1 << 20;
     BackupObject o;
-    o.object = Object{1, Ouid{}, ObjectClass::kData, "existing", {}, {1, 2, 3}};
+    o.object = Object{1, Ouid{}, ObjectClass::kData, "existing", {}, Secret(Bytes{1, 2, 3})};
     o.object.ouid.bytes[11] = 1;
     o.size = 3;
     p.objects.push_back(o);
@@ -95,10 +97,12 @@ const BackupHsm& Template() {
   return *hsm;
 }
 
-// Store keeps an accepted object as engine/backup.cc's CloneOne does
-// (CLONE-STORE, OPT-APPEND-REPLACE); a rejected one changes nothing
-// (CLONE-DISCARD).
-void Store(BackupHsm& hsm, const StatusOr<Received>& got, ByteSpan wire) {
+// Store keeps an accepted object through the engine's own store step
+// (engine/store.h: CLONE-STORE, OPT-APPEND-REPLACE), with the handle
+// allocated as the engine does; a rejected one changes nothing
+// (CLONE-DISCARD). `source` stands for the object the source partition
+// sealed.
+void Store(BackupHsm& hsm, const StatusOr<Received>& got, const Object& source, ByteSpan wire) {
   if (!got.ok()) return;
   BackupPartition& part = hsm.partitions.front();
   std::unordered_set<uint32_t> in_use;
@@ -107,25 +111,26 @@ void Store(BackupHsm& hsm, const StatusOr<Received>& got, ByteSpan wire) {
   }
   auto handle = AllocateHandle(hsm.handles, [&](uint32_t h) { return in_use.count(h) != 0; });
   FUZZ_CHECK(handle.ok());
-  BackupObject stored;
-  if (got->object) {
-    stored.object = *got->object;
-    stored.size = got->object->value.size();
-  } else {
-    stored.sealed.assign(wire.begin(), wire.end());
-    stored.size = got->blob.ciphertext.size();
+  std::optional<size_t> same;
+  for (size_t i = 0; i < part.objects.size(); ++i) {
+    if (part.objects[i].object.ouid == got->blob.ouid) same = i;
   }
-  stored.object.handle = *handle;
-  stored.object.ouid = got->blob.ouid;
-  stored.object.label = got->blob.label;
-  auto same = std::find_if(part.objects.begin(), part.objects.end(), [&](const BackupObject& o) {
-    return o.object.ouid == stored.object.ouid;
-  });
-  if (same != part.objects.end()) {
-    *same = std::move(stored);
-  } else {
-    part.objects.push_back(std::move(stored));
-  }
+  std::optional<Object> opened = got->object;
+  Bytes bytes(wire.begin(), wire.end());
+  engine::StoreReceived(part, same, source, std::move(opened), bytes, *handle);
+}
+
+// SourceOf is the object a source partition would have sealed into `got`:
+// the opened object for a domain blob, the V1 partition's opening of an SMK
+// object. A V1 blob that does not open under the SMK no source sent; it
+// still stands for one with the blob's OUID and label, of unknown size (0).
+Object SourceOf(const Received& got, const StatusOr<Received>& v1) {
+  if (got.object) return *got.object;
+  if (v1.ok() && v1->object) return *v1->object;
+  Object unknown;
+  unknown.ouid = got.blob.ouid;
+  unknown.label = got.blob.label;
+  return unknown;
 }
 
 bool Documented(Ckr code, bool may_miss_smk) {
@@ -170,7 +175,7 @@ void MutateBytes(Bytes& b, size_t max) {
 void MutateObject(Object& o, std::minstd_rand& r) {
   switch (r() % 6) {
     case 0:
-      o.object_class = static_cast<ObjectClass>(r() % 5);
+      o.object_class = *ObjectClassFromWire(static_cast<uint8_t>(r() % 5));
       break;
     case 1: {  // attributes: add, drop or edit one
       const unsigned op = o.attributes.empty() ? 0 : r() % 3;
@@ -189,9 +194,12 @@ void MutateObject(Object& o, std::minstd_rand& r) {
       }
       break;
     }
-    case 2:
-      MutateBytes(o.value, 512);
+    case 2: {
+      Bytes value(o.value.secret_bytes().begin(), o.value.secret_bytes().end());
+      MutateBytes(value, 512);
+      o.value = Secret(std::move(value));
       break;
+    }
     case 3:
       MutateString(o.label, kMaxObjectLabelLength);
       if (r() % 8 != 0) {  // usually keep it a valid label
@@ -202,7 +210,7 @@ void MutateObject(Object& o, std::minstd_rand& r) {
       o.ouid.bytes[r() % o.ouid.bytes.size()] ^= static_cast<uint8_t>(1u << (r() % 8));
       break;
     default:
-      o.value.clear();
+      o.value = Secret();
       o.attributes.clear();
       break;
   }
@@ -262,10 +270,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const ByteSpan wire(data, size);
   Keys& k = K();
 
-  // A backup HSM receiving a backup (engine/backup.cc).
+  // A backup HSM receiving a backup (engine/backup.cc); a V1 user partition
+  // receiving the same bytes (a restore) opens V1 objects too.
   BackupHsm hsm = Template();
   StatusOr<Received> got = k.backup->ReceiveObject(wire);
-  Store(hsm, got, wire);
+  StatusOr<Received> v1 = k.v1_user->ReceiveObject(wire);
+  const Object source = got.ok() ? SourceOf(*got, v1) : Object{};
+  Store(hsm, got, source, wire);
   if (!got.ok()) {
     FUZZ_CHECK(Documented(got.status().code(), false));
     FUZZ_CHECK(hsm == Template());  // CLONE-DISCARD
@@ -277,6 +288,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (o.object.ouid == got->blob.ouid) stored = &o;
     }
     FUZZ_CHECK(stored != nullptr);
+    FUZZ_CHECK(stored->size == source.value.size());  // the storage it takes, not the blob's
     if (got->blob.kind == BlobKind::kDomainObject) {
       FUZZ_CHECK(!stored->opaque() && stored->object.label == got->blob.label);
       CheckReseal(*k.backup, stored->object, got->blob, *k.domain_key);
@@ -287,9 +299,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
 
-  // A V1 user partition receiving a restore: it holds the SMK and opens V1
-  // objects too.
-  StatusOr<Received> v1 = k.v1_user->ReceiveObject(wire);
+  // The V1 user partition's view of the same bytes.
   if (!v1.ok()) {
     FUZZ_CHECK(Documented(v1.status().code(), true));
     // Anything the V1 partition rejects that the backup HSM accepted must be

@@ -54,12 +54,14 @@ std::vector<std::pair<std::string, Object>> Objects() {
     Object o;
     o.ouid.bytes = {0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0, 0xb0,
                     static_cast<uint8_t>(c)};
-    o.object_class = static_cast<ObjectClass>(c);
+    o.object_class = *ObjectClassFromWire(static_cast<uint8_t>(c));
     o.label = std::string("fuzz ") + names[c];
     o.attributes = {{"CKA_EXTRACTABLE", "false"}, {"CKA_SENSITIVE", "true"}};
     if (c == 4) o.attributes.Set("CKA_KEY_TYPE", "CKK_AES");
     if (c == 3) o.attributes.Set("CKA_KEY_TYPE", "CKK_RSA");
-    for (int i = 0; i < 16 + 8 * c; ++i) o.value.push_back(static_cast<uint8_t>(i * 7 + c));
+    Bytes value;
+    for (int i = 0; i < 16 + 8 * c; ++i) value.push_back(static_cast<uint8_t>(i * 7 + c));
+    o.value = Secret(std::move(value));
     out.emplace_back(names[c], o);
   }
   Object empty;
@@ -70,7 +72,7 @@ std::vector<std::pair<std::string, Object>> Objects() {
   edge.object_class = ObjectClass::kSecretKey;
   edge.label = std::string(kMaxObjectLabelLength, '~');
   edge.attributes = {{"A", ""}, {std::string(kMaxAttributeNameLength, 'Z'), "x"}};
-  edge.value.assign(100, 0x5a);
+  edge.value = Secret(Bytes(100, 0x5a));
   out.emplace_back("edge", edge);
   return out;
 }

@@ -9,6 +9,10 @@ hsmb_packages=(
   clang-14 libclang-rt-14-dev
   python3 python3-jsonschema jq
 )
+# Tools only some scripts need (scripts/lint asks for clang-format-14 and
+# clang-tidy-14); CI's path never sets this.
+read -r -a hsmb_extra <<< "${HSMB_EXTRA_PACKAGES:-}"
+hsmb_packages+=("${hsmb_extra[@]}")
 hsmb_missing=()
 for p in "${hsmb_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || hsmb_missing+=("$p")

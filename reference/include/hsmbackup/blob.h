@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,16 @@ enum class BlobKind : uint8_t {
   kSmkObject = 2,     // V1 object, sealed under the source partition's SMK
   kSmk = 3,           // a V1 partition's SMK, sealed under the domain key
 };
+
+// The wire values of the blob's enums (BLOB-FORMAT.md). Each *FromWire is
+// the only way a byte becomes an enum: nullopt for a value the format does
+// not define.
+uint8_t ToWire(BlobKind k);
+uint8_t ToWire(PartitionKind k);
+uint8_t ToWire(ObjectClass c);
+std::optional<BlobKind> BlobKindFromWire(uint8_t b);
+std::optional<PartitionKind> SourceKindFromWire(uint8_t b);
+std::optional<ObjectClass> ObjectClassFromWire(uint8_t b);
 
 struct CloneBlob {
   BlobKind kind = BlobKind::kDomainObject;

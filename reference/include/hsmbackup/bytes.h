@@ -5,12 +5,14 @@
 // BoringSSL's CBS: every read either succeeds completely or fails and leaves
 // the cursor where it was; length-prefixed fields become sub-cursors; a parse
 // ends by demanding `empty()`. Writer mirrors Cursor so that
-// Serialize(Parse(b)) == b can be checked.
+// Serialize(Parse(b)) == b can be checked; it is the only way the reference
+// writes a wire format.
 #ifndef HSMBACKUP_BYTES_H_
 #define HSMBACKUP_BYTES_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -32,13 +34,13 @@ class Cursor {
   // rest returns the unread bytes without consuming them.
   ByteSpan rest() const { return data_; }
 
-  bool ReadU8(uint8_t* out) { return ReadBigEndian(1, out); }
-  bool ReadU16(uint16_t* out) { return ReadBigEndian(2, out); }
-  bool ReadU32(uint32_t* out) { return ReadBigEndian(4, out); }
-  bool ReadU64(uint64_t* out) { return ReadBigEndian(8, out); }
+  [[nodiscard]] bool ReadU8(uint8_t* out) { return ReadBigEndian(1, out); }
+  [[nodiscard]] bool ReadU16(uint16_t* out) { return ReadBigEndian(2, out); }
+  [[nodiscard]] bool ReadU32(uint32_t* out) { return ReadBigEndian(4, out); }
+  [[nodiscard]] bool ReadU64(uint64_t* out) { return ReadBigEndian(8, out); }
 
   // ReadBytes takes exactly n bytes as a span into the input.
-  bool ReadBytes(size_t n, ByteSpan* out) {
+  [[nodiscard]] bool ReadBytes(size_t n, ByteSpan* out) {
     if (n > data_.size()) return false;
     *out = data_.first(n);
     data_ = data_.subspan(n);
@@ -48,13 +50,13 @@ class Cursor {
   // ReadU8Prefixed / ReadU16Prefixed / ReadU32Prefixed read a length of that
   // width, then that many bytes as a sub-cursor. The length is checked
   // against what is left before anything is consumed.
-  bool ReadU8Prefixed(Cursor* out) { return ReadPrefixed<uint8_t>(out); }
-  bool ReadU16Prefixed(Cursor* out) { return ReadPrefixed<uint16_t>(out); }
-  bool ReadU32Prefixed(Cursor* out) { return ReadPrefixed<uint32_t>(out); }
+  [[nodiscard]] bool ReadU8Prefixed(Cursor* out) { return ReadPrefixed<uint8_t>(out); }
+  [[nodiscard]] bool ReadU16Prefixed(Cursor* out) { return ReadPrefixed<uint16_t>(out); }
+  [[nodiscard]] bool ReadU32Prefixed(Cursor* out) { return ReadPrefixed<uint32_t>(out); }
 
  private:
   template <typename T>
-  bool ReadBigEndian(size_t width, T* out) {
+  [[nodiscard]] bool ReadBigEndian(size_t width, T* out) {
     if (width > data_.size()) return false;
     uint64_t v = 0;
     for (size_t i = 0; i < width; ++i) v = (v << 8) | data_[i];
@@ -64,7 +66,7 @@ class Cursor {
   }
 
   template <typename L>
-  bool ReadPrefixed(Cursor* out) {
+  [[nodiscard]] bool ReadPrefixed(Cursor* out) {
     Cursor probe = *this;
     L len = 0;
     ByteSpan body;
@@ -79,30 +81,73 @@ class Cursor {
   ByteSpan data_;
 };
 
-// Writer appends big-endian integers and fields to an owned buffer.
+// Writer writes big-endian integers and fields, mirroring Cursor's reads.
+//
+// It has two modes. A default-constructed Writer appends to a buffer it owns
+// (`bytes()`, `Take()`). A Writer over a span (as BoringSSL's CBB over a
+// fixed buffer) writes into memory the caller sized and owns, never past its
+// end and never allocating: the mode every blob is written in, so secret
+// plaintext is written once into its final place and never reallocated.
+//
+// A write that does not fit writes nothing and fails the Writer; every later
+// write is refused too, so a serializer checks `ok()` (or `full()`) once at
+// the end instead of after every field.
 class Writer {
  public:
   Writer() = default;
   explicit Writer(size_t reserve) { out_.reserve(reserve); }
+  explicit Writer(std::span<uint8_t> fixed) : fixed_(fixed), is_fixed_(true) {}
 
-  void U8(uint8_t v) { out_.push_back(v); }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  void U8(uint8_t v) { BigEndian(v, 1); }
   void U16(uint16_t v) { BigEndian(v, 2); }
   void U32(uint32_t v) { BigEndian(v, 4); }
   void U64(uint64_t v) { BigEndian(v, 8); }
-  void Raw(ByteSpan b) { out_.insert(out_.end(), b.begin(), b.end()); }
-  void Raw(std::string_view s) { out_.insert(out_.end(), s.begin(), s.end()); }
+  void Raw(ByteSpan b) { Put(b.data(), b.size()); }
+  void Raw(std::string_view s) { Put(reinterpret_cast<const uint8_t*>(s.data()), s.size()); }
 
-  size_t size() const { return out_.size(); }
+  // ok is false once a write did not fit (fixed mode only).
+  [[nodiscard]] bool ok() const { return ok_; }
+  // full is true when a fixed Writer wrote every byte of its span and no
+  // write failed: the check that a precomputed size and the bytes agree.
+  [[nodiscard]] bool full() const { return ok_ && is_fixed_ && size_ == fixed_.size(); }
+  size_t size() const { return is_fixed_ ? size_ : out_.size(); }
+  // written is what has been written so far (fixed mode: a prefix of the
+  // span, writable, e.g. for encryption in place).
+  std::span<uint8_t> written() {
+    return is_fixed_ ? fixed_.first(size_) : std::span<uint8_t>(out_);
+  }
+
+  // bytes / Take: the owned buffer (growing mode only; empty when fixed).
   const Bytes& bytes() const { return out_; }
   Bytes Take() { return std::move(out_); }
 
  private:
-  void BigEndian(uint64_t v, int width) {
-    for (int i = width - 1; i >= 0; --i) {
-      out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
-    }
+  void BigEndian(uint64_t v, size_t width) {
+    uint8_t b[8];
+    for (size_t i = 0; i < width; ++i) b[i] = static_cast<uint8_t>(v >> (8 * (width - 1 - i)));
+    Put(b, width);
   }
+  void Put(const uint8_t* p, size_t n) {
+    if (!is_fixed_) {
+      out_.insert(out_.end(), p, p + n);
+      return;
+    }
+    if (!ok_ || n > fixed_.size() - size_) {
+      ok_ = false;
+      return;
+    }
+    if (n != 0) std::memcpy(fixed_.data() + size_, p, n);
+    size_ += n;
+  }
+
   Bytes out_;
+  std::span<uint8_t> fixed_;
+  size_t size_ = 0;
+  bool is_fixed_ = false;
+  bool ok_ = true;
 };
 
 inline std::string_view AsStringView(ByteSpan b) {

@@ -64,8 +64,9 @@ class Aes256Gcm {
 };
 
 // DeriveDomainKey is HKDF-SHA256 of the cloning-domain secret with a fixed
-// salt and info: the 32-byte key that seals objects in transit.
-Secret DeriveDomainKey(const Secret& domain);
+// salt and info: the 32-byte key that seals objects in transit. Fails with
+// CKR_GENERAL_ERROR when OpenSSL cannot derive it (never an empty key).
+StatusOr<Secret> DeriveDomainKey(const Secret& domain);
 
 // ComputeSmkId names an SMK without revealing it: the first 8 bytes of
 // SHA-256("hsmbackup smk id" || smk).

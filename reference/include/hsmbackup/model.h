@@ -32,15 +32,24 @@ inline constexpr size_t kMaxAttributeValueLength = 1024;
 // it holds (the Network HSM 7 figure, LUNA-FACTS.md).
 inline constexpr uint64_t kPartitionOverheadBytes = 9648;
 
-// PartitionKind is the firmware generation of a user partition.
-enum class PartitionKind { kPre77, kV0, kV1 };
+// PartitionKind is the firmware generation of a user partition. The values
+// are the blob format's source_kind byte (blob.h converts, checked).
+enum class PartitionKind { kPre77 = 0, kV0 = 1, kV1 = 2 };
 enum class AuthMode { kPassword, kPed };
 enum class BackupModel { kBackupHsm7, kBackupHsmG5 };
 // Connection says how a backup HSM is reached: a client slot, a USB device
 // addressed as `-slot direct`, or attached directly to a Network HSM 7
 // appliance (where a V1 partition may move its SMK only).
 enum class Connection { kClient, kUsb, kAppliance };
-enum class ObjectClass { kData, kCertificate, kPublicKey, kPrivateKey, kSecretKey };
+// ObjectClass values are the blob payload's class byte (blob.h converts,
+// checked): never renumber them.
+enum class ObjectClass {
+  kData = 0,
+  kCertificate = 1,
+  kPublicKey = 2,
+  kPrivateKey = 3,
+  kSecretKey = 4,
+};
 
 const char* KindName(PartitionKind k);        // "pre-7.7", "V0", "V1"
 const char* KindToken(PartitionKind k);       // "pre77", "v0", "v1" (JSON)
@@ -65,15 +74,16 @@ struct OuidHash {
 };
 
 // Object is a key or other object as its owner partition holds it in
-// plaintext. `value` is the object's secret material; its length is the
-// object's storage size.
+// plaintext. `value` is the object's secret material, a Secret so that no
+// copy (replace, zeroize, a FULL-REVERT snapshot) is freed unwiped; its
+// length is the object's storage size.
 struct Object {
   uint32_t handle = 0;
   Ouid ouid;
   ObjectClass object_class = ObjectClass::kData;
   std::string label;
   Attributes attributes;
-  Bytes value;
+  Secret value;
   bool operator==(const Object&) const = default;
 };
 

@@ -1,15 +1,21 @@
-// Secret material: passwords, domain strings and keys.
+// Secret material: passwords, domain strings, keys and objects' values.
 //
 // Secret holds bytes that must never be printed, logged or left in freed
 // memory. It wipes itself (OPENSSL_cleanse) on destruction and reassignment,
 // compares in constant time (CRYPTO_memcmp), and has no operator<< and no
-// implicit conversion to a string: the only ways out are `span()` for
-// cryptography and `Reveal()` for persistence, both easy to grep for.
+// implicit conversion to bytes or a string: the only ways out are
+// `secret_bytes()` for cryptography and encoding, and `Reveal()` for
+// persistence, both easy to grep for.
+//
+// WipeOnExit is the scope guard for secret bytes that live, briefly, outside
+// a Secret (plaintext scratch, a derived key on the stack): it wipes them
+// however the scope is left.
 #ifndef HSMBACKUP_SECRET_H_
 #define HSMBACKUP_SECRET_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +29,9 @@ class Secret {
   Secret() = default;
   explicit Secret(std::string_view text);
   explicit Secret(ByteSpan bytes);
+  // Adopts `bytes`' buffer without copying it (nothing is left behind to
+  // wipe); `bytes` is left empty.
+  explicit Secret(Bytes&& bytes) noexcept;
   Secret(const Secret& other);
   Secret& operator=(const Secret& other);
   Secret(Secret&& other) noexcept;
@@ -31,7 +40,7 @@ class Secret {
 
   bool empty() const { return bytes_.empty(); }
   size_t size() const { return bytes_.size(); }
-  ByteSpan span() const { return bytes_; }
+  ByteSpan secret_bytes() const { return bytes_; }
   // Reveal returns the secret as text, for the world file only.
   std::string Reveal() const;
 
@@ -44,6 +53,23 @@ class Secret {
  private:
   void Wipe();
   std::vector<uint8_t> bytes_;
+};
+
+// WipeOnExit wipes a span, or a buffer's current contents, when it goes out
+// of scope. The buffer form wipes what the Bytes holds at that moment, so it
+// stays right if the buffer is filled or resized after the guard is made;
+// it also clears it.
+class WipeOnExit {
+ public:
+  explicit WipeOnExit(std::span<uint8_t> bytes) : span_(bytes) {}
+  explicit WipeOnExit(Bytes* buffer) : buffer_(buffer) {}
+  WipeOnExit(const WipeOnExit&) = delete;
+  WipeOnExit& operator=(const WipeOnExit&) = delete;
+  ~WipeOnExit();
+
+ private:
+  std::span<uint8_t> span_;
+  Bytes* buffer_ = nullptr;
 };
 
 }  // namespace hsmbackup

@@ -2,10 +2,13 @@
 
 #include <openssl/crypto.h>
 
+#include <utility>
+
 namespace hsmbackup {
 
 Secret::Secret(std::string_view text) : bytes_(text.begin(), text.end()) {}
 Secret::Secret(ByteSpan bytes) : bytes_(bytes.begin(), bytes.end()) {}
+Secret::Secret(Bytes&& bytes) noexcept : bytes_(std::move(bytes)) { bytes.clear(); }
 Secret::Secret(const Secret& other) : bytes_(other.bytes_) {}
 
 Secret& Secret::operator=(const Secret& other) {
@@ -45,6 +48,14 @@ bool Secret::Equals(const Secret& other) const {
   if (bytes_.size() != other.bytes_.size()) return false;
   if (bytes_.empty()) return true;
   return CRYPTO_memcmp(bytes_.data(), other.bytes_.data(), bytes_.size()) == 0;
+}
+
+WipeOnExit::~WipeOnExit() {
+  if (!span_.empty()) OPENSSL_cleanse(span_.data(), span_.size());
+  if (buffer_ != nullptr) {
+    if (!buffer_->empty()) OPENSSL_cleanse(buffer_->data(), buffer_->size());
+    buffer_->clear();
+  }
 }
 
 }  // namespace hsmbackup

@@ -3,8 +3,10 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <array>
-#include <cstring>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -18,7 +20,6 @@ namespace {
 using blob_codec::HeaderFields;
 
 constexpr std::string_view kMagic = "HBCB";
-constexpr uint8_t kLastObjectClass = 4;
 
 Status Invalid(std::string message) {
   return Status(Ckr::kDataInvalid, std::move(message));
@@ -35,17 +36,6 @@ bool AllZero(ByteSpan b) {
 }
 
 bool IsLabelByte(uint8_t c) { return c >= 0x20 && c <= 0x7e; }
-
-// The wire values are spelled out rather than cast so that reordering an
-// enum can never silently change the format.
-uint8_t SourceByte(PartitionKind k) {
-  switch (k) {
-    case PartitionKind::kPre77: return 0;
-    case PartitionKind::kV0: return 1;
-    case PartitionKind::kV1: return 2;
-  }
-  return 0xFF;
-}
 
 const char* KindDescription(BlobKind k) {
   switch (k) {
@@ -72,20 +62,17 @@ HeaderFields FieldsOf(const CloneBlob& blob) {
   return {blob.kind, blob.source_kind, blob.key_id, blob.ouid, blob.label, blob.nonce};
 }
 
-// Put writes raw bytes at `out` and returns the end.
-uint8_t* Put(uint8_t* out, ByteSpan b) {
-  if (!b.empty()) std::memcpy(out, b.data(), b.size());
-  return out + b.size();
-}
-
-uint8_t* PutU16(uint8_t* out, uint16_t v) {
-  out[0] = static_cast<uint8_t>(v >> 8);
-  out[1] = static_cast<uint8_t>(v);
-  return out + 2;
+// CheckFull stops the process when a fixed Writer and the size computed for
+// it disagree: a bug in this file, and emitting the bytes would put a blob
+// on the wire that its own parser rejects (or a truncated fingerprint).
+void CheckFull(const Writer& w, const char* what) {
+  if (w.full()) return;
+  std::fprintf(stderr, "hsmbackup: %s wrote a different size than it computed\n", what);
+  std::abort();
 }
 
 template <size_t N>
-bool ReadArray(Cursor& c, std::array<uint8_t, N>* out) {
+[[nodiscard]] bool ReadArray(Cursor& c, std::array<uint8_t, N>* out) {
   ByteSpan b;
   if (!c.ReadBytes(N, &b)) return false;
   std::copy(b.begin(), b.end(), out->begin());
@@ -110,42 +97,86 @@ void AppendEscaped(std::string* out, std::string_view text) {
 
 namespace blob_codec {
 
-uint8_t* WriteHeader(uint8_t* out, const HeaderFields& h) {
-  uint8_t* p = Put(out, AsBytes(kMagic));
-  *p++ = kBlobVersion;
-  *p++ = static_cast<uint8_t>(h.kind);
-  *p++ = SourceByte(h.source_kind);
-  *p++ = 0;  // flags
-  p = Put(p, h.key_id);
-  p = Put(p, h.ouid.bytes);
-  *p++ = static_cast<uint8_t>(h.label.size());
-  p = Put(p, AsBytes(h.label));
-  return Put(p, h.nonce);
+void WriteHeader(Writer& w, const HeaderFields& h) {
+  w.Raw(kMagic);
+  w.U8(kBlobVersion);
+  w.U8(ToWire(h.kind));
+  w.U8(ToWire(h.source_kind));
+  w.U8(0);  // flags
+  w.Raw(h.key_id);
+  w.Raw(h.ouid.bytes);
+  w.U8(static_cast<uint8_t>(h.label.size()));
+  w.Raw(h.label);
+  w.Raw(h.nonce);
 }
 
-uint8_t* PutU32(uint8_t* out, uint32_t v) {
-  out[0] = static_cast<uint8_t>(v >> 24);
-  out[1] = static_cast<uint8_t>(v >> 16);
-  out[2] = static_cast<uint8_t>(v >> 8);
-  out[3] = static_cast<uint8_t>(v);
-  return out + 4;
-}
-
-uint8_t* WritePayload(uint8_t* out, const Object& object) {
-  uint8_t* p = out;
-  *p++ = static_cast<uint8_t>(object.object_class);
-  p = PutU16(p, static_cast<uint16_t>(object.attributes.size()));
+void WritePayload(Writer& w, const Object& object) {
+  w.U8(ToWire(object.object_class));
+  w.U16(static_cast<uint16_t>(object.attributes.size()));
   for (const auto& [name, value] : object.attributes) {
-    p = PutU16(p, static_cast<uint16_t>(name.size()));
-    p = Put(p, AsBytes(name));
-    p = PutU16(p, static_cast<uint16_t>(value.size()));
-    p = Put(p, AsBytes(value));
+    w.U16(static_cast<uint16_t>(name.size()));
+    w.Raw(name);
+    w.U16(static_cast<uint16_t>(value.size()));
+    w.Raw(value);
   }
-  p = PutU32(p, static_cast<uint32_t>(object.value.size()));
-  return Put(p, object.value);
+  w.U32(static_cast<uint32_t>(object.value.size()));
+  w.Raw(object.value.secret_bytes());
 }
 
 }  // namespace blob_codec
+
+// The wire values are spelled out rather than cast so that reordering an
+// enum can never silently change the format.
+uint8_t ToWire(BlobKind k) {
+  switch (k) {
+    case BlobKind::kDomainObject: return 1;
+    case BlobKind::kSmkObject: return 2;
+    case BlobKind::kSmk: return 3;
+  }
+  return 0xFF;
+}
+
+uint8_t ToWire(PartitionKind k) {
+  switch (k) {
+    case PartitionKind::kPre77: return 0;
+    case PartitionKind::kV0: return 1;
+    case PartitionKind::kV1: return 2;
+  }
+  return 0xFF;
+}
+
+uint8_t ToWire(ObjectClass c) {
+  switch (c) {
+    case ObjectClass::kData: return 0;
+    case ObjectClass::kCertificate: return 1;
+    case ObjectClass::kPublicKey: return 2;
+    case ObjectClass::kPrivateKey: return 3;
+    case ObjectClass::kSecretKey: return 4;
+  }
+  return 0xFF;
+}
+
+std::optional<BlobKind> BlobKindFromWire(uint8_t b) {
+  for (BlobKind k : {BlobKind::kDomainObject, BlobKind::kSmkObject, BlobKind::kSmk}) {
+    if (ToWire(k) == b) return k;
+  }
+  return std::nullopt;
+}
+
+std::optional<PartitionKind> SourceKindFromWire(uint8_t b) {
+  for (PartitionKind k : {PartitionKind::kPre77, PartitionKind::kV0, PartitionKind::kV1}) {
+    if (ToWire(k) == b) return k;
+  }
+  return std::nullopt;
+}
+
+std::optional<ObjectClass> ObjectClassFromWire(uint8_t b) {
+  for (ObjectClass c : {ObjectClass::kData, ObjectClass::kCertificate, ObjectClass::kPublicKey,
+                        ObjectClass::kPrivateKey, ObjectClass::kSecretKey}) {
+    if (ToWire(c) == b) return c;
+  }
+  return std::nullopt;
+}
 
 StatusOr<CloneBlob> ParseBlob(ByteSpan bytes) {
   HSMB_ASSIGN_OR_RETURN(CloneBlobView view, ParseBlobView(bytes));
@@ -166,15 +197,13 @@ StatusOr<CloneBlobView> ParseBlobView(ByteSpan bytes) {
     return Invalid("unknown blob version " + std::to_string(version));
   }
   if (!c.ReadU8(&kind)) return BlobTruncated("kind");
-  if (kind < 1 || kind > 3) return Invalid("unknown blob kind " + std::to_string(kind));
-  blob.kind = static_cast<BlobKind>(kind);
+  const std::optional<BlobKind> blob_kind = BlobKindFromWire(kind);
+  if (!blob_kind) return Invalid("unknown blob kind " + std::to_string(kind));
+  blob.kind = *blob_kind;
   if (!c.ReadU8(&source)) return BlobTruncated("source kind");
-  switch (source) {
-    case 0: blob.source_kind = PartitionKind::kPre77; break;
-    case 1: blob.source_kind = PartitionKind::kV0; break;
-    case 2: blob.source_kind = PartitionKind::kV1; break;
-    default: return Invalid("unknown source kind " + std::to_string(source));
-  }
+  const std::optional<PartitionKind> source_kind = SourceKindFromWire(source);
+  if (!source_kind) return Invalid("unknown source kind " + std::to_string(source));
+  blob.source_kind = *source_kind;
   HSMB_RETURN_IF_ERROR(CheckKindAndSource(blob.kind, blob.source_kind));
   if (!c.ReadU8(&flags)) return BlobTruncated("flags");
   if (flags != 0) return Invalid("non-zero flags");
@@ -239,16 +268,20 @@ size_t BlobWireBytes(size_t label_bytes, size_t ciphertext_bytes) {
 
 Bytes SerializeBlob(const CloneBlob& blob) {
   Bytes out(BlobWireBytes(blob.label.size(), blob.ciphertext.size()));
-  uint8_t* p = blob_codec::WriteHeader(out.data(), FieldsOf(blob));
-  p = blob_codec::PutU32(p, static_cast<uint32_t>(blob.ciphertext.size()));
-  p = Put(p, blob.ciphertext);
-  Put(p, blob.tag);
+  Writer w{std::span(out)};
+  blob_codec::WriteHeader(w, FieldsOf(blob));
+  w.U32(static_cast<uint32_t>(blob.ciphertext.size()));
+  w.Raw(blob.ciphertext);
+  w.Raw(blob.tag);
+  CheckFull(w, "SerializeBlob");
   return out;
 }
 
 Bytes BlobAad(const CloneBlob& blob) {
   Bytes out(blob_codec::HeaderBytes(blob.label));
-  blob_codec::WriteHeader(out.data(), FieldsOf(blob));
+  Writer w{std::span(out)};
+  blob_codec::WriteHeader(w, FieldsOf(blob));
+  CheckFull(w, "BlobAad");
   return out;
 }
 
@@ -264,7 +297,9 @@ size_t PayloadBytes(const Object& object) {
 // object's secret value behind in freed memory.
 Bytes EncodePayload(const Object& object) {
   Bytes out(PayloadBytes(object));
-  blob_codec::WritePayload(out.data(), object);
+  Writer w{std::span(out)};
+  blob_codec::WritePayload(w, object);
+  CheckFull(w, "EncodePayload");
   return out;
 }
 
@@ -272,7 +307,8 @@ Status DecodePayload(ByteSpan payload, Object* object) {
   Cursor c(payload);
   uint8_t cls = 0;
   if (!c.ReadU8(&cls)) return PayloadTruncated("object class");
-  if (cls > kLastObjectClass) return Invalid("unknown object class " + std::to_string(cls));
+  const std::optional<ObjectClass> object_class = ObjectClassFromWire(cls);
+  if (!object_class) return Invalid("unknown object class " + std::to_string(cls));
 
   uint16_t count = 0;
   if (!c.ReadU16(&count)) return PayloadTruncated("attribute count");
@@ -330,19 +366,21 @@ Status DecodePayload(ByteSpan payload, Object* object) {
   if (!c.empty()) return Invalid("trailing bytes after the object value");
 
   // Only a fully valid payload touches the caller's object.
-  object->object_class = static_cast<ObjectClass>(cls);
+  object->object_class = *object_class;
   object->attributes = *Attributes::FromSorted(entries);  // order checked above
-  object->value.assign(value.begin(), value.end());
+  object->value = Secret(value);
   return OkStatus();
 }
 
 Fingerprint ComputeFingerprint(const Object& object) {
   Bytes buffer(1 + object.label.size() + PayloadBytes(object));
-  buffer[0] = static_cast<uint8_t>(object.label.size());
-  blob_codec::WritePayload(Put(buffer.data() + 1, AsBytes(object.label)), object);
-  Fingerprint fp = Sha1(buffer);
-  OPENSSL_cleanse(buffer.data(), buffer.size());
-  return fp;
+  WipeOnExit wipe_buffer(&buffer);
+  Writer w{std::span(buffer)};
+  w.U8(static_cast<uint8_t>(object.label.size()));
+  w.Raw(object.label);
+  blob_codec::WritePayload(w, object);
+  CheckFull(w, "ComputeFingerprint");
+  return Sha1(buffer);
 }
 
 std::string DescribeBlob(const CloneBlob& blob) {

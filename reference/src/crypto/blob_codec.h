@@ -1,5 +1,5 @@
 // Internal to the crypto component: writing a blob's header and an object's
-// payload into memory the caller has already sized.
+// payload through a Writer (fixed mode, over memory the caller has sized).
 //
 // blob.cc (SerializeBlob, BlobAad, EncodePayload, ComputeFingerprint) and
 // clone.cc (SealObjectInto, which writes header, payload and tag straight
@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "hsmbackup/blob.h"
+#include "hsmbackup/bytes.h"
 #include "hsmbackup/crypto.h"
 #include "hsmbackup/model.h"
 
@@ -38,16 +39,13 @@ struct HeaderFields {
 // HeaderBytes is the AAD's length: kFixedHeaderBytes + the label.
 inline size_t HeaderBytes(std::string_view label) { return kFixedHeaderBytes + label.size(); }
 
-// WriteHeader writes HeaderBytes(h.label) bytes at `out` and returns the end.
-uint8_t* WriteHeader(uint8_t* out, const HeaderFields& h);
+// WriteHeader writes HeaderBytes(h.label) bytes to `w`.
+void WriteHeader(Writer& w, const HeaderFields& h);
 
-// PutU32 writes `v` big-endian at `out` and returns the end.
-uint8_t* PutU32(uint8_t* out, uint32_t v);
-
-// WritePayload writes PayloadBytes(object) bytes at `out` and returns the
-// end. The object must be within the limits of model.h (its counts and
-// lengths are written with the widths the format gives them).
-uint8_t* WritePayload(uint8_t* out, const Object& object);
+// WritePayload writes PayloadBytes(object) bytes to `w`. The object must be
+// within the limits of model.h (its counts and lengths are written with the
+// widths the format gives them).
+void WritePayload(Writer& w, const Object& object);
 
 }  // namespace hsmbackup::blob_codec
 

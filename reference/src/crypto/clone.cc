@@ -98,18 +98,25 @@ Status SealObjectInto(const Object& object, PartitionKind source_kind, BlobKind 
   // anything is written, since a later reallocation would leave the
   // plaintext behind in freed memory.
   wire->resize(BlobWireBytes(object.label.size(), payload_bytes));
-  uint8_t* const header = wire->data();
-  uint8_t* const length = blob_codec::WriteHeader(
-      header, {kind, source_kind, key_id, object.ouid, object.label, nonce});
-  uint8_t* const body = blob_codec::PutU32(length, static_cast<uint32_t>(payload_bytes));
-  uint8_t* const tag_at = blob_codec::WritePayload(body, object);
+  Writer w{std::span(*wire)};
+  blob_codec::WriteHeader(w, {kind, source_kind, key_id, object.ouid, object.label, nonce});
+  const size_t header_bytes = w.size();
+  w.U32(static_cast<uint32_t>(payload_bytes));
+  const size_t body_at = w.size();
+  blob_codec::WritePayload(w, object);
+  if (!w.ok() || w.size() + kAeadTagBytes != wire->size()) {  // sizes disagree: a bug here
+    Wipe(wire);
+    return Status(Ckr::kGeneralError, "blob layout does not match its computed size");
+  }
+  const std::span<uint8_t> written = w.written();
   Tag tag;
-  Status sealed = key.SealInPlace(nonce, ByteSpan(header, length), {body, payload_bytes}, &tag);
+  Status sealed = key.SealInPlace(nonce, written.first(header_bytes),
+                                  written.subspan(body_at, payload_bytes), &tag);
   if (!sealed.ok()) {  // SealInPlace wiped the payload
     wire->clear();
     return sealed;
   }
-  std::copy(tag.begin(), tag.end(), tag_at);
+  w.Raw(tag);
   return OkStatus();
 }
 
@@ -141,11 +148,10 @@ StatusOr<Object> OpenObject(const CloneBlob& blob, Aes256Gcm& key) {
   }
   Bytes aad = BlobAad(blob);
   Bytes payload;
+  WipeOnExit wipe_payload(&payload);
   HSMB_RETURN_IF_ERROR(key.Open(blob.nonce, aad, blob.ciphertext, blob.tag, &payload));
   Object object;
-  Status decoded = DecodePayload(payload, &object);
-  Wipe(&payload);
-  HSMB_RETURN_IF_ERROR(decoded);
+  HSMB_RETURN_IF_ERROR(DecodePayload(payload, &object));
   object.ouid = blob.ouid;
   object.label = blob.label;
   return object;
@@ -162,12 +168,11 @@ StatusOr<Object> OpenObject(const CloneBlobView& blob, Aes256Gcm& key) {
   std::unique_ptr<uint8_t[]> on_heap;
   if (n > kStackPayloadBytes) on_heap = std::make_unique_for_overwrite<uint8_t[]>(n);
   const std::span<uint8_t> payload(on_heap ? on_heap.get() : on_stack, n);
-  // OpenInto wipes `payload` itself when it fails.
+  // Declared after the buffers, so it wipes before they are freed.
+  WipeOnExit wipe_payload(payload);
   HSMB_RETURN_IF_ERROR(key.OpenInto(blob.nonce, blob.aad, blob.ciphertext, blob.tag, payload));
   Object object;
-  Status decoded = DecodePayload(payload, &object);
-  if (!payload.empty()) OPENSSL_cleanse(payload.data(), payload.size());
-  HSMB_RETURN_IF_ERROR(decoded);
+  HSMB_RETURN_IF_ERROR(DecodePayload(payload, &object));
   object.ouid = blob.ouid;
   object.label.assign(blob.label);
   return object;
@@ -186,7 +191,7 @@ StatusOr<CloneBlob> SealSmk(const Secret& smk, PartitionKind source_kind,
   rng.Fill(blob.nonce);
   Bytes aad = BlobAad(blob);
   HSMB_RETURN_IF_ERROR(
-      domain_key.Seal(blob.nonce, aad, smk.span(), &blob.ciphertext, &blob.tag));
+      domain_key.Seal(blob.nonce, aad, smk.secret_bytes(), &blob.ciphertext, &blob.tag));
   return blob;
 }
 
@@ -196,14 +201,13 @@ StatusOr<Secret> OpenSmk(const CloneBlob& blob, Aes256Gcm& domain_key) {
   }
   Bytes aad = BlobAad(blob);
   Bytes payload;
+  WipeOnExit wipe_payload(&payload);
   HSMB_RETURN_IF_ERROR(
       domain_key.Open(blob.nonce, aad, blob.ciphertext, blob.tag, &payload));
   if (payload.size() != kAeadKeyBytes) {
-    Wipe(&payload);
     return Status(Ckr::kDataInvalid, "SMK payload is not 32 bytes");
   }
-  Secret smk{ByteSpan(payload)};
-  Wipe(&payload);
+  Secret smk(std::move(payload));
   if (ComputeSmkId(smk) != blob.key_id) {
     return Status(Ckr::kDataInvalid, "SMK does not match the blob's key id");
   }
@@ -211,10 +215,7 @@ StatusOr<Secret> OpenSmk(const CloneBlob& blob, Aes256Gcm& domain_key) {
 }
 
 StatusOr<Aes256Gcm> DomainCipher(const Secret& domain) {
-  Secret key = DeriveDomainKey(domain);
-  if (key.size() != kAeadKeyBytes) {
-    return Status(Ckr::kGeneralError, "cannot derive the domain key");
-  }
+  HSMB_ASSIGN_OR_RETURN(Secret key, DeriveDomainKey(domain));
   return Aes256Gcm::Create(key);
 }
 

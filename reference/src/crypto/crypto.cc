@@ -81,7 +81,7 @@ StatusOr<Aes256Gcm> Aes256Gcm::Create(const Secret& key) {
   // schedule to seal and to open, so one context serves both directions.
   if (impl->cipher == nullptr || impl->ctx == nullptr ||
       EVP_EncryptInit_ex(impl->ctx.get(), impl->cipher.get(), nullptr,
-                         key.span().data(), nullptr) != 1) {
+                         key.secret_bytes().data(), nullptr) != 1) {
     ERR_clear_error();
     return Status(Ckr::kGeneralError, "OpenSSL cannot provide AES-256-GCM");
   }
@@ -200,21 +200,17 @@ Status Aes256Gcm::OpenInto(const Nonce& nonce, ByteSpan aad, ByteSpan ciphertext
   return OkStatus();
 }
 
-Secret DeriveDomainKey(const Secret& domain) {
+StatusOr<Secret> DeriveDomainKey(const Secret& domain) {
   KdfPtr kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr));
-  if (kdf == nullptr) {
-    ERR_clear_error();
-    return Secret();
-  }
-  KdfCtxPtr kctx(EVP_KDF_CTX_new(kdf.get()));
+  KdfCtxPtr kctx(kdf == nullptr ? nullptr : EVP_KDF_CTX_new(kdf.get()));
   if (kctx == nullptr) {
     ERR_clear_error();
-    return Secret();
+    return Status(Ckr::kGeneralError, "cannot derive the domain key: HKDF unavailable");
   }
   // OSSL_PARAM wants non-const pointers but only reads through them. An
   // empty domain still needs a non-null key pointer for HKDF to accept it.
   static const uint8_t kEmpty = 0;
-  const uint8_t* ikm = domain.empty() ? &kEmpty : domain.span().data();
+  const uint8_t* ikm = domain.empty() ? &kEmpty : domain.secret_bytes().data();
   char digest[] = "SHA256";
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
@@ -229,14 +225,12 @@ Secret DeriveDomainKey(const Secret& domain) {
       OSSL_PARAM_construct_end(),
   };
   uint8_t out[kAeadKeyBytes];
+  WipeOnExit wipe_out{std::span(out)};
   if (EVP_KDF_derive(kctx.get(), out, sizeof(out), params) != 1) {
-    OPENSSL_cleanse(out, sizeof(out));
     ERR_clear_error();
-    return Secret();
+    return Status(Ckr::kGeneralError, "cannot derive the domain key");
   }
-  Secret key(ByteSpan(out, sizeof(out)));
-  OPENSSL_cleanse(out, sizeof(out));
-  return key;
+  return Secret(ByteSpan(out, sizeof(out)));
 }
 
 SmkId ComputeSmkId(const Secret& smk) {
@@ -245,7 +239,7 @@ SmkId ComputeSmkId(const Secret& smk) {
   unsigned int len = 0;
   if (md == nullptr || EVP_DigestInit_ex(md.get(), EVP_sha256(), nullptr) != 1 ||
       EVP_DigestUpdate(md.get(), kSmkIdPrefix.data(), kSmkIdPrefix.size()) != 1 ||
-      EVP_DigestUpdate(md.get(), smk.span().data(), smk.size()) != 1 ||
+      EVP_DigestUpdate(md.get(), smk.secret_bytes().data(), smk.size()) != 1 ||
       EVP_DigestFinal_ex(md.get(), digest, &len) != 1 || len != sizeof(digest)) {
     DieOpenSsl("SHA-256");
   }

@@ -4,6 +4,7 @@
 
 #include "engine/backup_plan.h"
 #include "engine/object_index.h"
+#include "engine/store.h"
 #include "hsmbackup/blob.h"
 #include "hsmbackup/env.h"
 #include "hsmbackup/transfer.h"
@@ -264,28 +265,12 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
                           return handles_in_use_->contains(h);
                         }));
   handles_in_use_->insert(handle);
-  // CLONE-STORE, built in its final place: a replaced object (OPT-APPEND-
-  // REPLACE) is overwritten whole, a new one appended (capacity reserved).
-  BackupObject* stored = nullptr;
-  if (same) {
-    BackupObject& old = part_->objects[*same];
-    handles_in_use_->erase(old.object.handle);
-    old = BackupObject{};
-    stored = &old;
-  } else {
-    stored = &part_->objects.emplace_back();
-  }
-  if (got->object) {
-    stored->object = std::move(*got->object);  // OUID and label as the blob carried them
-  } else {
-    stored->sealed = std::move(wire_);  // CLONE-OPAQUE-V1: the bytes as they came
-    stored->object.ouid = object.ouid;
-    stored->object.label = object.label;
-  }
-  stored->object.handle = handle;
-  stored->size = object.value.size();
+  // CLONE-STORE: a replaced object (OPT-APPEND-REPLACE) gives up its handle.
+  if (same) handles_in_use_->erase(part_->objects[*same].object.handle);
+  const BackupObject& stored =
+      StoreReceived(*part_, same, object, std::move(got->object), wire_, handle);
   if (!same) by_ouid_->Add(part_->objects.size() - 1);
-  used_ = used_ - replaced + stored->size;
+  used_ = used_ - replaced + stored.size;
   ++cloned_;
   // line_ keeps its capacity and line_middle_ is built once per run, so the
   // per-object line allocates nothing after the first.

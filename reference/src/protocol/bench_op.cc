@@ -49,8 +49,9 @@ World BenchWorld(PartitionKind kind, uint64_t count, uint64_t size) {
     }
     o.object_class = ObjectClass::kSecretKey;
     o.label = "key-" + std::to_string(i);
-    o.value.resize(size);
-    for (uint64_t v = 0; v < size; ++v) o.value[v] = static_cast<uint8_t>(i * 31 + v);
+    Bytes value(size);
+    for (uint64_t v = 0; v < size; ++v) value[v] = static_cast<uint8_t>(i * 31 + v);
+    o.value = Secret(std::move(value));
     p.objects.push_back(std::move(o));
   }
   p.handles.next = static_cast<uint32_t>(100 + count);

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hsmbackup/world_io.h"
@@ -237,7 +238,10 @@ Status ReadObjectBody(const JsonReader& r, const Json& v, const std::string& ptr
   });
   members.emplace_back("value", [&](const Json& x, const std::string& p) {
     has_value = true;
-    return r.ReadHex(x, p, 1, kMaxObjectValueBytes, true, &out->object.value);
+    Bytes value;
+    HSMB_RETURN_IF_ERROR(r.ReadHex(x, p, 1, kMaxObjectValueBytes, true, &value));
+    out->object.value = Secret(std::move(value));
+    return OkStatus();
   });
   members.emplace_back("size", [&](const Json& x, const std::string& p) {
     has_size = true;

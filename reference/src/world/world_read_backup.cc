@@ -62,7 +62,7 @@ Status ReadBackupObject(const JsonReader& r, const Json& v, const std::string& p
   if (!has_object) return OkStatus();
   Object& inner = body.object;
   const bool derived = body.derived_size != 0;
-  if (derived) inner.value = DeriveObjectValue(o->object.ouid, body.derived_size);
+  if (derived) inner.value = Secret(DeriveObjectValue(o->object.ouid, body.derived_size));
   if (inner.value.size() != o->size) {
     return r.Error(Child(ptrs->object, derived ? "size" : "value"),
                    "the value is " + std::to_string(inner.value.size()) +

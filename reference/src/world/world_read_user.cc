@@ -91,7 +91,7 @@ Status ReadObjects(const JsonReader& r, const Json& v, const std::string& ptr,
       return r.Error(Child(ep, "ouid"), "OUID " + o.ouid.ToHex() + " is already used by " +
                                             (*object_ptrs)[id->second]);
     }
-    if (body.derived_size != 0) o.value = DeriveObjectValue(o.ouid, body.derived_size);
+    if (body.derived_size != 0) o.value = Secret(DeriveObjectValue(o.ouid, body.derived_size));
     u->objects.push_back(std::move(o));
     object_ptrs->push_back(ep);
     return OkStatus();

@@ -25,10 +25,10 @@ void WriteObjectTail(const Object& o, Json* out) {
     for (const auto& [name, value] : o.attributes) attributes[std::string(name)] = value;
     (*out)["attributes"] = std::move(attributes);
   }
-  if (!o.value.empty() && o.value == DeriveObjectValue(o.ouid, o.value.size())) {
+  if (!o.value.empty() && o.value == Secret(DeriveObjectValue(o.ouid, o.value.size()))) {
     (*out)["size"] = o.value.size();
   } else {
-    (*out)["value"] = HexEncode(o.value);
+    (*out)["value"] = HexEncode(o.value.secret_bytes());
   }
 }
 
@@ -75,7 +75,7 @@ Json WriteUser(const UserPartition& u) {
   PutIf(&lockout, "co", u.co_lockout.failures != 0, u.co_lockout.failures);
   PutIf(&j, "lockout", !lockout.empty(), std::move(lockout));
   PutIf(&j, "zeroized", u.zeroized, true);
-  if (u.smk.has_value()) j["smk"] = HexEncode(u.smk->span());
+  if (u.smk.has_value()) j["smk"] = HexEncode(u.smk->secret_bytes());
   std::vector<uint32_t> in_use;
   Json objects = Json::array();
   for (const Object& o : u.objects) {

@@ -1,14 +1,12 @@
 // Helpers for the hsmbackup tool tests: in-process runs, temporary files,
-// and the real binary through popen.
+// and the real binary (through support/process.h).
 #ifndef HSMBACKUP_TESTS_CLI_CLI_HELPERS_H_
 #define HSMBACKUP_TESTS_CLI_CLI_HELPERS_H_
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "support/process.h"
 #include "support/test_support.h"
 #include "tool.h"
 
@@ -43,35 +42,16 @@ inline ToolResult RunInProcess(const std::vector<std::string>& args,
   return r;
 }
 
-inline std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
 // RunBinary runs the built hsmbackup with stdin from /dev/null; `out` gets
 // stdout and stderr together.
 inline ToolResult RunBinary(const std::vector<std::string>& args) {
-  std::string command = ShellQuote(HSMB_TOOL_PATH);
-  for (const auto& a : args) command += " " + ShellQuote(a);
-  command += " </dev/null 2>&1";
+  std::vector<std::string> argv = {HSMB_TOOL_PATH};
+  argv.insert(argv.end(), args.begin(), args.end());
+  hsmbackup::testing::ProcessResult p = hsmbackup::testing::RunProcess(argv);
+  EXPECT_TRUE(p.started) << "cannot start " << HSMB_TOOL_PATH;
   ToolResult r;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    ADD_FAILURE() << "popen failed: " << command;
-    return r;
-  }
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.code = p.exit_code;
+  r.out = std::move(p.output);
   return r;
 }
 

@@ -9,9 +9,7 @@
 // Set HSMB_UPDATE_GOLDENS=1 to rewrite the .out files after a deliberate
 // change, then review the diff.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -19,13 +17,16 @@
 #include <string>
 #include <vector>
 
+#include "support/process.h"
 #include "support/test_support.h"
 
 namespace hsmbackup {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::ProcessResult;
 using testing::ReadFile;
+using testing::RunProcess;
 using testing::SourcePath;
 
 struct Golden {
@@ -67,17 +68,15 @@ std::vector<Golden> LoadGoldens() {
 std::pair<std::string, int> RunTool(const Golden& g) {
   fs::path tmp = fs::temp_directory_path() / ("hsmb-golden-" + g.name + ".json");
   fs::copy_file(SourcePath(g.world), tmp, fs::copy_options::overwrite_existing);
-  std::string cmd = std::string(HSMB_TOOL_PATH) + " run --world '" + tmp.string() + "'";
-  for (const auto& a : g.answers) cmd += " --answer " + a;
-  cmd += " '" + g.script.string() + "' 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string output;
-  char buf[4096];
-  size_t n;
-  while (p != nullptr && (n = fread(buf, 1, sizeof(buf), p)) > 0) output.append(buf, n);
-  int status = p != nullptr ? pclose(p) : -1;
+  std::vector<std::string> argv = {HSMB_TOOL_PATH, "run", "--world", tmp.string()};
+  for (const auto& a : g.answers) {
+    argv.push_back("--answer");
+    argv.push_back(a);
+  }
+  argv.push_back(g.script.string());
+  ProcessResult p = RunProcess(argv);
   fs::remove(tmp);
-  return {output, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+  return {std::move(p.output), p.exit_code};
 }
 
 TEST(Golden, TranscriptsMatch) {

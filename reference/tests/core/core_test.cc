@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <span>
+#include <string_view>
+#include <utility>
+
 #include "hsmbackup/bytes.h"
 #include "hsmbackup/env.h"
 #include "hsmbackup/secret.h"
@@ -30,6 +34,66 @@ TEST(Cursor, RejectsLengthPastEnd) {
   uint16_t v = 0;
   ASSERT_TRUE(c.ReadU16(&v));
   EXPECT_EQ(v, 5);
+}
+
+TEST(Writer, FixedModeWritesIntoTheSpanAndNeverPastIt) {
+  uint8_t buf[7] = {};
+  Writer w{std::span<uint8_t>(buf)};
+  w.U8(0x01);
+  w.U16(0x0203);
+  w.U32(0x04050607);
+  EXPECT_TRUE(w.ok());
+  EXPECT_TRUE(w.full());
+  EXPECT_EQ(HexEncode(ByteSpan(buf)), "01020304050607");
+  EXPECT_TRUE(w.bytes().empty()) << "a fixed Writer owns no buffer";
+}
+
+TEST(Writer, FixedModeOverflowWritesNothingAndSticks) {
+  uint8_t buf[4] = {0xee, 0xee, 0xee, 0xee};
+  Writer w{std::span<uint8_t>(buf)};
+  w.U16(0x0102);
+  w.U32(0x03040506);  // does not fit: nothing of it is written
+  EXPECT_FALSE(w.ok());
+  EXPECT_FALSE(w.full());
+  EXPECT_EQ(w.size(), 2u);
+  w.U8(0x07);  // would fit, but the Writer has failed
+  EXPECT_EQ(w.size(), 2u);
+  EXPECT_EQ(HexEncode(ByteSpan(buf)), "0102eeee");
+}
+
+TEST(Writer, GrowingModeMirrorsCursor) {
+  Writer w;
+  w.U8(7);
+  w.U16(0x1234);
+  w.U64(0x0102030405060708);
+  w.Raw(std::string_view("ab"));
+  EXPECT_TRUE(w.ok());
+  EXPECT_FALSE(w.full()) << "full() is for fixed Writers";
+  Cursor c(w.bytes());
+  uint8_t a = 0;
+  uint16_t b = 0;
+  uint64_t d = 0;
+  ByteSpan rest;
+  ASSERT_TRUE(c.ReadU8(&a) && c.ReadU16(&b) && c.ReadU64(&d) && c.ReadBytes(2, &rest));
+  EXPECT_TRUE(c.empty());
+  EXPECT_EQ(a, 7);
+  EXPECT_EQ(b, 0x1234);
+  EXPECT_EQ(d, 0x0102030405060708u);
+  EXPECT_EQ(AsStringView(rest), "ab");
+}
+
+TEST(Secret, AdoptsABufferAndWipeOnExitClearsOne) {
+  Bytes raw = {1, 2, 3};
+  const uint8_t* data = raw.data();
+  Secret s(std::move(raw));
+  EXPECT_EQ(s.secret_bytes().data(), data) << "adopted, not copied";
+  EXPECT_TRUE(raw.empty());  // NOLINT(bugprone-use-after-move): documented state
+  Bytes scratch = {9, 9};
+  { WipeOnExit guard(&scratch); }
+  EXPECT_TRUE(scratch.empty());
+  uint8_t key[4] = {1, 2, 3, 4};
+  { WipeOnExit guard{std::span<uint8_t>(key)}; }
+  EXPECT_EQ(HexEncode(ByteSpan(key)), "00000000");
 }
 
 TEST(Hex, RoundTripsAndRejectsBadInput) {

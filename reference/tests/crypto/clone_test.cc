@@ -59,7 +59,7 @@ TEST(SealObject, EachObjectTravelsOnItsOwn) {
     Object o = GoldenObject();
     o.ouid.bytes[0] = static_cast<uint8_t>(i);
     o.label = "object " + std::to_string(i);
-    o.value.assign(static_cast<size_t>(i) * 10, static_cast<uint8_t>(i));
+    o.value = Secret(Bytes(static_cast<size_t>(i) * 10, static_cast<uint8_t>(i)));
     auto blob = SealObject(o, PartitionKind::kPre77, BlobKind::kDomainObject, SmkId{}, key, rng);
     ASSERT_TRUE(blob.ok());
     objects.push_back(o);
@@ -139,7 +139,7 @@ TEST(SealObject, V1ObjectsStayOpaqueWithoutTheSmk) {
   RngState state;
   DeterministicRng rng(&state);
   Object o = GoldenObject();
-  o.value = Bytes(48, 0x77);
+  o.value = Secret(Bytes(48, 0x77));
   auto blob = SealObject(o, PartitionKind::kV1, BlobKind::kSmkObject, ComputeSmkId(smk),
                          smk_key, rng);
   ASSERT_TRUE(blob.ok()) << blob.status().ToString();
@@ -184,7 +184,7 @@ TEST(SealObject, RejectsMismatchedKindsAndOutOfLimitObjects) {
   Object long_attr = o;
   long_attr.attributes.Set("x", std::string(kMaxAttributeValueLength + 1, 'v'));
   Object big = o;
-  big.value.resize(kMaxObjectValueBytes + 1);
+  big.value = Secret(Bytes(kMaxObjectValueBytes + 1));
   for (const Object& bad : {long_label, ctl_label, many, empty_name, long_attr, big}) {
     EXPECT_EQ(code(bad, PartitionKind::kV0, BlobKind::kDomainObject), Ckr::kDataInvalid);
   }
@@ -200,7 +200,7 @@ TEST(SealObject, TheLargestObjectFitsTheCiphertextLimit) {
     name[0] = static_cast<char>('!' + i);
     o.attributes.Set(name, std::string(kMaxAttributeValueLength, 'v'));
   }
-  o.value.assign(kMaxObjectValueBytes, 0x33);
+  o.value = Secret(Bytes(kMaxObjectValueBytes, 0x33));
   auto blob = SealObject(o, PartitionKind::kV0, BlobKind::kDomainObject, SmkId{}, key, rng);
   ASSERT_TRUE(blob.ok()) << blob.status().ToString();
   EXPECT_EQ(blob->ciphertext.size(), kMaxBlobCiphertext);
@@ -249,13 +249,13 @@ TEST(OpenSmk, RejectsWrongSizesKindsAndIds) {
     return b;
   };
   const Secret smk = GoldenSmk();
-  Bytes short_smk(smk.span().begin(), smk.span().end() - 1);
+  Bytes short_smk(smk.secret_bytes().begin(), smk.secret_bytes().end() - 1);
   EXPECT_EQ(OpenSmk(hand_sealed(short_smk, ComputeSmkId(smk)), key).status().code(),
             Ckr::kDataInvalid);
-  Status mismatch = OpenSmk(hand_sealed(smk.span(), SmkId{1, 2, 3}), key).status();
+  Status mismatch = OpenSmk(hand_sealed(smk.secret_bytes(), SmkId{1, 2, 3}), key).status();
   EXPECT_EQ(mismatch.code(), Ckr::kDataInvalid);
   EXPECT_EQ(mismatch.message(), "SMK does not match the blob's key id");
-  EXPECT_TRUE(OpenSmk(hand_sealed(smk.span(), ComputeSmkId(smk)), key).ok());
+  EXPECT_TRUE(OpenSmk(hand_sealed(smk.secret_bytes(), ComputeSmkId(smk)), key).ok());
 
   auto object_blob = ParseBlob(Hex(testing::kGoldenObjectBlob));
   ASSERT_TRUE(object_blob.ok());

@@ -83,7 +83,7 @@ inline Object GoldenObject() {
   o.object_class = ObjectClass::kSecretKey;
   o.label = "demo aes key";
   o.attributes = {{"CKA_KEY_TYPE", "CKK_AES"}, {"CKA_EXTRACTABLE", "false"}};
-  o.value = Hex("000102030405060708090a0b0c0d0e0f");
+  o.value = Secret(Hex("000102030405060708090a0b0c0d0e0f"));
   return o;
 }
 

@@ -30,7 +30,7 @@ rc::Gen<Bytes> SomeBytes(int max_len) {
 rc::Gen<Object> GenObject() {
   return rc::gen::exec([] {
     Object o;
-    o.object_class = static_cast<ObjectClass>(*rc::gen::inRange(0, 5));
+    o.object_class = *ObjectClassFromWire(static_cast<uint8_t>(*rc::gen::inRange(0, 5)));
     Bytes ouid = *rc::gen::container<Bytes>(12, rc::gen::arbitrary<uint8_t>());
     std::copy(ouid.begin(), ouid.end(), o.ouid.bytes.begin());
     o.label = *PrintableString(static_cast<int>(kMaxObjectLabelLength));
@@ -40,7 +40,7 @@ rc::Gen<Object> GenObject() {
                    static_cast<int>(kMaxAttributeNameLength), rc::gen::string<std::string>())),
                rc::gen::resize(40, rc::gen::string<std::string>())));
     for (const auto& [name, value] : attributes) o.attributes.Set(name, value);
-    o.value = *SomeBytes(100);
+    o.value = Secret(*SomeBytes(100));
     return o;
   });
 }
@@ -48,7 +48,7 @@ rc::Gen<Object> GenObject() {
 rc::Gen<CloneBlob> GenBlob() {
   return rc::gen::exec([] {
     CloneBlob b;
-    b.kind = static_cast<BlobKind>(*rc::gen::inRange(1, 4));
+    b.kind = *BlobKindFromWire(static_cast<uint8_t>(*rc::gen::inRange(1, 4)));
     if (b.kind == BlobKind::kDomainObject) {
       b.source_kind = *rc::gen::element(PartitionKind::kPre77, PartitionKind::kV0);
     } else {

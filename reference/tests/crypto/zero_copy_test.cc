@@ -35,7 +35,7 @@ std::vector<Object> VariedObjects() {
   for (size_t size : {size_t{0}, size_t{1}, size_t{256}, size_t{2000}, size_t{2048},
                       size_t{4096}, kMaxObjectValueBytes}) {
     Object o = GoldenObject();
-    o.value.assign(size, static_cast<uint8_t>(size * 7 + 3));
+    o.value = Secret(Bytes(size, static_cast<uint8_t>(size * 7 + 3)));
     out.push_back(o);
     o.attributes.clear();
     o.label.clear();
@@ -88,7 +88,7 @@ TEST(SealObjectInto, RefusesWhatSealObjectRefusesAndLeavesTheWireEmpty) {
   RngState state;
   DeterministicRng rng(&state);
   Object too_big = GoldenObject();
-  too_big.value.resize(kMaxObjectValueBytes + 1);
+  too_big.value = Secret(Bytes(kMaxObjectValueBytes + 1));
   Object bad_label = GoldenObject();
   bad_label.label = "tab\there";
   struct Case {

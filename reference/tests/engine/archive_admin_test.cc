@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,19 +13,7 @@
 namespace hsmbackup {
 namespace {
 
-using testing::AddUserSlot;
-using testing::BackupLine;
-using testing::FailedWith;
-using testing::kDomain;
-using testing::kNewPartitionPassword;
-using testing::kSoPassword;
-using testing::MakeBackupHsm;
-using testing::MakeUser;
-using testing::MakeWorld;
-using testing::Runner;
-using testing::Succeeded;
-
-BackupHsm& Hsm(World& w) { return *w.FindSlot(2)->backup; }
+using namespace hsmbackup::testing;  // NOLINT(build/namespaces)
 
 bool HasLine(const Runner& r, const std::string& line) {
   return std::find(r.last().begin(), r.last().end(), line) != r.last().end();
@@ -49,75 +38,83 @@ std::string Named(const std::string& name, const std::string& extra = "") {
 
 // ThreeBackups: "v1bk" (V1, 3 objects) and an SMK-only backup from slot 0,
 // "v0bk" (V0, 1 object) from slot 1, on an SKS Backup HSM 7.
-struct ThreeBackups {
-  ThreeBackups() : world(MakeWorld(MakeUser(PartitionKind::kV1, 3, "sks"), SksHsm())), r(&world) {
-    AddUserSlot(world, 1, MakeUser(PartitionKind::kV0, 3, "plain"));
-    r.LoginCo();
-    EXPECT_TRUE(Succeeded(r, r.Do(Named("v1bk"))));
-    EXPECT_TRUE(Succeeded(r, r.Do(std::string("partition archive backup -slot 2 -smkonly -force"
+class ThreeBackups : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    world = WorldBuilder()
+                .Source(PartitionKind::kV1, 3, "sks")
+                .Sks()
+                .AddUser(1, MakeUser(PartitionKind::kV0, 3, "plain"))
+                .Build();
+    runner_.emplace(&world);
+    Runner& r = *runner_;
+    ASSERT_NO_FATAL_FAILURE(r.LoginCo());
+    ASSERT_TRUE(Succeeded(r, r.Do(Named("v1bk"))));
+    ASSERT_TRUE(Succeeded(r, r.Do(std::string("partition archive backup -slot 2 -smkonly -force"
                                               " -domain ") + kDomain + " -password " +
                                   kNewPartitionPassword + " -sopassword " + kSoPassword)));
-    EXPECT_TRUE(Succeeded(r, r.Do("slot set -slot 1")));
-    r.LoginCo();
-    EXPECT_TRUE(Succeeded(r, r.Do(Named("v0bk", "-objects 101"))));
+    ASSERT_TRUE(Succeeded(r, r.Do("slot set -slot 1")));
+    ASSERT_NO_FATAL_FAILURE(r.LoginCo());
+    ASSERT_TRUE(Succeeded(r, r.Do(Named("v0bk", "-objects 101"))));
+    ASSERT_EQ(HsmAt(world).partitions.size(), 3u) << "the fixture's backups";
   }
-  static BackupHsm SksHsm() {
-    BackupHsm h = MakeBackupHsm();
-    h.sks = true;
-    return h;
-  }
-  World world;
-  Runner r;
-};
+  Runner& runner() { return *runner_; }
 
-TEST(ArchiveList, ListsEveryPartitionWithItsObjectCountAndNoSmk) {
+  World world;
+
+ private:
+  std::optional<Runner> runner_;
+};
+class ArchiveList : public ThreeBackups {};
+class ArchiveContents : public ThreeBackups {};
+class ArchiveDelete : public ThreeBackups {};
+
+TEST_F(ArchiveList, ListsEveryPartitionWithItsObjectCountAndNoSmk) {
   HSMB_CLAUSE("ARCHIVE-LIST");
-  ThreeBackups f;
-  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u) << "the fixture's backups";
-  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u);
-  const World before = f.world;
-  Result res = f.r.Do(ListLine());
-  ASSERT_TRUE(Succeeded(f.r, res));
-  const BackupHsm& hsm = Hsm(f.world);
+  ASSERT_EQ(HsmAt(world).partitions.size(), 3u);
+  const World before = world;
+  Result res = runner().Do(ListLine());
+  ASSERT_TRUE(Succeeded(runner(), res));
+  const BackupHsm& hsm = HsmAt(world);
   for (const BackupPartition& p : hsm.partitions) {
-    EXPECT_TRUE(HasLine(f.r, "Partition Name:  " + p.name)) << p.name << "\n" << f.r.LastText();
+    EXPECT_TRUE(HasLine(runner(), "Partition Name:  " + p.name))
+        << p.name << "\n" << runner().LastText();
   }
   const std::string smk_name = "sks_2019:03:09-16:52:47";
   EXPECT_EQ(hsm.partitions.at(1).name, smk_name);
   // In partition order: v1bk (3), the SMK-only backup (0: the SMK is no
   // object), v0bk (1).
   std::vector<std::string> counts;
-  for (const std::string& l : f.r.last()) {
+  for (const std::string& l : runner().last()) {
     if (l.rfind("Objects:", 0) == 0) counts.push_back(l);
   }
   EXPECT_EQ(counts, (std::vector<std::string>{"Objects:         3", "Objects:         0",
                                               "Objects:         1"}));
-  for (const std::string& l : f.r.last()) {
+  for (const std::string& l : runner().last()) {
     EXPECT_EQ(l.find("SMK"), std::string::npos) << l;
     EXPECT_EQ(l.find("smk"), std::string::npos) << l;
   }
-  EXPECT_TRUE(HasLine(f.r, "3 backup partitions on slot 2; " + std::to_string(hsm.free_bytes()) +
-                               " of " + std::to_string(hsm.capacity) + " bytes free."));
-  EXPECT_TRUE(f.world == before) << "listing changes nothing";
+  EXPECT_TRUE(HasLine(runner(), "3 backup partitions on slot 2; " +
+                                    std::to_string(hsm.free_bytes()) + " of " +
+                                    std::to_string(hsm.capacity) + " bytes free."));
+  EXPECT_TRUE(world == before) << "listing changes nothing";
 }
 
-TEST(ArchiveList, NeedsTheSo) {
+TEST_F(ArchiveList, NeedsTheSo) {
   HSMB_CLAUSE("ARCHIVE-LIST", "AUTH-SO");
-  ThreeBackups f;
-  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u) << "the fixture's backups";
-  Result res = f.r.Do(ListLine("wrongSOpwd"));
-  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kPinIncorrect));
-  EXPECT_EQ(f.r.LastText().find("Partition Name:"), std::string::npos);
-  EXPECT_EQ(Hsm(f.world).so_lockout.failures, 1u);
-  const World before = f.world;
-  res = f.r.Do("partition archive list -slot 2");
-  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kArgumentsBad));
-  EXPECT_TRUE(f.world == before);
-  ASSERT_TRUE(Succeeded(f.r, f.r.Do(ListLine())));
-  EXPECT_EQ(Hsm(f.world).so_lockout.failures, 0u);
+  Result res = runner().Do(ListLine("wrongSOpwd"));
+  EXPECT_TRUE(FailedWith(runner(), res, Ckr::kPinIncorrect));
+  EXPECT_EQ(runner().LastText().find("Partition Name:"), std::string::npos);
+  EXPECT_EQ(HsmAt(world).so_lockout.failures, 1u);
+  const World before = world;
+  res = runner().Do("partition archive list -slot 2");
+  EXPECT_TRUE(FailedWith(runner(), res, Ckr::kArgumentsBad));
+  EXPECT_TRUE(world == before);
+  ASSERT_TRUE(Succeeded(runner(), runner().Do(ListLine())));
+  EXPECT_EQ(HsmAt(world).so_lockout.failures, 0u);
 }
 
-TEST(ArchiveList, EmptyBackupHsm) {
+TEST_F(ArchiveList, EmptyBackupHsm) {
   HSMB_CLAUSE("ARCHIVE-LIST");
   World w = MakeWorld(MakeUser(PartitionKind::kV0), MakeBackupHsm());
   Runner r(&w);
@@ -126,155 +123,144 @@ TEST(ArchiveList, EmptyBackupHsm) {
       << r.LastText();
 }
 
-TEST(ArchiveContents, ShowsOuidAndLabelAndNeverValues) {
+TEST_F(ArchiveContents, ShowsOuidAndLabelAndNeverValues) {
   HSMB_CLAUSE("ARCHIVE-CONTENTS", "OUT-NO-SECRETS");
-  ThreeBackups f;
-  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u) << "the fixture's backups";
-  Result res = f.r.Do(ContentsLine("v0bk"));
-  ASSERT_TRUE(Succeeded(f.r, res));
-  const BackupObject& o = Hsm(f.world).partitions.at(2).objects.at(0);
-  EXPECT_TRUE(HasLine(f.r, "Label:           key-101")) << f.r.LastText();
-  EXPECT_TRUE(HasLine(f.r, "Object UID:      " + o.object.ouid.ToHex()));
-  EXPECT_TRUE(HasLine(f.r, "Handle:          " + std::to_string(o.object.handle)));
-  EXPECT_TRUE(HasLine(f.r, "Object Type:     Symmetric Key"));
-  EXPECT_TRUE(HasLine(f.r, "Size:            256"));
-  EXPECT_TRUE(HasLine(f.r, "Number of objects: 1"));
-  const std::string text = f.r.LastText();
-  const Bytes& value = o.object.value;
+  Result res = runner().Do(ContentsLine("v0bk"));
+  ASSERT_TRUE(Succeeded(runner(), res));
+  const BackupObject& o = HsmAt(world).partitions.at(2).objects.at(0);
+  EXPECT_TRUE(HasLine(runner(), "Label:           key-101")) << runner().LastText();
+  EXPECT_TRUE(HasLine(runner(), "Object UID:      " + o.object.ouid.ToHex()));
+  EXPECT_TRUE(HasLine(runner(), "Handle:          " + std::to_string(o.object.handle)));
+  EXPECT_TRUE(HasLine(runner(), "Object Type:     Symmetric Key"));
+  EXPECT_TRUE(HasLine(runner(), "Size:            256"));
+  EXPECT_TRUE(HasLine(runner(), "Number of objects: 1"));
+  const std::string text = runner().LastText();
+  const ByteSpan value = o.object.value.secret_bytes();
   EXPECT_EQ(text.find(HexEncode(value)), std::string::npos);
   EXPECT_EQ(text.find(HexEncode(ByteSpan(value.data(), 8))), std::string::npos);
 }
 
-TEST(ArchiveContents, V1ObjectsAreOpaque) {
+TEST_F(ArchiveContents, V1ObjectsAreOpaque) {
   HSMB_CLAUSE("ARCHIVE-CONTENTS", "CLONE-OPAQUE-V1");
-  ThreeBackups f;
-  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u) << "the fixture's backups";
-  Result res = f.r.Do(ContentsLine("v1bk"));
-  ASSERT_TRUE(Succeeded(f.r, res));
-  const UserPartition& src = *f.world.FindSlot(0)->user;
+  Result res = runner().Do(ContentsLine("v1bk"));
+  ASSERT_TRUE(Succeeded(runner(), res));
+  const UserPartition& src = *world.FindSlot(0)->user;
   for (const Object& o : src.objects) {
-    EXPECT_TRUE(HasLine(f.r, "Label:           " + o.label)) << f.r.LastText();
-    EXPECT_TRUE(HasLine(f.r, "Object UID:      " + o.ouid.ToHex()));
-    const std::string text = f.r.LastText();
-    EXPECT_EQ(text.find(HexEncode(o.value)), std::string::npos);
-    EXPECT_EQ(text.find(HexEncode(ByteSpan(o.value.data(), 8))), std::string::npos);
+    EXPECT_TRUE(HasLine(runner(), "Label:           " + o.label)) << runner().LastText();
+    EXPECT_TRUE(HasLine(runner(), "Object UID:      " + o.ouid.ToHex()));
+    const std::string text = runner().LastText();
+    EXPECT_EQ(text.find(HexEncode(o.value.secret_bytes())), std::string::npos);
+    EXPECT_EQ(text.find(HexEncode(o.value.secret_bytes().first(8))), std::string::npos);
   }
   size_t opaque = 0;
-  for (const std::string& l : f.r.last()) {
+  for (const std::string& l : runner().last()) {
     if (l == "Object Type:     SKS blob (opaque, sealed under the SMK)") ++opaque;
     EXPECT_NE(l.rfind("Size:", 0), 0u) << "no size for V1 blobs: " << l;
     EXPECT_EQ(l.find("Symmetric Key"), std::string::npos) << "no class for V1 blobs";
   }
   EXPECT_EQ(opaque, 3u);
-  EXPECT_TRUE(HasLine(f.r, "Number of objects: 3"));
+  EXPECT_TRUE(HasLine(runner(), "Number of objects: 3"));
 }
 
-TEST(ArchiveContents, NeedsThePartitionPasswordAndAnExistingName) {
+TEST_F(ArchiveContents, NeedsThePartitionPasswordAndAnExistingName) {
   HSMB_CLAUSE("ARCHIVE-CONTENTS", "AUTH-PO");
-  ThreeBackups f;
-  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u) << "the fixture's backups";
-  EXPECT_TRUE(FailedWith(f.r, f.r.Do(ContentsLine("v0bk", "wrongPassw0rd")), Ckr::kPinIncorrect));
-  EXPECT_EQ(f.r.LastText().find("Object UID"), std::string::npos);
-  const World before = f.world;
-  EXPECT_TRUE(FailedWith(f.r, f.r.Do(ContentsLine("nosuch")), Ckr::kTokenNotPresent));
-  EXPECT_TRUE(f.world == before);
+  EXPECT_TRUE(FailedWith(runner(), runner().Do(ContentsLine("v0bk", "wrongPassw0rd")),
+                         Ckr::kPinIncorrect));
+  EXPECT_EQ(runner().LastText().find("Object UID"), std::string::npos);
+  const World before = world;
+  EXPECT_TRUE(FailedWith(runner(), runner().Do(ContentsLine("nosuch")), Ckr::kTokenNotPresent));
+  EXPECT_TRUE(world == before);
 }
 
-TEST(ArchiveDelete, ForceRemovesThePartitionAndFreesItsBytes) {
+TEST_F(ArchiveDelete, ForceRemovesThePartitionAndFreesItsBytes) {
   HSMB_CLAUSE("ARCHIVE-DELETE", "OPT-FORCE");
-  ThreeBackups f;
-  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u) << "the fixture's backups";
-  const BackupHsm before = Hsm(f.world);
+  const BackupHsm before = HsmAt(world);
   const uint64_t allocated = before.partitions.at(0).allocated;
   ASSERT_GT(allocated, 0u);
-  Session session(&f.world);
+  Session session(&world);
   CollectingSink sink;
   ScriptedPrompter prompter({});
   Result res = session.Execute(DeleteLine("v1bk", "-force"), sink, prompter);
   ASSERT_TRUE(res.status.ok()) << res.status.ToString();
   EXPECT_EQ(prompter.asked(), 0u);
   EXPECT_EQ(sink.lines.back(), "Command Result : No Error");
-  const BackupHsm& after = Hsm(f.world);
+  const BackupHsm& after = HsmAt(world);
   ASSERT_EQ(after.partitions.size(), 2u);
   EXPECT_TRUE(after.partitions.at(0) == before.partitions.at(1));
   EXPECT_TRUE(after.partitions.at(1) == before.partitions.at(2));
   EXPECT_EQ(after.free_bytes(), before.free_bytes() + allocated);
 }
 
-TEST(ArchiveDelete, QuitChangesNothingAndProceedDeletes) {
+TEST_F(ArchiveDelete, QuitChangesNothingAndProceedDeletes) {
   HSMB_CLAUSE("ARCHIVE-DELETE", "OPT-FORCE");
-  ThreeBackups f;
-  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u) << "the fixture's backups";
-  const World before = f.world;
-  Result res = f.r.Do(DeleteLine("v0bk"), {"quit"});
-  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kFunctionCanceled));
-  EXPECT_TRUE(f.world == before);
-  EXPECT_TRUE(HasLine(f.r, "Type 'proceed' to continue, or 'quit' to quit now ->quit"));
+  const World before = world;
+  Result res = runner().Do(DeleteLine("v0bk"), {"quit"});
+  EXPECT_TRUE(FailedWith(runner(), res, Ckr::kFunctionCanceled));
+  EXPECT_TRUE(world == before);
+  EXPECT_TRUE(HasLine(runner(), "Type 'proceed' to continue, or 'quit' to quit now ->quit"));
 
-  const uint64_t allocated = Hsm(f.world).partitions.at(2).allocated;
-  const uint64_t free_before = Hsm(f.world).free_bytes();
-  res = f.r.Do(DeleteLine("v0bk"), {"proceed"});
-  ASSERT_TRUE(Succeeded(f.r, res));
-  EXPECT_EQ(Hsm(f.world).partitions.size(), 2u);
-  EXPECT_EQ(Hsm(f.world).free_bytes(), free_before + allocated);
-  EXPECT_TRUE(HasLine(f.r, "Deleted the backup partition v0bk on slot 2; " +
+  const uint64_t allocated = HsmAt(world).partitions.at(2).allocated;
+  const uint64_t free_before = HsmAt(world).free_bytes();
+  res = runner().Do(DeleteLine("v0bk"), {"proceed"});
+  ASSERT_TRUE(Succeeded(runner(), res));
+  EXPECT_EQ(HsmAt(world).partitions.size(), 2u);
+  EXPECT_EQ(HsmAt(world).free_bytes(), free_before + allocated);
+  EXPECT_TRUE(HasLine(runner(), "Deleted the backup partition v0bk on slot 2; " +
                                std::to_string(free_before + allocated) + " bytes are free."));
 }
 
-TEST(ArchiveDelete, UnknownNameOrWrongSoChangesNoPartition) {
+TEST_F(ArchiveDelete, UnknownNameOrWrongSoChangesNoPartition) {
   HSMB_CLAUSE("ARCHIVE-DELETE", "AUTH-SO");
-  ThreeBackups f;
-  ASSERT_EQ(Hsm(f.world).partitions.size(), 3u) << "the fixture's backups";
-  const World before = f.world;
-  EXPECT_TRUE(FailedWith(f.r, f.r.Do(DeleteLine("nosuch", "-force")), Ckr::kTokenNotPresent));
-  EXPECT_TRUE(f.world == before);
-  Result res = f.r.Do("partition archive delete -slot 2 -partition v0bk -sopassword wrongSO "
+  const World before = world;
+  EXPECT_TRUE(FailedWith(runner(), runner().Do(DeleteLine("nosuch", "-force")),
+                         Ckr::kTokenNotPresent));
+  EXPECT_TRUE(world == before);
+  Result res = runner().Do("partition archive delete -slot 2 -partition v0bk -sopassword wrongSO "
                       "-force");
-  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kPinIncorrect));
-  EXPECT_TRUE(Hsm(f.world).partitions == before.FindSlot(2)->backup->partitions);
+  EXPECT_TRUE(FailedWith(runner(), res, Ckr::kPinIncorrect));
+  EXPECT_TRUE(HsmAt(world).partitions == before.FindSlot(2)->backup->partitions);
 }
 
 // Issue 12: delete must not tell whether a partition exists to someone
 // without the SO password, and every wrong password counts.
-TEST(ArchiveDelete, WrongSoIsRefusedBeforeTheNameIsLookedUpAndCounts) {
+TEST_F(ArchiveDelete, WrongSoIsRefusedBeforeTheNameIsLookedUpAndCounts) {
   HSMB_CLAUSE("ARCHIVE-DELETE", "AUTH-SO");
-  ThreeBackups f;
-  const std::vector<BackupPartition> partitions = Hsm(f.world).partitions;
-  ASSERT_EQ(Hsm(f.world).so_lockout.failures, 0u);
+  const std::vector<BackupPartition> partitions = HsmAt(world).partitions;
+  ASSERT_EQ(HsmAt(world).so_lockout.failures, 0u);
   const std::string wrong_unknown =
       "partition archive delete -slot 2 -partition nosuch -sopassword wrongSO -force";
   const std::string wrong_known =
       "partition archive delete -slot 2 -partition v0bk -sopassword wrongSO -force";
-  Result unknown = f.r.Do(wrong_unknown);
-  EXPECT_TRUE(FailedWith(f.r, unknown, Ckr::kPinIncorrect));
-  const std::vector<std::string> unknown_transcript = f.r.last();
-  EXPECT_EQ(Hsm(f.world).so_lockout.failures, 1u) << "the refusal spent an attempt";
-  Result known = f.r.Do(wrong_known);
-  EXPECT_TRUE(FailedWith(f.r, known, Ckr::kPinIncorrect));
-  EXPECT_EQ(Hsm(f.world).so_lockout.failures, 2u);
+  Result unknown = runner().Do(wrong_unknown);
+  EXPECT_TRUE(FailedWith(runner(), unknown, Ckr::kPinIncorrect));
+  const std::vector<std::string> unknown_transcript = runner().last();
+  EXPECT_EQ(HsmAt(world).so_lockout.failures, 1u) << "the refusal spent an attempt";
+  Result known = runner().Do(wrong_known);
+  EXPECT_TRUE(FailedWith(runner(), known, Ckr::kPinIncorrect));
+  EXPECT_EQ(HsmAt(world).so_lockout.failures, 2u);
   // Same answer either way, apart from the counter and the name typed.
-  ASSERT_EQ(unknown_transcript.size(), f.r.last().size());
+  ASSERT_EQ(unknown_transcript.size(), runner().last().size());
   for (size_t i = 0; i < unknown_transcript.size(); ++i) {
     if (unknown_transcript[i].find("nosuch") != std::string::npos) continue;
     if (unknown_transcript[i].find("failures") != std::string::npos) continue;
-    EXPECT_EQ(unknown_transcript[i], f.r.last()[i]);
+    EXPECT_EQ(unknown_transcript[i], runner().last()[i]);
   }
-  EXPECT_TRUE(Hsm(f.world).partitions == partitions);
+  EXPECT_TRUE(HsmAt(world).partitions == partitions);
   // With the right SO the unknown name is told, and the counter resets.
-  EXPECT_TRUE(FailedWith(f.r, f.r.Do(DeleteLine("nosuch", "-force")), Ckr::kTokenNotPresent));
-  EXPECT_EQ(Hsm(f.world).so_lockout.failures, 0u);
+  EXPECT_TRUE(FailedWith(runner(), runner().Do(DeleteLine("nosuch", "-force")), Ckr::kTokenNotPresent));
+  EXPECT_EQ(HsmAt(world).so_lockout.failures, 0u);
 }
 
-TEST(ArchiveDelete, FreedSpaceTakesANewBackup) {
+TEST_F(ArchiveDelete, FreedSpaceTakesANewBackup) {
   HSMB_CLAUSE("ARCHIVE-DELETE", "SIZE-PRECHECK");
   World w = MakeWorld(MakeUser(PartitionKind::kV0), MakeBackupHsm());
-  Hsm(w).capacity = 2 * (kPartitionOverheadBytes + 3 * 256) - 1;
+  HsmAt(w).capacity = 2 * (kPartitionOverheadBytes + 3 * 256) - 1;
   Runner r(&w);
   r.LoginCo();
   ASSERT_TRUE(Succeeded(r, r.Do(Named("one"))));
   EXPECT_TRUE(FailedWith(r, r.Do(Named("two")), Ckr::kHsmStorageFull));
   ASSERT_TRUE(Succeeded(r, r.Do(DeleteLine("one", "-force"))));
-  EXPECT_EQ(Hsm(w).free_bytes(), Hsm(w).capacity);
+  EXPECT_EQ(HsmAt(w).free_bytes(), HsmAt(w).capacity);
   ASSERT_TRUE(Succeeded(r, r.Do(Named("two"))));
 }
 

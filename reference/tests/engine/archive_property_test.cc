@@ -16,14 +16,7 @@
 namespace hsmbackup {
 namespace {
 
-using testing::AddUserSlot;
-using testing::kDomain;
-using testing::kSoPassword;
-using testing::MakeBackupHsm;
-using testing::MakeObject;
-using testing::MakeUser;
-using testing::MakeWorld;
-using testing::Runner;
+using namespace hsmbackup::testing;  // NOLINT(build/namespaces)
 
 constexpr size_t kSourceObjects = 4;
 const std::vector<std::string> kNames = {"a", "b", "c"};

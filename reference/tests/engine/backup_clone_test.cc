@@ -138,7 +138,7 @@ TEST(BackupClone, V1ObjectsStayOpaqueUnderTheSmk) {
     EXPECT_EQ(b.size, src.objects[i].value.size());
     ASSERT_FALSE(b.sealed.empty());
     if (src.objects[i].value.size() >= 8) {  // a 1-byte value could occur by chance
-      EXPECT_FALSE(ContainsBytes(b.sealed, src.objects[i].value));
+      EXPECT_FALSE(ContainsBytes(b.sealed, src.objects[i].value.secret_bytes()));
     }
     StatusOr<CloneBlob> blob = ParseBlob(b.sealed);
     ASSERT_TRUE(blob.ok()) << blob.status().ToString();
@@ -149,7 +149,7 @@ TEST(BackupClone, V1ObjectsStayOpaqueUnderTheSmk) {
   }
   // The SMK came along, sealed under the domain, never in the clear.
   ASSERT_FALSE(p.smk_blob.empty());
-  EXPECT_FALSE(ContainsBytes(p.smk_blob, src.smk->span()));
+  EXPECT_FALSE(ContainsBytes(p.smk_blob, src.smk->secret_bytes()));
   StatusOr<CloneBlob> smk = ParseBlob(p.smk_blob);
   ASSERT_TRUE(smk.ok());
   EXPECT_EQ(smk->kind, BlobKind::kSmk);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "support/test_support.h"
@@ -20,31 +21,37 @@ constexpr char kFullMessage[] =
     "The backup partition filled before every object was cloned: the backup was cancelled and "
     "the backup HSM on slot 2 is as it was before. Free some space or use another backup HSM.";
 
-TEST(BackupFaults, FullNewPartitionRevertsTheHsm) {
+// Every kind against every backup HSM model.
+class BackupFaultsByKindAndModel : public ::testing::TestWithParam<KindAndModel> {
+ protected:
+  PartitionKind kind() const { return std::get<0>(GetParam()); }
+  BackupModel model() const { return std::get<1>(GetParam()); }
+};
+INSTANTIATE_TEST_SUITE_P(KindsAndModels, BackupFaultsByKindAndModel,
+                         ::testing::Combine(::testing::ValuesIn(kAllKinds),
+                                            ::testing::ValuesIn(kAllModels)),
+                         KindAndModelParamName);
+
+TEST_P(BackupFaultsByKindAndModel, FullNewPartitionRevertsTheHsm) {
   HSMB_CLAUSE("FULL-REVERT", "OUT-ERROR");
-  for (BackupModel model : {BackupModel::kBackupHsm7, BackupModel::kBackupHsmG5}) {
-    for (PartitionKind kind : {PartitionKind::kPre77, PartitionKind::kV0, PartitionKind::kV1}) {
-      SCOPED_TRACE(std::string(KindName(kind)) + " " + ModelName(model));
-      World w = MakeWorld(MakeUser(kind, 4), MakeBackupHsm(model));
-      w.faults.push_back(PartitionFullFault(3));
-      Runner r(&w);
-      r.LoginCo();
-      const World before = w;
-      Result res = r.Do(BackupLine());
-      EXPECT_TRUE(FailedWith(r, res, Ckr::kContainerObjectStorageFull));
-      const Lines& l = r.last();
-      const auto at = std::find(l.begin(), l.end(), "Backing up objects...");
-      ASSERT_NE(at, l.end());
-      EXPECT_EQ(Lines(at + 1, l.end()),
-                (Lines{"Cloned object 100 to partition bk (new handle 1).",
-                       "Cloned object 101 to partition bk (new handle 2).",
-                       "The backup partition bk is full.", "", kFullMessage, "",
-                       "Command Result : 0x8000002C (CKR_CONTAINER_OBJECT_STORAGE_FULL)"}));
-      EXPECT_EQ(HsmAt(w), HsmAt(before));  // partitions, allocator, lockouts
-      EXPECT_EQ(UserAt(w), UserAt(before));
-      EXPECT_TRUE(HsmAt(w).partitions.empty());
-    }
-  }
+  World w =
+      WorldBuilder().Source(kind(), 4).Backup(model()).WithFault(PartitionFullFault(3)).Build();
+  Runner r(&w);
+  r.LoginCo();
+  const World before = w;
+  Result res = r.Do(BackupLine());
+  EXPECT_TRUE(FailedWith(r, res, Ckr::kContainerObjectStorageFull));
+  const Lines& l = r.last();
+  const auto at = std::find(l.begin(), l.end(), "Backing up objects...");
+  ASSERT_NE(at, l.end());
+  EXPECT_EQ(Lines(at + 1, l.end()),
+            (Lines{"Cloned object 100 to partition bk (new handle 1).",
+                   "Cloned object 101 to partition bk (new handle 2).",
+                   "The backup partition bk is full.", "", kFullMessage, "",
+                   "Command Result : 0x8000002C (CKR_CONTAINER_OBJECT_STORAGE_FULL)"}));
+  EXPECT_EQ(HsmAt(w), HsmAt(before));  // partitions, allocator, lockouts
+  EXPECT_EQ(UserAt(w), UserAt(before));
+  EXPECT_TRUE(HsmAt(w).partitions.empty());
 }
 
 TEST(BackupFaults, FullAtTheFirstObjectRevertsToo) {
@@ -59,29 +66,24 @@ TEST(BackupFaults, FullAtTheFirstObjectRevertsToo) {
   EXPECT_EQ(HsmAt(w), HsmAt(before));  // the SMK blob went too
 }
 
-TEST(BackupFaults, FullAppendRevertsToTheExistingPartition) {
+TEST_P(BackupFaultsByKindAndModel, FullAppendRevertsToTheExistingPartition) {
   HSMB_CLAUSE("FULL-REVERT", "OPT-APPEND");
-  for (BackupModel model : {BackupModel::kBackupHsm7, BackupModel::kBackupHsmG5}) {
-    for (PartitionKind kind : {PartitionKind::kPre77, PartitionKind::kV0, PartitionKind::kV1}) {
-      SCOPED_TRACE(std::string(KindName(kind)) + " " + ModelName(model));
-      World w = MakeWorld(MakeUser(kind, 5), MakeBackupHsm(model));
-      Runner r(&w);
-      r.LoginCo();
-      ASSERT_TRUE(Succeeded(r, r.Do(BackupLine("-objects 100,101"))));
-      // Objects 1 and 2 of the selection are already there; 3 (handle 102)
-      // is cloned, then the partition fills at 4 (handle 103).
-      w.faults.push_back(PartitionFullFault(4));
-      const World before = w;
-      Result res = r.Do(BackupLine("-append"));
-      EXPECT_TRUE(FailedWith(r, res, Ckr::kContainerObjectStorageFull));
-      EXPECT_NE(r.LastText().find("Cloned object 102 to partition bk (new handle 3)."),
-                std::string::npos);
-      EXPECT_EQ(HsmAt(w), HsmAt(before));
-      ASSERT_EQ(HsmAt(w).partitions.size(), 1u);
-      EXPECT_EQ(HsmAt(w).partitions[0].objects.size(), 2u);
-      EXPECT_EQ(UserAt(w), UserAt(before));
-    }
-  }
+  World w = WorldBuilder().Source(kind(), 5).Backup(model()).Build();
+  Runner r(&w);
+  r.LoginCo();
+  ASSERT_TRUE(Succeeded(r, r.Do(BackupLine("-objects 100,101"))));
+  // Objects 1 and 2 of the selection are already there; 3 (handle 102)
+  // is cloned, then the partition fills at 4 (handle 103).
+  w.faults.push_back(PartitionFullFault(4));
+  const World before = w;
+  Result res = r.Do(BackupLine("-append"));
+  EXPECT_TRUE(FailedWith(r, res, Ckr::kContainerObjectStorageFull));
+  EXPECT_NE(r.LastText().find("Cloned object 102 to partition bk (new handle 3)."),
+            std::string::npos);
+  EXPECT_EQ(HsmAt(w), HsmAt(before));
+  ASSERT_EQ(HsmAt(w).partitions.size(), 1u);
+  EXPECT_EQ(HsmAt(w).partitions[0].objects.size(), 2u);
+  EXPECT_EQ(UserAt(w), UserAt(before));
 }
 
 TEST(BackupFaults, FullReplaceBringsBackTheOldBackup) {

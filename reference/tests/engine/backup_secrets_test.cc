@@ -83,11 +83,12 @@ std::vector<std::string> Needles(const World& original) {
   std::vector<std::string> needles;
   for (const std::string& s : AllSecrets()) needles.push_back(Lower(s));
   const UserPartition& u = UserAt(original);
-  if (u.smk) needles.push_back(HexEncode(u.smk->span()));
+  if (u.smk) needles.push_back(HexEncode(u.smk->secret_bytes()));
   for (const Object& o : u.objects) {
-    needles.push_back(HexEncode(o.value));
-    needles.push_back(HexEncode(ByteSpan(o.value).first(12)));
-    needles.push_back(Lower(std::string(o.value.begin(), o.value.begin() + 12)));
+    const ByteSpan value = o.value.secret_bytes();
+    needles.push_back(HexEncode(value));
+    needles.push_back(HexEncode(value.first(12)));
+    needles.push_back(Lower(std::string(value.begin(), value.begin() + 12)));
   }
   return needles;
 }
@@ -228,11 +229,11 @@ TEST(BackupSecrets, TheScanFindsWhatItLooksFor) {
   }
   EXPECT_GT(flagged, 50u);
   const Object& o = UserAt(w).objects.at(2);
-  std::string dump = HexEncode(o.value);
+  std::string dump = HexEncode(o.value.secret_bytes());
   std::transform(dump.begin(), dump.end(), dump.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   EXPECT_NE(FindLeak("Value: " + dump.substr(0, 24), needles), "");
-  EXPECT_NE(FindLeak("SMK " + HexEncode(UserAt(w).smk->span()), needles), "");
+  EXPECT_NE(FindLeak("SMK " + HexEncode(UserAt(w).smk->secret_bytes()), needles), "");
   EXPECT_EQ(FindLeak("Command Result : No Error", needles), "");
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "hsmbackup/blob.h"
@@ -12,23 +13,11 @@
 namespace hsmbackup {
 namespace {
 
-using testing::BackupLine;
-using testing::FailedWith;
-using testing::kDomain;
-using testing::kNewPartitionPassword;
-using testing::kSoPassword;
-using testing::MakeBackupHsm;
-using testing::MakeObject;
-using testing::MakeUser;
-using testing::MakeWorld;
-using testing::Runner;
-using testing::Succeeded;
+using namespace hsmbackup::testing;  // NOLINT(build/namespaces)
 
 constexpr char kFingerprintLine[] =
     "Target Object handle 1 has same OUID as Source Object handle 100 (different finger print).";
 
-UserPartition& Source(World& w) { return *w.FindSlot(0)->user; }
-BackupHsm& Hsm(World& w) { return *w.FindSlot(2)->backup; }
 
 const BackupObject* ByOuid(const BackupPartition& p, const Ouid& ouid) {
   for (const BackupObject& o : p.objects) {
@@ -54,35 +43,48 @@ bool Mentions(const Runner& r, const std::string& text) {
 // ChangeSource gives object 100 a new attribute (same OUID) and adds object
 // 200, then returns the changed object 100.
 Object ChangeSource(World& w) {
-  UserPartition& src = Source(w);
+  UserPartition& src = UserAt(w);
   src.objects[0].attributes.Set("CKA_EXTRACTABLE", "false");
   src.objects.push_back(MakeObject(200));
   return src.objects[0];
 }
 
-struct Fixture {
-  explicit Fixture(PartitionKind kind, BackupHsm hsm = MakeBackupHsm())
-      : world(MakeWorld(MakeUser(kind), std::move(hsm))), r(&world) {
-    r.LoginCo();
-    Result first = r.Do(BackupLine());
-    EXPECT_TRUE(Succeeded(r, first));
-    original = Source(world).objects[0];
+// Fixture: slot 0 of `kind` backed up to "bk" on `hsm`, the CO logged in;
+// `original` is object 100 as it was backed up. Prepare asserts nothing
+// (the tests vary kind and HSM); the caller does: ASSERT_TRUE(f.Prepare(...)).
+class Fixture {
+ public:
+  ::testing::AssertionResult Prepare(PartitionKind kind, BackupHsm hsm = MakeBackupHsm()) {
+    world = WorldBuilder().Source(kind).Backup(std::move(hsm)).Build();
+    runner_.emplace(&world);
+    for (const std::string& line :
+         {std::string("role login -name co -password ") + kCoPassword, BackupLine()}) {
+      ::testing::AssertionResult ok = Succeeded(r(), r().Do(line));
+      if (!ok) return ok << " (setting up: " << line << ")";
+    }
+    original = UserAt(world).objects[0];
+    return ::testing::AssertionSuccess();
   }
+  Runner& r() { return *runner_; }
+
   World world;
-  Runner r;
   Object original;
+
+ private:
+  std::optional<Runner> runner_;
 };
 
 TEST(OptAppend, AddsNewObjectsAndKeepsSameOuidObjects) {
   HSMB_CLAUSE("OPT-APPEND");
-  Fixture f(PartitionKind::kV0);
+  Fixture f;
+  ASSERT_TRUE(f.Prepare(PartitionKind::kV0));
   const Object changed = ChangeSource(f.world);
-  const Secret old_password = Hsm(f.world).partitions.at(0).password;
+  const Secret old_password = HsmAt(f.world).partitions.at(0).password;
 
-  Result res = f.r.Do(BackupLine("-append"));
-  ASSERT_TRUE(Succeeded(f.r, res));
+  Result res = f.r().Do(BackupLine("-append"));
+  ASSERT_TRUE(Succeeded(f.r(), res));
 
-  const BackupHsm& hsm = Hsm(f.world);
+  const BackupHsm& hsm = HsmAt(f.world);
   ASSERT_EQ(hsm.partitions.size(), 1u) << "no new partition";
   const BackupPartition& p = hsm.partitions.at(0);
   EXPECT_EQ(p.name, "bk");
@@ -100,52 +102,56 @@ TEST(OptAppend, AddsNewObjectsAndKeepsSameOuidObjects) {
   ASSERT_NE(added, nullptr);
   ASSERT_FALSE(added->opaque());
   EXPECT_EQ(WithoutHandle(added->object), WithoutHandle(MakeObject(200)));
-  EXPECT_TRUE(HasLine(f.r, "Cloned object 200 to partition bk (new handle 4)."));
-  EXPECT_FALSE(Mentions(f.r, "Cloned object 100"));
-  EXPECT_FALSE(Mentions(f.r, "Creating partition"));
-  EXPECT_TRUE(HasLine(f.r, "1 object has been backed up to partition bk"));
+  EXPECT_TRUE(HasLine(f.r(), "Cloned object 200 to partition bk (new handle 4)."));
+  EXPECT_FALSE(Mentions(f.r(), "Cloned object 100"));
+  EXPECT_FALSE(Mentions(f.r(), "Creating partition"));
+  EXPECT_TRUE(HasLine(f.r(), "1 object has been backed up to partition bk"));
 }
 
 TEST(OptAppend, WrongPartitionPasswordFailsAndAddsNothing) {
   HSMB_CLAUSE("OPT-APPEND", "AUTH-PO");
-  Fixture f(PartitionKind::kV0);
+  Fixture f;
+  ASSERT_TRUE(f.Prepare(PartitionKind::kV0));
   ChangeSource(f.world);
-  Result res = f.r.Do(std::string("partition archive backup -slot 2 -partition bk -password "
+  Result res = f.r().Do(std::string("partition archive backup -slot 2 -partition bk -password "
                                   "wrongPassw0rd -sopassword ") + kSoPassword + " -append");
-  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kPinIncorrect));
-  EXPECT_EQ(Hsm(f.world).partitions.at(0).objects.size(), 3u);
+  EXPECT_TRUE(FailedWith(f.r(), res, Ckr::kPinIncorrect));
+  EXPECT_EQ(HsmAt(f.world).partitions.at(0).objects.size(), 3u);
 }
 
 TEST(OptAppendFingerprint, Pre77ToBackupHsm7ReportsDifferentFingerprint) {
   HSMB_CLAUSE("OPT-APPEND-FINGERPRINT", "OPT-APPEND");
-  Fixture f(PartitionKind::kPre77);
+  Fixture f;
+  ASSERT_TRUE(f.Prepare(PartitionKind::kPre77));
   ChangeSource(f.world);
-  Result res = f.r.Do(BackupLine("-append"));
-  ASSERT_TRUE(Succeeded(f.r, res));
-  EXPECT_EQ(std::count(f.r.last().begin(), f.r.last().end(), std::string(kFingerprintLine)), 1);
+  Result res = f.r().Do(BackupLine("-append"));
+  ASSERT_TRUE(Succeeded(f.r(), res));
+  EXPECT_EQ(std::count(f.r().last().begin(), f.r().last().end(), std::string(kFingerprintLine)), 1);
   // Reported, not overwritten.
-  const BackupObject* kept = ByOuid(Hsm(f.world).partitions.at(0), f.original.ouid);
+  const BackupObject* kept = ByOuid(HsmAt(f.world).partitions.at(0), f.original.ouid);
   ASSERT_NE(kept, nullptr);
   EXPECT_EQ(WithoutHandle(kept->object), WithoutHandle(f.original));
 }
 
 TEST(OptAppendFingerprint, NotReportedWhenFingerprintsAreEqual) {
   HSMB_CLAUSE("OPT-APPEND-FINGERPRINT");
-  Fixture f(PartitionKind::kPre77);
-  Source(f.world).objects.push_back(MakeObject(200));  // object 100 unchanged
-  Result res = f.r.Do(BackupLine("-append"));
-  ASSERT_TRUE(Succeeded(f.r, res));
-  EXPECT_FALSE(Mentions(f.r, "finger print")) << f.r.LastText();
-  EXPECT_EQ(Hsm(f.world).partitions.at(0).objects.size(), 4u);
+  Fixture f;
+  ASSERT_TRUE(f.Prepare(PartitionKind::kPre77));
+  UserAt(f.world).objects.push_back(MakeObject(200));  // object 100 unchanged
+  Result res = f.r().Do(BackupLine("-append"));
+  ASSERT_TRUE(Succeeded(f.r(), res));
+  EXPECT_FALSE(Mentions(f.r(), "finger print")) << f.r().LastText();
+  EXPECT_EQ(HsmAt(f.world).partitions.at(0).objects.size(), 4u);
 }
 
 TEST(OptAppendFingerprint, NotReportedForV0Sources) {
   HSMB_CLAUSE("OPT-APPEND-FINGERPRINT");
-  Fixture f(PartitionKind::kV0);
+  Fixture f;
+  ASSERT_TRUE(f.Prepare(PartitionKind::kV0));
   ChangeSource(f.world);
-  Result res = f.r.Do(BackupLine("-append"));
-  ASSERT_TRUE(Succeeded(f.r, res));
-  EXPECT_FALSE(Mentions(f.r, "finger print")) << f.r.LastText();
+  Result res = f.r().Do(BackupLine("-append"));
+  ASSERT_TRUE(Succeeded(f.r(), res));
+  EXPECT_FALSE(Mentions(f.r(), "finger print")) << f.r().LastText();
 }
 
 TEST(OptAppendFingerprint, NotReportedOnG5OrBackupHsm7Before771) {
@@ -154,25 +160,27 @@ TEST(OptAppendFingerprint, NotReportedOnG5OrBackupHsm7Before771) {
   BackupHsm old7 = MakeBackupHsm();
   old7.firmware = Version{7, 7, 0};
   for (BackupHsm hsm : {g5, old7}) {
-    Fixture f(PartitionKind::kPre77, hsm);
+    Fixture f;
+    ASSERT_TRUE(f.Prepare(PartitionKind::kPre77, hsm));
     ChangeSource(f.world);
-    Result res = f.r.Do(BackupLine("-append"));
-    ASSERT_TRUE(Succeeded(f.r, res));
-    EXPECT_FALSE(Mentions(f.r, "finger print")) << ModelName(hsm.model) << "\n"
-                                                 << f.r.LastText();
-    EXPECT_EQ(Hsm(f.world).partitions.at(0).objects.size(), 4u);
+    Result res = f.r().Do(BackupLine("-append"));
+    ASSERT_TRUE(Succeeded(f.r(), res));
+    EXPECT_FALSE(Mentions(f.r(), "finger print")) << ModelName(hsm.model) << "\n"
+                                                 << f.r().LastText();
+    EXPECT_EQ(HsmAt(f.world).partitions.at(0).objects.size(), 4u);
   }
 }
 
 TEST(OptAppendReplace, OverwritesSameOuidObjectsWithTheSourceVersion) {
   HSMB_CLAUSE("OPT-APPEND-REPLACE", "OPT-APPEND-FINGERPRINT");
   for (PartitionKind kind : {PartitionKind::kPre77, PartitionKind::kV0}) {
-    Fixture f(kind);
+    Fixture f;
+    ASSERT_TRUE(f.Prepare(kind));
     const Object changed = ChangeSource(f.world);
-    const Secret old_password = Hsm(f.world).partitions.at(0).password;
-    Result res = f.r.Do(BackupLine("-append -replace"));
-    ASSERT_TRUE(Succeeded(f.r, res));
-    const BackupHsm& hsm = Hsm(f.world);
+    const Secret old_password = HsmAt(f.world).partitions.at(0).password;
+    Result res = f.r().Do(BackupLine("-append -replace"));
+    ASSERT_TRUE(Succeeded(f.r(), res));
+    const BackupHsm& hsm = HsmAt(f.world);
     ASSERT_EQ(hsm.partitions.size(), 1u);
     const BackupPartition& p = hsm.partitions.at(0);
     EXPECT_TRUE(p.password == old_password) << "-append -replace keeps the partition";
@@ -183,11 +191,11 @@ TEST(OptAppendReplace, OverwritesSameOuidObjectsWithTheSourceVersion) {
     EXPECT_EQ(WithoutHandle(now->object), WithoutHandle(changed));
     EXPECT_EQ(ComputeFingerprint(now->object), ComputeFingerprint(changed));
     EXPECT_NE(now->object.handle, 1u) << "the old object was replaced";
-    EXPECT_FALSE(Mentions(f.r, "finger print")) << "nothing left to report";
-    EXPECT_TRUE(Mentions(f.r, "Cloned object 100 to partition bk"));
-    EXPECT_TRUE(Mentions(f.r, "Cloned object 200 to partition bk"));
+    EXPECT_FALSE(Mentions(f.r(), "finger print")) << "nothing left to report";
+    EXPECT_TRUE(Mentions(f.r(), "Cloned object 100 to partition bk"));
+    EXPECT_TRUE(Mentions(f.r(), "Cloned object 200 to partition bk"));
     // The other backup objects are untouched copies of the source.
-    for (const Object& o : Source(f.world).objects) {
+    for (const Object& o : UserAt(f.world).objects) {
       const BackupObject* b = ByOuid(p, o.ouid);
       ASSERT_NE(b, nullptr);
       EXPECT_EQ(WithoutHandle(b->object), WithoutHandle(o));
@@ -197,19 +205,20 @@ TEST(OptAppendReplace, OverwritesSameOuidObjectsWithTheSourceVersion) {
 
 TEST(OptReplace, RecreatesThePartitionWithTheNewPassword) {
   HSMB_CLAUSE("OPT-REPLACE", "AUTH-PO");
-  Fixture f(PartitionKind::kV0);
-  UserPartition& src = Source(f.world);
+  Fixture f;
+  ASSERT_TRUE(f.Prepare(PartitionKind::kV0));
+  UserPartition& src = UserAt(f.world);
   src.objects.erase(src.objects.begin());  // object 100 is gone from the source
   src.objects.push_back(MakeObject(200));
   const std::string new_password = "freshPassw0rd";
-  Result res = f.r.Do(std::string("partition archive backup -slot 2 -partition bk -domain ") +
+  Result res = f.r().Do(std::string("partition archive backup -slot 2 -partition bk -domain ") +
                       kDomain + " -password " + new_password + " -sopassword " + kSoPassword +
                       " -replace");
-  ASSERT_TRUE(Succeeded(f.r, res));
-  EXPECT_TRUE(HasLine(f.r, "Deleting the backup partition bk on slot 2."));
-  EXPECT_TRUE(HasLine(f.r, "Creating partition bk on slot 2."));
+  ASSERT_TRUE(Succeeded(f.r(), res));
+  EXPECT_TRUE(HasLine(f.r(), "Deleting the backup partition bk on slot 2."));
+  EXPECT_TRUE(HasLine(f.r(), "Creating partition bk on slot 2."));
 
-  const BackupHsm& hsm = Hsm(f.world);
+  const BackupHsm& hsm = HsmAt(f.world);
   ASSERT_EQ(hsm.partitions.size(), 1u);
   const BackupPartition& p = hsm.partitions.at(0);
   EXPECT_TRUE(p.password == Secret(new_password));
@@ -221,46 +230,49 @@ TEST(OptReplace, RecreatesThePartitionWithTheNewPassword) {
   EXPECT_EQ(hsm.free_bytes() + p.allocated, hsm.capacity);
   EXPECT_EQ(p.allocated, p.used()) << "re-sized after the new backup";
 
-  Result old_login = f.r.Do(std::string("partition archive contents -slot 2 -partition bk "
+  Result old_login = f.r().Do(std::string("partition archive contents -slot 2 -partition bk "
                                         "-password ") + kNewPartitionPassword);
-  EXPECT_TRUE(FailedWith(f.r, old_login, Ckr::kPinIncorrect));
-  Result new_login = f.r.Do("partition archive contents -slot 2 -partition bk -password " +
+  EXPECT_TRUE(FailedWith(f.r(), old_login, Ckr::kPinIncorrect));
+  Result new_login = f.r().Do("partition archive contents -slot 2 -partition bk -password " +
                             new_password);
-  EXPECT_TRUE(Succeeded(f.r, new_login));
+  EXPECT_TRUE(Succeeded(f.r(), new_login));
 }
 
 TEST(OptReplace, NeedsADomainForTheNewPartition) {
   HSMB_CLAUSE("OPT-REPLACE", "DOM-OPTION");
-  Fixture f(PartitionKind::kV0);
+  Fixture f;
+  ASSERT_TRUE(f.Prepare(PartitionKind::kV0));
   const World before = f.world;
-  Result res = f.r.Do(std::string("partition archive backup -slot 2 -partition bk -password ") +
+  Result res = f.r().Do(std::string("partition archive backup -slot 2 -partition bk -password ") +
                       kNewPartitionPassword + " -sopassword " + kSoPassword + " -replace");
-  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kArgumentsBad));
+  EXPECT_TRUE(FailedWith(f.r(), res, Ckr::kArgumentsBad));
   EXPECT_TRUE(f.world == before);
 }
 
 TEST(OptExists, ExistingNameWithoutAppendOrReplaceIsRefused) {
   HSMB_CLAUSE("OPT-EXISTS");
   for (PartitionKind kind : {PartitionKind::kPre77, PartitionKind::kV0, PartitionKind::kV1}) {
-    Fixture f(kind);
+    Fixture f;
+    ASSERT_TRUE(f.Prepare(kind));
     ChangeSource(f.world);
     const World before = f.world;
-    Result res = f.r.Do(BackupLine());
-    EXPECT_TRUE(FailedWith(f.r, res, Ckr::kObjectAlreadyExists)) << KindName(kind);
+    Result res = f.r().Do(BackupLine());
+    EXPECT_TRUE(FailedWith(f.r(), res, Ckr::kObjectAlreadyExists)) << KindName(kind);
     EXPECT_TRUE(f.world == before) << KindName(kind);
-    EXPECT_FALSE(Mentions(f.r, "Logging in as the SO")) << "refused before any login";
+    EXPECT_FALSE(Mentions(f.r(), "Logging in as the SO")) << "refused before any login";
   }
 }
 
 TEST(OptExists, AnotherNameIsANewPartition) {
   HSMB_CLAUSE("OPT-EXISTS");
-  Fixture f(PartitionKind::kV0);
-  Result res = f.r.Do(std::string("partition archive backup -slot 2 -partition bk2 -domain ") +
+  Fixture f;
+  ASSERT_TRUE(f.Prepare(PartitionKind::kV0));
+  Result res = f.r().Do(std::string("partition archive backup -slot 2 -partition bk2 -domain ") +
                       kDomain + " -password " + kNewPartitionPassword + " -sopassword " +
                       kSoPassword);
-  ASSERT_TRUE(Succeeded(f.r, res));
-  ASSERT_EQ(Hsm(f.world).partitions.size(), 2u);
-  EXPECT_EQ(Hsm(f.world).partitions.at(1).name, "bk2");
+  ASSERT_TRUE(Succeeded(f.r(), res));
+  ASSERT_EQ(HsmAt(f.world).partitions.size(), 2u);
+  EXPECT_EQ(HsmAt(f.world).partitions.at(1).name, "bk2");
 }
 
 }  // namespace

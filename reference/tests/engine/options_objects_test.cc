@@ -14,19 +14,8 @@
 namespace hsmbackup {
 namespace {
 
-using testing::BackupLine;
-using testing::FailedWith;
-using testing::kDomain;
-using testing::kNewPartitionPassword;
-using testing::kSoPassword;
-using testing::MakeBackupHsm;
-using testing::MakeObject;
-using testing::MakeUser;
-using testing::MakeWorld;
-using testing::Runner;
-using testing::Succeeded;
+using namespace hsmbackup::testing;  // NOLINT(build/namespaces)
 
-BackupHsm& Hsm(World& w) { return *w.FindSlot(2)->backup; }
 
 // NamedLine is the backup line with `partition_option` ("" for none).
 std::string NamedLine(const std::string& partition_option) {
@@ -42,7 +31,7 @@ std::vector<Ouid> Ouids(std::initializer_list<uint32_t> handles) {
 
 std::vector<Ouid> BackedUp(World& w) {
   std::vector<Ouid> out;
-  for (const BackupObject& o : Hsm(w).partitions.at(0).objects) out.push_back(o.object.ouid);
+  for (const BackupObject& o : HsmAt(w).partitions.at(0).objects) out.push_back(o.object.ouid);
   return out;
 }
 
@@ -132,7 +121,7 @@ TEST(OptObjectsInvalid, HandleNotOnTheSourceCreatesNothing) {
     Result res = r.Do(BackupLine("-objects " + value));
     EXPECT_TRUE(FailedWith(r, res, Ckr::kObjectHandleInvalid)) << value;
     EXPECT_NE(res.status.message().find("999"), std::string::npos);
-    EXPECT_TRUE(Hsm(w).partitions.empty());
+    EXPECT_TRUE(HsmAt(w).partitions.empty());
     EXPECT_TRUE(w == before) << value;
   }
 }
@@ -165,8 +154,8 @@ TEST(OptPartitionMaxlen, ThirtyTwoCharactersAndNoMore) {
   const std::string n32(32, 'p');
   res = r.Do(NamedLine("-partition " + n32));
   ASSERT_TRUE(Succeeded(r, res));
-  ASSERT_EQ(Hsm(w).partitions.size(), 1u);
-  EXPECT_EQ(Hsm(w).partitions.at(0).name, n32);
+  ASSERT_EQ(HsmAt(w).partitions.size(), 1u);
+  EXPECT_EQ(HsmAt(w).partitions.at(0).name, n32);
 }
 
 TEST(OptPartitionDefault, BackupHsm7NamesTheBackupLabelAndDate) {
@@ -176,8 +165,8 @@ TEST(OptPartitionDefault, BackupHsm7NamesTheBackupLabelAndDate) {
   r.LoginCo();
   Result res = r.Do(NamedLine(""));
   ASSERT_TRUE(Succeeded(r, res));
-  ASSERT_EQ(Hsm(w).partitions.size(), 1u);
-  EXPECT_EQ(Hsm(w).partitions.at(0).name, "sa78_20190309");
+  ASSERT_EQ(HsmAt(w).partitions.size(), 1u);
+  EXPECT_EQ(HsmAt(w).partitions.at(0).name, "sa78_20190309");
   EXPECT_NE(std::find(r.last().begin(), r.last().end(),
                       "Creating partition sa78_20190309 on slot 2."),
             r.last().end())
@@ -191,7 +180,7 @@ TEST(OptPartitionDefault, DateComesFromTheWorldClock) {
   Runner r(&w);
   r.LoginCo();
   ASSERT_TRUE(Succeeded(r, r.Do(NamedLine(""))));
-  EXPECT_EQ(Hsm(w).partitions.at(0).name, "sa78_20211231");
+  EXPECT_EQ(HsmAt(w).partitions.at(0).name, "sa78_20211231");
 }
 
 TEST(OptPartitionDefault, LongLabelsAreCutToFit32) {
@@ -202,7 +191,7 @@ TEST(OptPartitionDefault, LongLabelsAreCutToFit32) {
     Runner r(&w);
     r.LoginCo();
     ASSERT_TRUE(Succeeded(r, r.Do(NamedLine(""))));
-    const std::string name = Hsm(w).partitions.at(0).name;
+    const std::string name = HsmAt(w).partitions.at(0).name;
     EXPECT_EQ(name, label.substr(0, 23) + "_20190309") << len;
     EXPECT_EQ(name.size(), 32u);
   }
@@ -230,7 +219,7 @@ TEST(OptPartitionRequired, G5NeedsAName) {
   EXPECT_TRUE(w == before);
   res = r.Do(NamedLine("-partition g5bk"));
   ASSERT_TRUE(Succeeded(r, res));
-  EXPECT_EQ(Hsm(w).partitions.at(0).name, "g5bk");
+  EXPECT_EQ(HsmAt(w).partitions.at(0).name, "g5bk");
 }
 
 }  // namespace

@@ -15,17 +15,7 @@
 namespace hsmbackup {
 namespace {
 
-using testing::AddBackupSlot;
-using testing::BackupLine;
-using testing::FailedWith;
-using testing::kDomain;
-using testing::kNewPartitionPassword;
-using testing::kSoPassword;
-using testing::MakeBackupHsm;
-using testing::MakeUser;
-using testing::MakeWorld;
-using testing::Runner;
-using testing::Succeeded;
+using namespace hsmbackup::testing;  // NOLINT(build/namespaces)
 
 constexpr char kSmkName[] = "358628973182_2019:03:09-16:52:47";  // the seed's
 
@@ -39,7 +29,6 @@ World SmkWorld(PartitionKind kind = PartitionKind::kV1, BackupHsm hsm = SksHsm()
   return MakeWorld(MakeUser(kind, 3, "358628973182"), std::move(hsm));
 }
 
-BackupHsm& Hsm(World& w, uint32_t slot = 2) { return *w.FindSlot(slot)->backup; }
 
 std::string SmkLine(const std::string& extra = "") {
   return std::string("partition archive backup -slot 2 -smkonly -domain ") + kDomain +
@@ -79,7 +68,7 @@ TEST(OptSmkonly, ProceedClonesOnlyTheSmkUnderTheGeneratedName) {
   };
   EXPECT_EQ(r.last(), want);
 
-  const BackupHsm& hsm = Hsm(w);
+  const BackupHsm& hsm = HsmAt(w);
   ASSERT_EQ(hsm.partitions.size(), 1u);
   const BackupPartition& p = hsm.partitions.at(0);
   EXPECT_EQ(p.name, n);
@@ -102,8 +91,8 @@ TEST(OptSmkonlyName, LabelIsCutSoTheNameFits32) {
   Runner r(&w);
   r.LoginCo();
   ASSERT_TRUE(Succeeded(r, r.Do(SmkLine(), {"proceed"})));
-  ASSERT_EQ(Hsm(w).partitions.size(), 1u);
-  EXPECT_EQ(Hsm(w).partitions.at(0).name, "ABCDEFGHIJKL_2019:03:10-16:52:48");
+  ASSERT_EQ(HsmAt(w).partitions.size(), 1u);
+  EXPECT_EQ(HsmAt(w).partitions.at(0).name, "ABCDEFGHIJKL_2019:03:10-16:52:48");
 }
 
 TEST(OptSmkonlyConfirm, QuitOrAnythingButProceedChangesNothing) {
@@ -137,9 +126,9 @@ TEST(OptForce, SmkonlyWithForceAsksNothing) {
   EXPECT_EQ(std::count_if(sink.lines.begin(), sink.lines.end(),
                           [](const std::string& l) { return l.find("proceed") != l.npos; }),
             0);
-  ASSERT_EQ(Hsm(w).partitions.size(), 1u);
-  EXPECT_EQ(Hsm(w).partitions.at(0).name, kSmkName);
-  EXPECT_FALSE(Hsm(w).partitions.at(0).smk_blob.empty());
+  ASSERT_EQ(HsmAt(w).partitions.size(), 1u);
+  EXPECT_EQ(HsmAt(w).partitions.at(0).name, kSmkName);
+  EXPECT_FALSE(HsmAt(w).partitions.at(0).smk_blob.empty());
 }
 
 TEST(OptForce, WithoutForceTheSmkonlyPromptIsAsked) {
@@ -221,7 +210,7 @@ TEST(OptShortcuts, ShortcutsGiveTheSameWorldAsLongOptions) {
     ASSERT_TRUE(Succeeded(rb, rb.Do(p.short_form, p.answers))) << p.short_form;
     EXPECT_EQ(ra.last(), rb.last()) << p.short_form;
     EXPECT_TRUE(a == b) << p.short_form;
-    EXPECT_EQ(Hsm(b).partitions.size(), 1u);
+    EXPECT_EQ(HsmAt(b).partitions.size(), 1u);
   }
   // -a and -rep on an existing backup.
   World a = SmkWorld();
@@ -235,7 +224,7 @@ TEST(OptShortcuts, ShortcutsGiveTheSameWorldAsLongOptions) {
   ASSERT_TRUE(Succeeded(ra, ra.Do(BackupLine("-append -replace"))));
   ASSERT_TRUE(Succeeded(rb, rb.Do(BackupLine("-a -rep"))));
   EXPECT_TRUE(a == b);
-  EXPECT_EQ(Hsm(b).partitions.at(0).objects.size(), 3u);
+  EXPECT_EQ(HsmAt(b).partitions.at(0).objects.size(), 3u);
 }
 
 TEST(OptSlot, DirectReachesTheUsbBackupHsm) {
@@ -254,9 +243,9 @@ TEST(OptSlot, DirectReachesTheUsbBackupHsm) {
   ASSERT_TRUE(Succeeded(r, res));
   EXPECT_NE(std::find(r.last().begin(), r.last().end(), "Creating partition bk on slot 7."),
             r.last().end());
-  EXPECT_TRUE(Hsm(w, 2).partitions.empty());
-  ASSERT_EQ(Hsm(w, 7).partitions.size(), 1u);
-  EXPECT_EQ(Hsm(w, 7).partitions.at(0).objects.size(), 3u);
+  EXPECT_TRUE(HsmAt(w, 2).partitions.empty());
+  ASSERT_EQ(HsmAt(w, 7).partitions.size(), 1u);
+  EXPECT_EQ(HsmAt(w, 7).partitions.at(0).objects.size(), 3u);
   // The USB device can also be named by its slot number.
   res = r.Do("partition archive list -s 7 -sopassword " + std::string(kSoPassword));
   ASSERT_TRUE(Succeeded(r, res));
@@ -292,8 +281,8 @@ TEST(OptSlot, DirectWithTwoUsbBackupHsmsNeedsTheSlotNumber) {
   EXPECT_TRUE(FailedWith(r, res, Ckr::kArgumentsBad));
   EXPECT_TRUE(w == before);
   ASSERT_TRUE(Succeeded(r, r.Do("partition archive backup -slot 8" + rest)));
-  EXPECT_EQ(Hsm(w, 8).partitions.size(), 1u);
-  EXPECT_TRUE(Hsm(w, 7).partitions.empty());
+  EXPECT_EQ(HsmAt(w, 8).partitions.size(), 1u);
+  EXPECT_TRUE(HsmAt(w, 7).partitions.empty());
 }
 
 TEST(OptSlot, UserPartitionOrMissingSlotIsSlotIdInvalid) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,21 +14,8 @@
 namespace hsmbackup {
 namespace {
 
-using testing::AddUserSlot;
-using testing::BackupLine;
-using testing::FailedWith;
-using testing::MakeBackupHsm;
-using testing::MakeUser;
-using testing::MakeWorld;
-using testing::RestoreLine;
-using testing::Runner;
-using testing::Succeeded;
+using namespace hsmbackup::testing;  // NOLINT(build/namespaces)
 
-constexpr PartitionKind kKinds[] = {PartitionKind::kPre77, PartitionKind::kV0,
-                                    PartitionKind::kV1};
-
-UserPartition& User(World& w, uint32_t slot = 0) { return *w.FindSlot(slot)->user; }
-BackupHsm& Hsm(World& w) { return *w.FindSlot(2)->backup; }
 
 const Object* FindByOuid(const UserPartition& p, const Ouid& ouid) {
   for (const Object& o : p.objects) {
@@ -43,20 +31,54 @@ size_t CountLinesStartingWith(const Runner& r, const std::string& prefix) {
                                            }));
 }
 
-// BackedUpAndEmptied backs up slot 0 to "bk" and then deletes the objects
-// from the source partition in the World.
-struct BackedUpAndEmptied {
-  explicit BackedUpAndEmptied(PartitionKind kind)
-      : world(MakeWorld(MakeUser(kind), MakeBackupHsm())), r(&world) {
-    r.LoginCo();
-    EXPECT_TRUE(Succeeded(r, r.Do(BackupLine())));
-    originals = User(world).objects;
-    User(world).objects.clear();
+// BackedUpAndEmptied: slot 0, a partition of kind(), backed up to "bk";
+// then its objects are deleted from the World (kept in `originals`).
+class BackedUpAndEmptied : public ::testing::Test {
+ protected:
+  virtual PartitionKind kind() const { return PartitionKind::kV0; }
+  void SetUp() override {
+    world = WorldBuilder().Source(kind()).Build();
+    runner_.emplace(&world);
+    ASSERT_NO_FATAL_FAILURE(runner().LoginCo());
+    ASSERT_TRUE(Succeeded(runner(), runner().Do(BackupLine())));
+    originals = UserAt(world).objects;
+    UserAt(world).objects.clear();
   }
+  Runner& runner() { return *runner_; }
+
   World world;
-  Runner r;
   std::vector<Object> originals;
+
+ private:
+  std::optional<Runner> runner_;
 };
+
+// The same, for each kind the suite is instantiated with.
+class BackedUpAndEmptiedByKind : public BackedUpAndEmptied,
+                                 public ::testing::WithParamInterface<PartitionKind> {
+ protected:
+  PartitionKind kind() const override { return GetParam(); }
+};
+
+class RestoreTargetExists : public BackedUpAndEmptied {};
+class RestoreRules : public BackedUpAndEmptied {};
+class RestoreRulesPre77 : public BackedUpAndEmptied {
+ protected:
+  PartitionKind kind() const override { return PartitionKind::kPre77; }
+};
+class RestoreRulesEveryKind : public BackedUpAndEmptiedByKind {};
+INSTANTIATE_TEST_SUITE_P(Kinds, RestoreRulesEveryKind, ::testing::ValuesIn(kAllKinds),
+                         KindParamName);
+class RestoreRulesV0AndV1 : public BackedUpAndEmptiedByKind {};
+INSTANTIATE_TEST_SUITE_P(Kinds, RestoreRulesV0AndV1,
+                         ::testing::Values(PartitionKind::kV0, PartitionKind::kV1), KindParamName);
+class RestoreRoundtrip : public BackedUpAndEmptied {};
+class RestoreRoundtripEveryKind : public BackedUpAndEmptiedByKind {};
+INSTANTIATE_TEST_SUITE_P(Kinds, RestoreRoundtripEveryKind, ::testing::ValuesIn(kAllKinds),
+                         KindParamName);
+class RestoreRoundtripToAnother : public ::testing::TestWithParam<PartitionKind> {};
+INSTANTIATE_TEST_SUITE_P(Kinds, RestoreRoundtripToAnother, ::testing::ValuesIn(kAllKinds),
+                         KindParamName);
 
 // ExpectSameContent checks every original came back with the same OUID,
 // label, class, attributes, value and hence fingerprint.
@@ -74,166 +96,146 @@ void ExpectSameContent(const std::vector<Object>& originals, const UserPartition
   }
 }
 
-TEST(RestoreTargetExists, RestoresIntoTheCurrentPartition) {
+TEST_F(RestoreTargetExists, RestoresIntoTheCurrentPartition) {
   HSMB_CLAUSE("RESTORE-TARGET-EXISTS");
-  BackedUpAndEmptied f(PartitionKind::kV0);
-  const size_t slots = f.world.slots.size();
-  const BackupHsm hsm_before = Hsm(f.world);
-  Result res = f.r.Do(RestoreLine());
-  ASSERT_TRUE(Succeeded(f.r, res));
-  EXPECT_EQ(f.world.slots.size(), slots);
-  EXPECT_EQ(User(f.world).objects.size(), 3u);
-  EXPECT_TRUE(Hsm(f.world) == hsm_before) << "restore leaves the backup as it was";
-  EXPECT_NE(std::find(f.r.last().begin(), f.r.last().end(),
+  const size_t slots = world.slots.size();
+  const BackupHsm hsm_before = HsmAt(world);
+  Result res = runner().Do(RestoreLine());
+  ASSERT_TRUE(Succeeded(runner(), res));
+  EXPECT_EQ(world.slots.size(), slots);
+  EXPECT_EQ(UserAt(world).objects.size(), 3u);
+  EXPECT_TRUE(HsmAt(world) == hsm_before) << "restore leaves the backup as it was";
+  EXPECT_NE(std::find(runner().last().begin(), runner().last().end(),
                       "3 objects have been restored to slot 0."),
-            f.r.last().end())
-      << f.r.LastText();
+            runner().last().end())
+      << runner().LastText();
 }
 
-TEST(RestoreTargetExists, UnknownBackupNameCreatesNothing) {
+TEST_F(RestoreTargetExists, UnknownBackupNameCreatesNothing) {
   HSMB_CLAUSE("RESTORE-TARGET-EXISTS");
-  BackedUpAndEmptied f(PartitionKind::kV0);
-  const World before = f.world;
-  Result res = f.r.Do(RestoreLine("nosuchbackup"));
-  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kTokenNotPresent));
-  EXPECT_TRUE(f.world == before);
-  EXPECT_EQ(f.world.slots.size(), 2u);
-  EXPECT_EQ(Hsm(f.world).partitions.size(), 1u);
+  const World before = world;
+  Result res = runner().Do(RestoreLine("nosuchbackup"));
+  EXPECT_TRUE(FailedWith(runner(), res, Ckr::kTokenNotPresent));
+  EXPECT_TRUE(world == before);
+  EXPECT_EQ(world.slots.size(), 2u);
+  EXPECT_EQ(HsmAt(world).partitions.size(), 1u);
 }
 
-TEST(RestoreTargetExists, CurrentSlotMustBeAUserPartition) {
+TEST_F(RestoreTargetExists, CurrentSlotMustBeAUserPartition) {
   HSMB_CLAUSE("RESTORE-TARGET-EXISTS");
-  BackedUpAndEmptied f(PartitionKind::kV0);
-  ASSERT_TRUE(Succeeded(f.r, f.r.Do("slot set -slot 2")));
-  const World before = f.world;
-  Result res = f.r.Do(RestoreLine());
-  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kSlotIdInvalid));
-  EXPECT_TRUE(f.world == before);
+  ASSERT_TRUE(Succeeded(runner(), runner().Do("slot set -slot 2")));
+  const World before = world;
+  Result res = runner().Do(RestoreLine());
+  EXPECT_TRUE(FailedWith(runner(), res, Ckr::kSlotIdInvalid));
+  EXPECT_TRUE(world == before);
 }
 
-TEST(RestoreRules, DomainMismatchIsCertificateInvalid) {
+TEST_P(RestoreRulesEveryKind, DomainMismatchIsCertificateInvalid) {
   HSMB_CLAUSE("RESTORE-RULES", "DOM-ERROR-CODE");
-  for (PartitionKind kind : kKinds) {
-    BackedUpAndEmptied f(kind);
-    User(f.world).domain = Secret("anotherdomain");
-    const UserPartition target_before = User(f.world);
-    Result res = f.r.Do(RestoreLine());
-    EXPECT_TRUE(FailedWith(f.r, res, Ckr::kCertificateInvalid)) << KindName(kind);
-    EXPECT_TRUE(User(f.world) == target_before) << KindName(kind);
-    // Pre-7.7 tries every object; V0 stops at the first; V1 fails on the SMK.
-    const size_t failures = CountLinesStartingWith(f.r, "Failed to restore object");
-    EXPECT_EQ(failures, kind == PartitionKind::kPre77 ? 3u : kind == PartitionKind::kV0 ? 1u : 0u)
-        << KindName(kind) << "\n" << f.r.LastText();
-  }
+  UserAt(world).domain = Secret("anotherdomain");
+  const UserPartition target_before = UserAt(world);
+  Result res = runner().Do(RestoreLine());
+  EXPECT_TRUE(FailedWith(runner(), res, Ckr::kCertificateInvalid));
+  EXPECT_TRUE(UserAt(world) == target_before);
+  // Pre-7.7 tries every object; V0 stops at the first; V1 fails on the SMK.
+  const size_t failures = CountLinesStartingWith(runner(), "Failed to restore object");
+  EXPECT_EQ(failures, kind() == PartitionKind::kPre77 ? 3u : kind() == PartitionKind::kV0 ? 1u : 0u)
+      << runner().LastText();
 }
 
-TEST(RestoreRules, VerifyFailureContinuesOnPre77) {
+TEST_F(RestoreRulesPre77, VerifyFailureContinuesOnPre77) {
   HSMB_CLAUSE("RESTORE-RULES", "CLONE-CONTINUE-PRE77");
-  BackedUpAndEmptied f(PartitionKind::kPre77);
-  const uint32_t second = Hsm(f.world).partitions.at(0).objects.at(1).object.handle;
-  f.world.faults.push_back(Fault{FaultType::kVerifyFail, std::nullopt, second, 0});
-  Result res = f.r.Do(RestoreLine());
-  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kFailedToCloneAnObject));
-  const UserPartition& t = User(f.world);
+  const uint32_t second = HsmAt(world).partitions.at(0).objects.at(1).object.handle;
+  world.faults.push_back(Fault{FaultType::kVerifyFail, std::nullopt, second, 0});
+  Result res = runner().Do(RestoreLine());
+  EXPECT_TRUE(FailedWith(runner(), res, Ckr::kFailedToCloneAnObject));
+  const UserPartition& t = UserAt(world);
   ASSERT_EQ(t.objects.size(), 2u);
-  EXPECT_EQ(t.objects[0].ouid, f.originals[0].ouid);
-  EXPECT_EQ(t.objects[1].ouid, f.originals[2].ouid);
-  EXPECT_EQ(FindByOuid(t, f.originals[1].ouid), nullptr) << "the failed object is discarded";
-  EXPECT_NE(std::find(f.r.last().begin(), f.r.last().end(),
+  EXPECT_EQ(t.objects[0].ouid, originals[0].ouid);
+  EXPECT_EQ(t.objects[1].ouid, originals[2].ouid);
+  EXPECT_EQ(FindByOuid(t, originals[1].ouid), nullptr) << "the failed object is discarded";
+  EXPECT_NE(std::find(runner().last().begin(), runner().last().end(),
                       "Failed to restore object " + std::to_string(second) +
                           " (CKR_FAILED_TO_CLONE_AN_OBJECT)."),
-            f.r.last().end())
-      << f.r.LastText();
+            runner().last().end())
+      << runner().LastText();
 }
 
-TEST(RestoreRules, VerifyFailureStopsOnV0AndV1) {
+TEST_P(RestoreRulesV0AndV1, VerifyFailureStopsOnV0AndV1) {
   HSMB_CLAUSE("RESTORE-RULES", "CLONE-STOP-V0V1");
-  for (PartitionKind kind : {PartitionKind::kV0, PartitionKind::kV1}) {
-    BackedUpAndEmptied f(kind);
-    const uint32_t second = Hsm(f.world).partitions.at(0).objects.at(1).object.handle;
-    f.world.faults.push_back(Fault{FaultType::kVerifyFail, 2u, second, 0});
-    Result res = f.r.Do(RestoreLine());
-    EXPECT_TRUE(FailedWith(f.r, res, Ckr::kFailedToCloneAnObject)) << KindName(kind);
-    const UserPartition& t = User(f.world);
-    ASSERT_EQ(t.objects.size(), 1u) << KindName(kind);
-    EXPECT_EQ(t.objects[0].ouid, f.originals[0].ouid);
-    EXPECT_EQ(CountLinesStartingWith(f.r, "Restored object"), 1u);
-    EXPECT_NE(std::find(f.r.last().begin(), f.r.last().end(),
-                        "Restore stopped at the first object that failed."),
-              f.r.last().end());
-  }
+  const uint32_t second = HsmAt(world).partitions.at(0).objects.at(1).object.handle;
+  world.faults.push_back(Fault{FaultType::kVerifyFail, 2u, second, 0});
+  Result res = runner().Do(RestoreLine());
+  EXPECT_TRUE(FailedWith(runner(), res, Ckr::kFailedToCloneAnObject));
+  const UserPartition& t = UserAt(world);
+  ASSERT_EQ(t.objects.size(), 1u);
+  EXPECT_EQ(t.objects[0].ouid, originals[0].ouid);
+  EXPECT_EQ(CountLinesStartingWith(runner(), "Restored object"), 1u);
+  EXPECT_NE(std::find(runner().last().begin(), runner().last().end(),
+                      "Restore stopped at the first object that failed."),
+            runner().last().end());
 }
 
-TEST(RestoreRules, FaultOnAnotherSlotDoesNotApply) {
+TEST_F(RestoreRules, FaultOnAnotherSlotDoesNotApply) {
   HSMB_CLAUSE("RESTORE-RULES");
-  BackedUpAndEmptied f(PartitionKind::kV0);
-  const uint32_t second = Hsm(f.world).partitions.at(0).objects.at(1).object.handle;
-  f.world.faults.push_back(Fault{FaultType::kVerifyFail, 5u, second, 0});
-  ASSERT_TRUE(Succeeded(f.r, f.r.Do(RestoreLine())));
-  EXPECT_EQ(User(f.world).objects.size(), 3u);
+  const uint32_t second = HsmAt(world).partitions.at(0).objects.at(1).object.handle;
+  world.faults.push_back(Fault{FaultType::kVerifyFail, 5u, second, 0});
+  ASSERT_TRUE(Succeeded(runner(), runner().Do(RestoreLine())));
+  EXPECT_EQ(UserAt(world).objects.size(), 3u);
 }
 
-TEST(RestoreRoundtrip, SamePartitionGetsEveryObjectBack) {
+TEST_P(RestoreRoundtripEveryKind, SamePartitionGetsEveryObjectBack) {
   HSMB_CLAUSE("RESTORE-ROUNDTRIP");
-  for (PartitionKind kind : kKinds) {
-    SCOPED_TRACE(KindName(kind));
-    BackedUpAndEmptied f(kind);
-    ASSERT_TRUE(Succeeded(f.r, f.r.Do(RestoreLine())));
-    ExpectSameContent(f.originals, User(f.world));
-  }
+  ASSERT_TRUE(Succeeded(runner(), runner().Do(RestoreLine())));
+  ExpectSameContent(originals, UserAt(world));
 }
 
-TEST(RestoreRoundtrip, SecondPartitionOfTheSameKindAndDomain) {
+TEST_P(RestoreRoundtripToAnother, SecondPartitionOfTheSameKindAndDomain) {
   HSMB_CLAUSE("RESTORE-ROUNDTRIP", "RESTORE-TARGET-EXISTS");
-  for (PartitionKind kind : kKinds) {
-    SCOPED_TRACE(KindName(kind));
-    World w = MakeWorld(MakeUser(kind), MakeBackupHsm());
-    AddUserSlot(w, 1, MakeUser(kind, 0, "target"));
-    Runner r(&w);
-    r.LoginCo();
-    ASSERT_TRUE(Succeeded(r, r.Do(BackupLine())));
-    const UserPartition source = User(w, 0);
-    ASSERT_TRUE(Succeeded(r, r.Do("slot set -slot 1")));
-    r.LoginCo();
-    ASSERT_TRUE(Succeeded(r, r.Do(RestoreLine())));
-    ExpectSameContent(source.objects, User(w, 1));
-    EXPECT_TRUE(User(w, 0) == source);
-    for (const Object& o : User(w, 1).objects) {
-      EXPECT_GE(o.handle, 1u);
-    }
+  const PartitionKind kind = GetParam();
+  World w = WorldBuilder().Source(kind).AddUser(1, MakeUser(kind, 0, "target")).Build();
+  Runner r(&w);
+  r.LoginCo();
+  ASSERT_TRUE(Succeeded(r, r.Do(BackupLine())));
+  const UserPartition source = UserAt(w, 0);
+  ASSERT_TRUE(Succeeded(r, r.Do("slot set -slot 1")));
+  r.LoginCo();
+  ASSERT_TRUE(Succeeded(r, r.Do(RestoreLine())));
+  ExpectSameContent(source.objects, UserAt(w, 1));
+  EXPECT_TRUE(UserAt(w, 0) == source);
+  for (const Object& o : UserAt(w, 1).objects) {
+    EXPECT_GE(o.handle, 1u);
   }
 }
 
-TEST(RestoreRoundtrip, SameOuidIsKeptUnlessReplace) {
+TEST_F(RestoreRoundtrip, SameOuidIsKeptUnlessReplace) {
   HSMB_CLAUSE("RESTORE-ROUNDTRIP", "RESTORE-RULES");
-  BackedUpAndEmptied f(PartitionKind::kV0);
-  User(f.world).objects = f.originals;
-  User(f.world).objects[0].attributes.Set("CKA_EXTRACTABLE", "false");
-  const Object changed = User(f.world).objects[0];
-  ASSERT_TRUE(Succeeded(f.r, f.r.Do(RestoreLine())));
-  EXPECT_TRUE(User(f.world).objects[0] == changed) << "not restored over without -replace";
-  EXPECT_EQ(User(f.world).objects.size(), 3u);
-  ASSERT_TRUE(Succeeded(f.r, f.r.Do(RestoreLine("bk", "-replace"))));
-  const Object* back = FindByOuid(User(f.world), changed.ouid);
+  UserAt(world).objects = originals;
+  UserAt(world).objects[0].attributes.Set("CKA_EXTRACTABLE", "false");
+  const Object changed = UserAt(world).objects[0];
+  ASSERT_TRUE(Succeeded(runner(), runner().Do(RestoreLine())));
+  EXPECT_TRUE(UserAt(world).objects[0] == changed) << "not restored over without -replace";
+  EXPECT_EQ(UserAt(world).objects.size(), 3u);
+  ASSERT_TRUE(Succeeded(runner(), runner().Do(RestoreLine("bk", "-replace"))));
+  const Object* back = FindByOuid(UserAt(world), changed.ouid);
   ASSERT_NE(back, nullptr);
-  EXPECT_EQ(back->attributes, f.originals[0].attributes);
-  EXPECT_EQ(User(f.world).objects.size(), 3u);
+  EXPECT_EQ(back->attributes, originals[0].attributes);
+  EXPECT_EQ(UserAt(world).objects.size(), 3u);
 }
 
-TEST(RestoreRoundtrip, ObjectsOptionRestoresTheNamedBackupObjects) {
+TEST_F(RestoreRoundtrip, ObjectsOptionRestoresTheNamedBackupObjects) {
   HSMB_CLAUSE("RESTORE-ROUNDTRIP", "OPT-OBJECTS-FORMS");
-  BackedUpAndEmptied f(PartitionKind::kV0);
-  const BackupPartition& p = Hsm(f.world).partitions.at(0);
+  const BackupPartition& p = HsmAt(world).partitions.at(0);
   const std::string list = std::to_string(p.objects.at(2).object.handle) + "," +
                            std::to_string(p.objects.at(0).object.handle);
-  ASSERT_TRUE(Succeeded(f.r, f.r.Do(RestoreLine("bk", "-objects " + list))));
-  ASSERT_EQ(User(f.world).objects.size(), 2u);
-  EXPECT_EQ(User(f.world).objects[0].ouid, f.originals[2].ouid);
-  EXPECT_EQ(User(f.world).objects[1].ouid, f.originals[0].ouid);
-  const World before = f.world;
-  EXPECT_TRUE(FailedWith(f.r, f.r.Do(RestoreLine("bk", "-objects 999")),
+  ASSERT_TRUE(Succeeded(runner(), runner().Do(RestoreLine("bk", "-objects " + list))));
+  ASSERT_EQ(UserAt(world).objects.size(), 2u);
+  EXPECT_EQ(UserAt(world).objects[0].ouid, originals[2].ouid);
+  EXPECT_EQ(UserAt(world).objects[1].ouid, originals[0].ouid);
+  const World before = world;
+  EXPECT_TRUE(FailedWith(runner(), runner().Do(RestoreLine("bk", "-objects 999")),
                          Ckr::kObjectHandleInvalid));
-  EXPECT_TRUE(f.world == before);
+  EXPECT_TRUE(world == before);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // FW-OLD-RESTORE, FW-NO-DOWNGRADE).
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "hsmbackup/crypto.h"
@@ -11,20 +12,8 @@
 namespace hsmbackup {
 namespace {
 
-using testing::AddUserSlot;
-using testing::BackupLine;
-using testing::FailedWith;
-using testing::kDomain;
-using testing::kNewPartitionPassword;
-using testing::kSoPassword;
-using testing::MakeBackupHsm;
-using testing::MakeUser;
-using testing::MakeWorld;
-using testing::RestoreLine;
-using testing::Runner;
-using testing::Succeeded;
+using namespace hsmbackup::testing;  // NOLINT(build/namespaces)
 
-UserPartition& User(World& w, uint32_t slot) { return *w.FindSlot(slot)->user; }
 
 UserPartition WithOtherSmk(UserPartition p) {
   Bytes smk(32, 0x5C);
@@ -34,42 +23,58 @@ UserPartition WithOtherSmk(UserPartition p) {
 
 // TwoPartitions: `source_kind` in slot 0 (backed up to "bk"), an empty
 // `target_kind` partition of the same domain in slot 1, made current and
-// logged in.
-struct TwoPartitions {
-  TwoPartitions(PartitionKind source_kind, UserPartition target, BackupHsm hsm = MakeBackupHsm())
-      : world(MakeWorld(MakeUser(source_kind), std::move(hsm))), r(&world) {
-    AddUserSlot(world, 1, std::move(target));
-    r.LoginCo();
-    EXPECT_TRUE(Succeeded(r, r.Do(BackupLine())));
-    EXPECT_TRUE(Succeeded(r, r.Do("slot set -slot 1")));
-    r.LoginCo();
+// logged in. Prepare asserts nothing (each test's setup differs, so this is
+// no SetUp); the caller does: ASSERT_TRUE(f.Prepare(...)).
+class TwoPartitions {
+ public:
+  ::testing::AssertionResult Prepare(PartitionKind source_kind, UserPartition target,
+                                     BackupHsm hsm = MakeBackupHsm()) {
+    world = WorldBuilder()
+                .Source(source_kind)
+                .Backup(std::move(hsm))
+                .AddUser(1, std::move(target))
+                .Build();
+    runner_.emplace(&world);
+    for (const std::string& line : {std::string("role login -name co -password ") + kCoPassword,
+                                    BackupLine(), std::string("slot set -slot 1"),
+                                    std::string("role login -name co -password ") + kCoPassword}) {
+      ::testing::AssertionResult ok = Succeeded(r(), r().Do(line));
+      if (!ok) return ok << " (setting up: " << line << ")";
+    }
+    return ::testing::AssertionSuccess();
   }
+  Runner& r() { return *runner_; }
+
   World world;
-  Runner r;
+
+ private:
+  std::optional<Runner> runner_;
 };
 
 TEST(RestoreSmk, SmkonlyOverwritesTheTargetSmkThenObjectsRestore) {
   HSMB_CLAUSE("RESTORE-SMK");
-  TwoPartitions f(PartitionKind::kV1, WithOtherSmk(MakeUser(PartitionKind::kV1, 0, "target")));
-  const Secret source_smk = *User(f.world, 0).smk;
-  ASSERT_FALSE(*User(f.world, 1).smk == source_smk);
+  TwoPartitions f;
+  ASSERT_TRUE(f.Prepare(PartitionKind::kV1,
+                        WithOtherSmk(MakeUser(PartitionKind::kV1, 0, "target"))));
+  const Secret source_smk = *UserAt(f.world, 0).smk;
+  ASSERT_FALSE(*UserAt(f.world, 1).smk == source_smk);
 
   // Before the SMK is restored the objects cannot be opened.
-  const UserPartition target_before = User(f.world, 1);
-  Result res = f.r.Do(RestoreLine());
-  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kSmkIdNotFound));
-  EXPECT_TRUE(User(f.world, 1) == target_before);
+  const UserPartition target_before = UserAt(f.world, 1);
+  Result res = f.r().Do(RestoreLine());
+  EXPECT_TRUE(FailedWith(f.r(), res, Ckr::kSmkIdNotFound));
+  EXPECT_TRUE(UserAt(f.world, 1) == target_before);
 
-  res = f.r.Do(RestoreLine("bk", "-smkonly"), {"proceed"});
-  ASSERT_TRUE(Succeeded(f.r, res));
-  EXPECT_TRUE(*User(f.world, 1).smk == source_smk);
-  EXPECT_TRUE(User(f.world, 1).objects.empty()) << "-smkonly restores no objects";
-  EXPECT_NE(f.r.LastText().find("The SMK was restored successfully."), std::string::npos);
+  res = f.r().Do(RestoreLine("bk", "-smkonly"), {"proceed"});
+  ASSERT_TRUE(Succeeded(f.r(), res));
+  EXPECT_TRUE(*UserAt(f.world, 1).smk == source_smk);
+  EXPECT_TRUE(UserAt(f.world, 1).objects.empty()) << "-smkonly restores no objects";
+  EXPECT_NE(f.r().LastText().find("The SMK was restored successfully."), std::string::npos);
 
-  res = f.r.Do(RestoreLine());
-  ASSERT_TRUE(Succeeded(f.r, res));
-  const UserPartition& t = User(f.world, 1);
-  const UserPartition& s = User(f.world, 0);
+  res = f.r().Do(RestoreLine());
+  ASSERT_TRUE(Succeeded(f.r(), res));
+  const UserPartition& t = UserAt(f.world, 1);
+  const UserPartition& s = UserAt(f.world, 0);
   ASSERT_EQ(t.objects.size(), 3u);
   for (size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(t.objects[i].ouid, s.objects[i].ouid);
@@ -79,10 +84,12 @@ TEST(RestoreSmk, SmkonlyOverwritesTheTargetSmkThenObjectsRestore) {
 
 TEST(RestoreSmk, QuitLeavesTheTargetSmk) {
   HSMB_CLAUSE("RESTORE-SMK", "OPT-SMKONLY-CONFIRM");
-  TwoPartitions f(PartitionKind::kV1, WithOtherSmk(MakeUser(PartitionKind::kV1, 0, "target")));
+  TwoPartitions f;
+  ASSERT_TRUE(f.Prepare(PartitionKind::kV1,
+                        WithOtherSmk(MakeUser(PartitionKind::kV1, 0, "target"))));
   const World before = f.world;
-  Result res = f.r.Do(RestoreLine("bk", "-smkonly"), {"quit"});
-  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kFunctionCanceled));
+  Result res = f.r().Do(RestoreLine("bk", "-smkonly"), {"quit"});
+  EXPECT_TRUE(FailedWith(f.r(), res, Ckr::kFunctionCanceled));
   EXPECT_TRUE(f.world == before);
 }
 
@@ -100,26 +107,28 @@ TEST(RestoreSmk, FromAnSmkonlyBackup) {
   ASSERT_TRUE(Succeeded(r, r.Do("slot set -slot 1")));
   r.LoginCo();
   ASSERT_TRUE(Succeeded(r, r.Do(RestoreLine("sks_2019:03:09-16:52:47", "-smkonly -force"))));
-  EXPECT_TRUE(*User(w, 1).smk == *User(w, 0).smk);
+  EXPECT_TRUE(*UserAt(w, 1).smk == *UserAt(w, 0).smk);
 }
 
 TEST(RestoreSmk, DomainMismatchLeavesTheSmk) {
   HSMB_CLAUSE("RESTORE-SMK", "DOM-ERROR-CODE");
   UserPartition target = WithOtherSmk(MakeUser(PartitionKind::kV1, 0, "target"));
   target.domain = Secret("anotherdomain");
-  TwoPartitions f(PartitionKind::kV1, target);
-  const UserPartition before = User(f.world, 1);
-  Result res = f.r.Do(RestoreLine("bk", "-smkonly -force"));
-  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kCertificateInvalid));
-  EXPECT_TRUE(User(f.world, 1) == before);
+  TwoPartitions f;
+  ASSERT_TRUE(f.Prepare(PartitionKind::kV1, target));
+  const UserPartition before = UserAt(f.world, 1);
+  Result res = f.r().Do(RestoreLine("bk", "-smkonly -force"));
+  EXPECT_TRUE(FailedWith(f.r(), res, Ckr::kCertificateInvalid));
+  EXPECT_TRUE(UserAt(f.world, 1) == before);
 }
 
 TEST(RestoreSmk, SmkonlyNeedsAV1BackupAndAV1Target) {
   HSMB_CLAUSE("RESTORE-SMK");
-  TwoPartitions f(PartitionKind::kV0, MakeUser(PartitionKind::kV1, 0, "target"));
+  TwoPartitions f;
+  ASSERT_TRUE(f.Prepare(PartitionKind::kV0, MakeUser(PartitionKind::kV1, 0, "target")));
   const World before = f.world;
-  Result res = f.r.Do(RestoreLine("bk", "-smkonly -force"));
-  EXPECT_TRUE(FailedWith(f.r, res, Ckr::kOperationNotAllowed));
+  Result res = f.r().Do(RestoreLine("bk", "-smkonly -force"));
+  EXPECT_TRUE(FailedWith(f.r(), res, Ckr::kOperationNotAllowed));
   EXPECT_TRUE(f.world == before);
 }
 
@@ -129,13 +138,14 @@ TEST(FwOldRestore, OldBackupHsm7RestoresPre77BackupsToV0AndV1) {
     SCOPED_TRACE(KindName(target_kind));
     BackupHsm old = MakeBackupHsm();
     old.firmware = Version{7, 3, 0};
-    TwoPartitions f(PartitionKind::kPre77, MakeUser(target_kind, 0, "target"), old);
+    TwoPartitions f;
+    ASSERT_TRUE(f.Prepare(PartitionKind::kPre77, MakeUser(target_kind, 0, "target"), old));
     ASSERT_EQ(f.world.FindSlot(2)->backup->partitions.size(), 1u);
     ASSERT_EQ(f.world.FindSlot(2)->backup->partitions.at(0).origin, PartitionKind::kPre77);
-    Result res = f.r.Do(RestoreLine());
-    ASSERT_TRUE(Succeeded(f.r, res));
-    const UserPartition& t = User(f.world, 1);
-    const UserPartition& s = User(f.world, 0);
+    Result res = f.r().Do(RestoreLine());
+    ASSERT_TRUE(Succeeded(f.r(), res));
+    const UserPartition& t = UserAt(f.world, 1);
+    const UserPartition& s = UserAt(f.world, 0);
     ASSERT_EQ(t.objects.size(), 3u);
     for (size_t i = 0; i < 3; ++i) {
       EXPECT_EQ(t.objects[i].ouid, s.objects[i].ouid);
@@ -170,12 +180,13 @@ TEST(FwNoDowngrade, HigherSecurityBackupsAreRefusedAndTheTargetIsUnchanged) {
     SCOPED_TRACE(std::string(KindName(d.origin)) + " -> " + KindName(d.target));
     UserPartition target = MakeUser(d.target, 1, "target");
     target.objects[0] = testing::MakeObject(500);
-    TwoPartitions f(d.origin, target);
+    TwoPartitions f;
+    ASSERT_TRUE(f.Prepare(d.origin, target));
     const World before = f.world;
-    Result res = f.r.Do(RestoreLine());
-    EXPECT_TRUE(FailedWith(f.r, res, Ckr::kOperationNotAllowed));
+    Result res = f.r().Do(RestoreLine());
+    EXPECT_TRUE(FailedWith(f.r(), res, Ckr::kOperationNotAllowed));
     EXPECT_TRUE(f.world == before);
-    EXPECT_EQ(f.r.LastText().find("Restored object"), std::string::npos);
+    EXPECT_EQ(f.r().LastText().find("Restored object"), std::string::npos);
   }
 }
 
@@ -187,9 +198,10 @@ TEST(FwNoDowngrade, SameOrHigherTargetsAccept) {
                       Downgrade{PartitionKind::kV0, PartitionKind::kV1},
                       Downgrade{PartitionKind::kV1, PartitionKind::kV1}}) {
     SCOPED_TRACE(std::string(KindName(d.origin)) + " -> " + KindName(d.target));
-    TwoPartitions f(d.origin, MakeUser(d.target, 0, "target"));
-    ASSERT_TRUE(Succeeded(f.r, f.r.Do(RestoreLine())));
-    EXPECT_EQ(User(f.world, 1).objects.size(), 3u);
+    TwoPartitions f;
+    ASSERT_TRUE(f.Prepare(d.origin, MakeUser(d.target, 0, "target")));
+    ASSERT_TRUE(Succeeded(f.r(), f.r().Do(RestoreLine())));
+    EXPECT_EQ(UserAt(f.world, 1).objects.size(), 3u);
   }
 }
 

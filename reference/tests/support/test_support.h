@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "support/matchers.h"  // PrintTo for codes and statuses, everywhere
+
 // HSMB_CLAUSE names the clause (from the clause catalogue) a test checks.
 // It records the ID as a test property (visible in JUnit output); the
 // clause-coverage test finds every use in the test sources.

@@ -18,8 +18,9 @@ Object MakeObject(uint32_t handle, ObjectClass cls, size_t size, std::string lab
   o.object_class = cls;
   o.label = label.empty() ? "key-" + std::to_string(handle) : std::move(label);
   o.attributes = {{"CKA_SENSITIVE", "true"}, {"CKA_TOKEN", "true"}};
-  o.value.resize(size);
-  for (size_t i = 0; i < size; ++i) o.value[i] = static_cast<uint8_t>(handle * 31 + i);
+  Bytes value(size);
+  for (size_t i = 0; i < size; ++i) value[i] = static_cast<uint8_t>(handle * 31 + i);
+  o.value = Secret(std::move(value));
   return o;
 }
 
@@ -71,6 +72,52 @@ World MakeWorld(UserPartition user, BackupHsm hsm) {
   w.slots.push_back(std::move(s0));
   w.slots.push_back(std::move(s2));
   return w;
+}
+
+WorldBuilder& WorldBuilder::Source(UserPartition user) {
+  source_ = std::move(user);
+  return *this;
+}
+WorldBuilder& WorldBuilder::Source(PartitionKind kind, size_t objects, std::string label) {
+  return Source(MakeUser(kind, objects, std::move(label)));
+}
+WorldBuilder& WorldBuilder::Backup(BackupHsm hsm) {
+  backup_ = std::move(hsm);
+  return *this;
+}
+WorldBuilder& WorldBuilder::Backup(BackupModel model) { return Backup(MakeBackupHsm(model)); }
+WorldBuilder& WorldBuilder::Sks() {
+  backup_.sks = true;
+  return *this;
+}
+WorldBuilder& WorldBuilder::AddUser(uint32_t slot, UserPartition user) {
+  users_.emplace_back(slot, std::move(user));
+  return *this;
+}
+WorldBuilder& WorldBuilder::AddBackup(uint32_t slot, BackupHsm hsm) {
+  backups_.emplace_back(slot, std::move(hsm));
+  return *this;
+}
+WorldBuilder& WorldBuilder::WithFault(Fault fault) {
+  faults_.push_back(fault);
+  return *this;
+}
+
+World WorldBuilder::Build() const {
+  World w = MakeWorld(source_, backup_);
+  for (const auto& [slot, user] : users_) AddUserSlot(w, slot, user);
+  for (const auto& [slot, hsm] : backups_) AddBackupSlot(w, slot, hsm);
+  w.faults = faults_;
+  return w;
+}
+
+std::string KindParamName(const ::testing::TestParamInfo<PartitionKind>& info) {
+  return KindToken(info.param);
+}
+
+std::string KindAndModelParamName(const ::testing::TestParamInfo<KindAndModel>& info) {
+  return std::string(KindToken(std::get<0>(info.param))) + "_" +
+         ModelToken(std::get<1>(info.param));
 }
 
 Result Runner::Do(const std::string& line, std::vector<std::string> answers) {

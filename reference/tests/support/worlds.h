@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "hsmbackup/engine.h"
@@ -33,7 +35,43 @@ BackupHsm MakeBackupHsm(BackupModel model = BackupModel::kBackupHsm7);
 // 16:52:47Z, client 10.4.0).
 World MakeWorld(UserPartition user, BackupHsm hsm);
 
+// WorldBuilder builds an engine test's world step by step; unset devices
+// are the defaults of MakeUser / MakeBackupHsm. The source is slot 0 and
+// the backup HSM slot 2, as in MakeWorld:
+//
+//   World w = WorldBuilder().Source(PartitionKind::kV1).Sks().AddUser(1, MakeUser(...)).Build();
+class WorldBuilder {
+ public:
+  WorldBuilder& Source(UserPartition user);
+  WorldBuilder& Source(PartitionKind kind, size_t objects = 3, std::string label = "src");
+  WorldBuilder& Backup(BackupHsm hsm);
+  WorldBuilder& Backup(BackupModel model);
+  // Sks makes the slot-2 backup HSM hold SKS (V1) backups.
+  WorldBuilder& Sks();
+  WorldBuilder& AddUser(uint32_t slot, UserPartition user);
+  WorldBuilder& AddBackup(uint32_t slot, BackupHsm hsm);
+  WorldBuilder& WithFault(Fault fault);
+  World Build() const;
+
+ private:
+  UserPartition source_ = MakeUser(PartitionKind::kV0);
+  BackupHsm backup_ = MakeBackupHsm();
+  std::vector<std::pair<uint32_t, UserPartition>> users_;
+  std::vector<std::pair<uint32_t, BackupHsm>> backups_;
+  std::vector<Fault> faults_;
+};
+
+// Parameters for the kind-by-model TEST_P suites: every partition kind,
+// every backup HSM model, and readable test names ("v1", "pre77_backup_hsm_g5").
+inline constexpr PartitionKind kAllKinds[] = {PartitionKind::kPre77, PartitionKind::kV0,
+                                              PartitionKind::kV1};
+inline constexpr BackupModel kAllModels[] = {BackupModel::kBackupHsm7, BackupModel::kBackupHsmG5};
+using KindAndModel = std::tuple<PartitionKind, BackupModel>;
+std::string KindParamName(const ::testing::TestParamInfo<PartitionKind>& info);
+std::string KindAndModelParamName(const ::testing::TestParamInfo<KindAndModel>& info);
+
 // Run executes lunacm lines in one session and keeps the transcript.
+// Do never asserts (safe inside a RapidCheck property); LoginCo asserts.
 class Runner {
  public:
   explicit Runner(World* world) : session_(world) {}

@@ -160,7 +160,7 @@ TEST(WorldRoundTripTest, SizeDerivesTheDocumentedValue) {
         {"handle": 3, "ouid": "000000000000000000000001", "class": "data", "label": "",
          "value": "afcd1d7b39a820e2"}]}}]})");
   const auto& objects = w.slots[0].user->objects;
-  EXPECT_EQ(HexEncode(objects[0].value), "9f62ad034b12db52fa98e1b2b22d16ad35b6878a");
+  EXPECT_EQ(HexEncode(objects[0].value.secret_bytes()), "9f62ad034b12db52fa98e1b2b22d16ad35b6878a");
   const std::string text = WorldToJson(w);
   // A value equal to its derivation is written as "size"; any other as hex.
   EXPECT_THAT(text, HasSubstr("\"size\": 8"));
@@ -204,7 +204,7 @@ TEST(WorldRoundTripTest, ProgrammaticChangesRoundTrip) {
   p.objects.clear();
   p.allocated = kPartitionOverheadBytes;
   w.slots[2].backup->partitions.push_back(p);
-  w.slots[0].user->objects[1].value = {0x00};
+  w.slots[0].user->objects[1].value = Secret(Bytes{0x00});
   ExpectRoundTrip(w);
 }
 
