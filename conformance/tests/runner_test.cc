@@ -558,7 +558,9 @@ TEST(CheckProtocol, TheReferenceSpeaksItAndABrokenAdapterIsToldWhatItGetsWrong) 
   const std::string said = out2.str();
   for (const char* rule : {"FAIL  hello names the protocol", "FAIL  unparseable request",
                            "FAIL  observe before load", "FAIL  unknown op",
-                           "FAIL  load refuses an invalid world", "FAIL  exit after bye"}) {
+                           "FAIL  load refuses an invalid world", "FAIL  exit after bye",
+                           "FAIL  execute before load", "FAIL  request without op",
+                           "FAIL  bench without the capability"}) {
     EXPECT_NE(said.find(rule), std::string::npos) << rule << "\n" << said;
   }
 }

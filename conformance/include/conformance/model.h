@@ -133,6 +133,7 @@ struct Said {
   std::string delete_empty;  // DOM-MISMATCH-EMPTY: advice to delete this empty partition
   bool resize_advice = false;  // RESIZE-FAIL: advice to delete the backup
   bool revert_advice = false;  // FULL-REVERT: advice to free space or use another HSM
+  long will_back_up = -1;      // OUT-TRANSCRIPT: "N objects will be backed up."
   long backed_up = -1;         // OUT-TRANSCRIPT: "N objects have been backed up to partition P"
   std::string backed_up_to;
   long list_slot = -1;         // ARCHIVE-LIST: every partition's fields, and the free space
@@ -152,6 +153,9 @@ struct Prediction {
   std::vector<std::string> code_clauses;
   std::string prompt_clause;  // behind the number of prompts
   std::string state_clause;   // behind any state field no rule stamped (see `why`)
+  // The line spells an option as a longer prefix or in upper case: a
+  // target that refuses it with CKR_ARGUMENTS_BAD breaks OPT-SHORTCUTS.
+  bool respelled = false;
   Said said;
   // "" for the project's reading; else the open choice this alternative
   // takes (clauses.json `accepts`), named in verdicts.

@@ -121,6 +121,13 @@ rc::Gen<Scenario> SlotScenario(bool usb) {
         d.slot = 7;
         d.connection = "usb";
         w.hsms.push_back(d);
+        // Two USB devices: `direct` names neither (OPT-SLOT).
+        if (*rc::gen::weightedElement<bool>({{1, true}, {3, false}})) {
+          gen::HsmSpec e = *gen::Hsm(*gen::AnyModel());
+          e.slot = 8;
+          e.connection = "usb";
+          w.hsms.insert(w.hsms.end() - 1, e);
+        }
       }
     }
     const std::string slot = *rc::gen::elementOf(slots);

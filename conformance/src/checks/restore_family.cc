@@ -34,12 +34,6 @@ Mismatches Unchanged(const StepView& v, const std::string& clause) {
                            "...' but the observed state changed");
 }
 
-std::string Joined(const std::vector<std::string>& lines) {
-  std::string s;
-  for (const std::string& l : lines) s += l + "\n";
-  return s;
-}
-
 // Content: what a restore must give back of an object, without its handle.
 std::string Content(const Json& o) {
   return o.value("ouid", std::string()) + "|" + o.value("label", std::string()) + "|" +
@@ -85,7 +79,8 @@ rc::Gen<Scenario> SourceScenario(bool v1_and_faults) {
 }
 
 Mismatches JudgeSource(const StepView& v) {
-  if (!Starts(v.line, "backup") || WithoutCounters(SlotOf(v.before, 0)) == WithoutCounters(SlotOf(v.after, 0))) {
+  if (!Starts(v.line, "backup") ||
+      WithoutCounters(SlotOf(v.before, 0)) == WithoutCounters(SlotOf(v.after, 0))) {
     return {};
   }
   return Fails("SRC-UNCHANGED", "the backup (" + v.outcome.result + ") changed the source partition");
@@ -213,7 +208,7 @@ rc::Gen<Scenario> SmkRestoreScenario() {
         gen::Restore(h, SmkName(u.label), pw, force ? " -smkonly -force" : " -smkonly");
     return Scenario{w.ToJson(),
                     {gen::Login(u), b.Line(), "slot set -slot 1", gen::Login(t), restore},
-                    {*rc::gen::element<std::string>("proceed", "quit")}};
+                    {*rc::gen::element<std::string>("proceed", "quit", "yes", "no")}};
   });
 }
 
@@ -265,49 +260,15 @@ rc::Gen<Scenario> AdminScenario(const std::string& verb, bool v1) {
       if (!right) so.so_password = "bad-so";
       const bool force = *rc::gen::arbitrary<bool>();
       s.lines.push_back(gen::Delete(so, name, force));
-      if (!force) s.answers = {*rc::gen::element<std::string>("proceed", "quit")};
+      if (!force) s.answers = {*rc::gen::element<std::string>("proceed", "quit", "y", "no")};
       s.lines.push_back(gen::List(h));
     }
     return s;
   });
 }
 
-Mismatches JudgeList(const StepView& v) {
-  if (!Starts(v.line, "list") || !v.outcome.ok()) return {};
-  const std::string text = Joined(v.outcome.transcript);
-  for (const Json& p : SlotOf(v.after, 2).value("partitions", Json::array())) {
-    if (text.find(p.value("name", std::string())) == std::string::npos) {
-      return Fails("ARCHIVE-LIST", "the list does not show " + p.value("name", std::string()));
-    }
-  }
-  return {};
-}
-
-Mismatches JudgeContents(const StepView& v) {
-  if (!Starts(v.line, "contents") || !v.outcome.ok()) return {};
-  const std::string text = Joined(v.outcome.transcript);
-  const Json part = PartitionOf(v.after, 2, "bk");
-  bool opaque = false;
-  for (const Json& o : part.value("objects", Json::array())) {
-    opaque |= o.value("opaque", false);
-    if (text.find(o.value("ouid", std::string())) == std::string::npos ||
-        text.find(o.value("label", std::string())) == std::string::npos) {
-      return Fails("ARCHIVE-CONTENTS", "the contents do not show object " +
-                                           o.value("ouid", std::string()) + " with its label");
-    }
-  }
-  if (!opaque) return {};
-  for (const std::string& l : v.outcome.transcript) {
-    for (const char* word : {"Size:", "Private Key", "Public Key", "Symmetric Key", "Secret Key",
-                             "Certificate", "private_key", "public_key", "secret_key"}) {
-      if (l.find(word) != std::string::npos) {
-        return Fails("ARCHIVE-CONTENTS", "a V1 backup's contents show more than OUID and label: '" +
-                                             l + "'");
-      }
-    }
-  }
-  return {};
-}
+// ARCHIVE-LIST and ARCHIVE-CONTENTS are judged by the model on every
+// list and contents line (model/text.cc: every field, as facts).
 
 Mismatches JudgeDelete(const StepView& v) {
   if (!Starts(v.line, "delete")) return {};
@@ -523,11 +484,11 @@ std::vector<Check> RestoreFamilyChecks() {
       {"RestoreFamily", "RestoreSmk", {"RESTORE-SMK", "OPT-FORCE"}, {"smkonly"}, 20,
        [](CheckContext& c) { return ForAll(c, SmkRestoreScenario(), JudgeSmkRestore); }},
       {"RestoreFamily", "ArchiveList", {"ARCHIVE-LIST"}, {}, 20,
-       [](CheckContext& c) { return ForAll(c, AdminScenario("list", false), JudgeList); }},
+       [](CheckContext& c) { return ForAll(c, AdminScenario("list", false)); }},
       {"RestoreFamily", "ArchiveContents", {"ARCHIVE-CONTENTS"}, {}, 20,
-       [](CheckContext& c) { return ForAll(c, AdminScenario("contents", false), JudgeContents); }},
+       [](CheckContext& c) { return ForAll(c, AdminScenario("contents", false)); }},
       {"RestoreFamily", "ArchiveContentsV1", {"ARCHIVE-CONTENTS", "CLONE-OPAQUE-V1"}, {"smkonly"}, 20,
-       [](CheckContext& c) { return ForAll(c, AdminScenario("contents", true), JudgeContents); }},
+       [](CheckContext& c) { return ForAll(c, AdminScenario("contents", true)); }},
       {"RestoreFamily", "ArchiveDelete", {"ARCHIVE-DELETE"}, {}, 25,
        [](CheckContext& c) { return ForAll(c, AdminScenario("delete", false), JudgeDelete); }},
       {"RestoreFamily", "RestoreSameOuid", {"PROJ-RESTORE-SAME-OUID"}, {}, 25,

@@ -148,7 +148,7 @@ struct DeleteCmd : Cmd {
   explicit DeleteCmd(const RcModel& m) {
     const bool force = *rc::gen::arbitrary<bool>();
     line = gen::Delete(m.spec.hsms.front(), *rc::gen::elementOf(m.names), force);
-    if (!force) answers = {*rc::gen::element<std::string>("proceed", "quit")};
+    if (!force) answers = {*rc::gen::element<std::string>("proceed", "quit", "yes", "no")};
   }
   void run(const RcModel&, Sut& sut) const override { Step(sut, line, answers); }
   void show(std::ostream& os) const override { os << line; }

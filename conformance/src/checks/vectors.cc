@@ -218,7 +218,7 @@ std::string CamelCase(const std::string& topic) {
   std::string out;
   bool up = true;
   for (char c : topic) {
-    if (c == '_' || c == '-') {
+    if (c == '_' || c == '-' || c == '.') {
       up = true;
       continue;
     }
@@ -349,7 +349,10 @@ std::optional<CheckResult> RunVector(CheckContext& ctx, const Vector& v) {
   }
   auto fail = [&](size_t step, const std::string& expected, const std::string& observed,
                   const std::vector<std::string>& transcript) {
-    CheckResult r{CheckStatus::kFail, name + ": " + observed, v.clauses, std::nullopt, 1};
+    std::string ids;
+    for (const std::string& c : v.clauses) ids += (ids.empty() ? "" : ", ") + c;
+    CheckResult r{CheckStatus::kFail, "[" + ids + "] " + name + ": " + observed, v.clauses,
+                  std::nullopt, 1};
     Counterexample c;
     c.scenario = v.scenario;
     c.scenario.lines.resize(step + 1);
@@ -430,22 +433,24 @@ std::vector<Check> VectorChecks() {
                         [why](CheckContext&) { return CheckResult::Error(why); }});
       continue;
     }
-    std::set<std::string> clauses;
-    std::set<std::string> common = file.vectors.empty() ? std::set<std::string>{}
-                                                        : file.vectors.front().capabilities;
+    // One check per set of capabilities the vectors need, so a clause whose
+    // vectors all need a capability the target lacks reads n/a, not pass.
+    std::map<std::set<std::string>, VectorFile> by_needs;
     for (const Vector& v : file.vectors) {
-      clauses.insert(v.clauses.begin(), v.clauses.end());
-      std::set<std::string> both;
-      std::set_intersection(common.begin(), common.end(), v.capabilities.begin(),
-                            v.capabilities.end(), std::inserter(both, both.begin()));
-      common = std::move(both);
+      VectorFile& part = by_needs[v.capabilities];
+      part.topic = file.topic;
+      part.vectors.push_back(v);
     }
-    // Only what every vector needs makes the whole check n/a; the rest is
-    // skipped vector by vector in RunFile.
-    const int cases = static_cast<int>(file.vectors.size());
-    checks.push_back({"Vectors", CamelCase(file.topic), {clauses.begin(), clauses.end()},
-                      {common.begin(), common.end()}, cases,
-                      [file = std::move(file)](CheckContext& ctx) { return RunFile(ctx, file); }});
+    for (auto& [needs, part] : by_needs) {
+      std::set<std::string> clauses;
+      for (const Vector& v : part.vectors) clauses.insert(v.clauses.begin(), v.clauses.end());
+      std::string name = CamelCase(file.topic);
+      for (const std::string& c : needs) name += CamelCase(c);
+      const int cases = static_cast<int>(part.vectors.size());
+      checks.push_back({"Vectors", name, {clauses.begin(), clauses.end()},
+                        {needs.begin(), needs.end()}, cases,
+                        [part = std::move(part)](CheckContext& ctx) { return RunFile(ctx, part); }});
+    }
   }
   return checks;
 }

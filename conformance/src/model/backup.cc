@@ -244,6 +244,7 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
         part->has_smk = true;
         part->smk_id = src.smk_id;
       }
+      p.said.will_back_up = static_cast<long>(plan.objects.size());
       const bool stop = src.kind != "pre77";
       const std::string rule = stop ? "CLONE-STOP-V0V1" : "CLONE-CONTINUE-PRE77";
       bool stopped = false;

@@ -110,10 +110,13 @@ bool ContainerLogin(Prediction& p, const Hsm& hsm, Partition& part, const Line& 
     return false;
   }
   if (line.Get("password").value_or("") != part.password) {
-    ++part.failures;
     p.codes = {"CKR_PIN_INCORRECT"};
     p.code_clauses = {"AUTH-PO"};
     p.state_clause = "AUTH-PO";
+    if (++part.failures >= 10) {  // the tenth failure may already say so
+      p.codes.insert("CKR_PIN_LOCKED");
+      p.code_clauses = {"AUTH-LOCKOUT"};
+    }
     return false;
   }
   part.failures = 0;
@@ -151,6 +154,8 @@ Prediction Predict(const World& before, const std::string& text,
   auto tick = [](Prediction& q) {
     if (q.modelled && q.codes == std::set<std::string>{"CKR_OK"}) q.after.now += q.after.step;
   };
+  p.respelled = line->respelled;
+  for (Prediction& alt : p.alternatives) alt.respelled = line->respelled;
   auto fallback = [](Prediction& q) {
     if (q.state_clause.empty()) {
       q.state_clause = q.code_clauses.empty() ? "SRC-UNCHANGED" : q.code_clauses.front();

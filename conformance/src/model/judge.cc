@@ -245,14 +245,19 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
   if (p.codes.count(outcome.result) == 0) {
     std::string want;
     for (const std::string& c : p.codes) want += (want.empty() ? "" : " or ") + c;
-    const std::string what = "answered " + outcome.result + ", expected " + want;
+    std::string what = "answered " + outcome.result + ", expected " + want;
+    std::vector<std::string> blamed =
+        p.code_clauses.empty() ? std::vector<std::string>{"OUT-ERROR"} : p.code_clauses;
+    if (p.respelled && outcome.result == "CKR_ARGUMENTS_BAD") {
+      blamed = {"OPT-SHORTCUTS"};  // it refused an option spelling the seed allows
+      what += " (the line spells an option as a longer prefix or in upper case)";
+    }
     if (b.cause().empty()) {
-      b.AddAll(p.code_clauses.empty() ? std::vector<std::string>{"OUT-ERROR"} : p.code_clauses,
-               what);
+      b.AddAll(blamed, what);
     } else {
       b.Add(first_code_clause, "", what);
     }
-    b.CausedBy(first_code_clause);
+    b.CausedBy(blamed.front());
   }
   std::map<uint32_t, const Json*> slots;
   const Json observed_slots = observed.value("slots", Json::array());

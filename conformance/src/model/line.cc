@@ -130,6 +130,10 @@ std::optional<Line> ParseLine(const std::string& text, std::string* refusal, boo
   }
   for (i = 3; i < words.size(); ++i) {
     const Spec* s = words[i].size() > 1 && words[i][0] == '-' ? Match(words[i]) : nullptr;
+    if (s != nullptr) {
+      const std::string typed = words[i].substr(1);
+      line.respelled |= typed != s->name && typed != std::string(s->name).substr(0, s->shortest);
+    }
     if (s == nullptr || line.options.count(s->name) != 0) {
       *refusal = "OPT-SHORTCUTS";  // unknown or repeated option
       return std::nullopt;

@@ -23,6 +23,10 @@ struct Line {
   std::optional<std::vector<uint32_t>> objects;
   bool slot_direct = false;
   uint32_t slot = 0;
+  // An option spelled other than its full name or the seed's shortcut in
+  // lower case (a longer prefix, or upper case): OPT-SHORTCUTS is what
+  // makes a target accept it.
+  bool respelled = false;
 };
 
 // ParseLine returns the line, or nullopt with the clause that makes a

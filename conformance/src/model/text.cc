@@ -154,6 +154,23 @@ void JudgeContents(const Prediction& p, const Outcome& o, const Json& observed,
       const bool labelled = std::any_of(wider.begin(), wider.end(), [&](const std::string& l) {
         return l.find(label) != std::string::npos;
       });
+      // An opaque V1 blob: the backup HSM cannot know its class or size.
+      if (x.value("opaque", false)) {
+        auto shown = std::find_if(wider.begin(), wider.end(), [](const std::string& l) {
+          const std::string t = Lower(l);
+          for (const char* word : {"size:", "private key", "public key", "symmetric key",
+                                   "secret key", "certificate", "private_key", "public_key",
+                                   "secret_key"}) {
+            if (t.find(word) != std::string::npos) return true;
+          }
+          return false;
+        });
+        if (shown != wider.end()) {
+          fail("a V1 backup's entry for " + ouid + " shows more than OUID, label and handle: '" +
+               *shown + "'");
+          continue;
+        }
+      }
       const std::string handle = std::to_string(U64(x, "handle"));
       if (!labelled) {
         fail("the contents' entry for " + ouid + " does not show its label '" + label + "'");
@@ -215,6 +232,16 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
       })) {
     out.push_back({{"FULL-REVERT"},
                    "after the revert no line advises freeing space or using another backup HSM",
+                   ""});
+  }
+  if (s.will_back_up >= 0 && !any([&](const std::string& l) {
+        const std::vector<std::string> t = Tokens(l);
+        return !t.empty() && t.front() == std::to_string(s.will_back_up) &&
+               HasWord(l, "will be backed up");
+      })) {
+    out.push_back({{"OUT-TRANSCRIPT"},
+                   "no line says " + std::to_string(s.will_back_up) +
+                       " objects will be backed up (the objects selected)",
                    ""});
   }
   if (s.backed_up >= 0 && !any([&](const std::string& l) {

@@ -169,8 +169,9 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
 
   const std::string target_name =
       options.target_command.empty() ? "in-process reference" : options.target_command;
-  Engine engine{MakeTargetFactory(options.target_command, options.target_timeout, options.reuse_target), options.seed,
-                options.cases, {}};
+  Engine engine{
+      MakeTargetFactory(options.target_command, options.target_timeout, options.reuse_target),
+      options.seed, options.cases, {}};
   TargetError target_error;
   std::optional<Hello> hello = Preflight(engine.factory, target_name, &target_error);
   if (!hello) {

@@ -1,5 +1,6 @@
 // hsmbackup-conformance --check-protocol: the envelope and the lifecycle of
 // PROTOCOL.md, probed one rule at a time, before any clause is judged.
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <ostream>
@@ -100,10 +101,26 @@ void ProbeEnvelope(Probe& p) {
   p.Expect(Refused(r, Json()), "unparseable request",
            "a line that is not a JSON object is answered {\"id\":null,\"ok\":false,"
            "\"error\":{\"code\":\"CKR_...\",...}}; got " + r.dump().substr(0, 160));
+  const bool bench = caps && std::find(r["capabilities"].begin(), r["capabilities"].end(),
+                                       Json("bench")) != r["capabilities"].end();
   r = p.Ask(R"({"id":2,"op":"observe"})", "observe before load");
   p.Expect(Refused(r, 2), "observe before load",
            "before the first load, observe and execute are refused (ok false, a CKR_ code); got " +
                r.dump().substr(0, 160));
+  r = p.Ask(R"({"id":12,"op":"execute","line":"slot list"})", "execute before load");
+  p.Expect(Refused(r, 12), "execute before load",
+           "before the first load, execute is refused (ok false, a CKR_ code); got " +
+               r.dump().substr(0, 160));
+  r = p.Ask(R"({"id":13})", "request without op");
+  p.Expect(Refused(r, 13), "request without op",
+           "a request with no string \"op\" is refused with its id and a CKR_ code; got " +
+               r.dump().substr(0, 160));
+  if (!bench) {
+    r = p.Ask(R"({"id":14,"op":"bench","kind":"v0","size":256,"count":1,"repetitions":1})",
+              "bench without the capability");
+    p.Expect(Refused(r, 14), "bench without the capability",
+             "a target that does not list \"bench\" refuses it; got " + r.dump().substr(0, 160));
+  }
   r = p.Ask(R"({"id":3,"op":"no-such-op"})", "unknown op");
   p.Expect(Refused(r, 3), "unknown op",
            "an unknown op is refused with its id and a CKR_ code; got " + r.dump().substr(0, 160));
@@ -116,6 +133,13 @@ void ProbeEnvelope(Probe& p) {
   r = p.Ask(load.dump(), "load");
   p.Expect(r.value("id", Json()) == 5 && r.value("ok", false) == true, "load takes a valid world",
            "got " + r.dump().substr(0, 200));
+  r = p.Ask(R"({"id":15,"op":"load","world":{"format":"not-a-world"}})", "invalid world again");
+  Json kept = p.Ask(R"({"id":16,"op":"observe"})", "observe after a refused load");
+  p.Expect(Refused(r, 15) && kept.value("ok", false) == true && kept.contains("state") &&
+               kept["state"].value("slots", Json::array()).size() == 2,
+           "a refused load keeps the world loaded before",
+           "after a refused load, observe must still show the previous world; got " +
+               kept.dump().substr(0, 160));
   r = p.Ask(R"({"id":6,"op":"execute","line":"slot list"})", "execute without answers");
   bool shaped = r.value("id", Json()) == 6 && r.value("ok", false) == true && IsCkr(r, "result") &&
                 r.contains("message") && r["message"].is_string() && r.contains("prompts") &&

@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::RunBinary;
 using testing::RunInProcess;
-using testing::ShellQuote;
+using ::hsmbackup::testing::ShellQuote;
 using testing::TempDir;
 using testing::ToolResult;
 

@@ -247,7 +247,8 @@ TEST_F(ArchiveDelete, WrongSoIsRefusedBeforeTheNameIsLookedUpAndCounts) {
   }
   EXPECT_TRUE(HsmAt(world).partitions == partitions);
   // With the right SO the unknown name is told, and the counter resets.
-  EXPECT_TRUE(FailedWith(runner(), runner().Do(DeleteLine("nosuch", "-force")), Ckr::kTokenNotPresent));
+  EXPECT_TRUE(
+      FailedWith(runner(), runner().Do(DeleteLine("nosuch", "-force")), Ckr::kTokenNotPresent));
   EXPECT_EQ(HsmAt(world).so_lockout.failures, 0u);
 }
 

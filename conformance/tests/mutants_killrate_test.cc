@@ -1,0 +1,86 @@
+// The suite against every mutant (each must fail its own clause) and every
+// reading (each must pass): the measure of the suite's teeth and fairness.
+#include "mutant_support.h"
+
+namespace hsmbackup::conformance {
+namespace {
+
+using namespace mutant_testing;  // NOLINT(build/namespaces)
+
+// ---------------------------------------------------------------------------
+// The kill rate: needs the suite's checks. Until every clause below has a
+// check that covers the scenario named in conformance/mutants/README.md,
+// this test fails, listing the mutants that survive.
+
+TEST(MutantsKillRate, EveryMutantIsKilledByItsClause) {
+  const std::vector<ListedMutant> listed = ListMutants();
+  ASSERT_FALSE(listed.empty());
+  size_t killed = 0;
+  std::ostringstream table;
+  for (const ListedMutant& m : listed) {
+    const std::string report = testing::TempDir() + "mutant-" + m.name + ".json";
+    std::remove(report.c_str());
+    const std::string target = ShellQuote(kMutant) + " " + ShellQuote(m.name);
+    const RunResult run =
+        RunShell(ShellQuote(HSMB_CONFORMANCE_PATH) + " --target-cmd " + ShellQuote(target) +
+                 " --cases 20 --quiet --report " + ShellQuote(report) + " >/dev/null 2>&1");
+    std::vector<std::string> failing;
+    std::string own_verdict = "missing";
+    Json parsed = Json::parse(ReadFile(report), nullptr, false);
+    if (!parsed.is_discarded() && parsed.contains("clauses") && parsed["clauses"].is_array()) {
+      for (const Json& c : parsed["clauses"]) {
+        const std::string id = c.value("id", "");
+        const std::string verdict = c.value("verdict", "");
+        if (verdict == "fail") failing.push_back(id);
+        if (id == m.clause) own_verdict = verdict;
+      }
+    }
+    const bool is_killed = run.exit_code == 1 && own_verdict == "fail";
+    killed += is_killed ? 1 : 0;
+    std::string failing_text;
+    for (const std::string& id : failing) failing_text += (failing_text.empty() ? "" : ",") + id;
+    table << "  " << m.name << "  " << m.clause << "  " << (is_killed ? "killed" : "SURVIVED")
+          << "  (exit " << run.exit_code << ", own clause " << own_verdict
+          << ", failing: " << (failing_text.empty() ? "none" : failing_text) << ")\n";
+    RecordProperty("mutant_" + m.name, failing_text.empty() ? "none" : failing_text);
+    EXPECT_EQ(run.exit_code, 1) << m.name;
+    EXPECT_EQ(own_verdict, "fail") << m.name << " is not killed by " << m.clause;
+  }
+  RecordProperty("kill_rate", std::to_string(killed) + "/" + std::to_string(listed.size()));
+  std::cout << "mutants killed by the right clause: " << killed << "/" << listed.size() << "\n"
+            << table.str();
+}
+
+// ---------------------------------------------------------------------------
+// The readings: other readings of the seed's open choices. The suite must
+// pass each, which shows it judges only what the seed fixes.
+
+TEST(MutantsReadings, EveryReadingPasses) {
+  std::istringstream lines(RunShell(ShellQuote(kMutant) + " --list-readings").out);
+  std::vector<std::string> names;
+  for (std::string line; std::getline(lines, line);) {
+    names.push_back(line.substr(0, line.find(' ')));
+  }
+  ASSERT_GE(names.size(), 4u);
+  for (const std::string& name : names) {
+    const std::string report = testing::TempDir() + "reading-" + name + ".json";
+    std::remove(report.c_str());
+    const std::string target = ShellQuote(kMutant) + " " + ShellQuote(name);
+    const RunResult run =
+        RunShell(ShellQuote(HSMB_CONFORMANCE_PATH) + " --target-cmd " + ShellQuote(target) +
+                 " --reuse-target --cases 10 --quiet --report " + ShellQuote(report) +
+                 " >/dev/null 2>&1");
+    std::string failing;
+    Json parsed = Json::parse(ReadFile(report), nullptr, false);
+    ASSERT_FALSE(parsed.is_discarded()) << name << ": no report";
+    for (const Json& c : parsed["clauses"]) {
+      if (c.value("verdict", "") != "pass" && c.value("verdict", "") != "n/a") {
+        failing += " " + c.value("id", "") + " (" + c.value("reason", "").substr(0, 300) + ")";
+      }
+    }
+    EXPECT_EQ(run.exit_code, 0) << name << " should pass; not passing:" << failing;
+  }
+}
+
+}  // namespace
+}  // namespace hsmbackup::conformance

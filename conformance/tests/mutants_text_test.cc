@@ -1,0 +1,94 @@
+// The mutants that get one fact of a line (or a counter) wrong: each
+// scenario shows, without the suite, that the mutant's transcript differs
+// from the reference's in the fact its clause is about.
+#include "mutant_support.h"
+
+namespace hsmbackup::conformance::mutant_testing {
+
+std::vector<Scenario> TextScenarios() {
+  std::vector<Scenario> all;
+  all.push_back({"drops-failure-line", "seed V0, verify_fail on handle 53: backup",
+                 [] { return Fixture("faults/seed-verify-fail.json"); },
+                 {{kSeedLogin, {}}, {kSeedBackup, {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_TRUE(Has(ref.last(), "Failed to clone object 53"));
+                   EXPECT_FALSE(Has(mut.last(), "Failed to clone object 53"));
+                   EXPECT_EQ(mut.last().result, ref.last().result);
+                 }});
+  all.push_back({"drops-mismatch-advice", "seed V0: backup with a wrong domain",
+                 [] { return Fixture("seed-example.json"); },
+                 {{kSeedLogin, {}}, {WrongDomain(kSeedBackup), {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_TRUE(Has(ref.last(), "delete it with"));
+                   EXPECT_FALSE(Has(mut.last(), "delete"));
+                   EXPECT_EQ(mut.last().result, "CKR_CERTIFICATE_INVALID");
+                   EXPECT_NE(Partition(mut.state(), 2, "p1"), nullptr);
+                 }});
+  all.push_back({"drops-resize-advice", "seed V0, shrink_fail: backup",
+                 [] { return Fixture("faults/seed-shrink-fail.json"); },
+                 {{kSeedLogin, {}}, {kSeedBackup, {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(mut.last().result, "CKR_DEVICE_ERROR");
+                   EXPECT_TRUE(Has(ref.last(), "partition archive delete"));
+                   EXPECT_FALSE(Has(mut.last(), "delete"));
+                 }});
+  all.push_back({"drops-revert-advice", "seed V0, partition_full at 4: backup",
+                 [] { return Fixture("faults/seed-partition-full.json"); },
+                 {{kSeedLogin, {}}, {kSeedBackup, {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(mut.last().result, "CKR_CONTAINER_OBJECT_STORAGE_FULL");
+                   EXPECT_TRUE(Has(ref.last(), "Free some space"));
+                   EXPECT_FALSE(Has(mut.last(), "free") || Has(mut.last(), "Free"));
+                   EXPECT_EQ(Partition(mut.state(), 2, "p1"), nullptr);
+                 }});
+  all.push_back({"wrong-backed-up-count", "seed V0: backup",
+                 [] { return Fixture("seed-example.json"); },
+                 {{kSeedLogin, {}}, {kSeedBackup, {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_TRUE(Has(ref.last(), "6 objects have been backed up"));
+                   EXPECT_TRUE(Has(mut.last(), "7 objects have been backed up"));
+                 }});
+  all.push_back({"list-wrong-count", "seed V0: backup, then archive list",
+                 [] { return Fixture("seed-example.json"); },
+                 {{kSeedLogin, {}}, {kSeedBackup, {}}, {kSeedList, {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_TRUE(Has(ref.last(), "Objects:         6"));
+                   EXPECT_TRUE(Has(mut.last(), "Objects:         7"));
+                 }});
+  all.push_back({"list-wrong-used", "seed V0: backup, then archive list",
+                 [] { return Fixture("seed-example.json"); },
+                 {{kSeedLogin, {}}, {kSeedBackup, {}}, {kSeedList, {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   const uint64_t used = (*Partition(ref.state(), 2, "p1"))["used"];
+                   EXPECT_TRUE(Has(ref.last(), std::to_string(used) + " / "));
+                   EXPECT_TRUE(Has(mut.last(), std::to_string(used - 9648) + " / "));
+                 }});
+  all.push_back({"list-omits-origin", "seed V0: backup, then archive list",
+                 [] { return Fixture("seed-example.json"); },
+                 {{kSeedLogin, {}}, {kSeedBackup, {}}, {kSeedList, {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_TRUE(Has(ref.last(), "Origin:"));
+                   EXPECT_FALSE(Has(mut.last(), "Origin:"));
+                 }});
+  all.push_back({"contents-wrong-handle", "seed V0: backup, then archive contents",
+                 [] { return Fixture("seed-example.json"); },
+                 {{kSeedLogin, {}},
+                  {kSeedBackup, {}},
+                  {"partition archive contents -slot 2 -partition p1 -password newPa$$w0rd", {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_TRUE(Has(ref.last(), "Handle:          14"));
+                   EXPECT_FALSE(Has(mut.last(), "Handle:          14"));
+                   EXPECT_TRUE(Has(mut.last(), "Handle:          1014"));
+                 }});
+  all.push_back({"co-failures-not-reset", "seed V0: a wrong CO PIN, then the right one",
+                 [] { return Fixture("seed-example.json"); },
+                 {{"role login -name co -password wrong-pin", {}}, {kSeedLogin, {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(mut.last().result, "CKR_OK");
+                   EXPECT_EQ((*SlotById(ref.state(), 0))["co_failures"], 0);
+                   EXPECT_EQ((*SlotById(mut.state(), 0))["co_failures"], 1);
+                 }});
+  return all;
+}
+
+}  // namespace hsmbackup::conformance::mutant_testing
