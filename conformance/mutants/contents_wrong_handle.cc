@@ -5,19 +5,12 @@
 #include "mutant.h"
 
 namespace hsmbackup::mutants {
-namespace {
 
-class ContentsWrongHandle final : public ProtocolHook {
- public:
-  void After(World&, Session&, const std::string& line, Result& /*result*/,
-             std::vector<std::string>& transcript) override {
-    if (!Is(Parse(line), Verb::kArchiveContents)) return;
-    EditLines(transcript, "Handle:", [](const std::string& l) { return BumpNumber(l, "Handle:", 1000); });
-  }
-};
-
-}  // namespace
-
-std::unique_ptr<ProtocolHook> MakeContentsWrongHandle() { return std::make_unique<ContentsWrongHandle>(); }
+std::unique_ptr<ProtocolHook> MakeContentsWrongHandle() {
+  return EditAfter(Verb::kArchiveContents, [](Result&, std::vector<std::string>& transcript) {
+    EditLines(transcript, "Handle:",
+              [](const std::string& l) { return BumpNumber(l, "Handle:", 1000); });
+  });
+}
 
 }  // namespace hsmbackup::mutants

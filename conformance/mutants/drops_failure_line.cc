@@ -5,21 +5,13 @@
 #include "mutant.h"
 
 namespace hsmbackup::mutants {
-namespace {
 
-class DropsFailureLine final : public ProtocolHook {
- public:
-  void After(World&, Session&, const std::string& line, Result& /*result*/,
-             std::vector<std::string>& transcript) override {
-    if (!Is(Parse(line), Verb::kArchiveBackup)) return;
+std::unique_ptr<ProtocolHook> MakeDropsFailureLine() {
+  return EditAfter(Verb::kArchiveBackup, [](Result&, std::vector<std::string>& transcript) {
     std::erase_if(transcript, [](const std::string& l) {
       return l.rfind("Failed to clone object", 0) == 0;
     });
-  }
-};
-
-}  // namespace
-
-std::unique_ptr<ProtocolHook> MakeDropsFailureLine() { return std::make_unique<DropsFailureLine>(); }
+  });
+}
 
 }  // namespace hsmbackup::mutants

@@ -5,19 +5,11 @@
 #include "mutant.h"
 
 namespace hsmbackup::mutants {
-namespace {
 
-class DropsMismatchAdvice final : public ProtocolHook {
- public:
-  void After(World&, Session&, const std::string& line, Result& result,
-             std::vector<std::string>& transcript) override {
-    if (!Is(Parse(line), Verb::kArchiveBackup)) return;
+std::unique_ptr<ProtocolHook> MakeDropsMismatchAdvice() {
+  return EditAfter(Verb::kArchiveBackup, [](Result& result, std::vector<std::string>& transcript) {
     DropFromMessage(result, transcript, " The empty backup partition");
-  }
-};
-
-}  // namespace
-
-std::unique_ptr<ProtocolHook> MakeDropsMismatchAdvice() { return std::make_unique<DropsMismatchAdvice>(); }
+  });
+}
 
 }  // namespace hsmbackup::mutants

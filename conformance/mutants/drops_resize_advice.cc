@@ -5,21 +5,13 @@
 #include "mutant.h"
 
 namespace hsmbackup::mutants {
-namespace {
 
-class DropsResizeAdvice final : public ProtocolHook {
- public:
-  void After(World&, Session&, const std::string& line, Result& /*result*/,
-             std::vector<std::string>& transcript) override {
-    if (!Is(Parse(line), Verb::kArchiveBackup)) return;
+std::unique_ptr<ProtocolHook> MakeDropsResizeAdvice() {
+  return EditAfter(Verb::kArchiveBackup, [](Result&, std::vector<std::string>& transcript) {
     EditLines(transcript, "Re-sizing the backup partition", [](const std::string& l) {
       return l.substr(0, l.find(" failed")) + " failed.";
     });
-  }
-};
-
-}  // namespace
-
-std::unique_ptr<ProtocolHook> MakeDropsResizeAdvice() { return std::make_unique<DropsResizeAdvice>(); }
+  });
+}
 
 }  // namespace hsmbackup::mutants

@@ -192,3 +192,29 @@ void DropFromMessage(Result& result, std::vector<std::string>& transcript,
 }
 
 }  // namespace hsmbackup::mutants
+
+namespace hsmbackup::mutants {
+namespace {
+
+class EditingHook final : public ProtocolHook {
+ public:
+  EditingHook(Verb verb, std::function<void(Result&, std::vector<std::string>&)> edit)
+      : verb_(verb), edit_(std::move(edit)) {}
+  void After(World&, Session&, const std::string& line, Result& result,
+             std::vector<std::string>& transcript) override {
+    if (Is(Parse(line), verb_)) edit_(result, transcript);
+  }
+
+ private:
+  Verb verb_;
+  std::function<void(Result&, std::vector<std::string>&)> edit_;
+};
+
+}  // namespace
+
+std::unique_ptr<ProtocolHook> EditAfter(
+    Verb verb, std::function<void(Result&, std::vector<std::string>&)> edit) {
+  return std::make_unique<EditingHook>(verb, std::move(edit));
+}
+
+}  // namespace hsmbackup::mutants

@@ -4,6 +4,7 @@
 #define HSMBACKUP_CONFORMANCE_MUTANTS_HELPERS_H_
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "hsmbackup/command.h"
 #include "hsmbackup/engine.h"
 #include "hsmbackup/model.h"
+#include "hsmbackup/protocol.h"
 #include "hsmbackup/status.h"
 
 namespace hsmbackup::mutants {
@@ -49,6 +51,11 @@ std::vector<uint32_t> ClonedHandles(const std::vector<std::string>& transcript);
 // ContainerName is NAME from "Logging into the container NAME on slot S as
 // the user.", or "" when no such line was printed.
 std::string ContainerName(const std::vector<std::string>& transcript);
+
+// EditAfter is a hook that runs `edit` on the result and transcript of
+// every command of `verb` (the mutants that change only what it says).
+std::unique_ptr<ProtocolHook> EditAfter(
+    Verb verb, std::function<void(Result&, std::vector<std::string>&)> edit);
 
 // EditLines applies `edit` to every line that starts with `prefix` (the
 // mutants that get one fact of a line wrong); returns how many it changed.

@@ -4,21 +4,13 @@
 #include "mutant.h"
 
 namespace hsmbackup::mutants {
-namespace {
 
-class ListWrongUsed final : public ProtocolHook {
- public:
-  void After(World&, Session&, const std::string& line, Result& /*result*/,
-             std::vector<std::string>& transcript) override {
-    if (!Is(Parse(line), Verb::kArchiveList)) return;
+std::unique_ptr<ProtocolHook> MakeListWrongUsed() {
+  return EditAfter(Verb::kArchiveList, [](Result&, std::vector<std::string>& transcript) {
     EditLines(transcript, "Used / Size:", [](const std::string& l) {
       return BumpNumber(l, "Used / Size:", -9648);
     });
-  }
-};
-
-}  // namespace
-
-std::unique_ptr<ProtocolHook> MakeListWrongUsed() { return std::make_unique<ListWrongUsed>(); }
+  });
+}
 
 }  // namespace hsmbackup::mutants

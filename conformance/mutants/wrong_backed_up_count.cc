@@ -5,21 +5,13 @@
 #include "mutant.h"
 
 namespace hsmbackup::mutants {
-namespace {
 
-class WrongBackedUpCount final : public ProtocolHook {
- public:
-  void After(World&, Session&, const std::string& line, Result& /*result*/,
-             std::vector<std::string>& transcript) override {
-    if (!Is(Parse(line), Verb::kArchiveBackup)) return;
+std::unique_ptr<ProtocolHook> MakeWrongBackedUpCount() {
+  return EditAfter(Verb::kArchiveBackup, [](Result&, std::vector<std::string>& transcript) {
     for (std::string& l : transcript) {
       if (l.find(" been backed up to partition ") != std::string::npos) l = BumpNumber(l, "", 1);
     }
-  }
-};
-
-}  // namespace
-
-std::unique_ptr<ProtocolHook> MakeWrongBackedUpCount() { return std::make_unique<WrongBackedUpCount>(); }
+  });
+}
 
 }  // namespace hsmbackup::mutants

@@ -36,7 +36,7 @@ struct Step {
   Json state;
 };
 
-Step Run(const Json& world, const std::vector<std::string>& before, const std::string& line) {
+Step RunLine(const Json& world, const std::vector<std::string>& before, const std::string& line) {
   std::unique_ptr<Target> t = MakeInProcessTarget();
   TargetError e;
   EXPECT_TRUE(t->Handshake(&e).has_value());
@@ -76,12 +76,12 @@ Json* PartitionIn(Json& state, int slot, const std::string& name) {
 }
 
 TEST(Judge, TheReferenceSeedBackupHasNoMismatch) {
-  Step s = Run(SeedWorld(), {kLogin}, kBackup);
+  Step s = RunLine(SeedWorld(), {kLogin}, kBackup);
   EXPECT_TRUE(model::Judge(s.p, s.outcome, s.state, {}).empty());
 }
 
 TEST(Judge, ASkippedShrinkFailsOnlyResizeShrinkAndTheFreeSpaceIsItsConsequence) {
-  Step s = Run(SeedWorld(), {kLogin}, kBackup);
+  Step s = RunLine(SeedWorld(), {kLogin}, kBackup);
   Json state = s.state;
   Json* p = PartitionIn(state, 2, "p");
   ASSERT_NE(p, nullptr);
@@ -96,16 +96,16 @@ TEST(Judge, ASkippedShrinkFailsOnlyResizeShrinkAndTheFreeSpaceIsItsConsequence) 
 }
 
 TEST(Judge, AWrongCodeMakesTheStateDifferencesItsConsequences) {
-  Step s = Run(SeedWorld(), {}, kBackup);  // no CO login: AUTH-CO refuses
+  Step s = RunLine(SeedWorld(), {}, kBackup);  // no CO login: AUTH-CO refuses
   ASSERT_EQ(s.outcome.result, "CKR_USER_NOT_LOGGED_IN");
-  Step ok = Run(SeedWorld(), {kLogin}, kBackup);  // what a target ignoring AUTH-CO does
+  Step ok = RunLine(SeedWorld(), {kLogin}, kBackup);  // what a target ignoring AUTH-CO does
   const std::vector<Mismatch> ms = model::Judge(s.p, ok.outcome, ok.state, {});
   EXPECT_EQ(PrimaryClauses(ms), std::vector<std::string>{"AUTH-CO"});
   EXPECT_GT(ms.size(), 1u);  // the partition that should not exist, as a consequence
 }
 
 TEST(Judge, AMissingObjectIsChargedToTheRuleThatPlacedIt) {
-  Step s = Run(SeedWorld(), {kLogin}, kBackup);
+  Step s = RunLine(SeedWorld(), {kLogin}, kBackup);
   Json state = s.state;
   Json* p = PartitionIn(state, 2, "p");
   (*p)["objects"].erase((*p)["objects"].begin());
@@ -115,23 +115,25 @@ TEST(Judge, AMissingObjectIsChargedToTheRuleThatPlacedIt) {
 
 TEST(Judge, ProjectWordingPassesInOtherWordsWithTheSameFacts) {
   Json world = SeedWorld();
-  Step s = Run(world, {kLogin}, "partition archive backup -slot 2 -partition p -domain wrong "
+  Step s = RunLine(world, {kLogin}, "partition archive backup -slot 2 -partition p -domain wrong "
                                 "-password newPa$$w0rd -sopassword backupSOpwd");
   ASSERT_EQ(s.outcome.result, "CKR_CERTIFICATE_INVALID");
   Outcome reworded = s.outcome;
-  reworded.transcript = {"Object 70 was rejected: CKR_CERTIFICATE_INVALID.",
+  reworded.transcript = {"6 objects will be backed up.",
+                         "Object 70 was rejected: CKR_CERTIFICATE_INVALID.",
                          "Nothing was cloned. Please delete partition p yourself.",
                          s.outcome.transcript.back()};
   EXPECT_TRUE(model::Judge(s.p, reworded, s.state, {}).empty());
   Outcome silent = s.outcome;
-  silent.transcript = {"Nothing was cloned.", s.outcome.transcript.back()};
+  silent.transcript = {"6 objects will be backed up.", "Nothing was cloned.",
+                       s.outcome.transcript.back()};
   silent.message = "Nothing was cloned.";
   EXPECT_EQ(PrimaryClauses(model::Judge(s.p, silent, s.state, {})),
             (std::vector<std::string>{"CLONE-DISCARD", "DOM-MISMATCH-EMPTY"}));
 }
 
 TEST(Judge, AListIsJudgedOnEveryFieldNotOnlyTheName) {
-  Step s = Run(SeedWorld(), {kLogin, kBackup}, "partition archive list -slot 2 -sopassword "
+  Step s = RunLine(SeedWorld(), {kLogin, kBackup}, "partition archive list -slot 2 -sopassword "
                                                "backupSOpwd");
   Prediction p = s.p;
   EXPECT_TRUE(model::Judge(p, s.outcome, s.state, {}).empty());
@@ -147,12 +149,12 @@ TEST(Judge, AListIsJudgedOnEveryFieldNotOnlyTheName) {
 TEST(Judge, AnOpenChoiceIsAcceptedEitherWay) {
   // -append to a partition that does not exist: created here, refused by
   // another reading; both pass, and the reading taken becomes the model's.
-  Step s = Run(SeedWorld(), {kLogin}, kBackup + " -append");
+  Step s = RunLine(SeedWorld(), {kLogin}, kBackup + " -append");
   ASSERT_EQ(s.outcome.result, "CKR_OK");
   Prediction created = s.p;
   EXPECT_TRUE(model::Judge(created, s.outcome, s.state, {}).empty());
   EXPECT_EQ(created.reading, "");
-  Step before = Run(SeedWorld(), {kLogin}, "slot list");
+  Step before = RunLine(SeedWorld(), {kLogin}, "slot list");
   Outcome refused{"CKR_TOKEN_NOT_PRESENT", "no such backup partition",
                   {"no such backup partition", "",
                    "Command Result : 0x000000E0 (CKR_TOKEN_NOT_PRESENT)"},
@@ -168,7 +170,7 @@ TEST(Judge, AnOpenChoiceIsAcceptedEitherWay) {
 }
 
 TEST(Judge, ASecretInTheOutputIsChargedToOutNoSecretsAlone) {
-  Step s = Run(SeedWorld(), {kLogin}, kBackup);
+  Step s = RunLine(SeedWorld(), {kLogin}, kBackup);
   Outcome leaky = s.outcome;
   leaky.transcript.insert(leaky.transcript.begin(), "debug: SO password backupSOpwd");
   EXPECT_EQ(PrimaryClauses(model::Judge(s.p, leaky, s.state, {"backupSOpwd"})),

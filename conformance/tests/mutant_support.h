@@ -153,7 +153,7 @@ inline std::string WrongDomain(const std::string& line) {
 }
 
 // V1Seed is the seed example with a V1 source partition.
-Json V1Seed() {
+inline Json V1Seed() {
   Json w = Fixture("seed-example.json");
   Json& p = w["slots"][0]["user_partition"];
   p["kind"] = "v1";

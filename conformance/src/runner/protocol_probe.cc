@@ -94,6 +94,8 @@ void ProbeEnvelope(Probe& p) {
     for (const Json& c : r["capabilities"]) caps &= c.is_string();
   }
   p.Expect(caps, "hello lists capabilities", "\"capabilities\" must be an array of strings");
+  const bool bench = caps && std::find(r["capabilities"].begin(), r["capabilities"].end(),
+                                       Json("bench")) != r["capabilities"].end();
   p.Expect(r.contains("implementation") && r["implementation"].is_string(),
            "hello names the implementation", "\"implementation\" must be a string");
 
@@ -101,8 +103,6 @@ void ProbeEnvelope(Probe& p) {
   p.Expect(Refused(r, Json()), "unparseable request",
            "a line that is not a JSON object is answered {\"id\":null,\"ok\":false,"
            "\"error\":{\"code\":\"CKR_...\",...}}; got " + r.dump().substr(0, 160));
-  const bool bench = caps && std::find(r["capabilities"].begin(), r["capabilities"].end(),
-                                       Json("bench")) != r["capabilities"].end();
   r = p.Ask(R"({"id":2,"op":"observe"})", "observe before load");
   p.Expect(Refused(r, 2), "observe before load",
            "before the first load, observe and execute are refused (ok false, a CKR_ code); got " +
