@@ -49,7 +49,6 @@ class Blame {
     if (cause_.empty()) cause_ = clause;
   }
   const std::string& cause() const { return cause_; }
-  size_t size() const { return out_->size(); }
 
  private:
   std::vector<Mismatch>* out_;
