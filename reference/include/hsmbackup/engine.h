@@ -72,6 +72,8 @@ struct Result {
   Status status;
   Ckr code() const { return status.code(); }
 };
+// Prints as its Status (see PrintTo in status.h).
+inline void PrintTo(const Result& result, std::ostream* os) { PrintTo(result.status, os); }
 
 class Session {
  public:

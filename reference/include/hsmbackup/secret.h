@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,6 +55,10 @@ class Secret {
   void Wipe();
   std::vector<uint8_t> bytes_;
 };
+
+// PrintTo (found by gtest through argument-dependent lookup) prints the
+// length only: a failing comparison of two Secrets never shows their bytes.
+void PrintTo(const Secret& secret, std::ostream* os);
 
 // WipeOnExit wipes a span, or a buffer's current contents, when it goes out
 // of scope. The buffer form wipes what the Bytes holds at that moment, so it

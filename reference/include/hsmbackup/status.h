@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -113,6 +114,22 @@ class [[nodiscard]] StatusOr {
  private:
   std::variant<T, Status> v_;
 };
+
+// gtest and gMock find these by argument-dependent lookup, so a failing
+// comparison prints `CKR_PIN_INCORRECT: message`, never the object's bytes.
+// They live beside the types so that every translation unit that can print
+// one sees the same printer (one declared only in a test header lets another
+// test file instantiate gtest's byte dump, and the linker may keep either).
+void PrintTo(Ckr code, std::ostream* os);
+void PrintTo(const Status& status, std::ostream* os);
+template <typename T>
+void PrintTo(const StatusOr<T>& s, std::ostream* os) {
+  if (s.ok()) {
+    *os << "OK with a value";
+  } else {
+    PrintTo(s.status(), os);
+  }
+}
 
 }  // namespace hsmbackup
 

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include <ostream>
 #include <utility>
 
 namespace hsmbackup {
@@ -56,6 +57,10 @@ WipeOnExit::~WipeOnExit() {
     if (!buffer_->empty()) OPENSSL_cleanse(buffer_->data(), buffer_->size());
     buffer_->clear();
   }
+}
+
+void PrintTo(const Secret& secret, std::ostream* os) {
+  *os << "<secret, " << secret.size() << " bytes>";
 }
 
 }  // namespace hsmbackup

@@ -64,4 +64,8 @@ std::string Status::ToString() const {
   return std::string(CkrName(code_)) + ": " + message_;
 }
 
+void PrintTo(Ckr code, std::ostream* os) { *os << FormatCkr(code); }
+
+void PrintTo(const Status& status, std::ostream* os) { *os << status.ToString(); }
+
 }  // namespace hsmbackup

@@ -1,16 +1,14 @@
-// gMock matchers and gtest printers for the reference's result types.
-//
-// PrintTo makes a failing EXPECT_EQ on a Ckr, a Status, a StatusOr or a
-// Result print `CKR_PIN_INCORRECT: message` instead of the object's bytes,
-// and a Secret print its length only. StatusIs matches any of Status,
-// StatusOr<T> and Result by code (and optionally by message):
+// gMock matchers for the reference's result types. StatusIs matches any of
+// Status, StatusOr<T> and Result by code (and optionally by message):
 //
 //   EXPECT_THAT(r.Do(line), StatusIs(Ckr::kPinIncorrect));
 //   EXPECT_THAT(ParseBlob(b), StatusIs(Ckr::kDataInvalid, HasSubstr("magic")));
 //   EXPECT_THAT(SealObject(...), IsOk());
 //
 // Nothing here asserts, so every helper is safe inside a RapidCheck
-// property (RC_ASSERT(Matches(StatusIs(code))(s))).
+// property (RC_ASSERT(Matches(StatusIs(code))(s))). The printers for these
+// types live beside them (status.h, secret.h, engine.h), so every test
+// prints a code by name and a Secret by its length only.
 #ifndef HSMBACKUP_TESTS_SUPPORT_MATCHERS_H_
 #define HSMBACKUP_TESTS_SUPPORT_MATCHERS_H_
 
@@ -25,21 +23,6 @@
 #include "hsmbackup/status.h"
 
 namespace hsmbackup {
-
-// Found by argument-dependent lookup, so every gtest and gMock message uses them.
-void PrintTo(Ckr code, std::ostream* os);
-void PrintTo(const Status& status, std::ostream* os);
-void PrintTo(const Result& result, std::ostream* os);
-void PrintTo(const Secret& secret, std::ostream* os);
-template <typename T>
-void PrintTo(const StatusOr<T>& s, std::ostream* os) {
-  if (s.ok()) {
-    *os << "OK with a value";
-  } else {
-    PrintTo(s.status(), os);
-  }
-}
-
 namespace testing {
 
 // StatusOf is the Status inside each result type.

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "support/matchers.h"  // PrintTo for codes and statuses, everywhere
+#include "support/matchers.h"  // StatusIs and IsOk, everywhere
 
 // HSMB_CLAUSE names the clause (from the clause catalogue) a test checks.
 // It records the ID as a test property (visible in JUnit output); the
