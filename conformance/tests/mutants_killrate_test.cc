@@ -1,5 +1,9 @@
 // The suite against every mutant (each must fail its own clause) and every
 // reading (each must pass): the measure of the suite's teeth and fairness.
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
 #include "mutant_support.h"
 
 namespace hsmbackup::conformance {
@@ -12,18 +16,39 @@ using namespace mutant_testing;  // NOLINT(build/namespaces)
 // check that covers the scenario named in conformance/mutants/README.md,
 // this test fails, listing the mutants that survive.
 
+// RunSuiteOn runs the whole suite against one mutant and returns its exit
+// code; the clause report goes to `report`.
+int RunSuiteOn(const ListedMutant& m, const std::string& report) {
+  std::remove(report.c_str());
+  const std::string target = ShellQuote(kMutant) + " " + ShellQuote(m.name);
+  return RunShell(ShellQuote(HSMB_CONFORMANCE_PATH) + " --target-cmd " + ShellQuote(target) +
+                  " --reuse-target --cases 20 --quiet --report " + ShellQuote(report) +
+                  " >/dev/null 2>&1")
+      .exit_code;
+}
+
 TEST(MutantsKillRate, EveryMutantIsKilledByItsClause) {
   const std::vector<ListedMutant> listed = ListMutants();
   ASSERT_FALSE(listed.empty());
+  // The runs are independent processes: as many at once as there are cores.
+  std::vector<int> exit_codes(listed.size(), -1);
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> workers;
+  for (unsigned w = 0; w < std::max(1u, std::thread::hardware_concurrency()); ++w) {
+    workers.emplace_back([&] {
+      for (size_t i = next++; i < listed.size(); i = next++) {
+        exit_codes[i] = RunSuiteOn(listed[i], testing::TempDir() + "mutant-" + listed[i].name +
+                                                  ".json");
+      }
+    });
+  }
+  for (std::thread& t : workers) t.join();
   size_t killed = 0;
   std::ostringstream table;
-  for (const ListedMutant& m : listed) {
+  for (size_t i = 0; i < listed.size(); ++i) {
+    const ListedMutant& m = listed[i];
     const std::string report = testing::TempDir() + "mutant-" + m.name + ".json";
-    std::remove(report.c_str());
-    const std::string target = ShellQuote(kMutant) + " " + ShellQuote(m.name);
-    const RunResult run =
-        RunShell(ShellQuote(HSMB_CONFORMANCE_PATH) + " --target-cmd " + ShellQuote(target) +
-                 " --cases 20 --quiet --report " + ShellQuote(report) + " >/dev/null 2>&1");
+    const RunResult run{exit_codes[i], ""};
     std::vector<std::string> failing;
     std::string own_verdict = "missing";
     Json parsed = Json::parse(ReadFile(report), nullptr, false);
