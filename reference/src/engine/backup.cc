@@ -1,8 +1,10 @@
 // partition archive backup: executing a plan (backup_plan.h made every
 // check that needs no login).
+#include <algorithm>
 #include <charconv>
 
 #include "engine/backup_plan.h"
+#include "engine/backup_undo.h"
 #include "engine/object_index.h"
 #include "engine/store.h"
 #include "hsmbackup/blob.h"
@@ -42,7 +44,7 @@ class BackupRun {
   Ctx& ctx_;
   BackupPlan plan_;
   BackupHsm& hsm_;
-  BackupHsm before_;           // FULL-REVERT restores this
+  std::optional<BackupUndo> undo_;  // FULL-REVERT: what this backup changed
   BackupPartition* part_ = nullptr;
   std::optional<Sender> sender_;
   std::optional<Receiver> receiver_;
@@ -67,7 +69,7 @@ Status BackupRun::Execute() {
                                         "Are you sure you wish to continue?"}));
   }
   HSMB_RETURN_IF_ERROR(LoginSo(ctx_, hsm_, plan_.slot_id));  // AUTH-SO
-  before_ = hsm_;
+  undo_.emplace(hsm_);
   HSMB_RETURN_IF_ERROR(OpenPartition());
   const Secret& domain = part_->domain;
   const UserPartition& src = *plan_.source;
@@ -105,7 +107,11 @@ Status BackupRun::OpenPartition() {
   const bool grab_all = hsm_.model == BackupModel::kBackupHsm7;
   if (plan_.recreate) {  // OPT-REPLACE
     ctx_.out.Para("Deleting the backup partition " + plan_.name + OnSlot(slot));
-    std::erase_if(hsm_.partitions, [&](const BackupPartition& p) { return p.name == plan_.name; });
+    const auto old = std::find_if(hsm_.partitions.begin(), hsm_.partitions.end(),
+                                  [&](const BackupPartition& p) { return p.name == plan_.name; });
+    if (old != hsm_.partitions.end()) {
+      undo_->Removing(static_cast<size_t>(old - hsm_.partitions.begin()));
+    }
   }
   if (plan_.creates()) {
     ctx_.out.Para("Creating partition " + plan_.name + OnSlot(slot));
@@ -120,11 +126,13 @@ Status BackupRun::OpenPartition() {
     p.allocated = grab_all ? hsm_.free_bytes() : plan_.need;
     hsm_.partitions.push_back(std::move(p));
     part_ = &hsm_.partitions.back();
+    undo_->Created();
     HSMB_RETURN_IF_ERROR(LoginContainer(ctx_, hsm_, *part_, slot));
     ctx_.out.Para("Creating Domain for the partition " + plan_.name + OnSlot(slot));
     ctx_.out.Ped(hsm_.auth);
   } else {
     part_ = FindBackupPartition(hsm_, plan_.name);
+    undo_->Touching(*part_);
     HSMB_RETURN_IF_ERROR(LoginContainer(ctx_, hsm_, *part_, slot));
     if (ctx_.cmd.domain || ctx_.cmd.defaultdomain) {
       ctx_.out.Para("The existing partition " + plan_.name + " keeps its own domain.");
@@ -234,7 +242,8 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   if (HasFault(ctx_.world, FaultType::kPartitionFull, plan_.slot_id,
                static_cast<uint32_t>(index + 1)) ||
       used_ - replaced + object.value.size() > part_->allocated) {
-    hsm_ = before_;  // FULL-REVERT: the backup HSM exactly as it was
+    undo_->Revert();  // FULL-REVERT: the backup HSM exactly as it was
+    part_ = nullptr;
     ctx_.out.Line("The backup partition " + plan_.name + " is full.");
     return Status(Ckr::kContainerObjectStorageFull,
                   "The backup partition filled before every object was cloned: the backup "
@@ -266,7 +275,10 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
                         }));
   handles_in_use_->insert(handle);
   // CLONE-STORE: a replaced object (OPT-APPEND-REPLACE) gives up its handle.
-  if (same) handles_in_use_->erase(part_->objects[*same].object.handle);
+  if (same) {
+    handles_in_use_->erase(part_->objects[*same].object.handle);
+    undo_->Overwriting(*part_, *same);
+  }
   const BackupObject& stored =
       StoreReceived(*part_, same, object, std::move(got->object), wire_, handle);
   if (!same) by_ouid_->Add(part_->objects.size() - 1);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "hsmbackup/blob.h"
 #include "hsmbackup/crypto.h"
@@ -82,11 +83,19 @@ Status SelectObjects(const Ctx& ctx, BackupPlan& plan) {
     for (const Object& o : all) plan.objects.push_back(&o);
     return OkStatus();
   }
-  for (uint32_t h : ctx.cmd.objects->handles) {
-    const Object* found = nullptr;
-    for (const Object& o : all) {
-      if (o.handle == h) found = &o;
-    }
+  // One pass over the partition against an index of the k handles asked
+  // for: n + k steps, and memory for k, rather than n * k.
+  const std::vector<uint32_t>& asked = ctx.cmd.objects->handles;
+  std::unordered_map<uint32_t, const Object*> wanted;
+  wanted.reserve(asked.size());
+  for (uint32_t h : asked) wanted.emplace(h, nullptr);
+  for (const Object& o : all) {
+    const auto it = wanted.find(o.handle);
+    if (it != wanted.end()) it->second = &o;
+  }
+  plan.objects.reserve(asked.size());
+  for (uint32_t h : asked) {
+    const Object* found = wanted.at(h);
     if (found == nullptr) {  // OPT-OBJECTS-INVALID
       return Status(Ckr::kObjectHandleInvalid,
                     "-objects: there is no object with handle " + std::to_string(h) +
