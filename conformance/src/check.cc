@@ -1,5 +1,7 @@
 #include "conformance/check.h"
 
+#include <ostream>
+
 namespace hsmbackup::conformance {
 
 const char* CheckStatusName(CheckStatus s) {
@@ -11,5 +13,7 @@ const char* CheckStatusName(CheckStatus s) {
   }
   return "?";
 }
+
+void PrintTo(const Check& check, std::ostream* os) { *os << check.id(); }
 
 }  // namespace hsmbackup::conformance

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +63,10 @@ struct Check {
 
   std::string id() const { return family + "." + name; }
 };
+
+// PrintTo (found by gtest through argument-dependent lookup) prints a check
+// by its id, so parameterized tests name it rather than dump its bytes.
+void PrintTo(const Check& check, std::ostream* os);
 
 // AllChecks is every check of the suite, in report order. Each family lives
 // in its own file under conformance/src/checks/.
