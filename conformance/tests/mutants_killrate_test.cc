@@ -16,14 +16,15 @@ using namespace mutant_testing;  // NOLINT(build/namespaces)
 // check that covers the scenario named in conformance/mutants/README.md,
 // this test fails, listing the mutants that survive.
 
-// RunSuiteOn runs the whole suite against one mutant and returns its exit
-// code; the clause report goes to `report`.
-int RunSuiteOn(const ListedMutant& m, const std::string& report) {
+// RunSuiteOn runs the whole suite, `cases` per property, against the
+// mutant or reading `name` and returns its exit code; the clause report goes
+// to `report`.
+int RunSuiteOn(const std::string& name, int cases, const std::string& report) {
   std::remove(report.c_str());
-  const std::string target = ShellQuote(kMutant) + " " + ShellQuote(m.name);
+  const std::string target = ShellQuote(kMutant) + " " + ShellQuote(name);
   return RunShell(ShellQuote(HSMB_CONFORMANCE_PATH) + " --target-cmd " + ShellQuote(target) +
-                  " --reuse-target --cases 20 --quiet --report " + ShellQuote(report) +
-                  " >/dev/null 2>&1")
+                  " --reuse-target --cases " + std::to_string(cases) + " --quiet --report " +
+                  ShellQuote(report) + " >/dev/null 2>&1")
       .exit_code;
 }
 
@@ -31,14 +32,17 @@ TEST(MutantsKillRate, EveryMutantIsKilledByItsClause) {
   const std::vector<ListedMutant> listed = ListMutants();
   ASSERT_FALSE(listed.empty());
   // The runs are independent processes: as many at once as there are cores.
+  std::vector<std::string> reports;
+  for (const ListedMutant& m : listed) {
+    reports.push_back(testing::TempDir() + "mutant-" + m.name + ".json");
+  }
   std::vector<int> exit_codes(listed.size(), -1);
   std::atomic<size_t> next{0};
   std::vector<std::thread> workers;
   for (unsigned w = 0; w < std::max(1u, std::thread::hardware_concurrency()); ++w) {
     workers.emplace_back([&] {
       for (size_t i = next++; i < listed.size(); i = next++) {
-        exit_codes[i] = RunSuiteOn(listed[i], testing::TempDir() + "mutant-" + listed[i].name +
-                                                  ".json");
+        exit_codes[i] = RunSuiteOn(listed[i].name, 20, reports[i]);
       }
     });
   }
@@ -47,11 +51,10 @@ TEST(MutantsKillRate, EveryMutantIsKilledByItsClause) {
   std::ostringstream table;
   for (size_t i = 0; i < listed.size(); ++i) {
     const ListedMutant& m = listed[i];
-    const std::string report = testing::TempDir() + "mutant-" + m.name + ".json";
-    const RunResult run{exit_codes[i], ""};
+    const int exit_code = exit_codes[i];
     std::vector<std::string> failing;
     std::string own_verdict = "missing";
-    Json parsed = Json::parse(ReadFile(report), nullptr, false);
+    Json parsed = Json::parse(ReadFile(reports[i]), nullptr, false);
     if (!parsed.is_discarded() && parsed.contains("clauses") && parsed["clauses"].is_array()) {
       for (const Json& c : parsed["clauses"]) {
         const std::string id = c.value("id", "");
@@ -60,15 +63,15 @@ TEST(MutantsKillRate, EveryMutantIsKilledByItsClause) {
         if (id == m.clause) own_verdict = verdict;
       }
     }
-    const bool is_killed = run.exit_code == 1 && own_verdict == "fail";
+    const bool is_killed = exit_code == 1 && own_verdict == "fail";
     killed += is_killed ? 1 : 0;
     std::string failing_text;
     for (const std::string& id : failing) failing_text += (failing_text.empty() ? "" : ",") + id;
     table << "  " << m.name << "  " << m.clause << "  " << (is_killed ? "killed" : "SURVIVED")
-          << "  (exit " << run.exit_code << ", own clause " << own_verdict
+          << "  (exit " << exit_code << ", own clause " << own_verdict
           << ", failing: " << (failing_text.empty() ? "none" : failing_text) << ")\n";
     RecordProperty("mutant_" + m.name, failing_text.empty() ? "none" : failing_text);
-    EXPECT_EQ(run.exit_code, 1) << m.name;
+    EXPECT_EQ(exit_code, 1) << m.name;
     EXPECT_EQ(own_verdict, "fail") << m.name << " is not killed by " << m.clause;
   }
   RecordProperty("kill_rate", std::to_string(killed) + "/" + std::to_string(listed.size()));
@@ -89,12 +92,7 @@ TEST(MutantsReadings, EveryReadingPasses) {
   ASSERT_GE(names.size(), 4u);
   for (const std::string& name : names) {
     const std::string report = testing::TempDir() + "reading-" + name + ".json";
-    std::remove(report.c_str());
-    const std::string target = ShellQuote(kMutant) + " " + ShellQuote(name);
-    const RunResult run =
-        RunShell(ShellQuote(HSMB_CONFORMANCE_PATH) + " --target-cmd " + ShellQuote(target) +
-                 " --reuse-target --cases 10 --quiet --report " + ShellQuote(report) +
-                 " >/dev/null 2>&1");
+    const int exit_code = RunSuiteOn(name, 10, report);
     std::string failing;
     Json parsed = Json::parse(ReadFile(report), nullptr, false);
     ASSERT_FALSE(parsed.is_discarded()) << name << ": no report";
@@ -103,7 +101,7 @@ TEST(MutantsReadings, EveryReadingPasses) {
         failing += " " + c.value("id", "") + " (" + c.value("reason", "").substr(0, 300) + ")";
       }
     }
-    EXPECT_EQ(run.exit_code, 0) << name << " should pass; not passing:" << failing;
+    EXPECT_EQ(exit_code, 0) << name << " should pass; not passing:" << failing;
   }
 }
 

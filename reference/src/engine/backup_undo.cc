@@ -21,7 +21,6 @@ void BackupUndo::Touching(BackupPartition& part) {
 
 void BackupUndo::Overwriting(BackupPartition& part, size_t position) {
   overwritten_.emplace_back(position, std::move(part.objects[position]));
-  part.objects[position] = BackupObject{};
 }
 
 void BackupUndo::Revert() {

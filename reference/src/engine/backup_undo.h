@@ -39,7 +39,8 @@ class BackupUndo {
   // `part` is left as it was.
   void Touching(BackupPartition& part);
   // Overwriting moves the object at `position` of the touched (or created)
-  // partition into the log, leaving a default object to be overwritten.
+  // partition into the log; the caller then overwrites the moved-from slot
+  // whole (StoreReceived does).
   void Overwriting(BackupPartition& part, size_t position);
 
   void Revert();
