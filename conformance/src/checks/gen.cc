@@ -6,15 +6,7 @@
 namespace hsmbackup::conformance::gen {
 namespace {
 
-std::string Hex(const std::vector<uint8_t>& bytes) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string s;
-  for (uint8_t b : bytes) {
-    s += kDigits[b >> 4];
-    s += kDigits[b & 15];
-  }
-  return s;
-}
+using seal::Hex;
 
 const char* const kClasses[] = {"data", "certificate", "public_key", "private_key", "secret_key"};
 
@@ -217,16 +209,33 @@ Json StoredPartition(const std::string& name, const UserSpec& src, const std::st
                      const std::string& password, const std::vector<ObjSpec>& objects) {
   Json objs = Json::array();
   uint64_t used = 9648;  // the per-partition overhead (LUNA-FACTS.md)
+  const bool v1 = origin == "v1";
+  const seal::Bytes smk = seal::FromHex(src.smk);
   for (const ObjSpec& o : objects) {
-    objs.push_back({{"handle", o.handle}, {"ouid", o.ouid}, {"label", o.label}, {"size", o.size},
-                    {"object", {{"class", o.cls}, {"attributes", o.attributes}, {"size", o.size}}}});
+    Json x = {{"handle", o.handle}, {"ouid", o.ouid}, {"label", o.label}, {"size", o.size}};
+    if (v1) {
+      x["sealed"] = seal::Hex(seal::SealObject(smk, Plain(o), seal::Nonce(name + "/" + o.ouid)));
+    } else {
+      x["object"] = {{"class", o.cls}, {"attributes", o.attributes}, {"size", o.size}};
+    }
+    objs.push_back(std::move(x));
     used += o.size;
   }
   Json p = {{"name", name},           {"domain", src.domain},   {"origin", origin},
             {"source_label", src.label}, {"created", "2026-01-02T03:04:05Z"},
             {"allocated", used},      {"objects", objs}};
+  if (v1) p["smk_blob"] = seal::Hex(seal::SealSmk(src.domain, smk, seal::Nonce(name)));
   if (!password.empty()) p["password"] = password;
   return p;
+}
+
+std::vector<ObjSpec> Renumbered(std::vector<ObjSpec> objects, uint32_t first) {
+  for (ObjSpec& o : objects) o.handle = first++;
+  return objects;
+}
+
+seal::Plain Plain(const ObjSpec& o) {
+  return seal::Plain{o.ouid, o.label, o.cls, o.attributes, seal::DerivedValue(o.ouid, o.size)};
 }
 
 Scenario ScenarioOf(const WorldSpec& w, std::vector<std::string> lines,

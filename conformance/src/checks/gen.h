@@ -13,6 +13,7 @@
 
 #include <rapidcheck.h>
 
+#include "model/seal.h"
 #include "conformance/scenario.h"
 #include "conformance/target.h"
 
@@ -90,11 +91,20 @@ std::string Delete(const HsmSpec& h, const std::string& name, bool force = true)
 std::string List(const HsmSpec& h);
 std::string Contents(const HsmSpec& h, const std::string& name, const std::string& password);
 
-// StoredPartition is a backup partition already on a backup HSM (origin
-// pre77 or v0), as world JSON, so a check controls its objects and handles.
-// An empty `password` is a PED partition's (no typed credential).
+// StoredPartition is a backup partition already on a backup HSM, as world
+// JSON, so a check controls its objects and handles. Origin v1 seals the SMK
+// of `src` under its domain and each object under that SMK (model/seal.h),
+// as a V1 backup holds them. An empty `password` is a PED partition's (no
+// typed credential).
 Json StoredPartition(const std::string& name, const UserSpec& src, const std::string& origin,
                      const std::string& password, const std::vector<ObjSpec>& objects);
+
+// Renumbered: the objects with handles from `first` on (backup HSM handles
+// are unique across the device).
+std::vector<ObjSpec> Renumbered(std::vector<ObjSpec> objects, uint32_t first);
+
+// Plain: what a world object stands for (its value derived from the OUID).
+seal::Plain Plain(const ObjSpec& o);
 
 // ScenarioOf: the world document, the lines and the prompt answers.
 Scenario ScenarioOf(const WorldSpec& w, std::vector<std::string> lines,

@@ -16,14 +16,6 @@ namespace {
 
 using Mismatches = std::vector<model::Mismatch>;
 
-
-// Renumbered: fresh objects whose handles start at `first` (backup HSM
-// handles are unique across the device).
-std::vector<gen::ObjSpec> Renumbered(std::vector<gen::ObjSpec> objects, uint32_t first) {
-  for (gen::ObjSpec& o : objects) o.handle = first++;
-  return objects;
-}
-
 bool Starts(const std::string& line, const char* verb) {
   return line.rfind(std::string("partition archive ") + verb, 0) == 0;
 }
@@ -93,7 +85,7 @@ rc::Gen<Scenario> MissingScenario() {
     gen::UserSpec u = *gen::User(*gen::AnyKind(false));
     gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
     const std::string pw = *gen::Secret("bk-");
-    h.partitions.push_back(gen::StoredPartition("bk", u, u.kind, pw, Renumbered(*gen::Objects(0, 2), 500)));
+    h.partitions.push_back(gen::StoredPartition("bk", u, u.kind, pw, gen::Renumbered(*gen::Objects(0, 2), 500)));
     std::string line = gen::Restore(h, *rc::gen::element<std::string>("bk2", "b", "bkk", "BK"), pw);
     if (*rc::gen::weightedElement<bool>({{1, true}, {4, false}})) {
       line = "partition archive restore -slot 2 -password " + pw;  // no -partition at all
@@ -124,7 +116,7 @@ rc::Gen<Scenario> RulesScenario() {
                                    : *rc::gen::element<std::string>("pre77", "v0");
     gen::UserSpec src = u;
     if (*rc::gen::weightedElement<bool>({{1, true}, {3, false}})) src.domain = "other-" + u.domain;
-    const std::vector<gen::ObjSpec> stored = Renumbered(*gen::Objects(2, 5), 3000);
+    const std::vector<gen::ObjSpec> stored = gen::Renumbered(*gen::Objects(2, 5), 3000);
     const std::string pw = *gen::Secret("bk-");
     h.partitions.push_back(gen::StoredPartition("bk", src, origin, pw, stored));
     gen::WorldSpec w = gen::WorldOf(u, h);
@@ -239,8 +231,8 @@ rc::Gen<Scenario> AdminScenario(const std::string& verb, bool v1) {
     std::vector<std::string> pws;
     for (int i = 0; i < n; ++i) {
       pws.push_back(*gen::Secret("bk-"));
-      h.partitions.push_back(gen::StoredPartition("old" + std::to_string(i), u, v1 ? "v0" : u.kind, pws.back(),
-                                    Renumbered(*gen::Objects(0, 3), 4000 + 10 * i)));
+      h.partitions.push_back(gen::StoredPartition("old" + std::to_string(i), u, u.kind, pws.back(),
+                                    gen::Renumbered(*gen::Objects(0, 3), 4000 + 10 * i)));
     }
     const std::string pw = *gen::Secret("pw-");
     Scenario s{gen::WorldOf(u, h).ToJson(), {gen::Login(u)}, {}};
@@ -293,7 +285,7 @@ rc::Gen<Scenario> SameOuidScenario() {
   return rc::gen::exec([] {
     gen::UserSpec u = *gen::User(*gen::AnyKind(false));
     gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
-    std::vector<gen::ObjSpec> stored = Renumbered(*gen::Objects(0, 2), 5000);
+    std::vector<gen::ObjSpec> stored = gen::Renumbered(*gen::Objects(0, 2), 5000);
     for (size_t i = 0; i < u.objects.size(); ++i) {
       if (i > 0 && *rc::gen::arbitrary<bool>()) continue;
       gen::ObjSpec o = u.objects[i];
@@ -352,7 +344,7 @@ rc::Gen<Scenario> OriginScenario() {
     const std::string origin = *rc::gen::weightedElement<std::string>(
         {{2, u.kind == "v0" ? "pre77" : "v0"}, {1, u.kind}});
     const std::string pw = *gen::Secret("bk-");
-    h.partitions.push_back(gen::StoredPartition("bk", u, origin, pw, Renumbered(*gen::Objects(0, 2), 6000)));
+    h.partitions.push_back(gen::StoredPartition("bk", u, origin, pw, gen::Renumbered(*gen::Objects(0, 2), 6000)));
     gen::Backup b = gen::BackupOf(u, h, "bk", pw);
     b.append = true;
     return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line()}, {}};

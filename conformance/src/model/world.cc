@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "conformance/model.h"
+#include "model/seal.h"
 
 namespace hsmbackup::conformance::model {
 
@@ -135,12 +136,25 @@ Hsm ReadHsm(const Json& b) {
     q.allocated = p.at("allocated").get<uint64_t>();
     q.failures = p.value("user_lockout", 0u);
     q.has_smk = !p.value("smk_blob", std::string()).empty();
+    // A stored V1 backup is opened with its domain, so a restore of it is
+    // predicted object by object (class and fingerprint), as the source's is.
+    const std::optional<seal::Bytes> smk =
+        q.has_smk ? seal::OpenSmk(q.domain, seal::FromHex(p["smk_blob"].get<std::string>()))
+                  : std::nullopt;
+    if (smk) q.smk_id = seal::SmkId(*smk);
     for (const Json& o : p.value("objects", Json::array())) {
       Object x = ReadObject(o);
       if (o.contains("object")) {
         x.cls = o["object"].value("class", std::string());
       } else {
         x.opaque = true;
+        std::optional<seal::Opened> opened =
+            smk ? seal::OpenObject(*smk, seal::FromHex(o.value("sealed", std::string())))
+                : std::nullopt;
+        if (opened) {
+          x.cls = opened->cls;
+          x.fingerprint = opened->fingerprint;
+        }
       }
       q.objects.push_back(x);
     }
