@@ -63,6 +63,8 @@ std::unique_ptr<ProtocolHook> MakeListWrongUsed();
 std::unique_ptr<ProtocolHook> MakeListOmitsOrigin();
 std::unique_ptr<ProtocolHook> MakeContentsWrongHandle();
 std::unique_ptr<ProtocolHook> MakeCoFailuresNotReset();
+std::unique_ptr<ProtocolHook> MakeLoadIgnoresUnknownKeys();
+std::unique_ptr<ProtocolHook> MakeLoadForgetsOnRefusal();
 
 }  // namespace hsmbackup::mutants
 

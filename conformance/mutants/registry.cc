@@ -72,6 +72,12 @@ std::vector<Mutant> AllMutants() {
        MakeContentsWrongHandle},
       {"co-failures-not-reset", "AUTH-LOCKOUT", "a successful CO login does not reset the count of failed ones",
        MakeCoFailuresNotReset},
+      {"load-ignores-unknown-keys", "PROJ-WORLD-UNCHANGED-ON-BAD-INPUT",
+       "load drops world keys it does not know instead of refusing the world",
+       MakeLoadIgnoresUnknownKeys},
+      {"load-forgets-on-refusal", "PROJ-WORLD-UNCHANGED-ON-BAD-INPUT",
+       "a refused load has already discarded the world loaded before it",
+       MakeLoadForgetsOnRefusal},
   };
 }
 

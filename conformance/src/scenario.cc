@@ -68,8 +68,12 @@ std::string ReplayCommand(const Scenario& s, const std::string& world_path,
 
 std::string Describe(const Counterexample& c) {
   std::ostringstream out;
-  out << "Counterexample (seed " << c.seed << "), failing at step " << c.failing_step + 1 << " of "
-      << c.scenario.lines.size() << ":\n";
+  out << "Counterexample (seed " << c.seed << "), failing ";
+  if (c.scenario.lines.empty()) {
+    out << "at the load of the world below:\n";  // WorldLoad.*: no line ran
+  } else {
+    out << "at step " << c.failing_step + 1 << " of " << c.scenario.lines.size() << ":\n";
+  }
   if (c.failing_step < c.scenario.lines.size()) {
     out << "  lunacm:> " << c.scenario.lines[c.failing_step] << "\n";
   }

@@ -37,9 +37,13 @@ std::optional<Json> Target::Call(Json request, TargetError* error) {
     return std::nullopt;
   }
   if (!response.value("ok", false)) {
-    const Json e = response.value("error", Json::object());
-    *error = {"target refused '" + request.value("op", std::string()) +
-              "': " + e.value("code", std::string("?")) + ": " + e.value("message", std::string())};
+    Json e = response.value("error", Json::object());
+    if (!e.is_object()) e = Json::object();
+    const Json code = e.value("code", Json());
+    *error = {"target refused '" + request.value("op", std::string()) + "': " +
+                  (code.is_string() ? code.get<std::string>() : std::string("?")) + ": " +
+                  (e.value("message", Json()).is_string() ? e["message"].get<std::string>() : ""),
+              code.is_string() ? code.get<std::string>() : std::string()};
     return std::nullopt;
   }
   return response;

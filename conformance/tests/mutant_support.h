@@ -79,8 +79,18 @@ inline std::vector<ListedMutant> ListMutants() {
 // Scenarios
 
 struct Step {
+  Step(std::string l, std::vector<std::string> a = {}) : line(std::move(l)), answers(std::move(a)) {}
+  // LoadOf is a step that loads `world` instead of executing a line; its
+  // outcome's result is CKR_OK or the refusal's code, and its state is null
+  // when observe is refused after it.
+  static Step LoadOf(Json world) {
+    Step s("(load)");
+    s.load = std::move(world);
+    return s;
+  }
   std::string line;
   std::vector<std::string> answers;
+  std::optional<Json> load;
 };
 
 struct Seen {
@@ -100,6 +110,15 @@ inline Seen Drive(Target& target, const Json& world, const std::vector<Step>& st
   seen.implementation = hello->implementation;
   EXPECT_TRUE(target.Load(world, &error)) << error.message;
   for (const Step& step : steps) {
+    if (step.load) {
+      const bool ok = target.Load(*step.load, &error);
+      Outcome o;
+      o.result = ok ? "CKR_OK" : error.refused_code;
+      o.transcript = {"Command Result : " + o.result};
+      seen.outcomes.push_back(o);
+      seen.states.push_back(target.Observe(&error).value_or(Json()));
+      continue;
+    }
     std::optional<Outcome> o = target.Execute(step.line, step.answers, &error);
     std::optional<Json> state = target.Observe(&error);
     EXPECT_TRUE(o.has_value() && state.has_value()) << step.line << ": " << error.message;

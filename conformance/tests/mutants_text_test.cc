@@ -1,9 +1,26 @@
-// The mutants that get one fact of a line (or a counter) wrong: each
+// The mutants that get one fact of a line (or a counter) wrong, or
+// mishandle a bad world through `load`: each
 // scenario shows, without the suite, that the mutant's transcript differs
 // from the reference's in the fact its clause is about.
 #include "mutant_support.h"
 
 namespace hsmbackup::conformance::mutant_testing {
+
+namespace {
+
+// Misspelt: `world` with its first user partition's "label" also given as
+// "lable", a key WORLD-FORMAT.md does not have.
+Json Misspelt(Json world) {
+  for (Json& slot : world["slots"]) {
+    if (slot.contains("user_partition")) {
+      slot["user_partition"]["lable"] = slot["user_partition"]["label"];
+      break;
+    }
+  }
+  return world;
+}
+
+}  // namespace
 
 std::vector<Scenario> TextScenarios() {
   std::vector<Scenario> all;
@@ -87,6 +104,22 @@ std::vector<Scenario> TextScenarios() {
                    EXPECT_EQ(mut.last().result, "CKR_OK");
                    EXPECT_EQ((*SlotById(ref.state(), 0))["co_failures"], 0);
                    EXPECT_EQ((*SlotById(mut.state(), 0))["co_failures"], 1);
+                 }});
+  all.push_back({"load-ignores-unknown-keys", "seed V0, a user partition key misspelt: load",
+                 [] { return Fixture("seed-example.json"); },
+                 {Step::LoadOf(Misspelt(Fixture("seed-example.json")))},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(ref.last().result, "CKR_DATA_INVALID");
+                   EXPECT_EQ(mut.last().result, "CKR_OK");
+                 }});
+  all.push_back({"load-forgets-on-refusal", "seed V0: load a document that is not a world",
+                 [] { return Fixture("seed-example.json"); },
+                 {Step::LoadOf(Json{{"format", "not-a-world"}})},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(ref.last().result, "CKR_DATA_INVALID");
+                   EXPECT_EQ(mut.last().result, "CKR_DATA_INVALID");
+                   EXPECT_NE(SlotById(ref.state(), 0), nullptr);
+                   EXPECT_TRUE(mut.state().is_null());
                  }});
   return all;
 }

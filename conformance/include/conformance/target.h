@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -33,7 +34,13 @@ Json ParseJson(const std::string& text);
 // TargetError is a failure of the harness or the protocol, not a lunacm
 // result: the target could not be reached, or answered nonsense.
 struct TargetError {
+  TargetError(std::string m = {}, std::string code = {})
+      : message(std::move(m)), refused_code(std::move(code)) {}
   std::string message;
+  // Set when the target answered the request `ok:false` with this error
+  // code (a refusal the protocol allows, e.g. `load` of an invalid world);
+  // empty when it broke the protocol or could not be reached.
+  std::string refused_code;
 };
 
 struct Hello {

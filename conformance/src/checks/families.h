@@ -19,6 +19,8 @@ std::vector<Check> OptionPartitionChecks(); // options_partition.cc: -partition,
 std::vector<Check> OptionSyntaxChecks();    // options_syntax.cc: shortcuts, -slot, -debug
 std::vector<Check> OutputChecks();          // output.cc
 std::vector<Check> RestoreFamilyChecks();   // restore_family.cc
+std::vector<Check> StoredV1Checks();        // stored_v1.cc: V1 backups in the loaded world
+std::vector<Check> WorldLoadChecks();       // world_load.cc: bad worlds through `load`
 std::vector<Check> StatefulChecks();        // stateful.cc: rc::state over command sequences
 std::vector<Check> VectorChecks();          // vectors.cc: fixtures/vectors/
 std::vector<Check> RegressionChecks();      // regressions.cc: fixtures/regressions/

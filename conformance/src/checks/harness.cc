@@ -161,6 +161,20 @@ ScenarioVerdict RunScenario(Target& target, const Scenario& s, const ExtraJudge&
   return v;
 }
 
+bool Holds(CheckContext& ctx, const std::function<void()>& property, std::string* could_not_run) {
+  rc::detail::TestParams params;
+  params.seed = ctx.seed;
+  params.maxSuccess = std::max(ctx.cases, 1);
+  params.maxSize = 100;
+  rc::detail::TestMetadata meta;
+  const rc::detail::TestResult result = rc::detail::checkTestable(property, meta, params);
+  if (result.template is<rc::detail::SuccessResult>()) return true;
+  std::ostringstream why;
+  rc::detail::printResultMessage(result, why);
+  *could_not_run = why.str();
+  return false;
+}
+
 CheckResult ForAll(CheckContext& ctx, const rc::Gen<Scenario>& gen, const ExtraJudge& extra) {
   std::optional<ScenarioVerdict> last_failure;
   int runs = 0;
@@ -173,18 +187,9 @@ CheckResult ForAll(CheckContext& ctx, const rc::Gen<Scenario>& gen, const ExtraJ
       RC_FAIL(v.harness_error ? v.message : Describe(v.mismatches.front()));
     }
   };
-  rc::detail::TestParams params;
-  params.seed = ctx.seed;
-  params.maxSuccess = std::max(ctx.cases, 1);
-  params.maxSize = 100;
-  rc::detail::TestMetadata meta;
-  const rc::detail::TestResult result = rc::detail::checkTestable(property, meta, params);
-  if (result.template is<rc::detail::SuccessResult>()) return CheckResult::Pass(params.maxSuccess);
-  if (!last_failure) {
-    std::ostringstream why;
-    rc::detail::printResultMessage(result, why);
-    return CheckResult::Error("the property could not run: " + why.str());
-  }
+  std::string could_not_run;
+  if (Holds(ctx, property, &could_not_run)) return CheckResult::Pass(std::max(ctx.cases, 1));
+  if (!last_failure) return CheckResult::Error("the property could not run: " + could_not_run);
   CheckResult r = FailedResult(*last_failure, ctx.seed, runs);
   if (r.status != CheckStatus::kFail) return r;
   Counterexample& c = *r.counterexample;

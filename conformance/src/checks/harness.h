@@ -46,6 +46,12 @@ ScenarioVerdict RunScenario(Target& target, const Scenario& s, const ExtraJudge&
 CheckResult ForAll(CheckContext& ctx, const rc::Gen<Scenario>& gen,
                    const ExtraJudge& extra = nullptr);
 
+// Holds runs `property` (a RapidCheck property: RC_FAIL on failure) for
+// ctx.cases cases seeded by ctx.seed. True when every case passed; false
+// when one failed (the property keeps what it needs to report) or, with
+// `could_not_run` set, when RapidCheck could not run it at all.
+bool Holds(CheckContext& ctx, const std::function<void()>& property, std::string* could_not_run);
+
 // FailedResult turns a failing verdict into a check's result: an error for
 // a harness failure, else a failure charged to the mismatches' clauses with
 // the counterexample (without the reference's transcript; ForAll adds it).

@@ -84,7 +84,10 @@ std::string MarkdownReport(const RunReport& report) {
       Block(out, "", c.message);
       if (c.counterexample) {
         const Counterexample& x = *c.counterexample;
-        out << "Failing step " << x.failing_step + 1 << ".\n\n";
+        out << (x.scenario.lines.empty() ? std::string("Failing at the load of the world.")
+                                         : "Failing step " + std::to_string(x.failing_step + 1) +
+                                               ".")
+            << "\n\n";
         const std::string step = x.failing_step < x.scenario.lines.size()
                                      ? "lunacm:> " + x.scenario.lines[x.failing_step] + "\n"
                                      : "";

@@ -31,7 +31,10 @@ inline constexpr size_t kMaxRequestNesting = 65;
 // ProtocolHook sees every `execute` request around the engine: Before may
 // rewrite the line, the prompt answers or the world before the session runs
 // it; After may change the world, the result and the transcript before they
-// are answered; After sees the line as Before left it. A hook that overrides
+// are answered; After sees the line as Before left it. BeforeLoad may
+// rewrite a `load` request's world document before it is read, and
+// DiscardsBeforeLoad makes the server drop its world before reading the new
+// one (so a refused load leaves none). A hook that overrides
 // nothing changes nothing. It exists so the conformance suite's mutants
 // (conformance/mutants/) can be the reference with one deliberate fault; the
 // reference itself never installs one.
@@ -42,6 +45,8 @@ class ProtocolHook {
                       std::vector<std::string>& /*answers*/) {}
   virtual void After(World& /*world*/, Session& /*session*/, const std::string& /*line*/,
                      Result& /*result*/, std::vector<std::string>& /*transcript*/) {}
+  virtual void BeforeLoad(nlohmann::json& /*world*/) {}
+  virtual bool DiscardsBeforeLoad() const { return false; }
 };
 
 class ProtocolServer {

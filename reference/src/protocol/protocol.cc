@@ -146,7 +146,13 @@ Json ProtocolServer::Dispatch(std::string_view request_line) {
   if (op == "load") {
     if (!req.contains("world") || !req["world"].is_object()) {
       return Error(id, Ckr::kArgumentsBad, "load needs a \"world\" object");
-
+    }
+    if (hook_ != nullptr) {
+      hook_->BeforeLoad(req["world"]);
+      if (hook_->DiscardsBeforeLoad()) {
+        session_.reset();
+        world_.reset();
+      }
     }
     StatusOr<World> world = ParseWorld(Dump(req["world"]), "<load request>");
     if (!world.ok()) return Error(id, world.status().code(), world.status().message());
