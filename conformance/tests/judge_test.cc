@@ -132,6 +132,72 @@ TEST(Judge, ProjectWordingPassesInOtherWordsWithTheSameFacts) {
             (std::vector<std::string>{"CLONE-DISCARD", "DOM-MISMATCH-EMPTY"}));
 }
 
+Json Pre77World() {
+  std::ifstream in(std::string(HSMB_SOURCE_ROOT) + "/fixtures/worlds/pre77-to-bh7.json");
+  std::stringstream s;
+  s << in.rdbuf();
+  return Json::parse(s.str());
+}
+
+const std::string kPre77Login = "role login -name co -password fake-legacy-co-pin";
+
+// Lines: the transcript without the failure lines of objects `dropped`
+// (by position among the failure lines).
+Outcome WithoutFailureLines(Outcome o, const std::vector<size_t>& dropped) {
+  std::vector<std::string> kept;
+  size_t k = 0;
+  for (const std::string& l : o.transcript) {
+    const bool failure = l.rfind("Failed to clone object", 0) == 0;
+    const bool drop = failure && std::count(dropped.begin(), dropped.end(), k) != 0;
+    k += failure ? 1 : 0;
+    if (!drop) kept.push_back(l);
+  }
+  o.transcript = kept;
+  return o;
+}
+
+TEST(Judge, AMissingLaterFailureLineMeansThePre77SourceStopped) {
+  // A wrong domain fails every pre-7.7 object, each with its own line.
+  Step s = RunLine(Pre77World(), {kPre77Login},
+                   "partition archive backup -slot 1 -partition fresh -domain wrong "
+                   "-password newPa$$w0rd -sopassword fake-bh7-so-pwd");
+  ASSERT_EQ(s.outcome.result, "CKR_CERTIFICATE_INVALID");
+  ASSERT_GE(s.p.said.failed.size(), 2u);
+  // Only the first reported: the source stopped where it should go on.
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, WithoutFailureLines(s.outcome, {1, 2, 3}), s.state,
+                                        {})),
+            std::vector<std::string>{"CLONE-CONTINUE-PRE77"});
+  // None reported: failures go unreported.
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, WithoutFailureLines(s.outcome, {0, 1, 2, 3}),
+                                        s.state, {})),
+            std::vector<std::string>{"CLONE-DISCARD"});
+}
+
+TEST(Judge, ACountThatIncludesTheObjectsAppendSkipsFailsOptAppend) {
+  // The stored partition already holds two of the source's four OUIDs.
+  Step s = RunLine(Pre77World(), {kPre77Login},
+                   "partition archive backup -slot 1 -partition legacy73_20190301 -append "
+                   "-password fake-backup-po-pwd -sopassword fake-bh7-so-pwd");
+  ASSERT_EQ(s.outcome.result, "CKR_OK");
+  ASSERT_GT(s.p.said.skipped, 0);
+  auto with_count = [&](long n) {
+    Outcome o = s.outcome;
+    for (std::string& l : o.transcript) {
+      if (l.find("been backed up to partition") != std::string::npos) {
+        l = std::to_string(n) + l.substr(l.find(' '));
+      }
+    }
+    return o;
+  };
+  const long right = s.p.said.backed_up;
+  EXPECT_TRUE(model::Judge(s.p, with_count(right), s.state, {}).empty());
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, with_count(right + s.p.said.skipped), s.state, {})),
+            std::vector<std::string>{"OPT-APPEND"});
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, with_count(right + s.p.said.skipped + 5), s.state,
+                                        {})),
+            std::vector<std::string>{"OUT-TRANSCRIPT"});
+}
+
 TEST(Judge, AListIsJudgedOnEveryFieldNotOnlyTheName) {
   Step s = RunLine(SeedWorld(), {kLogin, kBackup}, "partition archive list -slot 2 -sopassword "
                                                "backupSOpwd");

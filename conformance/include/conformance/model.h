@@ -136,6 +136,9 @@ struct Said {
   long will_back_up = -1;      // OUT-TRANSCRIPT: "N objects will be backed up."
   long backed_up = -1;         // OUT-TRANSCRIPT: "N objects have been backed up to partition P"
   std::string backed_up_to;
+  // Same-OUID objects -append skipped (OPT-APPEND): the count leaves them
+  // out, and a count that includes them is charged to OPT-APPEND.
+  long skipped = 0;
   long list_slot = -1;         // ARCHIVE-LIST: every partition's fields, and the free space
   long contents_slot = -1;     // ARCHIVE-CONTENTS: every object's fields
   std::string contents_of;

@@ -257,7 +257,8 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
         auto same = std::find_if(part->objects.begin(), part->objects.end(),
                                  [&](const Object& b) { return b.ouid == o.ouid; });
         if (same != part->objects.end() && !plan.overwrite) {
-          same->why = "OPT-APPEND";  // never overwritten
+          same->why = "OPT-APPEND";  // never overwritten, nor counted
+          ++p.said.skipped;
           continue;
         }
         const uint64_t replaced = same != part->objects.end() ? same->size : 0;
@@ -290,6 +291,7 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
             continue;
           }
           fail("CKR_CERTIFICATE_INVALID", "DOM-ERROR-CODE");
+          part->why = "DOM-MISMATCH-EMPTY";  // every object fails: kept, empty
           part->gone[o.ouid] = "DOM-MISMATCH-EMPTY";
           continue;
         }

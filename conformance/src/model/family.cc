@@ -26,6 +26,7 @@ void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uin
   t.why = "RESTORE-ROUNDTRIP";
   p.state_clause = "RESTORE-RULES";
   std::string result = "CKR_OK";
+  std::string result_clause = "RESTORE-RULES";  // of the first failure
   if (part.origin == "v1") {
     if (!part.has_smk) {
       // A V1 backup left empty by a failed clone holds no SMK: the clauses
@@ -57,7 +58,10 @@ void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uin
     if (part.origin != "v1" && part.domain != t.domain) code = "CKR_CERTIFICATE_INVALID";
     else if (w.HasFault("verify_fail", slot, b->handle)) code = "CKR_FAILED_TO_CLONE_AN_OBJECT";
     if (!code.empty()) {
-      if (result == "CKR_OK") result = code;
+      if (result == "CKR_OK") {
+        result = code;
+        if (code == "CKR_CERTIFICATE_INVALID") result_clause = "DOM-ERROR-CODE";
+      }
       if (stop) break;
       continue;
     }
@@ -72,7 +76,7 @@ void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uin
     }
   }
   p.codes = {result};
-  p.code_clauses = {result == "CKR_OK" ? "RESTORE-ROUNDTRIP" : "RESTORE-RULES"};
+  p.code_clauses = {result == "CKR_OK" ? "RESTORE-ROUNDTRIP" : result_clause};
 }
 
 // AskFirstReading: a delete of a missing partition may ask proceed/quit and

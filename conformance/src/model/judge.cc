@@ -8,6 +8,7 @@
 // figures that differ as a consequence.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "conformance/model.h"
 #include "model/text.h"
@@ -294,9 +295,17 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
   return out;
 }
 
+// Primaries counts the clauses a reading would fail, not its mismatches:
+// one broken rule can leave many objects out of place, and it must not make
+// a reading that blames another rule look closer (a V0 source that goes on
+// after a failure leaves several objects CLONE-STOP-V0V1 forbids; reading it
+// as a revert would blame CLONE-PARTIAL-STATE once).
 size_t Primaries(const std::vector<Mismatch>& ms) {
-  return static_cast<size_t>(
-      std::count_if(ms.begin(), ms.end(), [](const Mismatch& m) { return m.primary(); }));
+  std::set<std::string> clauses;
+  for (const Mismatch& m : ms) {
+    if (m.primary()) clauses.insert(m.clauses.begin(), m.clauses.end());
+  }
+  return clauses.size();
 }
 
 }  // namespace
@@ -328,8 +337,8 @@ std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& o
     Adopt(p.after, observed);
     return out;
   }
-  // The reading that fits: no primary mismatch, else the fewest, the
-  // project's reading on a tie.
+  // The reading that fits: no primary mismatch, else the fewest clauses
+  // failed, the project's reading on a tie.
   std::vector<Mismatch> best = JudgeReading(p, outcome, observed);
   size_t chosen = 0;
   for (size_t i = 0; i < p.alternatives.size() && Primaries(best) != 0; ++i) {

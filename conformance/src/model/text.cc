@@ -210,15 +210,23 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
   const Said& s = p.said;
   const std::vector<std::string>& lines = o.transcript;
   auto any = [&](auto pred) { return std::any_of(lines.begin(), lines.end(), pred); };
-  for (const auto& [handle, code] : s.failed) {
-    if (!any([&](const std::string& l) {
+  // A failure after the first is there only because a pre-7.7 source goes
+  // on: when the first is reported and a later one is not, the source
+  // stopped (CLONE-CONTINUE-PRE77); when none is, failures go unreported
+  // (CLONE-DISCARD).
+  bool first_reported = true;
+  for (size_t i = 0; i < s.failed.size(); ++i) {
+    const auto& [handle, code] = s.failed[i];
+    if (any([&](const std::string& l) {
           return HasToken(l, std::to_string(handle)) && HasToken(l, code);
         })) {
-      out.push_back({{"CLONE-DISCARD"},
-                     "no line reports the failure of object " + std::to_string(handle) + " (" +
-                         code + ")",
-                     ""});
+      continue;
     }
+    if (i == 0) first_reported = false;
+    out.push_back({{i > 0 && first_reported ? "CLONE-CONTINUE-PRE77" : "CLONE-DISCARD"},
+                   "no line reports the failure of object " + std::to_string(handle) + " (" +
+                       code + ")",
+                   ""});
   }
   if (!s.delete_empty.empty() && !any([&](const std::string& l) {
         return l.find(s.delete_empty) != std::string::npos && HasWord(l, "delete");
@@ -247,14 +255,22 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
                        " objects will be backed up (the objects selected)",
                    ""});
   }
-  if (s.backed_up >= 0 && !any([&](const std::string& l) {
-        const std::vector<std::string> t = Tokens(l);
-        return !t.empty() && t.front() == std::to_string(s.backed_up) &&
-               HasWord(l, "backed up") && l.find(s.backed_up_to) != std::string::npos;
-      })) {
-    out.push_back({{"OUT-TRANSCRIPT"},
+  auto says_backed_up = [&](long n) {
+    return any([&](const std::string& l) {
+      const std::vector<std::string> t = Tokens(l);
+      return !t.empty() && t.front() == std::to_string(n) && HasWord(l, "backed up") &&
+             l.find(s.backed_up_to) != std::string::npos;
+    });
+  };
+  if (s.backed_up >= 0 && !says_backed_up(s.backed_up)) {
+    // Counting the objects -append skipped says they were backed up.
+    const bool counted_skipped = s.skipped > 0 && says_backed_up(s.backed_up + s.skipped);
+    out.push_back({{counted_skipped ? "OPT-APPEND" : "OUT-TRANSCRIPT"},
                    "no line says " + std::to_string(s.backed_up) +
-                       " objects have been backed up to partition " + s.backed_up_to,
+                       " objects have been backed up to partition " + s.backed_up_to +
+                       (counted_skipped ? " (the count includes the " + std::to_string(s.skipped) +
+                                              " same-OUID object(s) -append skips)"
+                                        : std::string()),
                    ""});
   }
   if (s.list_slot >= 0) JudgeList(p, o, observed, out);
