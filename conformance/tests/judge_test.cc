@@ -16,12 +16,14 @@ namespace {
 using model::Mismatch;
 using model::Prediction;
 
-Json SeedWorld() {
-  std::ifstream in(std::string(HSMB_SOURCE_ROOT) + "/fixtures/worlds/seed-example.json");
+Json WorldFile(const std::string& name) {
+  std::ifstream in(std::string(HSMB_SOURCE_ROOT) + "/fixtures/worlds/" + name);
   std::stringstream s;
   s << in.rdbuf();
   return Json::parse(s.str());
 }
+
+Json SeedWorld() { return WorldFile("seed-example.json"); }
 
 const std::string kLogin = "role login -name co -password userpin1234";
 const std::string kBackup =
@@ -132,12 +134,7 @@ TEST(Judge, ProjectWordingPassesInOtherWordsWithTheSameFacts) {
             (std::vector<std::string>{"CLONE-DISCARD", "DOM-MISMATCH-EMPTY"}));
 }
 
-Json Pre77World() {
-  std::ifstream in(std::string(HSMB_SOURCE_ROOT) + "/fixtures/worlds/pre77-to-bh7.json");
-  std::stringstream s;
-  s << in.rdbuf();
-  return Json::parse(s.str());
-}
+Json Pre77World() { return WorldFile("pre77-to-bh7.json"); }
 
 const std::string kPre77Login = "role login -name co -password fake-legacy-co-pin";
 
