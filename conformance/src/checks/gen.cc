@@ -1,5 +1,6 @@
 #include "checks/gen.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -9,6 +10,14 @@ namespace {
 using seal::Hex;
 
 const char* const kClasses[] = {"data", "certificate", "public_key", "private_key", "secret_key"};
+constexpr size_t kMaxLabel = 128;  // WORLD-FORMAT.md: an object label is text(0..128)
+
+// Padded: `label` lengthened to `length` with printable characters.
+std::string Padded(std::string label, size_t length) {
+  static constexpr char kPad[] = "abcdefghij0123456789-_.";
+  for (size_t k = 0; label.size() < length; ++k) label += kPad[k % (sizeof(kPad) - 1)];
+  return label;
+}
 
 }  // namespace
 
@@ -50,7 +59,8 @@ Json WorldSpec::ToJson() const {
   }
   return {{"format", "hsmbackup-world/1"},
           {"client", {{"version", client}, {"default_domain", default_domain}}},
-          {"clock", {{"now", now}}},
+          {"clock", step_seconds == 0 ? Json{{"now", now}}
+                                      : Json{{"now", now}, {"step_seconds", step_seconds}}},
           {"rng", {{"seed", 7}, {"counter", 0}}},
           {"slots", slots},
           {"faults", faults}};
@@ -71,9 +81,13 @@ rc::Gen<std::vector<ObjSpec>> Objects(int min, int max, uint32_t max_size) {
                 n, rc::gen::container<std::vector<uint8_t>>(11, rc::gen::arbitrary<uint8_t>())),
             rc::gen::container<std::vector<int>>(n, rc::gen::inRange(0, 5)),
             rc::gen::container<std::vector<uint32_t>>(n, rc::gen::inRange<uint32_t>(1, max_size + 1)),
-            rc::gen::inRange<uint32_t>(1, 60)),
+            rc::gen::inRange<uint32_t>(1, 60),
+            rc::gen::container<std::vector<size_t>>(
+                n, rc::gen::weightedOneOf<size_t>({{6, rc::gen::just(size_t{0})},
+                                                   {1, rc::gen::just(size_t{kMaxLabel})},
+                                                   {1, rc::gen::inRange<size_t>(0, kMaxLabel)}}))),
         [n](const std::tuple<std::vector<std::vector<uint8_t>>, std::vector<int>,
-                             std::vector<uint32_t>, uint32_t>& t) {
+                             std::vector<uint32_t>, uint32_t, std::vector<size_t>>& t) {
           std::vector<ObjSpec> out;
           for (int i = 0; i < n; ++i) {
             ObjSpec o;
@@ -82,13 +96,39 @@ rc::Gen<std::vector<ObjSpec>> Objects(int min, int max, uint32_t max_size) {
             id.push_back(static_cast<uint8_t>(i));  // distinct OUIDs
             o.ouid = Hex(id);
             o.cls = kClasses[std::get<1>(t)[i]];
-            o.label = "obj-" + std::to_string(i) + "-" + o.cls;
+            o.label = Padded("obj-" + std::to_string(i) + "-" + o.cls, std::get<4>(t)[i]);
             o.size = std::get<2>(t)[i];
             o.attributes = {{"CKA_ID", Hex({static_cast<uint8_t>(i), id[0]})}};
             out.push_back(o);
           }
           return out;
         });
+  });
+}
+
+std::string Suffixed(const std::string& label, const std::string& suffix) {
+  return label.substr(0, kMaxLabel - std::min(kMaxLabel, suffix.size())) + suffix;
+}
+
+rc::Gen<int64_t> ClockStep() {
+  return rc::gen::weightedOneOf<int64_t>({{3, rc::gen::just<int64_t>(0)},
+                                          {1, rc::gen::element<int64_t>(1, 60, 3600, 86400)}});
+}
+
+rc::Gen<std::string> ObjectsOption(const std::vector<ObjSpec>& objects) {
+  return rc::gen::exec([objects]() -> std::string {
+    if (objects.empty() || *rc::gen::weightedElement<bool>({{2, true}, {1, false}})) return "";
+    std::vector<uint32_t> handles;
+    for (const ObjSpec& o : objects) {
+      if (*rc::gen::arbitrary<bool>()) handles.push_back(o.handle);
+    }
+    if (handles.empty()) handles.push_back(objects.front().handle);
+    handles = *rc::gen::elementOf(std::vector<std::vector<uint32_t>>{handles,
+                                                                     {handles.rbegin(), handles.rend()}});
+    if (*rc::gen::weightedElement<bool>({{1, true}, {5, false}})) handles.push_back(999999);
+    std::string s = " -objects ";
+    for (size_t i = 0; i < handles.size(); ++i) s += (i ? "," : "") + std::to_string(handles[i]);
+    return s;
   });
 }
 

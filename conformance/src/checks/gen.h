@@ -48,6 +48,7 @@ struct HsmSpec {
 
 struct WorldSpec {
   std::string client = "10.4.0", now = "2026-11-27T12:00:00Z", default_domain = "domain-default";
+  int64_t step_seconds = 0;  // clock.step_seconds: the clock moves after each CKR_OK
   std::vector<UserSpec> users;
   std::vector<HsmSpec> hsms;
   Json faults = Json::array();
@@ -57,7 +58,8 @@ struct WorldSpec {
 // Secret: a distinctive random string, so a leak is never a coincidence.
 rc::Gen<std::string> Secret(const std::string& prefix);
 // Objects: n in [min, max] objects with distinct handles and OUIDs, every
-// class, sizes 1..max_size.
+// class, sizes 1..max_size, labels "obj-<i>-<class>" sometimes padded up to
+// the 128 characters a label may have.
 rc::Gen<std::vector<ObjSpec>> Objects(int min, int max, uint32_t max_size = 2048);
 // User: a password partition of `kind` (pre77 | v0 | v1) with 1..6 objects.
 rc::Gen<UserSpec> User(const std::string& kind);
@@ -67,6 +69,14 @@ rc::Gen<std::string> AnyKind(bool v1);
 rc::Gen<HsmSpec> Hsm(const std::string& model);
 // AnyModel: backup_hsm_7 or backup_hsm_g5.
 rc::Gen<std::string> AnyModel();
+// Suffixed: `label` + `suffix`, cut so it stays within the 128 characters
+// a label may have.
+std::string Suffixed(const std::string& label, const std::string& suffix);
+// ClockStep: 0 (a clock that stands) mostly, else 1 s .. 1 day.
+rc::Gen<int64_t> ClockStep();
+// ObjectsOption: " -objects h1,h2,..." naming some of `objects` in any order,
+// sometimes with a handle none of them has; "" sometimes (no option).
+rc::Gen<std::string> ObjectsOption(const std::vector<ObjSpec>& objects);
 // PartitionName: 1..32 printable characters without spaces.
 rc::Gen<std::string> PartitionName();
 

@@ -41,7 +41,7 @@ rc::Gen<Scenario> AppendScenario(bool replace) {
       gen::ObjSpec o = u.objects[i];
       o.handle = 1000 + static_cast<uint32_t>(i);
       if (what == 2) {
-        o.label += "-old";
+        o.label = gen::Suffixed(o.label, "-old");
         o.size = o.size % 2048 + 1;
       }
       if (what == 3) o.attributes["CKA_ID"] = "ff00";
@@ -50,7 +50,7 @@ rc::Gen<Scenario> AppendScenario(bool replace) {
     if (stored.empty()) {  // at least one same-OUID object
       stored.push_back(u.objects.front());
       stored.back().handle = 1000;
-      stored.back().label += "-old";
+      stored.back().label = gen::Suffixed(stored.back().label, "-old");
     }
     h.partitions.push_back(gen::StoredPartition("bk", u, u.kind, pw, stored));
     gen::Backup b = gen::BackupOf(u, h, "bk", pw);
@@ -129,7 +129,7 @@ rc::Gen<Scenario> ReplaceScenario() {
       for (size_t i = 0; i < stored.size(); ++i) stored[i].handle = 2000 + static_cast<uint32_t>(i);
       gen::ObjSpec same = u.objects.front();
       same.handle = 1999;
-      same.label += "-old";
+      same.label = gen::Suffixed(same.label, "-old");
       stored.push_back(same);
       h.partitions.push_back(
           gen::StoredPartition("bk", u, *rc::gen::element<std::string>("pre77", "v0"), old_pw, stored));

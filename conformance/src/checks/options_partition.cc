@@ -95,6 +95,7 @@ rc::Gen<Scenario> DefaultNameScenario() {
     gen::HsmSpec h = *gen::Hsm("backup_hsm_7");
     gen::WorldSpec w = gen::WorldOf(u, h);
     w.now = *Clock();
+    w.step_seconds = *gen::ClockStep();  // the login moves it: the name takes the moved date
     gen::Backup b = gen::BackupOf(u, h, "", *gen::Secret("pw-"));
     b.partition.reset();
     return Scenario{w.ToJson(), {gen::Login(u), b.Line()}, {}};
@@ -117,7 +118,9 @@ std::vector<std::string> NewPartitions(const StepView& v) {
 Mismatches JudgeDefaultName(const StepView& v) {
   if (!IsBackupLine(v.line)) return {};
   const model::World& w = v.prediction.after;
-  const std::string want = Underscored(w.users.at(0).label, 23) + "_" + Utc(w.now, "%Y%m%d");
+  // The name takes the time the backup ran: before its own success moved the clock.
+  const int64_t ran = w.now - (v.outcome.ok() ? w.step : 0);
+  const std::string want = Underscored(w.users.at(0).label, 23) + "_" + Utc(ran, "%Y%m%d");
   const std::vector<std::string> made = NewPartitions(v);
   if (made == std::vector<std::string>{want}) return {};
   return Fails("OPT-PARTITION-DEFAULT", "without -partition the new backup partition is not " +
@@ -148,6 +151,7 @@ rc::Gen<Scenario> SmkOnlyScenario() {
     h.sks = *rc::gen::weightedElement<bool>({{3, true}, {1, false}});
     gen::WorldSpec w = gen::WorldOf(u, h);
     w.now = *Clock();
+    w.step_seconds = *gen::ClockStep();  // the login moves it: the name takes the moved date
     gen::Backup b = gen::BackupOf(u, h, "", *gen::Secret("pw-"));
     b.partition.reset();
     b.smkonly = true;
@@ -168,8 +172,8 @@ rc::Gen<Scenario> SmkOnlyScenario() {
 Mismatches JudgeSmkOnly(const StepView& v) {
   if (!IsBackupLine(v.line) || !v.outcome.ok()) return {};
   const model::World& w = v.prediction.after;
-  const std::string want =
-      Underscored(w.users.at(0).label, 12) + "_" + Utc(w.now, "%Y:%m:%d-%H:%M:%S");
+  const std::string want = Underscored(w.users.at(0).label, 12) + "_" +
+                           Utc(w.now - w.step, "%Y:%m:%d-%H:%M:%S");  // when it ran (it succeeded)
   Mismatches out;
   const std::vector<std::string> made = NewPartitions(v);
   if (made != std::vector<std::string>{want}) {

@@ -104,8 +104,9 @@ Mismatches JudgeMissing(const StepView& v) {
   return out;
 }
 
-// RulesScenario: a stored pre77/v0 backup restored into a pre77/v0
-// partition, the domains equal or not, one stored object rejected.
+// RulesScenario: a stored pre77/v0 backup restored (all of it, or the
+// objects -objects names) into a pre77/v0 partition, the domains equal or
+// not, one stored object rejected.
 rc::Gen<Scenario> RulesScenario() {
   return rc::gen::exec([] {
     const std::string kind = *rc::gen::element<std::string>("pre77", "v0");
@@ -123,7 +124,8 @@ rc::Gen<Scenario> RulesScenario() {
     if (*rc::gen::weightedElement<bool>({{3, true}, {1, false}})) {
       w.faults.push_back({{"type", "verify_fail"}, {"handle", (*rc::gen::elementOf(stored)).handle}});
     }
-    return Scenario{w.ToJson(), {gen::Login(u), gen::Restore(h, "bk", pw)}, {}};
+    return Scenario{w.ToJson(), {gen::Login(u), gen::Restore(h, "bk", pw, *gen::ObjectsOption(stored))},
+                    {}};
   });
 }
 
@@ -290,7 +292,7 @@ rc::Gen<Scenario> SameOuidScenario() {
       if (i > 0 && *rc::gen::arbitrary<bool>()) continue;
       gen::ObjSpec o = u.objects[i];
       o.handle = 5100 + static_cast<uint32_t>(i);
-      o.label += "-stored";
+      o.label = gen::Suffixed(o.label, "-stored");
       stored.push_back(o);
     }
     const std::string pw = *gen::Secret("bk-");
@@ -467,7 +469,8 @@ std::vector<Check> RestoreFamilyChecks() {
        [](CheckContext& c) { return ForAll(c, SourceScenario(true), JudgeSource); }},
       {"RestoreFamily", "RestoreOfMissingBackup", {"RESTORE-TARGET-EXISTS"}, {}, 20,
        [](CheckContext& c) { return ForAll(c, MissingScenario(), JudgeMissing); }},
-      {"RestoreFamily", "RestoreRules", {"RESTORE-RULES", "FW-NO-DOWNGRADE"}, {"fault.verify_fail"}, 30,
+      {"RestoreFamily", "RestoreRules", {"RESTORE-RULES", "FW-NO-DOWNGRADE", "OPT-OBJECTS-INVALID"},
+       {"fault.verify_fail"}, 30,
        [](CheckContext& c) { return ForAll(c, RulesScenario(), JudgeRules); }},
       {"RestoreFamily", "RoundTrip", {"RESTORE-ROUNDTRIP"}, {}, 25,
        [](CheckContext& c) { return ForAll(c, RoundTripScenario(false), JudgeRoundTrip); }},

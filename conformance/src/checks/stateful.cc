@@ -189,6 +189,7 @@ rc::Gen<RcModel> Worlds(bool v1, bool faults) {
     h.capacity = *rc::gen::element<uint64_t>(1u << 24, 3 * 9648 + 8000, 2 * 9648 + 3000);
     m.spec = gen::WorldOf(a, h);
     m.spec.users.push_back(b);
+    m.spec.step_seconds = *gen::ClockStep();
     if (faults) {
       const int kind = *rc::gen::inRange(0, 4);
       if (kind == 1) m.spec.faults.push_back({{"type", "verify_fail"}, {"handle", a.objects.front().handle}});

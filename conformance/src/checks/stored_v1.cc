@@ -14,7 +14,7 @@ namespace {
 // StoredV1Scenario: a V1 backup of `u` (0..4 objects) stored as "bk"; a V1
 // partition at slot 0 with, mostly, the same domain and SMK (else another),
 // some objects of its own and sometimes one with a stored OUID; then
-// `verb` on the backup.
+// `verb` on the backup (a restore sometimes with -objects, -replace).
 rc::Gen<Scenario> StoredV1Scenario(const std::string& verb) {
   return rc::gen::exec([verb] {
     const gen::UserSpec src = *gen::User("v1");
@@ -34,7 +34,9 @@ rc::Gen<Scenario> StoredV1Scenario(const std::string& verb) {
     }
     std::string line;
     if (verb == "restore") {
-      line = gen::Restore(h, "bk", pw, *rc::gen::element<std::string>("", " -replace"));
+      line = gen::Restore(h, "bk", pw,
+                          *gen::ObjectsOption(stored) +
+                              *rc::gen::element<std::string>("", " -replace"));
     } else if (verb == "contents") {
       line = gen::Contents(h, "bk", pw);
     } else if (verb == "list") {
@@ -50,7 +52,8 @@ rc::Gen<Scenario> StoredV1Scenario(const std::string& verb) {
 
 std::vector<Check> StoredV1Checks() {
   return {
-      {"StoredV1", "Restore", {"RESTORE-ROUNDTRIP", "RESTORE-RULES", "DOM-ERROR-CODE"},
+      {"StoredV1", "Restore",
+       {"RESTORE-ROUNDTRIP", "RESTORE-RULES", "DOM-ERROR-CODE", "OPT-OBJECTS-INVALID"},
        {"smkonly", "fault.verify_fail"}, 25,
        [](CheckContext& c) { return ForAll(c, StoredV1Scenario("restore")); }},
       {"StoredV1", "Contents", {"ARCHIVE-CONTENTS", "CLONE-OPAQUE-V1"}, {"smkonly"}, 15,
