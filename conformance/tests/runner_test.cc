@@ -5,6 +5,7 @@
 #include "conformance/runner.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -392,6 +393,23 @@ TEST(Executable, UnknownClauseIsAUsageError) {
 TEST(Executable, UnknownArgumentIsAUsageError) {
   Ran ran = Shell(Conformance() + " --no-such-flag");
   EXPECT_EQ(ran.code, kExitUsage) << ran.output;
+}
+
+// One process per check, started one ahead: the preflight's, one per
+// check, and the spare that serves none; every one has exited when the
+// runner does.
+TEST(Executable, EachCheckGetsItsOwnProcessStartedOneAhead) {
+  const std::string dir = TempDir();
+  const std::string pids = dir + "/pids";
+  Ran ran = Shell(Conformance() + " --quiet --gtest_filter=" +
+                  "Authentication.BackupNeedsTheCryptoOfficer:Authentication.PasswordAndPedNeverMix" +
+                  " --target-cmd 'echo $$ >> " + pids + "; exec " + HSMB_TOOL_PATH + " serve'");
+  EXPECT_EQ(ran.code, kExitConformant) << ran.output;
+  std::ifstream in(pids);
+  std::vector<long> started;
+  for (long pid; in >> pid;) started.push_back(pid);
+  EXPECT_EQ(started.size(), 4u) << "preflight + 2 checks + 1 spare";
+  for (long pid : started) EXPECT_NE(kill(static_cast<pid_t>(pid), 0), 0) << pid << " still runs";
 }
 
 TEST(Executable, AHungTargetIsExitFourNamingTheTimeout) {

@@ -68,6 +68,8 @@ using TargetFactory = std::function<std::unique_ptr<Target>(TargetError* error)>
 // MakeTargetFactory: the in-process reference if `command` is empty, else
 // `command` under /bin/sh -c, stopped if it takes longer than `answer_timeout`
 // to answer one request.
+// Without `reuse`, each target is its own process, started while the
+// previous one was in use (one spare ahead, so at most two exist at once).
 // With `reuse`, every target it returns speaks to one process started on
 // first use (and started again if it hung or died); each check still begins
 // with `load`, so no state crosses checks (--reuse-target).

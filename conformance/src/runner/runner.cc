@@ -49,7 +49,24 @@ TargetFactory MakeTargetFactory(const std::string& command,
       return MakeSubprocessTarget(command, error, answer_timeout);
     };
   }
-  if (!reuse) return fresh;
+  if (!reuse && command.empty()) return fresh;
+  if (!reuse) {
+    // One process per check, started one check ahead: the next check's
+    // process starts (loads, opens what it opens) while this check runs,
+    // so isolation costs little more than one process for the whole run.
+    // The spare is started only after this check's target, and one that
+    // could not start or died waiting is replaced by a fresh one whose
+    // error is the one reported.
+    auto spare = std::make_shared<std::unique_ptr<Target>>();
+    return [fresh, spare](TargetError* error) -> std::unique_ptr<Target> {
+      std::unique_ptr<Target> t = std::move(*spare);
+      if (t == nullptr || !t->Alive()) t = fresh(error);
+      if (t == nullptr) return nullptr;
+      TargetError ignored;
+      *spare = fresh(&ignored);
+      return t;
+    };
+  }
   auto shared = std::make_shared<std::unique_ptr<Target>>();
   return [fresh, shared](TargetError* error) -> std::unique_ptr<Target> {
     if (*shared == nullptr || !(*shared)->Alive()) {
