@@ -10,11 +10,15 @@
 namespace hsmbackup::conformance {
 
 int RunBench(const BenchOptions& options, const RunnerIo& io) {
-  const TargetFactory factory = MakeTargetFactory(options.target_command, options.target_timeout);
   const std::string name = options.target_command.empty() ? "the in-process reference"
                                                           : "'" + options.target_command + "'";
   TargetError error;
-  std::unique_ptr<Target> target = factory(&error);
+  // One target for the whole bench, started directly: a check factory would
+  // also start a spare process that could run beside the timed loop.
+  std::unique_ptr<Target> target =
+      options.target_command.empty()
+          ? MakeInProcessTarget()
+          : MakeSubprocessTarget(options.target_command, &error, options.target_timeout);
   std::optional<Hello> hello = target ? target->Handshake(&error) : std::nullopt;
   if (!hello) {
     io.err << "hsmbackup-conformance bench: cannot start " << name << ": " << error.message << "\n";
