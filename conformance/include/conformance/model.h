@@ -24,23 +24,17 @@
 #include <string>
 #include <vector>
 
+#include "conformance/facts.h"
 #include "conformance/target.h"
 
 namespace hsmbackup::conformance::model {
 
-inline constexpr uint64_t kOverhead = 9648;  // per backup partition (LUNA-FACTS.md)
-
-struct Version {
-  int major = 0, minor = 0, patch = 0;
-  auto operator<=>(const Version&) const = default;
-  static std::optional<Version> Parse(const std::string& text);
-};
 
 struct Object {
   uint32_t handle = 0;
   std::string ouid;  // 24 lower-case hex digits
   std::string label;
-  std::string cls;   // "private_key", ...
+  std::optional<ObjectClass> cls;  // nullopt: a sealed object the model cannot open
   uint64_t size = 0;
   std::string fingerprint;  // from the first observation; "" until known
   bool opaque = false;      // backup objects of a V1 source
@@ -48,7 +42,9 @@ struct Object {
 };
 
 struct User {
-  std::string label, kind, auth;  // kind: pre77|v0|v1; auth: password|ped
+  std::string label;
+  Kind kind = Kind::kV0;
+  Auth auth = Auth::kPassword;
   Version firmware;
   std::string domain, co_password;
   bool allow_private = true, allow_secret = true, hsm_allow = true;
@@ -61,7 +57,8 @@ struct User {
 };
 
 struct Partition {
-  std::string name, domain, password, origin, source_label;
+  std::string name, domain, password, source_label;
+  Kind origin = Kind::kV0;
   uint64_t allocated = 0;
   uint32_t failures = 0;
   bool has_smk = false;
@@ -79,10 +76,12 @@ struct Partition {
 };
 
 struct Hsm {
-  std::string model;  // backup_hsm_7 | backup_hsm_g5
+  HsmModel model = HsmModel::kBackupHsm7;
   Version firmware;
   bool sks = false;
-  std::string connection, auth, so_password, ped_domain;
+  Connection connection = Connection::kClient;
+  Auth auth = Auth::kPassword;
+  std::string so_password, ped_domain;
   uint64_t capacity = 0;
   uint32_t so_failures = 0;
   bool zeroized = false;
@@ -97,7 +96,7 @@ struct Hsm {
 };
 
 struct Fault {
-  std::string type;  // verify_fail | partition_full | shrink_fail
+  FaultType type = FaultType::kVerifyFail;
   std::optional<uint32_t> slot;
   uint32_t handle = 0, at = 0;
 };
@@ -111,12 +110,15 @@ struct World {
   std::vector<Fault> faults;
   uint32_t current = 0;
   std::map<uint32_t, std::string> logins;  // slot -> role
-  bool HasFault(const std::string& type, uint32_t slot, uint32_t value) const;
+  // HasFault: a fault of `type` on `slot` for `value` (the handle of a
+  // verify_fail, the object count of a partition_full; ignored otherwise).
+  bool HasFault(FaultType type, uint32_t slot, uint32_t value) const;
 };
 
-// FromWorld reads a hsmbackup-world/1 document. nullopt, `error` set, if it
-// holds something the model does not know (the suite only feeds it worlds
-// it generated or shipped).
+// FromWorld reads a hsmbackup-world/1 document into the model's types once.
+// nullopt, `error` set, if it holds something the model does not know (an
+// unknown kind, model, auth, connection, fault or class spelling; the suite
+// only feeds it worlds it generated or shipped).
 std::optional<World> FromWorld(const Json& world, std::string* error);
 
 // Secrets lists every password, domain and SMK (hex) in a world document:
@@ -136,9 +138,31 @@ struct Said {
   long will_back_up = -1;      // OUT-TRANSCRIPT: "N objects will be backed up."
   long backed_up = -1;         // OUT-TRANSCRIPT: "N objects have been backed up to partition P"
   std::string backed_up_to;
-  // Same-OUID objects -append skipped (OPT-APPEND): the count leaves them
-  // out, and a count that includes them is charged to OPT-APPEND.
+  // Same-OUID objects -append skipped (OPT-APPEND), by source handle: the
+  // count leaves them out, and a count, a 'Cloned object' line or a missing
+  // fingerprint line that shows one was cloned is charged to OPT-APPEND.
   long skipped = 0;
+  std::vector<uint32_t> skipped_handles;
+  // CLONE-ONE-AT-A-TIME: a successful backup's seed lines 'Cloned object S
+  // to partition P (new handle T).', one per stored object, in this order
+  // of source handles S (T is the target's choice). nullopt: not judged.
+  std::optional<std::vector<uint32_t>> cloned;
+  // OPT-APPEND-FINGERPRINT: the seed's 'Target Object handle T has same OUID
+  // as Source Object handle S (different finger print).' lines, exactly;
+  // with `fingerprints_known` no other such line may appear.
+  std::vector<std::pair<uint32_t, std::string>> fingerprint_lines;  // source handle, line
+  bool fingerprints_known = false;
+  bool smk_cloned = false;  // OPT-SMKONLY: 'The SMK was cloned successfully.'
+  // PROJ-RESTORE-SAME-OUID: each skipped object's line names both handles
+  // (the backup's, the target partition's).
+  std::vector<std::pair<uint32_t, uint32_t>> restore_skipped;
+  // OUT-PED: kNever on a password device (no 'Please attend to the PED.'
+  // line); kEachAction on a PED backup HSM (each PED action line is
+  // followed by it, and a backup that succeeds shows `ped_actions` of them);
+  // kLogin for a CO login on a PED user partition.
+  enum class Ped { kUnjudged, kNever, kEachAction, kLogin };
+  Ped ped = Ped::kUnjudged;
+  int ped_actions = 0;
   long list_slot = -1;         // ARCHIVE-LIST: every partition's fields, and the free space
   long contents_slot = -1;     // ARCHIVE-CONTENTS: every object's fields
   std::string contents_of;
@@ -165,6 +189,7 @@ struct Prediction {
   std::string reading;
   std::vector<Prediction> alternatives;  // the other readings the seed allows
   std::string summary;  // "CKR_OK; partition p gets 3 objects", for messages
+  std::vector<std::string> typed_secrets;  // TypedSecrets of the line: OUT-NO-SECRETS
 };
 
 // Predict runs one lunacm line (with answers to its prompts) on the model.
@@ -185,7 +210,8 @@ struct Mismatch {
 };
 
 // Judge compares one executed line with its prediction: secrets
-// (OUT-NO-SECRETS), the transcript's last line (OUT-ERROR), then the
+// (OUT-NO-SECRETS: `secrets`, the world's, and p.typed_secrets),
+// the failure paragraph and result line (OUT-ERROR), then the
 // prompts, the result code, the observed state and the facts the
 // transcript must tell, each charged to its own clause and every difference
 // after the first in that chain reported as its consequence. Of the
@@ -195,6 +221,11 @@ struct Mismatch {
 // `p.after`.
 std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& observed,
                             const std::vector<std::string>& secrets);
+
+// TypedSecrets lists every value of 6 or more characters given to
+// -password, -sopassword or -domain (in any spelling a parser accepts) on a
+// lunacm line; a shorter one may appear in any text by chance.
+std::vector<std::string> TypedSecrets(const std::string& line);
 
 // Adopt reads handles, fingerprints, SMK ids, the sizes of opaque objects,
 // the space figures and (where observed) the lockout counters from an

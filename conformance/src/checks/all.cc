@@ -6,7 +6,8 @@ std::vector<Check> AllChecks() {
   std::vector<Check> all;
   for (auto family : {AuthenticationChecks, DomainChecks, CloningChecks, FirmwareChecks,
                       SizingChecks, OptionChecks, OptionPartitionChecks, OptionSyntaxChecks,
-                      OutputChecks, RestoreFamilyChecks, StoredV1Checks, WorldLoadChecks,
+                      OutputChecks, SourceChecks, RestoreChecks, ArchiveAdminChecks,
+                      ProjectRuleChecks, StoredV1Checks, WorldLoadChecks,
                       StatefulChecks, VectorChecks, RegressionChecks}) {
     std::vector<Check> some = family();
     all.insert(all.end(), std::make_move_iterator(some.begin()),

@@ -1,4 +1,6 @@
 // One function per clause family, each in its own file next to this one.
+// Checks hold no judgement of their own: each scenario runs through the
+// model (model.h), the one home of every clause's expectations.
 // AllChecks (all.cc) concatenates them in report order.
 #ifndef HSMBACKUP_CONFORMANCE_CHECKS_FAMILIES_H_
 #define HSMBACKUP_CONFORMANCE_CHECKS_FAMILIES_H_
@@ -18,7 +20,11 @@ std::vector<Check> OptionChecks();          // options.cc: -append, -replace, -o
 std::vector<Check> OptionPartitionChecks(); // options_partition.cc: -partition, -smkonly, -force
 std::vector<Check> OptionSyntaxChecks();    // options_syntax.cc: shortcuts, -slot, -debug
 std::vector<Check> OutputChecks();          // output.cc
-std::vector<Check> RestoreFamilyChecks();   // restore_family.cc
+// The RestoreFamily group, by concept:
+std::vector<Check> SourceChecks();          // source.cc: SRC-UNCHANGED
+std::vector<Check> RestoreChecks();         // restore.cc: restore, round trip, SMK, same OUID
+std::vector<Check> ArchiveAdminChecks();    // archive_admin.cc: list, contents, delete
+std::vector<Check> ProjectRuleChecks();     // project_rules.cc: the project's own clauses
 std::vector<Check> StoredV1Checks();        // stored_v1.cc: V1 backups in the loaded world
 std::vector<Check> WorldLoadChecks();       // world_load.cc: bad worlds through `load`
 std::vector<Check> StatefulChecks();        // stateful.cc: rc::state over command sequences

@@ -43,35 +43,6 @@ std::vector<model::Mismatch> Fails(const std::string& clause, const std::string&
   return {model::Mismatch{{clause}, what, ""}};
 }
 
-Json SlotOf(const Json& state, uint32_t id) {
-  for (const Json& s : state.value("slots", Json::array())) {
-    if (s.value("id", 0u) == id) return s;
-  }
-  return Json::object();
-}
-
-Json PartitionOf(const Json& state, uint32_t slot, const std::string& name) {
-  for (const Json& p : SlotOf(state, slot).value("partitions", Json::array())) {
-    if (p.value("name", std::string()) == name) return p;
-  }
-  return Json();
-}
-
-Json ObjectOf(const Json& objects, const std::string& ouid) {
-  for (const Json& o : objects) {
-    if (o.value("ouid", std::string()) == ouid) return o;
-  }
-  return Json();
-}
-
-bool HasLine(const Outcome& o, const std::string& line) {
-  return std::find(o.transcript.begin(), o.transcript.end(), line) != o.transcript.end();
-}
-
-bool IsBackupLine(const std::string& line) {
-  return line.rfind("partition archive backup", 0) == 0;
-}
-
 Json WithoutCounters(Json state) {
   if (state.is_object()) {
     for (const char* k : {"so_failures", "co_failures", "failures"}) state.erase(k);
@@ -82,17 +53,7 @@ Json WithoutCounters(Json state) {
   return state;
 }
 
-std::vector<model::Mismatch> RefusedUnchanged(const StepView& v, const std::string& clause) {
-  if (v.outcome.ok() || WithoutCounters(v.before) == WithoutCounters(v.after)) return {};
-  return Fails(clause, "refused with " + v.outcome.result + " but the observed state changed");
-}
-
-std::vector<model::Mismatch> BadBackupUnchanged(const StepView& v) {
-  return IsBackupLine(v.line) ? RefusedUnchanged(v, "PROJ-WORLD-UNCHANGED-ON-BAD-INPUT")
-                              : std::vector<model::Mismatch>{};
-}
-
-ScenarioVerdict RunScenario(Target& target, const Scenario& s, const ExtraJudge& extra) {
+ScenarioVerdict RunScenario(Target& target, const Scenario& s, const Relation& relation) {
   ScenarioVerdict v;
   TargetError e;
   std::string why;
@@ -129,13 +90,13 @@ ScenarioVerdict RunScenario(Target& target, const Scenario& s, const ExtraJudge&
       return v;
     }
     v.mismatches = model::Judge(p, step->outcome, *after, secrets);
-    if (extra) {
-      // A check's own judgement follows from a difference the model found first.
+    if (relation) {
+      // A difference from the other run follows from one the model found first.
       std::string cause;
       for (const model::Mismatch& m : v.mismatches) {
         if (m.primary() && cause.empty()) cause = m.clauses.front();
       }
-      for (model::Mismatch& m : extra(StepView{i, s.lines[i], step->outcome, *state, *after, p})) {
+      for (model::Mismatch& m : relation(StepView{i, s.lines[i], step->outcome, *state, *after, p})) {
         if (!cause.empty() && m.primary() && m.clauses != std::vector<std::string>{cause}) {
           m.after = cause;
         }
@@ -175,13 +136,15 @@ bool Holds(CheckContext& ctx, const std::function<void()>& property, std::string
   return false;
 }
 
-CheckResult ForAll(CheckContext& ctx, const rc::Gen<Scenario>& gen, const ExtraJudge& extra) {
+namespace {
+
+CheckResult ForAllHeldTo(CheckContext& ctx, const rc::Gen<Scenario>& gen, const Relation& relation) {
   std::optional<ScenarioVerdict> last_failure;
   int runs = 0;
   const auto property = [&] {
     const Scenario s = *gen;
     ++runs;
-    ScenarioVerdict v = RunScenario(*ctx.target, s, extra);
+    ScenarioVerdict v = RunScenario(*ctx.target, s, relation);
     if (v.harness_error || !v.mismatches.empty()) {
       last_failure = v;
       RC_FAIL(v.harness_error ? v.message : Describe(v.mismatches.front()));
@@ -195,6 +158,12 @@ CheckResult ForAll(CheckContext& ctx, const rc::Gen<Scenario>& gen, const ExtraJ
   Counterexample& c = *r.counterexample;
   c.reference_transcript = ReferenceTranscript(c.scenario, c.failing_step);
   return r;
+}
+
+}  // namespace
+
+CheckResult ForAll(CheckContext& ctx, const rc::Gen<Scenario>& gen) {
+  return ForAllHeldTo(ctx, gen, nullptr);
 }
 
 CheckResult FailedResult(const ScenarioVerdict& failure, uint64_t seed, int runs) {
@@ -213,10 +182,10 @@ CheckResult FailedResult(const ScenarioVerdict& failure, uint64_t seed, int runs
   return r;
 }
 
-CheckResult Example(CheckContext& ctx, const Scenario& s, const ExtraJudge& extra) {
+CheckResult Example(CheckContext& ctx, const Scenario& s, const Relation& seed_transcript) {
   CheckContext one = ctx;
   one.cases = 1;
-  return ForAll(one, rc::gen::just(s), extra);
+  return ForAllHeldTo(one, rc::gen::just(s), seed_transcript);
 }
 
 }  // namespace hsmbackup::conformance

@@ -15,7 +15,7 @@
 
 namespace hsmbackup::conformance {
 
-// StepView is one executed line as a check-specific judge sees it.
+// StepView is one executed line as a relation between two runs sees it.
 struct StepView {
   size_t index = 0;
   const std::string& line;
@@ -25,8 +25,12 @@ struct StepView {
   const model::Prediction& prediction;
 };
 
-// ExtraJudge adds clause-specific mismatches to the model's.
-using ExtraJudge = std::function<std::vector<model::Mismatch>(const StepView&)>;
+// Relation judges a step against another transcript: another run of the
+// same scenario (OPT-DEBUG and OPT-SHORTCUTS: a line must do with -debug,
+// or with its options respelled, what it did without) or the seed page's
+// own example. It is the one judgement outside the model: every clause
+// about a single line has its one home there.
+using Relation = std::function<std::vector<model::Mismatch>(const StepView&)>;
 
 struct ScenarioVerdict {
   bool harness_error = false;  // the target broke the protocol; `message` says how
@@ -36,15 +40,15 @@ struct ScenarioVerdict {
   Counterexample counterexample;  // valid when mismatches is not empty
 };
 
-// RunScenario loads the world, then runs and judges every line in order,
-// stopping at the first line that breaks a clause.
-ScenarioVerdict RunScenario(Target& target, const Scenario& s, const ExtraJudge& extra = nullptr);
+// RunScenario loads the world, then runs and judges every line in order
+// with the model (and `relation`, when given), stopping at the first line
+// that breaks a clause.
+ScenarioVerdict RunScenario(Target& target, const Scenario& s, const Relation& relation = nullptr);
 
 // ForAll runs `ctx.cases` scenarios from `gen` (seeded by ctx.seed), shrinks
 // a failure, and returns it with the reference's transcript beside the
 // target's. With cases = 1 it is an example check.
-CheckResult ForAll(CheckContext& ctx, const rc::Gen<Scenario>& gen,
-                   const ExtraJudge& extra = nullptr);
+CheckResult ForAll(CheckContext& ctx, const rc::Gen<Scenario>& gen);
 
 // Holds runs `property` (a RapidCheck property: RC_FAIL on failure) for
 // ctx.cases cases seeded by ctx.seed. True when every case passed; false
@@ -57,35 +61,20 @@ bool Holds(CheckContext& ctx, const std::function<void()>& property, std::string
 // the counterexample (without the reference's transcript; ForAll adds it).
 CheckResult FailedResult(const ScenarioVerdict& failure, uint64_t seed, int runs);
 
-// Example runs one fixed scenario.
-CheckResult Example(CheckContext& ctx, const Scenario& s, const ExtraJudge& extra = nullptr);
+// Example runs one fixed scenario; `seed_transcript`, when given, also
+// holds it to a transcript the seed page prints (OUT-TRANSCRIPT examples).
+CheckResult Example(CheckContext& ctx, const Scenario& s, const Relation& seed_transcript = nullptr);
 
 // Describe renders a mismatch for people: "[CLAUSE] what", or for a
 // consequence "after CLAUSE failed: what".
 std::string Describe(const model::Mismatch& m);
 
-// Mismatches returns `m` as a one-element list: helpers for extra judges.
+// Fails is one mismatch charged to `clause`, as a list (for relations).
 std::vector<model::Mismatch> Fails(const std::string& clause, const std::string& what);
 
-// Slot returns the observed slot `id`, or an empty object.
-Json SlotOf(const Json& state, uint32_t id);
-// PartitionOf returns backup partition `name` of observed slot `slot`, or null.
-Json PartitionOf(const Json& state, uint32_t slot, const std::string& name);
-// ObjectOf returns the observed object with `ouid` in `objects`, or null.
-Json ObjectOf(const Json& objects, const std::string& ouid);
-
-// HasLine: the transcript holds `line` exactly.
-bool HasLine(const Outcome& o, const std::string& line);
-bool IsBackupLine(const std::string& line);  // "partition archive backup ..."
 // WithoutCounters is an observed state without its lockout counters (the
 // model judges those: AUTH-LOCKOUT).
 Json WithoutCounters(Json state);
-// RefusedUnchanged: a refused line leaves the observed state byte for byte;
-// otherwise a failure charged to `clause`.
-std::vector<model::Mismatch> RefusedUnchanged(const StepView& v, const std::string& clause);
-// BadBackupUnchanged: RefusedUnchanged for backup lines, charged to
-// PROJ-WORLD-UNCHANGED-ON-BAD-INPUT.
-std::vector<model::Mismatch> BadBackupUnchanged(const StepView& v);
 
 }  // namespace hsmbackup::conformance
 

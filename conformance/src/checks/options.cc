@@ -62,62 +62,6 @@ rc::Gen<Scenario> AppendScenario(bool replace) {
   });
 }
 
-// JudgeAppend: OPT-APPEND keeps every stored same-OUID object (its handle
-// too); OPT-APPEND-FINGERPRINT prints its line exactly for a pre-7.7 source
-// on a Backup HSM 7 >= 7.7.1 when the fingerprints differ.
-Mismatches JudgeAppend(const StepView& v) {
-  if (!IsBackupLine(v.line) || !v.outcome.ok()) return {};
-  const model::World& w = v.prediction.after;
-  const model::Hsm& hsm = w.hsms.at(2);
-  const bool fingerprints = w.users.at(0).kind == "pre77" && hsm.model == "backup_hsm_7" &&
-                            hsm.firmware >= model::Version{7, 7, 1};
-  const Json old_part = PartitionOf(v.before, 2, "bk");
-  const Json new_part = PartitionOf(v.after, 2, "bk");
-  Mismatches out;
-  for (const Json& src : SlotOf(v.before, 0).value("objects", Json::array())) {
-    const std::string ouid = src.value("ouid", std::string());
-    const Json old_obj = ObjectOf(old_part.value("objects", Json::array()), ouid);
-    if (old_obj.is_null()) continue;
-    const Json new_obj = ObjectOf(new_part.value("objects", Json::array()), ouid);
-    if (new_obj.value("handle", 0u) != old_obj.value("handle", 0u) ||
-        new_obj.value("fingerprint", std::string()) != old_obj.value("fingerprint", std::string())) {
-      out.push_back({{"OPT-APPEND"}, "-append replaced the stored object " + ouid});
-    }
-    const std::string line = "Target Object handle " + std::to_string(old_obj.value("handle", 0u)) +
-                             " has same OUID as Source Object handle " +
-                             std::to_string(src.value("handle", 0u)) + " (different finger print).";
-    const bool differ = old_obj.value("fingerprint", std::string()) != src.value("fingerprint", std::string());
-    const bool want = fingerprints && differ;
-    if (HasLine(v.outcome, line) != want) {
-      out.push_back({{"OPT-APPEND-FINGERPRINT"},
-                     std::string(want ? "missing" : "unexpected") + " line '" + line + "'"});
-    }
-  }
-  return out;
-}
-
-// JudgeAppendReplace: every same-OUID object is overwritten with the
-// source's (a new handle, the source's fingerprint).
-Mismatches JudgeAppendReplace(const StepView& v) {
-  if (!IsBackupLine(v.line) || !v.outcome.ok()) return {};
-  const Json old_part = PartitionOf(v.before, 2, "bk");
-  const Json new_part = PartitionOf(v.after, 2, "bk");
-  Mismatches out;
-  for (const Json& src : SlotOf(v.before, 0).value("objects", Json::array())) {
-    const std::string ouid = src.value("ouid", std::string());
-    const Json old_obj = ObjectOf(old_part.value("objects", Json::array()), ouid);
-    const Json new_obj = ObjectOf(new_part.value("objects", Json::array()), ouid);
-    if (old_obj.is_null()) continue;
-    if (new_obj.is_null() || new_obj.value("handle", 0u) == old_obj.value("handle", 0u) ||
-        new_obj.value("fingerprint", std::string()) != src.value("fingerprint", std::string())) {
-      out.push_back({{"OPT-APPEND-REPLACE"},
-                     "-append -replace did not overwrite the stored object " + ouid +
-                         " with the source's (new handle, source fingerprint)"});
-    }
-  }
-  return out;
-}
-
 rc::Gen<Scenario> ReplaceScenario() {
   return rc::gen::exec([] {
     gen::UserSpec u = *gen::User(*gen::AnyKind(false));
@@ -141,17 +85,6 @@ rc::Gen<Scenario> ReplaceScenario() {
     s.lines.push_back(gen::Contents(h, "bk", new_pw));
     return s;
   });
-}
-
-Mismatches JudgeReplace(const StepView& v) {
-  if (v.line.find("archive contents") == std::string::npos) return {};
-  const bool old_pw = v.line.find("-password old-") != std::string::npos;
-  if (old_pw == v.outcome.ok()) {
-    return Fails("OPT-REPLACE", std::string("after -replace the ") + (old_pw ? "old" : "new") +
-                                    " password " + (old_pw ? "still opens" : "does not open") +
-                                    " the backup (" + v.outcome.result + ")");
-  }
-  return {};
 }
 
 rc::Gen<Scenario> ExistsScenario() {
@@ -205,57 +138,6 @@ rc::Gen<Scenario> ObjectsScenario() {
   });
 }
 
-// JudgeObjects: the backup holds exactly the listed OUIDs, cloned in the
-// order given.
-Mismatches JudgeObjects(const StepView& v) {
-  if (!IsBackupLine(v.line) || !v.outcome.ok()) return {};
-  const std::vector<std::string> w = gen::Words(v.line);
-  std::string name, list = "all";
-  for (size_t i = 0; i + 1 < w.size(); ++i) {
-    if (w[i] == "-partition") name = w[i + 1];
-    if (w[i] == "-objects") list = w[i + 1];
-  }
-  std::string lower = list;
-  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-  std::vector<uint32_t> order;
-  std::set<std::string> want;
-  for (const Json& o : SlotOf(v.before, 0).value("objects", Json::array())) {
-    if (lower == "0" || lower == "all") {
-      want.insert(o.value("ouid", std::string()));
-      order.push_back(o.value("handle", 0u));
-    }
-  }
-  if (lower != "0" && lower != "all") {
-    std::stringstream in(list);
-    for (std::string item; std::getline(in, item, ',');) {
-      const uint32_t hd = static_cast<uint32_t>(std::stoul(item));
-      order.push_back(hd);
-      for (const Json& o : SlotOf(v.before, 0).value("objects", Json::array())) {
-        if (o.value("handle", 0u) == hd) want.insert(o.value("ouid", std::string()));
-      }
-    }
-  }
-  std::set<std::string> got;
-  for (const Json& o : PartitionOf(v.after, 2, name).value("objects", Json::array())) {
-    got.insert(o.value("ouid", std::string()));
-  }
-  Mismatches out;
-  if (got != want) {
-    out.push_back({{"OPT-OBJECTS-FORMS"}, "-objects " + list + ": the backup holds " +
-                                              std::to_string(got.size()) + " object(s), not the " +
-                                              std::to_string(want.size()) + " listed"});
-  }
-  std::vector<uint32_t> cloned;
-  for (const std::string& l : v.outcome.transcript) {
-    if (l.rfind("Cloned object ", 0) == 0) cloned.push_back(static_cast<uint32_t>(std::stoul(l.substr(14))));
-  }
-  if (cloned != order) {
-    out.push_back({{"OPT-OBJECTS-FORMS"}, "-objects " + list + ": objects cloned in the order " +
-                                              Join(cloned) + ", not " + Join(order)});
-  }
-  return out;
-}
-
 rc::Gen<Scenario> ClientScenario() {
   return rc::gen::exec([] {
     gen::UserSpec u = *gen::User(*gen::AnyKind(false));
@@ -298,14 +180,7 @@ CheckResult AppendFingerprintSeed(CheckContext& ctx) {
                     "partition archive backup -slot 1 -partition legacy73_20190301 -password "
                     "fake-backup-po-pwd -sopassword fake-bh7-so-pwd -append"},
                    {}};
-  return Example(ctx, s, [](const StepView& v) -> Mismatches {
-    const std::string want =
-        "Target Object handle 3596 has same OUID as Source Object handle 358 (different finger print).";
-    if (v.index == 1 && !HasLine(v.outcome, want)) {
-      return Fails("OPT-APPEND-FINGERPRINT", "missing line '" + want + "'");
-    }
-    return {};
-  });
+  return Example(ctx, s);  // the model predicts the seed's line from the observed fingerprints
 }
 
 }  // namespace
@@ -313,29 +188,21 @@ CheckResult AppendFingerprintSeed(CheckContext& ctx) {
 std::vector<Check> OptionChecks() {
   return {
       {"Options", "AppendNeverOverwrites", {"OPT-APPEND", "OPT-APPEND-FINGERPRINT"}, {}, 30,
-       [](CheckContext& c) { return ForAll(c, AppendScenario(false), JudgeAppend); }},
+       [](CheckContext& c) { return ForAll(c, AppendScenario(false)); }},
       {"Options", "AppendFingerprintSeedExample", {"OPT-APPEND-FINGERPRINT", "OPT-APPEND"}, {}, 1,
        AppendFingerprintSeed},
       {"Options", "AppendReplaceOverwrites", {"OPT-APPEND-REPLACE"}, {}, 25,
-       [](CheckContext& c) { return ForAll(c, AppendScenario(true), JudgeAppendReplace); }},
+       [](CheckContext& c) { return ForAll(c, AppendScenario(true)); }},
       {"Options", "ReplaceRecreatesWithNewPassword", {"OPT-REPLACE"}, {}, 25,
-       [](CheckContext& c) { return ForAll(c, ReplaceScenario(), JudgeReplace); }},
+       [](CheckContext& c) { return ForAll(c, ReplaceScenario()); }},
       {"Options", "ExistingNameRefused", {"OPT-EXISTS"}, {}, 20,
-       [](CheckContext& c) {
-         return ForAll(c, ExistsScenario(), [](const StepView& v) {
-           return IsBackupLine(v.line) ? RefusedUnchanged(v, "OPT-EXISTS") : Mismatches{};
-         });
-       }},
+       [](CheckContext& c) { return ForAll(c, ExistsScenario()); }},
       {"Options", "ObjectsForms", {"OPT-OBJECTS-FORMS"}, {}, 30,
-       [](CheckContext& c) { return ForAll(c, ObjectsScenario(), JudgeObjects); }},
+       [](CheckContext& c) { return ForAll(c, ObjectsScenario()); }},
       {"Options", "ObjectsNeedClient103", {"OPT-OBJECTS-CLIENT"}, {}, 25,
-       [](CheckContext& c) {
-         return ForAll(c, ClientScenario(), [](const StepView& v) {
-           return IsBackupLine(v.line) ? RefusedUnchanged(v, "OPT-OBJECTS-CLIENT") : Mismatches{};
-         });
-       }},
+       [](CheckContext& c) { return ForAll(c, ClientScenario()); }},
       {"Options", "ObjectsInvalidRefused", {"OPT-OBJECTS-INVALID", "PROJ-WORLD-UNCHANGED-ON-BAD-INPUT"},
-       {}, 30, [](CheckContext& c) { return ForAll(c, BadObjectsScenario(), BadBackupUnchanged); }},
+       {}, 30, [](CheckContext& c) { return ForAll(c, BadObjectsScenario()); }},
   };
 }
 

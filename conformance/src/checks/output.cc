@@ -157,24 +157,7 @@ CheckResult SeedSmkOnly(CheckContext& ctx) {
   });
 }
 
-// --- OUT-ERROR ------------------------------------------------------------
-
-// The values LUNA-FACTS.md and PKCS#11 give; other names are checked for
-// form only (CKR_CERTIFICATE_INVALID has no public value).
-const std::map<std::string, uint32_t> kCodes = {
-    {"CKR_SLOT_ID_INVALID", 0x3},           {"CKR_GENERAL_ERROR", 0x5},
-    {"CKR_ARGUMENTS_BAD", 0x7},             {"CKR_DATA_INVALID", 0x20},
-    {"CKR_DEVICE_ERROR", 0x30},             {"CKR_DEVICE_MEMORY", 0x31},
-    {"CKR_FUNCTION_CANCELED", 0x50},        {"CKR_OBJECT_HANDLE_INVALID", 0x82},
-    {"CKR_PIN_INCORRECT", 0xA0},            {"CKR_PIN_LEN_RANGE", 0xA2},
-    {"CKR_PIN_LOCKED", 0xA4},               {"CKR_TEMPLATE_INCONSISTENT", 0xD1},
-    {"CKR_TOKEN_NOT_PRESENT", 0xE0},        {"CKR_USER_ALREADY_LOGGED_IN", 0x100},
-    {"CKR_USER_NOT_LOGGED_IN", 0x101},      {"CKR_USER_TYPE_INVALID", 0x103},
-    {"CKR_USER_LOCKED_OUT", 0x80000007},    {"CKR_HSM_STORAGE_FULL", 0x8000002A},
-    {"CKR_CONTAINER_OBJECT_STORAGE_FULL", 0x8000002C},
-    {"CKR_OPERATION_NOT_ALLOWED", 0x80000030}, {"CKR_OBJECT_ALREADY_EXISTS", 0x8000006F},
-    {"CKR_CONFIG_FAILS_DEPENDENCIES", 0x8000007D}, {"CKR_SMK_ID_NOT_FOUND", 0x80000099},
-    {"CKR_FAILED_TO_CLONE_AN_OBJECT", 0x80000106}, {"CKR_CLONE_NOT_ATTEMPTED", 0x80000107}};
+// --- OUT-ERROR (judged by the model on every failing line) ----------------
 
 Json StoredEmpty(const gen::UserSpec& u, const std::string& password) {
   return {{"name", "bk"},          {"domain", u.domain},        {"password", password},
@@ -216,49 +199,7 @@ rc::Gen<Scenario> FailureScenario() {
   });
 }
 
-// JudgeError: 'Command Result : 0x%08X (CKR_NAME)' with the value of that
-// name, after a non-empty message paragraph.
-Mismatches JudgeError(const StepView& v) {
-  const Outcome& o = v.outcome;
-  if (o.ok()) return {};
-  const std::vector<std::string> lines = NonBlank(o.transcript);
-  if (lines.size() < 2 || Trim(o.message).empty()) {
-    return Fails("OUT-ERROR", o.result + " without a message paragraph before the result line");
-  }
-  // The seed fixes no case for the hex digits (clauses.json OUT-ERROR
-  // `accepts`): 0x8000002A and 0x8000002a both pass.
-  const std::string& last = lines.back();
-  unsigned value = 0;
-  char name[64] = {0};
-  const bool shaped =
-      std::sscanf(last.c_str(), "Command Result : 0x%8x (%63[A-Z_])", &value, name) == 2 &&
-      o.result == name && last.size() == 30 + o.result.size();
-  auto code = kCodes.find(o.result);
-  if (!shaped || (code != kCodes.end() && value != code->second)) {
-    char want[80];
-    std::snprintf(want, sizeof want, "Command Result : 0x%08X (%s)",
-                  code != kCodes.end() ? code->second : 0u, o.result.c_str());
-    return Fails("OUT-ERROR", "the result line is '" + last + "'" +
-                                  (code != kCodes.end() ? ", expected '" + std::string(want) +
-                                                              "' (either case of hex digits)"
-                                                        : std::string()));
-  }
-  // The message's first line is printed before the result (a paragraph,
-  // maybe wrapped or extended by -debug lines).
-  std::string first = Trim(o.message.substr(0, o.message.find('\n')));
-  if (std::none_of(lines.begin(), lines.end() - 1, [&](const std::string& l) {
-        return first.find(l) != std::string::npos || l.find(first) != std::string::npos;
-      })) {
-    return Fails("OUT-ERROR", o.result + ": its message is not printed before the result");
-  }
-  return {};
-}
-
-// --- OUT-PED --------------------------------------------------------------
-
-const char* const kPedActions[] = {"Logging in as the SO", "Creating partition",
-                                   "Logging into the container", "Creating Domain"};
-constexpr char kPed[] = "Please attend to the PED.";
+// --- OUT-PED (judged by the model: model/text.cc) -------------------------
 
 rc::Gen<Scenario> PedScenario() {
   return rc::gen::exec([] {
@@ -279,56 +220,7 @@ rc::Gen<Scenario> PedScenario() {
   });
 }
 
-// JudgePed: on a PED device each PED action line is followed by the PED
-// line; on a password device the PED line never appears.
-Mismatches JudgePed(const StepView& v) {
-  const model::World& w = v.prediction.after;
-  const bool login = v.line.rfind("role login", 0) == 0;
-  const bool ped = login ? w.users.at(0).auth == "ped" : w.hsms.at(2).auth == "ped";
-  const std::vector<std::string> lines = NonBlank(v.outcome.transcript);
-  const long seen = std::count(lines.begin(), lines.end(), kPed);
-  if (!ped) {
-    return seen == 0 ? Mismatches{} : Fails("OUT-PED", "a password device printed the PED line");
-  }
-  if (login && v.outcome.ok() && seen == 0) return Fails("OUT-PED", "a PED login did not ask for the PED");
-  int actions = 0;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    for (const char* a : kPedActions) {
-      if (lines[i].rfind(a, 0) != 0) continue;
-      ++actions;
-      if (i + 1 >= lines.size() || lines[i + 1] != kPed) {
-        return Fails("OUT-PED", "'" + lines[i] + "' is not followed by '" + kPed + "'");
-      }
-    }
-  }
-  if (v.line.find("archive backup") != std::string::npos && v.outcome.ok() && actions < 4) {
-    return Fails("OUT-PED", "a PED backup showed " + std::to_string(actions) +
-                                " PED actions (SO login, creation, container login, domain)");
-  }
-  return {};
-}
-
 // --- OUT-NO-SECRETS -------------------------------------------------------
-
-// TypedSecrets: every value given to -password, -sopassword or -domain (in
-// any accepted spelling) on the line.
-std::vector<std::string> TypedSecrets(const std::string& line) {
-  std::istringstream in(line);
-  std::vector<std::string> w;
-  for (std::string s; in >> s;) w.push_back(s);
-  std::vector<std::string> out;
-  for (size_t i = 0; i + 1 < w.size(); ++i) {
-    std::string t = w[i];
-    std::transform(t.begin(), t.end(), t.begin(), ::tolower);
-    if (t.size() < 3 || t[0] != '-') continue;
-    t = t.substr(1);
-    const bool secret = (t.size() >= 3 && std::string("password").rfind(t, 0) == 0) ||
-                        (t.size() >= 3 && std::string("sopassword").rfind(t, 0) == 0) ||
-                        (t.size() >= 2 && std::string("domain").rfind(t, 0) == 0);
-    if (secret && w[i + 1][0] != '-') out.push_back(w[i + 1]);
-  }
-  return out;
-}
 
 rc::Gen<Scenario> SecretScenario() {
   return rc::gen::exec([] {
@@ -362,17 +254,6 @@ rc::Gen<Scenario> SecretScenario() {
   });
 }
 
-Mismatches JudgeSecrets(const StepView& v) {
-  const std::string state = v.after.dump();
-  for (const std::string& secret : TypedSecrets(v.line)) {
-    bool leaked = v.outcome.message.find(secret) != std::string::npos ||
-                  state.find(secret) != std::string::npos;
-    for (const std::string& l : v.outcome.transcript) leaked |= l.find(secret) != std::string::npos;
-    if (leaked) return Fails("OUT-NO-SECRETS", "a credential typed on the line appears in the output");
-  }
-  return {};
-}
-
 }  // namespace
 
 std::vector<Check> OutputChecks() {
@@ -381,11 +262,11 @@ std::vector<Check> OutputChecks() {
       {"Output", "SeedSmkOnlyTranscript", {"OUT-TRANSCRIPT", "OUT-PED", "OPT-SMKONLY-NAME"},
        {"ped", "smkonly"}, 1, SeedSmkOnly},
       {"Output", "FailuresEndWithResult", {"OUT-ERROR"}, {}, 30,
-       [](CheckContext& c) { return ForAll(c, FailureScenario(), JudgeError); }},
+       [](CheckContext& c) { return ForAll(c, FailureScenario()); }},
       {"Output", "PedPrompts", {"OUT-PED"}, {"ped"}, 20,
-       [](CheckContext& c) { return ForAll(c, PedScenario(), JudgePed); }},
+       [](CheckContext& c) { return ForAll(c, PedScenario()); }},
       {"Output", "NoSecretsAnywhere", {"OUT-NO-SECRETS"}, {}, 30,
-       [](CheckContext& c) { return ForAll(c, SecretScenario(), JudgeSecrets); }},
+       [](CheckContext& c) { return ForAll(c, SecretScenario()); }},
   };
 }
 

@@ -51,16 +51,6 @@ void Step(Sut& sut, const std::string& line, const std::vector<std::string>& ans
   sut.scenario.answers.insert(sut.scenario.answers.end(), answers.begin(),
                               answers.begin() + static_cast<std::ptrdiff_t>(used));
   v.mismatches = model::Judge(p, *o, *after, sut.secrets);
-  if (o->result == "CKR_CONTAINER_OBJECT_STORAGE_FULL") {  // FULL-REVERT, byte for byte
-    for (const auto& [id, h] : sut.model.hsms) {
-      if (WithoutCounters(SlotOf(sut.state, id)) != WithoutCounters(SlotOf(*after, id))) {
-        v.mismatches.push_back({{"FULL-REVERT"},
-                                "after a full partition the backup HSM on slot " +
-                                    std::to_string(id) + " is not as it was",
-                                v.mismatches.empty() ? "" : v.mismatches.front().clauses.front()});
-      }
-    }
-  }
   if (!v.mismatches.empty()) {
     v.failing_step = sut.scenario.lines.size() - 1;
     Counterexample& c = v.counterexample;

@@ -46,7 +46,7 @@ bool Checks(const World& w, const Line& line, Plan& plan, Refusals& r) {
                   line.Has("replace"))) {
     r.Add("CKR_ARGUMENTS_BAD", "OPT-SMKONLY");
   }
-  if (line.Has("objects") && w.client < Version{10, 3, 0}) {
+  if (line.Has("objects") && w.client < kClientObjectsOption) {
     r.Add("CKR_ARGUMENTS_BAD", "OPT-OBJECTS-CLIENT");
   }
   const long slot = ResolveHsm(w, line, r);
@@ -56,14 +56,13 @@ bool Checks(const World& w, const Line& line, Plan& plan, Refusals& r) {
   const Hsm& hsm = w.hsms.at(plan.slot);
   CheckCredentialOptions(hsm, line, true, true, r);
   if (src.auth != hsm.auth) r.Add("CKR_OPERATION_NOT_ALLOWED", "AUTH-SAME-MODE");
-  if (src.kind != "pre77") {
-    const Version min = hsm.model == "backup_hsm_7" ? Version{7, 7, 1} : Version{6, 28, 0};
-    if (hsm.firmware < min) r.Add("CKR_OPERATION_NOT_ALLOWED", "FW-MIN-BACKUP");
+  if (src.kind != Kind::kPre77) {
+    if (hsm.firmware < MinimumForV0V1(hsm.model)) r.Add("CKR_OPERATION_NOT_ALLOWED", "FW-MIN-BACKUP");
   }
-  if (hsm.connection == "appliance" && src.kind == "v1" && !smkonly) {
+  if (hsm.connection == Connection::kAppliance && src.kind == Kind::kV1 && !smkonly) {
     r.Add("CKR_OPERATION_NOT_ALLOWED", "DIRECT-SMK-ONLY");
   }
-  if (smkonly && src.kind != "v1") r.Add("CKR_OPERATION_NOT_ALLOWED", "OPT-SMKONLY");
+  if (smkonly && src.kind != Kind::kV1) r.Add("CKR_OPERATION_NOT_ALLOWED", "OPT-SMKONLY");
   if (smkonly && !hsm.sks) r.Add("CKR_OPERATION_NOT_ALLOWED", "OPT-SMKONLY-SKS");
   if (!smkonly) {
     if (!line.objects) {
@@ -84,7 +83,7 @@ bool Checks(const World& w, const Line& line, Plan& plan, Refusals& r) {
     plan.name = NamePart(src.label, 12) + "_" + Utc(w.now, "%Y:%m:%d-%H:%M:%S");
   } else if (line.Has("partition")) {
     plan.name = *line.Get("partition");
-  } else if (hsm.model == "backup_hsm_7") {
+  } else if (hsm.model == HsmModel::kBackupHsm7) {
     plan.name = NamePart(src.label, 23) + "_" + Utc(w.now, "%Y%m%d");
   } else {
     r.Add("CKR_ARGUMENTS_BAD", "OPT-PARTITION-REQUIRED");
@@ -104,15 +103,16 @@ bool Checks(const World& w, const Line& line, Plan& plan, Refusals& r) {
     if (!plan.recreate && part->origin != src.kind) {
       r.Add("CKR_OPERATION_NOT_ALLOWED", "PROJ-APPEND-ORIGIN");
     }
-    if (!plan.recreate && src.kind == "v1" && part->has_smk && !part->smk_id.empty() &&
+    if (!plan.recreate && src.kind == Kind::kV1 && part->has_smk && !part->smk_id.empty() &&
         part->smk_id != src.smk_id) {
       r.Add("CKR_OPERATION_NOT_ALLOWED", "PROJ-APPEND-ORIGIN");
     }
   }
-  if (plan.creates() && hsm.auth == "password") {
+  if (plan.creates() && hsm.auth == Auth::kPassword) {
     if (!line.Has("domain") && !line.Has("defaultdomain")) r.Add("CKR_ARGUMENTS_BAD", "DOM-OPTION");
     const auto pw = line.Get("password");
-    if (pw && hsm.model == "backup_hsm_7" && hsm.firmware >= Version{7, 7, 2} && pw->size() < 8) {
+    if (pw && hsm.model == HsmModel::kBackupHsm7 && hsm.firmware >= kBackupHsm7PinLength &&
+        pw->size() < kMinPinLength) {
       r.Add("CKR_PIN_LEN_RANGE", "PROJ-PIN-LENGTH");
     }
   }
@@ -150,7 +150,7 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
   World& w = p.after;
   const User& src = w.users.at(plan.src_slot);
   Hsm& hsm = w.hsms.at(plan.slot);
-  const bool bh7 = hsm.model == "backup_hsm_7";
+  const bool bh7 = hsm.model == HsmModel::kBackupHsm7;
   const bool smkonly = line.Has("smkonly");
   const std::string op = smkonly                                       ? "OPT-SMKONLY"
                          : plan.overwrite                              ? "OPT-APPEND-REPLACE"
@@ -181,7 +181,7 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
     Partition q;
     q.gone = std::move(replaced_gone);
     q.name = plan.name;
-    q.domain = hsm.auth == "ped" ? hsm.ped_domain
+    q.domain = hsm.auth == Auth::kPed ? hsm.ped_domain
                : line.Has("domain") ? *line.Get("domain")
                                     : w.default_domain;
     q.password = line.Get("password").value_or("");
@@ -221,6 +221,11 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
   std::optional<Prediction> rollback;
   long stored = 0;
   std::set<std::string> stored_now;
+  std::vector<uint32_t> cloned;  // source handles, in the order stored
+  // OPT-APPEND-FINGERPRINT: only a pre-7.7 source on a Backup HSM 7 that
+  // compares fingerprints prints the line.
+  const bool compares = src.kind == Kind::kPre77 && bh7 && hsm.firmware >= kBackupHsm7Fingerprints;
+  p.said.fingerprints_known = true;
   if (smkonly) {  // OPT-SMKONLY
     if (domains_match) {
       part->has_smk = true;
@@ -231,21 +236,21 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
   } else {
     const bool allowed = std::all_of(plan.objects.begin(), plan.objects.end(), [&](const Object* o) {
       if (!src.hsm_allow) return false;
-      if (o->cls == "private_key" && !src.allow_private) return false;
-      if (o->cls == "secret_key" && !src.allow_secret) return false;
+      if (o->cls == ObjectClass::kPrivateKey && !src.allow_private) return false;
+      if (o->cls == ObjectClass::kSecretKey && !src.allow_secret) return false;
       return true;
     });
     if (!allowed) {
       left_empty("CKR_OPERATION_NOT_ALLOWED", "POL-CLONING");
-    } else if (src.kind == "v1" && !part->has_smk && !domains_match) {
+    } else if (src.kind == Kind::kV1 && !part->has_smk && !domains_match) {
       left_empty("CKR_CERTIFICATE_INVALID", "DOM-ERROR-CODE");
     } else {
-      if (src.kind == "v1" && !part->has_smk) {
+      if (src.kind == Kind::kV1 && !part->has_smk) {
         part->has_smk = true;
         part->smk_id = src.smk_id;
       }
       p.said.will_back_up = static_cast<long>(plan.objects.size());
-      const bool stop = src.kind != "pre77";
+      const bool stop = src.kind != Kind::kPre77;
       const std::string rule = stop ? "CLONE-STOP-V0V1" : "CLONE-CONTINUE-PRE77";
       bool stopped = false;
       for (size_t i = 0; i < plan.objects.size(); ++i) {
@@ -259,10 +264,22 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
         if (same != part->objects.end() && !plan.overwrite) {
           same->why = "OPT-APPEND";  // never overwritten, nor counted
           ++p.said.skipped;
+          p.said.skipped_handles.push_back(o.handle);
+          if (compares && !same->opaque) {
+            if (same->fingerprint.empty() || o.fingerprint.empty()) {
+              p.said.fingerprints_known = false;
+            } else if (same->fingerprint != o.fingerprint) {
+              p.said.fingerprint_lines.emplace_back(
+                  o.handle,
+                  "Target Object handle " + std::to_string(same->handle) +
+                  " has same OUID as Source Object handle " + std::to_string(o.handle) +
+                  " (different finger print).");
+            }
+          }
           continue;
         }
         const uint64_t replaced = same != part->objects.end() ? same->size : 0;
-        if (w.HasFault("partition_full", plan.slot, static_cast<uint32_t>(i + 1)) ||
+        if (w.HasFault(FaultType::kPartitionFull, plan.slot, static_cast<uint32_t>(i + 1)) ||
             part->used() - replaced + o.size > part->allocated) {
           hsm = snapshot;  // FULL-REVERT
           hsm.why = hsm.space_why = "FULL-REVERT";
@@ -295,7 +312,7 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
           part->gone[o.ouid] = "DOM-MISMATCH-EMPTY";
           continue;
         }
-        if (w.HasFault("verify_fail", plan.slot, o.handle)) {
+        if (w.HasFault(FaultType::kVerifyFail, plan.slot, o.handle)) {
           p.said.failed.emplace_back(o.handle, "CKR_FAILED_TO_CLONE_AN_OBJECT");
           fail("CKR_FAILED_TO_CLONE_AN_OBJECT", rule);
           part->gone[o.ouid] = "CLONE-DISCARD";
@@ -311,13 +328,14 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
         }
         Object copy = o;
         copy.handle = 0;  // the target's choice; adopted after the step
-        copy.opaque = src.kind == "v1";  // class and fingerprint kept for a restore
+        copy.opaque = src.kind == Kind::kV1;  // class and fingerprint kept for a restore
         copy.why = plan.overwrite && same != part->objects.end() ? "OPT-APPEND-REPLACE"
                    : i > 0 && !p.said.failed.empty() && !stop   ? "CLONE-CONTINUE-PRE77"
-                   : src.kind == "v1"                             ? "CLONE-OPAQUE-V1"
+                   : src.kind == Kind::kV1                             ? "CLONE-OPAQUE-V1"
                                                                   : "CLONE-STORE";
         ++stored;
         stored_now.insert(o.ouid);
+        cloned.push_back(o.handle);
         if (same != part->objects.end()) {
           *same = copy;
         } else {
@@ -337,7 +355,7 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
     rollback = std::move(undo);
   }
   if (!reverted && bh7) {
-    if (w.HasFault("shrink_fail", plan.slot, 0)) {  // RESIZE-FAIL
+    if (w.HasFault(FaultType::kShrinkFail, plan.slot, 0)) {  // RESIZE-FAIL
       part->space_why = hsm.space_why = "RESIZE-FAIL";
       hsm.shrink_failed = true;
       p.said.resize_advice = true;
@@ -352,9 +370,12 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
   p.codes = {result};
   if (result == "CKR_OK") {
     p.code_clauses = {op};
+    p.said.smk_cloned = smkonly;
+    p.said.ped_actions = plan.creates() ? 4 : 2;  // SO, creation, container, domain
     if (!smkonly) {
       p.said.backed_up = stored;
       p.said.backed_up_to = plan.name;
+      p.said.cloned = cloned;
     }
   }
   if (rollback) {

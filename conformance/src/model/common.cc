@@ -21,7 +21,7 @@ void Refuse(Prediction& p, const World& before, const Refusals& r) {
 void SoFirstReading(Prediction& p, const World& before, long slot, const Line& line) {
   if (slot < 0 || p.codes.count("CKR_OK") != 0) return;
   auto it = before.hsms.find(static_cast<uint32_t>(slot));
-  if (it == before.hsms.end() || it->second.auth != "password" || it->second.zeroized ||
+  if (it == before.hsms.end() || it->second.auth != Auth::kPassword || it->second.zeroized ||
       !line.Has("sopassword")) {
     return;
   }
@@ -44,7 +44,7 @@ long ResolveHsm(const World& w, const Line& line, Refusals& r) {
     long found = -1;
     int count = 0;
     for (const auto& [id, h] : w.hsms) {
-      if (h.connection == "usb") {
+      if (h.connection == Connection::kUsb) {
         found = id;
         ++count;
       }
@@ -72,7 +72,7 @@ long ResolveHsm(const World& w, const Line& line, Refusals& r) {
 
 void CheckCredentialOptions(const Hsm& hsm, const Line& line, bool needs_password,
                             bool needs_sopassword, Refusals& r) {
-  if (hsm.auth == "ped") {  // PROJ-PED-CREDENTIALS
+  if (hsm.auth == Auth::kPed) {  // PROJ-PED-CREDENTIALS
     if (line.Has("password") || line.Has("sopassword") || line.Has("domain") ||
         line.Has("defaultdomain")) {
       r.Add("CKR_ARGUMENTS_BAD", "PROJ-PED-CREDENTIALS");
@@ -84,7 +84,7 @@ void CheckCredentialOptions(const Hsm& hsm, const Line& line, bool needs_passwor
 }
 
 bool SoLogin(Prediction& p, Hsm& hsm, const Line& line) {
-  if (hsm.auth == "ped") return true;
+  if (hsm.auth == Auth::kPed) return true;
   if (line.Get("sopassword").value_or("") == hsm.so_password) {
     hsm.so_failures = 0;
     return true;
@@ -92,7 +92,7 @@ bool SoLogin(Prediction& p, Hsm& hsm, const Line& line) {
   p.codes = {"CKR_PIN_INCORRECT"};
   p.code_clauses = {"AUTH-SO"};
   p.state_clause = "AUTH-SO";
-  if (++hsm.so_failures >= 3) {  // AUTH-LOCKOUT: the third failure zeroizes
+  if (++hsm.so_failures >= kSoLockoutThreshold) {  // AUTH-LOCKOUT: the third failure zeroizes
     hsm.zeroized = true;
     hsm.partitions.clear();
     hsm.so_failures = 0;
@@ -102,8 +102,8 @@ bool SoLogin(Prediction& p, Hsm& hsm, const Line& line) {
 }
 
 bool ContainerLogin(Prediction& p, const Hsm& hsm, Partition& part, const Line& line) {
-  if (hsm.auth == "ped") return true;
-  if (part.failures >= 10) {
+  if (hsm.auth == Auth::kPed) return true;
+  if (part.failures >= kPartitionLockoutThreshold) {
     p.codes = {"CKR_PIN_LOCKED"};
     p.code_clauses = {"AUTH-LOCKOUT"};
     p.state_clause = "AUTH-LOCKOUT";
@@ -113,7 +113,7 @@ bool ContainerLogin(Prediction& p, const Hsm& hsm, Partition& part, const Line& 
     p.codes = {"CKR_PIN_INCORRECT"};
     p.code_clauses = {"AUTH-PO"};
     p.state_clause = "AUTH-PO";
-    if (++part.failures >= 10) {  // the tenth failure may already say so
+    if (++part.failures >= kPartitionLockoutThreshold) {  // the tenth failure may already say so
       p.codes.insert("CKR_PIN_LOCKED");
       p.code_clauses = {"AUTH-LOCKOUT"};
     }
@@ -123,8 +123,38 @@ bool ContainerLogin(Prediction& p, const Hsm& hsm, Partition& part, const Line& 
   return true;
 }
 
-Prediction Predict(const World& before, const std::string& text,
-                   const std::vector<std::string>& answers) {
+namespace {
+
+// SetPed: which device's PED a line uses (OUT-PED): the backup HSM an
+// archive command names, or the current user partition a CO login is on.
+void SetPed(Prediction& p, const World& w, const Line& line) {
+  switch (line.verb) {
+    case Verb::kBackup:
+    case Verb::kRestore:
+    case Verb::kList:
+    case Verb::kContents:
+    case Verb::kDelete: {
+      Refusals ignored;
+      const long slot = ResolveHsm(w, line, ignored);
+      if (slot < 0) return;
+      p.said.ped = w.hsms.at(static_cast<uint32_t>(slot)).auth == Auth::kPed
+                       ? Said::Ped::kEachAction
+                       : Said::Ped::kNever;
+      return;
+    }
+    case Verb::kLogin: {
+      auto u = w.users.find(w.current);
+      if (u == w.users.end()) return;
+      p.said.ped = u->second.auth == Auth::kPed ? Said::Ped::kLogin : Said::Ped::kNever;
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+Prediction PredictLine(const World& before, const std::string& text,
+                       const std::vector<std::string>& answers) {
   std::string refusal;
   bool unknown = false;
   std::optional<Line> line = ParseLine(text, &refusal, &unknown);
@@ -145,11 +175,14 @@ Prediction Predict(const World& before, const std::string& text,
   }
   World start = before;
   ClearProvenance(start);
-  if (line->verb == "backup") p = PredictBackup(start, *line, answers);
-  else if (line->verb == "restore") p = PredictRestore(start, *line, answers);
-  else if (line->verb == "list" || line->verb == "contents" || line->verb == "delete")
-    p = PredictAdmin(start, *line, answers);
-  else p = PredictSession(start, *line);
+  switch (line->verb) {
+    case Verb::kBackup: p = PredictBackup(start, *line, answers); break;
+    case Verb::kRestore: p = PredictRestore(start, *line, answers); break;
+    case Verb::kList:
+    case Verb::kContents:
+    case Verb::kDelete: p = PredictAdmin(start, *line, answers); break;
+    default: p = PredictSession(start, *line); break;
+  }
   // Only a command that succeeds moves the world's clock.
   auto tick = [](Prediction& q) {
     if (q.modelled && q.codes == std::set<std::string>{"CKR_OK"}) q.after.now += q.after.step;
@@ -163,10 +196,21 @@ Prediction Predict(const World& before, const std::string& text,
   };
   tick(p);
   fallback(p);
+  SetPed(p, before, *line);
   for (Prediction& alt : p.alternatives) {
     tick(alt);
     fallback(alt);
+    SetPed(alt, before, *line);
   }
+  return p;
+}
+
+}  // namespace
+
+Prediction Predict(const World& before, const std::string& text,
+                   const std::vector<std::string>& answers) {
+  Prediction p = PredictLine(before, text, answers);
+  p.typed_secrets = TypedSecrets(text);
   return p;
 }
 

@@ -22,12 +22,12 @@ const User* UserChecks(const World& w, Refusals& r) {
 
 void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uint32_t slot,
                     const std::vector<const Object*>& objects, bool replace) {
-  const bool stop = t.kind != "pre77";
+  const bool stop = t.kind != Kind::kPre77;
   t.why = "RESTORE-ROUNDTRIP";
   p.state_clause = "RESTORE-RULES";
   std::string result = "CKR_OK";
   std::string result_clause = "RESTORE-RULES";  // of the first failure
-  if (part.origin == "v1") {
+  if (part.origin == Kind::kV1) {
     if (!part.has_smk) {
       // A V1 backup left empty by a failed clone holds no SMK: the clauses
       // do not say how restoring it ends, only that nothing changes.
@@ -51,12 +51,13 @@ void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uin
     auto same = std::find_if(t.objects.begin(), t.objects.end(),
                              [&](const Object& o) { return o.ouid == b->ouid; });
     if (same != t.objects.end() && !replace) {
-      same->why = "PROJ-RESTORE-SAME-OUID";  // kept as it was
+      same->why = "PROJ-RESTORE-SAME-OUID";  // kept as it was, and the skip reported
+      p.said.restore_skipped.emplace_back(b->handle, same->handle);
       continue;
     }
     std::string code;
-    if (part.origin != "v1" && part.domain != t.domain) code = "CKR_CERTIFICATE_INVALID";
-    else if (w.HasFault("verify_fail", slot, b->handle)) code = "CKR_FAILED_TO_CLONE_AN_OBJECT";
+    if (part.origin != Kind::kV1 && part.domain != t.domain) code = "CKR_CERTIFICATE_INVALID";
+    else if (w.HasFault(FaultType::kVerifyFail, slot, b->handle)) code = "CKR_FAILED_TO_CLONE_AN_OBJECT";
     if (!code.empty()) {
       if (result == "CKR_OK") {
         result = code;
@@ -77,6 +78,7 @@ void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uin
   }
   p.codes = {result};
   p.code_clauses = {result == "CKR_OK" ? "RESTORE-ROUNDTRIP" : result_clause};
+  if (result != "CKR_OK") p.said.restore_skipped.clear();  // judged on a whole restore only
 }
 
 // AskFirstReading: a delete of a missing partition may ask proceed/quit and
@@ -114,7 +116,7 @@ Prediction PredictRestore(const World& before, const Line& line,
     return p;
   }
   const bool smkonly = line.Has("smkonly");
-  if (line.Has("objects") && before.client < Version{10, 3, 0}) {
+  if (line.Has("objects") && before.client < kClientObjectsOption) {
     r.Add("CKR_ARGUMENTS_BAD", "OPT-OBJECTS-CLIENT");
   }
   if (smkonly && (line.Has("objects") || line.Has("replace"))) r.Add("CKR_ARGUMENTS_BAD", "OPT-SMKONLY");
@@ -135,12 +137,12 @@ Prediction PredictRestore(const World& before, const Line& line,
   }
   const Partition& part = *pit;
   if (t->auth != hsm.auth) r.Add("CKR_OPERATION_NOT_ALLOWED", "AUTH-SAME-MODE");
-  if (part.origin != "pre77" && t->kind == "pre77") r.Add("CKR_OPERATION_NOT_ALLOWED", "FW-NO-DOWNGRADE");
-  if (part.origin == "v1" && t->kind != "v1") r.Add("CKR_OPERATION_NOT_ALLOWED", "FW-NO-DOWNGRADE");
-  if (hsm.connection == "appliance" && t->kind == "v1" && !smkonly) {
+  if (part.origin != Kind::kPre77 && t->kind == Kind::kPre77) r.Add("CKR_OPERATION_NOT_ALLOWED", "FW-NO-DOWNGRADE");
+  if (part.origin == Kind::kV1 && t->kind != Kind::kV1) r.Add("CKR_OPERATION_NOT_ALLOWED", "FW-NO-DOWNGRADE");
+  if (hsm.connection == Connection::kAppliance && t->kind == Kind::kV1 && !smkonly) {
     r.Add("CKR_OPERATION_NOT_ALLOWED", "DIRECT-SMK-ONLY");
   }
-  if (smkonly && (!part.has_smk || t->kind != "v1")) r.Add("CKR_OPERATION_NOT_ALLOWED", "RESTORE-SMK");
+  if (smkonly && (!part.has_smk || t->kind != Kind::kV1)) r.Add("CKR_OPERATION_NOT_ALLOWED", "RESTORE-SMK");
   std::vector<const Object*> objects;
   if (!smkonly) {
     if (!line.objects) {
@@ -212,17 +214,17 @@ Prediction PredictAdmin(const World& before, const Line& line,
   p.after = before;
   Refusals r;
   const long slot = ResolveHsm(before, line, r);
-  const bool named = line.verb != "list";
+  const bool named = line.verb != Verb::kList;
   if (named && !line.Has("partition")) r.Add("CKR_ARGUMENTS_BAD", "ARCHIVE-DELETE");
   if (slot < 0) {
     Refuse(p, before, r);
     return p;
   }
   const Hsm& hsm = before.hsms.at(slot);
-  const std::string clause = line.verb == "list"       ? "ARCHIVE-LIST"
-                             : line.verb == "contents" ? "ARCHIVE-CONTENTS"
+  const std::string clause = line.verb == Verb::kList       ? "ARCHIVE-LIST"
+                             : line.verb == Verb::kContents ? "ARCHIVE-CONTENTS"
                                                        : "ARCHIVE-DELETE";
-  CheckCredentialOptions(hsm, line, line.verb == "contents", line.verb != "contents", r);
+  CheckCredentialOptions(hsm, line, line.verb == Verb::kContents, line.verb != Verb::kContents, r);
   const bool exists = line.Has("partition") &&
                       std::any_of(hsm.partitions.begin(), hsm.partitions.end(), [&](const Partition& q) {
                         return q.name == *line.Get("partition");
@@ -230,15 +232,15 @@ Prediction PredictAdmin(const World& before, const Line& line,
   if (named && line.Has("partition") && !exists) r.Add("CKR_TOKEN_NOT_PRESENT", clause);
   if (r.any()) {
     Refuse(p, before, r);
-    if (line.verb != "contents") SoFirstReading(p, before, slot, line);
-    if (line.verb == "delete" && r.clauses == std::vector<std::string>{"ARCHIVE-DELETE"}) {
+    if (line.verb != Verb::kContents) SoFirstReading(p, before, slot, line);
+    if (line.verb == Verb::kDelete && r.clauses == std::vector<std::string>{"ARCHIVE-DELETE"}) {
       p.alternatives.push_back(AskFirstReading(before, line, answers, slot));
     }
     return p;
   }
   p.prompt_clause = line.Has("force") ? "OPT-FORCE" : clause;
   p.state_clause = clause;
-  if (line.verb == "delete" && !line.Has("force")) {
+  if (line.verb == Verb::kDelete && !line.Has("force")) {
     p.prompts = 1;
     if (Answer(answers, 0) != "proceed") {
       p.codes = {"CKR_FUNCTION_CANCELED"};
@@ -249,7 +251,7 @@ Prediction PredictAdmin(const World& before, const Line& line,
   Hsm& h = p.after.hsms.at(slot);
   p.codes = {"CKR_OK"};
   p.code_clauses = {clause};
-  if (line.verb == "contents") {
+  if (line.verb == Verb::kContents) {
     if (ContainerLogin(p, h, *h.Find(*line.Get("partition")), line)) {
       p.said.contents_slot = slot;
       p.said.contents_of = *line.Get("partition");
@@ -257,7 +259,7 @@ Prediction PredictAdmin(const World& before, const Line& line,
     return p;
   }
   if (!SoLogin(p, h, line)) return p;
-  if (line.verb == "delete") {
+  if (line.verb == Verb::kDelete) {
     const std::string name = *line.Get("partition");
     std::erase_if(h.partitions, [&](const Partition& q) { return q.name == name; });
     h.gone[name] = clause;
@@ -273,8 +275,8 @@ Prediction PredictSession(const World& before, const Line& line) {
   p.after = before;
   World& w = p.after;
   p.codes = {"CKR_OK"};
-  if (line.verb == "slot list") return p;
-  if (line.verb == "slot set") {
+  if (line.verb == Verb::kSlotList) return p;
+  if (line.verb == Verb::kSlotSet) {
     if (w.users.count(line.slot) == 0 && w.hsms.count(line.slot) == 0) {
       p.codes = {"CKR_SLOT_ID_INVALID"};
     } else {
@@ -282,11 +284,11 @@ Prediction PredictSession(const World& before, const Line& line) {
     }
     return p;
   }
-  if (line.verb == "logout") {
+  if (line.verb == Verb::kLogout) {
     if (w.logins.erase(w.current) == 0) p.codes = {"CKR_USER_NOT_LOGGED_IN"};
     return p;
   }
-  if (line.verb == "partition contents") {
+  if (line.verb == Verb::kPartitionContents) {
     auto it = w.users.find(w.current);
     auto login = w.logins.find(w.current);
     if (it == w.users.end()) p.codes = {"CKR_SLOT_ID_INVALID"};
@@ -314,7 +316,7 @@ Prediction PredictSession(const World& before, const Line& line) {
     p.codes = {"CKR_TOKEN_NOT_PRESENT"};
     return p;
   }
-  if (u.auth == "password") {
+  if (u.auth == Auth::kPassword) {
     if (!line.Has("password")) {
       p.codes = {"CKR_ARGUMENTS_BAD"};
       return p;

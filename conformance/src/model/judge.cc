@@ -7,6 +7,7 @@
 // consequence. Within the state, a partition whose objects differ has space
 // figures that differ as a consequence.
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -120,9 +121,9 @@ void CompareObjects(const std::vector<Object>& want, const std::map<std::string,
       b.Add(clause, why, where + ": object " + m.ouid + " is opaque; expected plaintext");
       continue;
     }
-    if (!m.cls.empty() && Str(o, "class") != m.cls) {
+    if (m.cls && Str(o, "class") != Name(*m.cls)) {
       b.Add(clause, why, where + ": object " + m.ouid + " has class " + Str(o, "class") +
-                             ", expected " + m.cls);
+                             ", expected " + Name(*m.cls));
     }
     if (!m.fingerprint.empty() && Str(o, "fingerprint") != m.fingerprint) {
       b.Add(clause, why, where + ": object " + m.ouid + " has another fingerprint than "
@@ -192,8 +193,8 @@ void CompareHsm(const Prediction& p, uint32_t id, const Hsm& h, const Json& s, B
     const Json& q = *it->second;
     const std::string at = where + ", partition " + m.name;
     CompareCounter(q, "failures", m.failures, at + ": failed logins to the partition", b);
-    if (Str(q, "origin") != m.origin) {
-      b.Add(pwhy, why, at + ": origin " + Str(q, "origin") + ", expected " + m.origin);
+    if (Str(q, "origin") != Name(m.origin)) {
+      b.Add(pwhy, why, at + ": origin " + Str(q, "origin") + ", expected " + Name(m.origin));
     }
     const size_t start = out->size();
     CompareObjects(m.objects, m.gone, q.value("objects", Json::array()), at, pwhy, true, b);
@@ -308,6 +309,56 @@ size_t Primaries(const std::vector<Mismatch>& ms) {
   return clauses.size();
 }
 
+// Trim drops surrounding blanks, the seed page's no-break spaces included.
+std::string Trim(std::string s) {
+  for (size_t at; (at = s.find("\xc2\xa0")) != std::string::npos;) s.replace(at, 2, " ");
+  const size_t a = s.find_first_not_of(" \t\r");
+  if (a == std::string::npos) return "";
+  return s.substr(a, s.find_last_not_of(" \t\r") - a + 1);
+}
+
+// ClosingProblem: "" when the transcript closes as OUT-TRANSCRIPT (success)
+// or OUT-ERROR (a failure: a non-empty message paragraph printed before
+// 'Command Result : 0x%08X (CKR_NAME)' with that name's value, the hex
+// digits in either case) requires; else what is wrong.
+std::string ClosingProblem(const Outcome& o) {
+  std::vector<std::string> lines;
+  for (const std::string& l : o.transcript) {
+    if (!Trim(l).empty()) lines.push_back(Trim(l));
+  }
+  const std::string last = lines.empty() ? "" : lines.back();
+  if (o.ok()) {
+    return last == "Command Result : No Error" ? ""
+                                               : "the transcript's last line is '" + last + "'";
+  }
+  if (lines.size() < 2 || Trim(o.message).empty()) {
+    return o.result + " without a message paragraph before the result line";
+  }
+  unsigned value = 0;
+  char name[64] = {0};
+  const bool shaped =
+      std::sscanf(last.c_str(), "Command Result : 0x%8x (%63[A-Z_])", &value, name) == 2 &&
+      o.result == name && last.size() == 30 + o.result.size();
+  const std::optional<uint32_t> code = CkrValue(o.result);
+  if (!shaped || (code && value != *code)) {
+    char want[96];
+    std::snprintf(want, sizeof want, "Command Result : 0x%08X (%s)", code.value_or(0),
+                  o.result.c_str());
+    return "the result line is '" + last + "'" +
+           (code ? ", expected '" + std::string(want) + "' (either case of hex digits)"
+                 : std::string());
+  }
+  // The message's first line is printed before the result (a paragraph,
+  // maybe wrapped or extended by -debug lines).
+  const std::string first = Trim(o.message.substr(0, o.message.find('\n')));
+  if (std::none_of(lines.begin(), lines.end() - 1, [&](const std::string& l) {
+        return first.find(l) != std::string::npos || l.find(first) != std::string::npos;
+      })) {
+    return o.result + ": its message is not printed before the result";
+  }
+  return "";
+}
+
 }  // namespace
 
 std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& observed,
@@ -316,22 +367,20 @@ std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& o
   Blame b(&out);
   // OUT-NO-SECRETS: nothing the target says may hold a secret.
   const std::string state_text = observed.dump();
-  for (const std::string& secret : secrets) {
+  auto leaks = [&](const std::string& secret) {
     bool leaked = outcome.message.find(secret) != std::string::npos ||
                   state_text.find(secret) != std::string::npos;
     for (const std::string& l : outcome.transcript) leaked |= l.find(secret) != std::string::npos;
-    if (leaked) {
-      b.Independent("OUT-NO-SECRETS", "a secret of the world appears in the output");
-      break;
-    }
+    return leaked;
+  };
+  if (std::any_of(secrets.begin(), secrets.end(), leaks)) {
+    b.Independent("OUT-NO-SECRETS", "a secret of the world appears in the output");
+  } else if (std::any_of(p.typed_secrets.begin(), p.typed_secrets.end(), leaks)) {
+    b.Independent("OUT-NO-SECRETS", "a credential typed on the line appears in the output");
   }
-  // OUT-ERROR / OUT-TRANSCRIPT: the closing line names the result.
-  const std::string last = outcome.transcript.empty() ? "" : outcome.transcript.back();
-  if (outcome.ok() ? last != "Command Result : No Error"
-                   : (last.rfind("Command Result : 0x", 0) != 0 ||
-                      last.find("(" + outcome.result + ")") == std::string::npos)) {
-    b.Independent(outcome.ok() ? "OUT-TRANSCRIPT" : "OUT-ERROR",
-                  "the transcript's last line is '" + last + "'");
+  // OUT-ERROR / OUT-TRANSCRIPT: how the transcript closes.
+  if (std::string why = ClosingProblem(outcome); !why.empty()) {
+    b.Independent(outcome.ok() ? "OUT-TRANSCRIPT" : "OUT-ERROR", why);
   }
   if (!p.modelled) {
     Adopt(p.after, observed);

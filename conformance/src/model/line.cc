@@ -68,7 +68,7 @@ bool ParseObjects(const std::string& v, Line* line) {
 }
 
 bool ValidName(const std::string& n) {
-  return !n.empty() && n.size() <= 32 &&
+  return !n.empty() && n.size() <= kMaxPartitionName &&
          std::all_of(n.begin(), n.end(), [](char c) { return c > 0x20 && c < 0x7F; });
 }
 
@@ -89,6 +89,26 @@ std::string Utc(int64_t seconds, const char* format) {
   return buf;
 }
 
+std::vector<std::string> TypedSecrets(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> w;
+  for (std::string s; in >> s;) w.push_back(s);
+  std::vector<std::string> out;
+  for (size_t i = 0; i + 1 < w.size(); ++i) {
+    if (w[i].size() < 2 || w[i][0] != '-' || w[i + 1][0] == '-') continue;
+    const Spec* s = Match(w[i]);
+    if (s == nullptr) continue;
+    const std::string name = s->name;
+    // A value of a few characters may appear in any text by chance (a
+    // 1-character password in "partition"): only one of 6 or more is judged.
+    const bool judged = w[i + 1].size() >= 6;
+    if (judged && (name == "password" || name == "sopassword" || name == "domain")) {
+      out.push_back(w[i + 1]);
+    }
+  }
+  return out;
+}
+
 std::optional<Line> ParseLine(const std::string& text, std::string* refusal, bool* unknown) {
   *unknown = false;
   std::istringstream in(text);
@@ -101,13 +121,18 @@ std::optional<Line> ParseLine(const std::string& text, std::string* refusal, boo
   Line line;
   size_t i = 0;
   if (words.size() >= 2 && lower(words[0]) == "role") {
-    line.verb = lower(words[1]) == "login" ? "login" : lower(words[1]) == "logout" ? "logout" : "";
+    const std::string v = lower(words[1]);
+    if (v != "login" && v != "logout") {
+      *unknown = true;
+      return line;
+    }
+    line.verb = v == "login" ? Verb::kLogin : Verb::kLogout;
     for (i = 2; i + 1 < words.size(); i += 2) line.options[lower(words[i].substr(1))] = words[i + 1];
-    if (line.verb.empty()) *unknown = true;
     return line;
   }
   if (words.size() >= 2 && lower(words[0]) == "slot") {
-    line.verb = "slot " + lower(words[1]);
+    const std::string v = lower(words[1]);
+    line.verb = v == "set" ? Verb::kSlotSet : v == "list" ? Verb::kSlotList : Verb::kSlotOther;
     if (words.size() >= 4 && !ParseU32(words[3], &line.slot)) {
       *refusal = "OPT-SLOT";
       return std::nullopt;
@@ -115,19 +140,22 @@ std::optional<Line> ParseLine(const std::string& text, std::string* refusal, boo
     return line;
   }
   if (words.size() == 2 && lower(words[0]) == "partition" && lower(words[1]) == "contents") {
-    line.verb = "partition contents";
+    line.verb = Verb::kPartitionContents;
     return line;
   }
   if (words.size() < 3 || lower(words[0]) != "partition" || lower(words[1]) != "archive") {
     *unknown = true;
     return std::nullopt;
   }
-  line.verb = lower(words[2]);
-  if (line.verb != "backup" && line.verb != "restore" && line.verb != "list" &&
-      line.verb != "contents" && line.verb != "delete") {
+  static const std::map<std::string, Verb> kArchiveVerbs = {
+      {"backup", Verb::kBackup}, {"restore", Verb::kRestore}, {"list", Verb::kList},
+      {"contents", Verb::kContents}, {"delete", Verb::kDelete}};
+  const auto verb = kArchiveVerbs.find(lower(words[2]));
+  if (verb == kArchiveVerbs.end()) {
     *unknown = true;
     return std::nullopt;
   }
+  line.verb = verb->second;
   for (i = 3; i < words.size(); ++i) {
     const Spec* s = words[i].size() > 1 && words[i][0] == '-' ? Match(words[i]) : nullptr;
     if (s != nullptr) {

@@ -13,9 +13,16 @@
 
 namespace hsmbackup::conformance::model {
 
+// The commands the model knows.
+enum class Verb {
+  kBackup, kRestore, kList, kContents, kDelete,  // partition archive ...
+  kLogin, kLogout,                                // role login | logout
+  kSlotSet, kSlotList, kSlotOther,                // slot set | list | another slot verb
+  kPartitionContents,
+};
+
 struct Line {
-  std::string verb;  // "backup", "restore", "list", "contents", "delete",
-                     // "login", "logout", "slot set", "slot list", "partition contents"
+  Verb verb = Verb::kBackup;
   std::map<std::string, std::string> options;  // full option name -> value ("" for flags)
   bool Has(const std::string& o) const { return options.count(o) != 0; }
   std::optional<std::string> Get(const std::string& o) const;

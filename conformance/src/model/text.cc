@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 namespace hsmbackup::conformance::model {
 namespace {
@@ -188,6 +189,115 @@ void JudgeContents(const Prediction& p, const Outcome& o, const Json& observed,
   }
 }
 
+// JudgeSeedLines: the lines the seed quotes, exactly (their handles aside).
+void JudgeSeedLines(const Said& s, const std::vector<std::string>& lines,
+                    std::vector<Mismatch>& out) {
+  // The source handles the 'Cloned object' lines name, in order.
+  std::vector<uint32_t> seen;
+  for (const std::string& l : lines) {
+    unsigned handle = 0;
+    char to[64] = {0};
+    if (std::sscanf(l.c_str(), "Cloned object %u to partition %63s", &handle, to) == 2) {
+      seen.push_back(handle);
+    }
+  }
+  auto was_skipped = [&](uint32_t h) {
+    return std::find(s.skipped_handles.begin(), s.skipped_handles.end(), h) !=
+           s.skipped_handles.end();
+  };
+  if (s.cloned && seen != *s.cloned) {
+    // Lines for objects -append must skip, and otherwise the right ones:
+    // the target cloned what it must not (OPT-APPEND), not a line rule.
+    std::vector<uint32_t> rest;
+    bool skipped_cloned = false;
+    for (uint32_t h : seen) {
+      if (was_skipped(h)) {
+        skipped_cloned = true;
+      } else {
+        rest.push_back(h);
+      }
+    }
+    if (skipped_cloned && rest == *s.cloned) {
+      out.push_back({{"OPT-APPEND"},
+                     "a 'Cloned object' line names a same-OUID object -append must skip", ""});
+    } else {
+      out.push_back({{"CLONE-ONE-AT-A-TIME"},
+                     "the 'Cloned object S to partition P (new handle T).' lines name " +
+                         std::to_string(seen.size()) + " object(s), expected one per stored "
+                         "object (" + std::to_string(s.cloned->size()) + "), in order",
+                     ""});
+    }
+  }
+  constexpr char kSameOuid[] = "has same OUID as Source Object handle";
+  for (const auto& [source, want] : s.fingerprint_lines) {
+    if (std::find(lines.begin(), lines.end(), want) != lines.end()) continue;
+    const bool cloned = std::find(seen.begin(), seen.end(), source) != seen.end();
+    out.push_back({{cloned ? "OPT-APPEND" : "OPT-APPEND-FINGERPRINT"},
+                   "missing line '" + want + "'" +
+                       (cloned ? " (the object was cloned, not skipped)" : ""),
+                   ""});
+  }
+  if (s.fingerprints_known) {
+    for (const std::string& l : lines) {
+      if (l.find(kSameOuid) != std::string::npos &&
+          std::none_of(s.fingerprint_lines.begin(), s.fingerprint_lines.end(),
+                       [&](const auto& f) { return f.second == l; })) {
+        out.push_back({{"OPT-APPEND-FINGERPRINT"}, "unexpected line '" + l + "'", ""});
+      }
+    }
+  }
+  if (s.smk_cloned &&
+      std::none_of(lines.begin(), lines.end(), [](const std::string& l) {
+        return l.find("The SMK was cloned successfully.") != std::string::npos;
+      })) {
+    out.push_back({{"OPT-SMKONLY"}, "no line 'The SMK was cloned successfully.'", ""});
+  }
+}
+
+// JudgePed: 'Please attend to the PED.' where the PED acts, and only there.
+void JudgePed(const Said& s, const Outcome& o, std::vector<Mismatch>& out) {
+  static constexpr const char* kActions[] = {"Logging in as the SO", "Creating partition",
+                                             "Logging into the container", "Creating Domain"};
+  constexpr char kPed[] = "Please attend to the PED.";
+  std::vector<std::string> lines;
+  for (const std::string& l : o.transcript) {
+    const size_t a = l.find_first_not_of(" \t");
+    if (a == std::string::npos) continue;
+    lines.push_back(l.substr(a, l.find_last_not_of(" \t\r") - a + 1));
+  }
+  const long seen = std::count(lines.begin(), lines.end(), kPed);
+  switch (s.ped) {
+    case Said::Ped::kUnjudged:
+      return;
+    case Said::Ped::kNever:
+      if (seen != 0) out.push_back({{"OUT-PED"}, "a password device printed the PED line", ""});
+      return;
+    case Said::Ped::kLogin:
+      if (o.ok() && seen == 0) {
+        out.push_back({{"OUT-PED"}, "a PED login did not ask for the PED", ""});
+      }
+      return;
+    case Said::Ped::kEachAction:
+      break;
+  }
+  int actions = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    for (const char* a : kActions) {
+      if (lines[i].rfind(a, 0) != 0) continue;
+      ++actions;
+      if (i + 1 >= lines.size() || lines[i + 1] != kPed) {
+        out.push_back({{"OUT-PED"}, "'" + lines[i] + "' is not followed by '" + kPed + "'", ""});
+        return;
+      }
+    }
+  }
+  if (o.ok() && actions < s.ped_actions) {
+    out.push_back({{"OUT-PED"}, "a PED backup showed " + std::to_string(actions) +
+                                    " PED actions (SO login, creation, container login, domain)",
+                   ""});
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> Tokens(const std::string& line) {
@@ -272,6 +382,20 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
                                               " same-OUID object(s) -append skips)"
                                         : std::string()),
                    ""});
+  }
+  JudgeSeedLines(s, lines, out);
+  JudgePed(s, o, out);
+  for (const auto& [backup_handle, target_handle] : s.restore_skipped) {
+    if (!any([&](const std::string& l) {
+          return HasToken(l, std::to_string(backup_handle)) &&
+                 HasToken(l, std::to_string(target_handle));
+        })) {
+      out.push_back({{"PROJ-RESTORE-SAME-OUID"},
+                     "no line reports the skip of backup object " +
+                         std::to_string(backup_handle) + " (same OUID as object " +
+                         std::to_string(target_handle) + " of the target partition)",
+                     ""});
+    }
   }
   if (s.list_slot >= 0) JudgeList(p, o, observed, out);
   if (s.contents_slot >= 0) JudgeContents(p, o, observed, out);

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "engine/backup_plan.h"
+#include "hsmbackup/luna_facts.h"
 #include "engine/backup_undo.h"
 #include "engine/object_index.h"
 #include "engine/store.h"
@@ -229,7 +230,7 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   if (same && !plan_.overwrite) {  // OPT-APPEND never overwrites
     const BackupObject& existing = part_->objects[*same];
     if (plan_.source->kind == PartitionKind::kPre77 &&
-        hsm_.model == BackupModel::kBackupHsm7 && hsm_.firmware >= Version{7, 7, 1} &&
+        hsm_.model == BackupModel::kBackupHsm7 && hsm_.firmware >= kBackupHsm7Fingerprints &&
         !existing.opaque() &&
         ComputeFingerprint(existing.object) != ComputeFingerprint(object)) {
       ctx_.out.Line("Target Object handle " + std::to_string(existing.object.handle) +

@@ -1,4 +1,5 @@
 #include "engine/backup_plan.h"
+#include "hsmbackup/luna_facts.h"
 
 #include <algorithm>
 #include <set>
@@ -24,8 +25,8 @@ Status CheckDevices(const Ctx& ctx, const BackupPlan& plan) {
                       "password and PED devices never clone to each other.");
   }
   if (src.kind != PartitionKind::kPre77) {  // FW-MIN-BACKUP
-    const Version min = hsm.model == BackupModel::kBackupHsm7 ? Version{7, 7, 1}
-                                                              : Version{6, 28, 0};
+    const Version min = hsm.model == BackupModel::kBackupHsm7 ? kBackupHsm7MinForV0V1
+                                                              : kBackupHsmG5MinForV0V1;
     if (hsm.firmware < min) {
       return Status(Ckr::kOperationNotAllowed,
                     std::string("Backing up a ") + KindName(src.kind) + " partition needs " +
@@ -172,8 +173,8 @@ Status CheckNewCredentials(const Ctx& ctx, BackupPlan& plan) {
                       std::to_string(kMaxPasswordBytes) + " characters.");
   }
   // Backup HSM 7 firmware 7.7.2 raised the minimum password length to 8.
-  if (hsm.model == BackupModel::kBackupHsm7 && hsm.firmware >= Version{7, 7, 2} &&
-      ctx.cmd.password->size() < 8) {
+  if (hsm.model == BackupModel::kBackupHsm7 && hsm.firmware >= kBackupHsm7PinLength &&
+      ctx.cmd.password->size() < kMinPinLength) {
     return Status(Ckr::kPinLenRange,
                   "The new backup partition's -password is too short: this firmware needs "
                   "at least 8 characters.");

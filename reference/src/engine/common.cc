@@ -2,6 +2,7 @@
 #include <string>
 
 #include "engine/internal.h"
+#include "hsmbackup/luna_facts.h"
 
 namespace hsmbackup::engine {
 
@@ -146,7 +147,7 @@ Status LoginSo(Ctx& ctx, BackupHsm& hsm, uint32_t slot_id) {
     return OkStatus();
   }
   if (!ctx.cmd.sopassword || !(hsm.so_password == *ctx.cmd.sopassword)) {
-    if (++hsm.so_lockout.failures >= 3) {
+    if (++hsm.so_lockout.failures >= kSoLockoutThreshold) {
       hsm.zeroized = true;
       hsm.partitions.clear();
       hsm.so_lockout.failures = 0;
@@ -170,7 +171,7 @@ Status LoginContainer(Ctx& ctx, const BackupHsm& hsm, BackupPartition& part, uin
     ctx.out.Ped(hsm.auth);
     return OkStatus();
   }
-  if (part.user_lockout.failures >= 10) {
+  if (part.user_lockout.failures >= kPartitionLockoutThreshold) {
     return Status(Ckr::kPinLocked, "The backup partition " + part.name +
                                        " is locked after 10 failed logins.");
   }
@@ -200,7 +201,7 @@ bool HasFault(const World& world, FaultType type, uint32_t slot_id, uint32_t val
 }
 
 Status CheckObjectsOption(const Ctx& ctx) {
-  if (ctx.cmd.objects && ctx.world.client < Version{10, 3, 0}) {
+  if (ctx.cmd.objects && ctx.world.client < kClientObjectsOption) {
     return Status(Ckr::kArgumentsBad, "-objects needs Luna HSM Client 10.3.0 or newer; this "
                                       "client is " + ctx.world.client.ToString() + ".");
   }

@@ -1,6 +1,7 @@
 #include <string>
 
 #include "engine/internal.h"
+#include "hsmbackup/luna_facts.h"
 #include "hsmbackup/engine.h"
 #include "hsmbackup/env.h"
 
@@ -67,7 +68,7 @@ Status CheckUserLogin(Ctx& ctx, UserPartition& p, Role role) {
   }
   if (role == Role::kPo) {
     if (p.po_password.empty() || !(p.po_password == *ctx.cmd.password)) {
-      if (++p.po_lockout.failures >= 10) {
+      if (++p.po_lockout.failures >= kPartitionLockoutThreshold) {
         p.zeroized = true;
         p.objects.clear();
         return Status(Ckr::kPinIncorrect,

@@ -4,13 +4,13 @@
 #include <vector>
 
 #include "world/world_internal.h"
+#include "hsmbackup/luna_facts.h"
 
 namespace hsmbackup::world_internal {
 namespace {
 
 constexpr uint32_t kU32Max = std::numeric_limits<uint32_t>::max();
 constexpr uint64_t kU64Max = std::numeric_limits<uint64_t>::max();
-const Version kV77{7, 7, 0};
 
 Status ReadPolicies(const JsonReader& r, const Json& v, const std::string& ptr,
                     Policies* out) {
@@ -180,7 +180,7 @@ Status ReadUserPartition(const JsonReader& r, const Json& v, const std::string& 
   u->kind = static_cast<PartitionKind>(kind);
   u->auth = static_cast<AuthMode>(auth);
   const bool pre77 = u->kind == PartitionKind::kPre77;
-  if (pre77 != (u->firmware < kV77)) {
+  if (pre77 != (u->firmware < kV0V1Firmware)) {
     const char* need =
         pre77 ? " needs firmware older than 7.7.0" : " needs firmware 7.7.0 or newer";
     return r.Error(Child(ptr, "kind"),

@@ -1,0 +1,122 @@
+// The Luna facts the suite's model is written against (../shared/LUNA-FACTS.md,
+// reference/WORLD-FORMAT.md): the kinds of device and partition a world
+// names, and the firmware thresholds and limits the clauses depend on.
+//
+// A world's strings are read into these types once (model::FromWorld); an
+// unknown spelling is an error there, so a typo can never silently change a
+// prediction. This is the suite's facts header; the reference keeps its own
+// (reference/include/hsmbackup/luna_facts.h) and the two share no code.
+#ifndef HSMBACKUP_CONFORMANCE_FACTS_H_
+#define HSMBACKUP_CONFORMANCE_FACTS_H_
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace hsmbackup::conformance::model {
+
+struct Version {
+  int major = 0, minor = 0, patch = 0;
+  auto operator<=>(const Version&) const = default;
+  static std::optional<Version> Parse(const std::string& text);
+};
+
+// A user partition's kind, and the origin of a backup partition's objects.
+enum class Kind { kPre77, kV0, kV1 };
+enum class HsmModel { kBackupHsm7, kBackupHsmG5 };
+enum class Auth { kPassword, kPed };
+enum class Connection { kClient, kUsb, kAppliance };
+enum class FaultType { kVerifyFail, kPartitionFull, kShrinkFail };
+enum class ObjectClass { kData, kCertificate, kPublicKey, kPrivateKey, kSecretKey };
+
+// Spellings<E>::kTable lists every value of E with its world-format name.
+template <typename E>
+struct Spellings;
+template <>
+struct Spellings<Kind> {
+  static constexpr std::pair<Kind, const char*> kTable[] = {
+      {Kind::kPre77, "pre77"}, {Kind::kV0, "v0"}, {Kind::kV1, "v1"}};
+};
+template <>
+struct Spellings<HsmModel> {
+  static constexpr std::pair<HsmModel, const char*> kTable[] = {
+      {HsmModel::kBackupHsm7, "backup_hsm_7"}, {HsmModel::kBackupHsmG5, "backup_hsm_g5"}};
+};
+template <>
+struct Spellings<Auth> {
+  static constexpr std::pair<Auth, const char*> kTable[] = {{Auth::kPassword, "password"},
+                                                            {Auth::kPed, "ped"}};
+};
+template <>
+struct Spellings<Connection> {
+  static constexpr std::pair<Connection, const char*> kTable[] = {
+      {Connection::kClient, "client"},
+      {Connection::kUsb, "usb"},
+      {Connection::kAppliance, "appliance"}};
+};
+template <>
+struct Spellings<FaultType> {
+  static constexpr std::pair<FaultType, const char*> kTable[] = {
+      {FaultType::kVerifyFail, "verify_fail"},
+      {FaultType::kPartitionFull, "partition_full"},
+      {FaultType::kShrinkFail, "shrink_fail"}};
+};
+template <>
+struct Spellings<ObjectClass> {
+  static constexpr std::pair<ObjectClass, const char*> kTable[] = {
+      {ObjectClass::kData, "data"},
+      {ObjectClass::kCertificate, "certificate"},
+      {ObjectClass::kPublicKey, "public_key"},
+      {ObjectClass::kPrivateKey, "private_key"},
+      {ObjectClass::kSecretKey, "secret_key"}};
+};
+
+// Name is the world-format spelling of `e`.
+template <typename E>
+constexpr const char* Name(E e) {
+  for (const auto& [value, name] : Spellings<E>::kTable) {
+    if (value == e) return name;
+  }
+  return "?";
+}
+
+// FromName reads a world-format spelling; nullopt for anything else.
+template <typename E>
+constexpr std::optional<E> FromName(std::string_view s) {
+  for (const auto& [value, name] : Spellings<E>::kTable) {
+    if (s == name) return value;
+  }
+  return std::nullopt;
+}
+
+// Firmware thresholds (LUNA-FACTS.md; FW-MIN-BACKUP, OPT-APPEND-FINGERPRINT,
+// PROJ-PIN-LENGTH).
+inline constexpr Version kV0V1Firmware{7, 7, 0};            // V0/V1 partitions exist from here
+inline constexpr Version kBackupHsm7MinForV0V1{7, 7, 1};    // Backup HSM 7 takes V0/V1 backups
+inline constexpr Version kBackupHsmG5MinForV0V1{6, 28, 0};  // Backup HSM G5 takes V0/V1 backups
+inline constexpr Version kBackupHsm7Fingerprints{7, 7, 1};  // -append compares fingerprints
+inline constexpr Version kBackupHsm7PinLength{7, 7, 2};     // PO passwords of 8 characters or more
+inline constexpr size_t kMinPinLength = 8;
+inline constexpr Version kClientObjectsOption{10, 3, 0};  // -objects needs client 10.3.0
+
+// Limits and sizes.
+inline constexpr uint64_t kOverhead = 9648;  // per backup partition (LUNA-FACTS.md)
+inline constexpr size_t kMaxPartitionName = 32;
+inline constexpr uint32_t kSoLockoutThreshold = 3;          // the third wrong SO login zeroizes
+inline constexpr uint32_t kPartitionLockoutThreshold = 10;  // a backup partition locks
+
+// MinimumForV0V1 is the firmware a backup HSM needs to take V0/V1 backups.
+constexpr Version MinimumForV0V1(HsmModel m) {
+  return m == HsmModel::kBackupHsm7 ? kBackupHsm7MinForV0V1 : kBackupHsmG5MinForV0V1;
+}
+
+// CkrValue is the PKCS#11 value of a result name the clauses use; nullopt
+// for a name the suite does not know.
+std::optional<uint32_t> CkrValue(std::string_view name);
+
+}  // namespace hsmbackup::conformance::model
+
+#endif  // HSMBACKUP_CONFORMANCE_FACTS_H_

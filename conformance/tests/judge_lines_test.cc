@@ -1,0 +1,187 @@
+// The judge on the lines a transcript must hold, each charged to its own
+// clause by the model (no check holds a judgement of its own): the seed's
+// 'Cloned object', fingerprint and SMK lines, the PED prompts, the failure
+// paragraph, the restore skip, typed credentials; and the model's reading
+// of a world is typed: an unknown spelling is an error, not a guess.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "judge_support.h"
+
+namespace hsmbackup::conformance {
+namespace {
+
+using judge_testing::kBackup;
+using judge_testing::kLogin;
+using judge_testing::PrimaryClauses;
+using judge_testing::RunLine;
+using judge_testing::SeedWorld;
+using judge_testing::Step;
+using judge_testing::WorldFile;
+using Clauses = std::vector<std::string>;
+
+// Without drops every transcript line holding `text`.
+Outcome Without(Outcome o, const std::string& text) {
+  std::erase_if(o.transcript,
+                [&](const std::string& l) { return l.find(text) != std::string::npos; });
+  return o;
+}
+
+TEST(JudgeLines, EveryStoredObjectHasItsClonedLineInOrder) {
+  Step s = RunLine(SeedWorld(), {kLogin}, kBackup);
+  ASSERT_TRUE(s.p.said.cloned.has_value());
+  ASSERT_EQ(s.p.said.cloned->size(), 6u);
+  EXPECT_TRUE(model::Judge(s.p, s.outcome, s.state, {}).empty());
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, Without(s.outcome, "Cloned object 69 "), s.state, {})),
+            Clauses{"CLONE-ONE-AT-A-TIME"});
+  Outcome swapped = s.outcome;
+  auto first = std::find_if(swapped.transcript.begin(), swapped.transcript.end(),
+                            [](const std::string& l) { return l.rfind("Cloned object", 0) == 0; });
+  ASSERT_NE(first, swapped.transcript.end());
+  std::iter_swap(first, std::next(first));
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, swapped, s.state, {})),
+            Clauses{"CLONE-ONE-AT-A-TIME"});
+}
+
+TEST(JudgeLines, TheSeedFingerprintLineIsPredictedAndNoOther) {
+  const std::string line =
+      "Target Object handle 3596 has same OUID as Source Object handle 358 (different finger "
+      "print).";
+  Step s =
+      RunLine(WorldFile("pre77-to-bh7.json"), {"role login -name co -password fake-legacy-co-pin"},
+              "partition archive backup -slot 1 -partition legacy73_20190301 -password "
+              "fake-backup-po-pwd -sopassword fake-bh7-so-pwd -append");
+  ASSERT_TRUE(s.p.said.fingerprints_known);
+  ASSERT_EQ(s.p.said.fingerprint_lines.size(), 1u);
+  EXPECT_EQ(s.p.said.fingerprint_lines.front().second, line);
+  EXPECT_TRUE(model::Judge(s.p, s.outcome, s.state, {}).empty());
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, Without(s.outcome, line), s.state, {})),
+            Clauses{"OPT-APPEND-FINGERPRINT"});
+  Outcome extra = s.outcome;
+  extra.transcript.insert(extra.transcript.begin(),
+                          "Target Object handle 1 has same OUID as Source Object handle 2 "
+                          "(different finger print).");
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, extra, s.state, {})),
+            Clauses{"OPT-APPEND-FINGERPRINT"});
+}
+
+TEST(JudgeLines, PedActionsAreEachFollowedByThePedLine) {
+  Step s = RunLine(WorldFile("seed-smkonly.json"), {"role login -name co"},
+                   "partition archive backup -slot 5 -smkonly", {"proceed"});
+  ASSERT_EQ(s.outcome.result, "CKR_OK");
+  EXPECT_EQ(s.p.said.ped, model::Said::Ped::kEachAction);
+  EXPECT_TRUE(s.p.said.smk_cloned);
+  EXPECT_TRUE(model::Judge(s.p, s.outcome, s.state, {}).empty());
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, Without(s.outcome, "attend to the PED"), s.state, {})),
+            Clauses{"OUT-PED"});
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, Without(s.outcome, "SMK was cloned"), s.state, {})),
+            Clauses{"OPT-SMKONLY"});
+}
+
+TEST(JudgeLines, APasswordDeviceNeverPrintsThePedLine) {
+  Step s = RunLine(SeedWorld(), {kLogin}, kBackup);
+  EXPECT_EQ(s.p.said.ped, model::Said::Ped::kNever);
+  Outcome ped = s.outcome;
+  ped.transcript.insert(ped.transcript.begin(), "Please attend to the PED.");
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, ped, s.state, {})), Clauses{"OUT-PED"});
+}
+
+TEST(JudgeLines, AFailureNeedsItsMessageAndTheRightResultValue) {
+  Step s = RunLine(SeedWorld(), {}, kBackup);  // no CO login
+  ASSERT_EQ(s.outcome.result, "CKR_USER_NOT_LOGGED_IN");
+  EXPECT_TRUE(model::Judge(s.p, s.outcome, s.state, {}).empty());
+  Outcome bare = s.outcome;
+  bare.transcript = {bare.transcript.back()};
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, bare, s.state, {})), Clauses{"OUT-ERROR"});
+  Outcome wrong = s.outcome;
+  wrong.transcript.back() = "Command Result : 0x00000102 (CKR_USER_NOT_LOGGED_IN)";
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, wrong, s.state, {})), Clauses{"OUT-ERROR"});
+  Step pin = RunLine(SeedWorld(), {kLogin},
+                     "partition archive backup -slot 2 -partition p -domain clientdomain -password "
+                     "newPa$$w0rd -sopassword wrong-so-pw");
+  ASSERT_EQ(pin.outcome.result, "CKR_PIN_INCORRECT");
+  Outcome lower = pin.outcome;  // either case of hex digits (OUT-ERROR `accepts`)
+  lower.transcript.back() = "Command Result : 0x000000a0 (CKR_PIN_INCORRECT)";
+  EXPECT_TRUE(model::Judge(pin.p, lower, pin.state, {}).empty());
+}
+
+TEST(JudgeLines, ACredentialTypedOnTheLineMustNotBeEchoed) {
+  Step s = RunLine(SeedWorld(), {kLogin}, kBackup);
+  EXPECT_EQ(s.p.typed_secrets, (Clauses{"clientdomain", "newPa$$w0rd", "backupSOpwd"}));
+  Outcome echo = s.outcome;
+  echo.transcript.insert(echo.transcript.begin(), "password is newPa$$w0rd");
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, echo, s.state, {})), Clauses{"OUT-NO-SECRETS"});
+  // A value of a few characters can appear by chance: it is not judged.
+  EXPECT_TRUE(model::TypedSecrets("partition archive backup -slot 2 -pas p1 -do ab").empty());
+  EXPECT_EQ(model::TypedSecrets("x -PASSWORD longer-one -sop so-secret -o 1"),
+            (Clauses{"longer-one", "so-secret"}));
+}
+
+TEST(JudgeLines, ARestoreReportsEachSkippedSameOuidObjectWithBothHandles) {
+  Json world = SeedWorld();
+  Step made = RunLine(world, {kLogin}, kBackup);
+  ASSERT_EQ(made.outcome.result, "CKR_OK");
+  Step s = RunLine(world, {kLogin, kBackup},
+                   "partition archive restore -slot 2 -partition p -password newPa$$w0rd");
+  ASSERT_EQ(s.outcome.result, "CKR_OK");
+  ASSERT_EQ(s.p.said.restore_skipped.size(), 6u);  // every object is still on the source
+  EXPECT_TRUE(model::Judge(s.p, s.outcome, s.state, {}).empty());
+  Outcome silent = s.outcome;
+  std::erase_if(silent.transcript, [&](const std::string& l) {
+    return l.find(std::to_string(s.p.said.restore_skipped.front().first)) != std::string::npos;
+  });
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, silent, s.state, {})),
+            Clauses{"PROJ-RESTORE-SAME-OUID"});
+}
+
+TEST(ModelWorld, AnUnknownSpellingIsAnErrorNamingIt) {
+  for (const auto& [path, bad] : std::vector<std::pair<std::string, std::string>>{
+           {"/slots/0/user_partition/kind", "v2"},
+           {"/slots/1/backup_hsm/model", "backup_hsm_8"},
+           {"/slots/1/backup_hsm/connection", "serial"},
+           {"/slots/0/user_partition/objects/0/class", "privatekey"}}) {
+    Json world = SeedWorld();
+    world[Json::json_pointer(path)] = bad;
+    std::string why;
+    EXPECT_FALSE(model::FromWorld(world, &why).has_value()) << path;
+    EXPECT_NE(why.find(bad), std::string::npos) << why;
+  }
+  std::string why;
+  EXPECT_TRUE(model::FromWorld(SeedWorld(), &why).has_value()) << why;
+}
+
+// Every clause id and result name the model writes is one the catalogue
+// and the facts header know: a typo cannot silently charge nobody.
+TEST(ModelWorld, EveryClauseAndResultNameTheModelUsesExists) {
+  std::ifstream cat(std::string(HSMB_SOURCE_ROOT) + "/conformance/clauses.json");
+  const Json catalogue = Json::parse(cat);
+  std::set<std::string> ids;
+  for (const Json& c : catalogue["clauses"]) ids.insert(c["id"].get<std::string>());
+  const std::regex clause("\"((?:[A-Z]+-)+[A-Z0-9]+)\"");
+  const std::regex ckr("\"(CKR_[A-Z_]+)\"");
+  int seen = 0;
+  for (const char* file :
+       {"backup.cc", "family.cc", "common.cc", "judge.cc", "text.cc", "line.cc"}) {
+    std::ifstream in(std::string(HSMB_SOURCE_ROOT) + "/conformance/src/model/" + file);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string src = text.str();
+    ASSERT_FALSE(src.empty()) << file;
+    for (std::sregex_iterator it(src.begin(), src.end(), clause), end; it != end; ++it, ++seen) {
+      EXPECT_TRUE(ids.count((*it)[1])) << file << " names unknown clause " << (*it)[1];
+    }
+    for (std::sregex_iterator it(src.begin(), src.end(), ckr), end; it != end; ++it) {
+      const std::string name = (*it)[1];
+      EXPECT_TRUE(model::CkrValue(name).has_value() || name == "CKR_CERTIFICATE_INVALID")
+          << file << " names unknown result " << name;
+    }
+  }
+  EXPECT_GT(seen, 100);
+}
+
+}  // namespace
+}  // namespace hsmbackup::conformance

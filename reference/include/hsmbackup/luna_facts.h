@@ -1,0 +1,38 @@
+// The Luna facts the reference's rules depend on (../shared/LUNA-FACTS.md):
+// firmware thresholds, lockout counts and the sizes lunacm shows. One home
+// for each, so a rule reads `hsm.firmware >= kBackupHsm7PinLength`, not a
+// bare number. The suite keeps its own copy of these facts
+// (conformance/include/conformance/facts.h): the two share no code.
+#ifndef HSMBACKUP_LUNA_FACTS_H_
+#define HSMBACKUP_LUNA_FACTS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "hsmbackup/version.h"
+
+namespace hsmbackup {
+
+// Firmware 7.7.0 introduced V0 and V1 partitions; older ones are pre-7.7.
+inline constexpr Version kV0V1Firmware{7, 7, 0};
+// The oldest backup HSM firmware that takes V0/V1 backups (FW-MIN-BACKUP).
+inline constexpr Version kBackupHsm7MinForV0V1{7, 7, 1};
+inline constexpr Version kBackupHsmG5MinForV0V1{6, 28, 0};
+// A Backup HSM 7 from this firmware compares fingerprints on -append
+// (OPT-APPEND-FINGERPRINT).
+inline constexpr Version kBackupHsm7Fingerprints{7, 7, 1};
+// A Backup HSM 7 from this firmware wants partition passwords of at least
+// kMinPinLength characters (PROJ-PIN-LENGTH).
+inline constexpr Version kBackupHsm7PinLength{7, 7, 2};
+inline constexpr size_t kMinPinLength = 8;
+// -objects needs a client of this version (OPT-OBJECTS-CLIENT).
+inline constexpr Version kClientObjectsOption{10, 3, 0};
+
+// Failed logins before a lockout (AUTH-LOCKOUT): the third wrong SO password
+// zeroizes the backup HSM; the tenth wrong partition password locks it.
+inline constexpr uint32_t kSoLockoutThreshold = 3;
+inline constexpr uint32_t kPartitionLockoutThreshold = 10;
+
+}  // namespace hsmbackup
+
+#endif  // HSMBACKUP_LUNA_FACTS_H_
