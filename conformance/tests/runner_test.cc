@@ -280,7 +280,7 @@ TEST(Verdicts, ExitCodes) {
 
 std::vector<CatalogueClause> RealCatalogue() {
   std::string error;
-  auto c = LoadCatalogue(DefaultCataloguePath(), &error);
+  auto c = LoadCatalogue(HSMB_BUILD_DATA_DIR "/clauses.json", &error);
   if (!c) throw std::runtime_error(error);
   return *c;
 }
