@@ -20,7 +20,9 @@ int RunCli(int argc, const char* const* argv, const CheckTable& checks, const Ru
         "backup ('partition archive' in lunacm) against an implementation, and reports one\n"
         "verdict per clause of conformance/clauses.json.",
         "hsmbackup-conformance");
-    app.set_version_flag("--version", std::string("hsmbackup-conformance ") + HSMB_PROJECT_VERSION);
+    app.set_version_flag("--version", std::string("hsmbackup-conformance ") + HSMB_PROJECT_VERSION +
+                                          " (protocol hsmbackup-target/1, catalogue format "
+                                          "hsmbackup-clauses/1)");
     RunOptions options;
     std::string data_dir;
     std::string clauses;
