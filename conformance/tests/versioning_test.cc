@@ -28,11 +28,12 @@ constexpr char kV2Refusal[] =
     R"({"id":%s,"ok":false,"protocol":"hsmbackup-target/2","error":)"
     R"({"code":"CKR_ARGUMENTS_BAD","message":"speaks hsmbackup-target/2"}})";
 
-// A target answering every request with `answer` (its "id" filled in).
+// A target answering every request with `answer` (its "id" filled in), and
+// exiting after bye as PROTOCOL.md asks.
 std::string Speaker(const std::string& answer) {
   return "while IFS= read -r l; do id=$(printf '%s' \"$l\" | sed -n "
          "'s/.*\"id\":\\([0-9]*\\).*/\\1/p'); printf '" +
-         answer + "\\n' \"${id:-null}\"; done";
+         answer + "\\n' \"${id:-null}\"; case \"$l\" in *'\"bye\"'*) exit 0;; esac; done";
 }
 
 std::string HandshakeError(const std::string& answer) {
