@@ -3,7 +3,7 @@
 # Sourced by the quick-start scripts; safe to run again.
 set -euo pipefail
 hsmb_packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config dpkg-dev
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   librapidcheck-dev libcli11-dev nlohmann-json3-dev
   clang-14 libclang-rt-14-dev

@@ -1,7 +1,8 @@
 // hsmbackup-mutant NAME: the reference with one deliberate fault, speaking
 // the target protocol (conformance/PROTOCOL.md) on stdin/stdout exactly as
 // `hsmbackup serve` does. `--list` prints "NAME CLAUSE-ID description" per
-// mutant. Exit codes: 0 served until bye or end of input; 2 bad arguments.
+// mutant; `--version` the kit's version. Exit codes: 0 served until bye or
+// end of input; 2 bad arguments.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -10,13 +11,18 @@
 
 #include "mutant.h"
 
+#ifndef HSMB_PROJECT_VERSION
+#define HSMB_PROJECT_VERSION "0.1.0"
+#endif
+
 namespace {
 
 constexpr std::string_view kUsage =
     "usage: hsmbackup-mutant NAME    serve the target protocol with mutant NAME\n"
     "       hsmbackup-mutant --list  list the mutants: NAME CLAUSE-ID description\n"
     "       hsmbackup-mutant --list-readings  list the readings (other readings of open\n"
-    "                                         choices, which must pass): NAME CLAUSE-ID description\n";
+    "                                         choices, which must pass): NAME CLAUSE-ID description\n"
+    "       hsmbackup-mutant --version        print the kit's version\n";
 
 }  // namespace
 
@@ -30,6 +36,11 @@ int main(int argc, char** argv) {
   const std::string arg = argv[1];
   if (arg == "--help" || arg == "-h") {
     std::cout << kUsage;
+    return 0;
+  }
+  if (arg == "--version") {
+    std::cout << "hsmbackup-mutant " << HSMB_PROJECT_VERSION << " (protocol "
+              << hsmbackup::kProtocolVersion << ")\n";
     return 0;
   }
   std::vector<Mutant> all = AllMutants();

@@ -49,14 +49,40 @@ std::optional<Json> Target::Call(Json request, TargetError* error) {
   return response;
 }
 
+namespace {
+
+// ProtocolMismatch says why a hello answer naming `spoken` is refused.
+std::string ProtocolMismatch(const Json& spoken) {
+  const std::string ours = kProtocol;
+  if (!spoken.is_string() || spoken.get<std::string>().empty()) {
+    return "target's hello answer names no \"protocol\"; this kit speaks " + ours +
+           " and needs it named (PROTOCOL.md, hello)";
+  }
+  const std::string theirs = spoken.get<std::string>();
+  const std::string family = ours.substr(0, ours.find('/') + 1);  // "hsmbackup-target/"
+  if (theirs.rfind(family, 0) == 0) {
+    return "target speaks protocol " + theirs + ", a version this kit does not know: it speaks " +
+           "only " + ours + ". Run the adapter in its " + ours + " mode, or a kit that speaks " +
+           theirs + " (CHANGELOG.md says which kit speaks which)";
+  }
+  return "target speaks protocol '" + theirs.substr(0, 80) + "', not " + ours;
+}
+
+}  // namespace
+
 std::optional<Hello> Target::Handshake(TargetError* error) {
-  std::optional<Json> r = Call({{"op", "hello"}, {"protocol", "hsmbackup-target/1"}}, error);
-  if (!r) return std::nullopt;
+  std::optional<Json> r = Call({{"op", "hello"}, {"protocol", kProtocol}}, error);
+  if (!r) {
+    if (!error->refused_code.empty()) {
+      error->message += " (this kit speaks only " + std::string(kProtocol) + ")";
+    }
+    return std::nullopt;
+  }
   Hello h;
   h.protocol = r->value("protocol", std::string());
   h.implementation = r->value("implementation", std::string());
-  if (h.protocol != "hsmbackup-target/1") {
-    *error = {"target speaks protocol '" + h.protocol + "', not hsmbackup-target/1"};
+  if (h.protocol != kProtocol) {
+    *error = {ProtocolMismatch(r->value("protocol", Json()))};
     return std::nullopt;
   }
   for (const Json& c : r->value("capabilities", Json::array())) {

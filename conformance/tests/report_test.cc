@@ -108,6 +108,7 @@ RunReport SampleRun() {
   VendorConfig config{"notes", {{"O-XFAIL", "bug 17", "", ""}, {"O-XPASS", "bug 18", "", ""}}};
   RunReport r;
   r.tool_version = "0.1.0";
+  r.catalogue_sha256 = std::string(64, 'a');
   r.implementation = "vendor <HSM> & co";
   r.target = "adapter --serve 'x'";
   r.seed = 1;
@@ -163,6 +164,7 @@ TEST(Report, JsonValidatesAgainstTheSchema) {
   RunReport r = SampleRun();
   const nlohmann::ordered_json doc = ReportJson(r);
   EXPECT_EQ(doc["format"], "hsmbackup-conformance-report/1");
+  EXPECT_EQ(doc["catalogue"]["sha256"], std::string(64, 'a'));
   EXPECT_EQ(doc["shard"]["index"], 1);
   EXPECT_EQ(doc["totals"]["unexpected-pass"], 1);
   EXPECT_EQ(doc["check_totals"]["fail"], 1);

@@ -141,7 +141,7 @@ TEST(Vectors, GeneratorReproducesTheFiles) {
 }
 
 TEST(Vectors, ChecksPerFileAndCapabilitiesCoverEveryVectorAndClause) {
-  const std::vector<Check> checks = VectorChecks();
+  const std::vector<Check> checks = VectorChecks(HSMB_BUILD_DATA_DIR);
   for (const std::string& file : VectorFiles()) {
     const Json doc = ReadJson(file);
     std::set<std::string> clauses;
@@ -185,7 +185,7 @@ CheckResult RunCheck(const Check& check, Target& target) {
 }
 
 TEST(Vectors, AllVectorsPassAgainstTheReference) {
-  for (const Check& check : VectorChecks()) {
+  for (const Check& check : VectorChecks(HSMB_BUILD_DATA_DIR)) {
     std::unique_ptr<Target> target = MakeInProcessTarget();
     const CheckResult r = RunCheck(check, *target);
     EXPECT_EQ(r.status, CheckStatus::kPass)
@@ -203,7 +203,7 @@ TEST(Vectors, AWrongTargetFailsWithACounterexample) {
   const std::string cmd = std::string(HSMB_TOOL_PATH) +
                           " serve | sed -u -e "
                           "'s/\"result\":\"CKR_CERTIFICATE_INVALID\"/\"result\":\"CKR_OK\"/'";
-  for (const Check& check : VectorChecks()) {
+  for (const Check& check : VectorChecks(HSMB_BUILD_DATA_DIR)) {
     if (check.name != "DomainsPolicy") continue;
     TargetError error;
     std::unique_ptr<Target> target = MakeSubprocessTarget(cmd, &error);
@@ -224,16 +224,14 @@ TEST(Vectors, AWrongTargetFailsWithACounterexample) {
   FAIL() << "no Vectors.DomainsPolicy check";
 }
 
-// Runs VectorChecks() over a scratch directory holding `files`.
+// Runs VectorChecksIn() over a scratch directory holding `files`.
 std::vector<Check> ChecksFor(const std::map<std::string, std::string>& files) {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("hsmb-vectors-" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   for (const auto& [name, text] : files) std::ofstream(dir / name) << text;
-  setenv("HSMB_VECTORS_DIR", dir.c_str(), 1);
-  std::vector<Check> checks = VectorChecks();
-  unsetenv("HSMB_VECTORS_DIR");
+  std::vector<Check> checks = VectorChecksIn(dir, HSMB_BUILD_DATA_DIR);
   std::filesystem::remove_all(dir);
   return checks;
 }
@@ -272,7 +270,7 @@ TEST(Vectors, VectorsNeedingACapabilityHaveChecksOfTheirOwn) {
   // "ped" and "smkonly" runs the password ones, and the clauses only the
   // others reach read n/a (their check lacks the capability), never pass.
   std::set<std::set<std::string>> needs;
-  for (const Check& check : VectorChecks()) {
+  for (const Check& check : VectorChecks(HSMB_BUILD_DATA_DIR)) {
     if (check.name.rfind("Smkonly", 0) != 0) continue;
     needs.insert({check.capabilities.begin(), check.capabilities.end()});
     if (!check.capabilities.empty()) continue;

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "app.h"
+#include "hsmbackup/protocol.h"
+#include "hsmbackup/world_io.h"
 
 // The project version from CMake; the fallback keeps a build without the
 // definition working.
@@ -50,7 +52,9 @@ int RunTool(int argc, const char* const* argv, const Io& io) {
         "hsmbackup: an emulator of Thales Luna HSM partition backup ('partition archive\n"
         "backup' in lunacm) over a world file describing partitions and backup HSMs.",
         "hsmbackup");
-    app.set_version_flag("--version", std::string("hsmbackup ") + HSMB_PROJECT_VERSION);
+    app.set_version_flag("--version", std::string("hsmbackup ") + HSMB_PROJECT_VERSION +
+                                          " (protocol " + std::string(kProtocolVersion) +
+                                          ", world format " + std::string(kWorldFormat) + ")");
     app.require_subcommand(1);
     app.footer("Run 'hsmbackup SUBCOMMAND --help' for its options and an example.\n\n" +
                ExitCodesHelp());

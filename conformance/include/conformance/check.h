@@ -8,6 +8,7 @@
 #define HSMBACKUP_CONFORMANCE_CHECK_H_
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <iosfwd>
 #include <memory>
@@ -69,8 +70,10 @@ struct Check {
 void PrintTo(const Check& check, std::ostream* os);
 
 // AllChecks is every check of the suite, in report order. Each family lives
-// in its own file under conformance/src/checks/.
-std::vector<Check> AllChecks();
+// in its own file under conformance/src/checks/. `data_dir` is the kit's
+// data directory (data_dir.h): the vectors and regressions found there
+// become checks, and the checks that quote a shipped world read it there.
+std::vector<Check> AllChecks(const std::filesystem::path& data_dir);
 
 }  // namespace hsmbackup::conformance
 

@@ -134,7 +134,8 @@ struct Shard {
 
 // RunReport is everything the reports show.
 struct RunReport {
-  std::string tool_version;
+  std::string tool_version;      // the kit's version (project(VERSION))
+  std::string catalogue_sha256;  // SHA-256 of the clauses.json the run used, lower-case hex
   std::string implementation;  // from the target's hello
   std::string target;          // "in-process reference" or the --target-cmd
   std::string implementation_notes;

@@ -2,7 +2,7 @@
 // under GoogleTest, and hands the outcomes to report.h.
 //
 // Everything takes the check table as a parameter; only the
-// hsmbackup-conformance executable passes AllChecks(). Errors are values:
+// hsmbackup-conformance executable passes AllChecks. Errors are values:
 // functions that can fail return nullopt (or false) and set `*error` to a
 // message naming what was wrong, never a secret.
 #ifndef HSMBACKUP_CONFORMANCE_RUNNER_H_
@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <iosfwd>
 #include <memory>
@@ -26,15 +27,18 @@ namespace hsmbackup::conformance {
 
 inline constexpr uint64_t kDefaultSeed = 1;
 
-// DefaultCataloguePath is conformance/clauses.json in the source tree this
-// runner was built from.
-std::string DefaultCataloguePath();
-
 // ParseCatalogue reads a hsmbackup-clauses/1 document (clauses.json).
 std::optional<std::vector<CatalogueClause>> ParseCatalogue(const std::string& text,
                                                            std::string* error);
+// LoadCatalogue reads and parses the catalogue at `path`; with `sha256`, it
+// also sets it to the SHA-256 (lower-case hex) of the file's bytes, which
+// the reports carry so two runs can be compared.
 std::optional<std::vector<CatalogueClause>> LoadCatalogue(const std::string& path,
-                                                          std::string* error);
+                                                          std::string* error,
+                                                          std::string* sha256 = nullptr);
+
+// Sha256Hex is the SHA-256 of `bytes` in lower-case hex.
+std::string Sha256Hex(const std::string& bytes);
 
 // ParseVendorConfig reads vendor.json: {"implementation_notes": string,
 // "expected_failures": [{"clause": id, "reason": non-empty}]}. Both keys are
@@ -95,7 +99,8 @@ struct RunOptions {
   std::set<std::string> clauses;  // "" = all
   uint64_t seed = kDefaultSeed;
   std::optional<int> cases;
-  std::string catalogue_path;  // "" = DefaultCataloguePath()
+  std::filesystem::path data_dir;  // the kit's data (data_dir.h): clauses.json and fixtures/
+  std::string catalogue_path;      // "" = <data_dir>/clauses.json
   std::string config_path;     // "" = no vendor config
   std::string junit_path, report_path, markdown_path;
   bool list = false;
@@ -146,9 +151,15 @@ int RunBench(const BenchOptions& options, const RunnerIo& io);
 int CheckProtocol(const std::string& command, std::chrono::milliseconds timeout,
                   const RunnerIo& io);
 
-// RunCli parses the hsmbackup-conformance command line and runs RunSuite;
-// main() is this with AllChecks().
-int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks, const RunnerIo& io);
+// CheckTable builds the checks of a run from the kit's data directory
+// (AllChecks for hsmbackup-conformance).
+using CheckTable = std::function<std::vector<Check>(const std::filesystem::path& data_dir)>;
+
+// RunCli parses the hsmbackup-conformance command line, finds the data
+// directory (--data-dir, then HSMB_DATA_DIR, then beside the executable:
+// data_dir.h), builds the checks from it and runs RunSuite; main() is this
+// with AllChecks. --check-protocol and bench need no data directory.
+int RunCli(int argc, const char* const* argv, const CheckTable& checks, const RunnerIo& io);
 
 }  // namespace hsmbackup::conformance
 

@@ -22,6 +22,10 @@ namespace hsmbackup::conformance {
 
 using Json = nlohmann::json;
 
+// kProtocol is the one protocol version this kit speaks (PROTOCOL.md,
+// "Versioning"); a target that answers `hello` with another is refused.
+inline constexpr char kProtocol[] = "hsmbackup-target/1";
+
 // kMaxJsonDepth bounds the nesting of every JSON document the suite reads
 // (a target's responses, the catalogue, a vendor config, vectors, kept
 // scenarios); the deepest legitimate one (an observed state) nests 6 deep.
@@ -64,6 +68,9 @@ class Target {
   virtual ~Target() = default;
 
   // Each call returns its result, or sets `error` and returns an empty value.
+  // Handshake sends `hello` for kProtocol and refuses an answer naming any
+  // other protocol (or none), with a message saying which version the
+  // target speaks and which this kit does.
   std::optional<Hello> Handshake(TargetError* error);
   bool Load(const Json& world, TargetError* error);
   std::optional<Outcome> Execute(const std::string& line, const std::vector<std::string>& answers,

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -169,12 +170,13 @@ rc::Gen<Scenario> BadObjectsScenario() {
   });
 }
 
-CheckResult AppendFingerprintSeed(CheckContext& ctx) {
-  std::ifstream in(std::string(HSMB_SOURCE_ROOT) + "/fixtures/worlds/pre77-to-bh7.json");
+CheckResult AppendFingerprintSeed(CheckContext& ctx, const std::filesystem::path& data_dir) {
+  const std::filesystem::path path = data_dir / "fixtures" / "worlds" / "pre77-to-bh7.json";
+  std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
   const Json world = Json::parse(text.str(), nullptr, false);
-  if (!in || world.is_discarded()) return CheckResult::Error("cannot read fixtures/worlds/pre77-to-bh7.json");
+  if (!in || world.is_discarded()) return CheckResult::Error("cannot read " + path.string());
   const Scenario s{world,
                    {"role login -name co -password fake-legacy-co-pin",
                     "partition archive backup -slot 1 -partition legacy73_20190301 -password "
@@ -185,12 +187,12 @@ CheckResult AppendFingerprintSeed(CheckContext& ctx) {
 
 }  // namespace
 
-std::vector<Check> OptionChecks() {
+std::vector<Check> OptionChecks(const std::filesystem::path& data_dir) {
   return {
       {"Options", "AppendNeverOverwrites", {"OPT-APPEND", "OPT-APPEND-FINGERPRINT"}, {}, 30,
        [](CheckContext& c) { return ForAll(c, AppendScenario(false)); }},
       {"Options", "AppendFingerprintSeedExample", {"OPT-APPEND-FINGERPRINT", "OPT-APPEND"}, {}, 1,
-       AppendFingerprintSeed},
+       [data_dir](CheckContext& c) { return AppendFingerprintSeed(c, data_dir); }},
       {"Options", "AppendReplaceOverwrites", {"OPT-APPEND-REPLACE"}, {}, 25,
        [](CheckContext& c) { return ForAll(c, AppendScenario(true)); }},
       {"Options", "ReplaceRecreatesWithNewPassword", {"OPT-REPLACE"}, {}, 25,

@@ -2,6 +2,7 @@
 // PED prompts, and no secret in anything a target says.
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -35,7 +36,7 @@ std::vector<std::string> NonBlank(const std::vector<std::string>& lines) {
   return out;
 }
 
-std::string ReadText(const std::string& path) {
+std::string ReadText(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;
   s << in.rdbuf();
@@ -44,11 +45,11 @@ std::string ReadText(const std::string& path) {
 
 // SeedExample: the seed's output after the command line that starts with
 // `command`, up to its Command Result line; `fallback` when the seed page
-// is not beside the project.
-std::vector<std::string> SeedExample(const std::string& command,
+// is not in the data directory (an installed kit ships only the fallback).
+std::vector<std::string> SeedExample(const std::filesystem::path& data_dir,
+                                     const std::string& command,
                                      const std::vector<std::string>& fallback) {
-  std::istringstream in(ReadText(std::string(HSMB_SOURCE_ROOT) +
-                                 "/../shared/seed/partition-archive-backup.txt"));
+  std::istringstream in(ReadText(data_dir / "seed" / "partition-archive-backup.txt"));
   std::vector<std::string> out;
   bool inside = false;
   for (std::string l; std::getline(in, l);) {
@@ -116,18 +117,17 @@ Mismatches SameLines(const std::vector<std::string>& want, const Outcome& o,
   return {};
 }
 
-std::optional<Json> FixtureWorld(const std::string& name) {
-  const Json w = Json::parse(ReadText(std::string(HSMB_SOURCE_ROOT) + "/fixtures/worlds/" + name),
-                             nullptr, false);
+std::optional<Json> FixtureWorld(const std::filesystem::path& data_dir, const std::string& name) {
+  const Json w = Json::parse(ReadText(data_dir / "fixtures" / "worlds" / name), nullptr, false);
   if (w.is_discarded()) return std::nullopt;
   return w;
 }
 
-CheckResult SeedBackup(CheckContext& ctx) {
-  const std::optional<Json> world = FixtureWorld("seed-example.json");
+CheckResult SeedBackup(CheckContext& ctx, const std::filesystem::path& data_dir) {
+  const std::optional<Json> world = FixtureWorld(data_dir, "seed-example.json");
   if (!world) return CheckResult::Error("cannot read fixtures/worlds/seed-example.json");
-  const std::vector<std::string> want =
-      SeedExample("lunacm:> partition archive backup -slot 2 -partition sa78backup", kSeedBackup);
+  const std::vector<std::string> want = SeedExample(
+      data_dir, "lunacm:> partition archive backup -slot 2 -partition sa78backup", kSeedBackup);
   const Scenario s{*world,
                    {"role login -name co -password userpin1234",
                     "partition archive backup -slot 2 -partition sa78backup -domain clientdomain "
@@ -138,11 +138,11 @@ CheckResult SeedBackup(CheckContext& ctx) {
   });
 }
 
-CheckResult SeedSmkOnly(CheckContext& ctx) {
-  const std::optional<Json> world = FixtureWorld("seed-smkonly.json");
+CheckResult SeedSmkOnly(CheckContext& ctx, const std::filesystem::path& data_dir) {
+  const std::optional<Json> world = FixtureWorld(data_dir, "seed-smkonly.json");
   if (!world) return CheckResult::Error("cannot read fixtures/worlds/seed-smkonly.json");
   std::vector<std::string> want =
-      SeedExample("lunacm:>partition archive backup -slot 5 -smkonly", kSeedSks);
+      SeedExample(data_dir, "lunacm:>partition archive backup -slot 5 -smkonly", kSeedSks);
   // OPT-SMKONLY-NAME: the seed's container line says 2017 for the same name.
   for (std::string& l : want) {
     const size_t at = l.find("_2017:");
@@ -256,11 +256,12 @@ rc::Gen<Scenario> SecretScenario() {
 
 }  // namespace
 
-std::vector<Check> OutputChecks() {
+std::vector<Check> OutputChecks(const std::filesystem::path& data_dir) {
   return {
-      {"Output", "SeedBackupTranscript", {"OUT-TRANSCRIPT"}, {}, 1, SeedBackup},
+      {"Output", "SeedBackupTranscript", {"OUT-TRANSCRIPT"}, {}, 1,
+       [data_dir](CheckContext& c) { return SeedBackup(c, data_dir); }},
       {"Output", "SeedSmkOnlyTranscript", {"OUT-TRANSCRIPT", "OUT-PED", "OPT-SMKONLY-NAME"},
-       {"ped", "smkonly"}, 1, SeedSmkOnly},
+       {"ped", "smkonly"}, 1, [data_dir](CheckContext& c) { return SeedSmkOnly(c, data_dir); }},
       {"Output", "FailuresEndWithResult", {"OUT-ERROR"}, {}, 30,
        [](CheckContext& c) { return ForAll(c, FailureScenario()); }},
       {"Output", "PedPrompts", {"OUT-PED"}, {"ped"}, 20,

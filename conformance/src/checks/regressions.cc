@@ -14,8 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kDir = fs::path(HSMB_SOURCE_ROOT) / "fixtures" / "regressions";
-
 std::string Slurp(const fs::path& p) {
   std::ifstream in(p);
   std::stringstream s;
@@ -23,11 +21,12 @@ std::string Slurp(const fs::path& p) {
   return s.str();
 }
 
-// Pairs lists the regressions by name, sorted so runs are repeatable.
-std::vector<std::string> Pairs() {
+// Pairs lists the regressions in `dir` by name, sorted so runs are
+// repeatable.
+std::vector<std::string> Pairs(const fs::path& dir) {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(kDir, ec)) {
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string f = e.path().filename().string();
     if (f.size() > 7 && f.ends_with(".lunacm")) names.push_back(f.substr(0, f.size() - 7));
   }
@@ -35,11 +34,11 @@ std::vector<std::string> Pairs() {
   return names;
 }
 
-// Clauses reads the "# clauses:" header lines of every script.
-std::vector<std::string> Clauses() {
+// Clauses reads the "# clauses:" header lines of every script in `dir`.
+std::vector<std::string> Clauses(const fs::path& dir) {
   std::set<std::string> ids;
-  for (const std::string& n : Pairs()) {
-    std::istringstream in(Slurp(kDir / (n + ".lunacm")));
+  for (const std::string& n : Pairs(dir)) {
+    std::istringstream in(Slurp(dir / (n + ".lunacm")));
     for (std::string line; std::getline(in, line);) {
       if (line.rfind("# clauses:", 0) != 0) continue;
       std::istringstream words(line.substr(10));
@@ -63,13 +62,13 @@ std::string Missing(const std::string& script, const Hello& hello) {
   return missing;
 }
 
-CheckResult Replay(CheckContext& ctx) {
-  const std::vector<std::string> names = Pairs();
-  if (names.empty()) return CheckResult::Error("no regressions found in " + kDir.string());
+CheckResult Replay(CheckContext& ctx, const fs::path& dir) {
+  const std::vector<std::string> names = Pairs(dir);
+  if (names.empty()) return CheckResult::Error("no regressions found in " + dir.string());
   int ran = 0;
   std::string skipped;
   for (const std::string& n : names) {
-    const std::string missing = Missing(Slurp(kDir / (n + ".lunacm")), ctx.hello);
+    const std::string missing = Missing(Slurp(dir / (n + ".lunacm")), ctx.hello);
     if (!missing.empty()) {
       skipped += n + " needs " + missing + "; ";
       continue;
@@ -77,7 +76,7 @@ CheckResult Replay(CheckContext& ctx) {
     ++ran;
     std::string why;
     std::optional<Scenario> s =
-        ParseScenario(Slurp(kDir / (n + ".world.json")), Slurp(kDir / (n + ".lunacm")), &why);
+        ParseScenario(Slurp(dir / (n + ".world.json")), Slurp(dir / (n + ".lunacm")), &why);
     if (!s) return CheckResult::Error(n + ": " + why);
     CheckResult r = Example(ctx, *s);
     if (r.status != CheckStatus::kPass) {
@@ -91,8 +90,10 @@ CheckResult Replay(CheckContext& ctx) {
 
 }  // namespace
 
-std::vector<Check> RegressionChecks() {
-  return {{"Regressions", "Replay", Clauses(), {}, 1, Replay}};
+std::vector<Check> RegressionChecks(const fs::path& data_dir) {
+  const fs::path dir = data_dir / "fixtures" / "regressions";
+  return {{"Regressions", "Replay", Clauses(dir), {}, 1,
+           [dir](CheckContext& ctx) { return Replay(ctx, dir); }}};
 }
 
 }  // namespace hsmbackup::conformance

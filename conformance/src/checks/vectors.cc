@@ -23,7 +23,6 @@
 namespace hsmbackup::conformance {
 namespace {
 
-constexpr char kVectorDir[] = HSMB_SOURCE_ROOT "/fixtures/vectors";
 constexpr char kFormat[] = "hsmbackup-vectors/1";
 
 struct Vector {
@@ -162,8 +161,18 @@ std::string ParseVector(const Json& t, const Json& world, const std::set<std::st
   return "";
 }
 
-// ParseFile reads and checks one vector file; "" on success, else the problem.
-std::string ParseFile(const std::string& path, VectorFile* file) {
+// WorldFilePath is a worldFile inside `data_dir`, or "" when it is absolute
+// or climbs out with "..".
+std::string WorldFilePath(const std::filesystem::path& data_dir, const std::string& world_file) {
+  const std::filesystem::path rel = std::filesystem::path(world_file).lexically_normal();
+  if (rel.empty() || rel.is_absolute() || *rel.begin() == "..") return "";
+  return (data_dir / rel).string();
+}
+
+// ParseFile reads and checks one vector file; "" on success, else the
+// problem. A worldFile is read relative to `data_dir`.
+std::string ParseFile(const std::string& path, const std::filesystem::path& data_dir,
+                      VectorFile* file) {
   file->path = path;
   const std::optional<std::string> text = ReadText(path);
   if (!text) return "cannot be read";
@@ -188,11 +197,12 @@ std::string ParseFile(const std::string& path, VectorFile* file) {
     }
     Json world = g.contains("world") ? g["world"] : Json();
     if (g.contains("worldFile")) {
-      const std::optional<std::string> w =
-          g["worldFile"].is_string()
-              ? ReadText(std::string(HSMB_SOURCE_ROOT) + "/" + g["worldFile"].get<std::string>())
-              : std::nullopt;
-      if (!w) return "worldFile cannot be read";
+      const std::string world_path =
+          g["worldFile"].is_string() ? WorldFilePath(data_dir, g["worldFile"].get<std::string>())
+                                     : "";
+      if (world_path.empty()) return "worldFile is not a relative path inside the data directory";
+      const std::optional<std::string> w = ReadText(world_path);
+      if (!w) return "worldFile " + world_path + " cannot be read";
       world = ParseJson(*w);
     }
     if (world.is_discarded() || !world.is_object()) return "a world is not a JSON object";
@@ -412,12 +422,15 @@ CheckResult RunFile(CheckContext& ctx, const VectorFile& file) {
 
 }  // namespace
 
-std::vector<Check> VectorChecks() {
+std::vector<Check> VectorChecks(const std::filesystem::path& data_dir) {
+  return VectorChecksIn(data_dir / "fixtures" / "vectors", data_dir);
+}
+
+std::vector<Check> VectorChecksIn(const std::filesystem::path& vector_dir,
+                                  const std::filesystem::path& data_dir) {
   std::vector<std::string> paths;
   std::error_code ec;
-  const char* dir = std::getenv("HSMB_VECTORS_DIR");
-  for (const auto& entry :
-       std::filesystem::directory_iterator(dir != nullptr && *dir ? dir : kVectorDir, ec)) {
+  for (const auto& entry : std::filesystem::directory_iterator(vector_dir, ec)) {
     const std::string p = entry.path().string();
     if (p.size() > 10 && p.compare(p.size() - 10, 10, "_test.json") == 0) paths.push_back(p);
   }
@@ -425,7 +438,7 @@ std::vector<Check> VectorChecks() {
   std::vector<Check> checks;
   for (const std::string& path : paths) {
     VectorFile file;
-    const std::string problem = ParseFile(path, &file);
+    const std::string problem = ParseFile(path, data_dir, &file);
     const std::string stem = std::filesystem::path(path).filename().string();
     if (!problem.empty()) {
       const std::string why = "vector file " + stem + ": " + problem;

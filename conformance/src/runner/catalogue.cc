@@ -1,13 +1,11 @@
 // The clause catalogue, the vendor config and --clauses: the inputs a run is
 // validated against before anything starts.
+#include <openssl/evp.h>
+
 #include <fstream>
 #include <sstream>
 
 #include "conformance/runner.h"
-
-#ifndef HSMB_CATALOGUE_PATH
-#define HSMB_CATALOGUE_PATH "conformance/clauses.json"
-#endif
 
 namespace hsmbackup::conformance {
 namespace {
@@ -33,7 +31,20 @@ bool Known(const std::vector<CatalogueClause>& catalogue, const std::string& id)
 
 }  // namespace
 
-std::string DefaultCataloguePath() { return HSMB_CATALOGUE_PATH; }
+std::string Sha256Hex(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
+    return "";
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < size; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xf];
+  }
+  return hex;
+}
 
 std::optional<std::vector<CatalogueClause>> ParseCatalogue(const std::string& text,
                                                            std::string* error) {
@@ -62,11 +73,13 @@ std::optional<std::vector<CatalogueClause>> ParseCatalogue(const std::string& te
 }
 
 std::optional<std::vector<CatalogueClause>> LoadCatalogue(const std::string& path,
-                                                          std::string* error) {
+                                                          std::string* error,
+                                                          std::string* sha256) {
   std::string text;
   if (!ReadFile(path, &text, error)) return std::nullopt;
   auto clauses = ParseCatalogue(text, error);
   if (!clauses) *error = path + ": " + *error;
+  if (clauses && sha256 != nullptr) *sha256 = Sha256Hex(text);
   return clauses;
 }
 
@@ -153,7 +166,7 @@ std::optional<std::set<std::string>> ParseClauseList(const std::string& text,
       return std::nullopt;
     }
     if (!Known(catalogue, id)) {
-      *error = "--clauses: unknown clause id " + id + " (see conformance/clauses.json)";
+      *error = "--clauses: unknown clause id " + id + " (see clauses.json in the data directory)";
       return std::nullopt;
     }
     ids.insert(id);

@@ -4,6 +4,7 @@
 #include <exception>
 #include <ostream>
 
+#include "conformance/data_dir.h"
 #include "conformance/runner.h"
 
 #ifndef HSMB_PROJECT_VERSION
@@ -12,16 +13,18 @@
 
 namespace hsmbackup::conformance {
 
-int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks,
-           const RunnerIo& io) {
+int RunCli(int argc, const char* const* argv, const CheckTable& checks, const RunnerIo& io) {
   try {
     CLI::App app(
         "hsmbackup-conformance: runs the clause-by-clause conformance suite of HSM partition\n"
         "backup ('partition archive' in lunacm) against an implementation, and reports one\n"
         "verdict per clause of conformance/clauses.json.",
         "hsmbackup-conformance");
-    app.set_version_flag("--version", std::string("hsmbackup-conformance ") + HSMB_PROJECT_VERSION);
+    app.set_version_flag("--version", std::string("hsmbackup-conformance ") + HSMB_PROJECT_VERSION +
+                                          " (protocol hsmbackup-target/1, catalogue format "
+                                          "hsmbackup-clauses/1)");
     RunOptions options;
+    std::string data_dir;
     std::string clauses;
     std::optional<int> cases;
     app.add_option("--target-cmd", options.target_command,
@@ -47,8 +50,13 @@ int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks,
         ->check(CLI::Range(1, 1000000));
     app.add_option("--config", options.config_path, "Vendor config with expected failures")
         ->option_text("vendor.json");
+    app.add_option("--data-dir", data_dir,
+                   "The kit's data: clauses.json, fixtures/ (default: $" +
+                       std::string(kDataDirEnv) +
+                       ", else ../share/hsmbackup beside this program, else the build tree's)")
+        ->option_text("DIR");
     app.add_option("--catalogue", options.catalogue_path,
-                   "Clause catalogue (default: " + DefaultCataloguePath() + ")")
+                   "Clause catalogue (default: clauses.json in the data directory)")
         ->option_text("FILE");
     app.add_option("--junit", options.junit_path, "Write a JUnit XML report")->option_text("FILE");
     app.add_option("--report", options.report_path, "Write the JSON report")
@@ -97,7 +105,9 @@ int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks,
         "  hsmbackup-conformance --report out.json --junit out.xml\n"
         "  hsmbackup-conformance --target-cmd 'build/default/reference/hsmbackup serve'"
         " --clauses AUTH-CO,AUTH-SO\n\n"
-        "See conformance/REPORTS.md.\n\n" +
+        "The kit's data directory (clauses.json, fixtures/) is --data-dir, else $HSMB_DATA_DIR,\n"
+        "else ../share/hsmbackup beside this program. See REPORTS.md (conformance/ in the\n"
+        "sources, share/doc/hsmbackup/ installed).\n\n" +
         ExitCodesHelp());
     try {
       app.parse(argc, argv);
@@ -121,10 +131,17 @@ int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks,
     if (timeout) options.target_timeout = std::chrono::seconds(*timeout);
     if (check_protocol) return CheckProtocol(options.target_command, options.target_timeout, io);
     options.cases = cases;
+    std::string error;
+    const std::optional<DataDir> data = FindDataDir(data_dir, &error);
+    if (data) error = MissingData(data->path);
+    if (!error.empty()) {
+      io.err << "hsmbackup-conformance: " << error << "\n";
+      return kExitUsage;
+    }
+    options.data_dir = data->path;
+    if (options.catalogue_path.empty()) options.catalogue_path = CataloguePath(data->path).string();
     if (!clauses.empty() || app.count("--clauses") > 0) {
-      std::string error;
-      auto catalogue = LoadCatalogue(
-          options.catalogue_path.empty() ? DefaultCataloguePath() : options.catalogue_path, &error);
+      auto catalogue = LoadCatalogue(options.catalogue_path, &error);
       if (!catalogue) {
         io.err << "hsmbackup-conformance: " << error << "\n";
         return kExitUsage;
@@ -136,7 +153,7 @@ int RunCli(int argc, const char* const* argv, const std::vector<Check>& checks,
       }
       options.clauses = std::move(*ids);
     }
-    return RunSuite(checks, options, io);
+    return RunSuite(checks(options.data_dir), options, io);
   } catch (const std::exception& e) {
     io.err << "hsmbackup-conformance: internal error: " << e.what() << "\n";
     return kExitUnknown;

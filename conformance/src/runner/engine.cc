@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "conformance/data_dir.h"
 #include "conformance/runner.h"
 #include "report_util.h"
 
@@ -123,9 +124,11 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
   const auto start = std::chrono::steady_clock::now();
   const std::string started = UtcNow();
   std::string error;
-  const std::string catalogue_path =
-      options.catalogue_path.empty() ? DefaultCataloguePath() : options.catalogue_path;
-  auto catalogue = LoadCatalogue(catalogue_path, &error);
+  const std::string catalogue_path = options.catalogue_path.empty()
+                                         ? CataloguePath(options.data_dir).string()
+                                         : options.catalogue_path;
+  std::string catalogue_sha256;
+  auto catalogue = LoadCatalogue(catalogue_path, &error, &catalogue_sha256);
   if (!catalogue) {
     io.err << "hsmbackup-conformance: " << error << "\n";
     return kExitUsage;
@@ -181,7 +184,8 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
   if (!options.quiet) {
     io.err << "hsmbackup-conformance " << HSMB_PROJECT_VERSION << ": " << hello->implementation
            << " (" << target_name << "), seed " << options.seed << ", " << selected.size()
-           << " checks selected\n";
+           << " checks selected, catalogue " << catalogue_path << " (sha256 "
+           << catalogue_sha256.substr(0, 12) << ")\n";
   }
 
   // gtest's own flags (filter, sharding, ...) come from the passed-through
@@ -210,6 +214,7 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
   }
   RunReport report;
   report.tool_version = HSMB_PROJECT_VERSION;
+  report.catalogue_sha256 = catalogue_sha256;
   report.implementation = hello->implementation;
   report.target = target_name;
   report.implementation_notes = config.implementation_notes;

@@ -1,4 +1,5 @@
-// hsmbackup-conformance: the suite's checks (AllChecks) through the runner.
+// hsmbackup-conformance: the suite's checks (AllChecks over the kit's data directory)
+// through the runner.
 #include <rapidcheck/detail/Configuration.h>
 
 #include <iostream>
@@ -18,5 +19,5 @@ int main(int argc, char** argv) {
     (void)rc::detail::configuration();
     std::cerr.rdbuf(saved);
   }
-  return hc::RunCli(argc, argv, hc::AllChecks(), hc::RunnerIo{std::cout, std::cerr});
+  return hc::RunCli(argc, argv, hc::AllChecks, hc::RunnerIo{std::cout, std::cerr});
 }

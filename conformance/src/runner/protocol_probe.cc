@@ -98,6 +98,14 @@ void ProbeEnvelope(Probe& p) {
                                        Json("bench")) != r["capabilities"].end();
   p.Expect(r.contains("implementation") && r["implementation"].is_string(),
            "hello names the implementation", "\"implementation\" must be a string");
+  r = p.Ask(R"({"id":17,"op":"hello","protocol":"hsmbackup-target/999"})",
+            "hello for an unknown protocol");
+  p.Expect(Refused(r, 17) || (r.value("ok", false) == true &&
+                              r.value("protocol", std::string()) == "hsmbackup-target/1"),
+           "hello for an unknown protocol",
+           "a hello asking for hsmbackup-target/999 is refused (ok false, a CKR_ code, and "
+           "\"protocol\" naming the one you speak) or answered with \"protocol\": "
+           "\"hsmbackup-target/1\", never with the unknown one; got " + r.dump().substr(0, 160));
 
   r = p.Ask("this line is not JSON", "unparseable request");
   p.Expect(Refused(r, Json()), "unparseable request",

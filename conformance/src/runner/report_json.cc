@@ -57,23 +57,29 @@ OJson ReportJson(const RunReport& report) {
     checks.push_back(std::move(c));
   }
   OJson doc = {{"format", "hsmbackup-conformance-report/1"},
-               {"tool", {{"name", "hsmbackup-conformance"}, {"version", report.tool_version}}},
-               {"implementation", report.implementation},
-               {"implementation_notes", report.implementation_notes},
-               {"target", report.target},
-               {"seed", report.seed},
-               {"cases", report.cases ? OJson(*report.cases) : OJson(nullptr)},
-               {"shard", report.shard ? OJson({{"index", report.shard->index},
-                                               {"total", report.shard->total}})
-                                      : OJson(nullptr)},
-               {"started", report.started},
-               {"duration_seconds", Millis(report.seconds)},
-               {"exit_code", report.exit_code},
-               {"exit_meaning", ExitMeaning(report.exit_code)},
-               {"totals", totals},
-               {"check_totals", checks_by_status},
-               {"clauses", clauses},
-               {"checks", checks}};
+               {"tool", {{"name", "hsmbackup-conformance"}, {"version", report.tool_version}}}};
+  // Optional in the schema: a report built without the catalogue's hash
+  // (a unit test's) carries no "catalogue" rather than an empty one.
+  if (!report.catalogue_sha256.empty()) {
+    doc["catalogue"] = {{"format", "hsmbackup-clauses/1"}, {"sha256", report.catalogue_sha256}};
+  }
+  OJson rest = {{"implementation", report.implementation},
+                {"implementation_notes", report.implementation_notes},
+                {"target", report.target},
+                {"seed", report.seed},
+                {"cases", report.cases ? OJson(*report.cases) : OJson(nullptr)},
+                {"shard", report.shard ? OJson({{"index", report.shard->index},
+                                                {"total", report.shard->total}})
+                                       : OJson(nullptr)},
+                {"started", report.started},
+                {"duration_seconds", Millis(report.seconds)},
+                {"exit_code", report.exit_code},
+                {"exit_meaning", ExitMeaning(report.exit_code)},
+                {"totals", totals},
+                {"check_totals", checks_by_status},
+                {"clauses", std::move(clauses)},
+                {"checks", std::move(checks)}};
+  for (auto it = rest.begin(); it != rest.end(); ++it) doc[it.key()] = std::move(it.value());
   return doc;
 }
 

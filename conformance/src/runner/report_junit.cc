@@ -151,7 +151,11 @@ std::string JunitXml(const RunReport& report) {
            << "      <property name=\"implementation\" value=\""
            << Escape(report.implementation, true) << "\"/>\n"
            << "      <property name=\"target\" value=\"" << Escape(report.target, true) << "\"/>\n"
-           << "      <property name=\"seed\" value=\"" << report.seed << "\"/>\n";
+           << "      <property name=\"seed\" value=\"" << report.seed << "\"/>\n"
+           << "      <property name=\"tool_version\" value=\"" << Escape(report.tool_version, true)
+           << "\"/>\n"
+           << "      <property name=\"catalogue_sha256\" value=\""
+           << Escape(report.catalogue_sha256, true) << "\"/>\n";
     if (report.shard) {
       suites << "      <property name=\"shard\" value=\"" << ShardText(report) << "\"/>\n";
     }

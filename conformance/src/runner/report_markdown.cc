@@ -58,7 +58,8 @@ std::string MarkdownReport(const RunReport& report) {
       << " |\n";
   if (report.shard) out << "| Shard | " << ShardText(report) << " |\n";
   out << "| Date | " << report.started << " (" << Seconds(report.seconds) << " s) |\n"
-      << "| Tool | hsmbackup-conformance " << report.tool_version << " |\n\n";
+      << "| Tool | hsmbackup-conformance " << report.tool_version << " |\n"
+      << "| Catalogue | sha256 `" << Cell(report.catalogue_sha256) << "` |\n\n";
   if (!report.implementation_notes.empty()) {
     out << "## Implementation notes\n\n" << report.implementation_notes << "\n\n";
   }

@@ -76,6 +76,7 @@ std::string Pad(const std::string& s, size_t width) {
 std::string ClauseTable(const RunReport& report) {
   std::ostringstream out;
   out << "hsmbackup-conformance " << report.tool_version << "\n"
+      << "catalogue:      sha256 " << report.catalogue_sha256 << "\n"
       << "implementation: " << report.implementation << "\n"
       << "target:         " << report.target << "\n"
       << "seed:           " << report.seed << "   cases: "

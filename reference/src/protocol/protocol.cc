@@ -132,6 +132,19 @@ Json ProtocolServer::Dispatch(std::string_view request_line) {
   }
   const std::string op = req["op"].get<std::string>();
   if (op == "hello") {
+    // A client asking for a protocol version this server does not speak is
+    // refused, and told the one it does; a hello naming none is taken as
+    // ours (PROTOCOL.md, "Versioning").
+    if (req.contains("protocol") &&
+        (!req["protocol"].is_string() || req["protocol"].get<std::string>() != kProtocolVersion)) {
+      const std::string asked = req["protocol"].is_string() ? req["protocol"].get<std::string>()
+                                                            : req["protocol"].dump();
+      Json refusal = Error(id, Ckr::kArgumentsBad,
+                           "this target speaks " + std::string(kProtocolVersion) + ", not " +
+                               asked.substr(0, 80));
+      refusal["protocol"] = kProtocolVersion;
+      return refusal;
+    }
     return Json{{"id", id},
                 {"ok", true},
                 {"protocol", kProtocolVersion},

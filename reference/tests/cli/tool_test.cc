@@ -47,7 +47,8 @@ TEST(ToolHelp, EachSubcommandDocumentsItsOptionsWithAnExample) {
 TEST(ToolHelp, VersionPrintsTheProjectVersion) {
   auto r = RunInProcess({"--version"});
   EXPECT_EQ(r.code, kExitOk);
-  EXPECT_THAT(r.out, HasSubstr("hsmbackup 0."));
+  EXPECT_THAT(r.out, HasSubstr("hsmbackup " HSMB_PROJECT_VERSION " (protocol hsmbackup-target/1, "
+                               "world format hsmbackup-world/1)"));
 }
 
 TEST(ToolUsage, BadArgumentsExitWithUsage) {

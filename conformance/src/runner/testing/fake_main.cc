@@ -2,6 +2,7 @@
 // checks (one per outcome), so the runner's tests can drive the real engine
 // (gtest registration, filters, sharding, exit codes, report files) in a
 // process without depending on the suite's real checks.
+#include <filesystem>
 #include <iostream>
 #include <stdexcept>
 
@@ -64,5 +65,7 @@ std::vector<Check> FakeChecks() {
 
 int main(int argc, char** argv) {
   namespace hc = hsmbackup::conformance;
-  return hc::RunCli(argc, argv, hc::FakeChecks(), hc::RunnerIo{std::cout, std::cerr});
+  return hc::RunCli(
+      argc, argv, [](const std::filesystem::path&) { return hc::FakeChecks(); },
+      hc::RunnerIo{std::cout, std::cerr});
 }
