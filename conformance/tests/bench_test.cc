@@ -10,22 +10,14 @@
 #include <regex>
 #include <string>
 
+#include "shell_support.h"
+
 namespace {
 
-struct Ran {
-  int exit_code = -1;
-  std::string out;
-};
+using Ran = hsmbackup::conformance::shell_testing::RunResult;
 
 Ran RunBench(const std::string& args) {
-  Ran r;
-  FILE* p = popen((std::string(HSMB_CONFORMANCE_PATH) + " bench " + args + " 2>&1").c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), buf.size(), p) != nullptr) r.out += buf.data();
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return hsmbackup::conformance::shell_testing::RunMerged(std::string(HSMB_CONFORMANCE_PATH) + " bench " + args);
 }
 
 // Every requested row is printed with a positive objects/s.

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "conformance/target.h"
+#include "shell_support.h"
 
 namespace hsmbackup::conformance::mutant_testing {
 
@@ -33,30 +34,9 @@ inline Json Fixture(const std::string& name) {
   return Json::parse(ReadFile(kRoot + "/fixtures/worlds/" + name));
 }
 
-// ShellQuote makes `s` one word for /bin/sh.
-inline std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-};
-
-// RunShell runs a shell command and returns its exit code and stdout.
-inline RunResult RunShell(const std::string& command) {
-  RunResult r;
-  FILE* p = popen(command.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using shell_testing::RunResult;
+using shell_testing::RunShell;
+using shell_testing::ShellQuote;
 
 struct ListedMutant {
   std::string name;

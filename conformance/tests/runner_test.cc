@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "conformance/report.h"
+#include "shell_support.h"
 
 namespace hsmbackup::conformance {
 namespace {
@@ -337,23 +338,9 @@ TEST(Inputs, ClauseListIsValidated) {
 
 // ---- the executables --------------------------------------------------------
 
-struct Ran {
-  int code = -1;
-  std::string output;  // stdout and stderr, interleaved
-};
+using Ran = shell_testing::RunResult;
 
-Ran Shell(const std::string& command) {
-  Ran ran;
-  FILE* pipe = popen(("(" + command + ") 2>&1").c_str(), "r");
-  if (pipe == nullptr) return ran;
-  std::array<char, 4096> buffer;
-  for (size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) {
-    ran.output.append(buffer.data(), n);
-  }
-  const int status = pclose(pipe);
-  ran.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return ran;
-}
+Ran Shell(const std::string& command) { return shell_testing::RunMerged(command); }
 
 std::string Conformance() { return HSMB_CONFORMANCE_PATH; }
 std::string Fake() {
@@ -380,19 +367,19 @@ Json ReadJson(const std::string& path) {
 
 TEST(Executable, ListExitsZeroWithoutRunning) {
   Ran ran = Shell(Conformance() + " --list --target-cmd 'exit 9'");
-  EXPECT_EQ(ran.code, kExitConformant) << ran.output;
-  EXPECT_NE(ran.output.find(" checks"), std::string::npos) << ran.output;
+  EXPECT_EQ(ran.exit_code, kExitConformant) << ran.out;
+  EXPECT_NE(ran.out.find(" checks"), std::string::npos) << ran.out;
 }
 
 TEST(Executable, UnknownClauseIsAUsageError) {
   Ran ran = Shell(Conformance() + " --clauses AUTH-CO,NO-SUCH-CLAUSE");
-  EXPECT_EQ(ran.code, kExitUsage) << ran.output;
-  EXPECT_NE(ran.output.find("NO-SUCH-CLAUSE"), std::string::npos) << ran.output;
+  EXPECT_EQ(ran.exit_code, kExitUsage) << ran.out;
+  EXPECT_NE(ran.out.find("NO-SUCH-CLAUSE"), std::string::npos) << ran.out;
 }
 
 TEST(Executable, UnknownArgumentIsAUsageError) {
   Ran ran = Shell(Conformance() + " --no-such-flag");
-  EXPECT_EQ(ran.code, kExitUsage) << ran.output;
+  EXPECT_EQ(ran.exit_code, kExitUsage) << ran.out;
 }
 
 // One process per check, started one ahead: the preflight's, one per
@@ -404,7 +391,7 @@ TEST(Executable, EachCheckGetsItsOwnProcessStartedOneAhead) {
   Ran ran = Shell(Conformance() + " --quiet --gtest_filter=" +
                   "Authentication.BackupNeedsTheCryptoOfficer:Authentication.PasswordAndPedNeverMix" +
                   " --target-cmd 'echo $$ >> " + pids + "; exec " + HSMB_TOOL_PATH + " serve'");
-  EXPECT_EQ(ran.code, kExitConformant) << ran.output;
+  EXPECT_EQ(ran.exit_code, kExitConformant) << ran.out;
   std::ifstream in(pids);
   std::vector<long> started;
   for (long pid; in >> pid;) started.push_back(pid);
@@ -414,28 +401,28 @@ TEST(Executable, EachCheckGetsItsOwnProcessStartedOneAhead) {
 
 TEST(Executable, AHungTargetIsExitFourNamingTheTimeout) {
   Ran ran = Shell(Conformance() + " --clauses AUTH-CO --target-cmd 'sleep 30' --target-timeout 1");
-  EXPECT_EQ(ran.code, kExitTargetDown) << ran.output;
-  EXPECT_NE(ran.output.find("did not answer within 1 s"), std::string::npos) << ran.output;
+  EXPECT_EQ(ran.exit_code, kExitTargetDown) << ran.out;
+  EXPECT_NE(ran.out.find("did not answer within 1 s"), std::string::npos) << ran.out;
 }
 
 TEST(Executable, AZeroTargetTimeoutIsAUsageError) {
   Ran ran = Shell(Conformance() + " --target-timeout 0");
-  EXPECT_EQ(ran.code, kExitUsage) << ran.output;
-  EXPECT_NE(ran.output.find("--target-timeout"), std::string::npos) << ran.output;
+  EXPECT_EQ(ran.exit_code, kExitUsage) << ran.out;
+  EXPECT_NE(ran.out.find("--target-timeout"), std::string::npos) << ran.out;
 }
 
 TEST(Executable, MissingTargetCommandIsExitFour) {
   const std::string command = "/nonexistent/hsmb-vendor-adapter --serve";
   Ran ran = Shell(Conformance() + " --target-cmd '" + command + "'");
-  EXPECT_EQ(ran.code, kExitTargetDown) << ran.output;
-  EXPECT_NE(ran.output.find(command), std::string::npos) << ran.output;
+  EXPECT_EQ(ran.exit_code, kExitTargetDown) << ran.out;
+  EXPECT_NE(ran.out.find(command), std::string::npos) << ran.out;
 }
 
 TEST(Executable, HelpListsTheExitCodes) {
   Ran ran = Shell(Conformance() + " --help");
-  EXPECT_EQ(ran.code, 0) << ran.output;
+  EXPECT_EQ(ran.exit_code, 0) << ran.out;
   for (int code = 0; code <= 5; ++code) {
-    EXPECT_NE(ran.output.find(std::to_string(code) + "  " + ExitMeaning(code)), std::string::npos)
+    EXPECT_NE(ran.out.find(std::to_string(code) + "  " + ExitMeaning(code)), std::string::npos)
         << code;
   }
 }
@@ -443,15 +430,15 @@ TEST(Executable, HelpListsTheExitCodes) {
 TEST(FakeRun, ExitCodesFollowTheVerdicts) {
   SKIP_WITHOUT_FAKE();
   const std::string q = Fake() + " --quiet";
-  EXPECT_EQ(Shell(q).code, kExitNotConformant);
-  EXPECT_EQ(Shell(q + " --clauses AUTH-CO").code, kExitConformant);
-  EXPECT_EQ(Shell(q + " --clauses AUTH-LOCKOUT").code, kExitConformant) << "n/a only";
-  EXPECT_EQ(Shell(q + " --clauses AUTH-SAME-MODE").code, kExitUnknown);
-  EXPECT_EQ(Shell(q + " --clauses DOM-OPTION").code, kExitUnknown) << "a thrown exception";
-  EXPECT_EQ(Shell(q + " --gtest_filter=Nothing.Matches").code, kExitNothingRan);
-  EXPECT_EQ(Shell(q + " --target-cmd 'exit 0'").code, kExitTargetDown);
+  EXPECT_EQ(Shell(q).exit_code, kExitNotConformant);
+  EXPECT_EQ(Shell(q + " --clauses AUTH-CO").exit_code, kExitConformant);
+  EXPECT_EQ(Shell(q + " --clauses AUTH-LOCKOUT").exit_code, kExitConformant) << "n/a only";
+  EXPECT_EQ(Shell(q + " --clauses AUTH-SAME-MODE").exit_code, kExitUnknown);
+  EXPECT_EQ(Shell(q + " --clauses DOM-OPTION").exit_code, kExitUnknown) << "a thrown exception";
+  EXPECT_EQ(Shell(q + " --gtest_filter=Nothing.Matches").exit_code, kExitNothingRan);
+  EXPECT_EQ(Shell(q + " --target-cmd 'exit 0'").exit_code, kExitTargetDown);
   EXPECT_EQ(
-      Shell(q + " --target-cmd '" + std::string(HSMB_TOOL_PATH) + " serve' --clauses AUTH-CO").code,
+      Shell(q + " --target-cmd '" + std::string(HSMB_TOOL_PATH) + " serve' --clauses AUTH-CO").exit_code,
       kExitConformant);
 }
 
@@ -468,37 +455,37 @@ TEST(FakeRun, VendorConfigTurnsFailuresIntoExpectedOnesStrictly) {
   const std::string xpass =
       config("p.json", R"({"expected_failures":[{"clause":"AUTH-CO","reason":"bug 2"}]})");
   Ran expected = Shell(q + xfail + " --clauses AUTH-SO");
-  EXPECT_EQ(expected.code, kExitConformant) << expected.output;
-  EXPECT_NE(expected.output.find("expected-failure"), std::string::npos) << expected.output;
-  EXPECT_NE(expected.output.find("=== EXPECTED FAIL Fake.Fails"), std::string::npos)
+  EXPECT_EQ(expected.exit_code, kExitConformant) << expected.out;
+  EXPECT_NE(expected.out.find("expected-failure"), std::string::npos) << expected.out;
+  EXPECT_NE(expected.out.find("=== EXPECTED FAIL Fake.Fails"), std::string::npos)
       << "the counterexample is still shown";
   Ran unexpected = Shell(q + xpass + " --clauses AUTH-CO");
-  EXPECT_EQ(unexpected.code, kExitNotConformant) << unexpected.output;
-  EXPECT_NE(unexpected.output.find("unexpected-pass"), std::string::npos) << unexpected.output;
+  EXPECT_EQ(unexpected.exit_code, kExitNotConformant) << unexpected.out;
+  EXPECT_NE(unexpected.out.find("unexpected-pass"), std::string::npos) << unexpected.out;
   for (const char* bad :
        {R"({"expected_failures":[{"clause":"AUTH-SO"}]})",
         R"({"expected_failures":[{"clause":"NOPE","reason":"x"}]})", R"({"extra":1})"}) {
     Ran ran = Shell(q + config("bad.json", bad));
-    EXPECT_EQ(ran.code, kExitUsage) << bad << "\n" << ran.output;
+    EXPECT_EQ(ran.exit_code, kExitUsage) << bad << "\n" << ran.out;
   }
-  EXPECT_EQ(Shell(q + " --config " + dir + "/missing.json").code, kExitUsage);
+  EXPECT_EQ(Shell(q + " --config " + dir + "/missing.json").exit_code, kExitUsage);
 }
 
 TEST(FakeRun, ProgressLinesAndClauseTable) {
   SKIP_WITHOUT_FAKE();
   Ran ran = Shell(Fake() + " --seed 42 2>&1 >/dev/null");
-  EXPECT_NE(ran.output.find("[  1/6] Fake.Passes ... pass ("), std::string::npos) << ran.output;
-  EXPECT_NE(ran.output.find("Fake.NotApplicable ... n/a"), std::string::npos) << ran.output;
-  EXPECT_NE(ran.output.find("Fake.Fails ... fail"), std::string::npos) << ran.output;
+  EXPECT_NE(ran.out.find("[  1/6] Fake.Passes ... pass ("), std::string::npos) << ran.out;
+  EXPECT_NE(ran.out.find("Fake.NotApplicable ... n/a"), std::string::npos) << ran.out;
+  EXPECT_NE(ran.out.find("Fake.Fails ... fail"), std::string::npos) << ran.out;
   Ran table = Shell(Fake() + " --seed 42 2>/dev/null");
-  EXPECT_EQ(table.code, kExitNotConformant);
-  EXPECT_NE(table.output.find("seed:           42"), std::string::npos) << table.output;
-  EXPECT_NE(table.output.find("=== FAIL Fake.Fails"), std::string::npos) << table.output;
-  EXPECT_NE(table.output.find("run seed 42"), std::string::npos) << table.output;
-  EXPECT_NE(table.output.find("--- world.json ---"), std::string::npos) << "Describe() printed";
-  EXPECT_EQ(table.output.find("[  1/6]"), std::string::npos) << "progress is not on stdout";
+  EXPECT_EQ(table.exit_code, kExitNotConformant);
+  EXPECT_NE(table.out.find("seed:           42"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("=== FAIL Fake.Fails"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("run seed 42"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("--- world.json ---"), std::string::npos) << "Describe() printed";
+  EXPECT_EQ(table.out.find("[  1/6]"), std::string::npos) << "progress is not on stdout";
   Ran quiet = Shell(Fake() + " --quiet 2>&1 >/dev/null");
-  EXPECT_EQ(quiet.output.find("[  1/6]"), std::string::npos) << quiet.output;
+  EXPECT_EQ(quiet.out.find("[  1/6]"), std::string::npos) << quiet.out;
 }
 
 TEST(FakeRun, ShardsSplitTheChecksAndSaySo) {
@@ -547,7 +534,7 @@ TEST(FakeRun, GtestFilterSelectsChecks) {
   const std::string dir = TempDir();
   Ran ran = Shell(Fake() + " --quiet --gtest_filter=Fake.Passes:Fake.Property --report " + dir +
                   "/r.json");
-  EXPECT_EQ(ran.code, kExitConformant) << ran.output;
+  EXPECT_EQ(ran.exit_code, kExitConformant) << ran.out;
   Json report = ReadJson(dir + "/r.json");
   ASSERT_TRUE(report.is_object());
   EXPECT_EQ(report["checks"].size(), 2u);

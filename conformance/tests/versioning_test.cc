@@ -15,6 +15,7 @@
 
 #include "conformance/runner.h"
 #include "conformance/target.h"
+#include "shell_support.h"
 #include <stdlib.h>
 
 namespace hsmbackup::conformance {
@@ -68,29 +69,11 @@ TEST(Versioning, ATargetRefusingOurHelloIsToldOurVersion) {
   EXPECT_NE(said.find("(this kit speaks only hsmbackup-target/1)"), std::string::npos) << said;
 }
 
-struct Ran {
-  int code = -1;
-  std::string output;  // stdout and stderr, interleaved
-};
+using Ran = shell_testing::RunResult;
 
-Ran Shell(const std::string& command) {
-  Ran ran;
-  FILE* pipe = popen(("(" + command + ") 2>&1").c_str(), "r");
-  if (pipe == nullptr) return ran;
-  std::array<char, 4096> buffer;
-  for (size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) {
-    ran.output.append(buffer.data(), n);
-  }
-  const int status = pclose(pipe);
-  ran.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return ran;
-}
+Ran Shell(const std::string& command) { return shell_testing::RunMerged(command); }
 
-std::string ShellQuote(const std::string& word) {
-  std::string out = "'";
-  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using shell_testing::ShellQuote;
 
 std::string Fake() {
   const std::string tool = HSMB_CONFORMANCE_PATH;
@@ -108,16 +91,16 @@ TEST(Versioning, TheRunnerStopsBeforeAnyCheckAgainstAnotherVersion) {
   const std::string speaker = Speaker(kV2Hello);
   const Ran ran =
       Shell(std::string(HSMB_CONFORMANCE_PATH) + " --quiet --target-cmd " + ShellQuote(speaker));
-  EXPECT_EQ(ran.code, kExitTargetDown) << ran.output;
-  EXPECT_NE(ran.output.find("hsmbackup-target/2, a version this kit does not know"),
+  EXPECT_EQ(ran.exit_code, kExitTargetDown) << ran.out;
+  EXPECT_NE(ran.out.find("hsmbackup-target/2, a version this kit does not know"),
             std::string::npos)
-      << ran.output;
+      << ran.out;
 }
 
 TEST(Versioning, TheRunnerPrintsItsVersion) {
   const Ran ran = Shell(std::string(HSMB_CONFORMANCE_PATH) + " --version");
-  EXPECT_EQ(ran.code, 0);
-  EXPECT_EQ(ran.output, "hsmbackup-conformance " HSMB_PROJECT_VERSION
+  EXPECT_EQ(ran.exit_code, 0);
+  EXPECT_EQ(ran.out, "hsmbackup-conformance " HSMB_PROJECT_VERSION
                         " (protocol hsmbackup-target/1, catalogue format hsmbackup-clauses/1)\n");
 }
 
@@ -129,7 +112,7 @@ TEST(Versioning, ReportsCarryTheKitVersionAndTheCatalogueHash) {
   ASSERT_EQ(sha.size(), 64u);
   const Ran ran = Shell(Fake() + " --quiet --gtest_filter=Fake.Passes --report " + dir +
                         "/r.json --junit " + dir + "/r.xml --markdown " + dir + "/r.md");
-  EXPECT_EQ(ran.code, kExitConformant) << ran.output;
+  EXPECT_EQ(ran.exit_code, kExitConformant) << ran.out;
   const Json report = Json::parse(Slurp(dir + "/r.json"));
   EXPECT_EQ(report["tool"]["version"], HSMB_PROJECT_VERSION);
   EXPECT_EQ(report["catalogue"]["sha256"], sha);
@@ -137,13 +120,13 @@ TEST(Versioning, ReportsCarryTheKitVersionAndTheCatalogueHash) {
   EXPECT_NE(Slurp(dir + "/r.xml").find("<property name=\"catalogue_sha256\" value=\"" + sha),
             std::string::npos);
   EXPECT_NE(Slurp(dir + "/r.md").find("| Catalogue | sha256 `" + sha + "` |"), std::string::npos);
-  EXPECT_NE(ran.output.find("catalogue:      sha256 " + sha), std::string::npos) << ran.output;
+  EXPECT_NE(ran.out.find("catalogue:      sha256 " + sha), std::string::npos) << ran.out;
 
   // Another catalogue, another hash: two runs say whether they judged the same clauses.
   std::ofstream(dir + "/clauses.json") << Slurp(catalogue) << "\n";
   const Ran other = Shell(Fake() + " --quiet --gtest_filter=Fake.Passes --catalogue " + dir +
                           "/clauses.json --report " + dir + "/other.json");
-  EXPECT_EQ(other.code, kExitConformant) << other.output;
+  EXPECT_EQ(other.exit_code, kExitConformant) << other.out;
   EXPECT_EQ(Json::parse(Slurp(dir + "/other.json"))["catalogue"]["sha256"],
             Sha256Hex(Slurp(dir + "/clauses.json")));
   EXPECT_NE(Sha256Hex(Slurp(dir + "/clauses.json")), sha);
