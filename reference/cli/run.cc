@@ -88,21 +88,12 @@ int RunCommands(const RunOptions& options, std::ostream& out, std::ostream& err)
     }
   }
 
-  // Held from before the load to after the save, so a concurrent run
-  // --save cannot load the same world and overwrite this one's changes
-  // (or spend the same failed-login counters twice).
-  WorldLock lock;
-  if (options.save) {
-    const int code = AcquireWorldLock(options.world_path, options.lock_timeout_ms, err, &lock);
-    if (code != kExitOk) return code;
-  }
-  auto loaded = LoadWorld(options.world_path);
-  if (!loaded.ok()) {
-    err << "hsmbackup: " << loaded.status().ToString() << '\n';
-    return kExitWorld;
-  }
-  World baseline = *loaded;
-  World world = std::move(*loaded);
+  WorldLock lock;  // held from before the load to after the save
+  World world;
+  const int opened = OpenWorld(options.world_path, options.save, options.lock_timeout_ms, err,
+                               &lock, &world);
+  if (opened != kExitOk) return opened;
+  World baseline = world;
   if (now) world.clock.now = *now;
   if (options.seed) world.rng = RngState{*options.seed, 0};
 

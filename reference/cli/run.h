@@ -114,11 +114,15 @@ ReadOutcome ReadFileBounded(const std::string& path, size_t max_bytes, std::stri
 enum class LineOutcome { kLine, kEnd, kTooLong };
 LineOutcome ReadBoundedLine(std::istream& in, size_t max_bytes, std::string* line);
 
-// AcquireWorldLock takes the lock of the world at `path` (LockWorld) into
-// *lock, waiting up to `timeout_ms`; on failure it reports on `err` and
-// returns kExitLocked (timed out) or kExitWorld, else kExitOk.
-int AcquireWorldLock(const std::string& path, int timeout_ms, std::ostream& err,
-                     WorldLock* lock);
+// OpenWorld loads the world at `path` into *world. With `save` it first
+// takes the world's lock (LockWorld) into *lock, waiting up to `timeout_ms`,
+// so the caller holds it from before the load to after its last save and a
+// concurrent --save run can neither load the same world and overwrite this
+// one's changes nor spend the same failed-login counters twice. On failure
+// it reports on `err` and returns kExitLocked (timed out) or kExitWorld,
+// else kExitOk.
+int OpenWorld(const std::string& path, bool save, int timeout_ms, std::ostream& err,
+              WorldLock* lock, World* world);
 
 // SaveIfChanged saves `world` to `path` when it differs from `baseline`,
 // then makes `baseline` equal to it. Failure is reported on `err`.

@@ -89,20 +89,14 @@ bool IsBlank(const std::string& line) {
 
 int RunShell(const ShellOptions& options, std::istream& in, std::ostream& out,
              std::ostream& err, bool interactive) {
-  // Held for the whole session: every save of it starts from what the
-  // previous one wrote, and no other process's changes are overwritten.
+  // The lock is held for the whole session: every save of it starts from
+  // what the previous one wrote, and no other process's changes are lost.
   WorldLock lock;
-  if (options.save) {
-    const int code = AcquireWorldLock(options.world_path, options.lock_timeout_ms, err, &lock);
-    if (code != kExitOk) return code;
-  }
-  auto loaded = LoadWorld(options.world_path);
-  if (!loaded.ok()) {
-    err << "hsmbackup: " << loaded.status().ToString() << '\n';
-    return kExitWorld;
-  }
-  World saved = *loaded;
-  World world = std::move(*loaded);
+  World world;
+  const int opened = OpenWorld(options.world_path, options.save, options.lock_timeout_ms, err,
+                               &lock, &world);
+  if (opened != kExitOk) return opened;
+  World saved = world;
   Session session(&world);
   ShellSink sink(out, interactive);
   StreamPrompter prompter(in, out, interactive);

@@ -91,14 +91,22 @@ bool RunLine(Session& session, std::string_view line, bool echo,
   return ok;
 }
 
-int AcquireWorldLock(const std::string& path, int timeout_ms, std::ostream& err,
-                     WorldLock* lock) {
-  StatusOr<WorldLock> taken = LockWorld(path, timeout_ms);
-  if (!taken.ok()) {
-    err << "hsmbackup: " << taken.status().ToString() << '\n';
-    return taken.status().code() == Ckr::kFunctionCanceled ? kExitLocked : kExitWorld;
+int OpenWorld(const std::string& path, bool save, int timeout_ms, std::ostream& err,
+              WorldLock* lock, World* world) {
+  if (save) {
+    StatusOr<WorldLock> taken = LockWorld(path, timeout_ms);
+    if (!taken.ok()) {
+      err << "hsmbackup: " << taken.status().ToString() << '\n';
+      return taken.status().code() == Ckr::kFunctionCanceled ? kExitLocked : kExitWorld;
+    }
+    *lock = std::move(*taken);
   }
-  *lock = std::move(*taken);
+  auto loaded = LoadWorld(path);
+  if (!loaded.ok()) {
+    err << "hsmbackup: " << loaded.status().ToString() << '\n';
+    return kExitWorld;
+  }
+  *world = std::move(*loaded);
   return kExitOk;
 }
 
