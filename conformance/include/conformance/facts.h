@@ -32,52 +32,36 @@ enum class Connection { kClient, kUsb, kAppliance };
 enum class FaultType { kVerifyFail, kPartitionFull, kShrinkFail };
 enum class ObjectClass { kData, kCertificate, kPublicKey, kPrivateKey, kSecretKey };
 
-// Spellings<E>::kTable lists every value of E with its world-format name.
-template <typename E>
-struct Spellings;
-template <>
-struct Spellings<Kind> {
-  static constexpr std::pair<Kind, const char*> kTable[] = {
-      {Kind::kPre77, "pre77"}, {Kind::kV0, "v0"}, {Kind::kV1, "v1"}};
-};
-template <>
-struct Spellings<HsmModel> {
-  static constexpr std::pair<HsmModel, const char*> kTable[] = {
-      {HsmModel::kBackupHsm7, "backup_hsm_7"}, {HsmModel::kBackupHsmG5, "backup_hsm_g5"}};
-};
-template <>
-struct Spellings<Auth> {
-  static constexpr std::pair<Auth, const char*> kTable[] = {{Auth::kPassword, "password"},
-                                                            {Auth::kPed, "ped"}};
-};
-template <>
-struct Spellings<Connection> {
-  static constexpr std::pair<Connection, const char*> kTable[] = {
-      {Connection::kClient, "client"},
-      {Connection::kUsb, "usb"},
-      {Connection::kAppliance, "appliance"}};
-};
-template <>
-struct Spellings<FaultType> {
-  static constexpr std::pair<FaultType, const char*> kTable[] = {
-      {FaultType::kVerifyFail, "verify_fail"},
-      {FaultType::kPartitionFull, "partition_full"},
-      {FaultType::kShrinkFail, "shrink_fail"}};
-};
-template <>
-struct Spellings<ObjectClass> {
-  static constexpr std::pair<ObjectClass, const char*> kTable[] = {
-      {ObjectClass::kData, "data"},
-      {ObjectClass::kCertificate, "certificate"},
-      {ObjectClass::kPublicKey, "public_key"},
-      {ObjectClass::kPrivateKey, "private_key"},
-      {ObjectClass::kSecretKey, "secret_key"}};
-};
+// clang-format off
+// Every value of each enum with its world-format name; NamesOf(E{}) finds
+// the table of E for Name and FromName.
+inline constexpr std::pair<Kind, const char*> kKindNames[] = {
+    {Kind::kPre77, "pre77"}, {Kind::kV0, "v0"}, {Kind::kV1, "v1"}};
+inline constexpr std::pair<HsmModel, const char*> kHsmModelNames[] = {
+    {HsmModel::kBackupHsm7, "backup_hsm_7"}, {HsmModel::kBackupHsmG5, "backup_hsm_g5"}};
+inline constexpr std::pair<Auth, const char*> kAuthNames[] = {{Auth::kPassword, "password"},
+                                                              {Auth::kPed, "ped"}};
+inline constexpr std::pair<Connection, const char*> kConnectionNames[] = {
+    {Connection::kClient, "client"}, {Connection::kUsb, "usb"}, {Connection::kAppliance, "appliance"}};
+inline constexpr std::pair<FaultType, const char*> kFaultNames[] = {
+    {FaultType::kVerifyFail, "verify_fail"}, {FaultType::kPartitionFull, "partition_full"},
+    {FaultType::kShrinkFail, "shrink_fail"}};
+inline constexpr std::pair<ObjectClass, const char*> kClassNames[] = {
+    {ObjectClass::kData, "data"}, {ObjectClass::kCertificate, "certificate"},
+    {ObjectClass::kPublicKey, "public_key"}, {ObjectClass::kPrivateKey, "private_key"},
+    {ObjectClass::kSecretKey, "secret_key"}};
+constexpr const auto& NamesOf(Kind) { return kKindNames; }
+constexpr const auto& NamesOf(HsmModel) { return kHsmModelNames; }
+constexpr const auto& NamesOf(Auth) { return kAuthNames; }
+constexpr const auto& NamesOf(Connection) { return kConnectionNames; }
+constexpr const auto& NamesOf(FaultType) { return kFaultNames; }
+constexpr const auto& NamesOf(ObjectClass) { return kClassNames; }
+// clang-format on
 
 // Name is the world-format spelling of `e`.
 template <typename E>
 constexpr const char* Name(E e) {
-  for (const auto& [value, name] : Spellings<E>::kTable) {
+  for (const auto& [value, name] : NamesOf(E{})) {
     if (value == e) return name;
   }
   return "?";
@@ -86,7 +70,7 @@ constexpr const char* Name(E e) {
 // FromName reads a world-format spelling; nullopt for anything else.
 template <typename E>
 constexpr std::optional<E> FromName(std::string_view s) {
-  for (const auto& [value, name] : Spellings<E>::kTable) {
+  for (const auto& [value, name] : NamesOf(E{})) {
     if (s == name) return value;
   }
   return std::nullopt;

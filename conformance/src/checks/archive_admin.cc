@@ -48,33 +48,19 @@ rc::Gen<Scenario> AdminScenario(const std::string& verb, bool v1) {
 
 }  // namespace
 
+// clang-format off: one check per two lines reads as a table.
 std::vector<Check> ArchiveAdminChecks() {
   return {
-      {"RestoreFamily",
-       "ArchiveList",
-       {"ARCHIVE-LIST"},
-       {},
-       20,
+      {"RestoreFamily", "ArchiveList", {"ARCHIVE-LIST"}, {}, 20,
        [](CheckContext& c) { return ForAll(c, AdminScenario("list", false)); }},
-      {"RestoreFamily",
-       "ArchiveContents",
-       {"ARCHIVE-CONTENTS"},
-       {},
-       20,
+      {"RestoreFamily", "ArchiveContents", {"ARCHIVE-CONTENTS"}, {}, 20,
        [](CheckContext& c) { return ForAll(c, AdminScenario("contents", false)); }},
-      {"RestoreFamily",
-       "ArchiveContentsV1",
-       {"ARCHIVE-CONTENTS", "CLONE-OPAQUE-V1"},
-       {"smkonly"},
-       20,
+      {"RestoreFamily", "ArchiveContentsV1", {"ARCHIVE-CONTENTS", "CLONE-OPAQUE-V1"}, {"smkonly"}, 20,
        [](CheckContext& c) { return ForAll(c, AdminScenario("contents", true)); }},
-      {"RestoreFamily",
-       "ArchiveDelete",
-       {"ARCHIVE-DELETE"},
-       {},
-       25,
+      {"RestoreFamily", "ArchiveDelete", {"ARCHIVE-DELETE"}, {}, 25,
        [](CheckContext& c) { return ForAll(c, AdminScenario("delete", false)); }},
   };
 }
+// clang-format on
 
 }  // namespace hsmbackup::conformance

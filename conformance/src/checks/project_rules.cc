@@ -86,33 +86,19 @@ rc::Gen<Scenario> BadInputScenario() {
 
 }  // namespace
 
+// clang-format off: one check per two lines reads as a table.
 std::vector<Check> ProjectRuleChecks() {
   return {
-      {"RestoreFamily",
-       "AppendOrigin",
-       {"PROJ-APPEND-ORIGIN"},
-       {},
-       20,
+      {"RestoreFamily", "AppendOrigin", {"PROJ-APPEND-ORIGIN"}, {}, 20,
        [](CheckContext& c) { return ForAll(c, OriginScenario()); }},
-      {"RestoreFamily",
-       "PedCredentials",
-       {"PROJ-PED-CREDENTIALS"},
-       {"ped"},
-       25,
+      {"RestoreFamily", "PedCredentials", {"PROJ-PED-CREDENTIALS"}, {"ped"}, 25,
        [](CheckContext& c) { return ForAll(c, PedCredentialScenario()); }},
-      {"RestoreFamily",
-       "PinLength",
-       {"PROJ-PIN-LENGTH"},
-       {},
-       25,
+      {"RestoreFamily", "PinLength", {"PROJ-PIN-LENGTH"}, {}, 25,
        [](CheckContext& c) { return ForAll(c, PinScenario()); }},
-      {"RestoreFamily",
-       "BadInputChangesNothing",
-       {"PROJ-WORLD-UNCHANGED-ON-BAD-INPUT"},
-       {},
-       30,
+      {"RestoreFamily", "BadInputChangesNothing", {"PROJ-WORLD-UNCHANGED-ON-BAD-INPUT"}, {}, 30,
        [](CheckContext& c) { return ForAll(c, BadInputScenario()); }},
   };
 }
+// clang-format on
 
 }  // namespace hsmbackup::conformance

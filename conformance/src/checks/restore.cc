@@ -125,45 +125,23 @@ rc::Gen<Scenario> SameOuidScenario() {
 
 }  // namespace
 
+// clang-format off: one check per two lines reads as a table.
 std::vector<Check> RestoreChecks() {
   return {
-      {"RestoreFamily",
-       "RestoreOfMissingBackup",
-       {"RESTORE-TARGET-EXISTS"},
-       {},
-       20,
+      {"RestoreFamily", "RestoreOfMissingBackup", {"RESTORE-TARGET-EXISTS"}, {}, 20,
        [](CheckContext& c) { return ForAll(c, MissingScenario()); }},
-      {"RestoreFamily",
-       "RestoreRules",
-       {"RESTORE-RULES", "FW-NO-DOWNGRADE", "OPT-OBJECTS-INVALID"},
-       {"fault.verify_fail"},
-       30,
-       [](CheckContext& c) { return ForAll(c, RulesScenario()); }},
-      {"RestoreFamily",
-       "RoundTrip",
-       {"RESTORE-ROUNDTRIP"},
-       {},
-       25,
+      {"RestoreFamily", "RestoreRules", {"RESTORE-RULES", "FW-NO-DOWNGRADE", "OPT-OBJECTS-INVALID"},
+       {"fault.verify_fail"}, 30, [](CheckContext& c) { return ForAll(c, RulesScenario()); }},
+      {"RestoreFamily", "RoundTrip", {"RESTORE-ROUNDTRIP"}, {}, 25,
        [](CheckContext& c) { return ForAll(c, RoundTripScenario(false)); }},
-      {"RestoreFamily",
-       "RoundTripV1",
-       {"RESTORE-ROUNDTRIP", "RESTORE-RULES"},
-       {"smkonly"},
-       20,
+      {"RestoreFamily", "RoundTripV1", {"RESTORE-ROUNDTRIP", "RESTORE-RULES"}, {"smkonly"}, 20,
        [](CheckContext& c) { return ForAll(c, RoundTripScenario(true)); }},
-      {"RestoreFamily",
-       "RestoreSmk",
-       {"RESTORE-SMK", "OPT-FORCE"},
-       {"smkonly"},
-       20,
+      {"RestoreFamily", "RestoreSmk", {"RESTORE-SMK", "OPT-FORCE"}, {"smkonly"}, 20,
        [](CheckContext& c) { return ForAll(c, SmkRestoreScenario()); }},
-      {"RestoreFamily",
-       "RestoreSameOuid",
-       {"PROJ-RESTORE-SAME-OUID"},
-       {},
-       25,
+      {"RestoreFamily", "RestoreSameOuid", {"PROJ-RESTORE-SAME-OUID"}, {}, 25,
        [](CheckContext& c) { return ForAll(c, SameOuidScenario()); }},
   };
 }
+// clang-format on
 
 }  // namespace hsmbackup::conformance

@@ -43,21 +43,16 @@ rc::Gen<Scenario> SourceScenario(bool v1_and_faults) {
 
 }  // namespace
 
+// clang-format off: one check per two lines reads as a table.
 std::vector<Check> SourceChecks() {
   return {
-      {"RestoreFamily",
-       "BackupLeavesSourceUnchanged",
-       {"SRC-UNCHANGED"},
-       {},
-       30,
+      {"RestoreFamily", "BackupLeavesSourceUnchanged", {"SRC-UNCHANGED"}, {}, 30,
        [](CheckContext& c) { return ForAll(c, SourceScenario(false)); }},
-      {"RestoreFamily",
-       "BackupLeavesSourceUnchangedV1AndFaults",
-       {"SRC-UNCHANGED"},
-       {"smkonly", "fault.verify_fail", "fault.partition_full"},
-       25,
+      {"RestoreFamily", "BackupLeavesSourceUnchangedV1AndFaults", {"SRC-UNCHANGED"},
+       {"smkonly", "fault.verify_fail", "fault.partition_full"}, 25,
        [](CheckContext& c) { return ForAll(c, SourceScenario(true)); }},
   };
 }
+// clang-format on
 
 }  // namespace hsmbackup::conformance

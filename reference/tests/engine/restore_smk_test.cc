@@ -25,6 +25,19 @@ UserPartition WithOtherSmk(UserPartition p) {
 // `target_kind` partition of the same domain in slot 1, made current and
 // logged in. Prepare asserts nothing (each test's setup differs, so this is
 // no SetUp); the caller does: ASSERT_TRUE(f.Prepare(...)).
+// ExpectRestoredFromSource: slot 1 holds the three objects of slot 0, in
+// order, with their OUIDs, attributes and values.
+void ExpectRestoredFromSource(const World& world) {
+  const UserPartition& t = UserAt(world, 1);
+  const UserPartition& s = UserAt(world, 0);
+  ASSERT_EQ(t.objects.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(t.objects[i].ouid, s.objects[i].ouid);
+    EXPECT_EQ(t.objects[i].attributes, s.objects[i].attributes);
+    EXPECT_EQ(t.objects[i].value, s.objects[i].value);
+  }
+}
+
 class TwoPartitions {
  public:
   ::testing::AssertionResult Prepare(PartitionKind source_kind, UserPartition target,
@@ -73,13 +86,7 @@ TEST(RestoreSmk, SmkonlyOverwritesTheTargetSmkThenObjectsRestore) {
 
   res = f.r().Do(RestoreLine());
   ASSERT_TRUE(Succeeded(f.r(), res));
-  const UserPartition& t = UserAt(f.world, 1);
-  const UserPartition& s = UserAt(f.world, 0);
-  ASSERT_EQ(t.objects.size(), 3u);
-  for (size_t i = 0; i < 3; ++i) {
-    EXPECT_EQ(t.objects[i].ouid, s.objects[i].ouid);
-    EXPECT_EQ(t.objects[i].value, s.objects[i].value);
-  }
+  ExpectRestoredFromSource(f.world);
 }
 
 TEST(RestoreSmk, QuitLeavesTheTargetSmk) {
@@ -144,14 +151,7 @@ TEST(FwOldRestore, OldBackupHsm7RestoresPre77BackupsToV0AndV1) {
     ASSERT_EQ(f.world.FindSlot(2)->backup->partitions.at(0).origin, PartitionKind::kPre77);
     Result res = f.r().Do(RestoreLine());
     ASSERT_TRUE(Succeeded(f.r(), res));
-    const UserPartition& t = UserAt(f.world, 1);
-    const UserPartition& s = UserAt(f.world, 0);
-    ASSERT_EQ(t.objects.size(), 3u);
-    for (size_t i = 0; i < 3; ++i) {
-      EXPECT_EQ(t.objects[i].ouid, s.objects[i].ouid);
-      EXPECT_EQ(t.objects[i].attributes, s.objects[i].attributes);
-      EXPECT_EQ(t.objects[i].value, s.objects[i].value);
-    }
+    ExpectRestoredFromSource(f.world);
   }
 }
 
