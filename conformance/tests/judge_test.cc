@@ -123,7 +123,7 @@ TEST(Judge, ACountThatIncludesTheObjectsAppendSkipsFailsOptAppend) {
                    "partition archive backup -slot 1 -partition legacy73_20190301 -append "
                    "-password fake-backup-po-pwd -sopassword fake-bh7-so-pwd");
   ASSERT_EQ(s.outcome.result, "CKR_OK");
-  ASSERT_GT(s.p.said.skipped, 0);
+  ASSERT_GT(s.p.said.skipped(), 0);
   auto with_count = [&](long n) {
     Outcome o = s.outcome;
     for (std::string& l : o.transcript) {
@@ -135,9 +135,9 @@ TEST(Judge, ACountThatIncludesTheObjectsAppendSkipsFailsOptAppend) {
   };
   const long right = s.p.said.backed_up;
   EXPECT_TRUE(model::Judge(s.p, with_count(right), s.state, {}).empty());
-  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, with_count(right + s.p.said.skipped), s.state, {})),
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, with_count(right + s.p.said.skipped()), s.state, {})),
             std::vector<std::string>{"OPT-APPEND"});
-  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, with_count(right + s.p.said.skipped + 5), s.state,
+  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, with_count(right + s.p.said.skipped() + 5), s.state,
                                         {})),
             std::vector<std::string>{"OUT-TRANSCRIPT"});
 }

@@ -141,8 +141,8 @@ struct Said {
   // Same-OUID objects -append skipped (OPT-APPEND), by source handle: the
   // count leaves them out, and a count, a 'Cloned object' line or a missing
   // fingerprint line that shows one was cloned is charged to OPT-APPEND.
-  long skipped = 0;
   std::vector<uint32_t> skipped_handles;
+  long skipped() const { return static_cast<long>(skipped_handles.size()); }
   // CLONE-ONE-AT-A-TIME: a successful backup's seed lines 'Cloned object S
   // to partition P (new handle T).', one per stored object, in this order
   // of source handles S (T is the target's choice). nullopt: not judged.

@@ -263,7 +263,6 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
                                  [&](const Object& b) { return b.ouid == o.ouid; });
         if (same != part->objects.end() && !plan.overwrite) {
           same->why = "OPT-APPEND";  // never overwritten, nor counted
-          ++p.said.skipped;
           p.said.skipped_handles.push_back(o.handle);
           if (compares && !same->opaque) {
             if (same->fingerprint.empty() || o.fingerprint.empty()) {

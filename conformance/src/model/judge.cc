@@ -309,14 +309,6 @@ size_t Primaries(const std::vector<Mismatch>& ms) {
   return clauses.size();
 }
 
-// Trim drops surrounding blanks, the seed page's no-break spaces included.
-std::string Trim(std::string s) {
-  for (size_t at; (at = s.find("\xc2\xa0")) != std::string::npos;) s.replace(at, 2, " ");
-  const size_t a = s.find_first_not_of(" \t\r");
-  if (a == std::string::npos) return "";
-  return s.substr(a, s.find_last_not_of(" \t\r") - a + 1);
-}
-
 // ClosingProblem: "" when the transcript closes as OUT-TRANSCRIPT (success)
 // or OUT-ERROR (a failure: a non-empty message paragraph printed before
 // 'Command Result : 0x%08X (CKR_NAME)' with that name's value, the hex

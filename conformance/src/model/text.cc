@@ -261,9 +261,7 @@ void JudgePed(const Said& s, const Outcome& o, std::vector<Mismatch>& out) {
   constexpr char kPed[] = "Please attend to the PED.";
   std::vector<std::string> lines;
   for (const std::string& l : o.transcript) {
-    const size_t a = l.find_first_not_of(" \t");
-    if (a == std::string::npos) continue;
-    lines.push_back(l.substr(a, l.find_last_not_of(" \t\r") - a + 1));
+    if (!Trim(l).empty()) lines.push_back(Trim(l));
   }
   const long seen = std::count(lines.begin(), lines.end(), kPed);
   switch (s.ped) {
@@ -299,6 +297,13 @@ void JudgePed(const Said& s, const Outcome& o, std::vector<Mismatch>& out) {
 }
 
 }  // namespace
+
+std::string Trim(std::string s) {
+  for (size_t at; (at = s.find("\xc2\xa0")) != std::string::npos;) s.replace(at, 2, " ");
+  const size_t a = s.find_first_not_of(" \t\r");
+  if (a == std::string::npos) return "";
+  return s.substr(a, s.find_last_not_of(" \t\r") - a + 1);
+}
 
 std::vector<std::string> Tokens(const std::string& line) {
   std::vector<std::string> out;
@@ -374,11 +379,12 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
   };
   if (s.backed_up >= 0 && !says_backed_up(s.backed_up)) {
     // Counting the objects -append skipped says they were backed up.
-    const bool counted_skipped = s.skipped > 0 && says_backed_up(s.backed_up + s.skipped);
+    const long skipped = s.skipped();
+    const bool counted_skipped = skipped > 0 && says_backed_up(s.backed_up + skipped);
     out.push_back({{counted_skipped ? "OPT-APPEND" : "OUT-TRANSCRIPT"},
                    "no line says " + std::to_string(s.backed_up) +
                        " objects have been backed up to partition " + s.backed_up_to +
-                       (counted_skipped ? " (the count includes the " + std::to_string(s.skipped) +
+                       (counted_skipped ? " (the count includes the " + std::to_string(skipped) +
                                               " same-OUID object(s) -append skips)"
                                         : std::string()),
                    ""});

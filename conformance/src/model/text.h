@@ -20,6 +20,9 @@ namespace hsmbackup::conformance::model {
 // reports through `observe` is what its own listing must show).
 std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& outcome, const Json& observed);
 
+// Trim drops surrounding blanks, the seed page's no-break spaces included.
+std::string Trim(std::string s);
+
 // Tokens splits a line into lower-cased runs of letters, digits, '_' and
 // '-' (so a handle, a CKR name or an OUID is one token).
 std::vector<std::string> Tokens(const std::string& line);
