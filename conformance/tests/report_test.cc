@@ -68,13 +68,14 @@ void ExpectValidJson(const std::string& path) {
 // A run with one clause of every verdict and text no XML, JSON or Markdown
 // writer may pass through raw.
 RunReport SampleRun() {
-  const std::vector<CatalogueClause> catalogue = {{"C-PASS", "Cloning", ""},
-                                                  {"C-FAIL", "Cloning", ""},
-                                                  {"S-ERROR", "Source and restore", ""},
-                                                  {"S-NA", "Source and restore", ""},
-                                                  {"S-NOTRUN", "Source and restore", ""},
-                                                  {"O-XFAIL", "Output", ""},
-                                                  {"O-XPASS", "Output", ""}};
+  const std::vector<CatalogueClause> catalogue = {
+      {"C-PASS", "Cloning", "", ""},
+      {"C-FAIL", "Cloning", "A blob that fails verification is <discarded> & reported.", "seed"},
+      {"S-ERROR", "Source and restore", "", ""},
+      {"S-NA", "Source and restore", "", ""},
+      {"S-NOTRUN", "Source and restore", "", ""},
+      {"O-XFAIL", "Output", "", ""},
+      {"O-XPASS", "Output", "", ""}};
   Counterexample cx;
   cx.scenario.world = {{"format", "hsmbackup-world/1"}, {"label", "a<b>&\"c\" | ```"}};
   cx.scenario.lines = {"role login -name co -password x", "partition archive backup -slot 2"};
@@ -198,7 +199,10 @@ TEST(Report, MarkdownHasHeaderTableAndOneSectionPerFailingClause) {
   EXPECT_NE(md.find("| Seed | 1 |"), std::string::npos);
   EXPECT_NE(md.find("| Shard | 2/4 |"), std::string::npos);
   EXPECT_NE(md.find("| C-FAIL | Cloning | fail |"), std::string::npos) << md;
-  EXPECT_NE(md.find("## C-FAIL: fail"), std::string::npos);
+  EXPECT_NE(md.find("## C-FAIL: fail\n\n> C-FAIL requires (seed): A blob that fails verification is "
+                    "<discarded> & reported."),
+            std::string::npos)
+      << md;
   EXPECT_NE(md.find("## O-XPASS: unexpected-pass"), std::string::npos);
   EXPECT_EQ(md.find("## O-XFAIL"), std::string::npos) << "expected failures need no section";
   // The world holds a ``` run, so its block is fenced with four.
@@ -216,6 +220,11 @@ TEST(Report, ClauseTableShowsEveryClauseTotalsAndFailures) {
   }
   EXPECT_NE(table.find("Exit 1: not conformant"), std::string::npos) << table;
   EXPECT_NE(table.find("=== FAIL Fake.Fails (clauses C-FAIL, O-XFAIL; run seed 1, check seed 99)"),
+            std::string::npos)
+      << table;
+  // A failure names the sentence it breaks, not only the clause id.
+  EXPECT_NE(table.find("C-FAIL requires (seed): A blob that fails verification is <discarded> & "
+                       "reported.\n"),
             std::string::npos)
       << table;
   EXPECT_NE(table.find("rerun: hsmbackup-conformance --seed 1 --cases 3 --target-cmd "

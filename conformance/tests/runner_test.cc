@@ -54,7 +54,7 @@ CheckOutcome Outcome(std::string name, std::vector<std::string> clauses, CheckSt
 
 std::vector<CatalogueClause> Catalogue(std::initializer_list<const char*> ids) {
   std::vector<CatalogueClause> out;
-  for (const char* id : ids) out.push_back({id, "Family", "text"});
+  for (const char* id : ids) out.push_back({id, "Family", "text", "seed"});
   return out;
 }
 
@@ -260,8 +260,8 @@ TEST(Verdicts, ExpectedFailuresCanBeNarrowedToACheckOrAnExpectation) {
 
 TEST(Verdicts, ExitCodes) {
   auto with = [](Verdict verdict) {
-    return std::vector<ClauseVerdict>{{"A", "F", Verdict::kPass, "", {}, "", 0},
-                                      {"B", "F", verdict, "", {}, "", 0}};
+    return std::vector<ClauseVerdict>{{"A", "F", Verdict::kPass, "", {}, "", 0, "", ""},
+                                      {"B", "F", verdict, "", {}, "", 0, "", ""}};
   };
   EXPECT_EQ(ExitCodeFor(with(Verdict::kPass), 1), kExitConformant);
   EXPECT_EQ(ExitCodeFor(with(Verdict::kNotApplicable), 1), kExitConformant);

@@ -38,6 +38,7 @@ struct CatalogueClause {
   std::string id;
   std::string family;  // the catalogue's family ("Source and restore", ...)
   std::string text;
+  std::string source;  // where the requirement comes from: "seed", "facts", "project", ...
 };
 
 // An expected failure from the vendor config: `reason` is never empty.
@@ -105,6 +106,11 @@ struct ClauseVerdict {
   std::vector<std::string> checks;  // ids of the checks that ran and name it, in run order
   std::string first_failing_check;  // for fail and unexpected-pass: the check to look at
   double seconds = 0;               // time of the checks naming it
+  // What the clause requires (its catalogue text) and where that comes
+  // from ("seed", "facts", "project"), so a failure names the sentence it
+  // breaks, not only an id.
+  std::string requirement;
+  std::string requirement_source;
 };
 
 // ComputeVerdicts gives one verdict per clause of `clauses` (in that order):

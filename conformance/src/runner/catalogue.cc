@@ -62,7 +62,7 @@ std::optional<std::vector<CatalogueClause>> ParseCatalogue(const std::string& te
       return std::nullopt;
     }
     CatalogueClause clause{c["id"].get<std::string>(), c["family"].get<std::string>(),
-                           c.value("text", "")};
+                           c.value("text", ""), c.value("source", "")};
     if (Known(clauses, clause.id)) {
       *error = "catalogue clause " + clause.id + " appears twice";
       return std::nullopt;

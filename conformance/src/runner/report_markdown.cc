@@ -77,7 +77,12 @@ std::string MarkdownReport(const RunReport& report) {
   out << " " << report.checks.size() << " checks ran.\n";
   for (const ClauseVerdict& v : report.clauses) {
     if (v.verdict != Verdict::kFail && v.verdict != Verdict::kUnexpectedPass) continue;
-    out << "\n## " << v.id << ": " << VerdictName(v.verdict) << "\n\n" << Cell(v.reason) << "\n\n";
+    out << "\n## " << v.id << ": " << VerdictName(v.verdict) << "\n\n";
+    if (!v.requirement.empty()) {
+      out << "> " << Cell(v.id + " requires (" + v.requirement_source + "): " + v.requirement)
+          << "\n\n";
+    }
+    out << Cell(v.reason) << "\n\n";
     for (const CheckOutcome& c : report.checks) {
       if (!c.Blames(v.id)) continue;
       out << "### " << c.id() << "\n\nClauses: " << Join(c.clauses, ", ") << ". Run seed "

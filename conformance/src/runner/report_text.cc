@@ -18,6 +18,15 @@ std::string ShellQuote(const std::string& word) {
   return out + "'";
 }
 
+std::string Requirements(const RunReport& report, const CheckOutcome& check) {
+  std::string out;
+  for (const ClauseVerdict& v : report.clauses) {
+    if (!check.Blames(v.id) || v.requirement.empty()) continue;
+    out += v.id + " requires (" + v.requirement_source + "): " + v.requirement + "\n";
+  }
+  return out;
+}
+
 std::string RerunCommand(const RunReport& report, const CheckOutcome& check) {
   std::string cmd = "hsmbackup-conformance --seed " + std::to_string(report.seed);
   if (report.cases) cmd += " --cases " + std::to_string(*report.cases);
@@ -62,6 +71,7 @@ const CheckOutcome* CheckById(const RunReport& report, const std::string& id) {
 using report_internal::FailedChecks;
 using report_internal::Join;
 using report_internal::RerunCommand;
+using report_internal::Requirements;
 using report_internal::Seconds;
 using report_internal::ShardText;
 
@@ -114,7 +124,7 @@ std::string ClauseTable(const RunReport& report) {
     out << (expected ? "\n=== EXPECTED FAIL " : "\n=== FAIL ") << c->id() << " (clauses "
         << Join(c->clauses, ", ") << "; run seed " << report.seed << ", check seed " << c->seed
         << ")\n"
-        << c->message << "\n";
+        << Requirements(report, *c) << c->message << "\n";
     if (c->counterexample) out << Describe(*c->counterexample);
     out << "rerun: " << RerunCommand(report, *c) << "\n";
   }
