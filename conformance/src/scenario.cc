@@ -106,4 +106,27 @@ std::optional<StepOutcome> ExecuteStep(Target& target, const Scenario& s, size_t
   return step;
 }
 
+std::set<std::string> NeededCapabilities(const Json& world) {
+  std::set<std::string> caps;
+  for (const Json& f : world.value("faults", Json::array())) {
+    if (f.is_object() && f.contains("type") && f["type"].is_string()) {
+      caps.insert("fault." + f["type"].get<std::string>());
+    }
+  }
+  for (const Json& s : world.value("slots", Json::array())) {
+    if (!s.is_object()) continue;
+    const Json dev = s.contains("user_partition") ? s["user_partition"]
+                                                   : s.value("backup_hsm", Json());
+    if (!dev.is_object()) continue;
+    if (dev.value("auth", "password") == "ped") caps.insert("ped");
+    if (dev.value("kind", "") == "v1") caps.insert("smkonly");
+    for (const Json& p : dev.value("partitions", Json::array())) {
+      if (p.is_object() && p.value("origin", "") == "v1") caps.insert("smkonly");
+    }
+    const std::string connection = dev.value("connection", "client");
+    if (connection == "appliance" || connection == "usb") caps.insert(connection);
+  }
+  return caps;
+}
+
 }  // namespace hsmbackup::conformance

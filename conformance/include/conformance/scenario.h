@@ -9,6 +9,7 @@
 #define HSMBACKUP_CONFORMANCE_SCENARIO_H_
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,12 @@ std::optional<Scenario> ParseScenario(const std::string& world_json, const std::
 // `world_path` and `script_path` against the reference.
 std::string ReplayCommand(const Scenario& s, const std::string& world_path,
                           const std::string& script_path);
+
+// NeededCapabilities is the set of `hello` capabilities (PROTOCOL.md's
+// table) a target must declare before it is given `world`: a fault type
+// ("fault.verify_fail"), "ped", "smkonly", "appliance", "usb". No check
+// gives a world to a target that lacks one of them.
+std::set<std::string> NeededCapabilities(const Json& world);
 
 // Describe renders a counterexample for people: the failing step, expected
 // against observed, both transcripts, then the world and the script in full

@@ -64,27 +64,6 @@ std::string Sha256Hex16(const std::string& text) {
   return out;
 }
 
-// The capabilities a world needs, from what it contains (PROTOCOL.md's table).
-std::set<std::string> NeededCapabilities(const Json& world) {
-  std::set<std::string> caps;
-  for (const Json& f : world.value("faults", Json::array())) {
-    if (f.is_object() && f.contains("type") && f["type"].is_string()) {
-      caps.insert("fault." + f["type"].get<std::string>());
-    }
-  }
-  for (const Json& s : world.value("slots", Json::array())) {
-    if (!s.is_object()) continue;
-    const Json dev = s.contains("user_partition") ? s["user_partition"]
-                                                   : s.value("backup_hsm", Json());
-    if (!dev.is_object()) continue;
-    if (dev.value("auth", "password") == "ped") caps.insert("ped");
-    if (dev.value("kind", "") == "v1" || dev.value("sks", false)) caps.insert("smkonly");
-    const std::string connection = dev.value("connection", "client");
-    if (connection == "appliance" || connection == "usb") caps.insert(connection);
-  }
-  return caps;
-}
-
 bool IsStringArray(const Json& j) {
   return j.is_array() &&
          std::all_of(j.begin(), j.end(), [](const Json& e) { return e.is_string(); });

@@ -1,0 +1,72 @@
+// A target is judged only on what it declares: no check gives a target a
+// world that needs a `hello` capability it lacks (PROTOCOL.md). A vendor's
+// target without V1 support once got V1 sources from the fault sequences
+// and failed CLONE-STORE for it.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "conformance/check.h"
+#include "conformance/scenario.h"
+#include "conformance/target.h"
+
+namespace hsmbackup::conformance {
+namespace {
+
+// Lacking wraps the reference, hides one capability from its `hello`, and
+// records every loaded world that needs it.
+class Lacking final : public Target {
+ public:
+  explicit Lacking(std::string capability)
+      : inner_(MakeInProcessTarget()), capability_(std::move(capability)) {}
+  const std::set<std::string>& violations() const { return violations_; }
+
+ protected:
+  std::optional<std::string> Exchange(const std::string& request, TargetError* error) override {
+    const Json r = ParseJson(request);
+    if (r.value("op", "") == "load" && NeededCapabilities(r["world"]).count(capability_)) {
+      violations_.insert(r["world"].dump().substr(0, 400));
+    }
+    std::optional<std::string> response = inner_->Raw(request, error);
+    if (!response || r.value("op", "") != "hello") return response;
+    Json hello = ParseJson(*response);
+    Json kept = Json::array();
+    for (const Json& c : hello["capabilities"]) {
+      if (c != capability_) kept.push_back(c);
+    }
+    hello["capabilities"] = kept;
+    return hello.dump();
+  }
+
+ private:
+  std::unique_ptr<Target> inner_;
+  std::string capability_;
+  std::set<std::string> violations_;
+};
+
+TEST(Capabilities, NoCheckGivesATargetAWorldThatNeedsACapabilityItLacks) {
+  const std::vector<Check> checks = AllChecks(HSMB_BUILD_DATA_DIR);
+  for (const char* capability : {"smkonly", "ped", "fault.verify_fail", "fault.partition_full",
+                                 "fault.shrink_fail", "appliance", "usb"}) {
+    for (const Check& check : checks) {
+      if (std::count(check.capabilities.begin(), check.capabilities.end(), capability)) continue;
+      Lacking target(capability);
+      TargetError error;
+      const std::optional<Hello> hello = target.Handshake(&error);
+      ASSERT_TRUE(hello) << error.message;
+      ASSERT_FALSE(hello->Has(capability));
+      CheckContext ctx{&target, *hello, 1, 3};
+      const CheckResult result = check.run(ctx);
+      EXPECT_NE(result.status, CheckStatus::kError) << check.id() << ": " << result.message;
+      for (const std::string& world : target.violations()) {
+        ADD_FAILURE() << check.id() << " gave a target without '" << capability
+                      << "' the world " << world << "...";
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace hsmbackup::conformance
