@@ -14,11 +14,12 @@ namespace {
 // (labels, kinds, objects, partitions' figures) come from observe only, so
 // the model never trusts a config over the device.
 constexpr std::array<std::string_view, 9> kUserKeys = {
-    "serial", "firmware", "auth", "domain", "policies", "capacity", "credentials",
-    "co_lockout_threshold", "smk"};
-constexpr std::array<std::string_view, 9> kHsmKeys = {
-    "label", "serial", "firmware", "sks", "connection", "auth", "so_password", "ped_domain",
-    "partitions"};
+    "serial",   "firmware", "auth",        "domain",
+    "policies", "capacity", "credentials", "co_lockout_threshold",
+    "smk"};
+constexpr std::array<std::string_view, 9> kHsmKeys = {"label",       "serial",     "firmware",
+                                                      "sks",         "connection", "auth",
+                                                      "so_password", "ped_domain", "partitions"};
 constexpr std::array<std::string_view, 4> kPartitionKeys = {"domain", "password", "source_label",
                                                             "created"};
 
@@ -45,8 +46,9 @@ bool CheckEntry(const std::string& where, const Json& entry, std::string* error)
   for (const auto& [key, value] : entry.items()) {
     const bool known = hsm ? OneOf(kHsmKeys, key) : OneOf(kUserKeys, key);
     if (!known) {
-      *error = where + " has key \"" + key + "\", which is not allowed there (a user partition: " +
-               Listed(kUserKeys) + "; a backup HSM: " + Listed(kHsmKeys) +
+      *error = where + " has key \"" + key +
+               "\", which is not allowed there (a user partition: " + Listed(kUserKeys) +
+               "; a backup HSM: " + Listed(kHsmKeys) +
                "; everything else is read from the device with observe)";
       return false;
     }

@@ -3,6 +3,8 @@
 // redaction, which checks are n/a and why, and whole runs of
 // hsmbackup-conformance against `hsmbackup serve --fixed-world` on a copy of
 // a shipped world.
+#include "conformance/fixed_world.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,7 +12,6 @@
 #include <sstream>
 #include <string>
 
-#include "conformance/fixed_world.h"
 #include "conformance/runner.h"
 #include "shell_support.h"
 
@@ -25,15 +26,14 @@ using shell_testing::ShellQuote;
 const char* const kSecrets[] = {"userpin1234", "backupSOpwd", "clientdomain"};
 
 Json SeedExampleConfig(bool allow_lockout) {
-  Json fixed = {
-      {"client", {{"version", "10.4.0"}}},
-      {"slots",
-       {{"0",
-         {{"firmware", "7.8.0"},
-          {"domain", "clientdomain"},
-          {"capacity", 3145728},
-          {"credentials", {{"co", "userpin1234"}}}}},
-        {"2", {{"firmware", "7.7.2"}, {"so_password", "backupSOpwd"}}}}}};
+  Json fixed = {{"client", {{"version", "10.4.0"}}},
+                {"slots",
+                 {{"0",
+                   {{"firmware", "7.8.0"},
+                    {"domain", "clientdomain"},
+                    {"capacity", 3145728},
+                    {"credentials", {{"co", "userpin1234"}}}}},
+                  {"2", {{"firmware", "7.7.2"}, {"so_password", "backupSOpwd"}}}}}};
   if (allow_lockout) fixed["allow"] = {"lockout"};
   return {{"implementation_notes", "a lab device"}, {"fixed_world", fixed}};
 }
@@ -82,20 +82,33 @@ TEST(FixedWorldConfig, TheWorldComesFromObserveAndTheConfig) {
   std::string error;
   auto config = ParseFixedWorldConfig(SeedExampleConfig(false)["fixed_world"], &error);
   ASSERT_TRUE(config) << error;
-  const Json observed = {
-      {"slots",
-       {{{"id", 0}, {"type", "user_partition"}, {"label", "sa78"}, {"kind", "v0"},
-         {"zeroized", false}, {"co_failures", 2},
-         {"objects", {{{"handle", 70}, {"ouid", "4a0000001d0000006c640400"}, {"label", "k"},
-                       {"class", "private_key"}, {"size", 1232}, {"fingerprint", "ab"}}}}},
-        {{"id", 2}, {"type", "backup_hsm"}, {"model", "backup_hsm_g5"}, {"capacity", 100000},
-         {"zeroized", false}, {"so_failures", 1}, {"partitions", Json::array()}}}}};
+  const Json observed = {{"slots",
+                          {{{"id", 0},
+                            {"type", "user_partition"},
+                            {"label", "sa78"},
+                            {"kind", "v0"},
+                            {"zeroized", false},
+                            {"co_failures", 2},
+                            {"objects",
+                             {{{"handle", 70},
+                               {"ouid", "4a0000001d0000006c640400"},
+                               {"label", "k"},
+                               {"class", "private_key"},
+                               {"size", 1232},
+                               {"fingerprint", "ab"}}}}},
+                           {{"id", 2},
+                            {"type", "backup_hsm"},
+                            {"model", "backup_hsm_g5"},
+                            {"capacity", 100000},
+                            {"zeroized", false},
+                            {"so_failures", 1},
+                            {"partitions", Json::array()}}}}};
   std::optional<Json> world = WorldFromObserved(observed, *config, &error);
   ASSERT_TRUE(world) << error;
   const Json& user = (*world)["slots"][0]["user_partition"];
-  EXPECT_EQ(user["label"], "sa78");                         // observed
-  EXPECT_EQ(user["domain"], "clientdomain");                // the config's
-  EXPECT_EQ(user["lockout"]["co"], 2);                      // observed counter
+  EXPECT_EQ(user["label"], "sa78");           // observed
+  EXPECT_EQ(user["domain"], "clientdomain");  // the config's
+  EXPECT_EQ(user["lockout"]["co"], 2);        // observed counter
   EXPECT_EQ(user["objects"][0]["size"], 1232);
   EXPECT_FALSE(user["objects"][0].contains("fingerprint"));  // adopted by the model instead
   const Json& hsm = (*world)["slots"][1]["backup_hsm"];
@@ -124,8 +137,7 @@ TEST(FixedWorldRunner, LoadingChecksAreNotApplicableSayingWhy) {
   Check faults{"Fam", "Faults", {"CLONE-VERIFY"}, {"fault.verify_fail"}, 1, nullptr};
   Check fixed{"Fam", "Fixed", {"AUTH-CO"}, {}, 1, nullptr};
   fixed.fixed_world = true;
-  EXPECT_NE(FixedWorldNotApplicable(loads, true).find("loads generated worlds"),
-            std::string::npos);
+  EXPECT_NE(FixedWorldNotApplicable(loads, true).find("loads generated worlds"), std::string::npos);
   EXPECT_NE(FixedWorldNotApplicable(faults, true).find("fault switch ('fault.verify_fail')"),
             std::string::npos);
   EXPECT_EQ(FixedWorldNotApplicable(fixed, true), "");
@@ -151,9 +163,9 @@ class FixedWorldRun : public ::testing::Test {
 
   // Observe asks a fresh `serve --fixed-world` process for the state.
   Json Observe() const {
-    const shell_testing::RunResult r = RunShell(
-        "printf '%s\\n' '{\"id\":1,\"op\":\"observe\"}' '{\"id\":2,\"op\":\"bye\"}' | " +
-        ShellQuote(HSMB_TOOL_PATH) + " serve --fixed-world " + ShellQuote(Path("w.json")));
+    const shell_testing::RunResult r =
+        RunShell("printf '%s\\n' '{\"id\":1,\"op\":\"observe\"}' '{\"id\":2,\"op\":\"bye\"}' | " +
+                 ShellQuote(HSMB_TOOL_PATH) + " serve --fixed-world " + ShellQuote(Path("w.json")));
     EXPECT_EQ(r.exit_code, 0) << r.out;
     std::istringstream lines(r.out);
     std::string first;
@@ -224,12 +236,44 @@ TEST_F(FixedWorldRun, TheAllowListLetsTheLockoutCheckRun) {
   EXPECT_EQ(Observe(), before);  // the failed login was reset by the right one
 }
 
+// A broken device: its adapter turns every delete into `slot list`, so the
+// backup stays behind (and W.json keeps it). The run fails, says the device
+// was not left as found, and still prints no secret.
+TEST_F(FixedWorldRun, ADeviceThatKeepsTheBackupFailsAndSaysItWasNotLeftAsFound) {
+  const std::string broken =
+      "while IFS= read -r l; do printf '%s\\n' \"$l\" | sed 's/partition archive delete "
+      "[^\"]*/slot list/'; case \"$l\" in *'\"bye\"'*) break;; esac; done | " +
+      Serve();
+  const shell_testing::RunResult r = Run(SeedExampleConfig(false), broken);
+  EXPECT_EQ(r.exit_code, kExitNotConformant) << r.out;
+  const Json report = Json::parse(Read(Path("r.json")));
+  EXPECT_EQ(Clause(report, "ARCHIVE-DELETE")["verdict"], "fail") << r.out;
+  EXPECT_NE(r.out.find("the device was not left as found"), std::string::npos) << r.out;
+  for (const std::string& text : {r.out, Read(Path("r.json")), Read(Path("m.md"))}) {
+    for (const char* secret : kSecrets) EXPECT_EQ(text.find(secret), std::string::npos) << secret;
+  }
+  bool left = false;
+  for (const Json& p : Observe()["slots"][1]["partitions"]) {
+    left |= p["name"].get<std::string>().rfind("hsmb-fw-", 0) == 0;
+  }
+  EXPECT_TRUE(left) << "the broken adapter was meant to keep the backup";
+}
+
+TEST_F(FixedWorldRun, CheckProtocolProbesAFixedTargetWithoutLoadingIt) {
+  const std::string before = Read(Path("w.json"));
+  const shell_testing::RunResult r = RunMerged(
+      ShellQuote(HSMB_CONFORMANCE_PATH) + " --check-protocol --target-cmd " + ShellQuote(Serve()));
+  EXPECT_EQ(r.exit_code, kExitConformant) << r.out;
+  EXPECT_NE(r.out.find("ok    a fixed-world target refuses load"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ok    observe shows the fixed world"), std::string::npos) << r.out;
+  EXPECT_EQ(Read(Path("w.json")), before);  // slot list changes nothing, so nothing is saved
+}
+
 TEST_F(FixedWorldRun, AFixedTargetWithoutTheConfigSectionIsAUsageError) {
   const shell_testing::RunResult r =
       Run({{"implementation_notes", "no fixed_world section"}}, Serve());
   EXPECT_EQ(r.exit_code, kExitUsage) << r.out;
-  EXPECT_NE(r.out.find("give --config with a \"fixed_world\" section"), std::string::npos)
-      << r.out;
+  EXPECT_NE(r.out.find("give --config with a \"fixed_world\" section"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -3,7 +3,6 @@
 // hsmbackup-conformance, judging it only through the fixed-world checks,
 // fails the mutant's own clause, without printing the vendor's secrets.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -12,6 +11,7 @@
 
 #include "conformance/report.h"
 #include "shell_support.h"
+#include <unistd.h>
 
 namespace hsmbackup::conformance {
 namespace {
@@ -51,8 +51,8 @@ Ran RunAgainstMutant(const std::string& mutant, bool allow_lockout) {
   const shell_testing::RunResult r = RunMerged(
       ShellQuote(HSMB_CONFORMANCE_PATH) + " --target-cmd " + ShellQuote(target) + " --config " +
       ShellQuote((dir / "vendor.json").string()) + " --cases 2 --report " +
-      ShellQuote((dir / "r.json").string()) + " --markdown " +
-      ShellQuote((dir / "m.md").string()) + " --junit " + ShellQuote((dir / "j.xml").string()));
+      ShellQuote((dir / "r.json").string()) + " --markdown " + ShellQuote((dir / "m.md").string()) +
+      " --junit " + ShellQuote((dir / "j.xml").string()));
   ran.exit_code = r.exit_code;
   ran.out = r.out;
   std::stringstream report, md, junit;

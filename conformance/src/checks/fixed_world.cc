@@ -101,8 +101,9 @@ std::optional<Device> ReadDevice(CheckContext& ctx, CheckResult* stop) {
 std::string FirstDifference(const Json& a, const Json& b, const std::string& path) {
   if (a.type() != b.type() || (!a.is_structured() && a != b)) return path.empty() ? "/" : path;
   if (a.is_array()) {
-    if (a.size() != b.size()) return path + " (" + std::to_string(a.size()) + " entries, now " +
-                                      std::to_string(b.size()) + ")";
+    if (a.size() != b.size())
+      return path + " (" + std::to_string(a.size()) + " entries, now " + std::to_string(b.size()) +
+             ")";
     for (size_t i = 0; i < a.size(); ++i) {
       if (a[i] != b[i]) return FirstDifference(a[i], b[i], path + "/" + std::to_string(i));
     }
@@ -199,8 +200,8 @@ CheckResult BackupRoundTrip(CheckContext& ctx) {
     Scenario s{d->doc,
                {"slot set -slot " + std::to_string(d->user.slot), gen::Login(d->user),
                 "partition contents", backup.Line(), append.Line(), gen::List(d->hsm),
-                gen::Contents(d->hsm, name, password), gen::Restore(d->hsm, name, password),
-                remove, "role logout"},
+                gen::Contents(d->hsm, name, password), gen::Restore(d->hsm, name, password), remove,
+                "role logout"},
                force ? std::vector<std::string>{} : std::vector<std::string>{"proceed"}};
     const std::vector<std::string> cleanup = {gen::Delete(d->hsm, name, true), "role logout"};
     CheckResult r = RunCase(ctx, *d, s, {password}, i + 1, cleanup);
@@ -251,7 +252,11 @@ std::vector<Check> FixedWorldChecks() {
        {},
        3,
        BackupRoundTrip},
-      {"FixedWorld", "FailedLoginCountsAndResets", {"AUTH-LOCKOUT"}, {}, 1,
+      {"FixedWorld",
+       "FailedLoginCountsAndResets",
+       {"AUTH-LOCKOUT"},
+       {},
+       1,
        FailedLoginCountsAndResets},
   };
   for (Check& c : checks) c.fixed_world = true;

@@ -1,10 +1,12 @@
 // `hsmbackup serve --fixed-world W.json` (conformance/FIXED-WORLD.md): a
 // target whose world lives in a file, refuses `load`, and saves every
 // change back so the next process finds it.
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/cli_helpers.h"
 #include "hsmbackup/protocol.h"
@@ -38,10 +40,11 @@ TEST(ServeFixedWorld, ListsTheCapabilityAndRefusesLoadChangingNothing) {
   const std::string world = dir.File("w.json");
   CopyFixture("seed-example.json", world);
   const std::string before = hsmbackup::testing::ReadFile(world);
-  const ToolResult r = RunInProcess(
-      {"serve", "--fixed-world", world},
-      Requests({kHello, kObserve,
-                R"({"id":2,"op":"load","world":)" + before + "}", kObserve, kBye}));
+  const ToolResult r =
+      RunInProcess({"serve", "--fixed-world", world},
+                   Requests({kHello, kObserve,
+                             R"({"id":2,"op":"load","world":)" + Json::parse(before).dump() + "}",
+                             kObserve, kBye}));
   ASSERT_EQ(r.code, kExitOk) << r.err;
   const std::vector<Json> got = Responses(r.out);
   ASSERT_EQ(got.size(), 5u) << r.out;
@@ -64,7 +67,8 @@ TEST(ServeFixedWorld, StateOutlivesTheProcess) {
   // The first process logs in, backs up, and is gone.
   const ToolResult first = RunInProcess(
       {"serve", "--fixed-world", world},
-      Requests({kHello, R"({"id":3,"op":"execute","line":"role login -name co -password userpin1234"})",
+      Requests({kHello,
+                R"({"id":3,"op":"execute","line":"role login -name co -password userpin1234"})",
                 backup, kBye}));
   ASSERT_EQ(first.code, kExitOk) << first.err;
   const std::vector<Json> ran = Responses(first.out);
@@ -73,9 +77,10 @@ TEST(ServeFixedWorld, StateOutlivesTheProcess) {
   // The second finds the backup; a wrong SO password it spends is saved too.
   const ToolResult second = RunInProcess(
       {"serve", "--fixed-world", world},
-      Requests({kHello, kObserve,
-                R"({"id":5,"op":"execute","line":"partition archive list -slot 2 -sopassword nope12345"})",
-                kBye}));
+      Requests(
+          {kHello, kObserve,
+           R"({"id":5,"op":"execute","line":"partition archive list -slot 2 -sopassword nope12345"})",
+           kBye}));
   ASSERT_EQ(second.code, kExitOk) << second.err;
   const std::vector<Json> seen = Responses(second.out);
   ASSERT_EQ(seen.size(), 4u);
