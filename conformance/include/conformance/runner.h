@@ -97,6 +97,12 @@ CheckOutcome RunCheck(const Check& check, const TargetFactory& factory, uint64_t
                       std::optional<int> cases_override,
                       const FixedWorldConfig* fixed_world = nullptr);
 
+// NotApplicableOutcome is `check`'s outcome when it is not run at all:
+// n/a, `why` its message (a fixed-world run gives the loading checks this
+// without starting a target process for each).
+CheckOutcome NotApplicableOutcome(const Check& check, uint64_t run_seed,
+                                  std::optional<int> cases_override, std::string why);
+
 // FixedWorldNotApplicable is why `check` cannot run on a target whose hello
 // says `fixed` (or not) about its world; "" when it can.
 std::string FixedWorldNotApplicable(const Check& check, bool fixed);

@@ -97,6 +97,19 @@ std::optional<Hello> Preflight(const TargetFactory& factory, const std::string& 
   return hello;
 }
 
+CheckOutcome NotApplicableOutcome(const Check& check, uint64_t run_seed,
+                                  std::optional<int> cases_override, std::string why) {
+  CheckOutcome out;
+  out.family = check.family;
+  out.name = check.name;
+  out.clauses = check.clauses;
+  out.seed = CheckSeed(run_seed, check.id());
+  out.cases = CasesFor(check, cases_override);
+  out.status = CheckStatus::kNotApplicable;
+  out.message = std::move(why);
+  return out;
+}
+
 std::string FixedWorldNotApplicable(const Check& check, bool fixed) {
   if (!fixed) {
     return check.fixed_world ? "runs only against a fixed-world target (hello lists '" +
