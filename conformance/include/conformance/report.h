@@ -63,7 +63,7 @@ struct VendorConfig {
   std::vector<ExpectedFailure> expected_failures;
   // "fixed_world": what a fixed-world target's observe cannot show (its
   // secrets among it) and what the vendor allows (FIXED-WORLD.md).
-  std::optional<FixedWorldConfig> fixed_world;
+  std::optional<FixedWorldConfig> fixed_world = std::nullopt;
 };
 
 // CheckOutcome is what one check did, as the reports show it.
