@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string_view>
 
 namespace hsmbackup::conformance {
@@ -225,7 +226,8 @@ std::optional<Json> WorldFromObserved(const Json& observed, const FixedWorldConf
     return std::nullopt;
   }
   for (const Json& seen : observed["slots"]) {
-    if (!seen.is_object() || !seen.contains("id") || !seen["id"].is_number_unsigned()) {
+    if (!seen.is_object() || !seen.contains("id") || !seen["id"].is_number_integer() ||
+        seen["id"].get<int64_t>() < 0) {
       *error = "an observed slot has no numeric \"id\"";
       return std::nullopt;
     }

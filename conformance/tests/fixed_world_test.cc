@@ -253,7 +253,8 @@ TEST_F(FixedWorldRun, ADeviceThatKeepsTheBackupFailsAndSaysItWasNotLeftAsFound) 
     for (const char* secret : kSecrets) EXPECT_EQ(text.find(secret), std::string::npos) << secret;
   }
   bool left = false;
-  for (const Json& p : Observe()["slots"][1]["partitions"]) {
+  const Json after = Observe();
+  for (const Json& p : after["slots"][1]["partitions"]) {
     left |= p["name"].get<std::string>().rfind("hsmb-fw-", 0) == 0;
   }
   EXPECT_TRUE(left) << "the broken adapter was meant to keep the backup";
