@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/fixed_world.h"
 #include "conformance/scenario.h"
 #include "conformance/target.h"
 
@@ -28,6 +29,9 @@ struct CheckContext {
   Hello hello;
   uint64_t seed = 0;  // the run's --seed mixed with the check's name
   int cases = 0;      // generated cases for a property (--cases, or the check's default)
+  // For a fixed-world target (hello lists kFixedWorldCapability): the vendor
+  // config's "fixed_world" section; null otherwise.
+  const FixedWorldConfig* fixed_world = nullptr;
 };
 
 enum class CheckStatus {
@@ -61,6 +65,11 @@ struct Check {
   std::vector<std::string> capabilities;  // all must be in the target's hello
   int default_cases = 1;                  // 1 for an example, more for a property
   std::function<CheckResult(CheckContext&)> run;
+  // A fixed-world check never loads: it runs only against a target whose
+  // hello lists kFixedWorldCapability, on the world it observes there, and
+  // leaves the device as it found it. Every other check loads generated
+  // worlds and is n/a on such a target (FIXED-WORLD.md).
+  bool fixed_world = false;
 
   std::string id() const { return family + "." + name; }
 };
@@ -74,6 +83,10 @@ void PrintTo(const Check& check, std::ostream* os);
 // data directory (data_dir.h): the vectors and regressions found there
 // become checks, and the checks that quote a shipped world read it there.
 std::vector<Check> AllChecks(const std::filesystem::path& data_dir);
+
+// FixedWorldChecks are the checks with `fixed_world` set (AllChecks ends
+// with them; checks/fixed_world.cc).
+std::vector<Check> FixedWorldChecks();
 
 }  // namespace hsmbackup::conformance
 

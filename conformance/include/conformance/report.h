@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "conformance/check.h"
+#include "conformance/fixed_world.h"
 #include "conformance/target.h"
 
 namespace hsmbackup::conformance {
@@ -61,6 +62,9 @@ struct ExpectedFailure {
 struct VendorConfig {
   std::string implementation_notes;
   std::vector<ExpectedFailure> expected_failures;
+  // "fixed_world": what a fixed-world target's observe cannot show (its
+  // secrets among it) and what the vendor allows (FIXED-WORLD.md).
+  std::optional<FixedWorldConfig> fixed_world = std::nullopt;
 };
 
 // CheckOutcome is what one check did, as the reports show it.

@@ -41,8 +41,8 @@ std::optional<std::vector<CatalogueClause>> LoadCatalogue(const std::string& pat
 std::string Sha256Hex(const std::string& bytes);
 
 // ParseVendorConfig reads vendor.json: {"implementation_notes": string,
-// "expected_failures": [{"clause": id, "reason": non-empty}]}. Both keys are
-// optional; any other key, an unknown clause id, a duplicate clause or an
+// "expected_failures": [{"clause": id, "reason": non-empty}], "fixed_world":
+// {…} (fixed_world.h)}. Every key is optional; any other key, an unknown clause id, a duplicate clause or an
 // empty reason is an error naming it.
 std::optional<VendorConfig> ParseVendorConfig(const std::string& text,
                                               const std::vector<CatalogueClause>& catalogue,
@@ -87,10 +87,25 @@ std::optional<Hello> Preflight(const TargetFactory& factory, const std::string& 
                                TargetError* error);
 
 // RunCheck runs one check on a fresh target: n/a (naming the capability) if
-// the hello lacks one it needs; an error if the target cannot be started or
-// handshaken, or if the check throws. It never throws itself.
+// the hello lacks one it needs; n/a (saying why) for a check that loads on
+// a fixed-world target (hello lists kFixedWorldCapability), and for a
+// fixed-world check on any other target; an error if the target cannot be
+// started or handshaken, or if the check throws. `fixed_world` (the vendor
+// config's section, may be null) goes to the check's context. It never
+// throws itself.
 CheckOutcome RunCheck(const Check& check, const TargetFactory& factory, uint64_t run_seed,
-                      std::optional<int> cases_override);
+                      std::optional<int> cases_override,
+                      const FixedWorldConfig* fixed_world = nullptr);
+
+// NotApplicableOutcome is `check`'s outcome when it is not run at all:
+// n/a, `why` its message (a fixed-world run gives the loading checks this
+// without starting a target process for each).
+CheckOutcome NotApplicableOutcome(const Check& check, uint64_t run_seed,
+                                  std::optional<int> cases_override, std::string why);
+
+// FixedWorldNotApplicable is why `check` cannot run on a target whose hello
+// says `fixed` (or not) about its world; "" when it can.
+std::string FixedWorldNotApplicable(const Check& check, bool fixed);
 
 struct RunOptions {
   std::string target_command;     // "" = the in-process reference

@@ -75,6 +75,15 @@ ScenarioVerdict RunScenario(Target& target, const Scenario& s, const Relation& r
     return v;
   }
   model::Adopt(*world, *state);
+  return RunLines(target, s, std::move(*world), std::move(*state), relation);
+}
+
+ScenarioVerdict RunLines(Target& target, const Scenario& s, model::World start, Json observed,
+                         const Relation& relation) {
+  ScenarioVerdict v;
+  TargetError e;
+  std::optional<model::World> world = std::move(start);
+  std::optional<Json> state = std::move(observed);
   const std::vector<std::string> secrets = model::Secrets(s.world);
   size_t next = 0;
   for (size_t i = 0; i < s.lines.size(); ++i) {

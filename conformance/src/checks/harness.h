@@ -44,6 +44,11 @@ struct ScenarioVerdict {
 // with the model (and `relation`, when given), stopping at the first line
 // that breaks a clause.
 ScenarioVerdict RunScenario(Target& target, const Scenario& s, const Relation& relation = nullptr);
+// RunLines is RunScenario without the load: the target already holds the
+// world `world` (the model's reading of s.world, observations adopted),
+// observed as `state`. Fixed-world checks start here.
+ScenarioVerdict RunLines(Target& target, const Scenario& s, model::World world, Json state,
+                         const Relation& relation = nullptr);
 
 // ForAll runs `ctx.cases` scenarios from `gen` (seeded by ctx.seed), shrinks
 // a failure, and returns it with the reference's transcript beside the

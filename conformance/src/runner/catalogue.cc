@@ -99,6 +99,10 @@ std::optional<VendorConfig> ParseVendorConfig(const std::string& text,
         return std::nullopt;
       }
       config.implementation_notes = value.get<std::string>();
+    } else if (key == "fixed_world") {
+      std::optional<FixedWorldConfig> fixed = ParseFixedWorldConfig(value, error);
+      if (!fixed) return std::nullopt;
+      config.fixed_world = std::move(*fixed);
     } else if (key == "expected_failures") {
       if (!value.is_array()) {
         *error = "\"expected_failures\" must be an array";
@@ -145,7 +149,8 @@ std::optional<VendorConfig> ParseVendorConfig(const std::string& text,
         config.expected_failures.push_back(std::move(xf));
       }
     } else {
-      *error = "unknown key \"" + key + "\" (allowed: implementation_notes, expected_failures)";
+      *error = "unknown key \"" + key +
+               "\" (allowed: implementation_notes, expected_failures, fixed_world)";
       return std::nullopt;
     }
   }

@@ -1,7 +1,9 @@
-// hsmbackup-conformance: the suite's checks (AllChecks over the kit's data directory)
-// through the runner.
+// hsmbackup-conformance: the suite's checks (AllChecks over the kit's data directory,
+// then the fixed-world checks, which the runner keeps only for a fixed-world
+// target) through the runner.
 #include <rapidcheck/detail/Configuration.h>
 
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -19,5 +21,10 @@ int main(int argc, char** argv) {
     (void)rc::detail::configuration();
     std::cerr.rdbuf(saved);
   }
-  return hc::RunCli(argc, argv, hc::AllChecks, hc::RunnerIo{std::cout, std::cerr});
+  const hc::CheckTable table = [](const std::filesystem::path& data_dir) {
+    std::vector<hc::Check> all = hc::AllChecks(data_dir);
+    for (hc::Check& c : hc::FixedWorldChecks()) all.push_back(std::move(c));
+    return all;
+  };
+  return hc::RunCli(argc, argv, table, hc::RunnerIo{std::cout, std::cerr});
 }

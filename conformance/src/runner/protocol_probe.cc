@@ -83,6 +83,43 @@ bool Refused(const Json& r, const Json& id) {
          r.contains("error") && r["error"].is_object() && IsCkr(r["error"], "code");
 }
 
+void ProbeExecuteShape(Probe& p) {
+  const Json r =
+      p.Ask(R"({"id":6,"op":"execute","line":"slot list"})", "execute without answers");
+  bool shaped = r.value("id", Json()) == 6 && r.value("ok", false) == true && IsCkr(r, "result") &&
+                r.contains("message") && r["message"].is_string() && r.contains("prompts") &&
+                r["prompts"].is_number_integer() && r.contains("transcript") &&
+                r["transcript"].is_array() && !r["transcript"].empty();
+  if (shaped) {
+    for (const Json& l : r["transcript"]) shaped &= l.is_string();
+    const Json& last = r["transcript"].back();
+    shaped &= last.is_string() && last.get<std::string>().rfind("Command Result : ", 0) == 0;
+  }
+  p.Expect(shaped, "execute answers result, message, prompts, transcript",
+           "\"answers\" is optional; the response needs result (CKR_ name), message (string), "
+           "prompts (integer) and transcript (strings, the last 'Command Result : ...'); got " +
+               r.dump().substr(0, 200));
+}
+
+// ProbeFixedWorld: load is refused and changes nothing; the world is there.
+void ProbeFixedWorld(Probe& p) {
+  const Json before = p.Ask(R"({"id":4,"op":"observe"})", "observe the fixed world");
+  const bool state = before.value("ok", false) == true && before.contains("state") &&
+                     before["state"].is_object() && before["state"].contains("slots") &&
+                     before["state"]["slots"].is_array();
+  p.Expect(state, "observe shows the fixed world",
+           "a fixed-world target answers observe from the start; got " +
+               before.dump().substr(0, 160));
+  const Json load = {{"id", 5}, {"op", "load"}, {"world", ProbeWorld()}};
+  const Json r = p.Ask(load.dump(), "load on a fixed-world target");
+  const Json after = p.Ask(R"({"id":16,"op":"observe"})", "observe after the refused load");
+  p.Expect(Refused(r, 5) && after.value("state", Json()) == before.value("state", Json()),
+           "a fixed-world target refuses load",
+           "load is refused (ok false, a CKR_ code; FIXED-WORLD.md) and changes nothing; got " +
+               r.dump().substr(0, 160));
+  ProbeExecuteShape(p);
+}
+
 void ProbeEnvelope(Probe& p) {
   Json r = p.Ask(R"({"id":1,"op":"hello","protocol":"hsmbackup-target/1"})", "hello");
   p.Expect(r.value("id", Json()) == 1 && r.value("ok", false) == true, "hello answers ok",
@@ -96,6 +133,10 @@ void ProbeEnvelope(Probe& p) {
   p.Expect(caps, "hello lists capabilities", "\"capabilities\" must be an array of strings");
   const bool bench = caps && std::find(r["capabilities"].begin(), r["capabilities"].end(),
                                        Json("bench")) != r["capabilities"].end();
+  // A fixed-world target (FIXED-WORLD.md) holds a world from the start and
+  // refuses every load: its probes differ from here on.
+  const bool fixed = caps && std::find(r["capabilities"].begin(), r["capabilities"].end(),
+                                       Json(kFixedWorldCapability)) != r["capabilities"].end();
   p.Expect(r.contains("implementation") && r["implementation"].is_string(),
            "hello names the implementation", "\"implementation\" must be a string");
   r = p.Ask(R"({"id":17,"op":"hello","protocol":"hsmbackup-target/999"})",
@@ -111,14 +152,16 @@ void ProbeEnvelope(Probe& p) {
   p.Expect(Refused(r, Json()), "unparseable request",
            "a line that is not a JSON object is answered {\"id\":null,\"ok\":false,"
            "\"error\":{\"code\":\"CKR_...\",...}}; got " + r.dump().substr(0, 160));
-  r = p.Ask(R"({"id":2,"op":"observe"})", "observe before load");
-  p.Expect(Refused(r, 2), "observe before load",
-           "before the first load, observe and execute are refused (ok false, a CKR_ code); got " +
-               r.dump().substr(0, 160));
-  r = p.Ask(R"({"id":12,"op":"execute","line":"slot list"})", "execute before load");
-  p.Expect(Refused(r, 12), "execute before load",
-           "before the first load, execute is refused (ok false, a CKR_ code); got " +
-               r.dump().substr(0, 160));
+  if (!fixed) {
+    r = p.Ask(R"({"id":2,"op":"observe"})", "observe before load");
+    p.Expect(Refused(r, 2), "observe before load",
+             "before the first load, observe and execute are refused (ok false, a CKR_ code); "
+             "got " + r.dump().substr(0, 160));
+    r = p.Ask(R"({"id":12,"op":"execute","line":"slot list"})", "execute before load");
+    p.Expect(Refused(r, 12), "execute before load",
+             "before the first load, execute is refused (ok false, a CKR_ code); got " +
+                 r.dump().substr(0, 160));
+  }
   r = p.Ask(R"({"id":13})", "request without op");
   p.Expect(Refused(r, 13), "request without op",
            "a request with no string \"op\" is refused with its id and a CKR_ code; got " +
@@ -132,6 +175,10 @@ void ProbeEnvelope(Probe& p) {
   r = p.Ask(R"({"id":3,"op":"no-such-op"})", "unknown op");
   p.Expect(Refused(r, 3), "unknown op",
            "an unknown op is refused with its id and a CKR_ code; got " + r.dump().substr(0, 160));
+  if (fixed) {
+    ProbeFixedWorld(p);
+    return;
+  }
   r = p.Ask(R"({"id":4,"op":"load","world":{"format":"not-a-world"}})", "invalid world");
   p.Expect(Refused(r, 4), "load refuses an invalid world",
            "an invalid world is refused (ok false; CKR_DATA_INVALID recommended); got " +
@@ -148,20 +195,7 @@ void ProbeEnvelope(Probe& p) {
            "a refused load keeps the world loaded before",
            "after a refused load, observe must still show the previous world; got " +
                kept.dump().substr(0, 160));
-  r = p.Ask(R"({"id":6,"op":"execute","line":"slot list"})", "execute without answers");
-  bool shaped = r.value("id", Json()) == 6 && r.value("ok", false) == true && IsCkr(r, "result") &&
-                r.contains("message") && r["message"].is_string() && r.contains("prompts") &&
-                r["prompts"].is_number_integer() && r.contains("transcript") &&
-                r["transcript"].is_array() && !r["transcript"].empty();
-  if (shaped) {
-    for (const Json& l : r["transcript"]) shaped &= l.is_string();
-    const Json& last = r["transcript"].back();
-    shaped &= last.is_string() && last.get<std::string>().rfind("Command Result : ", 0) == 0;
-  }
-  p.Expect(shaped, "execute answers result, message, prompts, transcript",
-           "\"answers\" is optional; the response needs result (CKR_ name), message (string), "
-           "prompts (integer) and transcript (strings, the last 'Command Result : ...'); got " +
-               r.dump().substr(0, 200));
+  ProbeExecuteShape(p);
   r = p.Ask(R"({"id":7,"op":"execute","line":"role login -name co -password probe-co-pin",)"
             R"("answers":[]})",
             "execute");

@@ -97,8 +97,41 @@ std::optional<Hello> Preflight(const TargetFactory& factory, const std::string& 
   return hello;
 }
 
+CheckOutcome NotApplicableOutcome(const Check& check, uint64_t run_seed,
+                                  std::optional<int> cases_override, std::string why) {
+  CheckOutcome out;
+  out.family = check.family;
+  out.name = check.name;
+  out.clauses = check.clauses;
+  out.seed = CheckSeed(run_seed, check.id());
+  out.cases = CasesFor(check, cases_override);
+  out.status = CheckStatus::kNotApplicable;
+  out.message = std::move(why);
+  return out;
+}
+
+std::string FixedWorldNotApplicable(const Check& check, bool fixed) {
+  if (!fixed) {
+    return check.fixed_world ? "runs only against a fixed-world target (hello lists '" +
+                                   std::string(kFixedWorldCapability) + "')"
+                             : "";
+  }
+  if (check.fixed_world) return "";
+  std::string faults;
+  for (const std::string& cap : check.capabilities) {
+    if (cap.rfind("fault.", 0) == 0) faults += (faults.empty() ? "'" : ", '") + cap + "'";
+  }
+  if (!faults.empty()) {
+    return "needs a fault switch (" + faults +
+           "), which only load can arm, and the target's world is fixed (hello lists '" +
+           kFixedWorldCapability + "')";
+  }
+  return std::string("loads generated worlds, and the target's world is fixed (hello lists '") +
+         kFixedWorldCapability + "'): see FIXED-WORLD.md";
+}
+
 CheckOutcome RunCheck(const Check& check, const TargetFactory& factory, uint64_t run_seed,
-                      std::optional<int> cases_override) {
+                      std::optional<int> cases_override, const FixedWorldConfig* fixed_world) {
   CheckOutcome out;
   out.family = check.family;
   out.name = check.name;
@@ -120,14 +153,18 @@ CheckOutcome RunCheck(const Check& check, const TargetFactory& factory, uint64_t
       for (const std::string& cap : check.capabilities) {
         if (!hello->Has(cap)) missing.push_back(cap);
       }
-      if (!missing.empty()) {
+      const std::string fixed_why =
+          FixedWorldNotApplicable(check, hello->Has(kFixedWorldCapability));
+      if (!fixed_why.empty()) {
+        result = CheckResult::NotApplicable(fixed_why);
+      } else if (!missing.empty()) {
         std::string names;
         for (const std::string& m : missing) names += (names.empty() ? "'" : ", '") + m + "'";
         result = CheckResult::NotApplicable("the target lacks capability " + names);
       } else if (!check.run) {
         result = CheckResult::Error("the check has no run function");
       } else {
-        CheckContext ctx{target.get(), *hello, out.seed, out.cases};
+        CheckContext ctx{target.get(), *hello, out.seed, out.cases, fixed_world};
         result = check.run(ctx);
       }
       // PROTOCOL.md, Lifecycle: a target that does not exit after bye

@@ -28,6 +28,11 @@ inline constexpr std::string_view kProtocolVersion = "hsmbackup-target/1";
 inline constexpr size_t kMaxRequestLineBytes = size_t{64} << 20;  // 64 MiB
 inline constexpr size_t kMaxRequestNesting = 65;
 
+// kFixedWorldCapability is what `hello` lists on a target whose world
+// cannot be loaded; its `load` answers ok:false with kFixedWorldLoadRefusal.
+inline constexpr std::string_view kFixedWorldCapability = "fixed-world";
+inline constexpr Ckr kFixedWorldLoadRefusal = Ckr::kOperationNotAllowed;
+
 // ProtocolHook sees every `execute` request around the engine: Before may
 // rewrite the line, the prompt answers or the world before the session runs
 // it; After may change the world, the result and the transcript before they
@@ -65,6 +70,16 @@ class ProtocolServer {
   // done is true after a "bye" request.
   bool done() const { return done_; }
 
+  // SetFixedWorld makes this a fixed-world target (conformance/PROTOCOL.md,
+  // "Fixed-world targets"): `world` becomes the state, `hello` lists the
+  // capability "fixed-world", and every `load` is refused with
+  // kFixedWorldLoadRefusal, changing nothing. Called again (another process
+  // changed the world file), it replaces the state in place and keeps the
+  // session: who is logged in where, and the current slot.
+  void SetFixedWorld(World world);
+  // world is the state, or null before the first load.
+  const World* world() const { return world_.get(); }
+
  private:
   nlohmann::json Dispatch(std::string_view request_line);
 
@@ -73,6 +88,7 @@ class ProtocolServer {
   ProtocolHook* hook_ = nullptr;
   std::string implementation_;
   bool done_ = false;
+  bool fixed_ = false;
 };
 
 }  // namespace hsmbackup

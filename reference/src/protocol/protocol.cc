@@ -101,6 +101,16 @@ ProtocolServer::ProtocolServer(ProtocolHook* hook, std::string implementation)
     : hook_(hook), implementation_(std::move(implementation)) {}
 ProtocolServer::~ProtocolServer() = default;
 
+void ProtocolServer::SetFixedWorld(World world) {
+  fixed_ = true;
+  if (world_) {
+    *world_ = std::move(world);  // the session keeps pointing at it
+    return;
+  }
+  world_ = std::make_unique<World>(std::move(world));
+  session_ = std::make_unique<Session>(world_.get());
+}
+
 std::string ProtocolServer::Handle(std::string_view request_line) {
   return Dump(Dispatch(request_line));
 }
@@ -145,18 +155,23 @@ Json ProtocolServer::Dispatch(std::string_view request_line) {
       refusal["protocol"] = kProtocolVersion;
       return refusal;
     }
+    Json capabilities = {"fault.verify_fail", "fault.partition_full", "fault.shrink_fail",
+                         "ped",        "smkonly", "appliance", "usb", "bench"};
+    if (fixed_) capabilities.push_back(std::string(kFixedWorldCapability));
     return Json{{"id", id},
                 {"ok", true},
                 {"protocol", kProtocolVersion},
                 {"implementation", implementation_.empty()
                                        ? std::string("hsmbackup reference ") + HSMB_PROJECT_VERSION
                                        : implementation_},
-                {"capabilities",
-                 {"fault.verify_fail", "fault.partition_full", "fault.shrink_fail", "ped",
-                  "smkonly", "appliance", "usb", "bench"}}}
-        ;
+                {"capabilities", capabilities}};
   }
   if (op == "load") {
+    if (fixed_) {
+      return Error(id, kFixedWorldLoadRefusal,
+                   "this target's world is fixed (capability \"fixed-world\"): load is refused "
+                   "and changes nothing");
+    }
     if (!req.contains("world") || !req["world"].is_object()) {
       return Error(id, Ckr::kArgumentsBad, "load needs a \"world\" object");
     }
