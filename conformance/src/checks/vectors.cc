@@ -78,7 +78,10 @@ std::set<std::string> NeededCapabilities(const Json& world) {
                                                    : s.value("backup_hsm", Json());
     if (!dev.is_object()) continue;
     if (dev.value("auth", "password") == "ped") caps.insert("ped");
-    if (dev.value("kind", "") == "v1" || dev.value("sks", false)) caps.insert("smkonly");
+    if (dev.value("kind", "") == "v1") caps.insert("smkonly");
+    for (const Json& p : dev.value("partitions", Json::array())) {
+      if (p.is_object() && p.value("origin", "") == "v1") caps.insert("smkonly");
+    }
     const std::string connection = dev.value("connection", "client");
     if (connection == "appliance" || connection == "usb") caps.insert(connection);
   }

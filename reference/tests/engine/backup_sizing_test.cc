@@ -38,19 +38,52 @@ std::string NamedLine(const std::string& name, const std::string& extra = "") {
   return BackupLineFrom(a);
 }
 
-TEST(BackupSizing, NeedIsOverheadPlusObjectSizesAndAnExactFitWorks) {
-  HSMB_CLAUSE("SIZE-PRECHECK", "RESIZE-SHRINK", "PROJ-SIZE-MODEL");
+// StoredSize is what the sized backup takes on a backup HSM of `model`
+// (PROJ-SIZE-MODEL), measured on a roomy one.
+uint64_t StoredSize(BackupModel model, PartitionKind kind) {
+  World w = SizedWorld(1 << 20, model, kind);
+  Runner r(&w);
+  r.LoginCo();
+  EXPECT_TRUE(Succeeded(r, r.Do(BackupLine())));
+  const BackupPartition& p = HsmAt(w).partitions.at(0);
+  EXPECT_EQ(p.allocated, p.used(model)) << "shrunk (Backup HSM 7) or grown (G5) to fit";
+  return p.used(model);
+}
+
+TEST(BackupSizing, ObjectsTakeMoreRoomThanTheirSourceSizes) {
+  HSMB_CLAUSE("PROJ-SIZE-MODEL", "RESIZE-GRAB-ALL");
+  for (BackupModel model : {BackupModel::kBackupHsm7, BackupModel::kBackupHsmG5}) {
+    EXPECT_EQ(StoredSize(model, PartitionKind::kV0), kNeed + 3 * ObjectOverheadBytes(model));
+    EXPECT_EQ(StoredSize(model, PartitionKind::kPre77), kNeed + 3 * ObjectOverheadBytes(model));
+    // A V1 object is stored as its sealed blob, which is larger than its value.
+    EXPECT_GT(StoredSize(model, PartitionKind::kV1), kNeed + 3 * ObjectOverheadBytes(model));
+  }
+  EXPECT_EQ(ObjectOverheadBytes(BackupModel::kBackupHsm7), kBackupHsm7ObjectOverheadBytes);
+  EXPECT_EQ(ObjectOverheadBytes(BackupModel::kBackupHsmG5), kBackupHsmG5ObjectOverheadBytes);
+}
+
+// The seed's story with no fault switch: the precheck compares the source's
+// sizes, passes, and then the partition fills part way: everything reverts.
+TEST(BackupSizing, PrecheckPassesOnSourceSizesThenThePartitionFillsAndReverts) {
+  HSMB_CLAUSE("SIZE-PRECHECK", "FULL-REVERT", "PROJ-SIZE-MODEL");
   for (BackupModel model : {BackupModel::kBackupHsm7, BackupModel::kBackupHsmG5}) {
     for (PartitionKind kind : {PartitionKind::kPre77, PartitionKind::kV0, PartitionKind::kV1}) {
-      World w = SizedWorld(kNeed, model, kind);
+      const uint64_t stored = StoredSize(model, kind);
+      for (uint64_t capacity : {kNeed, stored - 1}) {
+        World w = SizedWorld(capacity, model, kind);
+        Runner r(&w);
+        r.LoginCo();
+        const BackupHsm before = HsmAt(w);
+        Result res = r.Do(BackupLine());
+        EXPECT_TRUE(FailedWith(r, res, Ckr::kContainerObjectStorageFull)) << capacity;
+        EXPECT_TRUE(HsmAt(w) == before) << "the backup HSM is exactly as it was";
+      }
+      World w = SizedWorld(stored, model, kind);  // room for what the objects take
       Runner r(&w);
       r.LoginCo();
       ASSERT_TRUE(Succeeded(r, r.Do(BackupLine())));
-      const BackupHsm& hsm = HsmAt(w);
-      EXPECT_EQ(hsm.partitions.at(0).objects.size(), 3u);
-      EXPECT_EQ(hsm.partitions.at(0).allocated, kNeed);
-      EXPECT_EQ(hsm.partitions.at(0).used(), kNeed);
-      EXPECT_EQ(hsm.free_bytes(), 0u);
+      EXPECT_EQ(HsmAt(w).partitions.at(0).objects.size(), 3u);
+      EXPECT_EQ(HsmAt(w).free_bytes(), 0u);
     }
   }
 }
@@ -201,7 +234,7 @@ TEST(BackupSizing, Hsm7ShrinksToWhatTheBackupUses) {
   ASSERT_EQ(hsm.partitions.size(), 2u);
   EXPECT_EQ(hsm.partitions[0].allocated, kPartitionOverheadBytes + 400);
   EXPECT_EQ(hsm.partitions[1].allocated, kNeed);
-  for (const BackupPartition& p : hsm.partitions) EXPECT_EQ(p.allocated, p.used());
+  for (const BackupPartition& p : hsm.partitions) EXPECT_EQ(p.allocated, p.used(BackupModel::kBackupHsm7));
   EXPECT_EQ(hsm.free_bytes(), hsm.capacity - SumAllocated(hsm));
   EXPECT_EQ(hsm.free_bytes(), (1u << 20) - 2 * kPartitionOverheadBytes - 1000);
 }

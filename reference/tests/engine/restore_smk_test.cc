@@ -103,7 +103,6 @@ TEST(RestoreSmk, QuitLeavesTheTargetSmk) {
 TEST(RestoreSmk, FromAnSmkonlyBackup) {
   HSMB_CLAUSE("RESTORE-SMK", "OPT-SMKONLY");
   BackupHsm sks = MakeBackupHsm();
-  sks.sks = true;
   World w = MakeWorld(MakeUser(PartitionKind::kV1, 3, "sks"), sks);
   AddUserSlot(w, 1, WithOtherSmk(MakeUser(PartitionKind::kV1, 0, "target")));
   Runner r(&w);

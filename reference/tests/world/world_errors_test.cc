@@ -69,6 +69,10 @@ std::vector<Case> Cases() {
       {"unknown inner object key", Set(kB1 + "/objects/0/object/colour", "red"), "",
        kB1 + "/objects/0/object/colour"},
       {"unknown fault key", Set("/faults/1/slots", 2), "", "/faults/1/slots"},
+      // OPT-SMKONLY-SKS: SKS follows firmware; the old key names the rule.
+      {"sks key", Set(kBh + "/sks", true), "", kBh + "/sks",
+       "no longer a key: SKS follows firmware (Backup HSM 7 7.7.1, Backup HSM G5 6.28.0 or "
+       "newer; OPT-SMKONLY-SKS)"},
       {"bad firmware", Set(kBh + "/firmware", "7.x"), "", kBh + "/firmware",
        "\"7.x\" is not a version (want M.m.p)"},
       {"bad client version", Set("/client/version", "ten"), "", "/client/version"},
