@@ -5,6 +5,9 @@
 // steps, which log no SO in.
 //
 // Built by dropping the SO login and its PED line from the transcript.
+#include <algorithm>
+#include <cstddef>
+
 #include "helpers.h"
 #include "mutant.h"
 

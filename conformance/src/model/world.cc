@@ -156,9 +156,8 @@ uint64_t SealedLength(const Json& o) {
   p.ouid_hex = o.value("ouid", std::string());
   p.label = o.value("label", std::string());
   p.cls = o.value("class", std::string());
-  for (const auto& [k, v] : o.value("attributes", Json::object()).items()) {
-    p.attributes[k] = v.get<std::string>();
-  }
+  const Json attributes = o.value("attributes", Json::object());  // kept alive for items()
+  for (const auto& [k, v] : attributes.items()) p.attributes[k] = v.get<std::string>();
   p.value = o.contains("size") ? seal::DerivedValue(p.ouid_hex, o["size"].get<uint32_t>())
                                : seal::FromHex(o.value("value", std::string()));
   return seal::SealObject(seal::Bytes(32, 0), p, seal::Nonce("")).size();
