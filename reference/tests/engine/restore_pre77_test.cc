@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hsmbackup/luna_facts.h"
+#include "hsmbackup/world_io.h"
 #include "support/test_support.h"
 #include "support/worlds.h"
 
@@ -90,7 +91,7 @@ TEST(RestorePre77ToV0, Policy55IsABackupHsm7PolicyFrom771) {
 
 // The restore page: a pre-7.7 restore goes on after a failed object, a V0/V1
 // one ends at the first; it speaks of where the objects came from.
-TEST(RestoreRules, ContinueOrStopFollowsTheBackupsOrigin) {
+TEST(RestoreContinueOrStop, FollowsTheBackupsOrigin) {
   HSMB_CLAUSE("RESTORE-RULES", "RESTORE-PRE77-TO-V0");
   for (PartitionKind origin : {PartitionKind::kPre77, PartitionKind::kV0}) {
     SCOPED_TRACE(KindName(origin));

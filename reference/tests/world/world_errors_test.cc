@@ -125,7 +125,7 @@ std::vector<Case> Cases() {
          }
        },
        "", kUp + "/objects/0/attributes"},
-      {"allocated < used", Set(kB1 + "/allocated", 9700), "", kB1 + "/allocated", "9754"},
+      {"allocated < used", Set(kB1 + "/allocated", 9700), "", kB1 + "/allocated", "10010"},
       {"sum allocated > capacity", Set(kBh + "/capacity", 30000), "", kB2 + "/allocated"},
       {"inner size mismatch", Set(kB1 + "/objects/0/object/size", 99), "",
        kB1 + "/objects/0/object/size"},
