@@ -6,6 +6,8 @@
 //
 // Built by hiding, for the one backup, the free space beyond what the
 // precheck asks: the engine allocates exactly that and has none to grow into.
+// Only backups that would otherwise succeed are touched, so the fault shows
+// under its own clause alone.
 #include <algorithm>
 
 #include "helpers.h"
@@ -25,6 +27,13 @@ class G5NeverGrows final : public ProtocolHook {
     UserPartition* source = CurrentUser(world, session);
     BackupHsm* hsm = TargetHsm(world, *c);
     if (source == nullptr || hsm == nullptr || hsm->model != BackupModel::kBackupHsmG5) return;
+    // Only where the backup would otherwise go through: a failing one (a
+    // fault, another domain) ends as its own clause says, not as a fill.
+    if (!world.faults.empty()) return;
+    const Secret& domain = hsm->auth == AuthMode::kPed ? hsm->ped_domain
+                           : c->domain                 ? *c->domain
+                                                       : world.default_domain;
+    if (!(domain == source->domain)) return;
     uint64_t need = kPartitionOverheadBytes;
     for (const Object& o : source->objects) {
       const bool all = !c->objects || c->objects->all;

@@ -20,6 +20,8 @@ class SksRestoreIgnoresFirmware final : public ProtocolHook {
     if (!Is(c, Verb::kArchiveRestore) || !c->partition) return;
     BackupHsm* hsm = TargetHsm(world, *c);
     if (hsm == nullptr || TakesSks(*hsm)) return;
+    const BackupPartition* p = FindPartition(*hsm, *c->partition);
+    if (!c->smkonly && (p == nullptr || p->origin != PartitionKind::kV1)) return;  // no SKS
     old_ = hsm->firmware;
     hsm->firmware = hsm->model == BackupModel::kBackupHsm7 ? kBackupHsm7Sks : kBackupHsmG5Sks;
     raised_ = hsm;
