@@ -132,7 +132,7 @@ rc::Gen<Scenario> SksRestoreScenario() {
 rc::Gen<Scenario> Pre77Scenario() {
   return rc::gen::exec([] {
     gen::UserSpec u = *gen::User(*rc::gen::element<std::string>("pre77", "v0", "v0"));
-    u.allow_cpv1 = *rc::gen::arbitrary<bool>();
+    u.allow_cpv1 = *rc::gen::weightedElement<bool>({{3, true}, {1, false}});
     gen::HsmSpec h = *gen::Hsm(*rc::gen::weightedElement<std::string>(
         {{4, "backup_hsm_7"}, {1, "backup_hsm_g5"}}));
     if (h.model == "backup_hsm_7") {
@@ -144,7 +144,7 @@ rc::Gen<Scenario> Pre77Scenario() {
     const std::string pw = *gen::Secret("bk-");
     h.partitions.push_back(gen::StoredPartition("bk", u, "pre77", pw, stored));
     gen::WorldSpec w = gen::WorldOf(u, h);
-    if (*rc::gen::arbitrary<bool>()) {
+    if (*rc::gen::weightedElement<bool>({{3, true}, {1, false}})) {
       w.faults.push_back({{"type", "verify_fail"}, {"handle", stored.front().handle}});
     }
     return Scenario{w.ToJson(), {gen::Login(u), gen::Restore(h, "bk", pw)}, {}};
