@@ -49,7 +49,6 @@ World MakeWorld(PartitionKind kind, size_t objects, size_t size) {
   h.label = "backup";
   h.serial = "7000123";
   h.firmware = Version{7, 7, 2};
-  h.sks = true;
   h.capacity = 2 * (payload + kPartitionOverheadBytes) + (1 << 20);
   h.so_password = Secret(kSoPassword);
   h.handles.next = 1;

@@ -44,6 +44,13 @@ BackupHsm* TargetHsm(World& world, const Command& command) {
   return &*s->backup;
 }
 
+BackupPartition* FindPartition(BackupHsm& hsm, std::string_view name) {
+  for (BackupPartition& p : hsm.partitions) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
 Version MinBackupFirmware(const BackupHsm& hsm) {
   return hsm.model == BackupModel::kBackupHsm7 ? Version{7, 7, 1} : Version{6, 28, 0};
 }

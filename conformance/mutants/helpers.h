@@ -30,6 +30,8 @@ UserPartition* CurrentUser(World& world, const Session& session);
 std::optional<uint32_t> TargetSlot(const World& world, const Command& command);
 // TargetHsm is the live backup HSM -slot names, or null.
 BackupHsm* TargetHsm(World& world, const Command& command);
+// FindPartition is the backup partition `name` on `hsm`, or null.
+BackupPartition* FindPartition(BackupHsm& hsm, std::string_view name);
 // MinBackupFirmware is what FW-MIN-BACKUP asks of `hsm` for V0/V1 sources.
 Version MinBackupFirmware(const BackupHsm& hsm);
 

@@ -89,12 +89,12 @@ class RollbackOnStop final : public ProtocolHook {
         return std::find(new_handles.begin(), new_handles.end(), b.object.handle) !=
                new_handles.end();
       });
-      if (hsm->model == BackupModel::kBackupHsm7 && p.allocated > p.used() &&
+      if (hsm->model == BackupModel::kBackupHsm7 && p.allocated > p.used(hsm->model) &&
           transcript.end() == std::find_if(transcript.begin(), transcript.end(),
                                            [](const std::string& l) {
                                              return l.rfind("Re-sizing", 0) == 0;
                                            })) {
-        p.allocated = p.used();
+        p.allocated = p.used(hsm->model);
       }
     }
   }

@@ -151,6 +151,25 @@ inline std::string WrongDomain(const std::string& line) {
   return out;
 }
 
+// Pre77WithV0 is pre77-to-bh7.json with an empty V0 partition (slot 2) in
+// its domain, policy 42 "Allow CPv1" as given; with it on, the Backup HSM
+// 7's policy 55 "Enable Restricted Restore" is on too.
+inline Json Pre77WithV0(bool open) {
+  Json w = Fixture("pre77-to-bh7.json");
+  w["slots"].push_back({{"id", 2},
+                        {"user_partition",
+                         {{"label", "legacy-to-v0"},
+                          {"serial", "1238696044382"},
+                          {"firmware", "7.8.0"},
+                          {"kind", "v0"},
+                          {"domain", "fake-legacy-domain"},
+                          {"policies", {{"allow_cpv1", open}}},
+                          {"capacity", 1048576},
+                          {"credentials", {{"co", "fake-v0-restore-co"}}}}}});
+  if (open) w["slots"][1]["backup_hsm"]["policies"] = {{"enable_restricted_restore", true}};
+  return w;
+}
+
 // V1Seed is the seed example with a V1 source partition.
 inline Json V1Seed() {
   Json w = Fixture("seed-example.json");

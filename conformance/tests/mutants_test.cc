@@ -287,6 +287,79 @@ std::vector<Scenario> StateScenarios() {
          EXPECT_EQ(mut.last().result, "CKR_OK");
          EXPECT_EQ(mut.last().prompts, 0);
        }});
+  all.push_back({"sks-restore-ignores-firmware",
+                 "v1-backup-old-firmware: restore the V1 backup from a Backup HSM 7 at 7.7.0",
+                 [] { return Fixture("v1-backup-old-firmware.json"); },
+                 {{"role login -name co -password fake-appliance-co", {}},
+                  {"partition archive restore -slot 3 -partition v -password newPa$$w0rd", {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(ref.last().result, "CKR_OPERATION_NOT_ALLOWED");
+                   EXPECT_EQ(mut.last().result, "CKR_OK");
+                   EXPECT_EQ((*SlotById(ref.state(), 0))["objects"].size(), 0u);
+                   EXPECT_EQ((*SlotById(mut.state(), 0))["objects"].size(), 2u);
+                 }});
+  all.push_back({"g5-never-grows", "v0-to-g5: backup to a new partition",
+                 [] { return Fixture("v0-to-g5.json"); },
+                 {{"role login -name co -password fake-payments-co", {}},
+                  {"partition archive backup -slot 1 -partition p -domain fake-payments-domain "
+                   "-password newPa$$w0rd -sopassword fake-g5-so-pwd",
+                   {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(ref.last().result, "CKR_OK");
+                   EXPECT_NE(Partition(ref.state(), 1, "p"), nullptr);
+                   EXPECT_EQ(mut.last().result, "CKR_CONTAINER_OBJECT_STORAGE_FULL");
+                   EXPECT_EQ(Partition(mut.state(), 1, "p"), nullptr);
+                 }});
+  all.push_back({"restores-pre77-ungated",
+                 "pre77-to-bh7 + an empty V0 partition (policy 42 off): restore the pre-7.7 backup",
+                 [] { return Pre77WithV0(false); },
+                 {{"slot set -slot 2", {}},
+                  {"role login -name co -password fake-v0-restore-co", {}},
+                  {"partition archive restore -slot 1 -partition legacy73_20190301 "
+                   "-password fake-backup-po-pwd",
+                   {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(ref.last().result, "CKR_OPERATION_NOT_ALLOWED");
+                   EXPECT_EQ(mut.last().result, "CKR_OK");
+                   EXPECT_EQ((*SlotById(mut.state(), 2))["objects"].size(), 2u);
+                 }});
+  all.push_back({"restore-stops-by-target",
+                 "pre77-to-bh7 + a V0 partition, policies 55 and 42 on, the backup's first "
+                 "object rejected: restore",
+                 [] {
+                   Json w = Pre77WithV0(true);
+                   w["faults"] = Json::array({{{"type", "verify_fail"}, {"handle", 3596}}});
+                   return w;
+                 },
+                 {{"slot set -slot 2", {}},
+                  {"role login -name co -password fake-v0-restore-co", {}},
+                  {"partition archive restore -slot 1 -partition legacy73_20190301 "
+                   "-password fake-backup-po-pwd",
+                   {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(ref.last().result, "CKR_FAILED_TO_CLONE_AN_OBJECT");
+                   EXPECT_EQ(mut.last().result, "CKR_FAILED_TO_CLONE_AN_OBJECT");
+                   EXPECT_EQ((*SlotById(ref.state(), 2))["objects"].size(), 1u);  // went on
+                   EXPECT_EQ((*SlotById(mut.state(), 2))["objects"].size(), 0u);  // stopped
+                 }});
+  all.push_back({"ped-restore-skips-so",
+                 "seed-smkonly: backup -smkonly, then restore the SMK with -force",
+                 [] { return Fixture("seed-smkonly.json"); },
+                 {{"role login -name co", {}},
+                  {"partition archive backup -slot 5 -smkonly -force", {}},
+                  {"partition archive restore -slot 5 -partition "
+                   "358628973182_2019:03:09-16:52:47 -smkonly -force",
+                   {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(ref.last().result, "CKR_OK");
+                   EXPECT_EQ(mut.last().result, "CKR_OK");
+                   auto peds = [](const Outcome& o) {
+                     return std::count(o.transcript.begin(), o.transcript.end(),
+                                       "Please attend to the PED.");
+                   };
+                   EXPECT_EQ(peds(ref.last()), 3);
+                   EXPECT_EQ(peds(mut.last()), 2);
+                 }});
   all.push_back({"contents-shows-v1-class",
                  "seed made V1: backup, then archive contents",
                  V1Seed,

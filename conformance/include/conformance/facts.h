@@ -88,9 +88,33 @@ inline constexpr Version kClientObjectsOption{10, 3, 0};  // -objects needs clie
 
 // Limits and sizes.
 inline constexpr uint64_t kOverhead = 9648;  // per backup partition (LUNA-FACTS.md)
+// The project's size model (PROJ-SIZE-MODEL; no public figure exists): on a
+// backup HSM each object takes its value, a V1 object its sealed blob, plus
+// this per model. A vendor with other figures waives PROJ-SIZE-MODEL.
+inline constexpr uint64_t kBackupHsm7ObjectOverhead = 128;
+inline constexpr uint64_t kBackupHsmG5ObjectOverhead = 64;
+constexpr uint64_t ObjectOverhead(HsmModel m) {
+  return m == HsmModel::kBackupHsm7 ? kBackupHsm7ObjectOverhead : kBackupHsmG5ObjectOverhead;
+}
 inline constexpr size_t kMaxPartitionName = 32;
 inline constexpr uint32_t kSoLockoutThreshold = 3;          // the third wrong SO login zeroizes
 inline constexpr uint32_t kPartitionLockoutThreshold = 10;  // a backup partition locks
+
+// SKS follows firmware, not a device property (OPT-SMKONLY-SKS; the Luna 7
+// SKS backup and restore page): SKS backup and restore need these.
+inline constexpr Version kBackupHsm7Sks{7, 7, 1};
+inline constexpr Version kBackupHsmG5Sks{6, 28, 0};
+constexpr bool TakesSks(HsmModel m, const Version& firmware) {
+  return firmware >= (m == HsmModel::kBackupHsm7 ? kBackupHsm7Sks : kBackupHsmG5Sks);
+}
+
+// Restoring pre-7.7 backups (RESTORE-PRE77-TO-V0; Backup HSM 7 CRNs 7.7.1,
+// 7.7.2): HSM policy 55 "Enable Restricted Restore" from 7.7.1, and from
+// 7.7.2 restores into V0 partitions whose policy 42 "Allow CPv1" is on.
+inline constexpr Version kBackupHsm7RestrictedRestore{7, 7, 1};
+inline constexpr Version kBackupHsm7CpV1Restore{7, 7, 2};
+inline constexpr int kHsmPolicyRestrictedRestore = 55;
+inline constexpr int kPartitionPolicyAllowCpV1 = 42;
 
 // MinimumForV0V1 is the firmware a backup HSM needs to take V0/V1 backups.
 constexpr Version MinimumForV0V1(HsmModel m) {

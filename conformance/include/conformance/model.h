@@ -38,6 +38,9 @@ struct Object {
   uint64_t size = 0;
   std::string fingerprint;  // from the first observation; "" until known
   bool opaque = false;      // backup objects of a V1 source
+  // A V1 object's sealed length under the project's blob format: what it
+  // takes on a backup HSM (PROJ-SIZE-MODEL) instead of `size`; 0 = `size`.
+  uint64_t sealed = 0;
   std::string why;          // the clause that fixed this object in the last step; "" = default
 };
 
@@ -48,6 +51,7 @@ struct User {
   Version firmware;
   std::string domain, co_password;
   bool allow_private = true, allow_secret = true, hsm_allow = true;
+  bool allow_cpv1 = false;  // partition policy 42 (RESTORE-PRE77-TO-V0)
   uint64_t capacity = 0;
   uint32_t co_threshold = 10, co_failures = 0;
   bool zeroized = false;
@@ -67,30 +71,36 @@ struct Partition {
   // The target's size model may charge more than the project's (another
   // overhead, sealed sizes): observed used - the project's, adopted.
   int64_t extra = 0;
+  uint64_t per_object = 0;  // ObjectOverhead of the backup HSM it is on
   // Provenance for the last step: the clause behind its existence and its
   // objects (`why`), behind its space figures (`space_why`), and for each
   // OUID that must NOT be here, the clause that keeps it out.
   std::string why, space_why;
   std::map<std::string, std::string> gone;
   uint64_t used() const;
+  // Stored is what `o` takes here under the project's size model.
+  uint64_t Stored(const Object& o) const;
 };
 
 struct Hsm {
   HsmModel model = HsmModel::kBackupHsm7;
-  Version firmware;
-  bool sks = false;
+  Version firmware;  // also decides SKS (TakesSks)
   Connection connection = Connection::kClient;
   Auth auth = Auth::kPassword;
   std::string so_password, ped_domain;
   uint64_t capacity = 0;
   uint32_t so_failures = 0;
   bool zeroized = false;
+  bool restricted_restore = false;  // HSM policy 55 (RESTORE-PRE77-TO-V0)
   std::vector<Partition> partitions;
   // Provenance for the last step: behind the set of partitions and the free
   // figure, and for each partition that must NOT be here, the clause.
   std::string why, space_why;
   std::map<std::string, std::string> gone;
   bool shrink_failed = false;  // RESIZE-FAIL in the last step: no space may be free
+  // FULL-REVERT's size-model-fill reading in the last step: the target's own
+  // figures stand (only the invariants are judged), whatever its model.
+  bool figures_open = false;
   uint64_t free() const;
   Partition* Find(const std::string& name);
 };
@@ -163,6 +173,9 @@ struct Said {
   enum class Ped { kUnjudged, kNever, kEachAction, kLogin };
   Ped ped = Ped::kUnjudged;
   int ped_actions = 0;
+  // A PED restore that succeeds asks for the PED at least this often: the
+  // backup HSM's SO, the partition's keys, its domain key (OUT-PED).
+  int ped_prompts = 0;
   long list_slot = -1;         // ARCHIVE-LIST: every partition's fields, and the free space
   long contents_slot = -1;     // ARCHIVE-CONTENTS: every object's fields
   std::string contents_of;

@@ -1,5 +1,7 @@
 #include "checks/gen.h"
 
+#include "conformance/facts.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
@@ -41,7 +43,8 @@ Json WorldSpec::ToJson() const {
               {"capacity", u.capacity},
               {"policies", {{"allow_private_key_cloning", u.allow_private},
                             {"allow_secret_key_cloning", u.allow_secret},
-                            {"hsm_allow_cloning", u.hsm_allow}}},
+                            {"hsm_allow_cloning", u.hsm_allow},
+                            {"allow_cpv1", u.allow_cpv1}}},
               {"objects", objects}};
     if (u.auth == "password") p["credentials"] = {{"co", u.co_password}};
     if (u.kind == "v1") p["smk"] = u.smk;
@@ -50,9 +53,10 @@ Json WorldSpec::ToJson() const {
   for (const HsmSpec& h : hsms) {
     Json b = {{"model", h.model},           {"label", "backup" + std::to_string(h.slot)},
               {"serial", "2000" + std::to_string(h.slot)}, {"firmware", h.firmware},
-              {"sks", h.sks},               {"connection", h.connection},
+              {"connection", h.connection},
               {"auth", h.auth},             {"capacity", h.capacity},
               {"partitions", h.partitions}};
+    if (h.restricted_restore) b["policies"] = {{"enable_restricted_restore", true}};
     if (h.auth == "password") b["so_password"] = h.so_password;
     else b["ped_domain"] = h.ped_domain;
     slots.push_back({{"id", h.slot}, {"backup_hsm", b}});
@@ -168,7 +172,6 @@ rc::Gen<HsmSpec> Hsm(const std::string& model) {
                         h.firmware = model == "backup_hsm_7"
                                          ? "7.7." + std::to_string(std::get<1>(t) + 1)
                                          : "6." + std::to_string(28 + std::get<1>(t)) + ".0";
-                        h.sks = true;
                         return h;
                       });
 }
@@ -248,18 +251,22 @@ std::string Contents(const HsmSpec& h, const std::string& name, const std::strin
 Json StoredPartition(const std::string& name, const UserSpec& src, const std::string& origin,
                      const std::string& password, const std::vector<ObjSpec>& objects) {
   Json objs = Json::array();
-  uint64_t used = 9648;  // the per-partition overhead (LUNA-FACTS.md)
+  // The project's size model (PROJ-SIZE-MODEL): the per-partition overhead,
+  // then each object's stored size; the larger model overhead suits both.
+  uint64_t used = model::kOverhead;
   const bool v1 = origin == "v1";
   const seal::Bytes smk = seal::FromHex(src.smk);
   for (const ObjSpec& o : objects) {
     Json x = {{"handle", o.handle}, {"ouid", o.ouid}, {"label", o.label}, {"size", o.size}};
     if (v1) {
-      x["sealed"] = seal::Hex(seal::SealObject(smk, Plain(o), seal::Nonce(name + "/" + o.ouid)));
+      const seal::Bytes sealed = seal::SealObject(smk, Plain(o), seal::Nonce(name + "/" + o.ouid));
+      x["sealed"] = seal::Hex(sealed);
+      used += sealed.size() - o.size;
     } else {
       x["object"] = {{"class", o.cls}, {"attributes", o.attributes}, {"size", o.size}};
     }
     objs.push_back(std::move(x));
-    used += o.size;
+    used += o.size + model::kBackupHsm7ObjectOverhead;
   }
   Json p = {{"name", name},           {"domain", src.domain},   {"origin", origin},
             {"source_label", src.label}, {"created", "2026-01-02T03:04:05Z"},

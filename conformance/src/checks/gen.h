@@ -31,6 +31,7 @@ struct UserSpec {
   std::string kind = "v0", auth = "password", label = "part", firmware = "7.8.0";
   std::string domain = "domain-a", co_password = "copassword1";
   bool allow_private = true, allow_secret = true, hsm_allow = true;
+  bool allow_cpv1 = false;  // partition policy 42
   uint64_t capacity = 1u << 22;
   std::string smk;  // 64 hex digits for v1
   std::vector<ObjSpec> objects;
@@ -41,7 +42,7 @@ struct HsmSpec {
   uint32_t slot = 2;
   std::string model = "backup_hsm_7", firmware = "7.7.2", auth = "password";
   std::string connection = "client", so_password = "sopassword1", ped_domain;
-  bool sks = false;
+  bool restricted_restore = false;  // HSM policy 55: Backup HSM 7 from 7.7.1 only
   uint64_t capacity = 1u << 24;
   Json partitions = Json::array();  // pre-existing backup partitions, as world JSON
 };

@@ -103,6 +103,54 @@ rc::Gen<Scenario> SmkRestoreScenario() {
   });
 }
 
+// SksRestoreScenario: a stored V1 backup (objects and SMK) on a backup HSM
+// at, or one step below, the firmware that takes SKS (OPT-SMKONLY-SKS),
+// restored whole or as its SMK alone into a V1 partition of the same SMK.
+rc::Gen<Scenario> SksRestoreScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User("v1");
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    if (*rc::gen::arbitrary<bool>()) {
+      h.firmware = h.model == "backup_hsm_7" ? *rc::gen::element<std::string>("7.7.0", "7.3.0")
+                                             : *rc::gen::element<std::string>("6.27.0", "6.10.0");
+    }
+    const std::string pw = *gen::Secret("bk-");
+    h.partitions.push_back(
+        gen::StoredPartition("bk", u, "v1", pw, gen::Renumbered(u.objects, 6000)));
+    u.objects.clear();
+    const std::string extra = *rc::gen::element<std::string>("", " -smkonly -force");
+    return Scenario{
+        gen::WorldOf(u, h).ToJson(), {gen::Login(u), gen::Restore(h, "bk", pw, extra)}, {}};
+  });
+}
+
+// Pre77Scenario: a stored pre-7.7 backup restored into a pre-7.7, V0 or V1
+// partition from a Backup HSM 7 before, at and after the firmware that gates
+// it (RESTORE-PRE77-TO-V0), or a G5; policies 55 and 42 either way; one
+// stored object sometimes rejected, so the restore goes on or stops by the
+// backup's origin (RESTORE-RULES).
+rc::Gen<Scenario> Pre77Scenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*rc::gen::element<std::string>("pre77", "v0", "v0"));
+    u.allow_cpv1 = *rc::gen::weightedElement<bool>({{3, true}, {1, false}});
+    gen::HsmSpec h = *gen::Hsm(*rc::gen::weightedElement<std::string>(
+        {{4, "backup_hsm_7"}, {1, "backup_hsm_g5"}}));
+    if (h.model == "backup_hsm_7") {
+      h.firmware = *rc::gen::element<std::string>("7.3.0", "7.7.1", "7.7.2", "7.7.3");
+      h.restricted_restore =
+          h.firmware != "7.3.0" && *rc::gen::weightedElement<bool>({{3, true}, {1, false}});
+    }
+    const std::vector<gen::ObjSpec> stored = gen::Renumbered(*gen::Objects(2, 5), 7000);
+    const std::string pw = *gen::Secret("bk-");
+    h.partitions.push_back(gen::StoredPartition("bk", u, "pre77", pw, stored));
+    gen::WorldSpec w = gen::WorldOf(u, h);
+    if (*rc::gen::weightedElement<bool>({{3, true}, {1, false}})) {
+      w.faults.push_back({{"type", "verify_fail"}, {"handle", stored.front().handle}});
+    }
+    return Scenario{w.ToJson(), {gen::Login(u), gen::Restore(h, "bk", pw)}, {}};
+  });
+}
+
 rc::Gen<Scenario> SameOuidScenario() {
   return rc::gen::exec([] {
     gen::UserSpec u = *gen::User(*gen::AnyKind(false));
@@ -138,6 +186,10 @@ std::vector<Check> RestoreChecks() {
        [](CheckContext& c) { return ForAll(c, RoundTripScenario(true)); }},
       {"RestoreFamily", "RestoreSmk", {"RESTORE-SMK", "OPT-FORCE"}, {"smkonly"}, 20,
        [](CheckContext& c) { return ForAll(c, SmkRestoreScenario()); }},
+      {"RestoreFamily", "RestorePre77", {"RESTORE-PRE77-TO-V0", "RESTORE-RULES", "FW-OLD-RESTORE"},
+       {"fault.verify_fail"}, 30, [](CheckContext& c) { return ForAll(c, Pre77Scenario()); }},
+      {"RestoreFamily", "RestoreSks", {"OPT-SMKONLY-SKS", "RESTORE-SMK"}, {"smkonly"}, 25,
+       [](CheckContext& c) { return ForAll(c, SksRestoreScenario()); }},
       {"RestoreFamily", "RestoreSameOuid", {"PROJ-RESTORE-SAME-OUID"}, {}, 25,
        [](CheckContext& c) { return ForAll(c, SameOuidScenario()); }},
   };

@@ -2,6 +2,7 @@
 #include "checks/families.h"
 #include "checks/gen.h"
 #include "checks/harness.h"
+#include "conformance/facts.h"
 
 namespace hsmbackup::conformance {
 namespace {
@@ -64,6 +65,27 @@ rc::Gen<Scenario> Fills() {
   });
 }
 
+// FillsOnItsOwn: no fault. The backup HSM has room for the precheck (the
+// source sizes) and up to a little more than the objects take there under
+// the project's size model (PROJ-SIZE-MODEL): the partition fills part way
+// about half the time, and the backup HSM must then be as it was.
+rc::Gen<Scenario> FillsOnItsOwn(bool v1) {
+  return rc::gen::exec([v1] {
+    const std::string kind = v1 ? std::string("v1") : *gen::AnyKind(false);
+    gen::UserSpec u = *gen::User(kind);
+    u.objects = *gen::Objects(2, 6);
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    const uint64_t per_object = h.model == "backup_hsm_7" ? model::kBackupHsm7ObjectOverhead
+                                                         : model::kBackupHsmG5ObjectOverhead;
+    // A V1 object also grows by its blob's framing: a generous bound.
+    const uint64_t growth = u.objects.size() * (per_object + (kind == "v1" ? 512 : 0));
+    h.capacity = model::kOverhead + u.Payload() + *rc::gen::inRange<uint64_t>(0, 2 * growth);
+    const std::string pw = "pw-" + u.co_password;
+    return gen::ScenarioOf(gen::WorldOf(u, h),
+                           {gen::Login(u), gen::BackupOf(u, h, "bk", pw).Line(), gen::List(h)});
+  });
+}
+
 }  // namespace
 
 std::vector<Check> SizingChecks() {
@@ -76,6 +98,11 @@ std::vector<Check> SizingChecks() {
        15, [](CheckContext& c) { return ForAll(c, ShrinkFails()); }},
       {"Sizing", "FullPartitionRevertsEverything", {"FULL-REVERT"}, {"fault.partition_full"}, 30,
        [](CheckContext& c) { return ForAll(c, Fills()); }},
+      {"Sizing", "FillsOnItsOwnAndReverts",
+       {"FULL-REVERT", "SIZE-PRECHECK", "RESIZE-GRAB-ALL", "PROJ-SIZE-MODEL"}, {}, 30,
+       [](CheckContext& c) { return ForAll(c, FillsOnItsOwn(false)); }},
+      {"Sizing", "SealedObjectsFillOnTheirOwn", {"FULL-REVERT", "PROJ-SIZE-MODEL"}, {"smkonly"}, 20,
+       [](CheckContext& c) { return ForAll(c, FillsOnItsOwn(true)); }},
   };
 }
 

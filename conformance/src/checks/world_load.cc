@@ -67,6 +67,9 @@ std::string Break(int k, Json& w) {
       Backup(w)["capacity"] = p["allocated"].get<uint64_t>() - 1;
       return "the partitions' allocation fits the backup HSM's capacity";
     }
+    case 11:
+      Backup(w)["sks"] = *rc::gen::arbitrary<bool>();
+      return "a backup HSM has no 'sks' key: SKS follows firmware (OPT-SMKONLY-SKS)";
     default: {
       Json& p = Backup(w)["partitions"][0];
       p["allocated"] = 9647;
@@ -85,7 +88,7 @@ rc::Gen<Broken> BrokenWorld() {
     Broken b;
     b.valid = gen::WorldOf(u, h).ToJson();
     b.invalid = b.valid;
-    b.rule = Break(*rc::gen::inRange(0, 12), b.invalid);
+    b.rule = Break(*rc::gen::inRange(0, 13), b.invalid);
     return b;
   });
 }

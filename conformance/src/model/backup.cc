@@ -23,6 +23,11 @@ struct Plan {
   std::vector<const Object*> objects;
   bool exists = false, recreate = false, overwrite = false;
   uint64_t need = 0, available = 0;
+  // FULL-REVERT's size-model-fill reading: the objects take only their
+  // source sizes (`source_sizes`), or the partition fills at object
+  // `fill_at` (1-based; 0: where the sizes say).
+  bool source_sizes = false;
+  size_t fill_at = 0;
   bool creates() const { return !exists || recreate; }
 };
 
@@ -63,7 +68,9 @@ bool Checks(const World& w, const Line& line, Plan& plan, Refusals& r) {
     r.Add("CKR_OPERATION_NOT_ALLOWED", "DIRECT-SMK-ONLY");
   }
   if (smkonly && src.kind != Kind::kV1) r.Add("CKR_OPERATION_NOT_ALLOWED", "OPT-SMKONLY");
-  if (smkonly && !hsm.sks) r.Add("CKR_OPERATION_NOT_ALLOWED", "OPT-SMKONLY-SKS");
+  if (smkonly && !TakesSks(hsm.model, hsm.firmware)) {
+    r.Add("CKR_OPERATION_NOT_ALLOWED", "OPT-SMKONLY-SKS");
+  }
   if (!smkonly) {
     if (!line.objects) {
       for (const Object& o : src.objects) plan.objects.push_back(&o);
@@ -188,6 +195,7 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
     q.origin = src.kind;
     q.source_label = src.label;
     q.allocated = bh7 ? hsm.free() : plan.need;  // RESIZE-GRAB-ALL
+    q.per_object = plan.source_sizes ? 0 : ObjectOverhead(hsm.model);
     q.why = op;
     q.space_why = bh7 ? "RESIZE-SHRINK" : "PROJ-SIZE-MODEL";
     hsm.partitions.push_back(q);
@@ -195,6 +203,7 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
   } else {
     part = hsm.Find(plan.name);
     if (!ContainerLogin(p, hsm, *part, line)) return;
+    if (plan.source_sizes) part->per_object = 0;
     Stamp(*part, op);  // what it held stays (OPT-APPEND never overwrites)
     const uint64_t slack = part->allocated - std::min(part->allocated, part->used());
     part->allocated += bh7 ? hsm.free() : (plan.need > slack ? plan.need - slack : 0);
@@ -218,6 +227,7 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
     if (plan.creates()) p.said.delete_empty = plan.name;
   };
   bool reverted = false, stopped_early = false;
+  bool grew = false;  // a G5 partition grew into free space (RESIZE-GRAB-ALL)
   std::optional<Prediction> rollback;
   long stored = 0;
   std::set<std::string> stored_now;
@@ -277,9 +287,18 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
           }
           continue;
         }
-        const uint64_t replaced = same != part->objects.end() ? same->size : 0;
+        // PROJ-SIZE-MODEL: the object takes more room here than the source
+        // size SIZE-PRECHECK counted, so the partition may fill part way.
+        const uint64_t replaced = same != part->objects.end() ? part->Stored(*same) : 0;
+        const uint64_t takes = plan.source_sizes ? o.size : part->Stored(o);
+        if (!bh7 && part->used() - replaced + takes > part->allocated) {
+          // RESIZE-GRAB-ALL: a G5 partition grows into free space as it needs.
+          part->allocated +=
+              std::min(hsm.free(), part->used() - replaced + takes - part->allocated);
+          grew = true;
+        }
         if (w.HasFault(FaultType::kPartitionFull, plan.slot, static_cast<uint32_t>(i + 1)) ||
-            part->used() - replaced + o.size > part->allocated) {
+            plan.fill_at == i + 1 || part->used() - replaced + takes > part->allocated) {
           hsm = snapshot;  // FULL-REVERT
           hsm.why = hsm.space_why = "FULL-REVERT";
           for (Partition& q : hsm.partitions) {
@@ -327,6 +346,7 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
         }
         Object copy = o;
         copy.handle = 0;  // the target's choice; adopted after the step
+        if (plan.source_sizes) copy.sealed = 0;
         copy.opaque = src.kind == Kind::kV1;  // class and fingerprint kept for a restore
         copy.why = plan.overwrite && same != part->objects.end() ? "OPT-APPEND-REPLACE"
                    : i > 0 && !p.said.failed.empty() && !stop   ? "CLONE-CONTINUE-PRE77"
@@ -368,7 +388,9 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
   }
   p.codes = {result};
   if (result == "CKR_OK") {
-    p.code_clauses = {op};
+    // A G5 backup whose objects outgrew the precheck's allocation succeeds
+    // because the partition grew (RESIZE-GRAB-ALL).
+    p.code_clauses = {grew && !plan.source_sizes ? std::string("RESIZE-GRAB-ALL") : op};
     p.said.smk_cloned = smkonly;
     p.said.ped_actions = plan.creates() ? 4 : 2;  // SO, creation, container, domain
     if (!smkonly) {
@@ -394,6 +416,44 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
   }
 }
 
+// SizeModelFill adds FULL-REVERT's size-model-fill reading: whether a
+// backup that passed SIZE-PRECHECK fills part way depends on what objects
+// take on the target (PROJ-SIZE-MODEL). Where the project's model fills, a
+// target that stores objects at their source sizes may not; where it leaves
+// less than the SIZE-PRECHECK margin spare, a target charging more may fill
+// (at the last object: its figures are its own).
+void SizeModelFill(Prediction& p, const World& before, const Line& line, const Plan& plan,
+                   const std::vector<std::string>& answers) {
+  if (line.Has("smkonly") || plan.objects.empty()) return;
+  const bool faulted =
+      std::any_of(before.faults.begin(), before.faults.end(), [&](const Fault& f) {
+        return f.type == FaultType::kPartitionFull && (!f.slot || *f.slot == plan.slot);
+      });
+  if (faulted) return;
+  Plan other = plan;
+  if (p.codes.count("CKR_CONTAINER_OBJECT_STORAGE_FULL") != 0) {
+    other.source_sizes = true;
+  } else if (p.codes.count("CKR_OK") != 0 && plan.creates()) {
+    Hsm hsm = before.hsms.at(plan.slot);
+    const Partition* old = plan.recreate ? hsm.Find(plan.name) : nullptr;
+    uint64_t end = kOverhead;
+    for (const Object* o : plan.objects) {
+      end += (o->sealed != 0 ? o->sealed : o->size) + ObjectOverhead(hsm.model);
+    }
+    const uint64_t room = hsm.free() + (old != nullptr ? old->allocated : 0);
+    if (room >= end + kOverhead + 256 * (plan.objects.size() + 1)) return;
+    other.fill_at = plan.objects.size();
+  } else {
+    return;
+  }
+  Prediction alt;
+  alt.after = before;
+  Run(alt, before, line, other, answers);
+  alt.reading = "size-model-fill";
+  alt.after.hsms.at(plan.slot).figures_open = other.source_sizes;
+  p.alternatives.push_back(std::move(alt));
+}
+
 }  // namespace
 
 Prediction PredictBackup(const World& before, const Line& line,
@@ -409,6 +469,7 @@ Prediction PredictBackup(const World& before, const Line& line,
     return p;
   }
   Run(p, before, line, plan, answers);
+  SizeModelFill(p, before, line, plan, answers);
   // Readings the seed leaves open (clauses.json `accepts`).
   if (!plan.exists && line.Has("append")) {  // OPT-APPEND: -append may need an existing backup
     Prediction refused;

@@ -22,7 +22,9 @@ const User* UserChecks(const World& w, Refusals& r) {
 
 void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uint32_t slot,
                     const std::vector<const Object*>& objects, bool replace) {
-  const bool stop = t.kind != Kind::kPre77;
+  // RESTORE-RULES: continue or stop follows the kind of partition the
+  // objects came from (the backup's origin), as the restore page says.
+  const bool stop = part.origin != Kind::kPre77;
   t.why = "RESTORE-ROUNDTRIP";
   p.state_clause = "RESTORE-RULES";
   std::string result = "CKR_OK";
@@ -69,7 +71,10 @@ void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uin
     Object o = *b;
     o.handle = 0;  // the target's allocator decides
     o.opaque = false;
-    o.why = same != t.objects.end() ? "PROJ-RESTORE-SAME-OUID" : "RESTORE-ROUNDTRIP";
+    // After a failure only going on (a pre-7.7 origin) restores it.
+    o.why = result != "CKR_OK"           ? "RESTORE-RULES"
+            : same != t.objects.end()    ? "PROJ-RESTORE-SAME-OUID"
+                                         : "RESTORE-ROUNDTRIP";
     if (same != t.objects.end()) {
       *same = o;
     } else {
@@ -139,6 +144,17 @@ Prediction PredictRestore(const World& before, const Line& line,
   if (t->auth != hsm.auth) r.Add("CKR_OPERATION_NOT_ALLOWED", "AUTH-SAME-MODE");
   if (part.origin != Kind::kPre77 && t->kind == Kind::kPre77) r.Add("CKR_OPERATION_NOT_ALLOWED", "FW-NO-DOWNGRADE");
   if (part.origin == Kind::kV1 && t->kind != Kind::kV1) r.Add("CKR_OPERATION_NOT_ALLOWED", "FW-NO-DOWNGRADE");
+  if (part.origin == Kind::kPre77 && hsm.model == HsmModel::kBackupHsm7 &&
+      hsm.firmware >= kBackupHsm7RestrictedRestore) {  // RESTORE-PRE77-TO-V0
+    const bool into_newer = t->kind != Kind::kPre77;
+    if (into_newer != hsm.restricted_restore ||
+        (t->kind == Kind::kV0 && (hsm.firmware < kBackupHsm7CpV1Restore || !t->allow_cpv1))) {
+      r.Add("CKR_OPERATION_NOT_ALLOWED", "RESTORE-PRE77-TO-V0");
+    }
+  }
+  if ((part.origin == Kind::kV1 || smkonly) && !TakesSks(hsm.model, hsm.firmware)) {
+    r.Add("CKR_OPERATION_NOT_ALLOWED", "OPT-SMKONLY-SKS");
+  }
   if (hsm.connection == Connection::kAppliance && t->kind == Kind::kV1 && !smkonly) {
     r.Add("CKR_OPERATION_NOT_ALLOWED", "DIRECT-SMK-ONLY");
   }
@@ -187,6 +203,10 @@ Prediction PredictRestore(const World& before, const Line& line,
   Hsm& h = w.hsms.at(slot);
   Partition& live = *h.Find(part.name);
   if (!ContainerLogin(p, h, live, line)) return p;
+  if (h.auth == Auth::kPed) {
+    p.said.ped_actions = 2;  // the SO login and the container login, by the seed's wording
+    p.said.ped_prompts = 3;  // and the domain key
+  }
   User& target = w.users.at(w.current);
   if (smkonly) {  // RESTORE-SMK: the target's SMK is overwritten
     if (part.domain != target.domain) {

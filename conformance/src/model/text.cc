@@ -289,6 +289,13 @@ void JudgePed(const Said& s, const Outcome& o, std::vector<Mismatch>& out) {
       }
     }
   }
+  if (o.ok() && seen < s.ped_prompts) {
+    out.push_back({{"OUT-PED"}, "a PED restore asked for the PED " + std::to_string(seen) +
+                                    " times; it takes the SO's, the partition's and the domain's "
+                                    "PED keys (" + std::to_string(s.ped_prompts) + ")",
+                   ""});
+    return;
+  }
   if (o.ok() && actions < s.ped_actions) {
     out.push_back({{"OUT-PED"}, "a PED backup showed " + std::to_string(actions) +
                                     " PED actions (SO login, creation, container login, domain)",

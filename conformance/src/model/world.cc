@@ -16,9 +16,13 @@ std::optional<Version> Version::Parse(const std::string& text) {
   return v;
 }
 
+uint64_t Partition::Stored(const Object& o) const {
+  return (o.sealed != 0 ? o.sealed : o.size) + per_object;
+}
+
 uint64_t Partition::used() const {
   int64_t u = static_cast<int64_t>(kOverhead) + extra;
-  for (const Object& o : objects) u += static_cast<int64_t>(o.size);
+  for (const Object& o : objects) u += static_cast<int64_t>(Stored(o));
   return u < 0 ? 0 : static_cast<uint64_t>(u);
 }
 
@@ -32,6 +36,7 @@ void ClearProvenance(World& w) {
     h.space_why.clear();
     h.gone.clear();
     h.shrink_failed = false;
+    h.figures_open = false;
     for (Partition& p : h.partitions) {
       p.why.clear();
       p.space_why.clear();
@@ -144,6 +149,20 @@ Object ReadObject(const Json& o) {
   return m;
 }
 
+// SealedLength: what a V1 object's blob takes under the project's blob
+// format; the length depends on neither key nor nonce.
+uint64_t SealedLength(const Json& o) {
+  seal::Plain p;
+  p.ouid_hex = o.value("ouid", std::string());
+  p.label = o.value("label", std::string());
+  p.cls = o.value("class", std::string());
+  const Json attributes = o.value("attributes", Json::object());  // kept alive for items()
+  for (const auto& [k, v] : attributes.items()) p.attributes[k] = v.get<std::string>();
+  p.value = o.contains("size") ? seal::DerivedValue(p.ouid_hex, o["size"].get<uint32_t>())
+                               : seal::FromHex(o.value("value", std::string()));
+  return seal::SealObject(seal::Bytes(32, 0), p, seal::Nonce("")).size();
+}
+
 User ReadUser(const Json& u) {
   User m;
   m.label = u.at("label").get<std::string>();
@@ -157,11 +176,15 @@ User ReadUser(const Json& u) {
   m.allow_private = pol.value("allow_private_key_cloning", true);
   m.allow_secret = pol.value("allow_secret_key_cloning", true);
   m.hsm_allow = pol.value("hsm_allow_cloning", true);
+  m.allow_cpv1 = pol.value("allow_cpv1", false);
   m.capacity = u.at("capacity").get<uint64_t>();
   m.co_threshold = u.value("co_lockout_threshold", 10u);
   m.co_failures = u.value("lockout", Json::object()).value("co", 0u);
   m.zeroized = u.value("zeroized", false);
-  for (const Json& o : u.value("objects", Json::array())) m.objects.push_back(ReadObject(o));
+  for (const Json& o : u.value("objects", Json::array())) {
+    m.objects.push_back(ReadObject(o));
+    if (m.kind == Kind::kV1) m.objects.back().sealed = SealedLength(o);
+  }
   return m;
 }
 
@@ -169,7 +192,6 @@ Hsm ReadHsm(const Json& b) {
   Hsm m;
   m.model = Typed<HsmModel>(b, "model");
   m.firmware = Version::Parse(b.at("firmware").get<std::string>()).value_or(Version{});
-  m.sks = b.value("sks", false);
   m.connection = Typed<Connection>(b, "connection", "client");
   m.auth = Typed<Auth>(b, "auth", "password");
   m.so_password = b.value("so_password", std::string());
@@ -177,6 +199,8 @@ Hsm ReadHsm(const Json& b) {
   m.capacity = b.at("capacity").get<uint64_t>();
   m.so_failures = b.value("so_lockout", 0u);
   m.zeroized = b.value("zeroized", false);
+  m.restricted_restore =
+      b.value("policies", Json::object()).value("enable_restricted_restore", false);
   for (const Json& p : b.value("partitions", Json::array())) {
     Partition q;
     q.name = p.at("name").get<std::string>();
@@ -185,6 +209,7 @@ Hsm ReadHsm(const Json& b) {
     q.origin = Typed<Kind>(p, "origin");
     q.source_label = p.value("source_label", std::string());
     q.allocated = p.at("allocated").get<uint64_t>();
+    q.per_object = ObjectOverhead(m.model);
     q.failures = p.value("user_lockout", 0u);
     q.has_smk = !p.value("smk_blob", std::string()).empty();
     // A stored V1 backup is opened with its domain, so a restore of it is
@@ -199,6 +224,7 @@ Hsm ReadHsm(const Json& b) {
         x.cls = Typed<ObjectClass>(o["object"], "class");
       } else {
         x.opaque = true;
+        x.sealed = o.value("sealed", std::string()).size() / 2;
         std::optional<seal::Opened> opened =
             smk ? seal::OpenObject(*smk, seal::FromHex(o.value("sealed", std::string())))
                 : std::nullopt;

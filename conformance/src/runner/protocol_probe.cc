@@ -26,8 +26,7 @@ Json ProbeWorld() {
         "objects": [{"handle": 5, "ouid": "0a0000001d0000006c640400", "class": "secret_key",
                      "label": "probe-key", "attributes": {}, "size": 32}]}},
       {"id": 2, "backup_hsm": {
-        "model": "backup_hsm_7", "label": "backup2", "serial": "20002", "firmware": "7.7.2",
-        "sks": false, "connection": "client", "auth": "password", "capacity": 16777216,
+        "model": "backup_hsm_7", "label": "backup2", "serial": "20002", "firmware": "7.7.2", "connection": "client", "auth": "password", "capacity": 16777216,
         "so_password": "probe-so-pin", "partitions": []}}
     ],
     "faults": []})");

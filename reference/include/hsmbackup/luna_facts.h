@@ -25,6 +25,20 @@ inline constexpr Version kBackupHsm7Fingerprints{7, 7, 1};
 // kMinPinLength characters (PROJ-PIN-LENGTH).
 inline constexpr Version kBackupHsm7PinLength{7, 7, 2};
 inline constexpr size_t kMinPinLength = 8;
+// A backup HSM takes SKS backups and restores (-smkonly, V1 objects) from
+// this firmware on: SKS follows firmware, not a device property
+// (OPT-SMKONLY-SKS; Luna 7 SKS backup and restore page).
+inline constexpr Version kBackupHsm7Sks{7, 7, 1};
+inline constexpr Version kBackupHsmG5Sks{6, 28, 0};
+// Restoring pre-7.7 backups into V0/V1 partitions (RESTORE-PRE77-TO-V0,
+// Backup HSM 7 CRNs 7.7.1 and 7.7.2): a Backup HSM 7 from kBackupHsm7
+// RestrictedRestore has HSM policy 55 "Enable Restricted Restore", which lets
+// pre-7.7 backups go to V0/V1 partitions only; from kBackupHsm7CpV1Restore
+// it restores them into a V0 partition whose policy 42 "Allow CPv1" is on.
+inline constexpr Version kBackupHsm7RestrictedRestore{7, 7, 1};
+inline constexpr Version kBackupHsm7CpV1Restore{7, 7, 2};
+inline constexpr int kHsmPolicyRestrictedRestore = 55;
+inline constexpr int kPartitionPolicyAllowCpV1 = 42;
 // -objects needs a client of this version (OPT-OBJECTS-CLIENT).
 inline constexpr Version kClientObjectsOption{10, 3, 0};
 

@@ -31,6 +31,13 @@ inline constexpr size_t kMaxAttributeValueLength = 1024;
 // Bytes each backup partition takes for security and identity data, whatever
 // it holds (the Network HSM 7 figure, LUNA-FACTS.md).
 inline constexpr uint64_t kPartitionOverheadBytes = 9648;
+// Bytes each object takes on a backup HSM beyond its value (a V1 object:
+// beyond its sealed blob), per model. No public figure exists: these are the
+// project's (PROJ-SIZE-MODEL). They make a backup take more room than the
+// precheck's source sizes, so a backup that passed SIZE-PRECHECK can still
+// fill its partition (FULL-REVERT).
+inline constexpr uint64_t kBackupHsm7ObjectOverheadBytes = 128;
+inline constexpr uint64_t kBackupHsmG5ObjectOverheadBytes = 64;
 
 // PartitionKind is the firmware generation of a user partition. The values
 // are the blob format's source_kind byte (blob.h converts, checked).
@@ -111,6 +118,7 @@ struct Policies {
   bool allow_private_key_wrapping = false; // partition policy 1
   bool allow_secret_key_cloning = true;    // partition policy 4
   bool hsm_allow_cloning = true;           // HSM policy 7
+  bool allow_cpv1 = false;                 // partition policy 42 (RESTORE-PRE77-TO-V0)
   bool operator==(const Policies&) const = default;
 };
 
@@ -151,6 +159,17 @@ struct BackupObject {
   bool operator==(const BackupObject&) const = default;
 };
 
+// ObjectOverheadBytes is what each object takes on a backup HSM of `model`
+// beyond its value (kBackupHsm7ObjectOverheadBytes, ...).
+uint64_t ObjectOverheadBytes(BackupModel model);
+// StoredBytes is the room an object takes on a backup HSM of `model`
+// (PROJ-SIZE-MODEL): its value's length, or a V1 object's sealed length,
+// plus the model's per-object overhead.
+uint64_t StoredBytes(uint64_t value_or_sealed_bytes, BackupModel model);
+inline uint64_t StoredBytes(const BackupObject& o, BackupModel model) {
+  return StoredBytes(o.opaque() ? o.sealed.size() : o.size, model);
+}
+
 struct BackupPartition {
   std::string name;
   Secret domain;
@@ -162,7 +181,8 @@ struct BackupPartition {
   Lockout user_lockout;
   Bytes smk_blob;           // V1 backups: the SMK as received (domain-sealed)
   std::vector<BackupObject> objects;
-  uint64_t used() const;    // overhead + sum of object sizes
+  // kPartitionOverheadBytes + the StoredBytes of each object on `model`.
+  uint64_t used(BackupModel model) const;
   bool operator==(const BackupPartition&) const = default;
 };
 
@@ -170,8 +190,7 @@ struct BackupHsm {
   BackupModel model = BackupModel::kBackupHsm7;
   std::string label;
   std::string serial;
-  Version firmware;
-  bool sks = false;
+  Version firmware;  // also decides SKS (TakesSks)
   Connection connection = Connection::kClient;
   AuthMode auth = AuthMode::kPassword;
   uint64_t capacity = 0;  // bytes shared by all backup partitions
@@ -179,11 +198,18 @@ struct BackupHsm {
   Secret ped_domain;      // PED: the domain on the red key the operator holds
   Lockout so_lockout;
   bool zeroized = false;
+  // Backup HSM 7 policy 55 "Enable Restricted Restore" (RESTORE-PRE77-TO-V0).
+  bool restricted_restore = false;
   HandleAllocator handles;
   std::vector<BackupPartition> partitions;
   uint64_t free_bytes() const;  // capacity - sum of allocated
   bool operator==(const BackupHsm&) const = default;
 };
+
+// TakesSks: whether `hsm` takes SKS backups and restores (-smkonly, V1
+// objects). It follows the firmware (kBackupHsm7Sks, kBackupHsmG5Sks;
+// OPT-SMKONLY-SKS); there is no separate device property.
+bool TakesSks(const BackupHsm& hsm);
 
 struct Slot {
   uint32_t id = 0;

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "hsmbackup/luna_facts.h"
+
 namespace hsmbackup {
 
 const char* KindName(PartitionKind k) {
@@ -84,9 +86,18 @@ size_t OuidHash::operator()(const Ouid& o) const {
   return static_cast<size_t>(h ^ (h >> 29));
 }
 
-uint64_t BackupPartition::used() const {
+uint64_t ObjectOverheadBytes(BackupModel model) {
+  return model == BackupModel::kBackupHsm7 ? kBackupHsm7ObjectOverheadBytes
+                                           : kBackupHsmG5ObjectOverheadBytes;
+}
+
+uint64_t StoredBytes(uint64_t value_or_sealed_bytes, BackupModel model) {
+  return value_or_sealed_bytes + ObjectOverheadBytes(model);
+}
+
+uint64_t BackupPartition::used(BackupModel model) const {
   uint64_t total = kPartitionOverheadBytes;
-  for (const auto& o : objects) total += o.size;
+  for (const auto& o : objects) total += StoredBytes(o, model);
   return total;
 }
 
@@ -94,6 +105,10 @@ uint64_t BackupHsm::free_bytes() const {
   uint64_t taken = 0;
   for (const auto& p : partitions) taken += p.allocated;
   return taken >= capacity ? 0 : capacity - taken;
+}
+
+bool TakesSks(const BackupHsm& hsm) {
+  return hsm.firmware >= (hsm.model == BackupModel::kBackupHsm7 ? kBackupHsm7Sks : kBackupHsmG5Sks);
 }
 
 Slot* World::FindSlot(uint32_t id) {

@@ -52,7 +52,7 @@ Status RunArchiveList(Ctx& ctx) {
     ctx.out.Line(Padded("Origin:", std::string(KindName(p.origin)) + " partition " +
                                        p.source_label));
     ctx.out.Line(Padded("Objects:", std::to_string(p.objects.size())));
-    ctx.out.Line(Padded("Used / Size:", std::to_string(p.used()) + " / " +
+    ctx.out.Line(Padded("Used / Size:", std::to_string(p.used(t.hsm->model)) + " / " +
                                             std::to_string(p.allocated) + " bytes"));
     ctx.out.Line(Padded("Created:", p.created));
   }

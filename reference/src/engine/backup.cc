@@ -52,7 +52,7 @@ class BackupRun {
   DeterministicRng rng_{&ctx_.world.rng};
   std::optional<HandleSet> handles_in_use_;  // on the whole backup HSM
   std::optional<OuidIndex<BackupObject>> by_ouid_;  // into part_->objects
-  uint64_t used_ = 0;  // part_->used(), kept up to date object by object
+  uint64_t used_ = 0;  // part_->used(model), kept up to date object by object
   Bytes wire_;         // the per-object wire bytes, reused (moved out for V1)
   std::string line_;   // the per-object transcript line, reused
   std::string line_middle_;  // " to partition <name> (new handle "
@@ -138,7 +138,8 @@ Status BackupRun::OpenPartition() {
     if (ctx_.cmd.domain || ctx_.cmd.defaultdomain) {
       ctx_.out.Para("The existing partition " + plan_.name + " keeps its own domain.");
     }
-    const uint64_t slack = part_->allocated - std::min(part_->allocated, part_->used());
+    const uint64_t slack =
+        part_->allocated - std::min(part_->allocated, part_->used(hsm_.model));
     part_->allocated += grab_all ? hsm_.free_bytes()
                                  : (plan_.need > slack ? plan_.need - slack : 0);
   }
@@ -152,7 +153,7 @@ Status BackupRun::OpenPartition() {
   }
   part_->objects.reserve(part_->objects.size() + incoming);
   by_ouid_.emplace(&part_->objects, part_->objects.size() + incoming);
-  used_ = part_->used();
+  used_ = part_->used(hsm_.model);
   return OkStatus();
 }
 
@@ -239,10 +240,24 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
     }
     return OkStatus();
   }
-  const uint64_t replaced = same ? part_->objects[*same].size : 0;
+  const uint64_t replaced = same ? StoredBytes(part_->objects[*same], hsm_.model) : 0;
+  // CLONE-ONE-AT-A-TIME: sealed at the source, bytes on the wire, then
+  // parsed and (pre-7.7/V0) opened and verified at the target. wire_ keeps
+  // its capacity from object to object, and the target reads the blob in
+  // place, so no copy of the ciphertext is made.
+  HSMB_RETURN_IF_ERROR(sender_->SendObject(object, rng_, &wire_));
+  // PROJ-SIZE-MODEL: on the backup HSM the object takes more than the
+  // source size SIZE-PRECHECK counted (a V1 object its sealed blob, which is
+  // what is stored), so the partition can fill though the precheck passed.
+  const bool v1 = plan_.source->kind == PartitionKind::kV1;
+  const uint64_t takes = StoredBytes(v1 ? wire_.size() : object.value.size(), hsm_.model);
+  if (hsm_.model == BackupModel::kBackupHsmG5 && used_ - replaced + takes > part_->allocated) {
+    // RESIZE-GRAB-ALL: a G5 partition grows into free space as it needs.
+    part_->allocated += std::min(hsm_.free_bytes(), used_ - replaced + takes - part_->allocated);
+  }
   if (HasFault(ctx_.world, FaultType::kPartitionFull, plan_.slot_id,
                static_cast<uint32_t>(index + 1)) ||
-      used_ - replaced + object.value.size() > part_->allocated) {
+      used_ - replaced + takes > part_->allocated) {
     undo_->Revert();  // FULL-REVERT: the backup HSM exactly as it was
     part_ = nullptr;
     ctx_.out.Line("The backup partition " + plan_.name + " is full.");
@@ -251,11 +266,6 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
                   "was cancelled and the backup HSM on slot " + std::to_string(plan_.slot_id) +
                       " is as it was before. Free some space or use another backup HSM.");
   }
-  // CLONE-ONE-AT-A-TIME: sealed at the source, bytes on the wire, then
-  // parsed and (pre-7.7/V0) opened and verified at the target. wire_ keeps
-  // its capacity from object to object, and the target reads the blob in
-  // place, so no copy of the ciphertext is made.
-  HSMB_RETURN_IF_ERROR(sender_->SendObject(object, rng_, &wire_));
   StatusOr<ReceivedView> got = receiver_->ReceiveObjectView(wire_);
   Status failure = got.status();
   if (failure.ok() && HasFault(ctx_.world, FaultType::kVerifyFail, plan_.slot_id, object.handle)) {
@@ -283,7 +293,7 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   const BackupObject& stored =
       StoreReceived(*part_, same, object, std::move(got->object), wire_, handle);
   if (!same) by_ouid_->Add(part_->objects.size() - 1);
-  used_ = used_ - replaced + stored.size;
+  used_ = used_ - replaced + StoredBytes(stored, hsm_.model);
   ++cloned_;
   // line_ keeps its capacity and line_middle_ is built once per run, so the
   // per-object line allocates nothing after the first.
@@ -319,7 +329,7 @@ void BackupRun::Shrink() {
     shrink_failed_ = true;
     return;
   }
-  part_->allocated = part_->used();
+  part_->allocated = part_->used(hsm_.model);
 }
 
 std::string BackupRun::EmptyPartitionNote() const {

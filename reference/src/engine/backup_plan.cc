@@ -52,10 +52,13 @@ Status CheckDevices(const Ctx& ctx, const BackupPlan& plan) {
       return Status(Ckr::kOperationNotAllowed,
                     "-smkonly needs a V1 partition: a V0 partition has no SKS master key.");
     }
-    if (!hsm.sks) {
+    if (!TakesSks(hsm)) {
+      const Version min =
+          hsm.model == BackupModel::kBackupHsm7 ? kBackupHsm7Sks : kBackupHsmG5Sks;
       return Status(Ckr::kOperationNotAllowed,
-                    "-smkonly needs an SKS backup HSM; the one on " + Slot(plan.slot_id) +
-                        " is not.");
+                    "-smkonly needs a backup HSM that takes SKS: " + std::string(ModelName(hsm.model)) +
+                        " firmware " + min.ToString() + " or newer; the one on " +
+                        Slot(plan.slot_id) + " has " + hsm.firmware.ToString() + ".");
     }
   }
   return OkStatus();
@@ -200,7 +203,7 @@ void Size(BackupPlan& plan, const BackupPartition* part) {
       plan.need += o->value.size() - it->second;
     }
   }
-  plan.available = free + (part->allocated - std::min(part->allocated, part->used()));
+  plan.available = free + (part->allocated - std::min(part->allocated, part->used(plan.hsm->model)));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "engine/object_index.h"
 #include "hsmbackup/crypto.h"
 #include "hsmbackup/env.h"
+#include "hsmbackup/luna_facts.h"
 #include "hsmbackup/transfer.h"
 
 namespace hsmbackup::engine {
@@ -18,6 +19,40 @@ struct RestorePlan {
   BackupPartition* part = nullptr;
   std::vector<const BackupObject*> objects;
 };
+
+// CheckPre77Restore: RESTORE-PRE77-TO-V0. A Backup HSM 7 from 7.7.1 holds
+// pre-7.7 backups back by HSM policy 55: with it on they restore into V0/V1
+// partitions only, with it off into pre-7.7 partitions only; a V0 target
+// also needs firmware 7.7.2 and the partition's policy 42 "Allow CPv1".
+// Older backup HSMs and the G5 are not gated (FW-OLD-RESTORE).
+Status CheckPre77Restore(const UserPartition& t, const BackupHsm& hsm, const BackupPartition& p) {
+  if (p.origin != PartitionKind::kPre77 || hsm.model != BackupModel::kBackupHsm7 ||
+      hsm.firmware < kBackupHsm7RestrictedRestore) {
+    return OkStatus();
+  }
+  const std::string policy55 =
+      "HSM policy " + std::to_string(kHsmPolicyRestrictedRestore) + " \"Enable Restricted Restore\"";
+  const std::string unchanged = " The partition is unchanged.";
+  if (t.kind == PartitionKind::kPre77 && hsm.restricted_restore) {
+    return Status(Ckr::kOperationNotAllowed, policy55 + " is on: the pre-7.7 backup " + p.name +
+                                                 " restores into V0/V1 partitions only." +
+                                                 unchanged);
+  }
+  if (t.kind != PartitionKind::kPre77 && !hsm.restricted_restore) {
+    return Status(Ckr::kOperationNotAllowed, "Restoring the pre-7.7 backup " + p.name + " into a " +
+                                                 KindName(t.kind) + " partition needs " + policy55 +
+                                                 " on." + unchanged);
+  }
+  if (t.kind == PartitionKind::kV0 &&
+      (hsm.firmware < kBackupHsm7CpV1Restore || !t.policies.allow_cpv1)) {
+    return Status(Ckr::kOperationNotAllowed,
+                  "Restoring the pre-7.7 backup " + p.name + " into a V0 partition needs Backup "
+                  "HSM 7 firmware " + kBackupHsm7CpV1Restore.ToString() + " or newer and the "
+                  "partition's policy " + std::to_string(kPartitionPolicyAllowCpV1) +
+                      " \"Allow CPv1\" on." + unchanged);
+  }
+  return OkStatus();
+}
 
 Status CheckKinds(const Ctx& ctx, const RestorePlan& plan) {
   const UserPartition& t = *plan.target;
@@ -36,6 +71,16 @@ Status CheckKinds(const Ctx& ctx, const RestorePlan& plan) {
     return Status(Ckr::kOperationNotAllowed,
                   "The backup " + p.name + " holds SKS blobs of a V1 partition; only a V1 "
                   "partition can restore them. The partition is unchanged.");
+  }
+  HSMB_RETURN_IF_ERROR(CheckPre77Restore(t, *plan.hsm, p));
+  if ((p.origin == PartitionKind::kV1 || ctx.cmd.smkonly) && !TakesSks(*plan.hsm)) {
+    // OPT-SMKONLY-SKS: SKS restore, like SKS backup, follows the firmware.
+    return Status(Ckr::kOperationNotAllowed,
+                  "The backup " + p.name + " is an SKS backup; restoring it needs a backup HSM " +
+                      "that takes SKS (Backup HSM 7 firmware " + kBackupHsm7Sks.ToString() +
+                      ", Backup HSM G5 " + kBackupHsmG5Sks.ToString() + " or newer); the one on "
+                      "slot " + std::to_string(plan.slot_id) + " has " +
+                      plan.hsm->firmware.ToString() + ". The partition is unchanged.");
   }
   if (plan.hsm->connection == Connection::kAppliance && t.kind == PartitionKind::kV1 &&
       !ctx.cmd.smkonly) {  // DIRECT-SMK-ONLY
@@ -127,7 +172,9 @@ Status RestoreSmk(Ctx& ctx, RestorePlan& plan) {
 Status RestoreObjects(Ctx& ctx, RestorePlan& plan) {
   UserPartition& t = *plan.target;
   const BackupPartition& p = *plan.part;
-  const bool stop_at_first = t.kind != PartitionKind::kPre77;
+  // RESTORE-RULES: continue or stop follows the kind of partition the
+  // objects came from (the backup's origin), as the restore page says.
+  const bool stop_at_first = p.origin != PartitionKind::kPre77;
   DeterministicRng rng(&ctx.world.rng);
   HSMB_ASSIGN_OR_RETURN(Receiver receiver, Receiver::ForDomain(t.domain));
   std::optional<Sender> sender;
@@ -228,7 +275,17 @@ Status RunRestore(Ctx& ctx) {
               "Objects sealed under the current SMK can never be decrypted without a backup of it.",
               "", "Are you sure you wish to continue?"}));
   }
+  // OUT-PED: a PED restore takes the backup HSM's SO key, the partition's
+  // PO/CO keys and its domain key, each at the PED, as Thales' procedure for
+  // restoring from a client-connected Backup HSM 7 lists them.
+  const bool ped = plan.hsm->auth == AuthMode::kPed;
+  if (ped) HSMB_RETURN_IF_ERROR(LoginSo(ctx, *plan.hsm, plan.slot_id));
   HSMB_RETURN_IF_ERROR(LoginContainer(ctx, *plan.hsm, *plan.part, plan.slot_id));
+  if (ped) {
+    ctx.out.Para("Presenting the domain PED key for the partition " + plan.part->name +
+                 " on slot " + std::to_string(plan.slot_id) + ".");
+    ctx.out.Ped(plan.hsm->auth);
+  }
   if (ctx.cmd.smkonly) return RestoreSmk(ctx, plan);
   return RestoreObjects(ctx, plan);
 }

@@ -36,7 +36,7 @@ Status SlotList(Ctx& ctx) {
       ctx.out.Line("Label ->                " + b.label);
       ctx.out.Line("Serial Number ->        " + b.serial);
       ctx.out.Line(std::string("Model ->                ") + ModelName(b.model) +
-                   (b.sks ? " (SKS)" : ""));
+                   (TakesSks(b) ? " (SKS)" : ""));
       ctx.out.Line("Firmware Version ->     " + b.firmware.ToString());
       ctx.out.Line(std::string("Connection ->           ") + ConnectionToken(b.connection));
       ctx.out.Line(std::string("Authentication ->       ") +

@@ -77,7 +77,7 @@ Json Observe(const World& world) {
       partitions.push_back({{"name", p.name},
                             {"origin", KindToken(p.origin)},
                             {"allocated", p.allocated},
-                            {"used", p.used()},
+                            {"used", p.used(h.model)},
                             {"smk_id", smk_id},
                             {"failures", p.user_lockout.failures},
                             {"objects", objects}});

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "hsmbackup/env.h"
+#include "hsmbackup/luna_facts.h"
 #include "world/world_internal.h"
 
 namespace hsmbackup::world_internal {
@@ -168,12 +169,6 @@ Status ReadPartition(const JsonReader& r, const Json& v, const std::string& ptr,
       return r.Error(Child(op.self, "object"), "required key is missing (pre77/v0 origin)");
     }
   }
-  if (bp->allocated < bp->used()) {
-    return r.Error(Child(ptr, "allocated"),
-                   std::to_string(bp->allocated) + " bytes is less than the " +
-                       std::to_string(bp->used()) + " the partition uses (" +
-                       std::to_string(kPartitionOverheadBytes) + " overhead + objects)");
-  }
   return OkStatus();
 }
 
@@ -187,6 +182,7 @@ Status ReadBackupHsm(const JsonReader& r, const Json& v, const std::string& ptr,
   bool has_next = false;
   bool has_so_password = false;
   bool has_ped_domain = false;
+  std::string policies_ptr;
   HsmScope scope;
   std::vector<std::string> partition_ptrs;
   std::vector<std::string> password_ptrs;
@@ -201,7 +197,13 @@ Status ReadBackupHsm(const JsonReader& r, const Json& v, const std::string& ptr,
         [&](const Json& x, const std::string& p) { return r.ReadSerial(x, p, &b->serial); }},
        {"firmware",
         [&](const Json& x, const std::string& p) { return r.ReadVersion(x, p, &b->firmware); }},
-       {"sks", [&](const Json& x, const std::string& p) { return r.ReadBool(x, p, &b->sks); }},
+       // OPT-SMKONLY-SKS: whether a backup HSM takes SKS backups follows its
+       // firmware; a world that still says so itself is refused, not ignored.
+       {"sks",
+        [&](const Json&, const std::string& p) {
+          return r.Error(p, "no longer a key: SKS follows firmware (Backup HSM 7 7.7.1, "
+                            "Backup HSM G5 6.28.0 or newer; OPT-SMKONLY-SKS)");
+        }},
        {"connection",
         [&](const Json& x, const std::string& p) {
           return r.ReadToken(x, p, {"client", "usb", "appliance"}, &connection);
@@ -223,6 +225,16 @@ Status ReadBackupHsm(const JsonReader& r, const Json& v, const std::string& ptr,
         [&](const Json& x, const std::string& p) {
           has_ped_domain = true;
           return r.ReadSecret(x, p, kMaxSecretLength, &b->ped_domain);
+        }},
+       {"policies",
+        [&](const Json& x, const std::string& p) {
+          policies_ptr = Child(p, "enable_restricted_restore");
+          return r.ReadObject(x, p,
+                              {{"enable_restricted_restore",
+                                [&](const Json& y, const std::string& q) {
+                                  return r.ReadBool(y, q, &b->restricted_restore);
+                                }}},
+                              {});
         }},
        {"so_lockout",
         [&](const Json& x, const std::string& p) {
@@ -258,6 +270,13 @@ Status ReadBackupHsm(const JsonReader& r, const Json& v, const std::string& ptr,
   b->connection = static_cast<Connection>(connection);
   b->auth = static_cast<AuthMode>(auth);
   const bool ped = b->auth == AuthMode::kPed;
+  if (b->restricted_restore &&
+      (b->model != BackupModel::kBackupHsm7 || b->firmware < kBackupHsm7RestrictedRestore)) {
+    return r.Error(policies_ptr, "policy " + std::to_string(kHsmPolicyRestrictedRestore) +
+                                     " \"Enable Restricted Restore\" is a Backup HSM 7 policy "
+                                     "from firmware " + kBackupHsm7RestrictedRestore.ToString() +
+                                     " (RESTORE-PRE77-TO-V0)");
+  }
   if (!ped && !has_so_password) {
     return r.Error(Child(ptr, "so_password"), "required key is missing (password auth)");
   }
@@ -280,6 +299,14 @@ Status ReadBackupHsm(const JsonReader& r, const Json& v, const std::string& ptr,
       return r.Error(password_ptrs[i], "a PED-authenticated HSM's partitions take no password");
     }
     const uint64_t allocated = b->partitions[i].allocated;
+    const uint64_t used = b->partitions[i].used(b->model);  // PROJ-SIZE-MODEL
+    if (allocated < used) {
+      return r.Error(Child(partition_ptrs[i], "allocated"),
+                     std::to_string(allocated) + " bytes is less than the " +
+                         std::to_string(used) + " the partition uses (" +
+                         std::to_string(kPartitionOverheadBytes) + " overhead + objects, each " +
+                         std::to_string(ObjectOverheadBytes(b->model)) + " bytes more)");
+    }
     if (allocated > b->capacity - taken) {
       return r.Error(Child(partition_ptrs[i], "allocated"),
                      "partitions allocate more than the capacity of " +

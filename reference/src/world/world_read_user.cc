@@ -22,7 +22,8 @@ Status ReadPolicies(const JsonReader& r, const Json& v, const std::string& ptr,
                    {{"allow_private_key_cloning", flag(&out->allow_private_key_cloning)},
                     {"allow_private_key_wrapping", flag(&out->allow_private_key_wrapping)},
                     {"allow_secret_key_cloning", flag(&out->allow_secret_key_cloning)},
-                    {"hsm_allow_cloning", flag(&out->hsm_allow_cloning)}},
+                    {"hsm_allow_cloning", flag(&out->hsm_allow_cloning)},
+                    {"allow_cpv1", flag(&out->allow_cpv1)}},
                    {}));
   return OkStatus();
 }

@@ -59,6 +59,7 @@ Json WriteUser(const UserPartition& u) {
         p.allow_secret_key_cloning != d.allow_secret_key_cloning, p.allow_secret_key_cloning);
   PutIf(&policies, "hsm_allow_cloning", p.hsm_allow_cloning != d.hsm_allow_cloning,
         p.hsm_allow_cloning);
+  PutIf(&policies, "allow_cpv1", p.allow_cpv1 != d.allow_cpv1, p.allow_cpv1);
   PutIf(&j, "policies", !policies.empty(), std::move(policies));
   j["capacity"] = u.capacity;
   if (u.auth == AuthMode::kPassword) {
@@ -117,9 +118,13 @@ Json WriteBackup(const BackupHsm& b) {
   j["label"] = b.label;
   j["serial"] = b.serial;
   j["firmware"] = b.firmware.ToString();
-  PutIf(&j, "sks", b.sks, true);
   PutIf(&j, "connection", b.connection != Connection::kClient, ConnectionToken(b.connection));
   PutIf(&j, "auth", !password, AuthToken(b.auth));
+  if (b.restricted_restore) {
+    Json policies = Json::object();
+    policies["enable_restricted_restore"] = true;
+    j["policies"] = std::move(policies);
+  }
   j["capacity"] = b.capacity;
   if (password) {
     j["so_password"] = b.so_password.Reveal();

@@ -43,7 +43,6 @@ class ThreeBackups : public ::testing::Test {
   void SetUp() override {
     world = WorldBuilder()
                 .Source(PartitionKind::kV1, 3, "sks")
-                .Sks()
                 .AddUser(1, MakeUser(PartitionKind::kV0, 3, "plain"))
                 .Build();
     runner_.emplace(&world);

@@ -175,7 +175,7 @@ RC_GTEST_PROP(ArchiveProperty, RandomCommandSequencesKeepTheInvariants, ()) {
     if (op != 2) RC_ASSERT(*w.FindSlot(1)->user == *before.FindSlot(1)->user);
     // Sizing never over-commits the backup HSM.
     RC_ASSERT(SumAllocated(now) <= now.capacity);
-    for (const BackupPartition& p : now.partitions) RC_ASSERT(p.used() <= p.allocated);
+    for (const BackupPartition& p : now.partitions) RC_ASSERT(p.used(now.model) <= p.allocated);
     // No backup object handle is used twice on the device.
     RC_ASSERT(HandlesUnique(now));
     // Names stay unique.

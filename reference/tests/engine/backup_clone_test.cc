@@ -274,8 +274,9 @@ TEST(BackupClone, V0AndV1StopAtTheFirstFailedObject) {
     ASSERT_EQ(hsm.partitions.size(), 1u);
     const BackupPartition& p = hsm.partitions[0];
     EXPECT_EQ(Ouids(p), Ouids(src, {0}));
-    EXPECT_EQ(p.allocated, kPartitionOverheadBytes + 256);
-    EXPECT_EQ(p.allocated, p.used());
+    EXPECT_EQ(p.allocated, p.used(BackupModel::kBackupHsm7));
+    EXPECT_EQ(p.used(BackupModel::kBackupHsm7),
+              kPartitionOverheadBytes + StoredBytes(p.objects.at(0), BackupModel::kBackupHsm7));
     EXPECT_EQ(hsm.free_bytes(), hsm.capacity - p.allocated);
     EXPECT_EQ(p.smk_blob.empty(), kind != PartitionKind::kV1);
     EXPECT_EQ(UserAt(w), src);
@@ -331,7 +332,7 @@ TEST(BackupClone, PartialStateOnAppendKeepsEarlierObjects) {
             "CKR_FAILED_TO_CLONE_AN_OBJECT.");
   const BackupPartition& p = HsmAt(w).partitions.at(0);
   EXPECT_EQ(Ouids(p), Ouids(UserAt(w), {0, 1, 2}));
-  EXPECT_EQ(p.allocated, p.used());
+  EXPECT_EQ(p.allocated, p.used(BackupModel::kBackupHsm7));
 }
 
 }  // namespace

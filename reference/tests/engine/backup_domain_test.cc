@@ -48,7 +48,7 @@ void ExpectEmptyPartitionLeft(World& w, Runner& r, const Secret& domain) {
   EXPECT_TRUE(p.smk_blob.empty());
   EXPECT_TRUE(p.domain == domain);
   EXPECT_EQ(p.allocated, kPartitionOverheadBytes);  // shrunk on the Backup HSM 7
-  EXPECT_EQ(p.used(), kPartitionOverheadBytes);
+  EXPECT_EQ(p.used(BackupModel::kBackupHsm7), kPartitionOverheadBytes);
   EXPECT_EQ(hsm.free_bytes(), hsm.capacity - kPartitionOverheadBytes);
   EXPECT_TRUE(Succeeded(r, r.Do(ArchiveDeleteLine("bk"))));
   EXPECT_TRUE(HsmAt(w).partitions.empty());
@@ -126,7 +126,6 @@ TEST(BackupDomain, V1MismatchFailsOnTheSmkAndLeavesAnEmptyPartition) {
 TEST(BackupDomain, SmkOnlyMismatchLeavesAnEmptyPartitionWithTheNote) {
   HSMB_CLAUSE("DOM-MISMATCH-EMPTY", "DOM-ERROR-CODE", "OPT-SMKONLY");
   BackupHsm h = MakeBackupHsm();
-  h.sks = true;
   World w = MakeWorld(MakeUser(PartitionKind::kV1), std::move(h));
   Runner r(&w);
   r.LoginCo();

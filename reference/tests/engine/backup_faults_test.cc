@@ -211,7 +211,6 @@ TEST(BackupFaults, TheSourceNeverChanges) {
 TEST(BackupFaults, TheSourceNeverChangesOnSmkOnlyBackups) {
   HSMB_CLAUSE("SRC-UNCHANGED", "OPT-SMKONLY");
   BackupHsm h = MakeBackupHsm();
-  h.sks = true;
   World w = MakeWorld(MakeUser(PartitionKind::kV1, 3), std::move(h));
   Runner r(&w);
   r.LoginCo();

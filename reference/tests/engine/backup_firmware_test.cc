@@ -81,17 +81,17 @@ TEST(BackupFirmware, RefusalComesBeforeTheSoLogin) {
   EXPECT_EQ(HsmAt(w).so_lockout.failures, 0u);
 }
 
-World ApplianceWorld(PartitionKind kind, bool sks) {
+World ApplianceWorld(PartitionKind kind, Version firmware = Version{7, 7, 2}) {
   BackupHsm h = MakeBackupHsm();
   h.connection = Connection::kAppliance;
-  h.sks = sks;
+  h.firmware = firmware;
   return MakeWorld(MakeUser(kind), std::move(h));
 }
 
 TEST(BackupDirect, V1ObjectsCannotGoToAnApplianceAttachedHsm) {
   HSMB_CLAUSE("DIRECT-SMK-ONLY");
-  for (bool sks : {false, true}) {
-    World w = ApplianceWorld(PartitionKind::kV1, sks);
+  for (Version fw : {Version{7, 7, 1}, Version{7, 7, 2}}) {
+    World w = ApplianceWorld(PartitionKind::kV1, fw);
     Runner r(&w);
     r.LoginCo();
     const World before = w;
@@ -109,7 +109,7 @@ TEST(BackupDirect, V1ObjectsCannotGoToAnApplianceAttachedHsm) {
 
 TEST(BackupDirect, TheSmkAloneCanGoToAnApplianceAttachedSksHsm) {
   HSMB_CLAUSE("DIRECT-SMK-ONLY", "OPT-SMKONLY");
-  World w = ApplianceWorld(PartitionKind::kV1, true);
+  World w = ApplianceWorld(PartitionKind::kV1);
   Runner r(&w);
   r.LoginCo();
   const UserPartition src = UserAt(w);
@@ -137,9 +137,9 @@ TEST(BackupDirect, TheSmkAloneCanGoToAnApplianceAttachedSksHsm) {
   EXPECT_EQ(UserAt(w), src);
 }
 
-TEST(BackupDirect, SmkOnlyStillNeedsAnSksHsm) {
+TEST(BackupDirect, SmkOnlyStillNeedsFirmwareThatTakesSks) {
   HSMB_CLAUSE("DIRECT-SMK-ONLY", "OPT-SMKONLY-SKS");
-  World w = ApplianceWorld(PartitionKind::kV1, false);
+  World w = ApplianceWorld(PartitionKind::kV1, Version{7, 7, 0});
   Runner r(&w);
   r.LoginCo();
   const World before = w;
@@ -148,14 +148,16 @@ TEST(BackupDirect, SmkOnlyStillNeedsAnSksHsm) {
   a.extra = "-smkonly -force";
   Result res = r.Do(BackupLineFrom(a));
   EXPECT_TRUE(FailedWith(r, res, Ckr::kOperationNotAllowed));
-  EXPECT_EQ(res.status.message(), "-smkonly needs an SKS backup HSM; the one on slot 2 is not.");
+  EXPECT_EQ(res.status.message(),
+            "Backing up a V1 partition needs Luna Backup HSM 7 firmware 7.7.1 or newer; the "
+            "backup HSM on slot 2 has 7.7.0.");
   EXPECT_EQ(w, before);
 }
 
 TEST(BackupDirect, V0AndPre77ObjectsMayGoToAnApplianceAttachedHsm) {
   HSMB_CLAUSE("DIRECT-SMK-ONLY");
   for (PartitionKind kind : {PartitionKind::kPre77, PartitionKind::kV0}) {
-    World w = ApplianceWorld(kind, false);
+    World w = ApplianceWorld(kind);
     Runner r(&w);
     r.LoginCo();
     ASSERT_TRUE(Succeeded(r, r.Do(BackupLine())));

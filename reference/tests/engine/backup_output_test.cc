@@ -120,7 +120,6 @@ World PedWorld(PartitionKind kind, uint32_t backup_slot = 2) {
   h.auth = AuthMode::kPed;
   h.so_password = Secret();
   h.ped_domain = Secret(kDomain);
-  h.sks = true;
   World w = MakeWorld(std::move(u), std::move(h));
   w.slots[1].id = backup_slot;
   return w;

@@ -104,7 +104,7 @@ RC_GTEST_PROP(BackupProperty, BackupKeepsItsInvariants, ()) {
   RC_ASSERT(SumAllocated(after) <= after.capacity);
   std::set<uint32_t> handles;
   for (const BackupPartition& p : after.partitions) {
-    RC_ASSERT(p.allocated >= p.used());
+    RC_ASSERT(p.allocated >= p.used(after.model));
     std::set<Ouid> ouids;
     for (const BackupObject& o : p.objects) {
       RC_ASSERT(handles.insert(o.object.handle).second);  // unique on the device
@@ -125,7 +125,7 @@ RC_GTEST_PROP(BackupProperty, BackupKeepsItsInvariants, ()) {
     for (uint32_t h : selected) {
       RC_ASSERT(seen[source.objects.at(h - 100).ouid] == 1);
     }
-    if (model == BackupModel::kBackupHsm7) RC_ASSERT(part->allocated == part->used());
+    if (model == BackupModel::kBackupHsm7) RC_ASSERT(part->allocated == part->used(model));
   }
   if (res.code() == Ckr::kContainerObjectStorageFull || res.code() == Ckr::kHsmStorageFull) {
     RC_ASSERT(after == snapshot);

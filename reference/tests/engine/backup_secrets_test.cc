@@ -34,7 +34,7 @@ const std::vector<std::string>& AllSecrets() {
   return kAll;
 }
 
-World SecretWorld(PartitionKind kind, bool ped = false, bool sks = false) {
+World SecretWorld(PartitionKind kind, bool ped = false) {
   UserPartition u = MakeUser(kind, 4);
   u.co_password = Secret(kCo);
   u.cu_password = Secret(kCu);
@@ -47,7 +47,6 @@ World SecretWorld(PartitionKind kind, bool ped = false, bool sks = false) {
   }
   BackupHsm h = MakeBackupHsm();
   h.so_password = Secret(kSo);
-  h.sks = sks;
   if (ped) {
     u.auth = AuthMode::kPed;
     h.auth = AuthMode::kPed;
@@ -172,7 +171,7 @@ std::vector<Story> Stories() {
                   std::string("role login -name co -password ") + kBadCo},
                  {}, {}});
   const std::string smk = Line("", kDom, kBk, kSo, "-smkonly");
-  out.push_back({"smk only", [] { return SecretWorld(PartitionKind::kV1, false, true); },
+  out.push_back({"smk only", [] { return SecretWorld(PartitionKind::kV1); },
                  {co, smk, smk, Line("", kWrongDom, kBk, kSo, "-smkonly -force")},
                  {"quit", "proceed"}, {}});
   return out;

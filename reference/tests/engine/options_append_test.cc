@@ -228,7 +228,7 @@ TEST(OptReplace, RecreatesThePartitionWithTheNewPassword) {
     EXPECT_EQ(p.objects[i].object.ouid, src.objects[i].ouid);
   }
   EXPECT_EQ(hsm.free_bytes() + p.allocated, hsm.capacity);
-  EXPECT_EQ(p.allocated, p.used()) << "re-sized after the new backup";
+  EXPECT_EQ(p.allocated, p.used(BackupModel::kBackupHsm7)) << "re-sized after the new backup";
 
   Result old_login = f.r().Do(std::string("partition archive contents -slot 2 -partition bk "
                                         "-password ") + kNewPartitionPassword);

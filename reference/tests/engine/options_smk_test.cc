@@ -9,6 +9,7 @@
 
 #include "hsmbackup/blob.h"
 #include "hsmbackup/crypto.h"
+#include "hsmbackup/luna_facts.h"
 #include "support/test_support.h"
 #include "support/worlds.h"
 
@@ -19,13 +20,7 @@ using namespace hsmbackup::testing;  // NOLINT(build/namespaces)
 
 constexpr char kSmkName[] = "358628973182_2019:03:09-16:52:47";  // the seed's
 
-BackupHsm SksHsm() {
-  BackupHsm h = MakeBackupHsm();
-  h.sks = true;
-  return h;
-}
-
-World SmkWorld(PartitionKind kind = PartitionKind::kV1, BackupHsm hsm = SksHsm()) {
+World SmkWorld(PartitionKind kind = PartitionKind::kV1, BackupHsm hsm = MakeBackupHsm()) {
   return MakeWorld(MakeUser(kind, 3, "358628973182"), std::move(hsm));
 }
 
@@ -79,14 +74,14 @@ TEST(OptSmkonly, ProceedClonesOnlyTheSmkUnderTheGeneratedName) {
   ASSERT_TRUE(blob.ok()) << blob.status().ToString();
   EXPECT_EQ(blob->kind, BlobKind::kSmk);
   EXPECT_EQ(blob->key_id, ComputeSmkId(*source.smk));
-  EXPECT_EQ(p.allocated, p.used());
+  EXPECT_EQ(p.allocated, p.used(BackupModel::kBackupHsm7));
   EXPECT_TRUE(*w.FindSlot(0)->user == source);
 }
 
 TEST(OptSmkonlyName, LabelIsCutSoTheNameFits32) {
   HSMB_CLAUSE("OPT-SMKONLY-NAME");
   World w = MakeWorld(MakeUser(PartitionKind::kV1, 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"),
-                      SksHsm());
+                      MakeBackupHsm());
   w.clock.now += 3600 * 24 + 1;  // 2019-03-10 16:52:48
   Runner r(&w);
   r.LoginCo();
@@ -143,15 +138,55 @@ TEST(OptForce, WithoutForceTheSmkonlyPromptIsAsked) {
   EXPECT_EQ(answers.asked(), 1u);
 }
 
-TEST(OptSmkonlySks, NonSksBackupHsmIsRefused) {
+// SKS follows firmware: the first firmware that takes V0/V1 backups takes
+// the SMK too, and anything older takes neither.
+TEST(OptSmkonlySks, SksFollowsFirmware) {
+  HSMB_CLAUSE("OPT-SMKONLY-SKS", "FW-MIN-BACKUP");
+  EXPECT_EQ(kBackupHsm7Sks, kBackupHsm7MinForV0V1);
+  EXPECT_EQ(kBackupHsmG5Sks, kBackupHsmG5MinForV0V1);
+  for (BackupModel model : {BackupModel::kBackupHsm7, BackupModel::kBackupHsmG5}) {
+    const Version min = model == BackupModel::kBackupHsm7 ? kBackupHsm7Sks : kBackupHsmG5Sks;
+    BackupHsm at = MakeBackupHsm(model);
+    at.firmware = min;
+    EXPECT_TRUE(TakesSks(at)) << ModelName(model);
+    World w = SmkWorld(PartitionKind::kV1, at);
+    Runner r(&w);
+    r.LoginCo();
+    EXPECT_TRUE(Succeeded(r, r.Do(SmkLine("-force")))) << ModelName(model);
+
+    BackupHsm below = MakeBackupHsm(model);
+    below.firmware = Version{min.major, min.minor, 0};
+    if (below.firmware == min) below.firmware = Version{min.major, min.minor - 1, 0};
+    EXPECT_FALSE(TakesSks(below)) << ModelName(model);
+    World old = SmkWorld(PartitionKind::kV1, below);
+    Runner o(&old);
+    o.LoginCo();
+    const World before = old;
+    EXPECT_TRUE(FailedWith(o, o.Do(SmkLine("-force")), Ckr::kOperationNotAllowed));
+    EXPECT_TRUE(old == before);
+  }
+}
+
+// A V1 backup (or its SMK) on a backup HSM whose firmware does not take SKS
+// is not restored: the SKS restore rule alone refuses it.
+TEST(OptSmkonlySks, RestoreFromOlderFirmwareIsRefused) {
   HSMB_CLAUSE("OPT-SMKONLY-SKS");
-  World w = SmkWorld(PartitionKind::kV1, MakeBackupHsm());  // sks = false
-  Runner r(&w);
-  r.LoginCo();
-  const World before = w;
-  Result res = r.Do(SmkLine(), {"proceed"});
-  EXPECT_TRUE(FailedWith(r, res, Ckr::kOperationNotAllowed));
-  EXPECT_TRUE(w == before);
+  for (const std::string extra : {"", "-smkonly -force"}) {
+    World w = SmkWorld();
+    Runner r(&w);
+    r.LoginCo();
+    ASSERT_TRUE(Succeeded(r, r.Do(std::string("partition archive backup -slot 2 -partition v1bk ") +
+                                  "-domain " + kDomain + " -password " + kNewPartitionPassword +
+                                  " -sopassword " + kSoPassword)));
+    HsmAt(w).firmware = Version{7, 7, 0};
+    const World before = w;
+    Result res = r.Do(std::string("partition archive restore -slot 2 -partition v1bk -password ") +
+                          kNewPartitionPassword + (extra.empty() ? "" : " " + extra),
+                      {"proceed"});
+    EXPECT_TRUE(FailedWith(r, res, Ckr::kOperationNotAllowed)) << extra;
+    EXPECT_NE(res.status.message().find("takes SKS"), std::string::npos) << extra;
+    EXPECT_TRUE(w == before) << extra;
+  }
 }
 
 TEST(OptSmkonly, V0AndPre77SourcesAreRefused) {

@@ -103,7 +103,6 @@ TEST(RestoreSmk, QuitLeavesTheTargetSmk) {
 TEST(RestoreSmk, FromAnSmkonlyBackup) {
   HSMB_CLAUSE("RESTORE-SMK", "OPT-SMKONLY");
   BackupHsm sks = MakeBackupHsm();
-  sks.sks = true;
   World w = MakeWorld(MakeUser(PartitionKind::kV1, 3, "sks"), sks);
   AddUserSlot(w, 1, WithOtherSmk(MakeUser(PartitionKind::kV1, 0, "target")));
   Runner r(&w);
@@ -200,6 +199,10 @@ TEST(FwNoDowngrade, SameOrHigherTargetsAccept) {
     SCOPED_TRACE(std::string(KindName(d.origin)) + " -> " + KindName(d.target));
     TwoPartitions f;
     ASSERT_TRUE(f.Prepare(d.origin, MakeUser(d.target, 0, "target")));
+    // A Backup HSM 7 at 7.7.2 sends pre-7.7 backups into a V0 partition
+    // only under policies 55 and 42 (RESTORE-PRE77-TO-V0).
+    HsmAt(f.world).restricted_restore = d.target != PartitionKind::kPre77;
+    UserAt(f.world, 1).policies.allow_cpv1 = true;
     ASSERT_TRUE(Succeeded(f.r(), f.r().Do(RestoreLine())));
     EXPECT_EQ(UserAt(f.world, 1).objects.size(), 3u);
   }

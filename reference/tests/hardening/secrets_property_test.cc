@@ -154,7 +154,6 @@ World SecretWorld(const Secrets& s, PartitionKind kind) {
   if (u.smk) u.smk = Secret(ByteSpan(s.smk));
   BackupHsm h = MakeBackupHsm();
   h.so_password = Secret(s.so);
-  h.sks = kind == PartitionKind::kV1;
   World w = MakeWorld(std::move(u), std::move(h));
   w.default_domain = Secret(s.dflt);
   return w;
@@ -340,7 +339,6 @@ RC_GTEST_PROP(SecretsProperty, NoObjectValueIsFreedUnwiped, ()) {
       UserPartition user = MakeUser(kind, n);
       SetValues(user, first);
       BackupHsm hsm = MakeBackupHsm();
-      hsm.sks = kind == PartitionKind::kV1;
       World world = MakeWorld(std::move(user), std::move(hsm));
       Runner r(&world);
       r.LoginCo();

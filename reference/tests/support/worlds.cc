@@ -86,10 +86,6 @@ WorldBuilder& WorldBuilder::Backup(BackupHsm hsm) {
   return *this;
 }
 WorldBuilder& WorldBuilder::Backup(BackupModel model) { return Backup(MakeBackupHsm(model)); }
-WorldBuilder& WorldBuilder::Sks() {
-  backup_.sks = true;
-  return *this;
-}
 WorldBuilder& WorldBuilder::AddUser(uint32_t slot, UserPartition user) {
   users_.emplace_back(slot, std::move(user));
   return *this;

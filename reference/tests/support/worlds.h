@@ -39,15 +39,13 @@ World MakeWorld(UserPartition user, BackupHsm hsm);
 // are the defaults of MakeUser / MakeBackupHsm. The source is slot 0 and
 // the backup HSM slot 2, as in MakeWorld:
 //
-//   World w = WorldBuilder().Source(PartitionKind::kV1).Sks().AddUser(1, MakeUser(...)).Build();
+//   World w = WorldBuilder().Source(PartitionKind::kV1).AddUser(1, MakeUser(...)).Build();
 class WorldBuilder {
  public:
   WorldBuilder& Source(UserPartition user);
   WorldBuilder& Source(PartitionKind kind, size_t objects = 3, std::string label = "src");
   WorldBuilder& Backup(BackupHsm hsm);
   WorldBuilder& Backup(BackupModel model);
-  // Sks makes the slot-2 backup HSM hold SKS (V1) backups.
-  WorldBuilder& Sks();
   WorldBuilder& AddUser(uint32_t slot, UserPartition user);
   WorldBuilder& AddBackup(uint32_t slot, BackupHsm hsm);
   WorldBuilder& WithFault(Fault fault);

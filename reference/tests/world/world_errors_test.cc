@@ -69,6 +69,10 @@ std::vector<Case> Cases() {
       {"unknown inner object key", Set(kB1 + "/objects/0/object/colour", "red"), "",
        kB1 + "/objects/0/object/colour"},
       {"unknown fault key", Set("/faults/1/slots", 2), "", "/faults/1/slots"},
+      // OPT-SMKONLY-SKS: SKS follows firmware; the old key names the rule.
+      {"sks key", Set(kBh + "/sks", true), "", kBh + "/sks",
+       "no longer a key: SKS follows firmware (Backup HSM 7 7.7.1, Backup HSM G5 6.28.0 or "
+       "newer; OPT-SMKONLY-SKS)"},
       {"bad firmware", Set(kBh + "/firmware", "7.x"), "", kBh + "/firmware",
        "\"7.x\" is not a version (want M.m.p)"},
       {"bad client version", Set("/client/version", "ten"), "", "/client/version"},
@@ -121,7 +125,7 @@ std::vector<Case> Cases() {
          }
        },
        "", kUp + "/objects/0/attributes"},
-      {"allocated < used", Set(kB1 + "/allocated", 9700), "", kB1 + "/allocated", "9754"},
+      {"allocated < used", Set(kB1 + "/allocated", 9700), "", kB1 + "/allocated", "10010"},
       {"sum allocated > capacity", Set(kBh + "/capacity", 30000), "", kB2 + "/allocated"},
       {"inner size mismatch", Set(kB1 + "/objects/0/object/size", 99), "",
        kB1 + "/objects/0/object/size"},

@@ -178,7 +178,7 @@ TEST(WorldRoundTripTest, DocumentedExampleLoads) {
   ASSERT_NE(end, std::string::npos);
   auto w = ParseWorld(doc.substr(start + 8, end - start - 8), "WORLD-FORMAT.md");
   ASSERT_TRUE(w.ok()) << w.status().ToString();
-  EXPECT_EQ(w->slots[1].backup->partitions[0].used(), 10880u);
+  EXPECT_EQ(w->slots[1].backup->partitions[0].used(BackupModel::kBackupHsm7), 11008u);
   ExpectRoundTrip(*w);
 }
 

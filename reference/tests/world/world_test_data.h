@@ -40,7 +40,7 @@ inline constexpr std::string_view kFullWorld = R"json({
     }},
     {"id": 2, "backup_hsm": {
       "model": "backup_hsm_7", "label": "bh7", "serial": "999", "firmware": "7.7.2",
-      "sks": true, "connection": "usb", "capacity": 100000, "so_password": "SECRET-so-q6",
+      "connection": "usb", "capacity": 100000, "so_password": "SECRET-so-q6",
       "so_lockout": 1,
       "partitions": [
         {"name": "b1", "domain": "SECRET-domain-q1", "password": "SECRET-bpo-q8",
