@@ -63,7 +63,7 @@ StatusOr<RestorePlan> PlanRestore(Ctx& ctx) {
   if (!ctx.cmd.partition) {
     return Status(Ckr::kArgumentsBad, "-partition is required: name the backup to restore.");
   }
-  HSMB_RETURN_IF_ERROR(CheckCredentialOptions(ctx.cmd, plan.hsm->auth, true, false));
+  HSMB_RETURN_IF_ERROR(CheckCredentialOptions(ctx.cmd, plan.hsm->auth));
   plan.part = FindBackupPartition(*plan.hsm, *ctx.cmd.partition);
   if (plan.part == nullptr) {
     return Status(Ckr::kTokenNotPresent, "There is no backup partition " + *ctx.cmd.partition +
@@ -228,9 +228,17 @@ Status RunRestore(Ctx& ctx) {
               "Objects sealed under the current SMK can never be decrypted without a backup of it.",
               "", "Are you sure you wish to continue?"}));
   }
-  HSMB_RETURN_IF_ERROR(LoginContainer(ctx, *plan.hsm, *plan.part, plan.slot_id));
-  if (ctx.cmd.smkonly) return RestoreSmk(ctx, plan);
-  return RestoreObjects(ctx, plan);
+  Command full = ctx.cmd;  // AUTH-PROMPT: what the line left off, asked for
+  if (plan.hsm->auth == AuthMode::kPassword) {
+    HSMB_RETURN_IF_ERROR(AskMissing(ctx, Credential::kPassword,
+                                    "Enter the password for the backup partition " +
+                                        plan.part->name + ": ",
+                                    &full.password));
+  }
+  Ctx asked{ctx.session, ctx.world, full, ctx.out, ctx.prompter};
+  HSMB_RETURN_IF_ERROR(LoginContainer(asked, *plan.hsm, *plan.part, plan.slot_id));
+  if (full.smkonly) return RestoreSmk(asked, plan);
+  return RestoreObjects(asked, plan);
 }
 
 }  // namespace hsmbackup::engine

@@ -125,7 +125,9 @@ RC_GTEST_PROP(ArchiveProperty, RandomCommandSequencesKeepTheInvariants, ()) {
     switch (op) {
       case 0:
       case 1: {  // backup, -append, -replace or both
-        static const char* const kModes[] = {"", " -append", " -replace", " -append -replace"};
+        // -replace asks before it deletes (OPT-REPLACE-CONFIRM): -force answers.
+        static const char* const kModes[] = {"", " -append", " -replace -force",
+                                             " -append -replace -force"};
         line = "partition archive backup -slot 2 -partition " + name + " -domain " + kDomain +
                " -password " + password + " -sopassword " + kSoPassword +
                kModes[*rc::gen::inRange(0, 4)] + ObjectsOption(*w.FindSlot(0)->user);
