@@ -35,8 +35,8 @@ struct Golden {
   fs::path script;
   std::string world;
   std::vector<std::string> answers;
-  std::vector<std::string> credentials;  // NAME=VALUE, for run --credential
   int exit = 0;
+  std::vector<std::string> credentials = {};  // NAME=VALUE, for run --credential
 };
 
 std::vector<Golden> LoadGoldens() {
