@@ -33,11 +33,11 @@ std::vector<std::string> BadLines() {
       "partition archive backup -slot 2 -partition a -bogus" + creds,
       "partition archive backup -slot 2 -partition a -smkonly" + creds,
       "partition archive backup -slot 2 -partition fresh -password passwordA1 -sopassword " +
-          std::string(kSoPassword),  // a new partition needs a domain
+          std::string(kSoPassword),  // a new partition's domain is asked: no answer
       "partition archive restore -slot 2 -password passwordA1",
       "partition archive delete -slot 2 -sopassword " + std::string(kSoPassword),
-      "partition archive list -slot 2",
-      "partition archive contents -slot 2 -partition a",
+      "partition archive list -slot 2",  // its SO password is asked: no answer
+      "partition archive contents -slot 2 -password passwordA1",  // no -partition
   };
 }
 
