@@ -4,7 +4,8 @@
 // "create or update by OUID" instead of "create if absent".
 //
 // Built by adding -replace to every -append backup, which is the reference's
-// documented overwrite (OPT-APPEND-REPLACE).
+// documented overwrite (OPT-APPEND-REPLACE), with -force so it overwrites
+// silently, as such an implementation would (no OPT-REPLACE-CONFIRM question).
 #include "helpers.h"
 #include "mutant.h"
 
@@ -16,7 +17,7 @@ class AppendOverwritesSameOuid final : public ProtocolHook {
   void Before(World&, Session&, std::string& line, std::vector<std::string>&) override {
     std::optional<Command> c = Parse(line);
     if (Is(c, Verb::kArchiveBackup) && c->append && !c->replace && !c->smkonly) {
-      line += " -replace";
+      line += c->force ? " -replace" : " -replace -force";
     }
   }
 };

@@ -140,6 +140,25 @@ class SoLoginFirst final : public ProtocolHook {
   }
 };
 
+// CredentialsOnLine refuses, asking nothing, a restore, contents, list or
+// delete on a password backup HSM whose line leaves off the credential it
+// needs (AUTH-PROMPT `accepts`: the seed gives no syntax for them), by
+// giving the option without a value, which the parser refuses.
+class CredentialsOnLine final : public ProtocolHook {
+ public:
+  void Before(World& world, Session&, std::string& line, std::vector<std::string>&) override {
+    std::optional<Command> c = Parse(line);
+    if (!c) return;
+    const BackupHsm* hsm = TargetHsm(world, *c);
+    if (hsm == nullptr || hsm->auth != AuthMode::kPassword) return;
+    const bool wants_password =
+        c->verb == Verb::kArchiveRestore || c->verb == Verb::kArchiveContents;
+    const bool wants_so = c->verb == Verb::kArchiveList || c->verb == Verb::kArchiveDelete;
+    if (wants_password && !c->password) line += " -password";
+    if (wants_so && !c->sopassword) line += " -sopassword";
+  }
+};
+
 }  // namespace
 
 std::vector<Mutant> AllReadings() {
@@ -155,6 +174,9 @@ std::vector<Mutant> AllReadings() {
       {"so-login-first", "OUT-ERROR",
        "the SO logs in before the checks that need no login",
        [] { return std::make_unique<SoLoginFirst>(); }},
+      {"credentials-on-line", "AUTH-PROMPT",
+       "a restore, contents, list or delete that leaves off its credential is refused, not asked",
+       [] { return std::make_unique<CredentialsOnLine>(); }},
   };
 }
 

@@ -29,6 +29,11 @@ std::string ScenarioScript(const Scenario& s) {
     for (const std::string& a : s.answers) out += " " + a;
     out += "\n";
   }
+  if (!s.credentials.empty()) {
+    out += "# credentials:";
+    for (const auto& [name, value] : s.credentials) out += " " + name + "=" + value;
+    out += "\n";
+  }
   for (const std::string& line : s.lines) out += line + "\n";
   return out;
 }
@@ -51,6 +56,12 @@ std::optional<Scenario> ParseScenario(const std::string& world_json, const std::
       if (body.rfind("answers:", 0) == 0) {
         std::istringstream words(body.substr(8));
         for (std::string w; words >> w;) s.answers.push_back(w);
+      } else if (body.rfind("credentials:", 0) == 0) {
+        std::istringstream words(body.substr(12));
+        for (std::string w; words >> w;) {
+          const size_t eq = w.find('=');
+          if (eq != std::string::npos) s.credentials[w.substr(0, eq)] = w.substr(eq + 1);
+        }
       }
       continue;
     }
@@ -63,6 +74,7 @@ std::string ReplayCommand(const Scenario& s, const std::string& world_path,
                           const std::string& script_path) {
   std::string cmd = "hsmbackup run --world " + Quote(world_path);
   for (const std::string& a : s.answers) cmd += " --answer " + Quote(a);
+  for (const auto& [name, value] : s.credentials) cmd += " --credential " + Quote(name + "=" + value);
   return cmd + " " + Quote(script_path);
 }
 
@@ -97,7 +109,7 @@ std::optional<StepOutcome> ExecuteStep(Target& target, const Scenario& s, size_t
   const size_t from = std::min(*next_answer, s.answers.size());
   std::vector<std::string> pending(s.answers.begin() + static_cast<std::ptrdiff_t>(from),
                                    s.answers.end());
-  std::optional<Outcome> o = target.Execute(s.lines.at(i), pending, error);
+  std::optional<Outcome> o = target.Execute(s.lines.at(i), pending, s.credentials, error);
   if (!o) return std::nullopt;
   StepOutcome step{*o, {}};
   const size_t used = std::min(pending.size(), static_cast<size_t>(std::max(o->prompts, 0)));

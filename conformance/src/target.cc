@@ -97,13 +97,21 @@ bool Target::Load(const Json& world, TargetError* error) {
 
 std::optional<Outcome> Target::Execute(const std::string& line,
                                        const std::vector<std::string>& answers,
-                                       TargetError* error) {
-  std::optional<Json> r = Call({{"op", "execute"}, {"line", line}, {"answers", answers}}, error);
+                                       const Credentials& credentials, TargetError* error) {
+  Json request{{"op", "execute"}, {"line", line}, {"answers", answers}};
+  if (!credentials.empty()) request["credentials"] = credentials;
+  std::optional<Json> r = Call(std::move(request), error);
   if (!r) return std::nullopt;
   Outcome o;
   o.result = r->value("result", std::string());
   o.message = r->value("message", std::string());
   o.prompts = r->value("prompts", 0);
+  if (r->contains("credential_prompts") && (*r)["credential_prompts"].is_array()) {
+    o.credential_prompts.emplace();
+    for (const Json& c : (*r)["credential_prompts"]) {
+      if (c.is_string()) o.credential_prompts->push_back(c.get<std::string>());
+    }
+  }
   for (const Json& l : r->value("transcript", Json::array())) {
     if (l.is_string()) o.transcript.push_back(l.get<std::string>());
   }

@@ -71,6 +71,7 @@ struct Step {
   std::string line;
   std::vector<std::string> answers;
   std::optional<Json> load;
+  Credentials credentials = {};  // answers to credential prompts (AUTH-PROMPT)
 };
 
 struct Seen {
@@ -99,7 +100,7 @@ inline Seen Drive(Target& target, const Json& world, const std::vector<Step>& st
       seen.states.push_back(target.Observe(&error).value_or(Json()));
       continue;
     }
-    std::optional<Outcome> o = target.Execute(step.line, step.answers, &error);
+    std::optional<Outcome> o = target.Execute(step.line, step.answers, step.credentials, &error);
     std::optional<Json> state = target.Observe(&error);
     EXPECT_TRUE(o.has_value() && state.has_value()) << step.line << ": " << error.message;
     if (!o || !state) return seen;

@@ -236,6 +236,44 @@ std::vector<Scenario> StateScenarios() {
          EXPECT_EQ(mut.last().prompts, 0);
          EXPECT_EQ((*SlotById(mut.state(), 5))["partitions"].size(), 1u);
        }});
+  all.push_back(
+      {"replace-no-confirm",
+       "seed V0: backup 70 only, then backup -replace, answer quit",
+       [] { return Fixture("seed-example.json"); },
+       {{kSeedLogin, {}},
+        {kSeedBackup + " -objects 70", {}},
+        {kSeedBackup + " -replace", {"quit"}}},
+       [](const Seen& ref, const Seen& mut) {
+         EXPECT_EQ(ref.last().result, "CKR_FUNCTION_CANCELED");
+         EXPECT_EQ(ref.last().prompts, 1);
+         const Json* r = Partition(ref.state(), 2, "p1");
+         ASSERT_NE(r, nullptr);
+         EXPECT_EQ((*r)["objects"].size(), 1u);  // the old backup stays
+         EXPECT_EQ(mut.last().result, "CKR_OK");
+         EXPECT_EQ(mut.last().prompts, 0);
+         const Json* m = Partition(mut.state(), 2, "p1");
+         ASSERT_NE(m, nullptr);
+         EXPECT_EQ((*m)["objects"].size(), 6u);  // replaced without a question
+       }});
+  {
+    Step asked("partition archive backup -slot 2 -partition p1 -domain clientdomain "
+               "-password newPa$$w0rd");
+    asked.credentials = {{"sopassword", "backupSOpwd"}};
+    all.push_back({"refuses-left-off-sopassword",
+                   "seed V0: backup without -sopassword, the SO password given at its prompt",
+                   [] { return Fixture("seed-example.json"); },
+                   {{kSeedLogin, {}}, asked},
+                   [](const Seen& ref, const Seen& mut) {
+                     EXPECT_EQ(ref.last().result, "CKR_OK");
+                     EXPECT_EQ(ref.last().credential_prompts,
+                               std::vector<std::string>{"sopassword"});
+                     EXPECT_EQ(Joined(ref.last()).find("backupSOpwd"), std::string::npos);
+                     EXPECT_NE(Partition(ref.state(), 2, "p1"), nullptr);
+                     EXPECT_EQ(mut.last().result, "CKR_ARGUMENTS_BAD");
+                     EXPECT_EQ(mut.last().credential_prompts, std::vector<std::string>{});
+                     EXPECT_EQ(Partition(mut.state(), 2, "p1"), nullptr);
+                   }});
+  }
   all.push_back({"echoes-password",
                  "seed V0: backup with a wrong -sopassword",
                  [] { return Fixture("seed-example.json"); },

@@ -49,6 +49,42 @@ std::vector<Scenario> TextScenarios() {
                    EXPECT_TRUE(Has(ref.last(), "partition archive delete"));
                    EXPECT_FALSE(Has(mut.last(), "delete"));
                  }});
+  all.push_back({"complete-despite-resize-fail", "seed V0, shrink_fail: backup",
+                 [] { return Fixture("faults/seed-shrink-fail.json"); },
+                 {{kSeedLogin, {}}, {kSeedBackup, {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(ref.last().result, "CKR_DEVICE_ERROR");
+                   EXPECT_EQ(mut.last().result, "CKR_DEVICE_ERROR");
+                   EXPECT_FALSE(Has(ref.last(), "Backup Complete."));
+                   EXPECT_TRUE(Has(mut.last(), "Backup Complete."));
+                 }});
+  all.push_back({"append-silent-skip", "seed V0: backup 70, then -append",
+                 [] { return Fixture("seed-example.json"); },
+                 {{kSeedLogin, {}},
+                  {kSeedBackup + " -objects 70", {}},
+                  {"partition archive backup -slot 2 -partition p1 -password newPa$$w0rd "
+                   "-sopassword backupSOpwd -append",
+                   {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(ref.last().result, "CKR_OK");
+                   EXPECT_EQ(mut.last().result, "CKR_OK");
+                   EXPECT_TRUE(Has(ref.last(), "Skipped object 70"));
+                   EXPECT_FALSE(Has(mut.last(), "Skipped object"));
+                 }});
+  all.push_back({"no-command-prefix", "seed V0: login and backup with abbreviated command words",
+                 [] { return Fixture("seed-example.json"); },
+                 {{"rol logi -name co -password userpin1234", {}},
+                  {"par arch backup -slot 2 -partition p1 -domain clientdomain "
+                   "-password newPa$$w0rd -sopassword backupSOpwd",
+                   {}},
+                  {"help par arch", {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(ref.outcomes.at(1).result, "CKR_OK");
+                   EXPECT_EQ(ref.last().result, "CKR_OK");
+                   EXPECT_TRUE(Has(ref.last(), "restore"));
+                   EXPECT_EQ(mut.outcomes.at(1).result, "CKR_ARGUMENTS_BAD");
+                   EXPECT_EQ(mut.last().result, "CKR_ARGUMENTS_BAD");
+                 }});
   all.push_back({"drops-revert-advice", "seed V0, partition_full at 4: backup",
                  [] { return Fixture("faults/seed-partition-full.json"); },
                  {{kSeedLogin, {}}, {kSeedBackup, {}}},

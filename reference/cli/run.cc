@@ -44,6 +44,38 @@ std::string CheckSeed(const std::string& text) {
 
 }  // namespace
 
+bool ParseCredentials(const std::vector<std::string>& args, std::map<Credential, Secret>* out,
+                      std::string* error) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    const size_t eq = arg.find('=');
+    const std::string at = "--credential " + std::to_string(i + 1);
+    if (eq == std::string::npos) {
+      *error = at + ": want NAME=VALUE (NAME: sopassword, password or domain)";
+      return false;
+    }
+    const std::string name = arg.substr(0, eq);
+    std::optional<Credential> what;
+    for (Credential c : {Credential::kSoPassword, Credential::kPassword, Credential::kDomain}) {
+      if (name == CredentialName(c)) what = c;
+    }
+    if (!what) {
+      // The name is not shown: a value typed without its NAME= would be.
+      *error = at + ": unknown credential name (want sopassword, password or domain)";
+      return false;
+    }
+    if (eq + 1 == arg.size()) {
+      *error = at + ": " + name + " needs a non-empty value";
+      return false;
+    }
+    if (!out->emplace(*what, Secret(std::string_view(arg).substr(eq + 1))).second) {
+      *error = at + ": " + name + " given twice";
+      return false;
+    }
+  }
+  return true;
+}
+
 int RunCommands(const RunOptions& options, std::ostream& out, std::ostream& err) {
   std::optional<int64_t> now;
   if (options.now) {
@@ -59,6 +91,12 @@ int RunCommands(const RunOptions& options, std::ostream& out, std::ostream& err)
   }
   if (!options.script_path && options.commands.empty()) {
     err << "hsmbackup: no commands: give -c COMMAND or a SCRIPT file\n";
+    return kExitUsage;
+  }
+  std::map<Credential, Secret> credentials;
+  std::string credential_error;
+  if (!ParseCredentials(options.credentials, &credentials, &credential_error)) {
+    err << "hsmbackup: " << credential_error << '\n';
     return kExitUsage;
   }
   std::vector<std::string> lines = options.commands;
@@ -101,7 +139,7 @@ int RunCommands(const RunOptions& options, std::ostream& out, std::ostream& err)
   // that succeeds; the tool adds nothing, so a failed command leaves the
   // world (and with --save the file) exactly as it was.
   Session session(&world);
-  ScriptedPrompter prompter(options.answers);
+  ScriptedPrompter prompter(options.answers, "quit", std::move(credentials));
   IndentingSink sink(out);
   bool failed = false;
   for (const std::string& line : lines) {
@@ -138,6 +176,11 @@ Subcommand AddRunCommand(CLI::App& app, const Io& io) {
                   "Answer to the next proceed/quit prompt; repeat in order (then 'quit')")
       ->type_name("WORD")
       ->allow_extra_args(false);
+  run->add_option("--credential", options->credentials,
+                  "NAME=VALUE: the answer to the prompt for a credential a command left off "
+                  "its line (NAME: sopassword, password or domain); shown as ********")
+      ->type_name("NAME=VALUE")
+      ->allow_extra_args(false);
   CLI::Option* commands =
       run->add_option("-c,--command", options->commands,
                       "A lunacm command line; repeat for several, run in order")
@@ -150,7 +193,10 @@ Subcommand AddRunCommand(CLI::App& app, const Io& io) {
   commands->excludes(script_opt);
   run->footer(
       "Every command runs, even after one fails. Each is echoed as 'lunacm:> ...' with\n"
-      "the values of -password, -sopassword and -domain shown as ********.\n\n"
+      "the values of -password, -sopassword and -domain shown as ********.\n"
+      "A credential left off a line (on a password device) is asked for; the answer\n"
+      "comes from --credential and shows as ********; without one the command fails\n"
+      "with CKR_ARGUMENTS_BAD and changes nothing.\n\n"
       "Examples:\n"
       "  hsmbackup run --world fixtures/worlds/seed-example.json \\\n"
       "    -c 'role login -name co -password <co-password>' \\\n"

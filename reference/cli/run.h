@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,9 @@ struct RunOptions {
   std::optional<std::string> now;    // "YYYY-MM-DDTHH:MM:SSZ": world.clock.now
   std::optional<uint64_t> seed;      // world.rng = {seed, 0}
   std::vector<std::string> answers;  // to proceed/quit prompts, then "quit"
+  // --credential NAME=VALUE: the answer to every prompt for that credential
+  // (NAME: sopassword, password or domain; AUTH-PROMPT).
+  std::vector<std::string> credentials;
   std::vector<std::string> commands;       // -c, in order
   std::optional<std::string> script_path;  // or one command per line
 };
@@ -49,6 +53,13 @@ struct RunOptions {
 // kExitWorld (load, lock or save failed) or kExitLocked (the lock stayed
 // taken for lock_timeout_ms); problems go to `err` as "hsmbackup: ...".
 int RunCommands(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+// ParseCredentials reads `run --credential` values, NAME=VALUE each, into
+// the answers of a ScriptedPrompter. False, with `error` naming the bad
+// argument by its position and NAME only (never the value), on a missing
+// '=', an unknown NAME, an empty VALUE or a NAME given twice.
+bool ParseCredentials(const std::vector<std::string>& args,
+                      std::map<Credential, Secret>* out, std::string* error);
 
 // ScriptLines splits a script: one command per line; blank lines and lines
 // whose first non-blank character is '#' are skipped; "\r\n" is accepted.

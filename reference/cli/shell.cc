@@ -1,4 +1,8 @@
 // hsmbackup shell: an interactive lunacm over a world file.
+#include <termios.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cctype>
 #include <istream>
 #include <memory>
@@ -33,6 +37,27 @@ class ShellSink final : public TranscriptSink {
   bool interactive_;
 };
 
+// EchoOff turns the terminal's echo off on stdin for its lifetime, when
+// `on` and stdin is a terminal; otherwise it does nothing.
+class EchoOff {
+ public:
+  explicit EchoOff(bool on) {
+    if (!on || ::isatty(STDIN_FILENO) == 0 || ::tcgetattr(STDIN_FILENO, &saved_) != 0) return;
+    termios quiet = saved_;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    active_ = ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+  }
+  ~EchoOff() {
+    if (active_) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_);
+  }
+  EchoOff(const EchoOff&) = delete;
+  EchoOff& operator=(const EchoOff&) = delete;
+
+ private:
+  termios saved_{};
+  bool active_ = false;
+};
+
 // StreamPrompter shows the prompt (indented like the transcript) and reads
 // the answer from the same input as the commands; at end of input the
 // answer is "quit", which changes nothing.
@@ -60,6 +85,29 @@ class StreamPrompter final : public Prompter {
       answer.pop_back();
     }
     return answer;
+  }
+
+  // AskSecret reads a credential from the same input (AUTH-PROMPT); on a
+  // terminal with echo off, then shows kSecretEcho in its place. End of
+  // input is no answer.
+  std::optional<Secret> AskSecret(Credential, std::string_view prompt) override {
+    out_ << "        " << prompt << std::flush;
+    std::string typed;
+    LineOutcome got;
+    {
+      const EchoOff quiet(interactive_);
+      got = ReadBoundedLine(in_, kMaxCommandLineBytes, &typed);
+    }
+    Secret secret(typed);
+    std::fill(typed.begin(), typed.end(), '\0');  // the Secret keeps the one copy
+    if (got == LineOutcome::kTooLong) {
+      too_long_ = true;
+      out_ << '\n';
+      return std::nullopt;
+    }
+    if (interactive_) out_ << (got == LineOutcome::kEnd ? "" : kSecretEcho) << '\n';
+    if (got == LineOutcome::kEnd) return std::nullopt;
+    return secret;
   }
 
  private:
@@ -146,7 +194,9 @@ Subcommand AddShellCommand(CLI::App& app, const Io& io) {
   shell->footer(
       "Type lunacm commands at the 'lunacm:> ' prompt; 'help' lists them, 'exit' or\n"
       "'quit' (or end of input) leaves. Prompts such as \"Type 'proceed' to continue,\n"
-      "or 'quit' to quit now ->\" are answered from the same input.\n\n"
+      "or 'quit' to quit now ->\" are answered from the same input, and so is a\n"
+      "credential a command left off its line (read without echo on a terminal,\n"
+      "shown as ********).\n\n"
       "Example:\n"
       "  hsmbackup shell --world fixtures/worlds/seed-example.json --save\n"
       "  lunacm:> role login -name co -password <co-password>\n"

@@ -153,6 +153,10 @@ struct Said {
   // fingerprint line that shows one was cloned is charged to OPT-APPEND.
   std::vector<uint32_t> skipped_handles;
   long skipped() const { return static_cast<long>(skipped_handles.size()); }
+  // OPT-APPEND: each skip is said: a line names both the source handle and
+  // the handle of the backup object that keeps the OUID (the seed's
+  // fingerprint line, or the project's own).
+  std::vector<std::pair<uint32_t, uint32_t>> append_skipped;
   // CLONE-ONE-AT-A-TIME: a successful backup's seed lines 'Cloned object S
   // to partition P (new handle T).', one per stored object, in this order
   // of source handles S (T is the target's choice). nullopt: not judged.
@@ -176,6 +180,8 @@ struct Said {
   // A PED restore that succeeds asks for the PED at least this often: the
   // backup HSM's SO, the partition's keys, its domain key (OUT-PED).
   int ped_prompts = 0;
+  // PROJ-COMMAND-WORDS: help names each of these (subcommand words, options).
+  std::vector<std::string> help_names;
   long list_slot = -1;         // ARCHIVE-LIST: every partition's fields, and the free space
   long contents_slot = -1;     // ARCHIVE-CONTENTS: every object's fields
   std::string contents_of;
@@ -196,6 +202,9 @@ struct Prediction {
   // The line spells an option as a longer prefix or in upper case: a
   // target that refuses it with CKR_ARGUMENTS_BAD breaks OPT-SHORTCUTS.
   bool respelled = false;
+  // The line abbreviates a command word to a unique prefix: a target that
+  // refuses it with CKR_ARGUMENTS_BAD breaks PROJ-COMMAND-WORDS.
+  bool abbreviated = false;
   Said said;
   // "" for the project's reading; else the open choice this alternative
   // takes (clauses.json `accepts`), named in verdicts.
@@ -203,11 +212,23 @@ struct Prediction {
   std::vector<Prediction> alternatives;  // the other readings the seed allows
   std::string summary;  // "CKR_OK; partition p gets 3 objects", for messages
   std::vector<std::string> typed_secrets;  // TypedSecrets of the line: OUT-NO-SECRETS
+  // AUTH-PROMPT: the credentials (by name) the line leaves off on a password
+  // device, which a target asks for (in any order); `unanswered` are those
+  // of them the step supplies no answer for: then the target may stop at
+  // the first it cannot answer, having asked any of them. With
+  // `credentials_refusable` (none of them is one the seed's syntax brackets
+  // as optional) a target may instead refuse the line with
+  // CKR_ARGUMENTS_BAD and ask nothing (clauses.json AUTH-PROMPT `accepts`).
+  std::vector<std::string> credential_prompts;
+  std::set<std::string> unanswered;
+  bool credentials_refusable = false;
 };
 
-// Predict runs one lunacm line (with answers to its prompts) on the model.
+// Predict runs one lunacm line (with answers to its prompts, and to its
+// credential prompts by name) on the model.
 Prediction Predict(const World& before, const std::string& line,
-                   const std::vector<std::string>& answers);
+                   const std::vector<std::string>& answers,
+                   const Credentials& credentials = {});
 
 // Mismatch is one way the observed state or outcome differs from the
 // prediction, charged to clauses. One with `after` set follows from an

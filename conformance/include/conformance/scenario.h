@@ -21,6 +21,9 @@ struct Scenario {
   Json world;                        // a hsmbackup-world/1 document
   std::vector<std::string> lines;    // lunacm command lines, in order
   std::vector<std::string> answers;  // prompt answers, consumed in order; then "quit"
+  // Answers to credential prompts by name, for every line (AUTH-PROMPT;
+  // `hsmbackup run --credential NAME=VALUE`).
+  Credentials credentials = {};
 };
 
 // Counterexample is a failing scenario, shrunk, with what each side said at
@@ -35,8 +38,9 @@ struct Counterexample {
   uint64_t seed = 0;        // the check's seed (rerun with --seed)
 };
 
-// Script renders the lines as a script for `hsmbackup run --script`, with a
-// header comment giving the answers (redaction is the reader's business:
+// Script renders the lines as a script for `hsmbackup run --script`, with
+// header comments giving the answers and the credentials (`# credentials:
+// NAME=VALUE ...`) (redaction is the reader's business:
 // generated worlds hold only generated secrets).
 std::string ScenarioScript(const Scenario& s);
 

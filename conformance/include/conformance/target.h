@@ -9,6 +9,7 @@
 #define HSMBACKUP_CONFORMANCE_TARGET_H_
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -60,8 +61,15 @@ struct Outcome {
   std::string message;
   std::vector<std::string> transcript;
   int prompts = 0;
+  // The credentials the target asked for (AUTH-PROMPT), by name, in the order
+  // asked; nullopt when its response does not say (PROTOCOL.md: optional).
+  std::optional<std::vector<std::string>> credential_prompts;
   bool ok() const { return result == "CKR_OK"; }
 };
+
+// Credentials answer a target's credential prompts by name ("sopassword",
+// "password", "domain"; PROTOCOL.md `execute`).
+using Credentials = std::map<std::string, std::string>;
 
 class Target {
  public:
@@ -74,7 +82,13 @@ class Target {
   std::optional<Hello> Handshake(TargetError* error);
   bool Load(const Json& world, TargetError* error);
   std::optional<Outcome> Execute(const std::string& line, const std::vector<std::string>& answers,
-                                 TargetError* error);
+                                 TargetError* error) {
+    return Execute(line, answers, {}, error);
+  }
+  // With `credentials` (sent only when not empty, so a target that predates
+  // them sees the same requests as before).
+  std::optional<Outcome> Execute(const std::string& line, const std::vector<std::string>& answers,
+                                 const Credentials& credentials, TargetError* error);
   std::optional<Json> Observe(TargetError* error);
   // Bench asks a target that lists the "bench" capability to time its own
   // clone path (PROTOCOL.md, "bench"); the response's fields, or nullopt.

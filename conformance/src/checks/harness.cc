@@ -90,7 +90,7 @@ ScenarioVerdict RunLines(Target& target, const Scenario& s, model::World start, 
     const size_t answers_from = std::min(next, s.answers.size());
     std::vector<std::string> pending(s.answers.begin() + static_cast<std::ptrdiff_t>(answers_from),
                                      s.answers.end());
-    model::Prediction p = model::Predict(*world, s.lines[i], pending);
+    model::Prediction p = model::Predict(*world, s.lines[i], pending, s.credentials);
     std::optional<StepOutcome> step = ExecuteStep(target, s, i, &next, &e);
     std::optional<Json> after = step ? target.Observe(&e) : std::nullopt;
     if (!step || !after) {

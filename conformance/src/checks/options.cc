@@ -24,6 +24,12 @@ using Mismatches = std::vector<model::Mismatch>;
 
 // --- -append, -replace, existing names -----------------------------------
 
+// ConfirmAnswer: the answer to a destructive backup's proceed/quit question
+// (OPT-REPLACE-CONFIRM), mostly proceed.
+rc::Gen<std::string> ConfirmAnswer() {
+  return rc::gen::weightedElement<std::string>({{4, "proceed"}, {1, "quit"}});
+}
+
 // AppendScenario: a stored partition "bk" holds absent, identical or changed
 // (label and size, or only an attribute) copies of the source's objects;
 // then `-append` (with `-replace` if asked) backs the source up into it.
@@ -59,7 +65,9 @@ rc::Gen<Scenario> AppendScenario(bool replace) {
     b.append = true;
     b.replace = replace;
     b.debug = *rc::gen::weightedElement<bool>({{1, true}, {3, false}});
-    return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line()}, {}};
+    if (replace) b.force = *rc::gen::weightedElement<bool>({{1, true}, {3, false}});
+    return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line()},
+                    {*ConfirmAnswer()}};
   });
 }
 
@@ -81,7 +89,8 @@ rc::Gen<Scenario> ReplaceScenario() {
     }
     gen::Backup b = gen::BackupOf(u, h, "bk", new_pw);
     b.replace = true;
-    Scenario s{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line()}, {}};
+    b.force = *rc::gen::weightedElement<bool>({{1, true}, {3, false}});
+    Scenario s{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line()}, {*ConfirmAnswer()}};
     if (exists) s.lines.push_back(gen::Contents(h, "bk", old_pw));
     s.lines.push_back(gen::Contents(h, "bk", new_pw));
     return s;
@@ -193,10 +202,10 @@ std::vector<Check> OptionChecks(const std::filesystem::path& data_dir) {
        [](CheckContext& c) { return ForAll(c, AppendScenario(false)); }},
       {"Options", "AppendFingerprintSeedExample", {"OPT-APPEND-FINGERPRINT", "OPT-APPEND"}, {}, 1,
        [data_dir](CheckContext& c) { return AppendFingerprintSeed(c, data_dir); }},
-      {"Options", "AppendReplaceOverwrites", {"OPT-APPEND-REPLACE"}, {}, 25,
+      {"Options", "AppendReplaceOverwrites", {"OPT-APPEND-REPLACE", "OPT-REPLACE-CONFIRM"}, {}, 25,
        [](CheckContext& c) { return ForAll(c, AppendScenario(true)); }},
-      {"Options", "ReplaceRecreatesWithNewPassword", {"OPT-REPLACE"}, {}, 25,
-       [](CheckContext& c) { return ForAll(c, ReplaceScenario()); }},
+      {"Options", "ReplaceRecreatesWithNewPassword", {"OPT-REPLACE", "OPT-REPLACE-CONFIRM"}, {},
+       25, [](CheckContext& c) { return ForAll(c, ReplaceScenario()); }},
       {"Options", "ExistingNameRefused", {"OPT-EXISTS"}, {}, 20,
        [](CheckContext& c) { return ForAll(c, ExistsScenario()); }},
       {"Options", "ObjectsForms", {"OPT-OBJECTS-FORMS"}, {}, 30,

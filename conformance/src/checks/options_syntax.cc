@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -230,6 +231,47 @@ Scenario Debugged(const Scenario& plain) {
   return s;
 }
 
+// --- command words (PROJ-COMMAND-WORDS) ------------------------------------
+
+// Abbreviated cuts each command word of `line` (the words before the first
+// option) to a random prefix no other command word in its place shares, in
+// random case. The shortest such prefixes, from the command table.
+std::string Abbreviated(const std::string& line) {
+  static const std::map<std::string, size_t> kShortest = {
+      {"partition", 1}, {"archive", 1}, {"backup", 1}, {"restore", 1}, {"list", 1},
+      {"contents", 1},  {"delete", 1},  {"role", 1},   {"login", 4},   {"slot", 1}};
+  std::vector<std::string> w = gen::Words(line);
+  for (std::string& word : w) {
+    if (word[0] == '-') break;
+    const auto it = kShortest.find(word);
+    if (it == kShortest.end()) continue;
+    word = word.substr(0, *rc::gen::inRange(it->second, word.size() + 1));
+    for (char& c : word) {
+      if (*rc::gen::arbitrary<bool>()) c = static_cast<char>(std::toupper(c));
+    }
+  }
+  std::string out;
+  for (const std::string& x : w) out += (out.empty() ? "" : " ") + x;
+  return out;
+}
+
+// CommandWordsScenario: a login, a backup and a list with abbreviated command
+// words, and help on the archive commands in the ways a user asks for it.
+rc::Gen<Scenario> CommandWordsScenario() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User(*gen::AnyKind(false));
+    gen::HsmSpec h = *gen::Hsm(*gen::AnyModel());
+    gen::WorldSpec w = gen::WorldOf(u, h);
+    w.step_seconds = *gen::ClockStep();  // help must not move the clock
+    const std::string help = *rc::gen::element<std::string>(
+        "help", "partition archive", "par arch", "help partition archive", "HELP p a",
+        "help partition archive backup", "help par arch b", "help p a restore", "help slot");
+    return gen::ScenarioOf(w, {Abbreviated(gen::Login(u)), help,
+                               Abbreviated(gen::BackupOf(u, h, "bk", *gen::Secret("pw-")).Line()),
+                               Abbreviated(gen::List(h))});
+  });
+}
+
 }  // namespace
 
 std::vector<Check> OptionSyntaxChecks() {
@@ -245,6 +287,8 @@ std::vector<Check> OptionSyntaxChecks() {
        [](CheckContext& c) { return ForAll(c, SlotScenario(false)); }},
       {"Options", "SlotDirect", {"OPT-SLOT"}, {"usb"}, 20,
        [](CheckContext& c) { return ForAll(c, SlotScenario(true)); }},
+      {"Options", "CommandWordsAndHelp", {"PROJ-COMMAND-WORDS"}, {}, 20,
+       [](CheckContext& c) { return ForAll(c, CommandWordsScenario()); }},
       {"Options", "DebugOnlyAddsLines", {"OPT-DEBUG"}, {}, 20,
        [](CheckContext& c) { return Paired(c, DebugScenario(), Debugged, "OPT-DEBUG", false); }},
   };

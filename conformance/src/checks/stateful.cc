@@ -115,10 +115,15 @@ struct BackupCmd : Cmd {
       if (!list.empty()) b.objects = list;
     }
     b.debug = *rc::gen::weightedElement<bool>({{1, true}, {4, false}});
+    if (b.replace) {  // OPT-REPLACE-CONFIRM may ask: force it, or answer
+      b.force = *rc::gen::weightedElement<bool>({{1, true}, {3, false}});
+      answers = {*rc::gen::weightedElement<std::string>({{3, "proceed"}, {1, "quit"}})};
+    }
     line = b.Line();
   }
-  void run(const RcModel&, Sut& sut) const override { Step(sut, line, {}); }
+  void run(const RcModel&, Sut& sut) const override { Step(sut, line, answers); }
   void show(std::ostream& os) const override { os << line; }
+  std::vector<std::string> answers;
 };
 
 struct RestoreCmd : Cmd {

@@ -31,6 +31,14 @@ struct Plan {
   bool creates() const { return !exists || recreate; }
 };
 
+// ShortPin: PROJ-PIN-LENGTH, the line's -password under the 8 characters
+// Backup HSM 7 firmware 7.7.2 needs.
+bool ShortPin(const Hsm& hsm, const Line& line) {
+  const auto pw = line.Get("password");
+  return pw && hsm.model == HsmModel::kBackupHsm7 && hsm.firmware >= kBackupHsm7PinLength &&
+         pw->size() < kMinPinLength;
+}
+
 // Checks collects the refusals of AUTH-CO, the option rules, AUTH-SAME-MODE,
 // FW-MIN-BACKUP, DIRECT-SMK-ONLY, OPT-SMKONLY*, OPT-OBJECTS-*, the name
 // rules, OPT-EXISTS, PROJ-APPEND-ORIGIN, DOM-OPTION, PROJ-PIN-LENGTH and
@@ -59,7 +67,7 @@ bool Checks(const World& w, const Line& line, Plan& plan, Refusals& r) {
   plan.slot = static_cast<uint32_t>(slot);
   plan.resolved = slot;
   const Hsm& hsm = w.hsms.at(plan.slot);
-  CheckCredentialOptions(hsm, line, true, true, r);
+  CheckCredentialOptions(hsm, line, r);
   if (src.auth != hsm.auth) r.Add("CKR_OPERATION_NOT_ALLOWED", "AUTH-SAME-MODE");
   if (src.kind != Kind::kPre77) {
     if (hsm.firmware < MinimumForV0V1(hsm.model)) r.Add("CKR_OPERATION_NOT_ALLOWED", "FW-MIN-BACKUP");
@@ -115,13 +123,8 @@ bool Checks(const World& w, const Line& line, Plan& plan, Refusals& r) {
       r.Add("CKR_OPERATION_NOT_ALLOWED", "PROJ-APPEND-ORIGIN");
     }
   }
-  if (plan.creates() && hsm.auth == Auth::kPassword) {
-    if (!line.Has("domain") && !line.Has("defaultdomain")) r.Add("CKR_ARGUMENTS_BAD", "DOM-OPTION");
-    const auto pw = line.Get("password");
-    if (pw && hsm.model == HsmModel::kBackupHsm7 && hsm.firmware >= kBackupHsm7PinLength &&
-        pw->size() < kMinPinLength) {
-      r.Add("CKR_PIN_LEN_RANGE", "PROJ-PIN-LENGTH");
-    }
+  if (plan.creates() && hsm.auth == Auth::kPassword) {  // a missing domain is asked (AUTH-PROMPT)
+    if (ShortPin(hsm, line)) r.Add("CKR_PIN_LEN_RANGE", "PROJ-PIN-LENGTH");
   }
   // SIZE-PRECHECK
   if (plan.creates()) {
@@ -152,8 +155,9 @@ void Stamp(Partition& part, const std::string& clause) {
 
 // Run is everything from the prompt to the summary, on p.after. Each state
 // field it changes is stamped with the clause that fixes it.
-void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
-         const std::vector<std::string>& answers) {
+void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan,
+         const std::vector<std::string>& answers, const Credentials& given) {
+  Line line = typed;  // completed below with the credentials asked for
   World& w = p.after;
   const User& src = w.users.at(plan.src_slot);
   Hsm& hsm = w.hsms.at(plan.slot);
@@ -164,14 +168,42 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
                          : plan.recreate                               ? "OPT-REPLACE"
                          : plan.exists                                 ? "OPT-APPEND"
                                                                        : "CLONE-STORE";
-  p.prompt_clause = line.Has("force") ? "OPT-FORCE" : "OPT-SMKONLY-CONFIRM";
+  // OPT-REPLACE-CONFIRM: a backup that deletes or overwrites backup objects
+  // asks, as -smkonly does (OPT-SMKONLY-CONFIRM); a question on any other
+  // backup is charged to the clause that says which ones ask.
+  bool destroys = plan.recreate;
+  if (plan.overwrite) {
+    const Partition* old = hsm.Find(plan.name);
+    for (const Object* o : plan.objects) {
+      destroys |= std::any_of(old->objects.begin(), old->objects.end(),
+                              [&](const Object& b) { return b.ouid == o->ouid; });
+    }
+  }
+  const std::string confirm = smkonly ? "OPT-SMKONLY-CONFIRM" : "OPT-REPLACE-CONFIRM";
+  p.prompt_clause = line.Has("force") ? "OPT-FORCE" : confirm;
   p.state_clause = op;
-  if (smkonly && !line.Has("force")) {  // OPT-SMKONLY-CONFIRM
+  if ((smkonly || destroys) && !line.Has("force")) {
     p.prompts = 1;
     if (Answer(answers, 0) != "proceed") {
       p.codes = {"CKR_FUNCTION_CANCELED"};
-      p.code_clauses = {"OPT-SMKONLY-CONFIRM"};
-      p.state_clause = "OPT-SMKONLY-CONFIRM";
+      p.code_clauses = {confirm};
+      p.state_clause = confirm;
+      w = before;
+      return;
+    }
+  }
+  if (hsm.auth == Auth::kPassword) {  // AUTH-PROMPT, after the question, before the SO login
+    std::vector<std::string> needed = {"sopassword", "password"};
+    if (plan.creates() && !line.Has("defaultdomain")) needed.push_back("domain");
+    // The seed's syntax brackets -sopassword and the domain as optional:
+    // those must be asked; a missing -password may also be refused.
+    const bool only_password = line.Has("sopassword") &&
+                               (line.Has("domain") || needed.size() == 2);
+    if (!AskCredentials(p, before, line, needed, given, only_password)) return;
+    if (plan.creates() && !typed.Has("password") && ShortPin(hsm, line)) {
+      p.codes = {"CKR_PIN_LEN_RANGE"};
+      p.code_clauses = {"PROJ-PIN-LENGTH"};
+      p.state_clause = "PROJ-PIN-LENGTH";
       w = before;
       return;
     }
@@ -272,8 +304,9 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
         auto same = std::find_if(part->objects.begin(), part->objects.end(),
                                  [&](const Object& b) { return b.ouid == o.ouid; });
         if (same != part->objects.end() && !plan.overwrite) {
-          same->why = "OPT-APPEND";  // never overwritten, nor counted
+          same->why = "OPT-APPEND";  // never overwritten, nor counted, but said
           p.said.skipped_handles.push_back(o.handle);
+          if (same->handle != 0) p.said.append_skipped.emplace_back(o.handle, same->handle);
           if (compares && !same->opaque) {
             if (same->fingerprint.empty() || o.fingerprint.empty()) {
               p.said.fingerprints_known = false;
@@ -423,7 +456,7 @@ void Run(Prediction& p, const World& before, const Line& line, const Plan& plan,
 // less than the SIZE-PRECHECK margin spare, a target charging more may fill
 // (at the last object: its figures are its own).
 void SizeModelFill(Prediction& p, const World& before, const Line& line, const Plan& plan,
-                   const std::vector<std::string>& answers) {
+                   const std::vector<std::string>& answers, const Credentials& given) {
   if (line.Has("smkonly") || plan.objects.empty()) return;
   const bool faulted =
       std::any_of(before.faults.begin(), before.faults.end(), [&](const Fault& f) {
@@ -448,7 +481,7 @@ void SizeModelFill(Prediction& p, const World& before, const Line& line, const P
   }
   Prediction alt;
   alt.after = before;
-  Run(alt, before, line, other, answers);
+  Run(alt, before, line, other, answers, given);
   alt.reading = "size-model-fill";
   alt.after.hsms.at(plan.slot).figures_open = other.source_sizes;
   p.alternatives.push_back(std::move(alt));
@@ -457,7 +490,7 @@ void SizeModelFill(Prediction& p, const World& before, const Line& line, const P
 }  // namespace
 
 Prediction PredictBackup(const World& before, const Line& line,
-                         const std::vector<std::string>& answers) {
+                         const std::vector<std::string>& answers, const Credentials& given) {
   Prediction p;
   p.after = before;
   Plan plan;
@@ -468,8 +501,8 @@ Prediction PredictBackup(const World& before, const Line& line,
     SoFirstReading(p, before, plan.resolved, line);
     return p;
   }
-  Run(p, before, line, plan, answers);
-  SizeModelFill(p, before, line, plan, answers);
+  Run(p, before, line, plan, answers, given);
+  SizeModelFill(p, before, line, plan, answers, given);
   // Readings the seed leaves open (clauses.json `accepts`).
   if (!plan.exists && line.Has("append")) {  // OPT-APPEND: -append may need an existing backup
     Prediction refused;

@@ -70,17 +70,36 @@ long ResolveHsm(const World& w, const Line& line, Refusals& r) {
   return line.slot;
 }
 
-void CheckCredentialOptions(const Hsm& hsm, const Line& line, bool needs_password,
-                            bool needs_sopassword, Refusals& r) {
-  if (hsm.auth == Auth::kPed) {  // PROJ-PED-CREDENTIALS
-    if (line.Has("password") || line.Has("sopassword") || line.Has("domain") ||
-        line.Has("defaultdomain")) {
-      r.Add("CKR_ARGUMENTS_BAD", "PROJ-PED-CREDENTIALS");
-    }
-    return;
+void CheckCredentialOptions(const Hsm& hsm, const Line& line, Refusals& r) {
+  if (hsm.auth != Auth::kPed) return;
+  if (line.Has("password") || line.Has("sopassword") || line.Has("domain") ||
+      line.Has("defaultdomain")) {
+    r.Add("CKR_ARGUMENTS_BAD", "PROJ-PED-CREDENTIALS");
   }
-  if (needs_sopassword && !line.Has("sopassword")) r.Add("CKR_ARGUMENTS_BAD", "AUTH-SO");
-  if (needs_password && !line.Has("password")) r.Add("CKR_ARGUMENTS_BAD", "AUTH-PO");
+}
+
+bool AskCredentials(Prediction& p, const World& before, Line& line,
+                    const std::vector<std::string>& needed, const Credentials& given,
+                    bool refusable) {
+  p.credential_prompts.clear();
+  p.unanswered.clear();
+  for (const std::string& name : needed) {
+    if (line.Has(name)) continue;
+    p.credential_prompts.push_back(name);
+    auto it = given.find(name);
+    if (it == given.end() || it->second.empty()) {
+      p.unanswered.insert(name);
+    } else {
+      line.options[name] = it->second;
+    }
+  }
+  p.credentials_refusable = refusable && !p.credential_prompts.empty();
+  if (p.unanswered.empty()) return true;
+  p.after = before;
+  p.codes = {"CKR_ARGUMENTS_BAD"};
+  p.code_clauses = {"AUTH-PROMPT"};
+  p.state_clause = "AUTH-PROMPT";
+  return false;
 }
 
 bool SoLogin(Prediction& p, Hsm& hsm, const Line& line) {
@@ -153,8 +172,19 @@ void SetPed(Prediction& p, const World& w, const Line& line) {
   }
 }
 
+// CredentialsOnLine is the reading in which a target refuses a line that
+// leaves a credential off (AUTH-PROMPT `accepts`), where the seed allows it.
+Prediction CredentialsOnLine(const World& before) {
+  Prediction refused;
+  Refusals r;
+  r.Add("CKR_ARGUMENTS_BAD", "AUTH-PROMPT");
+  Refuse(refused, before, r);
+  refused.reading = "credentials-on-line";
+  return refused;
+}
+
 Prediction PredictLine(const World& before, const std::string& text,
-                       const std::vector<std::string>& answers) {
+                       const std::vector<std::string>& answers, const Credentials& given) {
   std::string refusal;
   bool unknown = false;
   std::optional<Line> line = ParseLine(text, &refusal, &unknown);
@@ -175,20 +205,34 @@ Prediction PredictLine(const World& before, const std::string& text,
   }
   World start = before;
   ClearProvenance(start);
+  if (line->verb == Verb::kHelp) {  // PROJ-COMMAND-WORDS: it lists, and touches nothing
+    p.after = start;
+    p.codes = {"CKR_OK"};
+    p.code_clauses = {"PROJ-COMMAND-WORDS"};
+    p.state_clause = "PROJ-COMMAND-WORDS";
+    p.said.help_names = line->help_names;
+    p.summary = "help, which changes nothing (not even the clock)";
+    return p;
+  }
   switch (line->verb) {
-    case Verb::kBackup: p = PredictBackup(start, *line, answers); break;
-    case Verb::kRestore: p = PredictRestore(start, *line, answers); break;
+    case Verb::kBackup: p = PredictBackup(start, *line, answers, given); break;
+    case Verb::kRestore: p = PredictRestore(start, *line, answers, given); break;
     case Verb::kList:
     case Verb::kContents:
-    case Verb::kDelete: p = PredictAdmin(start, *line, answers); break;
+    case Verb::kDelete: p = PredictAdmin(start, *line, answers, given); break;
     default: p = PredictSession(start, *line); break;
   }
+  if (p.credentials_refusable) p.alternatives.push_back(CredentialsOnLine(start));
   // Only a command that succeeds moves the world's clock.
   auto tick = [](Prediction& q) {
     if (q.modelled && q.codes == std::set<std::string>{"CKR_OK"}) q.after.now += q.after.step;
   };
   p.respelled = line->respelled;
-  for (Prediction& alt : p.alternatives) alt.respelled = line->respelled;
+  p.abbreviated = line->abbreviated;
+  for (Prediction& alt : p.alternatives) {
+    alt.respelled = line->respelled;
+    alt.abbreviated = line->abbreviated;
+  }
   auto fallback = [](Prediction& q) {
     if (q.state_clause.empty()) {
       q.state_clause = q.code_clauses.empty() ? "SRC-UNCHANGED" : q.code_clauses.front();
@@ -208,9 +252,14 @@ Prediction PredictLine(const World& before, const std::string& text,
 }  // namespace
 
 Prediction Predict(const World& before, const std::string& text,
-                   const std::vector<std::string>& answers) {
-  Prediction p = PredictLine(before, text, answers);
+                   const std::vector<std::string>& answers, const Credentials& credentials) {
+  Prediction p = PredictLine(before, text, answers, credentials);
   p.typed_secrets = TypedSecrets(text);
+  // OUT-NO-SECRETS: an answer to a credential prompt is a typed credential.
+  for (const auto& [name, value] : credentials) {
+    if (value.size() >= 6) p.typed_secrets.push_back(value);
+  }
+  for (Prediction& alt : p.alternatives) alt.typed_secrets = p.typed_secrets;
   return p;
 }
 

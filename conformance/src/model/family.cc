@@ -88,8 +88,10 @@ void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uin
 
 // AskFirstReading: a delete of a missing partition may ask proceed/quit and
 // log the SO in before it finds the name missing (ARCHIVE-DELETE `accepts`).
-Prediction AskFirstReading(const World& before, const Line& line,
-                           const std::vector<std::string>& answers, long slot) {
+Prediction AskFirstReading(const World& before, const Line& typed,
+                           const std::vector<std::string>& answers, long slot,
+                           const Credentials& given) {
+  Line line = typed;
   Prediction p;
   p.after = before;
   p.reading = "delete-asks-first";
@@ -103,6 +105,10 @@ Prediction AskFirstReading(const World& before, const Line& line,
       return p;
     }
   }
+  if (before.hsms.at(static_cast<uint32_t>(slot)).auth == Auth::kPassword &&
+      !AskCredentials(p, before, line, {"sopassword"}, given, false)) {
+    return p;
+  }
   if (!SoLogin(p, p.after.hsms.at(static_cast<uint32_t>(slot)), line)) return p;
   p.codes = {"CKR_TOKEN_NOT_PRESENT"};
   return p;
@@ -110,8 +116,9 @@ Prediction AskFirstReading(const World& before, const Line& line,
 
 }  // namespace
 
-Prediction PredictRestore(const World& before, const Line& line,
-                          const std::vector<std::string>& answers) {
+Prediction PredictRestore(const World& before, const Line& typed,
+                          const std::vector<std::string>& answers, const Credentials& given) {
+  Line line = typed;  // completed with the credentials asked for (AUTH-PROMPT)
   Prediction p;
   p.after = before;
   Refusals r;
@@ -132,7 +139,7 @@ Prediction PredictRestore(const World& before, const Line& line,
     return p;
   }
   const Hsm& hsm = before.hsms.at(slot);
-  CheckCredentialOptions(hsm, line, true, false, r);
+  CheckCredentialOptions(hsm, line, r);
   auto pit = std::find_if(hsm.partitions.begin(), hsm.partitions.end(),
                           [&](const Partition& q) { return q.name == *line.Get("partition"); });
   if (pit == hsm.partitions.end()) {
@@ -199,6 +206,10 @@ Prediction PredictRestore(const World& before, const Line& line,
       return p;
     }
   }
+  if (hsm.auth == Auth::kPassword &&
+      !AskCredentials(p, before, line, {"password"}, given, true)) {
+    return p;
+  }
   World& w = p.after;
   Hsm& h = w.hsms.at(slot);
   Partition& live = *h.Find(part.name);
@@ -228,8 +239,9 @@ Prediction PredictRestore(const World& before, const Line& line,
   return p;
 }
 
-Prediction PredictAdmin(const World& before, const Line& line,
-                        const std::vector<std::string>& answers) {
+Prediction PredictAdmin(const World& before, const Line& typed,
+                        const std::vector<std::string>& answers, const Credentials& given) {
+  Line line = typed;  // completed with the credentials asked for (AUTH-PROMPT)
   Prediction p;
   p.after = before;
   Refusals r;
@@ -244,7 +256,7 @@ Prediction PredictAdmin(const World& before, const Line& line,
   const std::string clause = line.verb == Verb::kList       ? "ARCHIVE-LIST"
                              : line.verb == Verb::kContents ? "ARCHIVE-CONTENTS"
                                                        : "ARCHIVE-DELETE";
-  CheckCredentialOptions(hsm, line, line.verb == Verb::kContents, line.verb != Verb::kContents, r);
+  CheckCredentialOptions(hsm, line, r);
   const bool exists = line.Has("partition") &&
                       std::any_of(hsm.partitions.begin(), hsm.partitions.end(), [&](const Partition& q) {
                         return q.name == *line.Get("partition");
@@ -254,7 +266,7 @@ Prediction PredictAdmin(const World& before, const Line& line,
     Refuse(p, before, r);
     if (line.verb != Verb::kContents) SoFirstReading(p, before, slot, line);
     if (line.verb == Verb::kDelete && r.clauses == std::vector<std::string>{"ARCHIVE-DELETE"}) {
-      p.alternatives.push_back(AskFirstReading(before, line, answers, slot));
+      p.alternatives.push_back(AskFirstReading(before, line, answers, slot, given));
     }
     return p;
   }
@@ -267,6 +279,11 @@ Prediction PredictAdmin(const World& before, const Line& line,
       p.code_clauses = {clause};
       return p;
     }
+  }
+  if (hsm.auth == Auth::kPassword &&
+      !AskCredentials(p, before, line,
+                      {line.verb == Verb::kContents ? "password" : "sopassword"}, given, true)) {
+    return p;
   }
   Hsm& h = p.after.hsms.at(slot);
   p.codes = {"CKR_OK"};

@@ -230,6 +230,31 @@ void CompareHsm(const Prediction& p, uint32_t id, const Hsm& h, const Json& s, B
   }
 }
 
+std::string Names(const std::vector<std::string>& names) {
+  std::string s;
+  for (const std::string& n : names) s += (s.empty() ? "" : ", ") + n;
+  return "[" + s + "]";
+}
+
+// CredentialProblem: "" when the credentials the target says it asked for
+// (a response without `credential_prompts` is not judged) are the ones the
+// line left off, in any order; when one of them had no answer the target
+// may stop at it, so it must have asked only those and at least one
+// unanswered (AUTH-PROMPT).
+std::string CredentialProblem(const Prediction& p, const Outcome& outcome) {
+  if (!outcome.credential_prompts) return "";
+  const std::vector<std::string>& got = *outcome.credential_prompts;
+  const std::set<std::string> asked(got.begin(), got.end());
+  const std::set<std::string> want(p.credential_prompts.begin(), p.credential_prompts.end());
+  const std::string what = "asked for the credentials " + Names(got) + ", expected " +
+                           Names(p.credential_prompts);
+  if (p.unanswered.empty()) return asked == want && asked.size() == got.size() ? "" : what;
+  const bool subset = std::includes(want.begin(), want.end(), asked.begin(), asked.end());
+  const bool reached = std::any_of(asked.begin(), asked.end(),
+                                   [&](const std::string& n) { return p.unanswered.count(n); });
+  return subset && reached ? "" : what + " (stopping at one without an answer)";
+}
+
 // JudgeReading compares the outcome and state with one reading.
 std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
                                    const Json& observed) {
@@ -243,6 +268,10 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
               std::to_string(p.prompts));
     b.CausedBy(p.prompt_clause.empty() ? first_code_clause : p.prompt_clause);
   }
+  if (std::string why = CredentialProblem(p, outcome); !why.empty()) {
+    b.Add("AUTH-PROMPT", first_code_clause, why);
+    b.CausedBy("AUTH-PROMPT");
+  }
   if (p.codes.count(outcome.result) == 0) {
     std::string want;
     for (const std::string& c : p.codes) want += (want.empty() ? "" : " or ") + c;
@@ -252,6 +281,9 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
     if (p.respelled && outcome.result == "CKR_ARGUMENTS_BAD") {
       blamed = {"OPT-SHORTCUTS"};  // it refused an option spelling the seed allows
       what += " (the line spells an option as a longer prefix or in upper case)";
+    } else if (p.abbreviated && outcome.result == "CKR_ARGUMENTS_BAD") {
+      blamed = {"PROJ-COMMAND-WORDS"};  // it refused a command word's unique prefix
+      what += " (the line abbreviates a command word to a prefix no other word shares)";
     }
     if (b.cause().empty()) {
       b.AddAll(blamed, what);

@@ -109,16 +109,88 @@ std::vector<std::string> TypedSecrets(const std::string& line) {
   return out;
 }
 
+namespace {
+
+// The command words (PROJ-COMMAND-WORDS; the seed's one command and its
+// family), each a list of words.
+const std::vector<std::vector<std::string>>& Commands() {
+  static const std::vector<std::vector<std::string>> kCommands = {
+      {"slot", "list"}, {"slot", "set"}, {"role", "login"}, {"role", "logout"},
+      {"partition", "contents"}, {"partition", "archive", "backup"},
+      {"partition", "archive", "restore"}, {"partition", "archive", "list"},
+      {"partition", "archive", "contents"}, {"partition", "archive", "delete"}};
+  return kCommands;
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), ::tolower);
+  return s;
+}
+
+// ResolveWords reads words[first..] as command words, each the word or a
+// prefix of it no other word in its place starts with; it stops at an
+// option, at a word that fits none or several, and after a whole command.
+std::vector<std::string> ResolveWords(const std::vector<std::string>& words, size_t first) {
+  std::vector<std::string> out;
+  std::vector<const std::vector<std::string>*> left;
+  for (const auto& c : Commands()) left.push_back(&c);
+  for (size_t i = first; i < words.size() && words[i][0] != '-'; ++i) {
+    const std::string t = Lower(words[i]);
+    const size_t at = out.size();
+    std::set<std::string> fits;
+    for (const auto* c : left) {
+      if (c->size() > at && (*c)[at].compare(0, t.size(), t) == 0) fits.insert((*c)[at]);
+    }
+    if (fits.count(t) != 0) fits = {t};
+    if (fits.size() != 1) break;
+    out.push_back(*fits.begin());
+    std::erase_if(left, [&](const auto* c) { return c->size() <= at || (*c)[at] != out.back(); });
+    if (std::any_of(left.begin(), left.end(), [&](const auto* c) { return c->size() == at + 1; })) {
+      break;
+    }
+  }
+  return out;
+}
+
+// HelpNames: what help on `topic` must name: each subcommand's last word
+// under a group; a command's last word and its -slot option (every archive
+// command takes one) or, without options, the word alone.
+std::vector<std::string> HelpNames(const std::vector<std::string>& topic) {
+  std::vector<std::string> names;
+  for (const auto& c : Commands()) {
+    if (c.size() < topic.size() || !std::equal(topic.begin(), topic.end(), c.begin())) continue;
+    names.push_back(c.back());
+    if (c.size() == topic.size() && c.size() == 3) names.push_back("-slot");
+  }
+  return names;
+}
+
+}  // namespace
+
 std::optional<Line> ParseLine(const std::string& text, std::string* refusal, bool* unknown) {
   *unknown = false;
   std::istringstream in(text);
   std::vector<std::string> words;
   for (std::string w; in >> w;) words.push_back(w);
-  auto lower = [](std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), ::tolower);
-    return s;
-  };
+  auto lower = [](std::string s) { return Lower(std::move(s)); };
   Line line;
+  if (!words.empty()) {  // PROJ-COMMAND-WORDS: prefixes, help, a group alone
+    const bool help = lower(words[0]) == "help";
+    const std::vector<std::string> resolved = ResolveWords(words, help ? 1 : 0);
+    const bool whole = std::find(Commands().begin(), Commands().end(), resolved) != Commands().end();
+    const size_t end = (help ? 1 : 0) + resolved.size();
+    if (end == words.size() && (help || (!resolved.empty() && !whole))) {
+      line.verb = Verb::kHelp;
+      line.help_names = HelpNames(resolved);
+      return line;
+    }
+    if (whole && !help) {
+      for (size_t k = 0; k < resolved.size(); ++k) {
+        line.abbreviated |= lower(words[k]) != resolved[k];
+        words[k] = resolved[k];
+      }
+    }
+  }
   size_t i = 0;
   if (words.size() >= 2 && lower(words[0]) == "role") {
     const std::string v = lower(words[1]);

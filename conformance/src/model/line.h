@@ -19,6 +19,7 @@ enum class Verb {
   kLogin, kLogout,                                // role login | logout
   kSlotSet, kSlotList, kSlotOther,                // slot set | list | another slot verb
   kPartitionContents,
+  kHelp,  // help [words], or command words that name a group and stop
 };
 
 struct Line {
@@ -34,6 +35,12 @@ struct Line {
   // lower case (a longer prefix, or upper case): OPT-SHORTCUTS is what
   // makes a target accept it.
   bool respelled = false;
+  // A command word given as a prefix of itself ("par arch backup"):
+  // PROJ-COMMAND-WORDS is what makes a target accept it.
+  bool abbreviated = false;
+  // kHelp: what the transcript must name (every subcommand of a group, or a
+  // command's words and its -slot option).
+  std::vector<std::string> help_names;
 };
 
 // ParseLine returns the line, or nullopt with the clause that makes a

@@ -42,8 +42,17 @@ std::string Answer(const std::vector<std::string>& answers, int i);
 // Common checks on the archive commands' -slot and credentials.
 // ResolveHsm adds refusals and returns the backup HSM's slot id, or -1.
 long ResolveHsm(const World& w, const Line& line, Refusals& r);
-void CheckCredentialOptions(const Hsm& hsm, const Line& line, bool needs_password,
-                            bool needs_sopassword, Refusals& r);
+// CheckCredentialOptions refuses credential options on a PED device
+// (PROJ-PED-CREDENTIALS); on a password device what is missing is asked.
+void CheckCredentialOptions(const Hsm& hsm, const Line& line, Refusals& r);
+// AskCredentials applies AUTH-PROMPT on a password device: the credentials
+// of `needed` (option names) that `line` leaves off are asked for and
+// filled into `line` from `given`. False when one has no answer: `p` is
+// then CKR_ARGUMENTS_BAD with `before` unchanged. `refusable`: see
+// Prediction::credentials_refusable.
+bool AskCredentials(Prediction& p, const World& before, Line& line,
+                    const std::vector<std::string>& needed, const Credentials& given,
+                    bool refusable);
 // SoLogin applies AUTH-SO / AUTH-LOCKOUT on `hsm`: false on a wrong password
 // (the prediction's code is then set).
 bool SoLogin(Prediction& p, Hsm& hsm, const Line& line);
@@ -51,11 +60,12 @@ bool SoLogin(Prediction& p, Hsm& hsm, const Line& line);
 bool ContainerLogin(Prediction& p, const Hsm& hsm, Partition& part, const Line& line);
 
 Prediction PredictBackup(const World& before, const Line& line,
-                         const std::vector<std::string>& answers);
+                         const std::vector<std::string>& answers, const Credentials& given);
 Prediction PredictRestore(const World& before, const Line& line,
-                          const std::vector<std::string>& answers);
+                          const std::vector<std::string>& answers, const Credentials& given);
 Prediction PredictAdmin(const World& before, const Line& line,
-                        const std::vector<std::string>& answers);  // list, contents, delete
+                        const std::vector<std::string>& answers,
+                        const Credentials& given);  // list, contents, delete
 Prediction PredictSession(const World& before, const Line& line);  // role, slot, partition contents
 
 }  // namespace hsmbackup::conformance::model

@@ -360,6 +360,34 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
     out.push_back({{"RESIZE-FAIL"},
                    "after the failed re-size no line advises deleting the backup", ""});
   }
+  if (s.resize_advice &&
+      any([&](const std::string& l) { return Trim(l) == "Backup Complete."; })) {
+    out.push_back({{"RESIZE-FAIL"},
+                   "'Backup Complete.' is printed though the re-size failed (the command ends "
+                   "in CKR_DEVICE_ERROR)",
+                   ""});
+  }
+  // PROJ-COMMAND-WORDS: help names what it lists.
+  for (const std::string& name : s.help_names) {
+    if (!any([&](const std::string& l) {
+          return name[0] == '-' ? l.find(name) != std::string::npos : HasToken(l, name);
+        })) {
+      out.push_back({{"PROJ-COMMAND-WORDS"}, "the help does not name '" + name + "'", ""});
+    }
+  }
+  // OPT-APPEND: each object -append skips is said, naming it and the backup
+  // object that keeps its OUID (the seed's fingerprint line does).
+  for (const auto& [source, target] : s.append_skipped) {
+    if (!any([&](const std::string& l) {
+          return HasToken(l, std::to_string(source)) && HasToken(l, std::to_string(target));
+        })) {
+      out.push_back({{"OPT-APPEND"},
+                     "no line says that object " + std::to_string(source) +
+                         " was skipped (same OUID as backup object " + std::to_string(target) +
+                         ")",
+                     ""});
+    }
+  }
   if (s.revert_advice && !any([&](const std::string& l) {
         return HasWord(l, "free") || HasWord(l, "another");
       })) {

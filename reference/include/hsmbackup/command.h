@@ -9,9 +9,14 @@
 //
 // Option names are case-insensitive and may be abbreviated to any prefix no
 // shorter than the documented shortcut (-par, -pas, -s, ...), as lunacm does.
+// Command words are case-insensitive and may be abbreviated to any prefix
+// that only one command word in that place starts with ("par arch backup");
+// `help [words]`, or words that name a group of commands and stop there
+// ("partition archive"), parse as Verb::kHelp (PROJ-COMMAND-WORDS).
 #ifndef HSMBACKUP_COMMAND_H_
 #define HSMBACKUP_COMMAND_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,7 +39,11 @@ enum class Verb {
   kArchiveList,        // partition archive list ...
   kArchiveContents,    // partition archive contents ...
   kArchiveDelete,      // partition archive delete ...
+  kHelp,               // help [command words], or command words that stop short
 };
+
+// kMaxDomainBytes bounds a -domain value, on the line or typed at its prompt.
+inline constexpr size_t kMaxDomainBytes = 128;
 
 // SlotRef is what -slot names: a slot number, or `direct` (the USB device).
 struct SlotRef {
@@ -68,6 +77,9 @@ struct Command {
   std::optional<ObjectSelection> objects;
   // role login
   Role role = Role::kCo;
+  // help: the command words asked about, spelled out ("partition archive",
+  // "partition archive backup"); "" for every command.
+  std::string help_topic;
 };
 
 // Tokenize splits a line on whitespace, honouring '...' and "..." quoting
@@ -88,8 +100,11 @@ StatusOr<ObjectSelection> ParseObjectList(std::string_view text);
 // It never fails: an unparsable line is redacted token by token.
 std::string RedactCommandLine(std::string_view line);
 
-// CommandHelp lists the lunacm commands this emulator understands.
-std::string CommandHelp();
+// CommandHelp lists the lunacm commands this emulator understands; with a
+// `topic` (command words spelled out, as in Command::help_topic) only those
+// under it: a group ("partition archive") lists its subcommands with their
+// syntax, a command ("partition archive backup") its syntax and options.
+std::string CommandHelp(std::string_view topic = "");
 
 }  // namespace hsmbackup
 

@@ -10,12 +10,14 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "hsmbackup/command.h"
 #include "hsmbackup/model.h"
+#include "hsmbackup/secret.h"
 #include "hsmbackup/status.h"
 
 namespace hsmbackup {
@@ -43,27 +45,58 @@ class CollectingSink final : public TranscriptSink {
   std::vector<std::string> lines;
 };
 
-// Prompter answers lunacm's proceed/quit prompts.
+// Credential is what a command asks for when its option is left off the
+// line (AUTH-PROMPT): the backup HSM's SO password (-sopassword), a backup
+// partition's password (-password), a new backup partition's cloning domain
+// (-domain).
+enum class Credential { kSoPassword, kPassword, kDomain };
+
+// CredentialName is the option's name without its dash ("sopassword",
+// "password", "domain"), as `run --credential` and the protocol spell it.
+std::string_view CredentialName(Credential what);
+
+// kSecretEcho is what a transcript shows for a secret typed at a prompt, of
+// whatever length.
+inline constexpr std::string_view kSecretEcho = "********";
+
+// Prompter answers lunacm's prompts: proceed/quit questions, and the
+// credentials a command needs that its line did not give.
 class Prompter {
  public:
   virtual ~Prompter() = default;
   // Ask shows `prompt` (without newline) and returns the answer typed.
   virtual std::string Ask(std::string_view prompt) = 0;
+  // AskSecret shows `prompt` and returns what was typed without echoing it,
+  // or nullopt when no answer can be had (end of input, none supplied).
+  // The default has none.
+  virtual std::optional<Secret> AskSecret(Credential /*what*/, std::string_view /*prompt*/) {
+    return std::nullopt;
+  }
 };
 
-// ScriptedPrompter answers from a list, then with `fallback` ("quit").
+// ScriptedPrompter answers proceed/quit prompts from a list, then with
+// `fallback` ("quit"); credential prompts from `credentials` by kind (every
+// prompt for a kind gets the same value), nullopt for a kind not given.
 class ScriptedPrompter final : public Prompter {
  public:
   explicit ScriptedPrompter(std::vector<std::string> answers,
-                            std::string fallback = "quit")
-      : answers_(std::move(answers)), fallback_(std::move(fallback)) {}
+                            std::string fallback = "quit",
+                            std::map<Credential, Secret> credentials = {})
+      : answers_(std::move(answers)),
+        fallback_(std::move(fallback)),
+        credentials_(std::move(credentials)) {}
   std::string Ask(std::string_view prompt) override;
+  std::optional<Secret> AskSecret(Credential what, std::string_view prompt) override;
   size_t asked() const { return asked_; }
+  // The credential prompts asked so far, in order (answered or not).
+  const std::vector<Credential>& asked_credentials() const { return asked_credentials_; }
 
  private:
   std::vector<std::string> answers_;
   std::string fallback_;
+  std::map<Credential, Secret> credentials_;
   size_t asked_ = 0;
+  std::vector<Credential> asked_credentials_;
 };
 
 // Result is what one command ended with. `status` is OK or the failure

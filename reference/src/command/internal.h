@@ -73,9 +73,20 @@ const std::vector<VerbSpec>& VerbSpecs();
 // VerbName is the verb's words joined by spaces ("partition archive list").
 std::string VerbName(const VerbSpec& spec);
 
-// MatchVerb returns the verb whose words open `tokens` (case-insensitive)
-// and sets *words to how many tokens they take; nullptr if none does.
+// MatchVerb returns the verb whose words open `tokens` (case-insensitive,
+// each word or a prefix of it that no other word in that place shares) and
+// sets *words to how many tokens they take; nullptr if none does.
 const VerbSpec* MatchVerb(const std::vector<RawToken>& tokens, size_t* words);
+
+// MatchWords resolves tokens [first, end) as command words the way
+// MatchVerb does, stopping at an option, a quoted token, or a word that
+// names nothing (or more than one thing) in its place. It returns the words
+// it resolved, spelled out, and sets *used to how many tokens they took.
+std::vector<std::string_view> MatchWords(const std::vector<RawToken>& tokens, size_t first,
+                                         size_t* used);
+
+// HelpSpec is the pseudo-verb `help`, for redaction and errors.
+const VerbSpec& HelpSpec();
 
 // MatchOption returns the option of `spec` that `text` spells: a prefix of
 // its name, case-insensitive, at least as long as its shortcut. nullptr if

@@ -130,14 +130,6 @@ std::vector<VerbSpec> BuildSpecs() {
   return specs;
 }
 
-bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 }  // namespace
 
 std::string ToLower(std::string_view text) {
@@ -161,20 +153,60 @@ std::string VerbName(const VerbSpec& spec) {
   return out;
 }
 
-const VerbSpec* MatchVerb(const std::vector<RawToken>& tokens, size_t* words) {
-  for (const VerbSpec& spec : VerbSpecs()) {
-    if (tokens.size() < spec.words.size()) continue;
-    bool match = true;
-    for (size_t i = 0; i < spec.words.size() && match; ++i) {
-      match = IEquals(tokens[i].text, spec.words[i]);
+std::vector<std::string_view> MatchWords(const std::vector<RawToken>& tokens, size_t first,
+                                         size_t* used) {
+  std::vector<std::string_view> words;
+  std::vector<const VerbSpec*> candidates;
+  for (const VerbSpec& spec : VerbSpecs()) candidates.push_back(&spec);
+  for (size_t i = first; i < tokens.size(); ++i) {
+    const RawToken& token = tokens[i];
+    if (token.quoted || token.text.empty() || token.text[0] == '-') break;
+    const std::string lower = ToLower(token.text);
+    const size_t at = words.size();
+    // The distinct words in this place that the token spells out or opens.
+    std::vector<std::string_view> fits;
+    for (const VerbSpec* spec : candidates) {
+      if (spec->words.size() <= at) continue;
+      const std::string_view w = spec->words[at];
+      if (w.substr(0, lower.size()) != lower) continue;
+      if (w == lower) {
+        fits = {w};
+        break;
+      }
+      if (std::find(fits.begin(), fits.end(), w) == fits.end()) fits.push_back(w);
     }
-    if (match) {
-      *words = spec.words.size();
+    if (fits.size() != 1) break;
+    words.push_back(fits.front());
+    std::erase_if(candidates, [&](const VerbSpec* spec) {
+      return spec->words.size() <= at || spec->words[at] != fits.front();
+    });
+    // A command that ends here is the line's command (no verb's words open
+    // another's).
+    if (std::any_of(candidates.begin(), candidates.end(),
+                    [&](const VerbSpec* spec) { return spec->words.size() == at + 1; })) {
+      break;
+    }
+  }
+  *used = words.size();
+  return words;
+}
+
+const VerbSpec* MatchVerb(const std::vector<RawToken>& tokens, size_t* words) {
+  size_t used = 0;
+  const std::vector<std::string_view> matched = MatchWords(tokens, 0, &used);
+  for (const VerbSpec& spec : VerbSpecs()) {
+    if (!matched.empty() && spec.words == matched) {
+      *words = used;
       return &spec;
     }
   }
   *words = 0;
   return nullptr;
+}
+
+const VerbSpec& HelpSpec() {
+  static const VerbSpec* const kHelp = new VerbSpec{Verb::kHelp, {"help"}, "", {}, {}};
+  return *kHelp;
 }
 
 const OptionSpec* MatchOption(const VerbSpec& spec, const RawToken& token) {
@@ -203,21 +235,37 @@ bool IsOptionOf(const VerbSpec* spec, const RawToken& token) {
 
 }  // namespace command_internal
 
-std::string CommandHelp() {
+std::string CommandHelp(std::string_view topic) {
   using command_internal::VerbSpecs;
-  std::string out =
-      "Commands (words and options are case-insensitive; an option may be\n"
-      "shortened to any prefix at least as long as its shortcut):\n";
   constexpr size_t kOptionColumn = 28;
   constexpr size_t kShortcutColumn = 6;
+  const std::string prefix(topic);
+  std::vector<const command_internal::VerbSpec*> shown;
   for (const auto& spec : VerbSpecs()) {
-    std::string head = command_internal::VerbName(spec);
+    const std::string name = command_internal::VerbName(spec);
+    if (prefix.empty() || name == prefix || name.rfind(prefix + " ", 0) == 0) {
+      shown.push_back(&spec);
+    }
+  }
+  std::string out;
+  if (prefix.empty()) {
+    out =
+        "Commands (words and options are case-insensitive; a command word may be\n"
+        "shortened to a prefix no other word in its place shares, an option to any\n"
+        "prefix at least as long as its shortcut):\n";
+  } else if (shown.size() == 1 && command_internal::VerbName(*shown.front()) == prefix) {
+    out = "Syntax:\n";
+  } else {
+    out = "The '" + prefix + "' command has these subcommands:\n";
+  }
+  for (const auto* spec : shown) {
+    std::string head = command_internal::VerbName(*spec);
     out += "\n";
     out += head;
     out += std::string(head.size() < 34 ? 34 - head.size() : 1, ' ');
-    out += spec.help;
+    out += spec->help;
     out += "\n";
-    for (const auto& opt : spec.options) {
+    for (const auto& opt : spec->options) {
       // Appended piece by piece: GCC 12 at -O3 warns (-Wrestrict, a false
       // positive) on "literal" + std::string here.
       std::string left = "  ";

@@ -18,7 +18,6 @@ using command_internal::OptionSpec;
 using command_internal::RawToken;
 using command_internal::VerbSpec;
 
-constexpr size_t kMaxDomainBytes = 128;
 constexpr std::string_view kMask = "********";
 
 Status Bad(std::string message) {
@@ -36,7 +35,7 @@ class Parser {
     size_t words = 0;
     spec_ = command_internal::MatchVerb(tokens_, &words);
     redacted_ = command_internal::RedactTokens(tokens_, words, spec_);
-    if (spec_ == nullptr) return UnknownVerb();
+    if (spec_ == nullptr) return HelpOrUnknown();
     verb_name_ = command_internal::VerbName(*spec_);
     command_.verb = spec_->verb;
 
@@ -98,6 +97,28 @@ class Parser {
       if (opt.id == id) return opt.name;
     }
     return "?";
+  }
+
+  // HelpOrUnknown: `help [words]`, or words that name a group of commands
+  // and stop ("partition archive"), ask for the commands under them
+  // (PROJ-COMMAND-WORDS); anything else is an unknown command.
+  StatusOr<Command> HelpOrUnknown() const {
+    const bool asks = command_internal::ToLower(tokens_.front().text) == "help" &&
+                      !tokens_.front().quoted;
+    const size_t first = asks ? 1 : 0;
+    size_t used = 0;
+    const std::vector<std::string_view> words =
+        command_internal::MatchWords(tokens_, first, &used);
+    if (first + used == tokens_.size() && (asks || !words.empty())) {
+      Command help;
+      help.verb = Verb::kHelp;
+      for (std::string_view w : words) {
+        if (!help.help_topic.empty()) help.help_topic += ' ';
+        help.help_topic += w;
+      }
+      return help;
+    }
+    return UnknownVerb();
   }
 
   Status UnknownVerb() const {

@@ -18,8 +18,8 @@ struct Target {
 
 // Resolve checks the options and finds the HSM; with `find_partition` it
 // also finds the named partition (delete finds it only after the SO login).
-StatusOr<Target> Resolve(Ctx& ctx, bool needs_partition, bool needs_password,
-                         bool needs_sopassword, bool find_partition = true) {
+
+StatusOr<Target> Resolve(Ctx& ctx, bool needs_partition, bool find_partition = true) {
   Target t;
   HSMB_ASSIGN_OR_RETURN(t.slot_id, ResolveBackupSlot(ctx.world, *ctx.cmd.slot));
   HSMB_ASSIGN_OR_RETURN(t.hsm, BackupHsmAt(ctx.world, t.slot_id));
@@ -28,8 +28,7 @@ StatusOr<Target> Resolve(Ctx& ctx, bool needs_partition, bool needs_password,
       return Status(Ckr::kArgumentsBad, "-partition is required: name the backup partition.");
     }
   }
-  HSMB_RETURN_IF_ERROR(
-      CheckCredentialOptions(ctx.cmd, t.hsm->auth, needs_password, needs_sopassword));
+  HSMB_RETURN_IF_ERROR(CheckCredentialOptions(ctx.cmd, t.hsm->auth));
   if (needs_partition && find_partition) {
     t.part = FindBackupPartition(*t.hsm, *ctx.cmd.partition);
     if (t.part == nullptr) {
@@ -41,12 +40,25 @@ StatusOr<Target> Resolve(Ctx& ctx, bool needs_partition, bool needs_password,
   return t;
 }
 
+// AskSo completes `full` (a copy of the line's command) with
+// the SO password a password device needs and the line left off (AUTH-PROMPT).
+Status AskSo(Ctx& ctx, const Target& t, Command* full) {
+  if (t.hsm->auth == AuthMode::kPed) return OkStatus();
+  return AskMissing(ctx, Credential::kSoPassword,
+                    "Enter the SO password for the backup HSM on slot " +
+                        std::to_string(t.slot_id) + ": ",
+                    &full->sopassword);
+}
+
 }  // namespace
 
 // ARCHIVE-LIST: the SMK of a V1 backup is not an object and is not listed.
 Status RunArchiveList(Ctx& ctx) {
-  HSMB_ASSIGN_OR_RETURN(Target t, Resolve(ctx, false, false, true));
-  HSMB_RETURN_IF_ERROR(LoginSo(ctx, *t.hsm, t.slot_id));
+  HSMB_ASSIGN_OR_RETURN(Target t, Resolve(ctx, false));
+  Command full = ctx.cmd;
+  HSMB_RETURN_IF_ERROR(AskSo(ctx, t, &full));
+  Ctx asked{ctx.session, ctx.world, full, ctx.out, ctx.prompter};
+  HSMB_RETURN_IF_ERROR(LoginSo(asked, *t.hsm, t.slot_id));
   for (const BackupPartition& p : t.hsm->partitions) {
     ctx.out.Para(Padded("Partition Name:", p.name));
     ctx.out.Line(Padded("Origin:", std::string(KindName(p.origin)) + " partition " +
@@ -64,8 +76,16 @@ Status RunArchiveList(Ctx& ctx) {
 
 // ARCHIVE-CONTENTS: V1 objects show only OUID and label.
 Status RunArchiveContents(Ctx& ctx) {
-  HSMB_ASSIGN_OR_RETURN(Target t, Resolve(ctx, true, true, false));
-  HSMB_RETURN_IF_ERROR(LoginContainer(ctx, *t.hsm, *t.part, t.slot_id));
+  HSMB_ASSIGN_OR_RETURN(Target t, Resolve(ctx, true));
+  Command full = ctx.cmd;
+  if (t.hsm->auth == AuthMode::kPassword) {
+    HSMB_RETURN_IF_ERROR(AskMissing(ctx, Credential::kPassword,
+                                    "Enter the password for the backup partition " +
+                                        t.part->name + ": ",
+                                    &full.password));
+  }
+  Ctx asked{ctx.session, ctx.world, full, ctx.out, ctx.prompter};
+  HSMB_RETURN_IF_ERROR(LoginContainer(asked, *t.hsm, *t.part, t.slot_id));
   for (const BackupObject& o : t.part->objects) {
     ctx.out.Para(Padded("Label:", o.object.label));
     ctx.out.Line(Padded("Handle:", std::to_string(o.object.handle)));
@@ -87,13 +107,16 @@ Status RunArchiveContents(Ctx& ctx) {
 // counted), so the command cannot be used to probe names without the SO;
 // the question comes before the login so that "quit" changes nothing.
 Status RunArchiveDelete(Ctx& ctx) {
-  HSMB_ASSIGN_OR_RETURN(Target t, Resolve(ctx, true, false, true, /*find_partition=*/false));
+  HSMB_ASSIGN_OR_RETURN(Target t, Resolve(ctx, true, /*find_partition=*/false));
   const std::string name = *ctx.cmd.partition;
   HSMB_RETURN_IF_ERROR(Confirm(ctx, {"You are about to delete the backup partition " + name +
                                          " on slot " + std::to_string(t.slot_id) +
                                          " and every object in it.",
                                      "", "Are you sure you wish to continue?"}));
-  HSMB_RETURN_IF_ERROR(LoginSo(ctx, *t.hsm, t.slot_id));
+  Command full = ctx.cmd;
+  HSMB_RETURN_IF_ERROR(AskSo(ctx, t, &full));
+  Ctx asked{ctx.session, ctx.world, full, ctx.out, ctx.prompter};
+  HSMB_RETURN_IF_ERROR(LoginSo(asked, *t.hsm, t.slot_id));
   if (FindBackupPartition(*t.hsm, name) == nullptr) {
     return Status(Ckr::kTokenNotPresent, "There is no backup partition " + name + " on slot " +
                                              std::to_string(t.slot_id) + ".");

@@ -24,6 +24,29 @@ void AppendNumber(std::string& out, uint32_t n) {
   out.append(digits, r.ptr);
 }
 
+// ConfirmDestructive asks before a backup deletes or overwrites backup
+// objects (OPT-REPLACE-CONFIRM), as `delete` does and before the SO login,
+// so 'quit' changes nothing; the wording is the project's.
+Status ConfirmDestructive(Ctx& ctx, const BackupPlan& plan, BackupHsm& hsm) {
+  const std::string where = " on slot " + std::to_string(plan.slot_id);
+  if (plan.recreate) {
+    const BackupPartition* old = FindBackupPartition(hsm, plan.name);
+    const size_t held = old == nullptr ? 0 : old->objects.size();
+    const std::string what = "You are replacing the backup partition " + plan.name + where + ".";
+    const std::string then = "It and the " + Plural(held, "object") +
+                             " in it will be deleted before the new backup is made.";
+    return Confirm(ctx, {what, then, "", "Are you sure you wish to continue?"});
+  }
+  if (plan.overwrite && plan.overwrites > 0) {
+    const std::string what = Plural(plan.overwrites, "object") + " on the backup partition " +
+                             plan.name + where + (plan.overwrites == 1 ? " has" : " have") +
+                             " the same OUID as an object being backed up";
+    return Confirm(ctx, {what, "and will be overwritten.", "",
+                          "Are you sure you wish to continue?"});
+  }
+  return OkStatus();
+}
+
 // Run carries one backup from the SO login to the summary.
 class BackupRun {
  public:
@@ -40,6 +63,7 @@ class BackupRun {
   Status CloneOne(size_t index, const Object& object);
   Status Finish(Status status);
   void Shrink();
+  bool ShrinkFails() const;  // the world's shrink_fail fault applies
   std::string EmptyPartitionNote() const;
 
   Ctx& ctx_;
@@ -63,12 +87,6 @@ class BackupRun {
 
 Status BackupRun::Execute() {
   const Command& cmd = ctx_.cmd;
-  if (cmd.smkonly) {  // OPT-SMKONLY-CONFIRM; the seed asks before logging in.
-    HSMB_RETURN_IF_ERROR(Confirm(ctx_, {"You are backing up a SKS partition.",
-                                        "Only the SKS master key (SMK) will be backed up.",
-                                        "No other objects will be cloned.", "",
-                                        "Are you sure you wish to continue?"}));
-  }
   HSMB_RETURN_IF_ERROR(LoginSo(ctx_, hsm_, plan_.slot_id));  // AUTH-SO
   undo_.emplace(hsm_);
   HSMB_RETURN_IF_ERROR(OpenPartition());
@@ -212,7 +230,9 @@ Status BackupRun::CloneObjects() {
     if (stop_at_first) break;  // CLONE-STOP-V0V1
   }                            // CLONE-CONTINUE-PRE77 otherwise
   if (first_failure.ok()) {
-    ctx_.out.Para("Backup Complete.");
+    // A backup whose re-size will fail is not complete (RESIZE-FAIL): the
+    // command ends in CKR_DEVICE_ERROR, and says so below.
+    if (!ShrinkFails()) ctx_.out.Para("Backup Complete.");
   } else if (stop_at_first) {
     ctx_.out.Para("Backup stopped at the first object that failed.");
   }
@@ -237,6 +257,10 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
       ctx_.out.Line("Target Object handle " + std::to_string(existing.object.handle) +
                     " has same OUID as Source Object handle " + std::to_string(object.handle) +
                     " (different finger print).");  // OPT-APPEND-FINGERPRINT
+    } else {  // the skip is said too, so the count below adds up (project wording)
+      ctx_.out.Line("Skipped object " + std::to_string(object.handle) + ": partition " +
+                    plan_.name + " already holds it as Target Object handle " +
+                    std::to_string(existing.object.handle) + " (same OUID).");
     }
     return OkStatus();
   }
@@ -323,9 +347,14 @@ Status BackupRun::Finish(Status status) {
   return status;
 }
 
+bool BackupRun::ShrinkFails() const {
+  return hsm_.model == BackupModel::kBackupHsm7 &&
+         HasFault(ctx_.world, FaultType::kShrinkFail, plan_.slot_id);
+}
+
 void BackupRun::Shrink() {
   if (hsm_.model != BackupModel::kBackupHsm7 || part_ == nullptr) return;
-  if (HasFault(ctx_.world, FaultType::kShrinkFail, plan_.slot_id)) {
+  if (ShrinkFails()) {
     shrink_failed_ = true;
     return;
   }
@@ -342,7 +371,22 @@ std::string BackupRun::EmptyPartitionNote() const {
 
 Status RunBackup(Ctx& ctx) {
   HSMB_ASSIGN_OR_RETURN(BackupPlan plan, PlanBackup(ctx));
-  BackupRun run(ctx, std::move(plan));
+  // The questions come after every check that needs no login and before the
+  // SO login, so 'quit' or a missing answer changes nothing: proceed/quit
+  // first (OPT-SMKONLY-CONFIRM: the seed asks before logging in;
+  // OPT-REPLACE-CONFIRM), then the credentials the line left off
+  // (AUTH-PROMPT).
+  if (ctx.cmd.smkonly) {
+    HSMB_RETURN_IF_ERROR(Confirm(ctx, {"You are backing up a SKS partition.",
+                                       "Only the SKS master key (SMK) will be backed up.",
+                                       "No other objects will be cloned.", "",
+                                       "Are you sure you wish to continue?"}));
+  }
+  HSMB_RETURN_IF_ERROR(ConfirmDestructive(ctx, plan, *plan.hsm));
+  Command full = ctx.cmd;
+  HSMB_RETURN_IF_ERROR(AskBackupCredentials(ctx, plan, &full));
+  Ctx asked{ctx.session, ctx.world, full, ctx.out, ctx.prompter};
+  BackupRun run(asked, std::move(plan));
   return run.Execute();
 }
 

@@ -156,28 +156,37 @@ Status CheckExisting(const Ctx& ctx, BackupPlan& plan, const BackupPartition* pa
   return OkStatus();
 }
 
-Status CheckNewCredentials(const Ctx& ctx, BackupPlan& plan) {
+// CheckNewCredentials takes the domain of a partition the backup creates and
+// checks its password: on the line's command before any question (what is
+// missing is asked for later), and again on the completed one.
+Status CheckNewCredentials(const Command& cmd, const World& world, BackupPlan& plan) {
   const BackupHsm& hsm = *plan.hsm;
   if (!plan.creates()) return OkStatus();
   if (hsm.auth == AuthMode::kPed) {
     plan.domain = hsm.ped_domain;
     return OkStatus();
   }
-  if (!ctx.cmd.domain && !ctx.cmd.defaultdomain) {
-    return Status(Ckr::kArgumentsBad,
-                  "Give -domain or -defaultdomain for the new backup partition " + plan.name + ".");
+  if (cmd.domain) {
+    // A domain typed at the prompt has not been through the parser's limit.
+    if (cmd.domain->size() > kMaxDomainBytes) {
+      return Status(Ckr::kArgumentsBad, "The domain is longer than " +
+                                            std::to_string(kMaxDomainBytes) + " bytes.");
+    }
+    plan.domain = *cmd.domain;
+  } else if (cmd.defaultdomain) {
+    plan.domain = world.default_domain;
   }
-  plan.domain = ctx.cmd.domain ? *ctx.cmd.domain : ctx.world.default_domain;
+  if (!cmd.password) return OkStatus();
   // The password is stored in the world; one the world file cannot hold
   // would make the backup succeed and its save fail.
-  if (ctx.cmd.password->size() > kMaxPasswordBytes) {
+  if (cmd.password->size() > kMaxPasswordBytes) {
     return Status(Ckr::kPinLenRange,
                   "The new backup partition's -password is too long: at most " +
                       std::to_string(kMaxPasswordBytes) + " characters.");
   }
   // Backup HSM 7 firmware 7.7.2 raised the minimum password length to 8.
   if (hsm.model == BackupModel::kBackupHsm7 && hsm.firmware >= kBackupHsm7PinLength &&
-      ctx.cmd.password->size() < kMinPinLength) {
+      cmd.password->size() < kMinPinLength) {
     return Status(Ckr::kPinLenRange,
                   "The new backup partition's -password is too short: this firmware needs "
                   "at least 8 characters.");
@@ -199,9 +208,10 @@ void Size(BackupPlan& plan, const BackupPartition* part) {
     auto it = present.find(o->ouid);
     if (it == present.end()) {
       plan.need += o->value.size();
-    } else if (plan.overwrite && o->value.size() > it->second) {
-      plan.need += o->value.size() - it->second;
+      continue;
     }
+    if (plan.overwrite) ++plan.overwrites;
+    if (plan.overwrite && o->value.size() > it->second) plan.need += o->value.size() - it->second;
   }
   plan.available = free + (part->allocated - std::min(part->allocated, part->used(plan.hsm->model)));
 }
@@ -234,13 +244,13 @@ StatusOr<BackupPlan> PlanBackup(Ctx& ctx) {
   HSMB_ASSIGN_OR_RETURN(plan.slot_id, ResolveBackupSlot(ctx.world, *ctx.cmd.slot));
   HSMB_ASSIGN_OR_RETURN(plan.hsm, BackupHsmAt(ctx.world, plan.slot_id));
   HSMB_RETURN_IF_ERROR(CheckOptionCombinations(ctx));
-  HSMB_RETURN_IF_ERROR(CheckCredentialOptions(ctx.cmd, plan.hsm->auth, true, true));
+  HSMB_RETURN_IF_ERROR(CheckCredentialOptions(ctx.cmd, plan.hsm->auth));
   HSMB_RETURN_IF_ERROR(CheckDevices(ctx, plan));
   HSMB_RETURN_IF_ERROR(SelectObjects(ctx, plan));
   HSMB_RETURN_IF_ERROR(ChooseName(ctx, plan));
   const BackupPartition* part = FindBackupPartition(*plan.hsm, plan.name);
   HSMB_RETURN_IF_ERROR(CheckExisting(ctx, plan, part));
-  HSMB_RETURN_IF_ERROR(CheckNewCredentials(ctx, plan));
+  HSMB_RETURN_IF_ERROR(CheckNewCredentials(ctx.cmd, ctx.world, plan));
   Size(plan, part);
   if (plan.need > plan.available) {  // SIZE-PRECHECK
     ctx.out.Debug("Sizing: " + std::to_string(plan.objects.size()) + " objects of " +
@@ -253,6 +263,27 @@ StatusOr<BackupPlan> PlanBackup(Ctx& ctx) {
                       std::to_string(plan.available) + " are free. The backup was cancelled.");
   }
   return plan;
+}
+
+Status AskBackupCredentials(Ctx& ctx, BackupPlan& plan, Command* full) {
+  if (plan.hsm->auth == AuthMode::kPed) return OkStatus();
+  const std::string on_slot = " on slot " + std::to_string(plan.slot_id);
+  HSMB_RETURN_IF_ERROR(AskMissing(ctx, Credential::kSoPassword,
+                                  "Enter the SO password for the backup HSM" + on_slot + ": ",
+                                  &full->sopassword));
+  HSMB_RETURN_IF_ERROR(AskMissing(ctx, Credential::kPassword,
+                                  (plan.creates() ? "Enter a password for the new backup "
+                                                    "partition "
+                                                  : "Enter the password for the backup "
+                                                    "partition ") +
+                                      plan.name + ": ",
+                                  &full->password));
+  if (plan.creates() && !full->domain && !full->defaultdomain) {
+    HSMB_RETURN_IF_ERROR(AskMissing(
+        ctx, Credential::kDomain,
+        "Enter the cloning domain for the backup partition " + plan.name + ": ", &full->domain));
+  }
+  return CheckNewCredentials(*full, ctx.world, plan);
 }
 
 }  // namespace hsmbackup::engine

@@ -17,6 +17,7 @@ struct BackupPlan {
   bool exists = false;            // the named partition is already there
   bool recreate = false;          // -replace without -append: delete, create
   bool overwrite = false;         // -append -replace: same-OUID objects replaced
+  size_t overwrites = 0;          // with overwrite: selected objects already there
   Secret domain;                  // for a partition this backup creates
   std::vector<const Object*> objects;  // the selection, in clone order
   uint64_t need = 0;              // bytes the backup must find on the HSM
@@ -29,6 +30,14 @@ struct BackupPlan {
 // login and changes nothing: options, firmware, connection, auth mode,
 // selection, naming, existing partitions and sizing (SIZE-PRECHECK).
 StatusOr<BackupPlan> PlanBackup(Ctx& ctx);
+
+// AskBackupCredentials completes `*full` (a copy of the line's command) on a
+// password backup HSM with what the line left off (AUTH-PROMPT), in this
+// order: the SO password, the backup partition's password (a new one's, or
+// an existing one's to log in), and for a partition the backup creates
+// without -domain or -defaultdomain its domain; then sets plan.domain and
+// applies the new password's length rules (PROJ-PIN-LENGTH).
+Status AskBackupCredentials(Ctx& ctx, BackupPlan& plan, Command* full);
 
 // DefaultBackupName is `<label>_<YYYYMMDD>` (OPT-PARTITION-DEFAULT) and
 // SmkBackupName `<label>_<YYYY:MM:DD-HH:MM:SS>` (OPT-SMKONLY-NAME); both cut

@@ -116,27 +116,35 @@ StatusOr<BackupHsm*> BackupHsmAt(World& world, uint32_t slot_id) {
   return &*s->backup;
 }
 
-Status CheckCredentialOptions(const Command& cmd, AuthMode auth, bool needs_password,
-                              bool needs_sopassword) {
-  if (auth == AuthMode::kPed) {
-    if (cmd.password || cmd.sopassword) {
-      return Status(Ckr::kArgumentsBad,
-                    "This backup HSM is PED-authenticated: credentials come from the PED, "
-                    "not from -password or -sopassword.");
-    }
-    if (cmd.domain || cmd.defaultdomain) {
-      return Status(Ckr::kArgumentsBad,
-                    "This backup HSM is PED-authenticated: the domain comes from the red PED "
-                    "key, not from -domain or -defaultdomain.");
-    }
-    return OkStatus();
+Status CheckCredentialOptions(const Command& cmd, AuthMode auth) {
+  if (auth != AuthMode::kPed) return OkStatus();
+  if (cmd.password || cmd.sopassword) {
+    return Status(Ckr::kArgumentsBad,
+                  "This backup HSM is PED-authenticated: credentials come from the PED, "
+                  "not from -password or -sopassword.");
   }
-  if (needs_sopassword && !cmd.sopassword) {
-    return Status(Ckr::kArgumentsBad, "Missing -sopassword (the backup HSM's SO password).");
+  if (cmd.domain || cmd.defaultdomain) {
+    return Status(Ckr::kArgumentsBad,
+                  "This backup HSM is PED-authenticated: the domain comes from the red PED "
+                  "key, not from -domain or -defaultdomain.");
   }
-  if (needs_password && !cmd.password) {
-    return Status(Ckr::kArgumentsBad, "Missing -password (the backup partition's password).");
+  return OkStatus();
+}
+
+Status AskMissing(Ctx& ctx, Credential what, const std::string& prompt,
+                  std::optional<Secret>* field) {
+  if (field->has_value()) return OkStatus();
+  ctx.out.Gap();
+  std::optional<Secret> typed = ctx.prompter.AskSecret(what, prompt);
+  if (!typed || typed->empty()) {
+    ctx.out.Answered(prompt, "");
+    const std::string option(CredentialName(what));
+    return Status(Ckr::kArgumentsBad, "No " + option + " was given: put -" + option +
+                                          " on the line or answer the prompt. Nothing was "
+                                          "changed.");
   }
+  ctx.out.Answered(prompt, kSecretEcho);  // never the secret, nor its length
+  *field = std::move(*typed);
   return OkStatus();
 }
 

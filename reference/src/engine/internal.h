@@ -4,6 +4,7 @@
 #define HSMBACKUP_SRC_ENGINE_INTERNAL_H_
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -66,7 +67,7 @@ inline constexpr std::string_view kProceedPrompt =
 
 // Confirm prints the preamble paragraphs and asks proceed/quit, unless
 // -force was given. Returns CKR_FUNCTION_CANCELED unless the answer is
-// `proceed` (OPT-SMKONLY-CONFIRM, OPT-FORCE).
+// `proceed` (OPT-SMKONLY-CONFIRM, OPT-REPLACE-CONFIRM, OPT-FORCE).
 Status Confirm(Ctx& ctx, std::initializer_list<std::string_view> preamble);
 
 // The current slot as a user partition, or CKR_SLOT_ID_INVALID /
@@ -81,10 +82,18 @@ StatusOr<uint32_t> ResolveBackupSlot(const World& world, const SlotRef& ref);
 // BackupHsmAt returns the backup HSM of a resolved slot; zeroized → error.
 StatusOr<BackupHsm*> BackupHsmAt(World& world, uint32_t slot_id);
 
-// CheckPasswordOptions enforces how credentials are given: a password
-// device needs each listed option, a PED device takes none (the PED does).
-Status CheckCredentialOptions(const Command& cmd, AuthMode auth,
-                              bool needs_password, bool needs_sopassword);
+// CheckCredentialOptions refuses credential options on a PED device, which
+// takes none (the PED does: PROJ-PED-CREDENTIALS). On a password device a
+// credential left off the line is asked for later (AskMissing).
+Status CheckCredentialOptions(const Command& cmd, AuthMode auth);
+
+// AskMissing asks for a credential its option did not give (AUTH-PROMPT),
+// after every check that needs no login and before anything changes: if
+// `*field` is empty it shows `prompt` in its own paragraph, reads the secret
+// without echo and records it as kSecretEcho. No answer (or an empty one)
+// is CKR_ARGUMENTS_BAD, naming the option; the secret is never shown.
+Status AskMissing(Ctx& ctx, Credential what, const std::string& prompt,
+                  std::optional<Secret>* field);
 
 // LoginSo logs in as the backup HSM's SO (AUTH-SO), counting failures;
 // the third consecutive failure zeroizes the device (AUTH-LOCKOUT).

@@ -108,7 +108,7 @@ StatusOr<RestorePlan> PlanRestore(Ctx& ctx) {
   if (!ctx.cmd.partition) {
     return Status(Ckr::kArgumentsBad, "-partition is required: name the backup to restore.");
   }
-  HSMB_RETURN_IF_ERROR(CheckCredentialOptions(ctx.cmd, plan.hsm->auth, true, false));
+  HSMB_RETURN_IF_ERROR(CheckCredentialOptions(ctx.cmd, plan.hsm->auth));
   plan.part = FindBackupPartition(*plan.hsm, *ctx.cmd.partition);
   if (plan.part == nullptr) {
     return Status(Ckr::kTokenNotPresent, "There is no backup partition " + *ctx.cmd.partition +
@@ -275,19 +275,27 @@ Status RunRestore(Ctx& ctx) {
               "Objects sealed under the current SMK can never be decrypted without a backup of it.",
               "", "Are you sure you wish to continue?"}));
   }
+  Command full = ctx.cmd;  // AUTH-PROMPT: what the line left off, asked for
+  if (plan.hsm->auth == AuthMode::kPassword) {
+    HSMB_RETURN_IF_ERROR(AskMissing(ctx, Credential::kPassword,
+                                    "Enter the password for the backup partition " +
+                                        plan.part->name + ": ",
+                                    &full.password));
+  }
+  Ctx asked{ctx.session, ctx.world, full, ctx.out, ctx.prompter};
   // OUT-PED: a PED restore takes the backup HSM's SO key, the partition's
   // PO/CO keys and its domain key, each at the PED, as Thales' procedure for
   // restoring from a client-connected Backup HSM 7 lists them.
   const bool ped = plan.hsm->auth == AuthMode::kPed;
-  if (ped) HSMB_RETURN_IF_ERROR(LoginSo(ctx, *plan.hsm, plan.slot_id));
-  HSMB_RETURN_IF_ERROR(LoginContainer(ctx, *plan.hsm, *plan.part, plan.slot_id));
+  if (ped) HSMB_RETURN_IF_ERROR(LoginSo(asked, *plan.hsm, plan.slot_id));
+  HSMB_RETURN_IF_ERROR(LoginContainer(asked, *plan.hsm, *plan.part, plan.slot_id));
   if (ped) {
-    ctx.out.Para("Presenting the domain PED key for the partition " + plan.part->name +
-                 " on slot " + std::to_string(plan.slot_id) + ".");
-    ctx.out.Ped(plan.hsm->auth);
+    asked.out.Para("Presenting the domain PED key for the partition " + plan.part->name +
+                   " on slot " + std::to_string(plan.slot_id) + ".");
+    asked.out.Ped(plan.hsm->auth);
   }
-  if (ctx.cmd.smkonly) return RestoreSmk(ctx, plan);
-  return RestoreObjects(ctx, plan);
+  if (full.smkonly) return RestoreSmk(asked, plan);
+  return RestoreObjects(asked, plan);
 }
 
 }  // namespace hsmbackup::engine

@@ -159,6 +159,27 @@ Status PartitionContents(Ctx& ctx) {
   return OkStatus();
 }
 
+// Help lists the commands under the words asked about (PROJ-COMMAND-WORDS),
+// one transcript line each; it changes nothing.
+Status Help(Ctx& ctx) {
+  const std::string text = CommandHelp(ctx.cmd.help_topic);
+  bool first = true;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    const std::string_view line(text.data() + start, nl - start);
+    if (first) {
+      ctx.out.Para(line);
+      first = false;
+    } else {
+      ctx.out.Line(line);
+    }
+    start = nl + 1;
+  }
+  return OkStatus();
+}
+
 Status Dispatch(Ctx& ctx) {
   switch (ctx.cmd.verb) {
     case Verb::kSlotList: return SlotList(ctx);
@@ -171,6 +192,7 @@ Status Dispatch(Ctx& ctx) {
     case Verb::kArchiveList: return RunArchiveList(ctx);
     case Verb::kArchiveContents: return RunArchiveContents(ctx);
     case Verb::kArchiveDelete: return RunArchiveDelete(ctx);
+    case Verb::kHelp: return Help(ctx);
   }
   return Status(Ckr::kGeneralError, "unhandled command");
 }
@@ -185,6 +207,22 @@ void Finish(Out& out, const Status& status) {
 
 std::string ScriptedPrompter::Ask(std::string_view) {
   return asked_ < answers_.size() ? answers_[asked_++] : (++asked_, fallback_);
+}
+
+std::optional<Secret> ScriptedPrompter::AskSecret(Credential what, std::string_view) {
+  asked_credentials_.push_back(what);
+  const auto it = credentials_.find(what);
+  if (it == credentials_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string_view CredentialName(Credential what) {
+  switch (what) {
+    case Credential::kSoPassword: return "sopassword";
+    case Credential::kPassword: return "password";
+    case Credential::kDomain: return "domain";
+  }
+  return "?";
 }
 
 std::string ResultLine(Ckr code) {
@@ -233,8 +271,9 @@ Result Session::Execute(const Command& command, TranscriptSink& out, Prompter& p
   Status status = engine::Dispatch(ctx);
   engine::Finish(o, status);
   // Only a command that went through moves the clock, so a rejected one
-  // leaves the world exactly as it was.
-  if (status.ok()) world_->clock.now += world_->clock.step_seconds;
+  // leaves the world exactly as it was; help touches no device and leaves
+  // it too.
+  if (status.ok() && command.verb != Verb::kHelp) world_->clock.now += world_->clock.step_seconds;
   return Result{status};
 }
 

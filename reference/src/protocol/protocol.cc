@@ -226,17 +226,39 @@ Json ProtocolServer::Dispatch(std::string_view request_line) {
         answers.push_back(a.get<std::string>());
       }
     }
+    // AUTH-PROMPT: the answers to credential prompts, by name.
+    std::map<Credential, Secret> credentials;
+    if (req.contains("credentials")) {
+      const Json& given = req["credentials"];
+      const char* const kShape =
+          "\"credentials\" must be an object of non-empty strings named sopassword, password "
+          "or domain";
+      if (!given.is_object()) return Error(id, Ckr::kArgumentsBad, kShape);
+      for (const auto& [name, value] : given.items()) {
+        std::optional<Credential> what;
+        for (Credential c : {Credential::kSoPassword, Credential::kPassword, Credential::kDomain}) {
+          if (name == CredentialName(c)) what = c;
+        }
+        if (!what || !value.is_string() || value.get_ref<const std::string&>().empty()) {
+          return Error(id, Ckr::kArgumentsBad, kShape);
+        }
+        credentials.emplace(*what, Secret(value.get_ref<const std::string&>()));
+      }
+    }
     std::string line = req["line"].get<std::string>();
     if (hook_ != nullptr) hook_->Before(*world_, *session_, line, answers);
     CollectingSink sink;
-    ScriptedPrompter prompter(std::move(answers));
+    ScriptedPrompter prompter(std::move(answers), "quit", std::move(credentials));
     Result r = session_->Execute(line, sink, prompter);
     if (hook_ != nullptr) hook_->After(*world_, *session_, line, r, sink.lines);
+    Json asked = Json::array();
+    for (Credential c : prompter.asked_credentials()) asked.push_back(CredentialName(c));
     return Json{{"id", id},
                 {"ok", true},
                 {"result", std::string(CkrName(r.code()))},
                 {"message", r.status.message()},
                 {"prompts", prompter.asked()},
+                {"credential_prompts", asked},
                 {"transcript", sink.lines}}
         ;
   }

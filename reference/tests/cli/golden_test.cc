@@ -4,6 +4,7 @@
 // A script's leading comment lines set the run:
 //   # world: fixtures/worlds/seed-example.json   (required)
 //   # answers: proceed quit                      (prompt answers, in order)
+//   # credentials: sopassword=S password=P        (run --credential, AUTH-PROMPT)
 //   # exit: 1                                    (expected exit code, default 0)
 //   # clauses: OUT-TRANSCRIPT DOM-ERROR-CODE     (what the transcript shows)
 // Set HSMB_UPDATE_GOLDENS=1 to rewrite the .out files after a deliberate
@@ -35,6 +36,7 @@ struct Golden {
   std::string world;
   std::vector<std::string> answers;
   int exit = 0;
+  std::vector<std::string> credentials = {};  // NAME=VALUE, for run --credential
 };
 
 std::vector<Golden> LoadGoldens() {
@@ -56,6 +58,9 @@ std::vector<Golden> LoadGoldens() {
       if (key == "answers:") {
         while (words >> value) g.answers.push_back(value);
       }
+      if (key == "credentials:") {
+        while (words >> value) g.credentials.push_back(value);
+      }
     }
     out.push_back(g);
   }
@@ -72,6 +77,10 @@ std::pair<std::string, int> RunTool(const Golden& g) {
   for (const auto& a : g.answers) {
     argv.push_back("--answer");
     argv.push_back(a);
+  }
+  for (const auto& c : g.credentials) {
+    argv.push_back("--credential");
+    argv.push_back(c);
   }
   argv.push_back(g.script.string());
   ProcessResult p = RunProcess(argv);

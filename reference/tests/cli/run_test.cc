@@ -204,6 +204,34 @@ TEST_F(RunFixture, HelpLineListsTheCommands) {
   ExpectLunacmLayout(out.str());
 }
 
+TEST_F(RunFixture, CredentialsAnswerTheirPromptsAndAreNeverShown) {
+  HSMB_CLAUSE("AUTH-PROMPT", "OUT-NO-SECRETS");
+  RunOptions o;
+  o.commands = {kCoLogin,
+                "partition archive backup -slot 2 -partition sa78backup -domain clientdomain",
+                "partition archive list -slot 2"};
+  o.credentials = {"sopassword=backupSOpwd", "password=newPa$$w0rd"};
+  EXPECT_EQ(Run(o), kExitOk) << out.str() << err.str();
+  EXPECT_THAT(out.str(), HasSubstr("Enter the SO password for the backup HSM on slot 2: ********"));
+  EXPECT_THAT(out.str(), Not(HasSubstr("backupSOpwd")));
+  EXPECT_THAT(out.str(), Not(HasSubstr("newPa$$w0rd")));
+  ExpectLunacmLayout(out.str());
+}
+
+TEST_F(RunFixture, BadCredentialArgumentsAreUsageErrorsThatNeverQuoteTheValue) {
+  HSMB_CLAUSE("AUTH-PROMPT", "OUT-NO-SECRETS");
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"Secret-No-Name-1"}, {"sopw=Secret-No-Name-1"},
+        {"sopassword="}, {"domain=Secret-No-Name-1", "domain=Secret-No-Name-1"}}) {
+    RunOptions o;
+    o.commands = {"slot list"};
+    o.credentials = bad;
+    EXPECT_EQ(Run(o), kExitUsage);
+    EXPECT_THAT(err.str(), HasSubstr("--credential"));
+    EXPECT_THAT(err.str(), Not(HasSubstr("Secret-No-Name-1")));
+  }
+}
+
 TEST(RunAnswers, PromptsAreAnsweredInOrderThenQuit) {
   HSMB_CLAUSE("OPT-SMKONLY-CONFIRM");
   testing::TempDir dir;

@@ -68,6 +68,24 @@ TEST_F(ShellFixture, EchoHidesSecrets) {
   EXPECT_THAT(out.str(), HasSubstr("-password ********"));
 }
 
+TEST_F(ShellFixture, LeftOffCredentialsAreReadFromTheInputAndNeverShown) {
+  HSMB_CLAUSE("AUTH-PROMPT", "OUT-NO-SECRETS");
+  EXPECT_EQ(Shell("role login -name co -password userpin1234\n"
+                  "partition archive backup -slot 2 -partition sa78backup -domain clientdomain\n"
+                  "backupSOpwd\n"
+                  "newPa$$w0rd\n"
+                  "partition archive list -slot 2\n"),  // its SO password: end of input
+            kExitCommandFailed);
+  EXPECT_THAT(out.str(), HasSubstr("Enter the SO password for the backup HSM on slot 2: ********\n"));
+  EXPECT_THAT(out.str(), HasSubstr("Enter a password for the new backup partition sa78backup: "
+                                   "********\n"));
+  EXPECT_THAT(out.str(), HasSubstr("6 objects have been backed up"));
+  EXPECT_THAT(out.str(), HasSubstr("No sopassword was given"));
+  for (const char* secret : {"backupSOpwd", "newPa$$w0rd"}) {
+    EXPECT_THAT(out.str(), Not(HasSubstr(secret))) << secret;
+  }
+}
+
 TEST_F(ShellFixture, SaveAfterEachChangingCommandOnly) {
   const std::string before = hsmbackup::testing::ReadFile(world);
   // One command fails, none changes anything: the file is not rewritten.

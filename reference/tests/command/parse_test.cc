@@ -236,11 +236,53 @@ TEST(ParseCommand, ObjectsOption) {
   ExpectBad("partition archive backup -s 1 -o 3,4,4", "duplicate handle 4");
 }
 
+TEST(ParseCommand, CommandWordsTakeAUniquePrefix) {
+  HSMB_CLAUSE("PROJ-COMMAND-WORDS");
+  EXPECT_EQ(Parse("par arch backup -s 1").verb, Verb::kArchiveBackup);
+  EXPECT_EQ(Parse("P A B -s 1").verb, Verb::kArchiveBackup);
+  EXPECT_EQ(Parse("part arch rest -s 1").verb, Verb::kArchiveRestore);
+  EXPECT_EQ(Parse("p a l -s 1").verb, Verb::kArchiveList);
+  EXPECT_EQ(Parse("p a c -s 1").verb, Verb::kArchiveContents);
+  EXPECT_EQ(Parse("p a d -s 1").verb, Verb::kArchiveDelete);
+  EXPECT_EQ(Parse("p c").verb, Verb::kPartitionContents);
+  EXPECT_EQ(Parse("s l").verb, Verb::kSlotList);
+  EXPECT_EQ(Parse("sl se -s 1").verb, Verb::kSlotSet);
+  EXPECT_EQ(Parse("r logi -n co").verb, Verb::kRoleLogin);
+  EXPECT_EQ(Parse("r logo").verb, Verb::kRoleLogout);
+  ExpectBad("r lo", "unknown command 'r lo'");          // login or logout
+  ExpectBad("partitions archive backup -s 1", "unknown command");  // longer than the word
+  ExpectBad("par archive backupx -s 1", "unknown command");
+}
+
+TEST(ParseCommand, HelpAndCommandGroupsAskForTheCommandsUnderThem) {
+  HSMB_CLAUSE("PROJ-COMMAND-WORDS");
+  const Command all = Parse("help");
+  EXPECT_EQ(all.verb, Verb::kHelp);
+  EXPECT_EQ(all.help_topic, "");
+  EXPECT_EQ(Parse("partition archive").help_topic, "partition archive");
+  EXPECT_EQ(Parse("par arch").verb, Verb::kHelp);
+  EXPECT_EQ(Parse("HELP p a").help_topic, "partition archive");
+  EXPECT_EQ(Parse("help par arch b").help_topic, "partition archive backup");
+  EXPECT_EQ(Parse("slot").help_topic, "slot");
+  ExpectBad("partition archive -slot 1", "unknown command 'partition archive'");
+  ExpectBad("help foo", "unknown command 'help foo'");
+  const std::string group = CommandHelp("partition archive");
+  EXPECT_THAT(group, HasSubstr("The 'partition archive' command has these subcommands:"));
+  for (const char* verb : {"backup", "restore", "list", "contents", "delete"}) {
+    EXPECT_THAT(group, HasSubstr(std::string("partition archive ") + verb));
+  }
+  EXPECT_THAT(group, ::testing::Not(HasSubstr("slot list")));
+  const std::string one = CommandHelp("partition archive backup");
+  EXPECT_THAT(one, HasSubstr("Syntax:"));
+  EXPECT_THAT(one, HasSubstr("-sopassword <sopassword>"));
+  EXPECT_THAT(one, ::testing::Not(HasSubstr("partition archive restore")));
+}
+
 TEST(ParseCommand, StructuralErrors) {
   ExpectBad("foo", "unknown command 'foo'; try 'help'");
   ExpectBad("partition archive frob -slot 1",
             "unknown command 'partition archive frob'; try 'help'");
-  ExpectBad("slot", "unknown command 'slot'");
+  ExpectBad("role lo", "unknown command 'role lo'");  // login or logout
   ExpectBad("", "empty command");
   ExpectBad("   ", "empty command");
   ExpectBad("partition archive backup -foo",

@@ -150,7 +150,7 @@ TEST(BackupAuth, EachBackupPartitionHasItsOwnCredential) {
   // -replace makes a new partition with a new PO credential.
   a.partition = "one";
   a.password = "thirdPassw0rd";
-  a.extra = "-replace";
+  a.extra = "-replace -force";
   ASSERT_TRUE(Succeeded(r, r.Do(BackupLineFrom(a))));
   EXPECT_TRUE(FailedWith(r, r.Do(ArchiveContentsLine("one", "firstPassw0rd")),
                          Ckr::kPinIncorrect));

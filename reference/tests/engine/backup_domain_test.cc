@@ -245,13 +245,16 @@ TEST(BackupDomain, DomainAndDefaultDomainExcludeEachOther) {
                                "Command Result : 0x00000007 (CKR_ARGUMENTS_BAD)"}));
     EXPECT_EQ(w, before);
   }
-  // Neither is an error too, for a partition the backup would create.
+  // Neither: the new partition's domain is asked for (AUTH-PROMPT); with no
+  // answer nothing changes.
   BackupArgs a;
   a.domain = "";
   Result res = r.Do(BackupLineFrom(a));
   EXPECT_TRUE(FailedWith(r, res, Ckr::kArgumentsBad));
+  EXPECT_EQ(r.asked(), std::vector<Credential>{Credential::kDomain});
   EXPECT_EQ(res.status.message(),
-            "Give -domain or -defaultdomain for the new backup partition bk.");
+            "No domain was given: put -domain on the line or answer the prompt. Nothing was "
+            "changed.");
   EXPECT_EQ(w, before);
 }
 

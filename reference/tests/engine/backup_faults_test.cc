@@ -102,7 +102,7 @@ TEST(BackupFaults, FullReplaceBringsBackTheOldBackup) {
     ASSERT_TRUE(Succeeded(r, r.Do(BackupLineFrom(other))));
     w.faults.push_back(PartitionFullFault(2));
     const World before = w;
-    Result res = r.Do(BackupLine("-replace"));
+    Result res = r.Do(BackupLine("-replace"), {"proceed"});
     EXPECT_TRUE(FailedWith(r, res, Ckr::kContainerObjectStorageFull));
     EXPECT_NE(r.LastText().find("Deleting the backup partition bk on slot 2."),
               std::string::npos);
@@ -167,8 +167,8 @@ std::vector<Scenario> Scenarios() {
       {"plain", nullptr, {}, BackupLine(), Ckr::kOk, {}},
       {"selected", nullptr, {}, BackupLine("-objects 101,100"), Ckr::kOk, {}},
       {"append", nullptr, {BackupLine("-objects 100")}, BackupLine("-append"), Ckr::kOk, {}},
-      {"replace", nullptr, {BackupLine("-objects 100")}, BackupLine("-replace"), Ckr::kOk, {}},
-      {"append-replace", nullptr, {BackupLine()}, BackupLine("-append -replace"), Ckr::kOk, {}},
+      {"replace", nullptr, {BackupLine("-objects 100")}, BackupLine("-replace -force"), Ckr::kOk, {}},
+      {"append-replace", nullptr, {BackupLine()}, BackupLine("-append -replace -force"), Ckr::kOk, {}},
       {"debug", nullptr, {}, BackupLine("-debug"), Ckr::kOk, {}},
       {"wrong-so", nullptr, {}, BackupLineFrom(wrong_so), Ckr::kPinIncorrect, {}},
       {"wrong-partition-password", nullptr, {BackupLine("-objects 100")},

@@ -69,7 +69,9 @@ RC_GTEST_PROP(BackupProperty, BackupKeepsItsInvariants, ()) {
   if (*rc::gen::weightedElement<bool>({{1, true}, {9, false}})) args.domain = "otherdomain";
   std::vector<std::string> extra;
   if (mode == Mode::kAppend || mode == Mode::kAppendReplace) extra.push_back("-append");
-  if (mode == Mode::kReplace || mode == Mode::kAppendReplace) extra.push_back("-replace");
+  if (mode == Mode::kReplace || mode == Mode::kAppendReplace) {
+    extra.push_back("-replace -force");  // no proceed/quit question (OPT-REPLACE-CONFIRM)
+  }
   std::vector<uint32_t> selected;
   for (size_t i = 0; i < count; ++i) selected.push_back(static_cast<uint32_t>(100 + i));
   if (count > 0 && *rc::gen::arbitrary<bool>()) {

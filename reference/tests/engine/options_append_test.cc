@@ -104,6 +104,12 @@ TEST(OptAppend, AddsNewObjectsAndKeepsSameOuidObjects) {
   EXPECT_EQ(WithoutHandle(added->object), WithoutHandle(MakeObject(200)));
   EXPECT_TRUE(HasLine(f.r(), "Cloned object 200 to partition bk (new handle 4)."));
   EXPECT_FALSE(Mentions(f.r(), "Cloned object 100"));
+  // The skip is said, so "4 objects will be backed up" and "1 object has
+  // been backed up" add up.
+  EXPECT_TRUE(HasLine(f.r(), "Skipped object 100: partition bk already holds it as Target "
+                             "Object handle 1 (same OUID)."));
+  EXPECT_TRUE(HasLine(f.r(), "Skipped object 101: partition bk already holds it as Target "
+                             "Object handle 2 (same OUID)."));
   EXPECT_FALSE(Mentions(f.r(), "Creating partition"));
   EXPECT_TRUE(HasLine(f.r(), "1 object has been backed up to partition bk"));
 }
@@ -178,7 +184,7 @@ TEST(OptAppendReplace, OverwritesSameOuidObjectsWithTheSourceVersion) {
     ASSERT_TRUE(f.Prepare(kind));
     const Object changed = ChangeSource(f.world);
     const Secret old_password = HsmAt(f.world).partitions.at(0).password;
-    Result res = f.r().Do(BackupLine("-append -replace"));
+    Result res = f.r().Do(BackupLine("-append -replace"), {"proceed"});
     ASSERT_TRUE(Succeeded(f.r(), res));
     const BackupHsm& hsm = HsmAt(f.world);
     ASSERT_EQ(hsm.partitions.size(), 1u);
@@ -213,7 +219,7 @@ TEST(OptReplace, RecreatesThePartitionWithTheNewPassword) {
   const std::string new_password = "freshPassw0rd";
   Result res = f.r().Do(std::string("partition archive backup -slot 2 -partition bk -domain ") +
                       kDomain + " -password " + new_password + " -sopassword " + kSoPassword +
-                      " -replace");
+                      " -replace", {"proceed"});
   ASSERT_TRUE(Succeeded(f.r(), res));
   EXPECT_TRUE(HasLine(f.r(), "Deleting the backup partition bk on slot 2."));
   EXPECT_TRUE(HasLine(f.r(), "Creating partition bk on slot 2."));
@@ -243,9 +249,12 @@ TEST(OptReplace, NeedsADomainForTheNewPartition) {
   Fixture f;
   ASSERT_TRUE(f.Prepare(PartitionKind::kV0));
   const World before = f.world;
+  // Asked for (AUTH-PROMPT) after the proceed/quit question; no answer.
   Result res = f.r().Do(std::string("partition archive backup -slot 2 -partition bk -password ") +
-                      kNewPartitionPassword + " -sopassword " + kSoPassword + " -replace");
+                            kNewPartitionPassword + " -sopassword " + kSoPassword + " -replace",
+                        {"proceed"});
   EXPECT_TRUE(FailedWith(f.r(), res, Ckr::kArgumentsBad));
+  EXPECT_EQ(f.r().asked(), std::vector<Credential>{Credential::kDomain});
   EXPECT_TRUE(f.world == before);
 }
 

@@ -256,8 +256,8 @@ TEST(OptShortcuts, ShortcutsGiveTheSameWorldAsLongOptions) {
   rb.LoginCo();
   ASSERT_TRUE(Succeeded(ra, ra.Do(BackupLine("-objects 100"))));
   ASSERT_TRUE(Succeeded(rb, rb.Do(BackupLine("-o 100"))));
-  ASSERT_TRUE(Succeeded(ra, ra.Do(BackupLine("-append -replace"))));
-  ASSERT_TRUE(Succeeded(rb, rb.Do(BackupLine("-a -rep"))));
+  ASSERT_TRUE(Succeeded(ra, ra.Do(BackupLine("-append -replace -force"))));
+  ASSERT_TRUE(Succeeded(rb, rb.Do(BackupLine("-a -rep -f"))));
   EXPECT_TRUE(a == b);
   EXPECT_EQ(HsmAt(b).partitions.at(0).objects.size(), 3u);
 }

@@ -176,7 +176,7 @@ std::vector<std::string> Commands(const Secrets& s) {
       "role logout",
       Backup("bk", s.domain, s.bk, s.so, "-debug"),
       Backup("bk", s.domain, s.bk, s.so, "-append -debug"),
-      Backup("bk", s.domain, s.bk, s.so, "-replace -debug"),
+      Backup("bk", s.domain, s.bk, s.so, "-replace -force -debug"),
       Backup("bk2", s.bad_domain, s.bk, s.so, "-debug"),
       Backup("bk3", s.domain, s.bk, s.bad_so, "-debug"),
       Backup("bk", s.domain, s.bad_bk, s.so, "-append -debug"),
@@ -344,9 +344,9 @@ RC_GTEST_PROP(SecretsProperty, NoObjectValueIsFreedUnwiped, ()) {
       r.LoginCo();
       RC_ASSERT(r.Do(BackupLine()).code() == Ckr::kOk);
       SetValues(UserAt(world), second);
-      RC_ASSERT(r.Do(BackupLine("-append -replace")).code() == Ckr::kOk);
+      RC_ASSERT(r.Do(BackupLine("-append -replace -force")).code() == Ckr::kOk);
       SetValues(UserAt(world), third);
-      RC_ASSERT(r.Do(BackupLine("-replace")).code() == Ckr::kOk);
+      RC_ASSERT(r.Do(BackupLine("-replace -force")).code() == Ckr::kOk);
       // FULL-REVERT: the second object fills a new partition; the snapshot
       // and the objects already cloned are dropped.
       world.faults.push_back(PartitionFullFault(2));

@@ -116,10 +116,12 @@ std::string KindAndModelParamName(const ::testing::TestParamInfo<KindAndModel>& 
          ModelToken(std::get<1>(info.param));
 }
 
-Result Runner::Do(const std::string& line, std::vector<std::string> answers) {
+Result Runner::Do(const std::string& line, std::vector<std::string> answers,
+                  std::map<Credential, Secret> credentials) {
   CollectingSink sink;
-  ScriptedPrompter prompter(std::move(answers));
+  ScriptedPrompter prompter(std::move(answers), "quit", std::move(credentials));
   Result r = session_.Execute(line, sink, prompter);
+  asked_ = prompter.asked_credentials();
   last_ = sink.lines;
   all_.insert(all_.end(), sink.lines.begin(), sink.lines.end());
   return r;

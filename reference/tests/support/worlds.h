@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -73,8 +74,12 @@ std::string KindAndModelParamName(const ::testing::TestParamInfo<KindAndModel>& 
 class Runner {
  public:
   explicit Runner(World* world) : session_(world) {}
-  // Do runs one line (answers for proceed/quit prompts optional).
-  Result Do(const std::string& line, std::vector<std::string> answers = {});
+  // Do runs one line (answers for proceed/quit prompts, and for credential
+  // prompts by kind, optional).
+  Result Do(const std::string& line, std::vector<std::string> answers = {},
+            std::map<Credential, Secret> credentials = {});
+  // The credential prompts the last line asked, in order.
+  const std::vector<Credential>& asked() const { return asked_; }
   // LoginCo logs the Crypto Officer in to the current slot; asserts success.
   void LoginCo(const std::string& password = kCoPassword);
   // Last transcript, and every transcript so far.
@@ -87,6 +92,7 @@ class Runner {
   Session session_;
   std::vector<std::string> last_;
   std::vector<std::string> all_;
+  std::vector<Credential> asked_;
 };
 
 // BackupLine is the seed's example command for the test fixtures.
