@@ -62,6 +62,7 @@ std::string PlaceholderPattern(const std::string& name) {
   if (name == "CKR name") return "CKR_[A-Z0-9_]+";
   if (name == "8 hex digits") return "[0-9A-Fa-f]{8}";
   if (name == "s") return "s?";
+  if (name == "masked") return "(?: \\*+)?";
   if (name == "have") return "(?:has|have)";
   if (kNumbers.count(name)) return "[0-9]+";
   return ".+?";
