@@ -6,7 +6,7 @@ hsmb_packages=(
   build-essential cmake ninja-build pkg-config dpkg-dev
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   librapidcheck-dev libcli11-dev nlohmann-json3-dev
-  clang-14 libclang-rt-14-dev
+  clang-14 libclang-rt-14-dev lld
   python3 python3-jsonschema jq
 )
 # Tools only some scripts need (scripts/lint asks for clang-format-14 and
