@@ -49,7 +49,13 @@ World MakeWorld(PartitionKind kind, size_t objects, size_t size) {
   h.label = "backup";
   h.serial = "7000123";
   h.firmware = Version{7, 7, 2};
-  h.capacity = 2 * (payload + kPartitionOverheadBytes) + (1 << 20);
+  // Room for two backups, each object at its stored size: its value (a V1
+  // object sealed: header and tag, well under kBenchSealMargin more) plus
+  // the backup HSM's per-object overhead.
+  constexpr uint64_t kBenchSealMargin = 1024;
+  h.capacity = 2 * (payload + objects * (kBackupHsm7ObjectOverheadBytes + kBenchSealMargin) +
+                    kPartitionOverheadBytes) +
+               (1 << 20);
   h.so_password = Secret(kSoPassword);
   h.handles.next = 1;
 

@@ -16,7 +16,7 @@ namespace hsmbackup::conformance {
 namespace {
 
 // Lacking wraps the reference, hides one capability from its `hello`, and
-// records every loaded world that needs it.
+// records every world it loaded (not refused) that needs it.
 class Lacking final : public Target {
  public:
   explicit Lacking(std::string capability)
@@ -26,10 +26,13 @@ class Lacking final : public Target {
  protected:
   std::optional<std::string> Exchange(const std::string& request, TargetError* error) override {
     const Json r = ParseJson(request);
-    if (r.value("op", "") == "load" && NeededCapabilities(r["world"]).count(capability_)) {
+    std::optional<std::string> response = inner_->Raw(request, error);
+    // A bad world the target refuses is judged on its refusal alone
+    // (WorldLoad), whatever it holds; one it takes must be within its means.
+    if (response && r.value("op", "") == "load" && ParseJson(*response).value("ok", false) &&
+        NeededCapabilities(r["world"]).count(capability_)) {
       violations_.insert(r["world"].dump().substr(0, 400));
     }
-    std::optional<std::string> response = inner_->Raw(request, error);
     if (!response || r.value("op", "") != "hello") return response;
     Json hello = ParseJson(*response);
     Json kept = Json::array();

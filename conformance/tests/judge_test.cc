@@ -168,14 +168,14 @@ TEST(Judge, AnOpenChoiceIsAcceptedEitherWay) {
   Outcome refused{"CKR_TOKEN_NOT_PRESENT", "no such backup partition",
                   {"no such backup partition", "",
                    "Command Result : 0x000000E0 (CKR_TOKEN_NOT_PRESENT)"},
-                  0};
+                  0, {}};
   Prediction other = s.p;
   EXPECT_TRUE(model::Judge(other, refused, before.state, {}).empty());
   EXPECT_EQ(other.reading, "append-needs-existing");
   // A code no reading allows still fails, charged to the rule.
   Prediction wrong = s.p;
   Outcome odd{"CKR_DEVICE_ERROR", "odd", {"odd", "", "Command Result : 0x00000030 (CKR_DEVICE_ERROR)"},
-              0};
+              0, {}};
   EXPECT_FALSE(PrimaryClauses(model::Judge(wrong, odd, before.state, {})).empty());
 }
 

@@ -376,9 +376,13 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
     }
   }
   // OPT-APPEND: each object -append skips is said, naming it and the backup
-  // object that keeps its OUID (the seed's fingerprint line does).
+  // object that keeps its OUID. Where the seed's fingerprint line is due it
+  // says so, and its absence is OPT-APPEND-FINGERPRINT's alone.
   for (const auto& [source, target] : s.append_skipped) {
-    if (!any([&](const std::string& l) {
+    const bool fingerprint_due =
+        std::any_of(s.fingerprint_lines.begin(), s.fingerprint_lines.end(),
+                    [&, src = source](const auto& f) { return f.first == src; });
+    if (!fingerprint_due && !any([&](const std::string& l) {
           return HasToken(l, std::to_string(source)) && HasToken(l, std::to_string(target));
         })) {
       out.push_back({{"OPT-APPEND"},

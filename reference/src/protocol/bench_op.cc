@@ -60,7 +60,9 @@ World BenchWorld(PartitionKind kind, uint64_t count, uint64_t size) {
   h.label = "bench-backup";
   h.serial = "2";
   h.firmware = Version{7, 7, 2};
-  h.capacity = count * size + kPartitionOverheadBytes + 1;
+  // Each object at its stored size: its value (a V1 object sealed, header and
+  // tag well under 1 KiB more) plus the per-object overhead.
+  h.capacity = count * (size + kBackupHsm7ObjectOverheadBytes + 1024) + kPartitionOverheadBytes + 1;
   h.so_password = Secret("bench-so-password");
   World w;
   Slot s0;

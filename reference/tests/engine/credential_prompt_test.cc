@@ -24,7 +24,7 @@ std::map<Credential, Secret> All() {
           {Credential::kDomain, Secret(kTypedDomain)}};
 }
 
-bool Mentions(const Runner& r, const std::string& text) {
+bool Printed(const Runner& r, const std::string& text) {
   return r.LastText().find(text) != std::string::npos;
 }
 
@@ -35,11 +35,11 @@ TEST(AuthPrompt, BackupAsksForEveryCredentialItLacks) {
   r.LoginCo();
   ASSERT_TRUE(Succeeded(r, r.Do("partition archive backup -slot 2 -partition bk", {}, All())));
   EXPECT_EQ(r.asked(), (Asked{Credential::kSoPassword, Credential::kPassword, Credential::kDomain}));
-  EXPECT_TRUE(Mentions(r, "Enter the SO password for the backup HSM on slot 2: ********"));
-  EXPECT_TRUE(Mentions(r, "Enter a password for the new backup partition bk: ********"));
-  EXPECT_TRUE(Mentions(r, "Enter the cloning domain for the backup partition bk: ********"));
-  EXPECT_FALSE(Mentions(r, kSoPassword));
-  EXPECT_FALSE(Mentions(r, kTypedPassword));
+  EXPECT_TRUE(Printed(r, "Enter the SO password for the backup HSM on slot 2: ********"));
+  EXPECT_TRUE(Printed(r, "Enter a password for the new backup partition bk: ********"));
+  EXPECT_TRUE(Printed(r, "Enter the cloning domain for the backup partition bk: ********"));
+  EXPECT_FALSE(Printed(r, kSoPassword));
+  EXPECT_FALSE(Printed(r, kTypedPassword));
   const BackupPartition& p = HsmAt(w).partitions.at(0);
   EXPECT_TRUE(p.password == Secret(kTypedPassword)) << "the typed password is the PO credential";
   EXPECT_TRUE(p.domain == Secret(kTypedDomain));
@@ -48,7 +48,7 @@ TEST(AuthPrompt, BackupAsksForEveryCredentialItLacks) {
   ASSERT_TRUE(Succeeded(r, r.Do("partition archive backup -slot 2 -partition bk -append", {},
                                 All())));
   EXPECT_EQ(r.asked(), (Asked{Credential::kSoPassword, Credential::kPassword}));
-  EXPECT_TRUE(Mentions(r, "Enter the password for the backup partition bk: ********"));
+  EXPECT_TRUE(Printed(r, "Enter the password for the backup partition bk: ********"));
 }
 
 TEST(AuthPrompt, NoAnswerChangesNothingAndSpendsNoAttempt) {
@@ -66,7 +66,7 @@ TEST(AuthPrompt, NoAnswerChangesNothingAndSpendsNoAttempt) {
     EXPECT_NE(res.status.message().find("-" + std::string(CredentialName(missing))),
               std::string::npos);
     EXPECT_TRUE(w == before) << "nothing created, no SO attempt counted";
-    EXPECT_FALSE(Mentions(r, "Logging in as the SO"));
+    EXPECT_FALSE(Printed(r, "Logging in as the SO"));
   }
 }
 
@@ -81,7 +81,7 @@ TEST(AuthPrompt, TypedCredentialsMeetTheSameRules) {
     EXPECT_TRUE(FailedWith(r, r.Do("partition archive backup -slot 2 -partition bk", {}, wrong),
                            Ckr::kPinIncorrect));
     EXPECT_EQ(HsmAt(w).so_lockout.failures, 1u);
-    EXPECT_FALSE(Mentions(r, "not-the-SO-pw"));
+    EXPECT_FALSE(Printed(r, "not-the-SO-pw"));
   }
   {  // a typed new password under 8 characters (firmware 7.7.2)
     World w = MakeWorld(MakeUser(PartitionKind::kV0), MakeBackupHsm());
