@@ -45,7 +45,7 @@ std::string Read(const std::string& path) {
   return s.str();
 }
 
-std::vector<CatalogueClause> Catalogue() {
+std::vector<CatalogueClause> FixedWorldCatalogue() {
   std::string error;
   auto c = LoadCatalogue(std::string(HSMB_SOURCE_ROOT) + "/conformance/clauses.json", &error);
   EXPECT_TRUE(c) << error;
@@ -54,7 +54,7 @@ std::vector<CatalogueClause> Catalogue() {
 
 TEST(FixedWorldConfig, ParsesTheSectionAndRefusesWhatObserveOwns) {
   std::string error;
-  auto config = ParseVendorConfig(SeedExampleConfig(true).dump(), Catalogue(), &error);
+  auto config = ParseVendorConfig(SeedExampleConfig(true).dump(), FixedWorldCatalogue(), &error);
   ASSERT_TRUE(config) << error;
   ASSERT_TRUE(config->fixed_world);
   EXPECT_TRUE(config->fixed_world->Allows(kAllowLockout));
