@@ -78,12 +78,7 @@ Status RunArchiveList(Ctx& ctx) {
 Status RunArchiveContents(Ctx& ctx) {
   HSMB_ASSIGN_OR_RETURN(Target t, Resolve(ctx, true));
   Command full = ctx.cmd;
-  if (t.hsm->auth == AuthMode::kPassword) {
-    HSMB_RETURN_IF_ERROR(AskMissing(ctx, Credential::kPassword,
-                                    "Enter the password for the backup partition " +
-                                        t.part->name + ": ",
-                                    &full.password));
-  }
+  HSMB_RETURN_IF_ERROR(AskPartitionPassword(ctx, *t.hsm, *t.part, &full));
   Ctx asked{ctx.session, ctx.world, full, ctx.out, ctx.prompter};
   HSMB_RETURN_IF_ERROR(LoginContainer(asked, *t.hsm, *t.part, t.slot_id));
   for (const BackupObject& o : t.part->objects) {

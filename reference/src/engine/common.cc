@@ -148,6 +148,14 @@ Status AskMissing(Ctx& ctx, Credential what, const std::string& prompt,
   return OkStatus();
 }
 
+Status AskPartitionPassword(Ctx& ctx, const BackupHsm& hsm, const BackupPartition& part,
+                            Command* full) {
+  if (hsm.auth != AuthMode::kPassword) return OkStatus();
+  return AskMissing(ctx, Credential::kPassword,
+                    "Enter the password for the backup partition " + part.name + ": ",
+                    &full->password);
+}
+
 Status LoginSo(Ctx& ctx, BackupHsm& hsm, uint32_t slot_id) {
   ctx.out.Para("Logging in as the SO on slot " + std::to_string(slot_id) + ".");
   if (hsm.auth == AuthMode::kPed) {

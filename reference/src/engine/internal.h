@@ -95,6 +95,12 @@ Status CheckCredentialOptions(const Command& cmd, AuthMode auth);
 Status AskMissing(Ctx& ctx, Credential what, const std::string& prompt,
                   std::optional<Secret>* field);
 
+// AskPartitionPassword completes `full` with the password of backup
+// partition `part` when `hsm` is password-authenticated and the line left
+// it off (AskMissing); restore and contents open a partition this way.
+Status AskPartitionPassword(Ctx& ctx, const BackupHsm& hsm, const BackupPartition& part,
+                            Command* full);
+
 // LoginSo logs in as the backup HSM's SO (AUTH-SO), counting failures;
 // the third consecutive failure zeroizes the device (AUTH-LOCKOUT).
 Status LoginSo(Ctx& ctx, BackupHsm& hsm, uint32_t slot_id);

@@ -276,12 +276,7 @@ Status RunRestore(Ctx& ctx) {
               "", "Are you sure you wish to continue?"}));
   }
   Command full = ctx.cmd;  // AUTH-PROMPT: what the line left off, asked for
-  if (plan.hsm->auth == AuthMode::kPassword) {
-    HSMB_RETURN_IF_ERROR(AskMissing(ctx, Credential::kPassword,
-                                    "Enter the password for the backup partition " +
-                                        plan.part->name + ": ",
-                                    &full.password));
-  }
+  HSMB_RETURN_IF_ERROR(AskPartitionPassword(ctx, *plan.hsm, *plan.part, &full));
   Ctx asked{ctx.session, ctx.world, full, ctx.out, ctx.prompter};
   // OUT-PED: a PED restore takes the backup HSM's SO key, the partition's
   // PO/CO keys and its domain key, each at the PED, as Thales' procedure for
