@@ -90,6 +90,27 @@ class KindSwap {
   PartitionKind to_ = PartitionKind::kV0;
 };
 
+// OriginSwap presents a backup partition as taken from another kind of
+// source for one command (Swap in Before) and puts its origin back (Undo in
+// After). A restore never adds or removes backup partitions, so the pointer
+// holds between the two.
+class OriginSwap {
+ public:
+  void Swap(BackupPartition& partition, PartitionKind as) {
+    original_ = partition.origin;
+    partition.origin = as;
+    swapped_ = &partition;
+  }
+  void Undo() {
+    if (swapped_ != nullptr) swapped_->origin = original_;
+    swapped_ = nullptr;
+  }
+
+ private:
+  BackupPartition* swapped_ = nullptr;
+  PartitionKind original_ = PartitionKind::kPre77;
+};
+
 }  // namespace hsmbackup::mutants
 
 #endif  // HSMBACKUP_CONFORMANCE_MUTANTS_HELPERS_H_

@@ -17,7 +17,7 @@ class RestoreStopsByTarget final : public ProtocolHook {
  public:
   void Before(World& world, Session& session, std::string& line,
               std::vector<std::string>&) override {
-    swapped_ = nullptr;
+    swap_.Undo();
     std::optional<Command> c = Parse(line);
     if (!Is(c, Verb::kArchiveRestore) || c->smkonly || !c->partition) return;
     UserPartition* t = CurrentUser(world, session);
@@ -32,17 +32,14 @@ class RestoreStopsByTarget final : public ProtocolHook {
                    (t->kind == PartitionKind::kV1 ||
                     (hsm->firmware >= kBackupHsm7CpV1Restore && t->policies.allow_cpv1)));
     if (!passes) return;
-    p->origin = PartitionKind::kV0;
-    swapped_ = p;
+    swap_.Swap(*p, PartitionKind::kV0);
   }
-  // A restore never adds or removes backup partitions, so the pointer holds.
   void After(World&, Session&, const std::string&, Result&, std::vector<std::string>&) override {
-    if (swapped_ != nullptr) swapped_->origin = PartitionKind::kPre77;
-    swapped_ = nullptr;
+    swap_.Undo();
   }
 
  private:
-  BackupPartition* swapped_ = nullptr;
+  OriginSwap swap_;
 };
 
 }  // namespace

@@ -15,7 +15,7 @@ class RestoresToLowerSecurity final : public ProtocolHook {
  public:
   void Before(World& world, Session& session, std::string& line,
               std::vector<std::string>&) override {
-    swapped_ = nullptr;
+    swap_.Undo();
     std::optional<Command> c = Parse(line);
     if (!Is(c, Verb::kArchiveRestore) || c->smkonly || !c->partition) return;
     UserPartition* target = CurrentUser(world, session);
@@ -23,19 +23,16 @@ class RestoresToLowerSecurity final : public ProtocolHook {
     if (target == nullptr || target->kind != PartitionKind::kPre77 || hsm == nullptr) return;
     for (BackupPartition& p : hsm->partitions) {
       if (p.name == *c->partition && p.origin == PartitionKind::kV0) {
-        p.origin = PartitionKind::kPre77;
-        swapped_ = &p;
+        swap_.Swap(p, PartitionKind::kPre77);
       }
     }
   }
-  // A restore never adds or removes backup partitions, so the pointer holds.
   void After(World&, Session&, const std::string&, Result&, std::vector<std::string>&) override {
-    if (swapped_ != nullptr) swapped_->origin = PartitionKind::kV0;
-    swapped_ = nullptr;
+    swap_.Undo();
   }
 
  private:
-  BackupPartition* swapped_ = nullptr;
+  OriginSwap swap_;
 };
 
 }  // namespace
