@@ -83,9 +83,9 @@ INSTANTIATE_TEST_SUITE_P(EachCapability, Capabilities,
                          ::testing::Values("smkonly", "ped", "fault.verify_fail",
                                            "fault.partition_full", "fault.shrink_fail",
                                            "appliance", "usb"),
-                         [](const ::testing::TestParamInfo<const char*>& info) {
+                         [](const ::testing::TestParamInfo<const char*>& param) {
                            std::string name;
-                           for (const char* c = info.param; *c; ++c) {
+                           for (const char* c = param.param; *c; ++c) {
                              name += std::isalnum(static_cast<unsigned char>(*c)) ? *c : '_';
                            }
                            return name;
