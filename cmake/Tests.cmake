@@ -11,7 +11,8 @@
 # small test does (conformance_test reads every vector file before main,
 # about 2.5 s under ASan at -O0), and one process per TEST spent most of the
 # lane's time starting processes (issue 15). A failing shard's output names
-# the failing TEST as GoogleTest prints it.
+# the failing TEST as GoogleTest prints it. Every executable also links
+# gtest_shards.cc, so the processes its tests start do not inherit the shard.
 set(HSMB_TEST_SHARDS 0 CACHE STRING
     "0: one ctest case per TEST; N: each test executable as N GoogleTest shards")
 
@@ -21,6 +22,9 @@ set(HSMB_TEST_SHARDS 0 CACHE STRING
 # largest executable's shards do not run alone at the end.
 function(hsmb_add_gtest target label)
   cmake_parse_arguments(PARSE_ARGV 2 arg "" "COST" "")
+  set(shards_cc ${PROJECT_SOURCE_DIR}/cmake/gtest_shards.cc)
+  target_sources(${target} PRIVATE ${shards_cc})
+  set_source_files_properties(${shards_cc} PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
   if(HSMB_TEST_SHARDS GREATER 0)
     math(EXPR last "${HSMB_TEST_SHARDS} - 1")
     foreach(i RANGE ${last})
