@@ -77,6 +77,13 @@ class ProtocolServer {
   // changed the world file), it replaces the state in place and keeps the
   // session: who is logged in where, and the current slot.
   void SetFixedWorld(World world);
+  // LoadWorld makes `world` the state with a fresh session, as an accepted
+  // `load` of a document that parses to `world` does (the hook's
+  // BeforeLoad is not asked: there is no document). A fixed-world target
+  // refuses it with kFixedWorldLoadRefusal and changes nothing. It lets an
+  // in-process caller that already holds a parsed World skip re-reading it
+  // (protocol_fuzzer parses its fixture once per process, not per session).
+  [[nodiscard]] Status LoadWorld(World world);
   // world is the state, or null before the first load.
   const World* world() const { return world_.get(); }
 

@@ -29,6 +29,12 @@ Json Error(const Json& id, Ckr code, std::string_view message) {
               {"error", {{"code", std::string(CkrName(code))}, {"message", message}}}};
 }
 
+Status FixedWorldRefusal() {
+  return Status(kFixedWorldLoadRefusal,
+                "this target's world is fixed (capability \"fixed-world\"): load is refused and "
+                "changes nothing");
+}
+
 Json ObserveObject(const Object& o) {
   return Json{{"handle", o.handle},
               {"ouid", o.ouid.ToHex()},
@@ -111,6 +117,15 @@ void ProtocolServer::SetFixedWorld(World world) {
   session_ = std::make_unique<Session>(world_.get());
 }
 
+Status ProtocolServer::LoadWorld(World world) {
+  if (fixed_) {
+    return FixedWorldRefusal();
+  }
+  world_ = std::make_unique<World>(std::move(world));
+  session_ = std::make_unique<Session>(world_.get());
+  return OkStatus();
+}
+
 std::string ProtocolServer::Handle(std::string_view request_line) {
   return Dump(Dispatch(request_line));
 }
@@ -168,9 +183,8 @@ Json ProtocolServer::Dispatch(std::string_view request_line) {
   }
   if (op == "load") {
     if (fixed_) {
-      return Error(id, kFixedWorldLoadRefusal,
-                   "this target's world is fixed (capability \"fixed-world\"): load is refused "
-                   "and changes nothing");
+      const Status refused = FixedWorldRefusal();
+      return Error(id, refused.code(), refused.message());
     }
     if (!req.contains("world") || !req["world"].is_object()) {
       return Error(id, Ckr::kArgumentsBad, "load needs a \"world\" object");
@@ -185,8 +199,7 @@ Json ProtocolServer::Dispatch(std::string_view request_line) {
     StatusOr<World> world = ParseWorld(Dump(req["world"]), "<load request>");
     if (!world.ok()) return Error(id, world.status().code(), world.status().message());
 
-    world_ = std::make_unique<World>(std::move(*world));
-    session_ = std::make_unique<Session>(world_.get());
+    if (Status s = LoadWorld(std::move(*world)); !s.ok()) return Error(id, s.code(), s.message());
     return Json{{"id", id}, {"ok", true}};
   }
   if (op == "bench") {  // optional: the clone loop timed inside the target
