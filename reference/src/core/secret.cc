@@ -10,7 +10,7 @@ namespace {
 
 // Sixteen bytes, stored unaligned and allowed to alias anything (as SSE2's
 // __m128i_u); generic vectors, so no intrinsic header is needed.
-using Block = uint8_t __attribute__((vector_size(16), may_alias, aligned(1)));
+typedef uint8_t Block __attribute__((vector_size(16), may_alias, aligned(1)));
 
 }  // namespace
 
