@@ -116,8 +116,7 @@ void Store(BackupHsm& hsm, const StatusOr<Received>& got, const Object& source, 
     if (part.objects[i].object.ouid == got->blob.ouid) same = i;
   }
   std::optional<Object> opened = got->object;
-  Bytes bytes(wire.begin(), wire.end());
-  engine::StoreReceived(part, same, source, std::move(opened), bytes, *handle);
+  engine::StoreReceived(part, same, source, std::move(opened), wire, *handle);
 }
 
 // SourceOf is the object a source partition would have sealed into `got`:

@@ -40,6 +40,11 @@ StatusOr<Object> OpenObject(const CloneBlob& blob, Aes256Gcm& key);
 // The same on a view from ParseBlobView (the AAD is read from the wire, the
 // ciphertext is not copied); same results and messages.
 StatusOr<Object> OpenObject(const CloneBlobView& blob, Aes256Gcm& key);
+// OpenObjectInto is OpenObject on a view that decodes into `*object` (class,
+// attributes, value, OUID and label; the handle is left as it is) rather
+// than returning a new one, so a receiver builds the object in its place
+// without moving it through a StatusOr. `*object` changes only on success.
+Status OpenObjectInto(const CloneBlobView& blob, Aes256Gcm& key, Object* object);
 
 // SealSmk / OpenSmk move a V1 partition's SMK under the domain key.
 StatusOr<CloneBlob> SealSmk(const Secret& smk, PartitionKind source_kind,

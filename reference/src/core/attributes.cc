@@ -1,5 +1,6 @@
 #include "hsmbackup/attributes.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace hsmbackup {
@@ -11,6 +12,17 @@ void PutLength(std::string& out, size_t n) {
     n >>= 7;
   }
   out.push_back(static_cast<char>(n));
+}
+
+// PutLength writes `n` at `p`, which has LengthBytes(n) bytes of room, and
+// returns the byte after it.
+char* PutLength(char* p, size_t n) {
+  while (n >= 0x80) {
+    *p++ = static_cast<char>((n & 0x7f) | 0x80);
+    n >>= 7;
+  }
+  *p++ = static_cast<char>(n);
+  return p;
 }
 
 size_t LengthBytes(size_t n) {
@@ -97,9 +109,16 @@ std::optional<Attributes> Attributes::FromSorted(std::span<const value_type> ent
   Attributes out;
   if (entries.empty()) return out;
   bytes += LengthBytes(entries.size());
-  out.data_.reserve(bytes);
-  PutLength(out.data_, entries.size());
-  for (const auto& [name, value] : entries) AppendEntry(out.data_, name, value);
+  // Sized once and written through a pointer: the clone path decodes a set
+  // per object, and appending byte by byte cost more than the allocation.
+  out.data_.resize(bytes);
+  char* p = PutLength(out.data_.data(), entries.size());
+  for (const auto& [name, value] : entries) {
+    p = PutLength(p, name.size());
+    p = std::copy(name.begin(), name.end(), p);
+    p = PutLength(p, value.size());
+    p = std::copy(value.begin(), value.end(), p);
+  }
   return out;
 }
 

@@ -1,5 +1,8 @@
 #include "hsmbackup/env.h"
 
+#include <algorithm>
+#include <bit>
+#include <cstring>
 #include <ctime>
 #include <cstdio>
 #include <limits>
@@ -15,8 +18,12 @@ void DeterministicRng::Fill(std::span<uint8_t> out) {
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     z ^= z >> 31;
-    for (int b = 0; b < 8 && i < out.size(); ++b, ++i) {
-      out[i] = static_cast<uint8_t>(z >> (8 * b));
+    const size_t take = std::min<size_t>(8, out.size() - i);
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(out.data() + i, &z, take);  // the same bytes, low byte first
+      i += take;
+    } else {
+      for (size_t b = 0; b < take; ++b, ++i) out[i] = static_cast<uint8_t>(z >> (8 * b));
     }
   }
 }

@@ -13,7 +13,7 @@ namespace hsmbackup {
 namespace {
 
 void Wipe(Bytes* b) {
-  if (!b->empty()) OPENSSL_cleanse(b->data(), b->size());
+  WipeBytes(*b);
   b->clear();
 }
 
@@ -76,9 +76,10 @@ Status CheckSealKinds(PartitionKind source_kind, BlobKind kind, const SmkId& key
   }
 }
 
-// Payloads up to this size are opened on the stack, so receiving a small
-// object allocates nothing but the object itself.
-constexpr size_t kStackPayloadBytes = 2048;
+// Payloads up to this size are opened on the stack, so receiving an object
+// of up to about 8 KiB (4 KiB keys and certificates included) allocates
+// nothing but the object itself.
+constexpr size_t kStackPayloadBytes = 8192;
 
 }  // namespace
 
@@ -158,6 +159,12 @@ StatusOr<Object> OpenObject(const CloneBlob& blob, Aes256Gcm& key) {
 }
 
 StatusOr<Object> OpenObject(const CloneBlobView& blob, Aes256Gcm& key) {
+  Object object;
+  HSMB_RETURN_IF_ERROR(OpenObjectInto(blob, key, &object));
+  return object;
+}
+
+Status OpenObjectInto(const CloneBlobView& blob, Aes256Gcm& key, Object* object) {
   if (blob.kind != BlobKind::kDomainObject && blob.kind != BlobKind::kSmkObject) {
     return Status(Ckr::kDataInvalid, "blob does not carry an object");
   }
@@ -171,11 +178,10 @@ StatusOr<Object> OpenObject(const CloneBlobView& blob, Aes256Gcm& key) {
   // Declared after the buffers, so it wipes before they are freed.
   WipeOnExit wipe_payload(payload);
   HSMB_RETURN_IF_ERROR(key.OpenInto(blob.nonce, blob.aad, blob.ciphertext, blob.tag, payload));
-  Object object;
-  HSMB_RETURN_IF_ERROR(DecodePayload(payload, &object));
-  object.ouid = blob.ouid;
-  object.label.assign(blob.label);
-  return object;
+  HSMB_RETURN_IF_ERROR(DecodePayload(payload, object));  // touches *object only if valid
+  object->ouid = blob.ouid;
+  object->label.assign(blob.label);
+  return OkStatus();
 }
 
 StatusOr<CloneBlob> SealSmk(const Secret& smk, PartitionKind source_kind,

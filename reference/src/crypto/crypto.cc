@@ -167,7 +167,7 @@ Status Aes256Gcm::SealInPlace(const Nonce& nonce, ByteSpan aad, std::span<uint8_
     refused = SealFailure();
   }
   // A failed call may leave the plaintext, or part of it, in `data`.
-  if (!refused.ok() && !data.empty()) OPENSSL_cleanse(data.data(), data.size());
+  if (!refused.ok()) WipeBytes(data);
   return refused;
 }
 
@@ -180,7 +180,7 @@ Status Aes256Gcm::Open(const Nonce& nonce, ByteSpan aad, ByteSpan ciphertext,
   plaintext->resize(ciphertext.size());
   if (!OpenRaw(impl_->ctx.get(), nonce, aad, ciphertext, tag, plaintext->data())) {
     // Unauthenticated plaintext must never be seen, even in freed memory.
-    if (!plaintext->empty()) OPENSSL_cleanse(plaintext->data(), plaintext->size());
+    WipeBytes(*plaintext);
     plaintext->clear();
     return AuthFailure();
   }
@@ -194,7 +194,7 @@ Status Aes256Gcm::OpenInto(const Nonce& nonce, ByteSpan aad, ByteSpan ciphertext
     return AuthFailure();
   }
   if (!OpenRaw(impl_->ctx.get(), nonce, aad, ciphertext, tag, plaintext.data())) {
-    if (!plaintext.empty()) OPENSSL_cleanse(plaintext.data(), plaintext.size());
+    WipeBytes(plaintext);
     return AuthFailure();
   }
   return OkStatus();

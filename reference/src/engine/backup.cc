@@ -17,12 +17,17 @@ namespace {
 
 std::string OnSlot(uint32_t id) { return " on slot " + std::to_string(id) + "."; }
 
-// AppendNumber appends the decimal digits of `n` without a temporary string.
-void AppendNumber(std::string& out, uint32_t n) {
-  char digits[10];
-  const std::to_chars_result r = std::to_chars(digits, digits + sizeof(digits), n);
-  out.append(digits, r.ptr);
-}
+// Digits holds the decimal digits of a number, written without a
+// temporary string.
+struct Digits {
+  explicit Digits(uint32_t n) {
+    const std::to_chars_result r = std::to_chars(text, text + sizeof(text), n);
+    size = static_cast<size_t>(r.ptr - text);
+  }
+  std::string_view view() const { return {text, size}; }
+  char text[10];
+  size_t size = 0;
+};
 
 // ConfirmDestructive asks before a backup deletes or overwrites backup
 // objects (OPT-REPLACE-CONFIRM), as `delete` does and before the SO login,
@@ -77,7 +82,7 @@ class BackupRun {
   std::optional<HandleSet> handles_in_use_;  // on the whole backup HSM
   std::optional<OuidIndex<BackupObject>> by_ouid_;  // into part_->objects
   uint64_t used_ = 0;  // part_->used(model), kept up to date object by object
-  Bytes wire_;         // the per-object wire bytes, reused (moved out for V1)
+  Bytes wire_;         // the per-object wire bytes, reused (V1 stores a copy)
   std::string line_;   // the per-object transcript line, reused
   std::string line_middle_;  // " to partition <name> (new handle "
   size_t cloned_ = 0;
@@ -320,13 +325,18 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   used_ = used_ - replaced + StoredBytes(stored, hsm_.model);
   ++cloned_;
   // line_ keeps its capacity and line_middle_ is built once per run, so the
-  // per-object line allocates nothing after the first.
+  // per-object line allocates nothing after the first; it is sized once and
+  // its pieces copied in, rather than appended one call at a time.
   if (line_middle_.empty()) line_middle_ = " to partition " + plan_.name + " (new handle ";
-  line_.assign("Cloned object ");
-  AppendNumber(line_, object.handle);
-  line_.append(line_middle_);
-  AppendNumber(line_, handle);
-  line_.append(").");
+  static constexpr std::string_view kCloned = "Cloned object ";
+  static constexpr std::string_view kEnd = ").";
+  const Digits from(object.handle), to(handle);
+  line_.resize(kCloned.size() + from.size + line_middle_.size() + to.size + kEnd.size());
+  char* p = line_.data();
+  for (std::string_view piece : {kCloned, from.view(), std::string_view(line_middle_), to.view(),
+                                 kEnd}) {
+    p = std::copy(piece.begin(), piece.end(), p);
+  }
   ctx_.out.Line(line_);
   return OkStatus();
 }

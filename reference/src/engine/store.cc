@@ -5,7 +5,7 @@
 namespace hsmbackup::engine {
 
 BackupObject& StoreReceived(BackupPartition& part, std::optional<size_t> same,
-                            const Object& source, std::optional<Object>&& opened, Bytes& wire,
+                            const Object& source, std::optional<Object>&& opened, ByteSpan wire,
                             uint32_t handle) {
   // Overwritten in place rather than erased and appended: positions stay
   // valid for the caller's OUID index, and the old object's secret value
@@ -20,7 +20,9 @@ BackupObject& StoreReceived(BackupPartition& part, std::optional<size_t> same,
   if (opened) {
     stored->object = std::move(*opened);
   } else {
-    stored->sealed = std::move(wire);
+    // A copy into an exactly sized buffer, where moving the wire out would
+    // leave the caller a new buffer to zero-fill for every blob.
+    stored->sealed.assign(wire.begin(), wire.end());
     stored->object.ouid = source.ouid;
     stored->object.label = source.label;
   }

@@ -19,13 +19,14 @@ namespace hsmbackup::engine {
 //    whole (OPT-APPEND-REPLACE); nullopt appends a new one;
 //  - `opened` is the verified object a pre-7.7 / V0 blob carried (OUID and
 //    label as the blob carried them), moved in; when it is empty the object
-//    is V1 and `wire`, the blob's bytes as they came, is moved in instead
-//    (CLONE-OPAQUE-V1), with `source`'s OUID and label;
+//    is V1 and `wire`, the blob's bytes as they came, is copied in instead
+//    (CLONE-OPAQUE-V1), with `source`'s OUID and label; `wire` is left as
+//    it was, so the caller reuses its buffer for the next blob;
 //  - the stored size is `source`'s value length (the storage the object
 //    takes), whichever form it is held in; the handle is `handle`.
 // Handle bookkeeping and indexes are the caller's.
 BackupObject& StoreReceived(BackupPartition& part, std::optional<size_t> same,
-                            const Object& source, std::optional<Object>&& opened, Bytes& wire,
+                            const Object& source, std::optional<Object>&& opened, ByteSpan wire,
                             uint32_t handle);
 
 }  // namespace hsmbackup::engine

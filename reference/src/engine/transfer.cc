@@ -65,7 +65,7 @@ StatusOr<ReceivedView> Receiver::ReceiveObjectView(ByteSpan wire) {
   HSMB_ASSIGN_OR_RETURN(got.blob, ParseBlobView(wire));
   switch (got.blob.kind) {
     case BlobKind::kDomainObject: {
-      HSMB_ASSIGN_OR_RETURN(got.object, OpenObject(got.blob, domain_));
+      HSMB_RETURN_IF_ERROR(OpenObjectInto(got.blob, domain_, &got.object.emplace()));
       break;
     }
     case BlobKind::kSmkObject:
@@ -74,7 +74,7 @@ StatusOr<ReceivedView> Receiver::ReceiveObjectView(ByteSpan wire) {
           return Status(Ckr::kSmkIdNotFound,
                         "The object is sealed under an SMK this partition does not hold.");
         }
-        HSMB_ASSIGN_OR_RETURN(got.object, OpenObject(got.blob, *smk_cipher_));
+        HSMB_RETURN_IF_ERROR(OpenObjectInto(got.blob, *smk_cipher_, &got.object.emplace()));
       }
       break;
     case BlobKind::kSmk:

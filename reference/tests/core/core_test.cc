@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -94,6 +96,23 @@ TEST(Secret, AdoptsABufferAndWipeOnExitClearsOne) {
   uint8_t key[4] = {1, 2, 3, 4};
   { WipeOnExit guard{std::span<uint8_t>(key)}; }
   EXPECT_EQ(HexEncode(ByteSpan(key)), "00000000");
+}
+
+// WipeBytes writes 64, 16 and 1 byte at a time: every length and alignment
+// around those steps zeroes exactly its span and nothing next to it.
+TEST(Secret, WipeBytesZeroesExactlyItsSpan) {
+  for (size_t offset = 0; offset < 17; ++offset) {
+    for (size_t length = 0; length <= 200; ++length) {
+      uint8_t buffer[240];
+      std::fill(std::begin(buffer), std::end(buffer), 0xAA);
+      WipeBytes(std::span<uint8_t>(buffer + offset, length));
+      for (size_t i = 0; i < sizeof(buffer); ++i) {
+        const bool inside = i >= offset && i < offset + length;
+        ASSERT_EQ(buffer[i], inside ? 0 : 0xAA)
+            << "byte " << i << ", offset " << offset << ", length " << length;
+      }
+    }
+  }
 }
 
 TEST(Hex, RoundTripsAndRejectsBadInput) {
