@@ -61,6 +61,37 @@ TEST(Judge, AMissingObjectIsChargedToTheRuleThatPlacedIt) {
   EXPECT_EQ(PrimaryClauses(ms), std::vector<std::string>{"CLONE-STORE"});
 }
 
+// A V0 backup stops at the first object a domain mismatch fails. On a
+// Backup HSM G5 a partition grows before an object is verified, so a target
+// that goes on grows it again: that figure is the stop's (CLONE-STOP-V0V1),
+// and any other is the size model's.
+TEST(Judge, AG5GrownByGoingOnAfterAMismatchIsChargedToTheStop) {
+  Json world = WorldFile("v0-to-g5.json");
+  uint64_t size = 1;  // small objects, so each one grows the partition
+  for (Json& o : world["slots"][0]["user_partition"]["objects"]) o["size"] = size++;
+  Step s = RunLine(world, {"role login -name co -password fake-payments-co"},
+                   "partition archive backup -slot 1 -partition p -domain another-domain "
+                   "-password pw-new-1234 -sopassword fake-g5-so-pwd");
+  ASSERT_EQ(s.outcome.result, "CKR_CERTIFICATE_INVALID");
+  ASSERT_TRUE(model::Judge(s.p, s.outcome, s.state, {}).empty());
+  const model::Partition* m = s.p.after.hsms.at(1).Find("p");
+  ASSERT_NE(m, nullptr);
+  const uint64_t went_on = m->allocated_if_continued;
+  ASSERT_GT(went_on, m->allocated);
+  for (const uint64_t shown : {went_on, went_on + 1}) {
+    Json state = s.state;
+    Json* p = PartitionIn(state, 1, "p");
+    ASSERT_NE(p, nullptr);
+    const uint64_t more = shown - (*p)["allocated"].get<uint64_t>();
+    (*p)["allocated"] = shown;
+    state["slots"][1]["free"] = state["slots"][1]["free"].get<uint64_t>() - more;
+    const std::vector<Mismatch> ms = model::Judge(s.p, s.outcome, state, {});
+    EXPECT_EQ(PrimaryClauses(ms), std::vector<std::string>{shown == went_on ? "CLONE-STOP-V0V1"
+                                                                             : "PROJ-SIZE-MODEL"})
+        << shown;
+  }
+}
+
 TEST(Judge, ProjectWordingPassesInOtherWordsWithTheSameFacts) {
   Json world = SeedWorld();
   Step s = RunLine(world, {kLogin}, "partition archive backup -slot 2 -partition p -domain wrong "

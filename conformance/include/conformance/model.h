@@ -77,6 +77,11 @@ struct Partition {
   // OUID that must NOT be here, the clause that keeps it out.
   std::string why, space_why;
   std::map<std::string, std::string> gone;
+  // CLONE-STOP-V0V1 on a Backup HSM G5, after a domain mismatch stopped a
+  // V0/V1 backup: the allocation a target that went on through the other
+  // objects would show (a G5 partition grows before an object is verified),
+  // so that figure is charged to the stop, not to PROJ-SIZE-MODEL; 0: none.
+  uint64_t allocated_if_continued = 0;
   uint64_t used() const;
   // Stored is what `o` takes here under the project's size model.
   uint64_t Stored(const Object& o) const;

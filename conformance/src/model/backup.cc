@@ -356,6 +356,30 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
           if (stop) {
             left_empty("CKR_CERTIFICATE_INVALID", "DOM-ERROR-CODE");
             stopped = true;
+            if (!bh7) {
+              // CLONE-STOP-V0V1: what a target going on would have grown;
+              // every later object fails the same way, after the growth.
+              uint64_t alloc = part->allocated, spare = hsm.free();
+              bool fills = false;
+              for (size_t j = i + 1; j < plan.objects.size() && !fills; ++j) {
+                const Object& later = *plan.objects[j];
+                auto held = std::find_if(part->objects.begin(), part->objects.end(),
+                                         [&](const Object& b) { return b.ouid == later.ouid; });
+                if (held != part->objects.end() && !plan.overwrite) continue;
+                const uint64_t need =
+                    part->used() - (held != part->objects.end() ? part->Stored(*held) : 0) +
+                    (plan.source_sizes ? later.size : part->Stored(later));
+                if (need > alloc) {
+                  const uint64_t grow = std::min(spare, need - alloc);
+                  alloc += grow;
+                  spare -= grow;
+                }
+                fills = need > alloc || plan.fill_at == j + 1 ||
+                        w.HasFault(FaultType::kPartitionFull, plan.slot,
+                                   static_cast<uint32_t>(j + 1));
+              }
+              if (!fills && alloc != part->allocated) part->allocated_if_continued = alloc;
+            }
             continue;
           }
           fail("CKR_CERTIFICATE_INVALID", "DOM-ERROR-CODE");

@@ -159,6 +159,14 @@ void CompareSpace(const Partition& m, const Json& q, const std::string& at,
                  std::to_string(used) + " used; expected the allocation to equal the use");
     return;
   }
+  if (!figures_open && m.allocated_if_continued != 0 && allocated == m.allocated_if_continued &&
+      used == m.used()) {
+    AddAfter(b, out, cause, "CLONE-STOP-V0V1", why,
+             at + ": allocated " + std::to_string(allocated) +
+                 " bytes, what going on after the failed object would have grown it to; "
+                 "stopping there leaves " + std::to_string(m.allocated));
+    return;
+  }
   if (!figures_open && (allocated != m.allocated || used != m.used())) {
     AddAfter(b, out, cause, "PROJ-SIZE-MODEL", why,
              at + ": allocated/used " + std::to_string(allocated) + "/" + std::to_string(used) +

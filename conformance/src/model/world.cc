@@ -41,6 +41,7 @@ void ClearProvenance(World& w) {
       p.why.clear();
       p.space_why.clear();
       p.gone.clear();
+      p.allocated_if_continued = 0;
       for (Object& o : p.objects) o.why.clear();
     }
   }
