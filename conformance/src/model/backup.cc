@@ -258,6 +258,25 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
     }
     if (plan.creates()) p.said.delete_empty = plan.name;
   };
+  // Need is what the partition uses once `o` is stored in place of `held`
+  // (nullptr: beside what it holds). PROJ-SIZE-MODEL: an object takes more
+  // room here than the source size SIZE-PRECHECK counted, so the partition
+  // may fill part way.
+  auto need = [&](const Object& o, const Object* held) {
+    return part->used() - (held != nullptr ? part->Stored(*held) : 0) +
+           (plan.source_sizes ? o.size : part->Stored(o));
+  };
+  // Grown is `allocated` once a G5 partition grew into `spare` as `needed`
+  // asks (RESIZE-GRAB-ALL); a Backup HSM 7's never grows.
+  auto grown = [&](uint64_t needed, uint64_t allocated, uint64_t spare) {
+    return bh7 || needed <= allocated ? allocated : allocated + std::min(spare, needed - allocated);
+  };
+  // Fills: the object at index `i` does not fit, or a fault says it fills
+  // there (FULL-REVERT).
+  auto fills = [&](size_t i, uint64_t needed, uint64_t allocated) {
+    return needed > allocated || plan.fill_at == i + 1 ||
+           w.HasFault(FaultType::kPartitionFull, plan.slot, static_cast<uint32_t>(i + 1));
+  };
   bool reverted = false, stopped_early = false;
   bool grew = false;  // a G5 partition grew into free space (RESIZE-GRAB-ALL)
   std::optional<Prediction> rollback;
@@ -320,18 +339,10 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
           }
           continue;
         }
-        // PROJ-SIZE-MODEL: the object takes more room here than the source
-        // size SIZE-PRECHECK counted, so the partition may fill part way.
-        const uint64_t replaced = same != part->objects.end() ? part->Stored(*same) : 0;
-        const uint64_t takes = plan.source_sizes ? o.size : part->Stored(o);
-        if (!bh7 && part->used() - replaced + takes > part->allocated) {
-          // RESIZE-GRAB-ALL: a G5 partition grows into free space as it needs.
-          part->allocated +=
-              std::min(hsm.free(), part->used() - replaced + takes - part->allocated);
-          grew = true;
-        }
-        if (w.HasFault(FaultType::kPartitionFull, plan.slot, static_cast<uint32_t>(i + 1)) ||
-            plan.fill_at == i + 1 || part->used() - replaced + takes > part->allocated) {
+        const uint64_t needed = need(o, same != part->objects.end() ? &*same : nullptr);
+        if (!bh7 && needed > part->allocated) grew = true;
+        part->allocated = grown(needed, part->allocated, hsm.free());
+        if (fills(i, needed, part->allocated)) {
           hsm = snapshot;  // FULL-REVERT
           hsm.why = hsm.space_why = "FULL-REVERT";
           for (Partition& q : hsm.partitions) {
@@ -359,26 +370,19 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
             if (!bh7) {
               // CLONE-STOP-V0V1: what a target going on would have grown;
               // every later object fails the same way, after the growth.
-              uint64_t alloc = part->allocated, spare = hsm.free();
-              bool fills = false;
-              for (size_t j = i + 1; j < plan.objects.size() && !fills; ++j) {
+              uint64_t alloc = part->allocated;
+              bool filled = false;
+              for (size_t j = i + 1; j < plan.objects.size() && !filled; ++j) {
                 const Object& later = *plan.objects[j];
                 auto held = std::find_if(part->objects.begin(), part->objects.end(),
                                          [&](const Object& b) { return b.ouid == later.ouid; });
                 if (held != part->objects.end() && !plan.overwrite) continue;
-                const uint64_t need =
-                    part->used() - (held != part->objects.end() ? part->Stored(*held) : 0) +
-                    (plan.source_sizes ? later.size : part->Stored(later));
-                if (need > alloc) {
-                  const uint64_t grow = std::min(spare, need - alloc);
-                  alloc += grow;
-                  spare -= grow;
-                }
-                fills = need > alloc || plan.fill_at == j + 1 ||
-                        w.HasFault(FaultType::kPartitionFull, plan.slot,
-                                   static_cast<uint32_t>(j + 1));
+                const uint64_t later_needs =
+                    need(later, held != part->objects.end() ? &*held : nullptr);
+                alloc = grown(later_needs, alloc, hsm.free() - (alloc - part->allocated));
+                filled = fills(j, later_needs, alloc);
               }
-              if (!fills && alloc != part->allocated) part->allocated_if_continued = alloc;
+              if (!filled && alloc != part->allocated) part->allocated_if_continued = alloc;
             }
             continue;
           }
