@@ -1,7 +1,6 @@
 // Strict JSON text to a document, plus the small helpers both directions use.
 #include <algorithm>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "hsmbackup/strict_json.h"
@@ -39,7 +38,9 @@ class DomBuilder {
 
   bool key(typename Json::string_t& k) {
     Frame& f = stack_.back();
-    if (!f.keys.insert(k).second) {
+    // A member is placed in its object as soon as its value is read, so a
+    // key the object already holds is a repeat.
+    if (f.container->contains(k)) {
       f.key = k;
       problem_pointer_ = PointerOfOpenValue();
       problem_ = "duplicate key";
@@ -72,8 +73,7 @@ class DomBuilder {
  private:
   struct Frame {
     Json* container;
-    std::unordered_set<std::string> keys;  // objects only
-    std::string key;                       // member being read
+    std::string key;  // member being read (objects only)
   };
 
   // Place stores a value where the parser is, returning where it landed.
@@ -104,7 +104,7 @@ class DomBuilder {
       return false;
     }
     Json* c = Place(std::move(v));
-    stack_.push_back(Frame{c, {}, {}});
+    stack_.push_back(Frame{c, {}});
     return true;
   }
   bool Close() {
