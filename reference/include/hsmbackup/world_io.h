@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "hsmbackup/model.h"
 #include "hsmbackup/status.h"
 
@@ -26,6 +28,10 @@ inline constexpr std::string_view kWorldFormat = "hsmbackup-world/1";
 // error messages (a file name, or "<string>"). The text is read with
 // ParseStrictJson (strict_json.h) at a depth of at most 64.
 StatusOr<World> ParseWorld(std::string_view json_text, std::string_view origin);
+// ParseWorldDocument reads a world already parsed from JSON text (as the
+// protocol's `load` holds it, from ParseStrictJson): the same world, or the
+// same error, as ParseWorld(document.dump(), origin), without the text.
+StatusOr<World> ParseWorldDocument(const nlohmann::json& document, std::string_view origin);
 StatusOr<World> LoadWorld(const std::string& path);
 
 // WorldToJson renders a world canonically (stable key order, 2-space

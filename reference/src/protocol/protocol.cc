@@ -196,7 +196,7 @@ Json ProtocolServer::Dispatch(std::string_view request_line) {
         world_.reset();
       }
     }
-    StatusOr<World> world = ParseWorld(Dump(req["world"]), "<load request>");
+    StatusOr<World> world = ParseWorldDocument(req["world"], "<load request>");
     if (!world.ok()) return Error(id, world.status().code(), world.status().message());
 
     if (Status s = LoadWorld(std::move(*world)); !s.ok()) return Error(id, s.code(), s.message());

@@ -271,4 +271,14 @@ StatusOr<World> ParseWorld(std::string_view json_text, std::string_view origin) 
   return world;
 }
 
+StatusOr<World> ParseWorldDocument(const nlohmann::json& document, std::string_view origin) {
+  // The reader walks an ordered document; a std::map document converts to
+  // one in its own (sorted) key order, the order its dump would read back in.
+  const world_internal::Json doc(document);
+  World world;
+  HSMB_RETURN_IF_ERROR(
+      world_internal::ReadWorldRoot(world_internal::JsonReader(origin), doc, &world));
+  return world;
+}
+
 }  // namespace hsmbackup

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "hsmbackup/strict_json.h"
 #include "hsmbackup/world_io.h"
 #include "support/test_support.h"
 #include "world/world_test_data.h"
@@ -222,6 +223,31 @@ TEST(WorldErrorsTest, FirstProblemInDocumentOrderWins) {
   auto w = ParseWorld(j.dump(), kOrigin);
   ASSERT_FALSE(w.ok());
   EXPECT_THAT(w.status().message(), HasSubstr(kUp + "/serial"));
+}
+
+// The protocol's `load` reads its already-parsed "world" (a std::map
+// document) without dumping it: every case reads to the same world or the
+// same error as the document's text would.
+TEST(WorldErrorsTest, ADocumentReadsAsItsTextDoes) {
+  std::vector<std::string> texts = {std::string(testing::kFullWorld)};
+  for (const Case& c : Cases()) texts.push_back(Render(c));
+  size_t documents = 0;
+  for (const std::string& text : texts) {
+    StatusOr<nlohmann::json> doc = ParseStrictJson(text, "request", 65);
+    if (!doc.ok()) continue;  // not JSON: `load` refuses it before any world is read
+    ++documents;
+    SCOPED_TRACE(text.substr(0, 120));
+    const StatusOr<World> from_doc = ParseWorldDocument(*doc, kOrigin);
+    const StatusOr<World> from_text = ParseWorld(doc->dump(), kOrigin);
+    ASSERT_EQ(from_doc.ok(), from_text.ok());
+    if (from_doc.ok()) {
+      EXPECT_TRUE(*from_doc == *from_text);
+    } else {
+      EXPECT_EQ(from_doc.status().code(), from_text.status().code());
+      EXPECT_EQ(from_doc.status().message(), from_text.status().message());
+    }
+  }
+  EXPECT_GT(documents, texts.size() / 2);  // the comparison ran, on most cases
 }
 
 std::vector<std::string> SecretCaseTexts() {
