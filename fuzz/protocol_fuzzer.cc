@@ -33,6 +33,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "fuzz_support.h"
@@ -50,11 +51,39 @@ namespace {
 constexpr std::string_view kFixtureSecrets[] = {"userpin1234", "fake-po-pin-1234", "clientdomain",
                                                 "backupSOpwd"};
 
-// ParseRequest reads a line as the server does; what it refuses is
-// "discarded" (a deep line must not be walked recursively here either).
-Json ParseRequest(std::string_view line) {
+// RequestFacts is what the oracle needs of a request line, read as the
+// server reads it (ParseStrictJson; a line it refuses has no id and no op).
+struct RequestFacts {
+  std::optional<std::string> id;  // the id as JSON text, when it has one
+  bool execute = false;           // "op" is "execute"
+  std::string unescaped;          // the request re-serialized, if it held a backslash
+};
+
+RequestFacts ReadRequest(std::string_view line) {
+  RequestFacts facts;
+  // A deep line is refused here too, never walked recursively.
   StatusOr<Json> req = ParseStrictJson(line, "request", kMaxRequestNesting);
-  return req.ok() ? std::move(*req) : Json(Json::value_t::discarded);
+  if (!req.ok()) return facts;
+  if (req->is_object() && req->contains("id")) {
+    facts.id = (*req)["id"].dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+  facts.execute = req->is_object() && req->value("op", Json()) == "execute";
+  // Without a backslash every string in the line reads as written, so the
+  // unescaped form holds no secret the raw input does not.
+  if (line.find('\\') != std::string_view::npos) {
+    facts.unescaped = req->dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+  return facts;
+}
+
+// RequestFactsOf is ReadRequest remembered for the process: a mutated
+// session repeats most of its parent's lines, and the facts of a line are
+// a function of its text. The server still reads every line itself.
+const RequestFacts& RequestFactsOf(std::string_view line) {
+  static std::unordered_map<std::string, RequestFacts> known;
+  if (auto it = known.find(std::string(line)); it != known.end()) return it->second;
+  if (known.size() >= 4096) known.clear();  // bounded: the fuzzer's RSS limit stays far
+  return known.emplace(std::string(line), ReadRequest(line)).first->second;
 }
 
 // FixtureWorld is seed-example.json as a `load` request of it leaves the
@@ -73,17 +102,15 @@ const World& FixtureWorld() {
   return kWorld;
 }
 
-// CheckResponse judges one response against its request, `req` being the
-// request line as ParseRequest read it.
-void CheckResponse(const Json& req, const std::string& response) {
+// CheckResponse judges one response against its request.
+void CheckResponse(const RequestFacts& req, const std::string& response) {
   FUZZ_CHECK(response.find('\n') == std::string::npos);
   const std::optional<fuzz::Envelope> r = fuzz::ReadEnvelope(response);
   FUZZ_CHECK(r.has_value());  // one JSON object
   FUZZ_CHECK(r->ok.has_value());
   FUZZ_CHECK(r->has_id);
-  if (!req.is_discarded() && req.is_object() && req.contains("id")) {
-    const std::string want = req["id"].dump(-1, ' ', false, Json::error_handler_t::replace);
-    FUZZ_CHECK(r->id.dump(-1, ' ', false, Json::error_handler_t::replace) == want);
+  if (req.id.has_value()) {
+    FUZZ_CHECK(r->id.dump(-1, ' ', false, Json::error_handler_t::replace) == *req.id);
   } else {
     FUZZ_CHECK(r->id.is_null());
   }
@@ -93,7 +120,7 @@ void CheckResponse(const Json& req, const std::string& response) {
     FUZZ_CHECK(r->error_message_string);
     return;
   }
-  if (req.is_object() && req.value("op", Json()) == "execute") {
+  if (req.execute) {
     FUZZ_CHECK(r->result_ckr);
     FUZZ_CHECK(r->message_string);
     FUZZ_CHECK(r->prompts_unsigned);
@@ -120,13 +147,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     start = end + 1;
     if (line.empty()) continue;
     const std::string response = server.Handle(line);
-    const Json req = ParseRequest(line);
+    const RequestFacts& req = RequestFactsOf(line);
     CheckResponse(req, response);
-    // Without a backslash every string in the line reads as written, so
-    // the unescaped form holds no secret the raw input does not.
-    if (!req.is_discarded() && line.find('\\') != std::string_view::npos) {
-      echoable += req.dump(-1, ' ', false, Json::error_handler_t::replace);
-    }
+    echoable += req.unescaped;
     responses += response;
     responses += '\n';
   }
