@@ -97,6 +97,11 @@ class Attributes {
   // name order (a decoder's), in one exactly sized allocation; nullopt if
   // they are not in that order.
   static std::optional<Attributes> FromSorted(std::span<const value_type> entries);
+  // AssignSorted is FromSorted into this set: it replaces the entries with
+  // `entries` (a buffer large enough is reused), or returns false and
+  // changes nothing if they are not in strictly increasing order. The
+  // entries must not view this set's own buffer.
+  [[nodiscard]] bool AssignSorted(std::span<const value_type> entries);
 
   bool operator==(const Attributes&) const = default;
 
