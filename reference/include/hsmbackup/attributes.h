@@ -110,6 +110,10 @@ class Attributes {
   // returns the byte after it. The buffer is only ever written by this
   // class, so the reads need no bounds checks.
   static const char* ReadLength(const char* p, size_t* n) {
+    if (static_cast<uint8_t>(*p) < 0x80) {  // one byte: every length below 128
+      if (n != nullptr) *n = static_cast<uint8_t>(*p);
+      return p + 1;
+    }
     size_t v = 0;
     int shift = 0;
     uint8_t b = 0;

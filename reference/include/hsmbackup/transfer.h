@@ -76,7 +76,8 @@ class Receiver {
   // returned by value: the same checks, results and messages. `*opened` says
   // whether the blob was opened (ReceiveObjectView's `object` engaged);
   // `*object` is written only when it was (all but its handle, which no blob
-  // carries), and `*blob` (borrowing `wire`) only on success.
+  // carries); `*blob` (borrowing `wire`) is the parsed blob on success and
+  // unspecified on failure.
   Status ReceiveObjectInto(ByteSpan wire, CloneBlobView* blob, Object* object, bool* opened);
   // ReceiveSmk opens an SMK blob under the domain key.
   StatusOr<Secret> ReceiveSmk(ByteSpan wire);

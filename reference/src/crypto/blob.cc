@@ -213,9 +213,15 @@ StatusOr<CloneBlob> ParseBlob(ByteSpan bytes) {
 // is refused at the first field it does not hold, after the checks of the
 // fields it does, exactly as reading field by field would.
 StatusOr<CloneBlobView> ParseBlobView(ByteSpan bytes) {
+  CloneBlobView view;
+  HSMB_RETURN_IF_ERROR(ParseBlobViewInto(bytes, &view));
+  return view;
+}
+
+Status ParseBlobViewInto(ByteSpan bytes, CloneBlobView* view) {
   using blob_codec::kLabelAt;
   Cursor c(bytes);
-  CloneBlobView blob;
+  CloneBlobView& blob = *view;
 
   const ByteSpan head = c.ReadAtMost(kLabelAt + 1);
   const size_t have = head.size();
@@ -288,7 +294,7 @@ StatusOr<CloneBlobView> ParseBlobView(ByteSpan bytes) {
 
   if (!ReadArray(c, &blob.tag)) return BlobTruncated("tag");
   if (!c.empty()) return Invalid("trailing bytes after the tag");
-  return blob;
+  return OkStatus();
 }
 
 CloneBlob ToCloneBlob(const CloneBlobView& view) {

@@ -72,7 +72,8 @@ StatusOr<ReceivedView> Receiver::ReceiveObjectView(ByteSpan wire) {
 Status Receiver::ReceiveObjectInto(ByteSpan wire, CloneBlobView* blob, Object* object,
                                    bool* opened) {
   *opened = false;
-  HSMB_ASSIGN_OR_RETURN(const CloneBlobView parsed, ParseBlobView(wire));
+  HSMB_RETURN_IF_ERROR(ParseBlobViewInto(wire, blob));
+  const CloneBlobView& parsed = *blob;
   switch (parsed.kind) {
     case BlobKind::kDomainObject:
       HSMB_RETURN_IF_ERROR(OpenObjectInto(parsed, domain_, object));
@@ -91,7 +92,6 @@ Status Receiver::ReceiveObjectInto(ByteSpan wire, CloneBlobView* blob, Object* o
     case BlobKind::kSmk:
       return Status(Ckr::kDataInvalid, "An SMK blob arrived where an object was expected.");
   }
-  *blob = parsed;
   return OkStatus();
 }
 

@@ -163,6 +163,34 @@ TEST(ParseBlobView, RejectsExactlyWhatParseBlobRejects) {
   EXPECT_GT(rejected, golden.size());  // every truncation at least
 }
 
+// ParseBlobViewInto writes every field of a view it parses into: a view
+// reused from a blob of another kind, label and size holds nothing of it.
+TEST(ParseBlobViewInto, OverwritesEveryFieldOfAReusedView) {
+  const Secret domain("zero-copy-domain");
+  auto v0 = Sender::ForDomain(domain, PartitionKind::kV0);
+  auto v1 = Sender::ForV1(domain, TestSmk());
+  ASSERT_TRUE(v0.ok() && v1.ok());
+  RngState state;
+  DeterministicRng rng(&state);
+  Object big = GoldenObject();
+  big.label = std::string(100, 'L');
+  big.value = Secret(ByteSpan(Bytes(700, 0x5a)));
+  Bytes first, second;
+  ASSERT_TRUE(v1->SendObject(big, rng, &first).ok());
+  ASSERT_TRUE(v0->SendObject(GoldenObject(), rng, &second).ok());
+  CloneBlobView reused;
+  ASSERT_TRUE(ParseBlobViewInto(first, &reused).ok());
+  ASSERT_TRUE(ParseBlobViewInto(second, &reused).ok());
+  auto fresh = ParseBlobView(second);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(ToCloneBlob(reused), ToCloneBlob(*fresh));
+  EXPECT_EQ(reused.aad.data(), fresh->aad.data());
+  EXPECT_EQ(reused.aad.size(), fresh->aad.size());
+  EXPECT_EQ(reused.ciphertext.data(), fresh->ciphertext.data());
+  EXPECT_EQ(ParseBlobViewInto(ByteSpan(second).first(10), &reused),
+            ParseBlobView(ByteSpan(second).first(10)).status());
+}
+
 TEST(OpenObjectView, OpensWhatOpenObjectOpens) {
   HSMB_CLAUSE("CLONE-VERIFY");
   Aes256Gcm key = MustDomainCipher("zero-copy-domain");
