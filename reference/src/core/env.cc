@@ -39,21 +39,6 @@ void DeterministicRng::Fill(std::span<uint8_t> out) {
   state_->counter = counter;
 }
 
-StatusOr<uint32_t> AllocateHandle(HandleAllocator& alloc,
-                                  const std::function<bool(uint32_t)>& in_use) {
-  while (!alloc.queue.empty()) {
-    uint32_t h = alloc.queue.front();
-    alloc.queue.erase(alloc.queue.begin());
-    if (h != 0 && !in_use(h)) return h;
-  }
-  while (alloc.next != 0) {
-    uint32_t h = alloc.next;
-    alloc.next = h == std::numeric_limits<uint32_t>::max() ? 0 : h + 1;
-    if (!in_use(h)) return h;
-  }
-  return Status(Ckr::kDeviceMemory, "no object handles left on this device");
-}
-
 std::string FormatUtc(int64_t seconds, const char* pattern) {
   std::time_t t = static_cast<std::time_t>(seconds);
   std::tm tm{};
