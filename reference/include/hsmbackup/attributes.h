@@ -97,6 +97,11 @@ class Attributes {
   // name order (a decoder's), in one exactly sized allocation; nullopt if
   // they are not in that order.
   static std::optional<Attributes> FromSorted(std::span<const value_type> entries);
+  // AssignSorted is FromSorted into this set: it replaces the entries with
+  // `entries` (a buffer large enough is reused), or returns false and
+  // changes nothing if they are not in strictly increasing order. The
+  // entries must not view this set's own buffer.
+  [[nodiscard]] bool AssignSorted(std::span<const value_type> entries);
 
   bool operator==(const Attributes&) const = default;
 
@@ -105,6 +110,10 @@ class Attributes {
   // returns the byte after it. The buffer is only ever written by this
   // class, so the reads need no bounds checks.
   static const char* ReadLength(const char* p, size_t* n) {
+    if (static_cast<uint8_t>(*p) < 0x80) {  // one byte: every length below 128
+      if (n != nullptr) *n = static_cast<uint8_t>(*p);
+      return p + 1;
+    }
     size_t v = 0;
     int shift = 0;
     uint8_t b = 0;

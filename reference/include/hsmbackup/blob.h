@@ -82,6 +82,10 @@ StatusOr<CloneBlob> ParseBlob(ByteSpan bytes);
 // ParseBlobView accepts and rejects exactly what ParseBlob does, with the
 // same messages; on success the view points into `bytes`.
 StatusOr<CloneBlobView> ParseBlobView(ByteSpan bytes);
+// ParseBlobViewInto is ParseBlobView filling the caller's `*view` (the
+// clone path's receiver parses each blob into one it already has, rather
+// than returning a copy); on failure `*view` holds whatever was read.
+Status ParseBlobViewInto(ByteSpan bytes, CloneBlobView* view);
 // ToCloneBlob copies a view into an owning blob: ParseBlob(b) ==
 // ToCloneBlob(*ParseBlobView(b)).
 CloneBlob ToCloneBlob(const CloneBlobView& view);

@@ -47,6 +47,16 @@ class Cursor {
     return true;
   }
 
+  // ReadAtMost takes min(n, remaining()) bytes as a span into the input and
+  // never fails: one bounds check for a record of fixed-size fields, which
+  // the caller reads by constant offsets after checking the span's size
+  // (a record that came back short says which field the input ends in).
+  ByteSpan ReadAtMost(size_t n) {
+    const ByteSpan taken = data_.first(n < data_.size() ? n : data_.size());
+    data_ = data_.subspan(taken.size());
+    return taken;
+  }
+
   // ReadU8Prefixed / ReadU16Prefixed / ReadU32Prefixed read a length of that
   // width, then that many bytes as a sub-cursor. The length is checked
   // against what is left before anything is consumed.
@@ -108,6 +118,28 @@ class Writer {
   void Raw(ByteSpan b) { Put(b.data(), b.size()); }
   void Raw(std::string_view s) { Put(reinterpret_cast<const uint8_t*>(s.data()), s.size()); }
 
+  // Reserve takes the next n bytes for the caller to fill in place, and
+  // returns them: one bounds check for a record of several fields whose
+  // size the caller computed from those same fields (a header's fixed part,
+  // an attribute's two lengths and texts). If they do not fit it writes
+  // nothing, fails the Writer as any write would, and returns an empty span
+  // (n == 0 also returns an empty span, and succeeds). Growing mode appends
+  // n zero bytes first.
+  [[nodiscard]] std::span<uint8_t> Reserve(size_t n) {
+    if (!is_fixed_) {
+      const size_t at = out_.size();
+      out_.resize(at + n);
+      return std::span<uint8_t>(out_).subspan(at);
+    }
+    if (!ok_ || n > fixed_.size() - size_) {
+      ok_ = false;
+      return {};
+    }
+    const std::span<uint8_t> record = fixed_.subspan(size_, n);
+    size_ += n;
+    return record;
+  }
+
   // ok is false once a write did not fit (fixed mode only).
   [[nodiscard]] bool ok() const { return ok_; }
   // full is true when a fixed Writer wrote every byte of its span and no
@@ -149,6 +181,19 @@ class Writer {
   bool is_fixed_ = false;
   bool ok_ = true;
 };
+
+// StoreU16 / StoreU32 write `v` big-endian at `p`, the Writer's byte order,
+// into a record taken with Writer::Reserve (which bounds the record).
+inline void StoreU16(uint8_t* p, uint16_t v) {
+  p[0] = static_cast<uint8_t>(v >> 8);
+  p[1] = static_cast<uint8_t>(v);
+}
+inline void StoreU32(uint8_t* p, uint32_t v) {
+  p[0] = static_cast<uint8_t>(v >> 24);
+  p[1] = static_cast<uint8_t>(v >> 16);
+  p[2] = static_cast<uint8_t>(v >> 8);
+  p[3] = static_cast<uint8_t>(v);
+}
 
 inline std::string_view AsStringView(ByteSpan b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};

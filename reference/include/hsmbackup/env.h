@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <span>
 #include <string>
 
@@ -37,11 +38,26 @@ class DeterministicRng final : public Rng {
   RngState* state_;
 };
 
-// AllocateHandle returns the next handle of `alloc` for which `in_use` is
-// false, consuming it (queued handles first, then next, next+1, ...).
-// Fails with CKR_DEVICE_MEMORY if the 32-bit handle space is exhausted.
-StatusOr<uint32_t> AllocateHandle(HandleAllocator& alloc,
-                                  const std::function<bool(uint32_t)>& in_use);
+// AllocateHandle returns the next handle of `alloc` for which `in_use(h)`
+// (any callable taking a uint32_t and returning bool) is false, consuming it
+// (queued handles first, then next, next+1, ...). Fails with
+// CKR_DEVICE_MEMORY if the 32-bit handle space is exhausted. A template, so
+// the clone loop's check inlines rather than going through a std::function
+// per object.
+template <typename InUse>
+StatusOr<uint32_t> AllocateHandle(HandleAllocator& alloc, const InUse& in_use) {
+  while (!alloc.queue.empty()) {
+    const uint32_t h = alloc.queue.front();
+    alloc.queue.erase(alloc.queue.begin());
+    if (h != 0 && !in_use(h)) return h;
+  }
+  while (alloc.next != 0) {
+    const uint32_t h = alloc.next;
+    alloc.next = h == std::numeric_limits<uint32_t>::max() ? 0 : h + 1;
+    if (!in_use(h)) return h;
+  }
+  return Status(Ckr::kDeviceMemory, "no object handles left on this device");
+}
 
 // FormatUtc renders seconds since the epoch with a strftime pattern in UTC.
 std::string FormatUtc(int64_t seconds, const char* pattern);

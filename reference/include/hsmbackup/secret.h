@@ -44,6 +44,11 @@ class Secret {
   Secret(Secret&& other) noexcept;
   Secret& operator=(Secret&& other) noexcept;
   ~Secret();
+  // Assign replaces the bytes with a copy of `bytes`, in place: the old ones
+  // are wiped first, and a buffer large enough is reused (a decoder filling
+  // an object needs no temporary Secret to move from). `bytes` must not view
+  // this Secret's own bytes.
+  void Assign(ByteSpan bytes);
 
   bool empty() const { return bytes_.empty(); }
   size_t size() const { return bytes_.size(); }

@@ -71,6 +71,14 @@ class Receiver {
   // ReceiveObjectView is ReceiveObject without copying the blob out of
   // `wire`: the same checks, results and messages.
   StatusOr<ReceivedView> ReceiveObjectView(ByteSpan wire);
+  // ReceiveObjectInto is ReceiveObjectView with the object decoded straight
+  // into `*object` (e.g. its final place in a store) rather than into a view
+  // returned by value: the same checks, results and messages. `*opened` says
+  // whether the blob was opened (ReceiveObjectView's `object` engaged);
+  // `*object` is written only when it was (all but its handle, which no blob
+  // carries); `*blob` (borrowing `wire`) is the parsed blob on success and
+  // unspecified on failure.
+  Status ReceiveObjectInto(ByteSpan wire, CloneBlobView* blob, Object* object, bool* opened);
   // ReceiveSmk opens an SMK blob under the domain key.
   StatusOr<Secret> ReceiveSmk(ByteSpan wire);
   // WithSmk lets this receiver open V1 objects (a V1 user partition).

@@ -101,25 +101,33 @@ bool Attributes::Erase(std::string_view name) {
 }
 
 std::optional<Attributes> Attributes::FromSorted(std::span<const value_type> entries) {
+  Attributes out;
+  if (!out.AssignSorted(entries)) return std::nullopt;
+  return out;
+}
+
+bool Attributes::AssignSorted(std::span<const value_type> entries) {
   size_t bytes = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
-    if (i > 0 && entries[i].first <= entries[i - 1].first) return std::nullopt;
+    if (i > 0 && entries[i].first <= entries[i - 1].first) return false;
     bytes += EntryBytes(entries[i].first, entries[i].second);
   }
-  Attributes out;
-  if (entries.empty()) return out;
+  if (entries.empty()) {
+    data_.clear();
+    return true;
+  }
   bytes += LengthBytes(entries.size());
   // Sized once and written through a pointer: the clone path decodes a set
   // per object, and appending byte by byte cost more than the allocation.
-  out.data_.resize(bytes);
-  char* p = PutLength(out.data_.data(), entries.size());
+  data_.resize(bytes);
+  char* p = PutLength(data_.data(), entries.size());
   for (const auto& [name, value] : entries) {
     p = PutLength(p, name.size());
     p = std::copy(name.begin(), name.end(), p);
     p = PutLength(p, value.size());
     p = std::copy(value.begin(), value.end(), p);
   }
-  return out;
+  return true;
 }
 
 }  // namespace hsmbackup

@@ -10,37 +10,33 @@
 namespace hsmbackup {
 
 // SplitMix64: a counter-based generator, so the stream is a pure function
-// of (seed, counter) and a saved world resumes it exactly.
+// of (seed, counter) and a saved world resumes it exactly. Each output word
+// gives its bytes low byte first; whole words are stored with one
+// constant-size copy (a nonce per object is one and a half words).
 void DeterministicRng::Fill(std::span<uint8_t> out) {
-  size_t i = 0;
-  while (i < out.size()) {
-    uint64_t z = state_->seed + 0x9E3779B97F4A7C15ULL * (++state_->counter);
+  const uint64_t seed = state_->seed;
+  uint64_t counter = state_->counter;
+  auto next = [&] {
+    uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (++counter);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    const size_t take = std::min<size_t>(8, out.size() - i);
+    return z ^ (z >> 31);
+  };
+  uint8_t* p = out.data();
+  size_t n = out.size();
+  for (; n >= 8; n -= 8, p += 8) {
+    const uint64_t z = next();
     if constexpr (std::endian::native == std::endian::little) {
-      std::memcpy(out.data() + i, &z, take);  // the same bytes, low byte first
-      i += take;
+      std::memcpy(p, &z, 8);
     } else {
-      for (size_t b = 0; b < take; ++b, ++i) out[i] = static_cast<uint8_t>(z >> (8 * b));
+      for (size_t b = 0; b < 8; ++b) p[b] = static_cast<uint8_t>(z >> (8 * b));
     }
   }
-}
-
-StatusOr<uint32_t> AllocateHandle(HandleAllocator& alloc,
-                                  const std::function<bool(uint32_t)>& in_use) {
-  while (!alloc.queue.empty()) {
-    uint32_t h = alloc.queue.front();
-    alloc.queue.erase(alloc.queue.begin());
-    if (h != 0 && !in_use(h)) return h;
+  if (n > 0) {
+    const uint64_t z = next();
+    for (size_t b = 0; b < n; ++b) p[b] = static_cast<uint8_t>(z >> (8 * b));
   }
-  while (alloc.next != 0) {
-    uint32_t h = alloc.next;
-    alloc.next = h == std::numeric_limits<uint32_t>::max() ? 0 : h + 1;
-    if (!in_use(h)) return h;
-  }
-  return Status(Ckr::kDeviceMemory, "no object handles left on this device");
+  state_->counter = counter;
 }
 
 std::string FormatUtc(int64_t seconds, const char* pattern) {

@@ -26,6 +26,12 @@ void WipeBytes(std::span<uint8_t> bytes) {
     b[3] = zero;
   }
   for (; n >= 16; n -= 16, p += 16) *reinterpret_cast<volatile Block*>(p) = zero;
+  if (n != 0 && bytes.size() >= 16) {
+    // The last few bytes as one block ending at the end, over bytes already
+    // zeroed, rather than one store per byte.
+    *reinterpret_cast<volatile Block*>(p + n - 16) = zero;
+    return;
+  }
   for (volatile uint8_t* q = p; n > 0; --n) *q++ = 0;
 }
 
@@ -54,6 +60,11 @@ Secret& Secret::operator=(Secret&& other) noexcept {
     other.bytes_.clear();
   }
   return *this;
+}
+
+void Secret::Assign(ByteSpan bytes) {
+  Wipe();
+  bytes_.assign(bytes.begin(), bytes.end());
 }
 
 Secret::~Secret() { Wipe(); }

@@ -22,6 +22,9 @@ namespace hsmbackup::blob_codec {
 // Magic, version, kind, source kind, flags, key id, OUID, label length and
 // nonce: the header without the label bytes.
 inline constexpr size_t kFixedHeaderBytes = 4 + 1 + 1 + 1 + 1 + 8 + 12 + 1 + kAeadNonceBytes;
+// The label length's offset: magic, version, kind, source kind, flags, key
+// id and OUID come before it.
+inline constexpr size_t kLabelAt = 4 + 1 + 1 + 1 + 1 + 8 + 12;
 // The ciphertext length field between the header and the ciphertext.
 inline constexpr size_t kLengthBytes = 4;
 

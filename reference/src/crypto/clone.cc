@@ -22,8 +22,10 @@ Status BadArgument(std::string message) {
 }
 
 // ValidateObject keeps SealObject from emitting a blob that ParseBlob or
-// DecodePayload would reject: the limits are the blob format's.
-Status ValidateObject(const Object& object) {
+// DecodePayload would reject: the limits are the blob format's. It also sets
+// *payload_bytes to PayloadBytes(object), summed in the same pass over the
+// attributes rather than in a second one.
+Status ValidateObject(const Object& object, size_t* payload_bytes) {
   auto invalid = [](std::string what) { return Status(Ckr::kDataInvalid, std::move(what)); };
   if (object.label.size() > kMaxObjectLabelLength) {
     return invalid("object label longer than " + std::to_string(kMaxObjectLabelLength) +
@@ -36,7 +38,9 @@ Status ValidateObject(const Object& object) {
   if (object.attributes.size() > kMaxAttributes) {
     return invalid("object has more than " + std::to_string(kMaxAttributes) + " attributes");
   }
+  size_t bytes = 1 + 2 + 4 + object.value.size();  // PayloadBytes' sum (blob.cc)
   for (const auto& [name, value] : object.attributes) {
+    bytes += 2 + name.size() + 2 + value.size();
     if (name.empty() || name.size() > kMaxAttributeNameLength) {
       return invalid("attribute name is empty or longer than " +
                      std::to_string(kMaxAttributeNameLength) + " bytes");
@@ -50,6 +54,7 @@ Status ValidateObject(const Object& object) {
     return invalid("object value longer than " + std::to_string(kMaxObjectValueBytes) +
                    " bytes");
   }
+  *payload_bytes = bytes;
   return OkStatus();
 }
 
@@ -85,15 +90,15 @@ constexpr size_t kStackPayloadBytes = 8192;
 
 Status SealObjectInto(const Object& object, PartitionKind source_kind, BlobKind kind,
                       const SmkId& key_id, Aes256Gcm& key, Rng& rng, Bytes* wire) {
+  size_t payload_bytes = 0;
   Status refused = CheckSealKinds(source_kind, kind, key_id);
-  if (refused.ok()) refused = ValidateObject(object);
+  if (refused.ok()) refused = ValidateObject(object, &payload_bytes);
   if (!refused.ok()) {
     wire->clear();
     return refused;
   }
   Nonce nonce;
   rng.Fill(nonce);
-  const size_t payload_bytes = PayloadBytes(object);
   // Not cleared first: every byte is written below, and a resize of a
   // buffer that already holds the last blob fills nothing. Resized before
   // anything is written, since a later reallocation would leave the

@@ -295,12 +295,24 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
                   "was cancelled and the backup HSM on slot " + std::to_string(plan_.slot_id) +
                       " is as it was before. Free some space or use another backup HSM.");
   }
-  StatusOr<ReceivedView> got = receiver_->ReceiveObjectView(wire_);
-  Status failure = got.status();
+  // A new object is received straight into its place at the end of the
+  // partition (reserved in OpenPartition), so no Object is built elsewhere
+  // and moved in; a replacement (OPT-APPEND-REPLACE) into a local one, as
+  // the object it replaces goes to the undo log first. A failure below
+  // takes the new place away again (CLONE-DISCARD).
+  std::optional<Object> replacement;
+  Object* into = same ? &replacement.emplace() : &part_->objects.emplace_back().object;
+  auto discard = [&] {
+    if (!same) part_->objects.pop_back();
+  };
+  CloneBlobView blob;
+  bool opened = false;
+  Status failure = receiver_->ReceiveObjectInto(wire_, &blob, into, &opened);
   if (failure.ok() && HasFault(ctx_.world, FaultType::kVerifyFail, plan_.slot_id, object.handle)) {
     failure = Status(Ckr::kFailedToCloneAnObject, "rejected by the backup HSM");
   }
   if (!failure.ok()) {  // CLONE-DISCARD: nothing of it is kept
+    discard();
     ctx_.out.Line("Failed to clone object " + std::to_string(object.handle) + " to partition " +
                   plan_.name + " (" + std::string(CkrName(failure.code())) + ").");
     if (ctx_.cmd.debug) {  // OPT-DEBUG: why the target refused it
@@ -309,19 +321,26 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
     }
     return failure;
   }
-  HSMB_ASSIGN_OR_RETURN(uint32_t handle,
-                        AllocateHandle(hsm_.handles, [&](uint32_t h) {
-                          return handles_in_use_->contains(h);
-                        }));
+  StatusOr<uint32_t> allocated = AllocateHandle(
+      hsm_.handles, [&](uint32_t h) { return handles_in_use_->contains(h); });
+  if (!allocated.ok()) {
+    discard();
+    return allocated.status();
+  }
+  const uint32_t handle = *allocated;
   handles_in_use_->insert(handle);
-  // CLONE-STORE: a replaced object (OPT-APPEND-REPLACE) gives up its handle.
-  if (same) {
+  const BackupObject* stored_at = nullptr;
+  if (same) {  // CLONE-STORE: a replaced object gives up its handle
     handles_in_use_->erase(part_->objects[*same].object.handle);
     undo_->Overwriting(*part_, *same);
+    if (!opened) replacement.reset();
+    stored_at = &StoreReceived(*part_, same, object, std::move(replacement), wire_, handle);
+  } else {
+    CompleteStored(part_->objects.back(), object, opened, wire_, handle);
+    by_ouid_->Add(part_->objects.size() - 1);
+    stored_at = &part_->objects.back();
   }
-  const BackupObject& stored =
-      StoreReceived(*part_, same, object, std::move(got->object), wire_, handle);
-  if (!same) by_ouid_->Add(part_->objects.size() - 1);
+  const BackupObject& stored = *stored_at;
   used_ = used_ - replaced + StoredBytes(stored, hsm_.model);
   ++cloned_;
   // line_ keeps its capacity and line_middle_ is built once per run, so the

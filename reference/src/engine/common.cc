@@ -207,7 +207,7 @@ BackupPartition* FindBackupPartition(BackupHsm& hsm, std::string_view name) {
   return nullptr;
 }
 
-bool HasFault(const World& world, FaultType type, uint32_t slot_id, uint32_t value) {
+bool HasFaultIn(const World& world, FaultType type, uint32_t slot_id, uint32_t value) {
   return std::any_of(world.faults.begin(), world.faults.end(), [&](const Fault& f) {
     if (f.type != type || (f.slot && *f.slot != slot_id)) return false;
     if (type == FaultType::kVerifyFail) return f.handle == value;

@@ -17,18 +17,22 @@ BackupObject& StoreReceived(BackupPartition& part, std::optional<size_t> same,
   } else {
     stored = &part.objects.emplace_back();
   }
-  if (opened) {
-    stored->object = std::move(*opened);
-  } else {
+  if (opened) stored->object = std::move(*opened);
+  CompleteStored(*stored, source, opened.has_value(), wire, handle);
+  return *stored;
+}
+
+void CompleteStored(BackupObject& stored, const Object& source, bool opened, ByteSpan wire,
+                    uint32_t handle) {
+  if (!opened) {
     // A copy into an exactly sized buffer, where moving the wire out would
     // leave the caller a new buffer to zero-fill for every blob.
-    stored->sealed.assign(wire.begin(), wire.end());
-    stored->object.ouid = source.ouid;
-    stored->object.label = source.label;
+    stored.sealed.assign(wire.begin(), wire.end());
+    stored.object.ouid = source.ouid;
+    stored.object.label = source.label;
   }
-  stored->object.handle = handle;
-  stored->size = source.value.size();
-  return *stored;
+  stored.object.handle = handle;
+  stored.size = source.value.size();
 }
 
 }  // namespace hsmbackup::engine

@@ -29,6 +29,14 @@ BackupObject& StoreReceived(BackupPartition& part, std::optional<size_t> same,
                             const Object& source, std::optional<Object>&& opened, ByteSpan wire,
                             uint32_t handle);
 
+// CompleteStored is StoreReceived's step after the object is in place, for
+// a caller that received it straight into `stored.object` (a new object
+// appended to the partition; see Receiver::ReceiveObjectInto): `opened` says
+// it was, otherwise the blob is V1 and `wire`, `source`'s OUID and label are
+// copied in as StoreReceived does. Sets the handle and the stored size.
+void CompleteStored(BackupObject& stored, const Object& source, bool opened, ByteSpan wire,
+                    uint32_t handle);
+
 }  // namespace hsmbackup::engine
 
 #endif  // HSMBACKUP_SRC_ENGINE_STORE_H_

@@ -58,29 +58,41 @@ StatusOr<Received> Receiver::ReceiveObject(ByteSpan wire) {
   return got;
 }
 
-// The AAD is taken from the wire rather than written out again: ParseBlobView
-// accepts only canonical encodings, so those bytes are exactly BlobAad's.
 StatusOr<ReceivedView> Receiver::ReceiveObjectView(ByteSpan wire) {
   ReceivedView got;
-  HSMB_ASSIGN_OR_RETURN(got.blob, ParseBlobView(wire));
-  switch (got.blob.kind) {
-    case BlobKind::kDomainObject: {
-      HSMB_RETURN_IF_ERROR(OpenObjectInto(got.blob, domain_, &got.object.emplace()));
+  Object object;
+  bool opened = false;
+  HSMB_RETURN_IF_ERROR(ReceiveObjectInto(wire, &got.blob, &object, &opened));
+  if (opened) got.object.emplace(std::move(object));
+  return got;
+}
+
+// The AAD is taken from the wire rather than written out again: ParseBlobView
+// accepts only canonical encodings, so those bytes are exactly BlobAad's.
+Status Receiver::ReceiveObjectInto(ByteSpan wire, CloneBlobView* blob, Object* object,
+                                   bool* opened) {
+  *opened = false;
+  HSMB_RETURN_IF_ERROR(ParseBlobViewInto(wire, blob));
+  const CloneBlobView& parsed = *blob;
+  switch (parsed.kind) {
+    case BlobKind::kDomainObject:
+      HSMB_RETURN_IF_ERROR(OpenObjectInto(parsed, domain_, object));
+      *opened = true;
       break;
-    }
     case BlobKind::kSmkObject:
       if (smk_cipher_) {
-        if (got.blob.key_id != smk_id_) {
+        if (parsed.key_id != smk_id_) {
           return Status(Ckr::kSmkIdNotFound,
                         "The object is sealed under an SMK this partition does not hold.");
         }
-        HSMB_RETURN_IF_ERROR(OpenObjectInto(got.blob, *smk_cipher_, &got.object.emplace()));
+        HSMB_RETURN_IF_ERROR(OpenObjectInto(parsed, *smk_cipher_, object));
+        *opened = true;
       }
       break;
     case BlobKind::kSmk:
       return Status(Ckr::kDataInvalid, "An SMK blob arrived where an object was expected.");
   }
-  return got;
+  return OkStatus();
 }
 
 StatusOr<Secret> Receiver::ReceiveSmk(ByteSpan wire) {

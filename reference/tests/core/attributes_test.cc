@@ -72,6 +72,11 @@ RC_GTEST_PROP(Attributes, BehavesLikeASortedMap, ()) {
   const auto from_sorted = Attributes::FromSorted(sorted);
   RC_ASSERT(from_sorted.has_value());
   RC_ASSERT(*from_sorted == a);
+  // AssignSorted over a set already holding other pairs (a longer or a
+  // shorter buffer) gives the same set.
+  Attributes assigned = {{"zz-old", std::string(40, 'v')}};
+  RC_ASSERT(assigned.AssignSorted(sorted));
+  RC_ASSERT(assigned == a);
   if (!m.empty()) {
     Attributes other = a;
     other.Set(m.begin()->first, m.begin()->second + "x");
@@ -85,6 +90,14 @@ TEST(Attributes, FromSortedRefusesDisorderAndDuplicates) {
   EXPECT_FALSE(Attributes::FromSorted(disorder).has_value());
   EXPECT_FALSE(Attributes::FromSorted(duplicate).has_value());
   EXPECT_TRUE(Attributes::FromSorted({}).has_value());
+  // AssignSorted refuses the same and leaves the set as it was.
+  Attributes kept = {{"k", "v"}};
+  const Attributes before = kept;
+  EXPECT_FALSE(kept.AssignSorted(disorder));
+  EXPECT_FALSE(kept.AssignSorted(duplicate));
+  EXPECT_EQ(kept, before);
+  EXPECT_TRUE(kept.AssignSorted({}));
+  EXPECT_TRUE(kept.empty());
 }
 
 TEST(Attributes, InitializerListKeepsTheLastValueOfARepeatedName) {

@@ -63,6 +63,60 @@ TEST(Writer, FixedModeOverflowWritesNothingAndSticks) {
   EXPECT_EQ(HexEncode(ByteSpan(buf)), "0102eeee");
 }
 
+TEST(Cursor, ReadAtMostTakesWhatIsThereAndNeverFails) {
+  const uint8_t data[] = {1, 2, 3, 4, 5};
+  Cursor c(data);
+  ByteSpan a = c.ReadAtMost(3);
+  EXPECT_EQ(HexEncode(a), "010203");
+  EXPECT_EQ(c.remaining(), 2u);
+  ByteSpan b = c.ReadAtMost(4);  // asks past the end: gets the rest
+  EXPECT_EQ(HexEncode(b), "0405");
+  EXPECT_TRUE(c.empty());
+  EXPECT_TRUE(c.ReadAtMost(1).empty());
+  Cursor exact(data);
+  EXPECT_EQ(exact.ReadAtMost(5).size(), 5u);
+  EXPECT_TRUE(exact.empty());
+}
+
+TEST(Writer, ReserveTakesARecordWithOneCheck) {
+  uint8_t buf[6] = {0xee, 0xee, 0xee, 0xee, 0xee, 0xee};
+  Writer w{std::span<uint8_t>(buf)};
+  std::span<uint8_t> r = w.Reserve(4);
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r.data(), buf);
+  StoreU32(r.data(), 0x01020304);
+  EXPECT_EQ(w.size(), 4u);
+  r = w.Reserve(2);  // exactly the room left
+  ASSERT_EQ(r.size(), 2u);
+  StoreU16(r.data(), 0x0506);
+  EXPECT_TRUE(w.full());
+  EXPECT_TRUE(w.Reserve(0).empty());
+  EXPECT_TRUE(w.ok()) << "an empty record fits";
+  EXPECT_EQ(HexEncode(ByteSpan(buf)), "010203040506");
+}
+
+TEST(Writer, ReserveThatDoesNotFitWritesNothingAndSticks) {
+  uint8_t buf[5] = {0xee, 0xee, 0xee, 0xee, 0xee};
+  Writer w{std::span<uint8_t>(buf)};
+  w.U16(0x0102);
+  EXPECT_TRUE(w.Reserve(4).empty());  // 3 bytes left
+  EXPECT_FALSE(w.ok());
+  EXPECT_EQ(w.size(), 2u);
+  EXPECT_TRUE(w.Reserve(1).empty()) << "would fit, but the Writer has failed";
+  EXPECT_EQ(w.size(), 2u);
+  EXPECT_EQ(HexEncode(ByteSpan(buf)), "0102eeeeee");
+}
+
+TEST(Writer, ReserveInGrowingModeAppendsZeros) {
+  Writer w;
+  w.U8(9);
+  std::span<uint8_t> r = w.Reserve(3);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(HexEncode(w.bytes()), "09000000");
+  StoreU16(r.data() + 1, 0xabcd);
+  EXPECT_EQ(HexEncode(w.bytes()), "0900abcd");
+}
+
 TEST(Writer, GrowingModeMirrorsCursor) {
   Writer w;
   w.U8(7);
@@ -98,7 +152,8 @@ TEST(Secret, AdoptsABufferAndWipeOnExitClearsOne) {
   EXPECT_EQ(HexEncode(ByteSpan(key)), "00000000");
 }
 
-// WipeBytes writes 64, 16 and 1 byte at a time: every length and alignment
+// WipeBytes writes 64 and 16 bytes at a time, then the rest as one 16-byte
+// block ending at the end (or byte by byte under 16): every length and alignment
 // around those steps zeroes exactly its span and nothing next to it.
 TEST(Secret, WipeBytesZeroesExactlyItsSpan) {
   for (size_t offset = 0; offset < 17; ++offset) {
@@ -113,6 +168,18 @@ TEST(Secret, WipeBytesZeroesExactlyItsSpan) {
       }
     }
   }
+}
+
+TEST(Secret, AssignReplacesTheBytesInPlace) {
+  Secret s(std::string_view("abcdef"));
+  const uint8_t two[] = {'x', 'y'};
+  s.Assign(two);
+  EXPECT_EQ(s, Secret(std::string_view("xy")));
+  const std::string longer(300, 'z');
+  s.Assign(AsBytes(longer));
+  EXPECT_EQ(s, Secret(std::string_view(longer)));
+  s.Assign(ByteSpan{});
+  EXPECT_TRUE(s.empty());
 }
 
 TEST(Hex, RoundTripsAndRejectsBadInput) {
@@ -154,6 +221,20 @@ TEST(Env, DeterministicRngResumesFromSavedState) {
   r2.Fill(again);
   EXPECT_EQ(0, memcmp(second, again, sizeof(again)));
   EXPECT_NE(0, memcmp(first, second, sizeof(first)));
+}
+
+// Each output word gives its bytes low byte first; a fill takes whole words
+// and drops what is left of the last one (the stream the golden blobs pin).
+TEST(Env, DeterministicRngFillsWordByWordLowByteFirst) {
+  const std::string_view words = "956eeb2f2632d7bd03f166b233e3ef28";  // seed 42, words 1-2
+  for (size_t n = 0; n <= 16; ++n) {
+    RngState state{42, 0};
+    DeterministicRng rng(&state);
+    uint8_t out[16] = {};
+    rng.Fill(std::span<uint8_t>(out, n));
+    EXPECT_EQ(HexEncode(ByteSpan(out, n)), words.substr(0, 2 * n)) << n;
+    EXPECT_EQ(state.counter, (n + 7) / 8) << n;
+  }
 }
 
 TEST(Env, HandleAllocatorUsesQueueThenCountsAndSkipsUsed) {

@@ -85,6 +85,63 @@ TEST(ParseBlob, RejectsEveryTruncation) {
   }
 }
 
+// The header is read as records (ParseBlobView), yet a blob cut anywhere
+// is refused naming exactly the field it ends in, as field by field.
+TEST(ParseBlob, NamesTheFieldEveryTruncationEndsIn) {
+  const Bytes wire = GoldenBlob();
+  const size_t label_len = wire[kLabelLenAt];
+  const size_t ct_len = wire.size() - CtLenAt(label_len) - 4 - kAeadTagBytes;
+  struct Field {
+    size_t end;
+    const char* name;
+  };
+  const Field fields[] = {{4, "magic"},
+                          {kKindAt, "version"},
+                          {kSourceAt, "kind"},
+                          {kFlagsAt, "source kind"},
+                          {kKeyIdAt, "flags"},
+                          {kKeyIdAt + 8, "key id"},
+                          {kLabelLenAt, "OUID"},
+                          {kLabelAt, "label length"},
+                          {kLabelAt + label_len, "label"},
+                          {CtLenAt(label_len), "nonce"},
+                          {CtLenAt(label_len) + 4, "ciphertext length"},
+                          {CtLenAt(label_len) + 4 + ct_len, "ciphertext"},
+                          {wire.size(), "tag"}};
+  size_t field = 0;
+  for (size_t n = 0; n < wire.size(); ++n) {
+    while (n >= fields[field].end) ++field;
+    SCOPED_TRACE(n);
+    auto parsed = ParseBlobView(ByteSpan(wire).first(n));
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_EQ(parsed.status().message(),
+              std::string("blob truncated in the ") + fields[field].name);
+  }
+}
+
+// A short blob is checked field by field up to where it ends: a bad field
+// it holds is named, not the truncation after it.
+TEST(ParseBlob, ChecksTheFieldsAShortBlobHolds) {
+  Bytes wire = GoldenBlob();
+  wire[kVersionAt] = 9;
+  ExpectInvalid(Bytes(wire.begin(), wire.begin() + kKindAt), "unknown blob version 9");
+  wire = GoldenBlob();
+  wire[kKindAt] = 7;
+  ExpectInvalid(Bytes(wire.begin(), wire.begin() + kSourceAt), "unknown blob kind 7");
+  wire = GoldenBlob();
+  wire[kFlagsAt] = 1;
+  ExpectInvalid(Bytes(wire.begin(), wire.begin() + kKeyIdAt), "non-zero flags");
+  wire = GoldenBlob();
+  wire[kKeyIdAt + 3] = 1;  // a domain-sealed object with a key id
+  ExpectInvalid(Bytes(wire.begin(), wire.begin() + kKeyIdAt + 8), "key id must be zero");
+  wire = GoldenBlob();
+  wire[kLabelLenAt] = 200;
+  ExpectInvalid(Bytes(wire.begin(), wire.begin() + kLabelAt), "label length 200 over");
+  wire = GoldenBlob();
+  wire[0] = 'X';
+  ExpectInvalid(Bytes(wire.begin(), wire.begin() + 4), "bad magic");
+}
+
 TEST(ParseBlob, RejectsTrailingBytes) {
   Bytes wire = GoldenBlob();
   wire.push_back(0);

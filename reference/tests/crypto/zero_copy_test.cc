@@ -163,6 +163,34 @@ TEST(ParseBlobView, RejectsExactlyWhatParseBlobRejects) {
   EXPECT_GT(rejected, golden.size());  // every truncation at least
 }
 
+// ParseBlobViewInto writes every field of a view it parses into: a view
+// reused from a blob of another kind, label and size holds nothing of it.
+TEST(ParseBlobViewInto, OverwritesEveryFieldOfAReusedView) {
+  const Secret domain("zero-copy-domain");
+  auto v0 = Sender::ForDomain(domain, PartitionKind::kV0);
+  auto v1 = Sender::ForV1(domain, TestSmk());
+  ASSERT_TRUE(v0.ok() && v1.ok());
+  RngState state;
+  DeterministicRng rng(&state);
+  Object big = GoldenObject();
+  big.label = std::string(100, 'L');
+  big.value = Secret(ByteSpan(Bytes(700, 0x5a)));
+  Bytes first, second;
+  ASSERT_TRUE(v1->SendObject(big, rng, &first).ok());
+  ASSERT_TRUE(v0->SendObject(GoldenObject(), rng, &second).ok());
+  CloneBlobView reused;
+  ASSERT_TRUE(ParseBlobViewInto(first, &reused).ok());
+  ASSERT_TRUE(ParseBlobViewInto(second, &reused).ok());
+  auto fresh = ParseBlobView(second);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(ToCloneBlob(reused), ToCloneBlob(*fresh));
+  EXPECT_EQ(reused.aad.data(), fresh->aad.data());
+  EXPECT_EQ(reused.aad.size(), fresh->aad.size());
+  EXPECT_EQ(reused.ciphertext.data(), fresh->ciphertext.data());
+  EXPECT_EQ(ParseBlobViewInto(ByteSpan(second).first(10), &reused),
+            ParseBlobView(ByteSpan(second).first(10)).status());
+}
+
 TEST(OpenObjectView, OpensWhatOpenObjectOpens) {
   HSMB_CLAUSE("CLONE-VERIFY");
   Aes256Gcm key = MustDomainCipher("zero-copy-domain");
@@ -307,6 +335,56 @@ TEST(ReceiveObjectView, AgreesWithReceiveObjectOnEveryPath) {
   ASSERT_TRUE(v1->SendObject(GoldenObject(), rng, &wire).ok());
   EXPECT_EQ(other->ReceiveObjectView(wire).status().code(), Ckr::kSmkIdNotFound);
   EXPECT_EQ(other->ReceiveObjectView(wire).status(), other->ReceiveObject(wire).status());
+}
+
+// ReceiveObjectInto decodes into the caller's object: the same results as
+// ReceiveObjectView, and on any failure (or an opaque V1 blob) the object
+// is left exactly as it was.
+TEST(ReceiveObjectInto, AgreesWithReceiveObjectViewAndTouchesNothingElse) {
+  HSMB_CLAUSE("CLONE-DISCARD");
+  const Secret domain("zero-copy-domain");
+  auto v0 = Sender::ForDomain(domain, PartitionKind::kV0);
+  auto v1 = Sender::ForV1(domain, TestSmk());
+  auto backup = Receiver::ForDomain(domain);
+  auto v1_user = Receiver::ForDomain(domain);
+  ASSERT_TRUE(v0.ok() && v1.ok() && backup.ok() && v1_user.ok());
+  ASSERT_TRUE(v1_user->WithSmk(TestSmk()).ok());
+  RngState state;
+  DeterministicRng rng(&state);
+  Bytes wire;
+  Object sentinel = GoldenObject();
+  sentinel.label = "untouched";
+  for (Sender* sender : {&*v0, &*v1}) {
+    for (const Object& o : VariedObjects()) {
+      ASSERT_TRUE(sender->SendObject(o, rng, &wire).ok());
+      for (Receiver* receiver : {&*backup, &*v1_user}) {
+        auto view = receiver->ReceiveObjectView(wire);
+        ASSERT_TRUE(view.ok()) << view.status().ToString();
+        Object into = sentinel;
+        CloneBlobView blob;
+        bool opened = true;
+        ASSERT_TRUE(receiver->ReceiveObjectInto(wire, &blob, &into, &opened).ok());
+        EXPECT_EQ(ToCloneBlob(blob), ToCloneBlob(view->blob));
+        EXPECT_EQ(opened, view->object.has_value());
+        Object expected = opened ? *view->object : sentinel;
+        expected.handle = sentinel.handle;  // not in the blob: left as it was
+        EXPECT_EQ(into, expected);
+        // A flipped ciphertext byte, or a cut blob: refused as the view
+        // refuses it, and the object is not touched.
+        for (Bytes bad : {wire, Bytes(wire.begin(), wire.end() - 1)}) {
+          if (bad.size() == wire.size()) bad[bad.size() - kAeadTagBytes - 1] ^= 1;
+          const StatusOr<ReceivedView> refused = receiver->ReceiveObjectView(bad);
+          Object untouched = sentinel;
+          const Status s = receiver->ReceiveObjectInto(bad, &blob, &untouched, &opened);
+          EXPECT_EQ(s, refused.status());
+          EXPECT_EQ(untouched, sentinel);
+          if (!s.ok()) {
+            EXPECT_FALSE(opened);
+          }
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
