@@ -32,8 +32,8 @@ Secret TestSmk() { return Secret(ByteSpan(Hex(testing::kGoldenSmk))); }
 // without attributes and label.
 std::vector<Object> VariedObjects() {
   std::vector<Object> out;
-  for (size_t size : {size_t{0}, size_t{1}, size_t{256}, size_t{2000}, size_t{2048},
-                      size_t{4096}, kMaxObjectValueBytes}) {
+  for (size_t size : {size_t{0}, size_t{1}, size_t{256}, size_t{2000}, size_t{2048}, size_t{4096},
+                      kMaxObjectValueBytes}) {
     Object o = GoldenObject();
     o.value = Secret(Bytes(size, static_cast<uint8_t>(size * 7 + 3)));
     out.push_back(o);
@@ -53,8 +53,8 @@ TEST(SealObjectInto, WritesTheGoldenBlob) {
   Aes256Gcm key = MustDomainCipher(testing::kGoldenDomain);
   ScriptedRng rng(Hex(testing::kGoldenObjectNonce));
   Bytes wire(500, 0xEE);  // old contents, longer than the blob: all replaced
-  ASSERT_TRUE(SealObjectInto(GoldenObject(), PartitionKind::kV0, BlobKind::kDomainObject,
-                             SmkId{}, key, rng, &wire)
+  ASSERT_TRUE(SealObjectInto(GoldenObject(), PartitionKind::kV0, BlobKind::kDomainObject, SmkId{},
+                             key, rng, &wire)
                   .ok());
   EXPECT_EQ(HexEncode(wire), testing::kGoldenObjectBlob);
 }
@@ -134,7 +134,8 @@ TEST(ParseBlobView, ReadsTheGoldenBlobInPlace) {
 TEST(ParseBlobView, RejectsExactlyWhatParseBlobRejects) {
   const Bytes golden = Hex(testing::kGoldenObjectBlob);
   std::vector<Bytes> inputs;
-  for (size_t n = 0; n < golden.size(); ++n) inputs.emplace_back(golden.begin(), golden.begin() + n);
+  for (size_t n = 0; n < golden.size(); ++n)
+    inputs.emplace_back(golden.begin(), golden.begin() + n);
   Bytes trailing = golden;
   trailing.push_back(0);
   inputs.push_back(trailing);
@@ -198,9 +199,9 @@ TEST(OpenObjectView, OpensWhatOpenObjectOpens) {
   DeterministicRng rng(&state);
   for (const Object& o : VariedObjects()) {
     Bytes wire;
-    ASSERT_TRUE(SealObjectInto(o, PartitionKind::kV0, BlobKind::kDomainObject, SmkId{}, key,
-                               rng, &wire)
-                    .ok());
+    ASSERT_TRUE(
+        SealObjectInto(o, PartitionKind::kV0, BlobKind::kDomainObject, SmkId{}, key, rng, &wire)
+            .ok());
     auto view = ParseBlobView(wire);
     ASSERT_TRUE(view.ok());
     auto from_view = OpenObject(*view, key);
@@ -290,49 +291,57 @@ TEST(Aes256GcmInPlace, OpenIntoWipesItsOutputOnEveryFailure) {
   EXPECT_TRUE(AllZero(out)) << "unauthenticated plaintext left behind";
   // A buffer of the wrong length is refused before anything is written.
   Bytes short_out(ciphertext.size() - 1, 0x77);
-  EXPECT_EQ(key.OpenInto(nonce, {}, ciphertext, tag, short_out).code(),
-            Ckr::kCertificateInvalid);
+  EXPECT_EQ(key.OpenInto(nonce, {}, ciphertext, tag, short_out).code(), Ckr::kCertificateInvalid);
   EXPECT_EQ(short_out, Bytes(ciphertext.size() - 1, 0x77));
 }
 
-TEST(ReceiveObjectView, AgreesWithReceiveObjectOnEveryPath) {
+// ReceivePaths: a V0 and a V1 sender of one domain, the backup HSM's
+// receiver and a V1 user partition's (which holds the SMK).
+class ReceivePaths : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(v0_.ok() && v1_.ok() && backup_.ok() && v1_user_.ok());
+    ASSERT_TRUE(v1_user_->WithSmk(TestSmk()).ok());
+  }
+
+  const Secret domain_{"zero-copy-domain"};
+  StatusOr<Sender> v0_ = Sender::ForDomain(domain_, PartitionKind::kV0);
+  StatusOr<Sender> v1_ = Sender::ForV1(domain_, TestSmk());
+  StatusOr<Receiver> backup_ = Receiver::ForDomain(domain_);
+  StatusOr<Receiver> v1_user_ = Receiver::ForDomain(domain_);
+  RngState state_;
+  DeterministicRng rng_{&state_};
+};
+
+TEST_F(ReceivePaths, ViewAgreesWithReceiveObjectOnEveryPath) {
   HSMB_CLAUSE("CLONE-OPAQUE-V1");
-  const Secret domain("zero-copy-domain");
-  auto v0 = Sender::ForDomain(domain, PartitionKind::kV0);
-  auto v1 = Sender::ForV1(domain, TestSmk());
-  auto backup = Receiver::ForDomain(domain);
-  auto v1_user = Receiver::ForDomain(domain);
-  ASSERT_TRUE(v0.ok() && v1.ok() && backup.ok() && v1_user.ok());
-  ASSERT_TRUE(v1_user->WithSmk(TestSmk()).ok());
-  RngState state;
-  DeterministicRng rng(&state);
   Bytes wire;
-  for (Sender* sender : {&*v0, &*v1}) {
+  for (Sender* sender : {&*v0_, &*v1_}) {
     for (const Object& o : VariedObjects()) {
-      ASSERT_TRUE(sender->SendObject(o, rng, &wire).ok());
-      for (Receiver* receiver : {&*backup, &*v1_user}) {
+      ASSERT_TRUE(sender->SendObject(o, rng_, &wire).ok());
+      for (Receiver* receiver : {&*backup_, &*v1_user_}) {
         auto view = receiver->ReceiveObjectView(wire);
         auto owned = receiver->ReceiveObject(wire);
         ASSERT_TRUE(view.ok()) << view.status().ToString();
         ASSERT_TRUE(owned.ok());
         EXPECT_EQ(ToCloneBlob(view->blob), owned->blob);
         EXPECT_EQ(view->object, owned->object);
-        const bool opaque = sender == &*v1 && receiver == &*backup;
+        const bool opaque = sender == &*v1_ && receiver == &*backup_;
         EXPECT_EQ(view->object.has_value(), !opaque);
       }
     }
   }
   // Failures: an SMK blob where an object belongs, and a V1 object under an
   // SMK the receiver does not hold.
-  auto smk_wire = v1->SendSmk(rng);
+  auto smk_wire = v1_->SendSmk(rng_);
   ASSERT_TRUE(smk_wire.ok());
-  EXPECT_EQ(backup->ReceiveObjectView(*smk_wire).status(),
-            backup->ReceiveObject(*smk_wire).status());
-  EXPECT_EQ(backup->ReceiveObjectView(*smk_wire).status().code(), Ckr::kDataInvalid);
-  auto other = Receiver::ForDomain(domain);
+  EXPECT_EQ(backup_->ReceiveObjectView(*smk_wire).status(),
+            backup_->ReceiveObject(*smk_wire).status());
+  EXPECT_EQ(backup_->ReceiveObjectView(*smk_wire).status().code(), Ckr::kDataInvalid);
+  auto other = Receiver::ForDomain(domain_);
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE(other->WithSmk(Secret(ByteSpan(Bytes(32, 0x11)))).ok());
-  ASSERT_TRUE(v1->SendObject(GoldenObject(), rng, &wire).ok());
+  ASSERT_TRUE(v1_->SendObject(GoldenObject(), rng_, &wire).ok());
   EXPECT_EQ(other->ReceiveObjectView(wire).status().code(), Ckr::kSmkIdNotFound);
   EXPECT_EQ(other->ReceiveObjectView(wire).status(), other->ReceiveObject(wire).status());
 }
@@ -340,24 +349,15 @@ TEST(ReceiveObjectView, AgreesWithReceiveObjectOnEveryPath) {
 // ReceiveObjectInto decodes into the caller's object: the same results as
 // ReceiveObjectView, and on any failure (or an opaque V1 blob) the object
 // is left exactly as it was.
-TEST(ReceiveObjectInto, AgreesWithReceiveObjectViewAndTouchesNothingElse) {
+TEST_F(ReceivePaths, IntoAgreesWithViewAndTouchesNothingElse) {
   HSMB_CLAUSE("CLONE-DISCARD");
-  const Secret domain("zero-copy-domain");
-  auto v0 = Sender::ForDomain(domain, PartitionKind::kV0);
-  auto v1 = Sender::ForV1(domain, TestSmk());
-  auto backup = Receiver::ForDomain(domain);
-  auto v1_user = Receiver::ForDomain(domain);
-  ASSERT_TRUE(v0.ok() && v1.ok() && backup.ok() && v1_user.ok());
-  ASSERT_TRUE(v1_user->WithSmk(TestSmk()).ok());
-  RngState state;
-  DeterministicRng rng(&state);
   Bytes wire;
   Object sentinel = GoldenObject();
   sentinel.label = "untouched";
-  for (Sender* sender : {&*v0, &*v1}) {
+  for (Sender* sender : {&*v0_, &*v1_}) {
     for (const Object& o : VariedObjects()) {
-      ASSERT_TRUE(sender->SendObject(o, rng, &wire).ok());
-      for (Receiver* receiver : {&*backup, &*v1_user}) {
+      ASSERT_TRUE(sender->SendObject(o, rng_, &wire).ok());
+      for (Receiver* receiver : {&*backup_, &*v1_user_}) {
         auto view = receiver->ReceiveObjectView(wire);
         ASSERT_TRUE(view.ok()) << view.status().ToString();
         Object into = sentinel;
