@@ -11,11 +11,11 @@
 #ifndef HSMBACKUP_WORLD_IO_H_
 #define HSMBACKUP_WORLD_IO_H_
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "hsmbackup/model.h"
 #include "hsmbackup/status.h"
