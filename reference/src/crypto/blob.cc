@@ -126,12 +126,12 @@ void WriteHeader(Writer& w, const HeaderFields& h) {
 // One record for the class and count, one per attribute (its two lengths
 // and texts), one for the value's length, then the value.
 void WritePayload(Writer& w, const Object& object) {
-  const std::span<uint8_t> head = w.Reserve(1 + 2);
+  const std::span<uint8_t> head = w.Reserve(kPayloadHeadBytes);
   if (head.empty()) return;
   head[0] = ToWire(object.object_class);
   StoreU16(head.data() + 1, static_cast<uint16_t>(object.attributes.size()));
   for (const auto& [name, value] : object.attributes) {
-    const std::span<uint8_t> record = w.Reserve(2 + name.size() + 2 + value.size());
+    const std::span<uint8_t> record = w.Reserve(AttributeRecordBytes(name, value));
     if (record.empty()) return;
     uint8_t* p = record.data();
     StoreU16(p, static_cast<uint16_t>(name.size()));
@@ -140,7 +140,7 @@ void WritePayload(Writer& w, const Object& object) {
     StoreU16(p, static_cast<uint16_t>(value.size()));
     if (!value.empty()) std::memcpy(p + 2, value.data(), value.size());
   }
-  const std::span<uint8_t> length = w.Reserve(4);
+  const std::span<uint8_t> length = w.Reserve(kValueLengthBytes);
   if (length.empty()) return;
   StoreU32(length.data(), static_cast<uint32_t>(object.value.size()));
   w.Raw(object.value.secret_bytes());
@@ -281,9 +281,7 @@ Status ParseBlobViewInto(ByteSpan bytes, CloneBlobView* view) {
   if (tail.size() < kAeadNonceBytes + blob_codec::kLengthBytes) {
     return BlobTruncated("ciphertext length");
   }
-  const uint8_t* len = tail.data() + kAeadNonceBytes;
-  const uint32_t ct_len = (uint32_t{len[0]} << 24) | (uint32_t{len[1]} << 16) |
-                          (uint32_t{len[2]} << 8) | uint32_t{len[3]};
+  const uint32_t ct_len = LoadU32(tail.data() + kAeadNonceBytes);
   if (ct_len > kMaxBlobCiphertext) {
     return Invalid("ciphertext length " + std::to_string(ct_len) + " over the limit of " +
                    std::to_string(kMaxBlobCiphertext));
@@ -335,9 +333,9 @@ Bytes BlobAad(const CloneBlob& blob) {
 }
 
 size_t PayloadBytes(const Object& object) {
-  size_t n = 1 + 2 + 4 + object.value.size();
+  size_t n = blob_codec::kPayloadHeadBytes + blob_codec::kValueLengthBytes + object.value.size();
   for (const auto& [name, value] : object.attributes) {
-    n += 2 + name.size() + 2 + value.size();
+    n += blob_codec::AttributeRecordBytes(name, value);
   }
   return n;
 }

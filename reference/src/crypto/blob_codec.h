@@ -28,6 +28,16 @@ inline constexpr size_t kLabelAt = 4 + 1 + 1 + 1 + 1 + 8 + 12;
 // The ciphertext length field between the header and the ciphertext.
 inline constexpr size_t kLengthBytes = 4;
 
+// The payload's records: the class with the attribute count, one per
+// attribute (a name length, the name, a value length, the value), and the
+// value's length before the value. PayloadBytes, ValidateObject's size and
+// WritePayload's records are all these sums.
+inline constexpr size_t kPayloadHeadBytes = 1 + 2;
+inline constexpr size_t kValueLengthBytes = 4;
+inline size_t AttributeRecordBytes(std::string_view name, std::string_view value) {
+  return 2 + name.size() + 2 + value.size();
+}
+
 // HeaderFields is what the header says; the label is at most
 // kMaxObjectLabelLength bytes (the caller checks).
 struct HeaderFields {

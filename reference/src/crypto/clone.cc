@@ -38,9 +38,10 @@ Status ValidateObject(const Object& object, size_t* payload_bytes) {
   if (object.attributes.size() > kMaxAttributes) {
     return invalid("object has more than " + std::to_string(kMaxAttributes) + " attributes");
   }
-  size_t bytes = 1 + 2 + 4 + object.value.size();  // PayloadBytes' sum (blob.cc)
+  size_t bytes =
+      blob_codec::kPayloadHeadBytes + blob_codec::kValueLengthBytes + object.value.size();
   for (const auto& [name, value] : object.attributes) {
-    bytes += 2 + name.size() + 2 + value.size();
+    bytes += blob_codec::AttributeRecordBytes(name, value);
     if (name.empty() || name.size() > kMaxAttributeNameLength) {
       return invalid("attribute name is empty or longer than " +
                      std::to_string(kMaxAttributeNameLength) + " bytes");

@@ -93,6 +93,8 @@ TEST(Writer, ReserveTakesARecordWithOneCheck) {
   EXPECT_TRUE(w.Reserve(0).empty());
   EXPECT_TRUE(w.ok()) << "an empty record fits";
   EXPECT_EQ(HexEncode(ByteSpan(buf)), "010203040506");
+  EXPECT_EQ(LoadU32(buf), 0x01020304u);  // the mirror reads it back
+  EXPECT_EQ(LoadU32(buf + 2), 0x03040506u);
 }
 
 TEST(Writer, ReserveThatDoesNotFitWritesNothingAndSticks) {
