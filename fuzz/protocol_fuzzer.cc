@@ -30,6 +30,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,9 +80,14 @@ RequestFacts ReadRequest(std::string_view line) {
 // RequestFactsOf is ReadRequest remembered for the process: a mutated
 // session repeats most of its parent's lines, and the facts of a line are
 // a function of its text. The server still reads every line itself.
+struct LineHash {
+  using is_transparent = void;  // looked up by string_view: no copy per line
+  size_t operator()(std::string_view line) const { return std::hash<std::string_view>{}(line); }
+};
+
 const RequestFacts& RequestFactsOf(std::string_view line) {
-  static std::unordered_map<std::string, RequestFacts> known;
-  if (auto it = known.find(std::string(line)); it != known.end()) return it->second;
+  static std::unordered_map<std::string, RequestFacts, LineHash, std::equal_to<>> known;
+  if (auto it = known.find(line); it != known.end()) return it->second;
   if (known.size() >= 4096) known.clear();  // bounded: the fuzzer's RSS limit stays far
   return known.emplace(std::string(line), ReadRequest(line)).first->second;
 }
