@@ -1,3 +1,4 @@
+#include <optional>
 #include <string>
 
 #include "engine/internal.h"
@@ -57,17 +58,25 @@ Status SlotSet(Ctx& ctx) {
   return OkStatus();
 }
 
-// CheckUserLogin applies the partition's credentials and lockouts.
+// CheckUserLogin applies the partition's credentials and lockouts. A
+// password the line left off is asked for first, as lunacm does; no answer
+// fails the login without counting it.
 Status CheckUserLogin(Ctx& ctx, UserPartition& p, Role role) {
   if (p.auth == AuthMode::kPed) {
     ctx.out.Ped(p.auth);
     return OkStatus();
   }
+  std::optional<Secret> typed;
   if (!ctx.cmd.password) {
-    return Status(Ckr::kArgumentsBad, "role login on a password partition needs -password.");
+    HSMB_RETURN_IF_ERROR(AskMissing(ctx, Credential::kPassword,
+                                    std::string("Enter the ") + RoleName(role) +
+                                        " password for slot " +
+                                        std::to_string(ctx.current_slot()) + ": ",
+                                    &typed));
   }
+  const Secret& given = ctx.cmd.password ? *ctx.cmd.password : *typed;
   if (role == Role::kPo) {
-    if (p.po_password.empty() || !(p.po_password == *ctx.cmd.password)) {
+    if (p.po_password.empty() || !(p.po_password == given)) {
       if (++p.po_lockout.failures >= kPartitionLockoutThreshold) {
         p.zeroized = true;
         p.objects.clear();
@@ -86,7 +95,7 @@ Status CheckUserLogin(Ctx& ctx, UserPartition& p, Role role) {
                                        " failed logins.");
   }
   const Secret& expected = role == Role::kCo ? p.co_password : p.cu_password;
-  if (expected.empty() || !(expected == *ctx.cmd.password)) {
+  if (expected.empty() || !(expected == given)) {
     if (++p.co_lockout.failures >= p.co_lockout_threshold) {
       return Status(Ckr::kPinLocked, "Incorrect password: the Crypto Officer and Crypto "
                                      "User are now locked out.");
@@ -111,11 +120,14 @@ Status RoleLogin(Ctx& ctx) {
       return Status(Ckr::kUserTypeInvalid, "Only the HSM SO logs in to a backup HSM.");
     }
     HSMB_ASSIGN_OR_RETURN(BackupHsm * hsm, BackupHsmAt(ctx.world, slot));
-    if (hsm->auth == AuthMode::kPassword && !ctx.cmd.password) {
-      return Status(Ckr::kArgumentsBad, "role login on a password device needs -password.");
-    }
     Command as_so = ctx.cmd;
     as_so.sopassword = ctx.cmd.password;
+    if (hsm->auth == AuthMode::kPassword) {
+      HSMB_RETURN_IF_ERROR(AskMissing(
+          ctx, Credential::kPassword,
+          "Enter the SO password for the backup HSM on slot " + std::to_string(slot) + ": ",
+          &as_so.sopassword));
+    }
     Ctx so_ctx{ctx.session, ctx.world, as_so, ctx.out, ctx.prompter};
     HSMB_RETURN_IF_ERROR(LoginSo(so_ctx, *hsm, slot));
   } else {

@@ -120,6 +120,32 @@ TEST(AuthPrompt, RestoreListContentsDeleteAsk) {
   EXPECT_TRUE(HsmAt(w).partitions.empty());
 }
 
+TEST(AuthPrompt, RoleLoginAsksForALeftOutPassword) {
+  HSMB_CLAUSE("AUTH-PROMPT", "AUTH-SO", "OUT-NO-SECRETS");
+  World w = MakeWorld(MakeUser(PartitionKind::kV0), MakeBackupHsm());
+  Runner r(&w);
+  const std::map<Credential, Secret> co = {{Credential::kPassword, Secret(kCoPassword)}};
+  ASSERT_TRUE(Succeeded(r, r.Do("role login -name co", {}, co)));
+  EXPECT_EQ(r.asked(), Asked{Credential::kPassword});
+  EXPECT_TRUE(Printed(r, "Enter the Crypto Officer password for slot 0: ********"));
+  EXPECT_FALSE(Printed(r, kCoPassword));
+  ASSERT_TRUE(Succeeded(r, r.Do("role logout")));
+  // No answer: refused naming the option, no failed login counted.
+  EXPECT_TRUE(FailedWith(r, r.Do("role login -name co"), Ckr::kArgumentsBad));
+  EXPECT_NE(r.LastText().find("-password"), std::string::npos);
+  EXPECT_EQ(w.FindSlot(0)->user->co_lockout.failures, 0u);
+  // A wrong typed password counts as one on the line does.
+  EXPECT_TRUE(FailedWith(r, r.Do("role login -name co", {}, All()), Ckr::kPinIncorrect));
+  EXPECT_EQ(w.FindSlot(0)->user->co_lockout.failures, 1u);
+  // The backup HSM's SO, on its own slot.
+  ASSERT_TRUE(Succeeded(r, r.Do("slot set -slot 2")));
+  const std::map<Credential, Secret> so = {{Credential::kPassword, Secret(kSoPassword)}};
+  ASSERT_TRUE(Succeeded(r, r.Do("role login -name so", {}, so)));
+  EXPECT_EQ(r.asked(), Asked{Credential::kPassword});
+  EXPECT_TRUE(Printed(r, "Enter the SO password for the backup HSM on slot 2: ********"));
+  EXPECT_FALSE(Printed(r, kSoPassword));
+}
+
 TEST(AuthPrompt, PedDevicesAskNothing) {
   HSMB_CLAUSE("AUTH-PROMPT", "PROJ-PED-CREDENTIALS");
   UserPartition u = MakeUser(PartitionKind::kV0);
