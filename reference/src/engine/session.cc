@@ -70,8 +70,8 @@ Status CheckUserLogin(Ctx& ctx, UserPartition& p, Role role) {
   if (!ctx.cmd.password) {
     HSMB_RETURN_IF_ERROR(AskMissing(ctx, Credential::kPassword,
                                     std::string("Enter the ") + RoleName(role) +
-                                        " password for slot " +
-                                        std::to_string(ctx.current_slot()) + ": ",
+                                        " password for slot " + std::to_string(ctx.current_slot()) +
+                                        ": ",
                                     &typed));
   }
   const Secret& given = ctx.cmd.password ? *ctx.cmd.password : *typed;
