@@ -95,15 +95,17 @@ class Attributes {
   // The longest name or value, and the most entries, the encoding holds.
   static constexpr size_t kMaxEncodedLength = 0xFFFF;
 
-  // Set inserts `name` in order, or replaces its value. A name or value
-  // longer than kMaxEncodedLength, or a 65,536th entry, is not stored (the
-  // set is unchanged): nothing the world file or a blob carries comes near.
+  // Set inserts `name` in order, or replaces its value. What FromSorted
+  // would refuse (a name or value longer than kMaxEncodedLength, a 65,536th
+  // entry) is not stored and the set is unchanged: nothing the world file
+  // or a blob carries comes near.
   void Set(std::string_view name, std::string_view value);
   // Erase removes `name`; false if it was not there.
   bool Erase(std::string_view name);
   // FromSorted builds a set from entries already in strictly increasing
   // name order (a decoder's), in one exactly sized allocation; nullopt if
-  // they are not in that order or one is longer than kMaxEncodedLength.
+  // they are not in that order, one is longer than kMaxEncodedLength, or
+  // the encoding would pass 4 GiB.
   static std::optional<Attributes> FromSorted(std::span<const value_type> entries);
   // AssignSorted is FromSorted into this set: it replaces the entries with
   // `entries` (a buffer large enough is reused), or returns false and

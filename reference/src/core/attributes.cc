@@ -97,6 +97,7 @@ bool Attributes::AssignSorted(std::span<const value_type> entries) {
     data_.clear();
     return true;
   }
+  if (bytes > UINT32_MAX) return false;  // the buffer's size is 32 bits
   char* p = PutU16(data_.Reset(bytes), entries.size());
   for (const auto& [name, value] : entries) {
     p = PutU16(p, name.size());
