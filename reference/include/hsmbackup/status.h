@@ -8,6 +8,7 @@
 #define HSMBACKUP_STATUS_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -63,26 +64,44 @@ std::optional<Ckr> CkrFromName(std::string_view name);
 std::string FormatCkr(Ckr code);
 
 // Status is a result code with a message. A default Status is OK.
+//
+// The message is held behind a pointer that an OK status leaves null, so
+// making, moving and destroying an OK status (the clone path passes a dozen
+// per object) costs a word, not a std::string.
 class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(Ckr code, std::string message)
-      : code_(code), message_(std::move(message)) {}
+      : code_(code),
+        message_(message.empty() ? nullptr
+                                 : std::make_unique<const std::string>(std::move(message))) {}
+  Status(const Status& other)
+      : code_(other.code_),
+        message_(other.message_ ? std::make_unique<const std::string>(*other.message_) : nullptr) {}
+  Status(Status&& other) noexcept = default;
+  Status& operator=(const Status& other) {
+    if (this != &other) *this = Status(other);
+    return *this;
+  }
+  Status& operator=(Status&& other) noexcept = default;
+  ~Status() = default;
 
   bool ok() const { return code_ == Ckr::kOk; }
   Ckr code() const { return code_; }
   // message is one sentence for a person; never holds secrets.
-  const std::string& message() const { return message_; }
+  const std::string& message() const { return message_ ? *message_ : NoMessage(); }
   // ToString is "CKR_NAME: message".
   std::string ToString() const;
 
   friend bool operator==(const Status& a, const Status& b) {
-    return a.code_ == b.code_ && a.message_ == b.message_;
+    return a.code_ == b.code_ && a.message() == b.message();
   }
 
  private:
+  static const std::string& NoMessage();
+
   Ckr code_ = Ckr::kOk;
-  std::string message_;
+  std::unique_ptr<const std::string> message_;  // null: no message
 };
 
 inline Status OkStatus() { return Status(); }

@@ -27,6 +27,11 @@ class Sender {
   static StatusOr<Sender> ForDomain(const Secret& domain, PartitionKind kind);
   // ForV1 seals objects under `smk` and the SMK itself under `domain`.
   static StatusOr<Sender> ForV1(const Secret& domain, const Secret& smk);
+  // ForDomainKey and ForV1Key are ForDomain and ForV1 given the domain's
+  // key (DeriveDomainKey(domain)) rather than the domain: a backup whose two
+  // sides share a domain derives its key once for both.
+  static StatusOr<Sender> ForDomainKey(const Secret& domain_key, PartitionKind kind);
+  static StatusOr<Sender> ForV1Key(const Secret& domain_key, const Secret& smk);
 
   // SendObject returns the wire bytes of one object.
   StatusOr<Bytes> SendObject(const Object& object, Rng& rng);
@@ -64,6 +69,8 @@ struct ReceivedView {
 class Receiver {
  public:
   static StatusOr<Receiver> ForDomain(const Secret& domain);
+  // ForDomainKey is ForDomain given DeriveDomainKey(domain) (see Sender).
+  static StatusOr<Receiver> ForDomainKey(const Secret& domain_key);
   // ReceiveObject parses `wire`. A kDomainObject blob is opened and verified
   // (CKR_CERTIFICATE_INVALID if it does not authenticate); a kSmkObject blob
   // is only parsed, unless `smk` was given with WithSmk, then it is opened.

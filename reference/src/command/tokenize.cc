@@ -30,8 +30,11 @@ StatusOr<std::vector<RawToken>> Lex(std::string_view line, bool lenient) {
     while (i < n && !IsSpace(line[i])) {
       const char c = line[i];
       if (c != '\'' && c != '"') {
-        token.text += c;
-        ++i;
+        // The unquoted run up to the next space or quote, appended at once
+        // rather than a character at a time.
+        const size_t run = i;
+        while (i < n && !IsSpace(line[i]) && line[i] != '\'' && line[i] != '"') ++i;
+        token.text.append(line, run, i - run);
         continue;
       }
       token.quoted = true;

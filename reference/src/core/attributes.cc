@@ -2,71 +2,33 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <vector>
 
 namespace hsmbackup {
 namespace {
 
-void PutLength(std::string& out, size_t n) {
-  while (n >= 0x80) {
-    out.push_back(static_cast<char>((n & 0x7f) | 0x80));
-    n >>= 7;
-  }
-  out.push_back(static_cast<char>(n));
-}
-
-// PutLength writes `n` at `p`, which has LengthBytes(n) bytes of room, and
-// returns the byte after it.
-char* PutLength(char* p, size_t n) {
-  while (n >= 0x80) {
-    *p++ = static_cast<char>((n & 0x7f) | 0x80);
-    n >>= 7;
-  }
-  *p++ = static_cast<char>(n);
-  return p;
-}
-
-size_t LengthBytes(size_t n) {
-  size_t k = 1;
-  for (; n >= 0x80; n >>= 7) ++k;
-  return k;
-}
-
-size_t EntryBytes(std::string_view name, std::string_view value) {
-  return LengthBytes(name.size()) + name.size() + LengthBytes(value.size()) + value.size();
-}
-
-void AppendEntry(std::string& out, std::string_view name, std::string_view value) {
-  PutLength(out, name.size());
-  out.append(name);
-  PutLength(out, value.size());
-  out.append(value);
+char* PutU16(char* p, size_t n) {
+  p[0] = static_cast<char>(n >> 8);
+  p[1] = static_cast<char>(n & 0xFF);
+  return p + 2;
 }
 
 }  // namespace
 
+char* Attributes::Buffer::Reset(size_t n) {
+  if (n > capacity_) {
+    char* grown = new char[n];
+    Free();
+    heap_ = grown;
+    capacity_ = static_cast<uint32_t>(n);
+  }
+  size_ = static_cast<uint32_t>(n);
+  return on_heap() ? heap_ : inline_;
+}
+
 Attributes::Attributes(std::initializer_list<value_type> entries) {
   for (const auto& [name, value] : entries) Set(name, value);
-}
-
-void Attributes::SetCount(size_t old_count, size_t new_count) {
-  if (new_count == 0) {
-    data_.clear();
-    return;
-  }
-  std::string prefix;
-  PutLength(prefix, new_count);
-  data_.replace(0, old_count == 0 ? 0 : LengthBytes(old_count), prefix);
-}
-
-Attributes::Place Attributes::Locate(std::string_view name) const {
-  for (auto it = begin(); it != end(); ++it) {
-    const std::string_view held = (*it).first;
-    if (held >= name) {
-      return {static_cast<size_t>(it.at_ - data_.data()),
-              static_cast<size_t>(it.next_ - data_.data()), held == name};
-    }
-  }
-  return {data_.size(), data_.size(), false};
 }
 
 std::optional<std::string_view> Attributes::Find(std::string_view name) const {
@@ -77,26 +39,40 @@ std::optional<std::string_view> Attributes::Find(std::string_view name) const {
   return std::nullopt;
 }
 
+// Set and Erase re-encode the whole set into a new one: edits are rare (a
+// world being built or loaded), and the old buffer stays valid while the
+// new one is written, so `name` and `value` may view this set.
 void Attributes::Set(std::string_view name, std::string_view value) {
-  const Place place = Locate(name);
-  std::string entry;
-  entry.reserve(EntryBytes(name, value));
-  AppendEntry(entry, name, value);
-  if (place.found) {
-    data_.replace(place.at, place.end - place.at, entry);
-  } else {
-    const size_t n = size();
-    data_.insert(place.at, entry);
-    SetCount(n, n + 1);  // `at` is past the old count, so this comes second
+  std::vector<value_type> entries;
+  entries.reserve(size() + 1);
+  bool placed = false;
+  for (const value_type& held : *this) {
+    if (!placed && held.first >= name) {
+      entries.emplace_back(name, value);
+      placed = true;
+      if (held.first == name) continue;
+    }
+    entries.push_back(held);
   }
+  if (!placed) entries.emplace_back(name, value);
+  Attributes out;
+  if (out.AssignSorted(entries)) *this = std::move(out);  // ordered; false: too long
 }
 
 bool Attributes::Erase(std::string_view name) {
-  const Place place = Locate(name);
-  if (!place.found) return false;
-  const size_t n = size();
-  data_.erase(place.at, place.end - place.at);
-  SetCount(n, n - 1);
+  std::vector<value_type> entries;
+  entries.reserve(size());
+  bool found = false;
+  for (const value_type& held : *this) {
+    if (held.first == name) {
+      found = true;
+    } else {
+      entries.push_back(held);
+    }
+  }
+  if (!found) return false;
+  Attributes out;
+  if (out.AssignSorted(entries)) *this = std::move(out);  // a subsequence of an ordered set
   return true;
 }
 
@@ -107,27 +83,37 @@ std::optional<Attributes> Attributes::FromSorted(std::span<const value_type> ent
 }
 
 bool Attributes::AssignSorted(std::span<const value_type> entries) {
-  size_t bytes = 0;
+  if (entries.size() > kMaxEncodedLength) return false;
+  size_t bytes = 2;
   for (size_t i = 0; i < entries.size(); ++i) {
     if (i > 0 && entries[i].first <= entries[i - 1].first) return false;
-    bytes += EntryBytes(entries[i].first, entries[i].second);
+    if (entries[i].first.size() > kMaxEncodedLength ||
+        entries[i].second.size() > kMaxEncodedLength) {
+      return false;
+    }
+    bytes += 2 + entries[i].first.size() + 2 + entries[i].second.size();
   }
   if (entries.empty()) {
     data_.clear();
     return true;
   }
-  bytes += LengthBytes(entries.size());
-  // Sized once and written through a pointer: the clone path decodes a set
-  // per object, and appending byte by byte cost more than the allocation.
-  data_.resize(bytes);
-  char* p = PutLength(data_.data(), entries.size());
+  if (bytes > UINT32_MAX) return false;  // the buffer's size is 32 bits
+  char* p = PutU16(data_.Reset(bytes), entries.size());
   for (const auto& [name, value] : entries) {
-    p = PutLength(p, name.size());
+    p = PutU16(p, name.size());
     p = std::copy(name.begin(), name.end(), p);
-    p = PutLength(p, value.size());
+    p = PutU16(p, value.size());
     p = std::copy(value.begin(), value.end(), p);
   }
   return true;
+}
+
+void Attributes::AssignEncoded(std::span<const uint8_t> section) {
+  if (section.size() <= 2) {  // a zero count: the empty set
+    data_.clear();
+    return;
+  }
+  std::memcpy(data_.Reset(section.size()), section.data(), section.size());
 }
 
 }  // namespace hsmbackup

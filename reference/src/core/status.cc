@@ -61,7 +61,12 @@ std::string FormatCkr(Ckr code) {
 
 std::string Status::ToString() const {
   if (ok()) return "CKR_OK";
-  return std::string(CkrName(code_)) + ": " + message_;
+  return std::string(CkrName(code_)) + ": " + message();
+}
+
+const std::string& Status::NoMessage() {
+  static const std::string kEmpty;
+  return kEmpty;
 }
 
 void PrintTo(Ckr code, std::ostream* os) { *os << FormatCkr(code); }

@@ -126,24 +126,16 @@ void WriteHeader(Writer& w, const HeaderFields& h) {
 // One record for the class and count, one per attribute (its two lengths
 // and texts), one for the value's length, then the value.
 void WritePayload(Writer& w, const Object& object) {
-  const std::span<uint8_t> head = w.Reserve(kPayloadHeadBytes);
-  if (head.empty()) return;
-  head[0] = ToWire(object.object_class);
-  StoreU16(head.data() + 1, static_cast<uint16_t>(object.attributes.size()));
-  for (const auto& [name, value] : object.attributes) {
-    const std::span<uint8_t> record = w.Reserve(AttributeRecordBytes(name, value));
-    if (record.empty()) return;
-    uint8_t* p = record.data();
-    StoreU16(p, static_cast<uint16_t>(name.size()));
-    if (!name.empty()) std::memcpy(p + 2, name.data(), name.size());
-    p += 2 + name.size();
-    StoreU16(p, static_cast<uint16_t>(value.size()));
-    if (!value.empty()) std::memcpy(p + 2, value.data(), value.size());
-  }
-  const std::span<uint8_t> length = w.Reserve(kValueLengthBytes);
-  if (length.empty()) return;
-  StoreU32(length.data(), static_cast<uint32_t>(object.value.size()));
-  w.Raw(object.value.secret_bytes());
+  const std::string_view section = object.attributes.Encoded();  // held in this encoding
+  const ByteSpan value = object.value.secret_bytes();
+  const std::span<uint8_t> record = w.Reserve(PayloadBytes(object.attributes, value.size()));
+  if (record.empty()) return;  // did not fit: the Writer has failed
+  uint8_t* p = record.data();
+  p[0] = ToWire(object.object_class);
+  std::memcpy(p + kClassBytes, section.data(), section.size());
+  p += kClassBytes + section.size();
+  StoreU32(p, static_cast<uint32_t>(value.size()));
+  if (!value.empty()) std::memcpy(p + kValueLengthBytes, value.data(), value.size());
 }
 
 }  // namespace blob_codec
@@ -333,11 +325,7 @@ Bytes BlobAad(const CloneBlob& blob) {
 }
 
 size_t PayloadBytes(const Object& object) {
-  size_t n = blob_codec::kPayloadHeadBytes + blob_codec::kValueLengthBytes + object.value.size();
-  for (const auto& [name, value] : object.attributes) {
-    n += blob_codec::AttributeRecordBytes(name, value);
-  }
-  return n;
+  return blob_codec::PayloadBytes(object.attributes, object.value.size());
 }
 
 // The buffer is sized up front: a growing vector would leave copies of the
@@ -363,18 +351,9 @@ Status DecodePayload(ByteSpan payload, Object* object) {
     return Invalid("attribute count " + std::to_string(count) + " over the limit of " +
                    std::to_string(kMaxAttributes));
   }
-  // Views into the payload until it is known valid. A full kMaxAttributes
-  // array would be 2 KiB to zero-fill per object on the clone path; objects
-  // carry a few attributes, so those fit a small one.
-  std::array<Attributes::value_type, 8> few;
-  std::vector<Attributes::value_type> many;
-  std::span<Attributes::value_type> entries;
-  if (count <= few.size()) {
-    entries = std::span(few).first(count);
-  } else {
-    many.resize(count);
-    entries = many;
-  }
+  // The section is checked whole, then copied into the set as it is (the
+  // set holds this encoding).
+  const size_t section_at = payload.size() - c.remaining() - 2;  // from the count
   std::string_view previous;
   for (uint16_t i = 0; i < count; ++i) {
     uint16_t name_len = 0, value_len = 0;
@@ -399,8 +378,8 @@ Status DecodePayload(ByteSpan payload, Object* object) {
                      std::to_string(kMaxAttributeValueLength) + " bytes");
     }
     if (!c.ReadBytes(value_len, &value)) return PayloadTruncated("attribute value");
-    entries[i] = {name_text, AsStringView(value)};
   }
+  const ByteSpan section = payload.subspan(section_at, payload.size() - c.remaining() - section_at);
 
   uint32_t value_len = 0;
   ByteSpan value;
@@ -413,9 +392,7 @@ Status DecodePayload(ByteSpan payload, Object* object) {
   if (!c.empty()) return Invalid("trailing bytes after the object value");
 
   // Only a fully valid payload touches the caller's object.
-  if (!object->attributes.AssignSorted(entries)) {  // cannot fail: order checked above
-    return Invalid("attribute names not in strictly increasing order");
-  }
+  object->attributes.AssignEncoded(section);
   object->object_class = *object_class;
   object->value.Assign(value);
   return OkStatus();

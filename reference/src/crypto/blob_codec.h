@@ -28,14 +28,13 @@ inline constexpr size_t kLabelAt = 4 + 1 + 1 + 1 + 1 + 8 + 12;
 // The ciphertext length field between the header and the ciphertext.
 inline constexpr size_t kLengthBytes = 4;
 
-// The payload's records: the class with the attribute count, one per
-// attribute (a name length, the name, a value length, the value), and the
-// value's length before the value. PayloadBytes, ValidateObject's size and
-// WritePayload's records are all these sums.
-inline constexpr size_t kPayloadHeadBytes = 1 + 2;
+// The payload: the class, the attribute set's section (count included, as
+// Attributes holds it), the value's length, the value. PayloadBytes,
+// ValidateObject's size and WritePayload's records are all these sums.
+inline constexpr size_t kClassBytes = 1;
 inline constexpr size_t kValueLengthBytes = 4;
-inline size_t AttributeRecordBytes(std::string_view name, std::string_view value) {
-  return 2 + name.size() + 2 + value.size();
+inline size_t PayloadBytes(const Attributes& attributes, size_t value_bytes) {
+  return kClassBytes + attributes.Encoded().size() + kValueLengthBytes + value_bytes;
 }
 
 // HeaderFields is what the header says; the label is at most

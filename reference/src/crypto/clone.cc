@@ -23,8 +23,7 @@ Status BadArgument(std::string message) {
 
 // ValidateObject keeps SealObject from emitting a blob that ParseBlob or
 // DecodePayload would reject: the limits are the blob format's. It also sets
-// *payload_bytes to PayloadBytes(object), summed in the same pass over the
-// attributes rather than in a second one.
+// *payload_bytes to PayloadBytes(object).
 Status ValidateObject(const Object& object, size_t* payload_bytes) {
   auto invalid = [](std::string what) { return Status(Ckr::kDataInvalid, std::move(what)); };
   if (object.label.size() > kMaxObjectLabelLength) {
@@ -38,10 +37,7 @@ Status ValidateObject(const Object& object, size_t* payload_bytes) {
   if (object.attributes.size() > kMaxAttributes) {
     return invalid("object has more than " + std::to_string(kMaxAttributes) + " attributes");
   }
-  size_t bytes =
-      blob_codec::kPayloadHeadBytes + blob_codec::kValueLengthBytes + object.value.size();
   for (const auto& [name, value] : object.attributes) {
-    bytes += blob_codec::AttributeRecordBytes(name, value);
     if (name.empty() || name.size() > kMaxAttributeNameLength) {
       return invalid("attribute name is empty or longer than " +
                      std::to_string(kMaxAttributeNameLength) + " bytes");
@@ -55,7 +51,7 @@ Status ValidateObject(const Object& object, size_t* payload_bytes) {
     return invalid("object value longer than " + std::to_string(kMaxObjectValueBytes) +
                    " bytes");
   }
-  *payload_bytes = bytes;
+  *payload_bytes = blob_codec::PayloadBytes(object.attributes, object.value.size());
   return OkStatus();
 }
 

@@ -17,18 +17,6 @@ namespace {
 
 std::string OnSlot(uint32_t id) { return " on slot " + std::to_string(id) + "."; }
 
-// Digits holds the decimal digits of a number, written without a
-// temporary string.
-struct Digits {
-  explicit Digits(uint32_t n) {
-    const std::to_chars_result r = std::to_chars(text, text + sizeof(text), n);
-    size = static_cast<size_t>(r.ptr - text);
-  }
-  std::string_view view() const { return {text, size}; }
-  char text[10];
-  size_t size = 0;
-};
-
 // ConfirmDestructive asks before a backup deletes or overwrites backup
 // objects (OPT-REPLACE-CONFIRM), as `delete` does and before the SO login,
 // so 'quit' changes nothing; the wording is the project's.
@@ -83,7 +71,8 @@ class BackupRun {
   std::optional<OuidIndex<BackupObject>> by_ouid_;  // into part_->objects
   uint64_t used_ = 0;  // part_->used(model), kept up to date object by object
   Bytes wire_;         // the per-object wire bytes, reused (V1 stores a copy)
-  std::string line_;   // the per-object transcript line, reused
+  CloneBlobView blob_;       // the per-object parsed view of wire_, reused
+  std::string line_;         // the per-object transcript line's buffer, reused
   std::string line_middle_;  // " to partition <name> (new handle "
   size_t cloned_ = 0;
   size_t failed_ = 0;
@@ -97,15 +86,23 @@ Status BackupRun::Execute() {
   HSMB_RETURN_IF_ERROR(OpenPartition());
   const Secret& domain = part_->domain;
   const UserPartition& src = *plan_.source;
+  // The same domain derives the same key: when the backup partition's is
+  // the source's (the usual case) it is derived once for both sides.
+  HSMB_ASSIGN_OR_RETURN(Secret source_key, DeriveDomainKey(src.domain));
   if (src.kind == PartitionKind::kV1) {
-    HSMB_ASSIGN_OR_RETURN(Sender s, Sender::ForV1(src.domain, *src.smk));
+    HSMB_ASSIGN_OR_RETURN(Sender s, Sender::ForV1Key(source_key, *src.smk));
     sender_.emplace(std::move(s));
   } else {
-    HSMB_ASSIGN_OR_RETURN(Sender s, Sender::ForDomain(src.domain, src.kind));
+    HSMB_ASSIGN_OR_RETURN(Sender s, Sender::ForDomainKey(source_key, src.kind));
     sender_.emplace(std::move(s));
   }
-  HSMB_ASSIGN_OR_RETURN(Receiver r, Receiver::ForDomain(domain));
-  receiver_.emplace(std::move(r));
+  if (domain.Equals(src.domain)) {
+    HSMB_ASSIGN_OR_RETURN(Receiver r, Receiver::ForDomainKey(source_key));
+    receiver_.emplace(std::move(r));
+  } else {
+    HSMB_ASSIGN_OR_RETURN(Receiver r, Receiver::ForDomain(domain));
+    receiver_.emplace(std::move(r));
+  }
 
   if (cmd.smkonly) {
     Status s = CloneSmk();
@@ -305,9 +302,8 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   auto discard = [&] {
     if (!same) part_->objects.pop_back();
   };
-  CloneBlobView blob;
   bool opened = false;
-  Status failure = receiver_->ReceiveObjectInto(wire_, &blob, into, &opened);
+  Status failure = receiver_->ReceiveObjectInto(wire_, &blob_, into, &opened);
   if (failure.ok() && HasFault(ctx_.world, FaultType::kVerifyFail, plan_.slot_id, object.handle)) {
     failure = Status(Ckr::kFailedToCloneAnObject, "rejected by the backup HSM");
   }
@@ -343,20 +339,25 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   const BackupObject& stored = *stored_at;
   used_ = used_ - replaced + StoredBytes(stored, hsm_.model);
   ++cloned_;
-  // line_ keeps its capacity and line_middle_ is built once per run, so the
-  // per-object line allocates nothing after the first; it is sized once and
-  // its pieces copied in, rather than appended one call at a time.
-  if (line_middle_.empty()) line_middle_ = " to partition " + plan_.name + " (new handle ";
+  // line_ is laid out once per run: "Cloned object ", room for two handles
+  // with the middle between them written per object, then ")."; the digits
+  // are written in place and the line is the filled prefix, so a line
+  // allocates and fills nothing after the first.
   static constexpr std::string_view kCloned = "Cloned object ";
-  static constexpr std::string_view kEnd = ").";
-  const Digits from(object.handle), to(handle);
-  line_.resize(kCloned.size() + from.size + line_middle_.size() + to.size + kEnd.size());
-  char* p = line_.data();
-  for (std::string_view piece : {kCloned, from.view(), std::string_view(line_middle_), to.view(),
-                                 kEnd}) {
-    p = std::copy(piece.begin(), piece.end(), p);
+  static constexpr size_t kDigits = 10;  // a uint32_t
+  if (line_.empty()) {
+    line_middle_ = " to partition " + plan_.name + " (new handle ";
+    line_.assign(kCloned.size() + kDigits + line_middle_.size() + kDigits + 2, ' ');
+    std::copy(kCloned.begin(), kCloned.end(), line_.begin());
   }
-  ctx_.out.Line(line_);
+  char* const first = line_.data();
+  char* p = first + kCloned.size();
+  p = std::to_chars(p, p + kDigits, object.handle).ptr;
+  p = std::copy(line_middle_.begin(), line_middle_.end(), p);
+  p = std::to_chars(p, p + kDigits, handle).ptr;
+  p[0] = ')';
+  p[1] = '.';
+  ctx_.out.Line(std::string_view(first, static_cast<size_t>(p + 2 - first)));
   return OkStatus();
 }
 

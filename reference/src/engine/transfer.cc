@@ -3,12 +3,22 @@
 namespace hsmbackup {
 
 StatusOr<Sender> Sender::ForDomain(const Secret& domain, PartitionKind kind) {
-  HSMB_ASSIGN_OR_RETURN(Aes256Gcm cipher, DomainCipher(domain));
-  return Sender(kind, std::move(cipher));
+  HSMB_ASSIGN_OR_RETURN(Secret key, DeriveDomainKey(domain));
+  return ForDomainKey(key, kind);
 }
 
 StatusOr<Sender> Sender::ForV1(const Secret& domain, const Secret& smk) {
-  HSMB_ASSIGN_OR_RETURN(Sender sender, ForDomain(domain, PartitionKind::kV1));
+  HSMB_ASSIGN_OR_RETURN(Secret key, DeriveDomainKey(domain));
+  return ForV1Key(key, smk);
+}
+
+StatusOr<Sender> Sender::ForDomainKey(const Secret& domain_key, PartitionKind kind) {
+  HSMB_ASSIGN_OR_RETURN(Aes256Gcm cipher, Aes256Gcm::Create(domain_key));
+  return Sender(kind, std::move(cipher));
+}
+
+StatusOr<Sender> Sender::ForV1Key(const Secret& domain_key, const Secret& smk) {
+  HSMB_ASSIGN_OR_RETURN(Sender sender, ForDomainKey(domain_key, PartitionKind::kV1));
   HSMB_ASSIGN_OR_RETURN(Aes256Gcm smk_cipher, Aes256Gcm::Create(smk));
   sender.smk_cipher_.emplace(std::move(smk_cipher));
   sender.smk_ = smk;
@@ -39,7 +49,12 @@ StatusOr<Bytes> Sender::SendSmk(Rng& rng) {
 }
 
 StatusOr<Receiver> Receiver::ForDomain(const Secret& domain) {
-  HSMB_ASSIGN_OR_RETURN(Aes256Gcm cipher, DomainCipher(domain));
+  HSMB_ASSIGN_OR_RETURN(Secret key, DeriveDomainKey(domain));
+  return ForDomainKey(key);
+}
+
+StatusOr<Receiver> Receiver::ForDomainKey(const Secret& domain_key) {
+  HSMB_ASSIGN_OR_RETURN(Aes256Gcm cipher, Aes256Gcm::Create(domain_key));
   return Receiver(std::move(cipher));
 }
 

@@ -3,13 +3,15 @@
 #include "hsmbackup/attributes.h"
 
 #include <gtest/gtest.h>
-#include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <rapidcheck.h>
 
 namespace hsmbackup {
 namespace {
@@ -26,8 +28,9 @@ std::vector<std::pair<std::string, std::string>> Pairs(const Model& m) {
   return {m.begin(), m.end()};
 }
 
-// Names from a small alphabet collide often; some are long enough for
-// two-byte lengths (>= 128), and bytes >= 0x80 test the unsigned order.
+// Names from a small alphabet collide often; some are long enough to put
+// the set on the heap (over Attributes::kInlineBytes), and bytes >= 0x80
+// test the unsigned order.
 rc::Gen<std::string> GenName() {
   return rc::gen::oneOf(
       rc::gen::container<std::string>(rc::gen::elementOf(std::string("abAB\x80\xff"))),
@@ -119,10 +122,78 @@ TEST(Attributes, EmptyNamesAndValuesAreHeld) {
   EXPECT_EQ(a.begin(), a.end());
 }
 
+// The blob payload's attribute section (BLOB-FORMAT.md, "Payload"), as the
+// set holds it: a 16-bit count, then per entry a 16-bit length and the
+// name, a 16-bit length and the value, big-endian.
+TEST(Attributes, EncodedIsThePayloadsAttributeSection) {
+  const Attributes a = {{"CKA_TOKEN", "true"}, {"CKA_SENSITIVE", "true"}};
+  const std::string expected = std::string("\x00\x02", 2) + std::string("\x00\x0d", 2) +
+                               "CKA_SENSITIVE" + std::string("\x00\x04", 2) + "true" +
+                               std::string("\x00\x09", 2) + "CKA_TOKEN" +
+                               std::string("\x00\x04", 2) + "true";
+  EXPECT_EQ(a.Encoded(), expected);
+  EXPECT_EQ(Attributes().Encoded(), std::string("\x00\x00", 2));
+}
+
+TEST(Attributes, AssignEncodedTakesASectionAsItIs) {
+  const Attributes small = {{"CKA_TOKEN", "true"}};
+  const Attributes large = {{"CKA_LABEL", std::string(300, 'l')}, {"CKA_ID", "01"}};
+  for (const Attributes* source : {&small, &large}) {
+    const std::string section(source->Encoded());
+    const std::vector<uint8_t> bytes(section.begin(), section.end());
+    Attributes into = {{"zz-old", std::string(100, 'o')}};  // on the heap before
+    into.AssignEncoded(bytes);
+    EXPECT_EQ(into, *source);
+    EXPECT_EQ(Pairs(into), Pairs(*source));
+    Attributes inline_before = {{"a", "b"}};
+    inline_before.AssignEncoded(bytes);
+    EXPECT_EQ(inline_before, *source);
+  }
+  Attributes emptied = small;
+  const std::vector<uint8_t> zero_count = {0, 0};
+  emptied.AssignEncoded(zero_count);
+  EXPECT_TRUE(emptied.empty());
+  EXPECT_EQ(emptied, Attributes());
+}
+
+TEST(Attributes, CopiesAndMovesKeepThePairsInlineOrOnTheHeap) {
+  const Attributes small = {{"CKA_TOKEN", "true"}};
+  const Attributes large = {{"CKA_LABEL", std::string(300, 'l')}};
+  ASSERT_LE(small.Encoded().size(), Attributes::kInlineBytes);
+  ASSERT_GT(large.Encoded().size(), Attributes::kInlineBytes);
+  for (const Attributes* source : {&small, &large}) {
+    Attributes copy = *source;
+    EXPECT_EQ(copy, *source);
+    Attributes moved = std::move(copy);
+    EXPECT_EQ(moved, *source);
+    EXPECT_TRUE(copy.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty
+    Attributes assigned = {{"x", "y"}};
+    assigned = *source;
+    EXPECT_EQ(assigned, *source);
+    Attributes move_assigned = large;
+    move_assigned = std::move(assigned);
+    EXPECT_EQ(move_assigned, *source);
+  }
+}
+
+TEST(Attributes, LengthsPastTheEncodingsWidthAreNotStored) {
+  const std::string longest(Attributes::kMaxEncodedLength, 'v');
+  const std::string too_long(Attributes::kMaxEncodedLength + 1, 'v');
+  Attributes a = {{"k", "v"}};
+  const Attributes before = a;
+  a.Set("k", too_long);
+  a.Set(too_long, "v");
+  EXPECT_EQ(a, before);
+  a.Set("k", longest);
+  EXPECT_EQ(a.Find("k"), std::optional<std::string_view>(longest));
+  const std::vector<Attributes::value_type> over = {{"k", too_long}};
+  EXPECT_FALSE(Attributes::FromSorted(over).has_value());
+}
+
 TEST(Attributes, CountsPastOneByteOfCount) {
   Attributes a;
   Model m;
-  for (int i = 0; i < 300; ++i) {  // 128 and 256 need a longer count
+  for (int i = 0; i < 300; ++i) {  // past 255 entries
     const std::string name = "n" + std::to_string(i * 7919 % 300);
     a.Set(name, std::to_string(i));
     m[name] = std::to_string(i);

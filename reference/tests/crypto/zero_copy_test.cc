@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "crypto/crypto_test_util.h"
@@ -385,6 +386,41 @@ TEST_F(ReceivePaths, IntoAgreesWithViewAndTouchesNothingElse) {
       }
     }
   }
+}
+
+// ForDomainKey / ForV1Key (a backup derives its domain key once for both
+// sides) seal and open exactly as ForDomain / ForV1 do with the domain.
+TEST_F(ReceivePaths, SidesBuiltFromTheDerivedKeyAgreeWithThoseBuiltFromTheDomain) {
+  auto key = DeriveDomainKey(domain_);
+  ASSERT_TRUE(key.ok());
+  auto v0_key = Sender::ForDomainKey(*key, PartitionKind::kV0);
+  auto v1_key = Sender::ForV1Key(*key, TestSmk());
+  auto backup_key = Receiver::ForDomainKey(*key);
+  ASSERT_TRUE(v0_key.ok() && v1_key.ok() && backup_key.ok());
+  const std::vector<std::pair<Sender*, Sender*>> pairs = {{&*v0_, &*v0_key}, {&*v1_, &*v1_key}};
+  for (const auto& [by_domain, by_key] : pairs) {
+    for (const Object& o : VariedObjects()) {
+      RngState a, b;
+      DeterministicRng rng_a(&a), rng_b(&b);
+      Bytes from_domain, from_key;
+      ASSERT_TRUE(by_domain->SendObject(o, rng_a, &from_domain).ok());
+      ASSERT_TRUE(by_key->SendObject(o, rng_b, &from_key).ok());
+      EXPECT_EQ(from_key, from_domain);
+      auto got = backup_key->ReceiveObject(from_domain);
+      auto want = backup_->ReceiveObject(from_domain);
+      ASSERT_TRUE(got.ok() && want.ok());
+      EXPECT_EQ(got->blob, want->blob);
+      EXPECT_EQ(got->object, want->object);
+    }
+  }
+  // A key derived from another domain opens none of them.
+  auto other_key = DeriveDomainKey(Secret("another-domain"));
+  ASSERT_TRUE(other_key.ok());
+  auto other = Receiver::ForDomainKey(*other_key);
+  ASSERT_TRUE(other.ok());
+  Bytes wire;
+  ASSERT_TRUE(v0_->SendObject(GoldenObject(), rng_, &wire).ok());
+  EXPECT_FALSE(other->ReceiveObject(wire).ok());
 }
 
 }  // namespace
