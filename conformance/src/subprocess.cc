@@ -137,8 +137,19 @@ class SubprocessTarget final : public Target {
   }
 
  private:
-  // WaitReadable is false if nothing arrives before `deadline`.
+  // WaitReadable is false if nothing arrives before `deadline`. Most
+  // answers come within tens of microseconds, and sleeping in poll() for
+  // one costs more than that where waking an idle CPU is slow (a VM: a
+  // round trip to `hsmbackup serve` took 54 us with the runner asleep,
+  // 20 us with it awake), so it first checks without sleeping for up to
+  // kSpinBeforeSleeping, then sleeps.
   bool WaitReadable(std::chrono::steady_clock::time_point deadline) {
+    const auto spin_until = std::chrono::steady_clock::now() + kSpinBeforeSleeping;
+    do {
+      pollfd p{from_child_, POLLIN, 0};
+      const int rc = poll(&p, 1, 0);
+      if (rc > 0 || (rc < 0 && errno != EINTR)) return true;
+    } while (std::chrono::steady_clock::now() < spin_until);
     for (;;) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
@@ -156,6 +167,8 @@ class SubprocessTarget final : public Target {
            (ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms") +
            " and was stopped (--target-timeout sets the limit)";
   }
+
+  static constexpr std::chrono::microseconds kSpinBeforeSleeping{100};
 
   std::chrono::milliseconds answer_timeout_;
   bool hung_ = false;
