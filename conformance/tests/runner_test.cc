@@ -5,10 +5,10 @@
 #include "conformance/runner.h"
 
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <sys/wait.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -16,6 +16,7 @@
 
 #include "conformance/report.h"
 #include "shell_support.h"
+#include <signal.h>
 
 namespace hsmbackup::conformance {
 namespace {
@@ -159,6 +160,22 @@ TEST(Runner, PreflightNamesATargetThatDoesNotHandshake) {
       << error.message;
   EXPECT_FALSE(Preflight(MakeTargetFactory("exit 0"), "exit 0", &error).has_value());
   EXPECT_NE(error.message.find("'exit 0'"), std::string::npos) << error.message;
+}
+
+TEST(Runner, PreflightTimesTheTargetsStartUp) {  // what decides on a spare
+  const std::string serve = std::string(HSMB_TOOL_PATH) + " serve";
+  TargetError error;
+  std::chrono::nanoseconds slow{}, fast{};
+  ASSERT_TRUE(Preflight(
+      MakeTargetFactory("sleep 0.1; exec " + serve, kDefaultAnswerTimeout, false, /*spare=*/false),
+      "slow", &error, &slow))
+      << error.message;
+  EXPECT_GE(slow, std::chrono::milliseconds(100));
+  EXPECT_GE(slow, kSpareWorthIt);
+  ASSERT_TRUE(Preflight(MakeTargetFactory(serve, kDefaultAnswerTimeout, false, false), "serve",
+                        &error, &fast))
+      << error.message;
+  EXPECT_GT(fast, std::chrono::nanoseconds(0));
 }
 
 // ---- verdicts ---------------------------------------------------------------
@@ -385,18 +402,25 @@ TEST(Executable, UnknownArgumentIsAUsageError) {
 // One process per check, started one ahead: the preflight's, one per
 // check, and the spare that serves none; every one has exited when the
 // runner does.
-TEST(Executable, EachCheckGetsItsOwnProcessStartedOneAhead) {
-  const std::string dir = TempDir();
-  const std::string pids = dir + "/pids";
-  Ran ran = Shell(Conformance() + " --quiet --gtest_filter=" +
-                  "Authentication.BackupNeedsTheCryptoOfficer:Authentication.PasswordAndPedNeverMix" +
-                  " --target-cmd 'echo $$ >> " + pids + "; exec " + HSMB_TOOL_PATH + " serve'");
-  EXPECT_EQ(ran.exit_code, kExitConformant) << ran.out;
-  std::ifstream in(pids);
-  std::vector<long> started;
-  for (long pid; in >> pid;) started.push_back(pid);
-  EXPECT_EQ(started.size(), 4u) << "preflight + 2 checks + 1 spare";
-  for (long pid : started) EXPECT_NE(kill(static_cast<pid_t>(pid), 0), 0) << pid << " still runs";
+TEST(Executable, EachCheckGetsItsOwnProcessStartedAheadWhenStartingIsSlow) {
+  // Started one check ahead (a spare) when starting takes kSpareWorthIt.
+  for (const std::string delay : {"sleep 0.05; ", ""}) {
+    const std::string pids = TempDir() + "/pids";
+    Ran ran = Shell(
+        Conformance() + " --gtest_filter=" +
+        "Authentication.BackupNeedsTheCryptoOfficer:Authentication.PasswordAndPedNeverMix" +
+        " --target-cmd '" + delay + "echo $$ >> " + pids + "; exec " + HSMB_TOOL_PATH + " serve'");
+    EXPECT_EQ(ran.exit_code, kExitConformant) << ran.out;
+    const bool ahead = ran.out.find("started one check ahead") != std::string::npos;
+    EXPECT_TRUE(ahead || ran.out.find("started when the check begins") != std::string::npos)
+        << ran.out;
+    EXPECT_TRUE(ahead || delay.empty()) << ran.out;
+    std::ifstream in(pids);
+    std::vector<long> started;
+    for (long pid; in >> pid;) started.push_back(pid);
+    EXPECT_EQ(started.size(), ahead ? 4u : 3u) << "preflight + 2 checks (+ 1 spare)";
+    for (long pid : started) EXPECT_NE(kill(static_cast<pid_t>(pid), 0), 0) << pid << " still runs";
+  }
 }
 
 TEST(Executable, AHungTargetIsExitFourNamingTheTimeout) {

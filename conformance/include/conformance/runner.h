@@ -72,19 +72,27 @@ using TargetFactory = std::function<std::unique_ptr<Target>(TargetError* error)>
 // MakeTargetFactory: the in-process reference if `command` is empty, else
 // `command` under /bin/sh -c, stopped if it takes longer than `answer_timeout`
 // to answer one request.
-// Without `reuse`, each target is its own process, started while the
-// previous one was in use (one spare ahead, so at most two exist at once).
-// With `reuse`, every target it returns speaks to one process started on
-// first use (and started again if it hung or died); each check still begins
-// with `load`, so no state crosses checks (--reuse-target).
+// Without `reuse`, each target is its own process: with `spare`, started
+// while the previous one was in use (one spare ahead, so at most two exist
+// at once), else started when asked for. With `reuse`, every target it
+// returns speaks to one process started on first use (and started again if
+// it hung or died); each check still begins with `load`, so no state
+// crosses checks (--reuse-target).
 TargetFactory MakeTargetFactory(const std::string& command,
                                 std::chrono::milliseconds answer_timeout = kDefaultAnswerTimeout,
-                                bool reuse = false);
+                                bool reuse = false, bool spare = true);
+
+// A spare started one check ahead hides a target's start-up, but its
+// start-up competes with the running check for the CPUs: it pays for
+// itself when the target takes kSpareWorthIt or more from being started to
+// answering hello (README, "Speed").
+inline constexpr std::chrono::milliseconds kSpareWorthIt{10};
 
 // Preflight starts a target and handshakes (then says bye). nullopt with
-// `error` naming `target_name` if it cannot.
+// `error` naming `target_name` if it cannot. `startup`, if given, is set to
+// the time from asking `factory` for the target to its hello answer.
 std::optional<Hello> Preflight(const TargetFactory& factory, const std::string& target_name,
-                               TargetError* error);
+                               TargetError* error, std::chrono::nanoseconds* startup = nullptr);
 
 // RunCheck runs one check on a fresh target: n/a (naming the capability) if
 // the hello lacks one it needs; n/a (saying why) for a check that loads on

@@ -40,7 +40,7 @@ std::vector<const Check*> SelectChecks(const std::vector<Check>& checks,
 }
 
 TargetFactory MakeTargetFactory(const std::string& command,
-                                std::chrono::milliseconds answer_timeout, bool reuse) {
+                                std::chrono::milliseconds answer_timeout, bool reuse, bool spare) {
   TargetFactory fresh;
   if (command.empty()) {
     fresh = [](TargetError*) { return MakeInProcessTarget(); };
@@ -49,7 +49,7 @@ TargetFactory MakeTargetFactory(const std::string& command,
       return MakeSubprocessTarget(command, error, answer_timeout);
     };
   }
-  if (!reuse && command.empty()) return fresh;
+  if (!reuse && (command.empty() || !spare)) return fresh;
   if (!reuse) {
     // One process per check, started one check ahead: the next check's
     // process starts (loads, opens what it opens) while this check runs,
@@ -57,13 +57,13 @@ TargetFactory MakeTargetFactory(const std::string& command,
     // The spare is started only after this check's target, and one that
     // could not start or died waiting is replaced by a fresh one whose
     // error is the one reported.
-    auto spare = std::make_shared<std::unique_ptr<Target>>();
-    return [fresh, spare](TargetError* error) -> std::unique_ptr<Target> {
-      std::unique_ptr<Target> t = std::move(*spare);
+    auto ahead = std::make_shared<std::unique_ptr<Target>>();
+    return [fresh, ahead](TargetError* error) -> std::unique_ptr<Target> {
+      std::unique_ptr<Target> t = std::move(*ahead);
       if (t == nullptr || !t->Alive()) t = fresh(error);
       if (t == nullptr) return nullptr;
       TargetError ignored;
-      *spare = fresh(&ignored);
+      *ahead = fresh(&ignored);
       return t;
     };
   }
@@ -78,7 +78,8 @@ TargetFactory MakeTargetFactory(const std::string& command,
 }
 
 std::optional<Hello> Preflight(const TargetFactory& factory, const std::string& target_name,
-                               TargetError* error) {
+                               TargetError* error, std::chrono::nanoseconds* startup) {
+  const auto asked = std::chrono::steady_clock::now();
   std::unique_ptr<Target> target = factory(error);
   if (target == nullptr) {
     error->message = "cannot start target '" + target_name + "': " + error->message;
@@ -90,6 +91,7 @@ std::optional<Hello> Preflight(const TargetFactory& factory, const std::string& 
         "target '" + target_name + "' did not complete the hello handshake: " + error->message;
     return std::nullopt;
   }
+  if (startup != nullptr) *startup = std::chrono::steady_clock::now() - asked;
   if (!target->Close(error)) {
     error->message = "target '" + target_name + "': " + error->message;
     return std::nullopt;
