@@ -33,6 +33,8 @@
 #include <string_view>
 #include <utility>
 
+#include "hsmbackup/bytes.h"
+
 namespace hsmbackup {
 
 class Attributes {
@@ -193,9 +195,7 @@ class Attributes {
   // ReadU16 reads a big-endian 16-bit number. The buffer is only ever
   // written by this class (or copied from a checked section), so the reads
   // need no bounds checks.
-  static size_t ReadU16(const char* p) {
-    return static_cast<size_t>(static_cast<uint8_t>(p[0]) << 8 | static_cast<uint8_t>(p[1]));
-  }
+  static size_t ReadU16(const char* p) { return LoadU16(reinterpret_cast<const uint8_t*>(p)); }
   // ReadEntry decodes the entry at `p` and returns the byte after it.
   static const char* ReadEntry(const char* p, value_type* entry) {
     const size_t name_len = ReadU16(p);

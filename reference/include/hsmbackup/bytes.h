@@ -194,8 +194,11 @@ inline void StoreU32(uint8_t* p, uint32_t v) {
   p[2] = static_cast<uint8_t>(v >> 8);
   p[3] = static_cast<uint8_t>(v);
 }
-// LoadU32 reads StoreU32's bytes back, from a record taken with
-// Cursor::ReadAtMost whose size the caller has checked.
+// LoadU16 / LoadU32 read StoreU16's / StoreU32's bytes back, from a record
+// whose size the caller has checked (one taken with Cursor::ReadAtMost, say).
+inline uint16_t LoadU16(const uint8_t* p) {
+  return static_cast<uint16_t>((uint16_t{p[0]} << 8) | uint16_t{p[1]});
+}
 inline uint32_t LoadU32(const uint8_t* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
 }

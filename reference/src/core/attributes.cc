@@ -8,9 +8,10 @@
 namespace hsmbackup {
 namespace {
 
+// PutU16 is StoreU16 (bytes.h) on the set's char buffer; `n` fits 16 bits
+// (AssignSorted checks every length first).
 char* PutU16(char* p, size_t n) {
-  p[0] = static_cast<char>(n >> 8);
-  p[1] = static_cast<char>(n & 0xFF);
+  StoreU16(reinterpret_cast<uint8_t*>(p), static_cast<uint16_t>(n));
   return p + 2;
 }
 

@@ -95,6 +95,7 @@ TEST(Writer, ReserveTakesARecordWithOneCheck) {
   EXPECT_EQ(HexEncode(ByteSpan(buf)), "010203040506");
   EXPECT_EQ(LoadU32(buf), 0x01020304u);  // the mirror reads it back
   EXPECT_EQ(LoadU32(buf + 2), 0x03040506u);
+  EXPECT_EQ(LoadU16(buf + 4), 0x0506u);
 }
 
 TEST(Writer, ReserveThatDoesNotFitWritesNothingAndSticks) {
