@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <string_view>
+#include <vector>
 
 #include "conformance/target.h"
 
@@ -77,8 +79,20 @@ class SubprocessTarget final : public Target {
     posix_spawnattr_init(&attr);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
     posix_spawnattr_setpgroup(&attr, 0);
-    const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
-    int rc = posix_spawn(&pid_, "/bin/sh", &actions, &attr, const_cast<char**>(argv), environ);
+    std::optional<std::vector<std::string>> words = PlainCommandWords(command);
+    int rc = ENOEXEC;
+    if (words) {
+      std::vector<char*> argv;
+      for (std::string& w : *words) argv.push_back(w.data());
+      argv.push_back(nullptr);
+      rc = posix_spawnp(&pid_, argv[0], &actions, &attr, argv.data(), environ);
+    }
+    // The shell runs what the kernel will not execute (a script without
+    // "#!") as a shell script; so does the runner, by asking it.
+    if (rc == ENOEXEC) {
+      const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
+      rc = posix_spawn(&pid_, "/bin/sh", &actions, &attr, const_cast<char**>(argv), environ);
+    }
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     close(in[0]);
@@ -180,6 +194,37 @@ class SubprocessTarget final : public Target {
 };
 
 }  // namespace
+
+std::optional<std::vector<std::string>> PlainCommandWords(const std::string& command) {
+  // What dash and bash treat as a builtin or reserved word in command
+  // position: run by the shell itself, not found on PATH.
+  static constexpr std::string_view kShellWords[] = {
+      ".",        ":",      "alias",   "bg",    "break", "case",   "cd",   "chdir",   "command",
+      "continue", "do",     "done",    "echo",  "elif",  "else",   "esac", "eval",    "exec",
+      "exit",     "export", "false",   "fc",    "fg",    "fi",     "for",  "getopts", "hash",
+      "if",       "in",     "jobs",    "kill",  "local", "printf", "pwd",  "read",    "readonly",
+      "return",   "set",    "shift",   "test",  "then",  "times",  "trap", "true",    "type",
+      "ulimit",   "umask",  "unalias", "unset", "until", "wait",   "while"};
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : command) {
+    if (c == ' ' || c == '\t') {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+      continue;
+    }
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       std::strchr("_./,:+@%=-", c) != nullptr;
+    if (!plain || c == '\0') return std::nullopt;
+    word += c;
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  if (words.empty() || words[0].find('=') != std::string::npos) return std::nullopt;
+  for (std::string_view shell_word : kShellWords) {
+    if (words[0] == shell_word) return std::nullopt;
+  }
+  return words;
+}
 
 std::unique_ptr<Target> MakeSubprocessTarget(const std::string& command, TargetError* error,
                                              std::chrono::milliseconds answer_timeout) {

@@ -1,6 +1,7 @@
 // Both adapters reach the reference and see the same thing.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -158,6 +159,55 @@ TEST(Target, ATargetThatDoesNotExitAfterByeIsKilledAndSaysSo) {
   std::unique_ptr<Target> good = MakeSubprocessTarget(Responder("exit 0"), &error);
   ASSERT_TRUE(good->Handshake(&error).has_value()) << error.message;
   EXPECT_TRUE(good->Close(&error)) << error.message;
+}
+
+TEST(Target, PlainWordsAreSplitAndEverythingElseIsLeftToTheShell) {
+  using Words = std::vector<std::string>;
+  EXPECT_EQ(PlainCommandWords("build/reference/hsmbackup serve"),
+            (Words{"build/reference/hsmbackup", "serve"}));
+  EXPECT_EQ(PlainCommandWords(" \tadapter  --device=/dev/hsm0,slot:2 +x @y 50%\t"),
+            (Words{"adapter", "--device=/dev/hsm0,slot:2", "+x", "@y", "50%"}));
+  for (const char* shell :
+       {"",        "  ",          "a > b",   "a < b",   "a | b",          "a; b",
+        "a && b",  "a & b",       "a 'b c'", "a \"b\"", "a\\ b",          "$HOME/a",
+        "a `b`",   "~/a",         "a*",      "a?",      "a[1]",           "a # c",
+        "a\nb",    "X=1 adapter", "cd dir",  "exec a",  "sleep 1 & wait", "if",
+        ". ./env", "{ a; }",      "(a)",     "!a"}) {
+    EXPECT_EQ(PlainCommandWords(shell), std::nullopt) << "'" << shell << "'";
+  }
+}
+
+// A target started from plain words is the runner's own child (no shell
+// between them); a script the kernel cannot execute still runs, by the shell.
+TEST(Target, APlainCommandStartsItsProgramDirectly) {
+  const std::string dir = ::testing::TempDir();
+  const std::string answer =
+      "read -r l; printf '{\"id\":1,\"ok\":true,\"protocol\":\"hsmbackup-target/1\","
+      "\"implementation\":\"%s\",\"capabilities\":[]}\\n' $PPID; read -r l\n";
+  for (const bool shebang : {true, false}) {
+    const std::string script =
+        dir + "hsmb-plain-" + std::to_string(getpid()) + (shebang ? "-sh" : "-bare");
+    {
+      std::ofstream out(script);
+      out << (shebang ? "#!/bin/sh\n" : "") << answer;
+    }
+    ASSERT_EQ(chmod(script.c_str(), 0700), 0);
+    TargetError error;
+    std::unique_ptr<Target> t = MakeSubprocessTarget(script + " --flag=1", &error);
+    ASSERT_NE(t, nullptr) << error.message;
+    std::optional<Hello> hello = t->Handshake(&error);
+    ASSERT_TRUE(hello.has_value()) << error.message;
+    if (shebang) {
+      EXPECT_EQ(hello->implementation, std::to_string(getpid()));
+    }
+    EXPECT_TRUE(t->Close(&error)) << error.message;
+    std::remove(script.c_str());
+  }
+  TargetError error;
+  EXPECT_EQ(MakeSubprocessTarget("/nonexistent/hsmb-adapter serve", &error), nullptr);
+  EXPECT_NE(error.message.find("cannot start target '/nonexistent/hsmb-adapter serve'"),
+            std::string::npos)
+      << error.message;
 }
 
 TEST(Target, ABorrowedTargetSpeaksToTheSharedProcessAndSendsNoBye) {

@@ -127,8 +127,20 @@ inline constexpr std::chrono::seconds kExitAfterBye{5};
 // one request before it counts as hung.
 inline constexpr std::chrono::seconds kDefaultAnswerTimeout{60};
 
-// MakeSubprocessTarget runs `command` with /bin/sh -c; its stderr passes
-// through. Fails (nullptr, error set) if the process cannot be started. A
+// PlainCommandWords is `command`'s words when /bin/sh -c would run it as
+// one program with those arguments and nothing else: blanks and only the
+// characters A-Z a-z 0-9 _ . / , : + @ % = -, its first word neither an
+// assignment nor a shell builtin or reserved word. Otherwise (quotes,
+// expansions, redirections, lists, ...: the command needs the shell) or for
+// a blank command, nullopt.
+std::optional<std::vector<std::string>> PlainCommandWords(const std::string& command);
+
+// MakeSubprocessTarget runs `command` with /bin/sh -c, or, when
+// PlainCommandWords gives its words, starts that program directly (with a
+// PATH search, falling back to the shell for a file the kernel cannot
+// execute), as the shell would but without a shell process between the
+// runner and the target: a process per check then costs one process, not
+// two. Its stderr passes through. Fails (nullptr, error set) if the process cannot be started. A
 // target that does not answer a request within `answer_timeout` is killed
 // (SIGKILL), and that request and every later one fail with an error that
 // says so: a hung target ends the check, not the run.

@@ -28,8 +28,9 @@ int RunCli(int argc, const char* const* argv, const CheckTable& checks, const Ru
     std::string clauses;
     std::optional<int> cases;
     app.add_option("--target-cmd", options.target_command,
-                   "Command (run with /bin/sh -c) speaking conformance/PROTOCOL.md on stdin/stdout;"
-                   " one fresh process per check. Default: the reference, in process")
+                   "Command speaking conformance/PROTOCOL.md on stdin/stdout, run with /bin/sh -c "
+                   "(plain words: started directly); one fresh process per check. Default: the "
+                   "reference, in process")
         ->option_text("CMD");
     std::optional<int> timeout;
     app.add_option("--target-timeout", timeout,
