@@ -4,6 +4,9 @@
 // only what the seed fixes. `hsmbackup-mutant --list-readings` lists them.
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
+#include <sstream>
+#include <string_view>
 
 #include "helpers.h"
 #include "mutant.h"
@@ -159,6 +162,55 @@ class CredentialsOnLine final : public ProtocolHook {
   }
 };
 
+// NamesArchive is true when `line`'s first three words name `partition
+// archive <verb>` for one of `verbs` (each word whole or a prefix of it,
+// in any case), whether or not the rest of the line parses.
+bool NamesArchive(const std::string& line, std::initializer_list<std::string_view> verbs) {
+  std::istringstream in(line);
+  std::string words[3];
+  for (std::string& w : words) {
+    if (!(in >> w)) return false;
+    std::transform(w.begin(), w.end(), w.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  }
+  auto prefix_of = [](const std::string& w, std::string_view full) {
+    return full.substr(0, w.size()) == w;
+  };
+  return prefix_of(words[0], "partition") && prefix_of(words[1], "archive") &&
+         std::any_of(verbs.begin(), verbs.end(),
+                     [&](std::string_view v) { return prefix_of(words[2], v); });
+}
+
+// LoginFirst looks at the current partition and the Crypto Officer's login
+// before the line's syntax: a backup or restore line the parser refuses
+// answers, when nobody is logged in as the CO, CKR_USER_NOT_LOGGED_IN (or
+// the current slot's own refusal) instead of CKR_ARGUMENTS_BAD.
+class LoginFirst final : public ProtocolHook {
+ public:
+  void After(World& world, Session& session, const std::string& line, Result& result,
+             std::vector<std::string>& transcript) override {
+    // The reference refuses what it cannot parse before it looks at the
+    // session, so CKR_ARGUMENTS_BAD from a session without the CO is the
+    // parser's (every later refusal would have been the login's).
+    if (result.code() != Ckr::kArgumentsBad || !NamesArchive(line, {"backup", "restore"})) return;
+    const Slot* slot = world.FindSlot(session.current_slot());
+    if (slot == nullptr || !slot->user) {
+      Refuse(result, transcript, Ckr::kSlotIdInvalid, "The current slot is not a user partition.");
+    } else if (slot->user->zeroized) {
+      Refuse(result, transcript, Ckr::kTokenNotPresent, "The current partition is zeroized.");
+    } else if (!session.LoggedIn(session.current_slot(), Role::kCo)) {
+      Refuse(result, transcript, Ckr::kUserNotLoggedIn, "Log in as the Crypto Officer first.");
+    }
+  }
+
+ private:
+  static void Refuse(Result& result, std::vector<std::string>& transcript, Ckr code,
+                     std::string message) {
+    transcript.clear();
+    SetOutcome(result, transcript, code, std::move(message));
+  }
+};
+
 }  // namespace
 
 std::vector<Mutant> AllReadings() {
@@ -171,9 +223,11 @@ std::vector<Mutant> AllReadings() {
       {"rollback-on-stop", "CLONE-PARTIAL-STATE",
        "a V0/V1 backup that stops removes the objects it cloned",
        [] { return std::make_unique<RollbackOnStop>(); }},
-      {"so-login-first", "OUT-ERROR",
-       "the SO logs in before the checks that need no login",
+      {"so-login-first", "OUT-ERROR", "the SO logs in before the checks that need no login",
        [] { return std::make_unique<SoLoginFirst>(); }},
+      {"login-first", "OUT-ERROR",
+       "the current partition and the CO login are looked at before the line's syntax",
+       [] { return std::make_unique<LoginFirst>(); }},
       {"credentials-on-line", "AUTH-PROMPT",
        "a restore, contents, list or delete that leaves off its credential is refused, not asked",
        [] { return std::make_unique<CredentialsOnLine>(); }},

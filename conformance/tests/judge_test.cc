@@ -210,6 +210,32 @@ TEST(Judge, AnOpenChoiceIsAcceptedEitherWay) {
   EXPECT_FALSE(PrimaryClauses(model::Judge(wrong, odd, before.state, {})).empty());
 }
 
+TEST(Judge, AMalformedBackupFromASessionWithoutTheCoMayBeRefusedForTheLogin) {
+  // No -slot: the parser refuses it; a target that looks at the CO login
+  // first (OUT-ERROR `accepts` login-first) refuses it for that instead.
+  const std::string no_slot =
+      "partition archive backup -partition p1 -domain clientdomain -password newPa$$w0rd "
+      "-sopassword backupSOpwd";
+  Step s = RunLine(SeedWorld(), {}, no_slot);
+  ASSERT_EQ(s.outcome.result, "CKR_ARGUMENTS_BAD");
+  Prediction parsed_first = s.p;
+  EXPECT_TRUE(model::Judge(parsed_first, s.outcome, s.state, {}).empty());
+  EXPECT_EQ(parsed_first.reading, "");
+  const Outcome login{"CKR_USER_NOT_LOGGED_IN",
+                      "log in first",
+                      {"log in first", "", "Command Result : 0x00000101 (CKR_USER_NOT_LOGGED_IN)"},
+                      0,
+                      {}};
+  Prediction login_first = s.p;
+  EXPECT_TRUE(model::Judge(login_first, login, s.state, {}).empty());
+  EXPECT_EQ(login_first.reading, "login-first");
+  // With the CO logged in there is no login to refuse: the syntax's clause fails.
+  Step co = RunLine(SeedWorld(), {kLogin}, no_slot);
+  ASSERT_EQ(co.outcome.result, "CKR_ARGUMENTS_BAD");
+  EXPECT_EQ(PrimaryClauses(model::Judge(co.p, login, co.state, {})),
+            std::vector<std::string>{"OPT-SLOT"});
+}
+
 TEST(Judge, ASecretInTheOutputIsChargedToOutNoSecretsAlone) {
   Step s = RunLine(SeedWorld(), {kLogin}, kBackup);
   Outcome leaky = s.outcome;

@@ -44,16 +44,10 @@ bool ShortPin(const Hsm& hsm, const Line& line) {
 // rules, OPT-EXISTS, PROJ-APPEND-ORIGIN, DOM-OPTION, PROJ-PIN-LENGTH and
 // SIZE-PRECHECK. Returns false if the plan could not be made.
 bool Checks(const World& w, const Line& line, Plan& plan, Refusals& r) {
-  auto user_it = w.users.find(w.current);
-  if (user_it == w.users.end()) {
-    r.Add("CKR_SLOT_ID_INVALID", "AUTH-CO");
-    return false;
-  }
-  const User& src = user_it->second;
+  const User* user = UserChecks(w, r);
+  if (user == nullptr) return false;
+  const User& src = *user;
   plan.src_slot = w.current;
-  if (src.zeroized) r.Add("CKR_TOKEN_NOT_PRESENT", "AUTH-CO");
-  auto login = w.logins.find(w.current);
-  if (login == w.logins.end() || login->second != "co") r.Add("CKR_USER_NOT_LOGGED_IN", "AUTH-CO");
   const bool smkonly = line.Has("smkonly");
   if (smkonly && (line.Has("partition") || line.Has("objects") || line.Has("append") ||
                   line.Has("replace"))) {

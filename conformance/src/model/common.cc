@@ -35,6 +35,30 @@ void SoFirstReading(Prediction& p, const World& before, long slot, const Line& l
   p.alternatives.push_back(std::move(alt));
 }
 
+const User* UserChecks(const World& w, Refusals& r) {
+  auto it = w.users.find(w.current);
+  if (it == w.users.end()) {
+    r.Add("CKR_SLOT_ID_INVALID", "AUTH-CO");
+    return nullptr;
+  }
+  if (it->second.zeroized) r.Add("CKR_TOKEN_NOT_PRESENT", "AUTH-CO");
+  auto login = w.logins.find(w.current);
+  if (login == w.logins.end() || login->second != "co") r.Add("CKR_USER_NOT_LOGGED_IN", "AUTH-CO");
+  return &it->second;
+}
+
+void LoginFirstReading(Prediction& p, const World& before) {
+  Refusals r;
+  UserChecks(before, r);
+  if (!r.any()) return;
+  Prediction alt = p;
+  alt.alternatives.clear();
+  Refuse(alt, before, r);
+  alt.reading = "login-first";
+  alt.summary = "the current partition's refusal, looked at before the line's syntax";
+  p.alternatives.push_back(std::move(alt));
+}
+
 std::string Answer(const std::vector<std::string>& answers, int i) {
   return i < static_cast<int>(answers.size()) ? answers[i] : "quit";
 }
@@ -187,7 +211,8 @@ Prediction PredictLine(const World& before, const std::string& text,
                        const std::vector<std::string>& answers, const Credentials& given) {
   std::string refusal;
   bool unknown = false;
-  std::optional<Line> line = ParseLine(text, &refusal, &unknown);
+  std::optional<Verb> refused_verb;
+  std::optional<Line> line = ParseLine(text, &refusal, &unknown, &refused_verb);
   Prediction p;
   p.after = before;
   ClearProvenance(p.after);
@@ -201,6 +226,9 @@ Prediction PredictLine(const World& before, const std::string& text,
     r.Add("CKR_ARGUMENTS_BAD", refusal);
     Refuse(p, before, r);
     p.summary = "a line no lunacm parser may accept";
+    if (refused_verb == Verb::kBackup || refused_verb == Verb::kRestore) {
+      LoginFirstReading(p, before);
+    }
     return p;
   }
   World start = before;

@@ -6,20 +6,6 @@
 namespace hsmbackup::conformance::model {
 namespace {
 
-// UserChecks: the current slot must be a live user partition with the CO
-// logged in (AUTH-CO).
-const User* UserChecks(const World& w, Refusals& r) {
-  auto it = w.users.find(w.current);
-  if (it == w.users.end()) {
-    r.Add("CKR_SLOT_ID_INVALID", "AUTH-CO");
-    return nullptr;
-  }
-  if (it->second.zeroized) r.Add("CKR_TOKEN_NOT_PRESENT", "AUTH-CO");
-  auto login = w.logins.find(w.current);
-  if (login == w.logins.end() || login->second != "co") r.Add("CKR_USER_NOT_LOGGED_IN", "AUTH-CO");
-  return &it->second;
-}
-
 void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uint32_t slot,
                     const std::vector<const Object*>& objects, bool replace) {
   // RESTORE-RULES: continue or stop follows the kind of partition the

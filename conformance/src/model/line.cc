@@ -167,7 +167,8 @@ std::vector<std::string> HelpNames(const std::vector<std::string>& topic) {
 
 }  // namespace
 
-std::optional<Line> ParseLine(const std::string& text, std::string* refusal, bool* unknown) {
+std::optional<Line> ParseLine(const std::string& text, std::string* refusal, bool* unknown,
+                              std::optional<Verb>* refused_verb) {
   *unknown = false;
   std::istringstream in(text);
   std::vector<std::string> words;
@@ -228,6 +229,7 @@ std::optional<Line> ParseLine(const std::string& text, std::string* refusal, boo
     return std::nullopt;
   }
   line.verb = verb->second;
+  if (refused_verb != nullptr) *refused_verb = line.verb;  // read only if refused
   for (i = 3; i < words.size(); ++i) {
     const Spec* s = words[i].size() > 1 && words[i][0] == '-' ? Match(words[i]) : nullptr;
     if (s != nullptr) {

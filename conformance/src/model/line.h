@@ -44,9 +44,11 @@ struct Line {
 };
 
 // ParseLine returns the line, or nullopt with the clause that makes a
-// parser refuse it (CKR_ARGUMENTS_BAD) in `refusal`. `unknown` is set for a
-// verb the model does not know.
-std::optional<Line> ParseLine(const std::string& text, std::string* refusal, bool* unknown);
+// parser refuse it (CKR_ARGUMENTS_BAD) in `refusal` and, when its command
+// words named a `partition archive` command, that verb in `refused_verb`.
+// `unknown` is set for a verb the model does not know.
+std::optional<Line> ParseLine(const std::string& text, std::string* refusal, bool* unknown,
+                              std::optional<Verb>* refused_verb = nullptr);
 
 // Utc formats seconds since the epoch with strftime's `format`, in UTC.
 std::string Utc(int64_t seconds, const char* format);

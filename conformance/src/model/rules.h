@@ -33,6 +33,17 @@ void Refuse(Prediction& p, const World& before, const Refusals& r);
 // and counts, a right one resets the count.
 void SoFirstReading(Prediction& p, const World& before, long slot, const Line& line);
 
+// LoginFirstReading adds to `p`, the parser's refusal of a backup or
+// restore line, the reading in which the target looks at the current
+// partition and the CO login before the line's syntax (clauses.json
+// OUT-ERROR `accepts`): what UserChecks refuses, if anything, instead.
+void LoginFirstReading(Prediction& p, const World& before);
+
+// UserChecks: the current slot must be a live user partition with the CO
+// logged in (AUTH-CO). Returns that partition, or null when the slot holds
+// none; adds the refusals either way.
+const User* UserChecks(const World& w, Refusals& r);
+
 // ClearProvenance forgets which clause fixed each field in the last step.
 void ClearProvenance(World& w);
 
