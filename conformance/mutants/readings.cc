@@ -68,6 +68,47 @@ class AppendNeedsExisting final : public ProtocolHook {
   std::string name_;
 };
 
+// AppendNeedsSmk refuses -append from a V1 partition to a V1 backup
+// partition that holds no SMK (its SMK clone failed): no SMK is "the same
+// SMK". Refused where PROJ-APPEND-ORIGIN refuses, before the SO login,
+// changing nothing.
+class AppendNeedsSmk final : public ProtocolHook {
+ public:
+  void Before(World& world, Session& session, std::string& line,
+              std::vector<std::string>&) override {
+    saved_.reset();
+    std::optional<Command> c = Parse(line);
+    if (!Is(c, Verb::kArchiveBackup) || !c->append || c->replace || !c->partition) return;
+    const UserPartition* source = CurrentUser(world, session);
+    BackupHsm* hsm = TargetHsm(world, *c);
+    if (source == nullptr || source->kind != PartitionKind::kV1 || hsm == nullptr) return;
+    const BackupPartition* part = FindPartition(*hsm, *c->partition);
+    if (part == nullptr || part->origin != PartitionKind::kV1 || !part->smk_blob.empty()) return;
+    saved_ = world;
+    name_ = *c->partition;
+  }
+  void After(World& world, Session&, const std::string&, Result& result,
+             std::vector<std::string>& transcript) override {
+    // Only where the reference passed every check before the SO login:
+    // a refusal it made earlier comes first either way.
+    if (!saved_ || std::none_of(transcript.begin(), transcript.end(), [](const std::string& l) {
+          return l.rfind("Logging in as the SO", 0) == 0;
+        })) {
+      saved_.reset();
+      return;
+    }
+    world = std::move(*saved_);
+    saved_.reset();
+    transcript.clear();
+    SetOutcome(result, transcript, Ckr::kOperationNotAllowed,
+               "The backup partition " + name_ + " holds no SMK to append to.");
+  }
+
+ private:
+  std::optional<World> saved_;
+  std::string name_;
+};
+
 // RollbackOnStop removes what a V0/V1 backup cloned before it stopped.
 class RollbackOnStop final : public ProtocolHook {
  public:
@@ -220,6 +261,9 @@ std::vector<Mutant> AllReadings() {
       {"append-needs-existing", "OPT-APPEND",
        "-append to a backup partition that does not exist is refused",
        [] { return std::make_unique<AppendNeedsExisting>(); }},
+      {"append-needs-smk", "PROJ-APPEND-ORIGIN",
+       "-append from a V1 partition to a V1 backup that holds no SMK is refused",
+       [] { return std::make_unique<AppendNeedsSmk>(); }},
       {"rollback-on-stop", "CLONE-PARTIAL-STATE",
        "a V0/V1 backup that stops removes the objects it cloned",
        [] { return std::make_unique<RollbackOnStop>(); }},

@@ -236,6 +236,38 @@ TEST(Judge, AMalformedBackupFromASessionWithoutTheCoMayBeRefusedForTheLogin) {
             std::vector<std::string>{"OPT-SLOT"});
 }
 
+TEST(Judge, AnAppendToAV1BackupThatHoldsNoSmkMayBeRefused) {
+  // A V1 backup under the wrong domain keeps its partition but no SMK; the
+  // reference tries the SMK again on -append (PROJ-APPEND-ORIGIN `accepts`
+  // append-needs-smk: "the same SMK" may also be read as refusing it).
+  Json v1 = SeedWorld();
+  v1["slots"][0]["user_partition"]["kind"] = "v1";
+  v1["slots"][0]["user_partition"]["smk"] =
+      "00112233445566778899aabbccddeeff0123456789abcdeffedcba9876543210";
+  std::string wrong = kBackup;
+  wrong.replace(wrong.find("clientdomain"), 12, "wrongdomain");
+  const std::string append = kBackup + " -append";
+  Step before = RunLine(v1, {kLogin}, wrong);
+  ASSERT_EQ(before.outcome.result, "CKR_CERTIFICATE_INVALID");
+  Step s = RunLine(v1, {kLogin, wrong}, append);
+  Prediction tried = s.p;
+  EXPECT_TRUE(model::Judge(tried, s.outcome, s.state, {}).empty());
+  EXPECT_EQ(tried.reading, "");
+  const Outcome refused{
+      "CKR_OPERATION_NOT_ALLOWED",
+      "no SMK here",
+      {"no SMK here", "", "Command Result : 0x80000030 (CKR_OPERATION_NOT_ALLOWED)"},
+      0,
+      {}};
+  Prediction no_smk = s.p;
+  EXPECT_TRUE(model::Judge(no_smk, refused, before.state, {}).empty());
+  EXPECT_EQ(no_smk.reading, "append-needs-smk");
+  // A V0 backup has no SMK to hold: refusing its -append so is no reading.
+  Step v0_before = RunLine(SeedWorld(), {kLogin}, wrong);
+  Step v0 = RunLine(SeedWorld(), {kLogin, wrong}, append);
+  EXPECT_FALSE(PrimaryClauses(model::Judge(v0.p, refused, v0_before.state, {})).empty());
+}
+
 TEST(Judge, ASecretInTheOutputIsChargedToOutNoSecretsAlone) {
   Step s = RunLine(SeedWorld(), {kLogin}, kBackup);
   Outcome leaky = s.outcome;

@@ -39,6 +39,16 @@ bool ShortPin(const Hsm& hsm, const Line& line) {
          pw->size() < kMinPinLength;
 }
 
+// AppendsToV1WithoutSmk: the plan's source is a V1 partition and the
+// existing backup partition it names is a V1 backup that holds no SMK.
+bool AppendsToV1WithoutSmk(const World& w, const Plan& plan) {
+  const Hsm& hsm = w.hsms.at(plan.slot);
+  auto part = std::find_if(hsm.partitions.begin(), hsm.partitions.end(),
+                           [&](const Partition& p) { return p.name == plan.name; });
+  return w.users.at(plan.src_slot).kind == Kind::kV1 && part != hsm.partitions.end() &&
+         part->origin == Kind::kV1 && !part->has_smk;
+}
+
 // Checks collects the refusals of AUTH-CO, the option rules, AUTH-SAME-MODE,
 // FW-MIN-BACKUP, DIRECT-SMK-ONLY, OPT-SMKONLY*, OPT-OBJECTS-*, the name
 // rules, OPT-EXISTS, PROJ-APPEND-ORIGIN, DOM-OPTION, PROJ-PIN-LENGTH and
@@ -535,6 +545,17 @@ Prediction PredictBackup(const World& before, const Line& line,
     none.Add("CKR_OPERATION_NOT_ALLOWED", "OPT-APPEND");
     Refuse(refused, before, none);
     refused.reading = "append-needs-existing";
+    p.alternatives.push_back(std::move(refused));
+  }
+  // PROJ-APPEND-ORIGIN: a V1 backup whose SMK clone failed holds no SMK, so
+  // "the same SMK" may be read as refusing -append to it.
+  if (plan.exists && !plan.recreate && AppendsToV1WithoutSmk(before, plan)) {
+    Prediction refused;
+    refused.after = before;
+    Refusals no_smk;
+    no_smk.Add("CKR_OPERATION_NOT_ALLOWED", "PROJ-APPEND-ORIGIN");
+    Refuse(refused, before, no_smk);
+    refused.reading = "append-needs-smk";
     p.alternatives.push_back(std::move(refused));
   }
   // SIZE-PRECHECK: a size model that charges more than the project's may
