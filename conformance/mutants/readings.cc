@@ -109,6 +109,42 @@ class AppendNeedsSmk final : public ProtocolHook {
   std::string name_;
 };
 
+// Policy55OnlyRestricts reads HSM policy 55 as a restriction only: off, it
+// holds no pre-7.7 backup back from a V0 or V1 partition (a V0 one still
+// needs firmware 7.7.2 and policy 42). The reference's own rule with the
+// policy on says exactly that for those targets, so the mutant turns it on
+// for the one restore and back off afterwards.
+class Policy55OnlyRestricts final : public ProtocolHook {
+ public:
+  void Before(World& world, Session& session, std::string& line,
+              std::vector<std::string>&) override {
+    slot_.reset();
+    std::optional<Command> c = Parse(line);
+    if (!Is(c, Verb::kArchiveRestore) || !c->partition) return;
+    const UserPartition* target = CurrentUser(world, session);
+    BackupHsm* hsm = TargetHsm(world, *c);
+    if (target == nullptr || target->kind == PartitionKind::kPre77 || hsm == nullptr ||
+        hsm->restricted_restore) {
+      return;
+    }
+    const BackupPartition* part = FindPartition(*hsm, *c->partition);
+    if (part == nullptr || part->origin != PartitionKind::kPre77) return;
+    hsm->restricted_restore = true;
+    slot_ = TargetSlot(world, *c);
+  }
+  void After(World& world, Session&, const std::string&, Result&,
+             std::vector<std::string>&) override {
+    if (!slot_) return;
+    if (Slot* s = world.FindSlot(*slot_); s != nullptr && s->backup) {
+      s->backup->restricted_restore = false;
+    }
+    slot_.reset();
+  }
+
+ private:
+  std::optional<uint32_t> slot_;
+};
+
 // RollbackOnStop removes what a V0/V1 backup cloned before it stopped.
 class RollbackOnStop final : public ProtocolHook {
  public:
@@ -264,6 +300,9 @@ std::vector<Mutant> AllReadings() {
       {"append-needs-smk", "PROJ-APPEND-ORIGIN",
        "-append from a V1 partition to a V1 backup that holds no SMK is refused",
        [] { return std::make_unique<AppendNeedsSmk>(); }},
+      {"policy-55-only-restricts", "RESTORE-PRE77-TO-V0",
+       "HSM policy 55 off holds no pre-7.7 backup back from a V0 (policy 42 on) or V1 partition",
+       [] { return std::make_unique<Policy55OnlyRestricts>(); }},
       {"rollback-on-stop", "CLONE-PARTIAL-STATE",
        "a V0/V1 backup that stops removes the objects it cloned",
        [] { return std::make_unique<RollbackOnStop>(); }},

@@ -100,10 +100,24 @@ Prediction AskFirstReading(const World& before, const Line& typed,
   return p;
 }
 
-}  // namespace
+// How RESTORE-PRE77-TO-V0 reads policy 55 (clauses.json `accepts`): it
+// decides where pre-7.7 backups go (the project's reading), or it only
+// restricts them to V0/V1 partitions when on and restricts nothing when off.
+enum class Policy55 { kDecides, kOnlyRestricts };
 
-Prediction PredictRestore(const World& before, const Line& typed,
-                          const std::vector<std::string>& answers, const Credentials& given) {
+// Pre77GateRefuses: RESTORE-PRE77-TO-V0 refuses a pre-7.7 backup on `hsm`
+// (a Backup HSM 7 at 7.7.1 or newer) into `t`.
+bool Pre77GateRefuses(const Hsm& hsm, const User& t, Policy55 reading) {
+  const bool into_newer = t.kind != Kind::kPre77;
+  const bool v0_refused =
+      t.kind == Kind::kV0 && (hsm.firmware < kBackupHsm7CpV1Restore || !t.allow_cpv1);
+  if (reading == Policy55::kOnlyRestricts && !hsm.restricted_restore) return v0_refused;
+  return into_newer != hsm.restricted_restore || v0_refused;
+}
+
+Prediction RestoreAs(const World& before, const Line& typed,
+                     const std::vector<std::string>& answers, const Credentials& given,
+                     Policy55 reading) {
   Line line = typed;  // completed with the credentials asked for (AUTH-PROMPT)
   Prediction p;
   p.after = before;
@@ -138,12 +152,8 @@ Prediction PredictRestore(const World& before, const Line& typed,
   if (part.origin != Kind::kPre77 && t->kind == Kind::kPre77) r.Add("CKR_OPERATION_NOT_ALLOWED", "FW-NO-DOWNGRADE");
   if (part.origin == Kind::kV1 && t->kind != Kind::kV1) r.Add("CKR_OPERATION_NOT_ALLOWED", "FW-NO-DOWNGRADE");
   if (part.origin == Kind::kPre77 && hsm.model == HsmModel::kBackupHsm7 &&
-      hsm.firmware >= kBackupHsm7RestrictedRestore) {  // RESTORE-PRE77-TO-V0
-    const bool into_newer = t->kind != Kind::kPre77;
-    if (into_newer != hsm.restricted_restore ||
-        (t->kind == Kind::kV0 && (hsm.firmware < kBackupHsm7CpV1Restore || !t->allow_cpv1))) {
-      r.Add("CKR_OPERATION_NOT_ALLOWED", "RESTORE-PRE77-TO-V0");
-    }
+      hsm.firmware >= kBackupHsm7RestrictedRestore && Pre77GateRefuses(hsm, *t, reading)) {
+    r.Add("CKR_OPERATION_NOT_ALLOWED", "RESTORE-PRE77-TO-V0");
   }
   if ((part.origin == Kind::kV1 || smkonly) && !TakesSks(hsm.model, hsm.firmware)) {
     r.Add("CKR_OPERATION_NOT_ALLOWED", "OPT-SMKONLY-SKS");
@@ -222,6 +232,20 @@ Prediction PredictRestore(const World& before, const Line& typed,
   RestoreObjects(p, w, target, live, static_cast<uint32_t>(slot), objects, line.Has("replace"));
   p.summary = *p.codes.begin() + " for a restore of " + std::to_string(objects.size()) +
               " object(s) from " + part.name;
+  return p;
+}
+
+}  // namespace
+
+Prediction PredictRestore(const World& before, const Line& line,
+                          const std::vector<std::string>& answers, const Credentials& given) {
+  Prediction p = RestoreAs(before, line, answers, given, Policy55::kDecides);
+  Prediction other = RestoreAs(before, line, answers, given, Policy55::kOnlyRestricts);
+  if (other.codes != p.codes) {
+    other.reading = "policy-55-only-restricts";
+    other.alternatives.clear();
+    p.alternatives.push_back(std::move(other));
+  }
   return p;
 }
 
