@@ -1,5 +1,6 @@
 // The subprocess adapter: JSON lines over the child's stdin and stdout.
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -156,13 +157,16 @@ class SubprocessTarget final : public Target {
   // one costs more than that where waking an idle CPU is slow (a VM: a
   // round trip to `hsmbackup serve` took 54 us with the runner asleep,
   // 20 us with it awake), so it first checks without sleeping for up to
-  // kSpinBeforeSleeping, then sleeps.
+  // kSpinBeforeSleeping, then sleeps. Between checks it yields its CPU: on
+  // a machine whose other CPUs are busy the target may need this one to
+  // answer (a default run beside a CPU-bound job: 5.2 s without, 2.3 s with).
   bool WaitReadable(std::chrono::steady_clock::time_point deadline) {
     const auto spin_until = std::chrono::steady_clock::now() + kSpinBeforeSleeping;
     do {
       pollfd p{from_child_, POLLIN, 0};
       const int rc = poll(&p, 1, 0);
       if (rc > 0 || (rc < 0 && errno != EINTR)) return true;
+      sched_yield();  // the target may be waiting for this CPU to answer
     } while (std::chrono::steady_clock::now() < spin_until);
     for (;;) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(

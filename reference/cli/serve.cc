@@ -2,6 +2,7 @@
 // newline-delimited JSON protocol of conformance/PROTOCOL.md on stdin and
 // stdout. Nothing but responses goes to stdout; logs go to stderr.
 #include <poll.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -90,6 +91,7 @@ void AwaitRequest(std::istream& in) {
     pollfd p{STDIN_FILENO, POLLIN, 0};
     const int rc = poll(&p, 1, 0);
     if (rc > 0 || (rc < 0 && errno != EINTR)) return;
+    sched_yield();  // the client may be waiting for this CPU to send it
   } while (std::chrono::steady_clock::now() < spin_until);
 }
 
