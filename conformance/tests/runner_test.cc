@@ -166,14 +166,15 @@ TEST(Runner, PreflightTimesTheTargetsStartUp) {  // what decides on a spare
   const std::string serve = std::string(HSMB_TOOL_PATH) + " serve";
   TargetError error;
   std::chrono::nanoseconds slow{}, fast{};
-  ASSERT_TRUE(Preflight(
-      MakeTargetFactory("sleep 0.1; exec " + serve, kDefaultAnswerTimeout, false, /*spare=*/false),
-      "slow", &error, &slow))
+  ASSERT_TRUE(Preflight(MakeTargetFactory("sleep 0.1; exec " + serve, kDefaultAnswerTimeout, false,
+                                          NextProcess::kWhenAsked),
+                        "slow", &error, &slow))
       << error.message;
   EXPECT_GE(slow, std::chrono::milliseconds(100));
   EXPECT_GE(slow, kSpareWorthIt);
-  ASSERT_TRUE(Preflight(MakeTargetFactory(serve, kDefaultAnswerTimeout, false, false), "serve",
-                        &error, &fast))
+  ASSERT_TRUE(
+      Preflight(MakeTargetFactory(serve, kDefaultAnswerTimeout, false, NextProcess::kWhenAsked),
+                "serve", &error, &fast))
       << error.message;
   EXPECT_GT(fast, std::chrono::nanoseconds(0));
 }
@@ -399,9 +400,9 @@ TEST(Executable, UnknownArgumentIsAUsageError) {
   EXPECT_EQ(ran.exit_code, kExitUsage) << ran.out;
 }
 
-// One process per check, started one ahead: the preflight's, one per
-// check, and the spare that serves none; every one has exited when the
-// runner does.
+// One process per check: the preflight's, one per check, and the one
+// started last (ahead, or after the last bye) that serves none; every one
+// has exited when the runner does.
 TEST(Executable, EachCheckGetsItsOwnProcessStartedAheadWhenStartingIsSlow) {
   // Started one check ahead (a spare) when starting takes kSpareWorthIt.
   for (const std::string delay : {"sleep 0.05; ", ""}) {
@@ -412,13 +413,14 @@ TEST(Executable, EachCheckGetsItsOwnProcessStartedAheadWhenStartingIsSlow) {
         " --target-cmd '" + delay + "echo $$ >> " + pids + "; exec " + HSMB_TOOL_PATH + " serve'");
     EXPECT_EQ(ran.exit_code, kExitConformant) << ran.out;
     const bool ahead = ran.out.find("started one check ahead") != std::string::npos;
-    EXPECT_TRUE(ahead || ran.out.find("started when the check begins") != std::string::npos)
+    EXPECT_TRUE(ahead ||
+                ran.out.find("once the previous one has answered bye") != std::string::npos)
         << ran.out;
     EXPECT_TRUE(ahead || delay.empty()) << ran.out;
     std::ifstream in(pids);
     std::vector<long> started;
     for (long pid; in >> pid;) started.push_back(pid);
-    EXPECT_EQ(started.size(), ahead ? 4u : 3u) << "preflight + 2 checks (+ 1 spare)";
+    EXPECT_EQ(started.size(), 4u) << "preflight + 2 checks + 1 started last";
     for (long pid : started) EXPECT_NE(kill(static_cast<pid_t>(pid), 0), 0) << pid << " still runs";
   }
 }

@@ -4,11 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <thread>
 #include <sstream>
 
+#include "conformance/runner.h"
 #include "conformance/target.h"
 
 namespace hsmbackup::conformance {
@@ -208,6 +210,58 @@ TEST(Target, APlainCommandStartsItsProgramDirectly) {
   EXPECT_NE(error.message.find("cannot start target '/nonexistent/hsmb-adapter serve'"),
             std::string::npos)
       << error.message;
+}
+
+// Events reads the lines `target` scripts append to `log`.
+std::vector<std::string> Events(const std::string& log) {
+  std::ifstream in(log);
+  std::vector<std::string> events;
+  for (std::string l; std::getline(in, l);) events.push_back(l);
+  return events;
+}
+
+// A process per check: the next one starts once the previous one has
+// answered bye, while that one exits (here it takes 0.3 s to), and the
+// one started after the last bye gets bye alone when the factory goes.
+TEST(Target, AProcessPerCheckStartsTheNextOnceThePreviousSaidBye) {
+  const std::string log =
+      ::testing::TempDir() + "hsmb-bye-order-" + std::to_string(getpid()) + ".log";
+  std::remove(log.c_str());
+  const std::string target =
+      "echo start $$ >> " + log + "; " +
+      "while IFS= read -r l; do id=$(printf '%s' \"$l\" | sed 's/.*\"id\":\\([0-9]*\\).*/\\1/'); "
+      "printf '{\"id\":%s,\"ok\":true,\"protocol\":\"hsmbackup-target/1\",\"implementation\":"
+      "\"x\",\"capabilities\":[]}\\n' \"$id\"; case \"$l\" in *'\"bye\"'*) break;; esac; done; "
+      "echo bye $$ >> " +
+      log + "; sleep 0.3; echo exit $$ >> " + log;
+  {
+    TargetFactory factory =
+        MakeTargetFactory(target, kDefaultAnswerTimeout, false, NextProcess::kAfterBye);
+    for (int check = 0; check < 2; ++check) {
+      TargetError error;
+      std::unique_ptr<Target> t = factory(&error);
+      ASSERT_NE(t, nullptr) << error.message;
+      ASSERT_TRUE(t->Handshake(&error).has_value()) << error.message;
+      EXPECT_TRUE(t->Close(&error)) << error.message;
+    }
+  }
+  const std::vector<std::string> events = Events(log);
+  std::vector<std::string> pids;
+  for (const std::string& e : events) {
+    if (e.rfind("start ", 0) == 0) pids.push_back(e.substr(6));
+  }
+  ASSERT_EQ(pids.size(), 3u) << "two checks and the one started after the last bye";
+  auto at = [&](const std::string& what) {
+    return std::find(events.begin(), events.end(), what) - events.begin();
+  };
+  for (size_t i = 0; i < pids.size(); ++i) {
+    EXPECT_LT(at("bye " + pids[i]), at("exit " + pids[i])) << pids[i] << " got no bye";
+    EXPECT_LT(at("exit " + pids[i]), static_cast<long>(events.size())) << pids[i] << " runs";
+    if (i == 0) continue;
+    EXPECT_GT(at("start " + pids[i]), at("bye " + pids[i - 1]));
+    EXPECT_LT(at("start " + pids[i]), at("exit " + pids[i - 1]));
+  }
+  std::remove(log.c_str());
 }
 
 TEST(Target, ABorrowedTargetSpeaksToTheSharedProcessAndSendsNoBye) {

@@ -69,18 +69,26 @@ std::vector<const Check*> SelectChecks(const std::vector<Check>& checks,
 
 // TargetFactory starts a fresh target, or returns nullptr with `error` set.
 using TargetFactory = std::function<std::unique_ptr<Target>(TargetError* error)>;
+// How a factory starts each check's process (without `reuse`):
+enum class NextProcess {
+  kWhenAsked,  // when the check begins: one process at a time
+  kAfterBye,   // once the previous check's process has answered bye, while
+               // it exits: its start-up overlaps that exit and the runner's
+               // work between checks
+  kOneAhead,   // while the previous check runs (a spare): at most two at once
+};
+
 // MakeTargetFactory: the in-process reference if `command` is empty, else
-// `command` under /bin/sh -c, stopped if it takes longer than `answer_timeout`
-// to answer one request.
-// Without `reuse`, each target is its own process: with `spare`, started
-// while the previous one was in use (one spare ahead, so at most two exist
-// at once), else started when asked for. With `reuse`, every target it
-// returns speaks to one process started on first use (and started again if
-// it hung or died); each check still begins with `load`, so no state
-// crosses checks (--reuse-target).
+// `command` (as MakeSubprocessTarget runs it), stopped if it takes longer
+// than `answer_timeout` to answer one request. Without `reuse`, each target
+// is its own process, started as `next` says; the one started last serves
+// no check and gets `bye` alone when the factory is destroyed. With
+// `reuse`, every target it returns speaks to one process started on first
+// use (and started again if it hung or died); each check still begins with
+// `load`, so no state crosses checks (--reuse-target).
 TargetFactory MakeTargetFactory(const std::string& command,
                                 std::chrono::milliseconds answer_timeout = kDefaultAnswerTimeout,
-                                bool reuse = false, bool spare = true);
+                                bool reuse = false, NextProcess next = NextProcess::kOneAhead);
 
 // A spare started one check ahead hides a target's start-up, but its
 // start-up competes with the running check for the CPUs: it pays for

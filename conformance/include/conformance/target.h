@@ -9,6 +9,7 @@
 #define HSMBACKUP_CONFORMANCE_TARGET_H_
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -93,6 +94,7 @@ class Target {
   // Bench asks a target that lists the "bench" capability to time its own
   // clone path (PROTOCOL.md, "bench"); the response's fields, or nullopt.
   std::optional<Json> Bench(const Json& params, TargetError* error);
+  // Bye sends `bye` once; later calls (Close's included) send nothing.
   void Bye();
   // Close ends the session: `bye`, then (a process) its exit within
   // kExitAfterBye. False, `error` set, if it had to be killed. Idempotent.
@@ -114,6 +116,7 @@ class Target {
  private:
   std::optional<Json> Call(Json request, TargetError* error);
   long next_id_ = 1;
+  bool said_bye_ = false;
 };
 
 // MakeInProcessTarget links the reference implementation.
@@ -121,6 +124,9 @@ std::unique_ptr<Target> MakeInProcessTarget();
 // MakeBorrowedTarget speaks to `shared` without owning it: its Close sends
 // no bye (--reuse-target: one process for the whole run).
 std::unique_ptr<Target> MakeBorrowedTarget(Target* shared);
+// MakeByeHook speaks to `inner` (which it owns) and, when closed, runs
+// `after_bye` once `inner` has said bye and before waiting for its exit.
+std::unique_ptr<Target> MakeByeHook(std::unique_ptr<Target> inner, std::function<void()> after_bye);
 // kExitAfterBye is how long a process may take to exit after `bye`.
 inline constexpr std::chrono::seconds kExitAfterBye{5};
 // kDefaultAnswerTimeout is how long a subprocess target may take to answer

@@ -184,12 +184,12 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
 
   const std::string target_name =
       options.target_command.empty() ? "in-process reference" : options.target_command;
-  // A process per check: the preflight's target is started on demand, and
+  // A process per check: the preflight's target is started on its own, and
   // how long it took to answer hello decides whether each check's process is
-  // started one check ahead (kSpareWorthIt).
+  // started one check ahead (kSpareWorthIt) or after the previous one's bye.
   const bool per_check = !options.target_command.empty() && !options.reuse_target;
   Engine engine{MakeTargetFactory(options.target_command, options.target_timeout,
-                                  options.reuse_target, /*spare=*/!per_check),
+                                  options.reuse_target, NextProcess::kWhenAsked),
                 options.seed,
                 options.cases,
                 {}};
@@ -200,9 +200,10 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
     io.err << "hsmbackup-conformance: " << target_error.message << "\n";
     return kExitTargetDown;
   }
-  if (per_check && startup >= kSpareWorthIt) {
-    engine.factory = MakeTargetFactory(options.target_command, options.target_timeout,
-                                       /*reuse=*/false, /*spare=*/true);
+  if (per_check) {
+    engine.factory = MakeTargetFactory(
+        options.target_command, options.target_timeout, /*reuse=*/false,
+        startup >= kSpareWorthIt ? NextProcess::kOneAhead : NextProcess::kAfterBye);
   }
   // A fixed-world target (FIXED-WORLD.md) is judged only by the checks that
   // never load, on the world read from it and the vendor config; on any
@@ -233,7 +234,9 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(startup).count();
       io.err << "hsmbackup-conformance: the target answered hello " << ms
              << " ms after it was started: each check's process is started "
-             << (startup >= kSpareWorthIt ? "one check ahead" : "when the check begins") << "\n";
+             << (startup >= kSpareWorthIt ? "one check ahead"
+                                          : "once the previous one has answered bye")
+             << "\n";
     }
   }
 

@@ -40,7 +40,8 @@ std::vector<const Check*> SelectChecks(const std::vector<Check>& checks,
 }
 
 TargetFactory MakeTargetFactory(const std::string& command,
-                                std::chrono::milliseconds answer_timeout, bool reuse, bool spare) {
+                                std::chrono::milliseconds answer_timeout, bool reuse,
+                                NextProcess next) {
   TargetFactory fresh;
   if (command.empty()) {
     fresh = [](TargetError*) { return MakeInProcessTarget(); };
@@ -49,7 +50,22 @@ TargetFactory MakeTargetFactory(const std::string& command,
       return MakeSubprocessTarget(command, error, answer_timeout);
     };
   }
-  if (!reuse && (command.empty() || !spare)) return fresh;
+  if (!reuse && (command.empty() || next == NextProcess::kWhenAsked)) return fresh;
+  if (!reuse && next == NextProcess::kAfterBye) {
+    // The next process starts while this one exits: a process per check
+    // then pays its start-up beside that exit and the runner's own work
+    // between checks rather than after them.
+    auto started = std::make_shared<std::unique_ptr<Target>>();
+    return [fresh, started](TargetError* error) -> std::unique_ptr<Target> {
+      std::unique_ptr<Target> t = std::move(*started);
+      if (t == nullptr || !t->Alive()) t = fresh(error);
+      if (t == nullptr) return nullptr;
+      return MakeByeHook(std::move(t), [fresh, started] {
+        TargetError ignored;
+        *started = fresh(&ignored);
+      });
+    };
+  }
   if (!reuse) {
     // One process per check, started one check ahead: the next check's
     // process starts (loads, opens what it opens) while this check runs,
