@@ -30,8 +30,7 @@ Status ValidateObject(const Object& object, size_t* payload_bytes) {
     return invalid("object label longer than " + std::to_string(kMaxObjectLabelLength) +
                    " bytes");
   }
-  if (!std::all_of(object.label.begin(), object.label.end(),
-                   [](char c) { return c >= 0x20 && c <= 0x7e; })) {
+  if (!blob_codec::IsLabelText(object.label)) {
     return invalid("object label holds a byte outside printable ASCII 0x20..0x7e");
   }
   if (object.attributes.size() > kMaxAttributes) {
