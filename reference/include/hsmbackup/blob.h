@@ -43,7 +43,7 @@ enum class BlobKind : uint8_t {
 // not define.
 // The values are spelled out rather than cast so that reordering an enum can
 // never silently change the format.
-inline uint8_t ToWire(BlobKind k) {
+constexpr uint8_t ToWire(BlobKind k) {
   switch (k) {
     case BlobKind::kDomainObject: return 1;
     case BlobKind::kSmkObject: return 2;
@@ -52,7 +52,7 @@ inline uint8_t ToWire(BlobKind k) {
   return 0xFF;
 }
 
-inline uint8_t ToWire(PartitionKind k) {
+constexpr uint8_t ToWire(PartitionKind k) {
   switch (k) {
     case PartitionKind::kPre77: return 0;
     case PartitionKind::kV0: return 1;
@@ -61,7 +61,7 @@ inline uint8_t ToWire(PartitionKind k) {
   return 0xFF;
 }
 
-inline uint8_t ToWire(ObjectClass c) {
+constexpr uint8_t ToWire(ObjectClass c) {
   switch (c) {
     case ObjectClass::kData: return 0;
     case ObjectClass::kCertificate: return 1;

@@ -99,16 +99,23 @@ void AppendEscaped(std::string* out, std::string_view text) {
 
 }  // namespace
 
+// Cases spelled through ToWire, so each value is still written once; a
+// switch, where a loop over the enum compared every value in turn (both
+// are read on every blob received).
 std::optional<BlobKind> BlobKindFromWire(uint8_t b) {
-  for (BlobKind k : {BlobKind::kDomainObject, BlobKind::kSmkObject, BlobKind::kSmk}) {
-    if (ToWire(k) == b) return k;
+  switch (b) {
+    case ToWire(BlobKind::kDomainObject): return BlobKind::kDomainObject;
+    case ToWire(BlobKind::kSmkObject): return BlobKind::kSmkObject;
+    case ToWire(BlobKind::kSmk): return BlobKind::kSmk;
   }
   return std::nullopt;
 }
 
 std::optional<PartitionKind> SourceKindFromWire(uint8_t b) {
-  for (PartitionKind k : {PartitionKind::kPre77, PartitionKind::kV0, PartitionKind::kV1}) {
-    if (ToWire(k) == b) return k;
+  switch (b) {
+    case ToWire(PartitionKind::kPre77): return PartitionKind::kPre77;
+    case ToWire(PartitionKind::kV0): return PartitionKind::kV0;
+    case ToWire(PartitionKind::kV1): return PartitionKind::kV1;
   }
   return std::nullopt;
 }

@@ -18,24 +18,16 @@ BackupObject& StoreReceived(BackupPartition& part, std::optional<size_t> same,
     stored = &part.objects.emplace_back();
   }
   if (opened) stored->object = std::move(*opened);
-  Bytes sealed;
-  if (!opened) sealed.assign(wire.begin(), wire.end());
-  CompleteStored(*stored, source, opened.has_value(), &sealed, handle);
+  CompleteStored(*stored, source, opened.has_value(), wire, handle);
   return *stored;
 }
 
-void CompleteStored(BackupObject& stored, const Object& source, bool opened, Bytes* wire,
+void CompleteStored(BackupObject& stored, const Object& source, bool opened, ByteSpan wire,
                     uint32_t handle) {
   if (!opened) {
-    // An exactly sized buffer is taken rather than copied: the sender's
-    // next blob needs a new one either way (the copy would be it), and
-    // filling that costs no more than copying this one would.
-    if (wire->size() == wire->capacity()) {
-      stored.sealed.swap(*wire);
-      wire->clear();
-    } else {
-      stored.sealed.assign(wire->begin(), wire->end());
-    }
+    // A copy into an exactly sized buffer, where moving the wire out would
+    // leave the caller a new buffer to zero-fill for every blob.
+    stored.sealed.assign(wire.begin(), wire.end());
     stored.object.ouid = source.ouid;
     stored.object.label = source.label;
   }

@@ -32,12 +32,9 @@ BackupObject& StoreReceived(BackupPartition& part, std::optional<size_t> same,
 // CompleteStored is StoreReceived's step after the object is in place, for
 // a caller that received it straight into `stored.object` (a new object
 // appended to the partition; see Receiver::ReceiveObjectInto): `opened` says
-// it was, otherwise the blob is V1 and its bytes, `*wire`, are kept with
-// `source`'s OUID and label as StoreReceived does. A `*wire` whose capacity
-// is its size is taken whole and left empty (the next blob allocates a new
-// one); any other is copied, so a stored blob never holds spare capacity.
-// Sets the handle and the stored size.
-void CompleteStored(BackupObject& stored, const Object& source, bool opened, Bytes* wire,
+// it was, otherwise the blob is V1 and `wire`, `source`'s OUID and label are
+// copied in as StoreReceived does. Sets the handle and the stored size.
+void CompleteStored(BackupObject& stored, const Object& source, bool opened, ByteSpan wire,
                     uint32_t handle);
 
 }  // namespace hsmbackup::engine
