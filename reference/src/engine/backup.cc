@@ -70,7 +70,7 @@ class BackupRun {
   std::optional<HandleSet> handles_in_use_;  // on the whole backup HSM
   std::optional<OuidIndex<BackupObject>> by_ouid_;  // into part_->objects
   uint64_t used_ = 0;  // part_->used(model), kept up to date object by object
-  Bytes wire_;         // the per-object wire bytes, reused (a V1 object takes them)
+  Bytes wire_;         // the per-object wire bytes, reused (V1 stores a copy)
   CloneBlobView blob_;       // the per-object parsed view of wire_, reused
   std::string line_;         // the per-object transcript line's buffer, reused
   std::string line_middle_;  // " to partition <name> (new handle "
@@ -270,8 +270,8 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   const uint64_t replaced = same ? StoredBytes(part_->objects[*same], hsm_.model) : 0;
   // CLONE-ONE-AT-A-TIME: sealed at the source, bytes on the wire, then
   // parsed and (pre-7.7/V0) opened and verified at the target. wire_ keeps
-  // its capacity from object to object (a stored V1 blob takes it), and the
-  // target reads the blob in place, so no copy of the ciphertext is made.
+  // its capacity from object to object, and the target reads the blob in
+  // place, so no copy of the ciphertext is made.
   HSMB_RETURN_IF_ERROR(sender_->SendObject(object, rng_, &wire_));
   // PROJ-SIZE-MODEL: on the backup HSM the object takes more than the
   // source size SIZE-PRECHECK counted (a V1 object its sealed blob, which is
@@ -333,7 +333,7 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
     if (!opened) replacement.reset();
     stored_at = &StoreReceived(*part_, same, object, std::move(replacement), wire_, handle);
   } else {
-    CompleteStored(part_->objects.back(), object, opened, &wire_, handle);
+    CompleteStored(part_->objects.back(), object, opened, wire_, handle);
     by_ouid_->AddAt(probe, part_->objects.size() - 1);
     stored_at = &part_->objects.back();
   }
