@@ -41,9 +41,36 @@ enum class BlobKind : uint8_t {
 // The wire values of the blob's enums (BLOB-FORMAT.md). Each *FromWire is
 // the only way a byte becomes an enum: nullopt for a value the format does
 // not define.
-uint8_t ToWire(BlobKind k);
-uint8_t ToWire(PartitionKind k);
-uint8_t ToWire(ObjectClass c);
+// The values are spelled out rather than cast so that reordering an enum can
+// never silently change the format.
+constexpr uint8_t ToWire(BlobKind k) {
+  switch (k) {
+    case BlobKind::kDomainObject: return 1;
+    case BlobKind::kSmkObject: return 2;
+    case BlobKind::kSmk: return 3;
+  }
+  return 0xFF;
+}
+
+constexpr uint8_t ToWire(PartitionKind k) {
+  switch (k) {
+    case PartitionKind::kPre77: return 0;
+    case PartitionKind::kV0: return 1;
+    case PartitionKind::kV1: return 2;
+  }
+  return 0xFF;
+}
+
+constexpr uint8_t ToWire(ObjectClass c) {
+  switch (c) {
+    case ObjectClass::kData: return 0;
+    case ObjectClass::kCertificate: return 1;
+    case ObjectClass::kPublicKey: return 2;
+    case ObjectClass::kPrivateKey: return 3;
+    case ObjectClass::kSecretKey: return 4;
+  }
+  return 0xFF;
+}
 std::optional<BlobKind> BlobKindFromWire(uint8_t b);
 std::optional<PartitionKind> SourceKindFromWire(uint8_t b);
 std::optional<ObjectClass> ObjectClassFromWire(uint8_t b);

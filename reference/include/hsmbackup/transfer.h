@@ -48,8 +48,20 @@ class Sender {
   Aes256Gcm domain_;
   std::optional<Aes256Gcm> smk_cipher_;
   std::optional<Secret> smk_;
-  SmkId smk_id_{};
+  SmkId smk_id_{};  // zero unless V1: the key id a domain-sealed blob carries
 };
+
+// Inline: it runs once per object cloned, and its own frame cost about a
+// third of what it passes on.
+inline Status Sender::SendObject(const Object& object, Rng& rng, Bytes* wire) {
+  const bool v1 = kind_ == PartitionKind::kV1;
+  if (v1 && !smk_cipher_) {
+    wire->clear();
+    return Status(Ckr::kSmkIdNotFound, "The V1 partition has no SMK.");
+  }
+  return SealObjectInto(object, kind_, v1 ? BlobKind::kSmkObject : BlobKind::kDomainObject,
+                        smk_id_, v1 ? *smk_cipher_ : domain_, rng, wire);
+}
 
 // Received is what the target got: a verified object (domain blobs) or the
 // parsed opaque blob and its bytes (V1 on a backup HSM).

@@ -33,7 +33,18 @@ void DeterministicRng::Fill(std::span<uint8_t> out) {
     }
   }
   if (n > 0) {
-    const uint64_t z = next();
+    uint64_t z = next();
+    if (n >= 4) {  // a nonce's last four bytes: one constant-size store
+      const uint32_t low = static_cast<uint32_t>(z);
+      if constexpr (std::endian::native == std::endian::little) {
+        std::memcpy(p, &low, 4);
+      } else {
+        for (size_t b = 0; b < 4; ++b) p[b] = static_cast<uint8_t>(low >> (8 * b));
+      }
+      z >>= 32;
+      p += 4;
+      n -= 4;
+    }
     for (size_t b = 0; b < n; ++b) p[b] = static_cast<uint8_t>(z >> (8 * b));
   }
   state_->counter = counter;

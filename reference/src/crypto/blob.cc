@@ -20,7 +20,6 @@ namespace {
 
 using blob_codec::HeaderFields;
 
-constexpr std::string_view kMagic = "HBCB";
 
 Status Invalid(std::string message) {
   return Status(Ckr::kDataInvalid, std::move(message));
@@ -100,87 +99,23 @@ void AppendEscaped(std::string* out, std::string_view text) {
 
 }  // namespace
 
-namespace blob_codec {
-
-// The header is one record: its size follows from the label's, so one
-// bounds check covers every field (the Writer's per-field checks cost more
-// than the fields, on every object cloned).
-void WriteHeader(Writer& w, const HeaderFields& h) {
-  static_assert(kFixedHeaderBytes == kLabelAt + 1 + kAeadNonceBytes);
-  const size_t label_bytes = h.label.size();
-  const std::span<uint8_t> record = w.Reserve(HeaderBytes(h.label));
-  if (record.empty()) return;  // did not fit: the Writer has failed
-  uint8_t* p = record.data();
-  std::memcpy(p, kMagic.data(), kMagic.size());
-  p[4] = kBlobVersion;
-  p[5] = ToWire(h.kind);
-  p[6] = ToWire(h.source_kind);
-  p[7] = 0;  // flags
-  std::memcpy(p + 8, h.key_id.data(), h.key_id.size());
-  std::memcpy(p + 16, h.ouid.bytes.data(), h.ouid.bytes.size());
-  p[kLabelAt] = static_cast<uint8_t>(label_bytes);
-  if (label_bytes != 0) std::memcpy(p + kLabelAt + 1, h.label.data(), label_bytes);
-  std::memcpy(p + kLabelAt + 1 + label_bytes, h.nonce.data(), h.nonce.size());
-}
-
-// One record for the class and count, one per attribute (its two lengths
-// and texts), one for the value's length, then the value.
-void WritePayload(Writer& w, const Object& object) {
-  const std::string_view section = object.attributes.Encoded();  // held in this encoding
-  const ByteSpan value = object.value.secret_bytes();
-  const std::span<uint8_t> record = w.Reserve(PayloadBytes(object.attributes, value.size()));
-  if (record.empty()) return;  // did not fit: the Writer has failed
-  uint8_t* p = record.data();
-  p[0] = ToWire(object.object_class);
-  std::memcpy(p + kClassBytes, section.data(), section.size());
-  p += kClassBytes + section.size();
-  StoreU32(p, static_cast<uint32_t>(value.size()));
-  if (!value.empty()) std::memcpy(p + kValueLengthBytes, value.data(), value.size());
-}
-
-}  // namespace blob_codec
-
-// The wire values are spelled out rather than cast so that reordering an
-// enum can never silently change the format.
-uint8_t ToWire(BlobKind k) {
-  switch (k) {
-    case BlobKind::kDomainObject: return 1;
-    case BlobKind::kSmkObject: return 2;
-    case BlobKind::kSmk: return 3;
-  }
-  return 0xFF;
-}
-
-uint8_t ToWire(PartitionKind k) {
-  switch (k) {
-    case PartitionKind::kPre77: return 0;
-    case PartitionKind::kV0: return 1;
-    case PartitionKind::kV1: return 2;
-  }
-  return 0xFF;
-}
-
-uint8_t ToWire(ObjectClass c) {
-  switch (c) {
-    case ObjectClass::kData: return 0;
-    case ObjectClass::kCertificate: return 1;
-    case ObjectClass::kPublicKey: return 2;
-    case ObjectClass::kPrivateKey: return 3;
-    case ObjectClass::kSecretKey: return 4;
-  }
-  return 0xFF;
-}
-
+// Cases spelled through ToWire, so each value is still written once; a
+// switch, where a loop over the enum compared every value in turn (both
+// are read on every blob received).
 std::optional<BlobKind> BlobKindFromWire(uint8_t b) {
-  for (BlobKind k : {BlobKind::kDomainObject, BlobKind::kSmkObject, BlobKind::kSmk}) {
-    if (ToWire(k) == b) return k;
+  switch (b) {
+    case ToWire(BlobKind::kDomainObject): return BlobKind::kDomainObject;
+    case ToWire(BlobKind::kSmkObject): return BlobKind::kSmkObject;
+    case ToWire(BlobKind::kSmk): return BlobKind::kSmk;
   }
   return std::nullopt;
 }
 
 std::optional<PartitionKind> SourceKindFromWire(uint8_t b) {
-  for (PartitionKind k : {PartitionKind::kPre77, PartitionKind::kV0, PartitionKind::kV1}) {
-    if (ToWire(k) == b) return k;
+  switch (b) {
+    case ToWire(PartitionKind::kPre77): return PartitionKind::kPre77;
+    case ToWire(PartitionKind::kV0): return PartitionKind::kV0;
+    case ToWire(PartitionKind::kV1): return PartitionKind::kV1;
   }
   return std::nullopt;
 }
@@ -218,7 +153,9 @@ Status ParseBlobViewInto(ByteSpan bytes, CloneBlobView* view) {
   const ByteSpan head = c.ReadAtMost(kLabelAt + 1);
   const size_t have = head.size();
   if (have < 4) return BlobTruncated("magic");
-  if (AsStringView(head.first(4)) != kMagic) return Invalid("bad magic: not a clone blob");
+  if (AsStringView(head.first(4)) != blob_codec::kMagic) {
+    return Invalid("bad magic: not a clone blob");
+  }
 
   if (have < 5) return BlobTruncated("version");
   const uint8_t version = head[4];
@@ -256,11 +193,7 @@ Status ParseBlobViewInto(ByteSpan bytes, CloneBlobView* view) {
   }
   ByteSpan label;
   if (!c.ReadBytes(label_len, &label)) return BlobTruncated("label");
-  // A loop rather than std::all_of(..., IsLabelByte): through the function
-  // pointer the check was a call per byte, on every object received.
-  bool printable = true;
-  for (uint8_t b : label) printable &= IsLabelByte(b);
-  if (!printable) {
+  if (!blob_codec::IsLabelText(label.data(), label.size())) {
     return Invalid("label holds a byte outside printable ASCII 0x20..0x7e");
   }
   blob.label = AsStringView(label);

@@ -92,9 +92,10 @@ namespace {
 
 // SealRaw and OpenRaw are the one sequence of OpenSSL calls behind every
 // Seal and Open; `in` and `out` may be the same buffer (EVP allows exactly
-// in-place, never a partial overlap).
-bool SealRaw(EVP_CIPHER_CTX* ctx, const Nonce& nonce, ByteSpan aad, const uint8_t* in,
-             uint8_t* out, size_t n, Tag* tag) {
+// in-place, never a partial overlap). Both are inlined into their callers:
+// SealInPlace and OpenInto run once per object cloned.
+[[gnu::always_inline]] inline bool SealRaw(EVP_CIPHER_CTX* ctx, const Nonce& nonce, ByteSpan aad,
+                                           const uint8_t* in, uint8_t* out, size_t n, Tag* tag) {
   int len = 0;
   // GCM emits nothing at Final; the scratch block only gives it a valid
   // pointer when the ciphertext is empty.
@@ -113,8 +114,8 @@ bool SealRaw(EVP_CIPHER_CTX* ctx, const Nonce& nonce, ByteSpan aad, const uint8_
   return ok;
 }
 
-bool OpenRaw(EVP_CIPHER_CTX* ctx, const Nonce& nonce, ByteSpan aad, ByteSpan ciphertext,
-             const Tag& tag, uint8_t* out) {
+[[gnu::always_inline]] inline bool OpenRaw(EVP_CIPHER_CTX* ctx, const Nonce& nonce, ByteSpan aad,
+                                           ByteSpan ciphertext, const Tag& tag, uint8_t* out) {
   int len = 0;
   uint8_t final_block[16];
   // The tag is set before any data so Final compares it (in constant time).

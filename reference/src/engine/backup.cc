@@ -249,7 +249,8 @@ Status BackupRun::CloneObjects() {
 }
 
 Status BackupRun::CloneOne(size_t index, const Object& object) {
-  const std::optional<size_t> same = by_ouid_->Find(object.ouid);
+  const auto probe = by_ouid_->Look(object.ouid);
+  const std::optional<size_t>& same = probe.position;
   if (same && !plan_.overwrite) {  // OPT-APPEND never overwrites
     const BackupObject& existing = part_->objects[*same];
     if (plan_.source->kind == PartitionKind::kPre77 &&
@@ -333,7 +334,7 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
     stored_at = &StoreReceived(*part_, same, object, std::move(replacement), wire_, handle);
   } else {
     CompleteStored(part_->objects.back(), object, opened, wire_, handle);
-    by_ouid_->Add(part_->objects.size() - 1);
+    by_ouid_->AddAt(probe, part_->objects.size() - 1);
     stored_at = &part_->objects.back();
   }
   const BackupObject& stored = *stored_at;
@@ -388,7 +389,7 @@ void BackupRun::Shrink() {
     shrink_failed_ = true;
     return;
   }
-  part_->allocated = part_->used(hsm_.model);
+  part_->allocated = used_;  // part_->used(hsm_.model), kept object by object
 }
 
 std::string BackupRun::EmptyPartitionNote() const {

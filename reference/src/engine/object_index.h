@@ -57,11 +57,28 @@ class OuidIndex {
     for (size_t i = 0; i < objects->size(); ++i) Add(i);
   }
 
-  std::optional<size_t> Find(const Ouid& ouid) const {
+  std::optional<size_t> Find(const Ouid& ouid) const { return Look(ouid).position; }
+
+  // Probe is what Look found for an OUID: the position indexed under it, or
+  // none and the free slot where it would go.
+  struct Probe {
+    std::optional<size_t> position;
+    size_t free_slot = 0;
+  };
+  Probe Look(const Ouid& ouid) const {
     for (size_t s = Home(ouid);; s = (s + 1) & mask_) {
-      if (slots_[s] == 0) return std::nullopt;
-      if (OuidOf((*objects_)[slots_[s] - 1]) == ouid) return slots_[s] - 1;
+      if (slots_[s] == 0) return {std::nullopt, s};
+      if (OuidOf((*objects_)[slots_[s] - 1]) == ouid) return {slots_[s] - 1, 0};
     }
+  }
+
+  // AddAt is Add for an element whose OUID `probe`, the last Look, found
+  // unindexed, with no Add since: it takes the slot found rather than
+  // hashing and probing again (unless the table must grow first).
+  void AddAt(const Probe& probe, size_t position) {
+    if (probe.position || 2 * (count_ + 1) > slots_.size()) return Add(position);
+    slots_[probe.free_slot] = static_cast<uint32_t>(position + 1);
+    ++count_;
   }
 
   // Add indexes (*objects)[position] under its OUID, replacing whatever

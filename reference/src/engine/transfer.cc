@@ -32,16 +32,6 @@ StatusOr<Bytes> Sender::SendObject(const Object& object, Rng& rng) {
   return wire;
 }
 
-Status Sender::SendObject(const Object& object, Rng& rng, Bytes* wire) {
-  const bool v1 = kind_ == PartitionKind::kV1;
-  if (v1 && !smk_cipher_) {
-    wire->clear();
-    return Status(Ckr::kSmkIdNotFound, "The V1 partition has no SMK.");
-  }
-  return SealObjectInto(object, kind_, v1 ? BlobKind::kSmkObject : BlobKind::kDomainObject,
-                        v1 ? smk_id_ : SmkId{}, v1 ? *smk_cipher_ : domain_, rng, wire);
-}
-
 StatusOr<Bytes> Sender::SendSmk(Rng& rng) {
   if (!smk_) return Status(Ckr::kSmkIdNotFound, "The partition has no SMK.");
   HSMB_ASSIGN_OR_RETURN(CloneBlob blob, SealSmk(*smk_, kind_, domain_, rng));

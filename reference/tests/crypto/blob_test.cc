@@ -220,6 +220,23 @@ TEST(ParseBlob, RejectsBadLabels) {
   }
 }
 
+// The label check reads words, overlapping ones and picks (blob_codec.h):
+// one byte out of range at any position of a label of any length is found.
+TEST(ParseBlob, ChecksEveryLabelByteAtEveryLength) {
+  for (size_t len = 0; len <= kMaxObjectLabelLength; ++len) {
+    for (size_t at = 0; at < len; ++at) {
+      for (int byte : {0x00, 0x1f, 0x20, 0x41, 0x7e, 0x7f, 0x80, 0x9f, 0xa0, 0xff}) {
+        CloneBlob b;
+        b.label = std::string(len, 'a');
+        b.label[at] = static_cast<char>(byte);
+        const bool printable = byte >= 0x20 && byte <= 0x7e;
+        EXPECT_EQ(ParseBlob(SerializeBlob(b)).ok(), printable)
+            << "length " << len << ", byte " << byte << " at " << at;
+      }
+    }
+  }
+}
+
 TEST(ParseBlob, RejectsCiphertextLengthsOverTheLimitOrPastTheEnd) {
   const size_t at = CtLenAt(12);
   auto set_len = [&](uint32_t len) {

@@ -190,6 +190,27 @@ TEST(SealObject, RejectsMismatchedKindsAndOutOfLimitObjects) {
   }
 }
 
+TEST(SealObject, RefusesALabelByteOutsidePrintableAsciiAtAnyPosition) {
+  Aes256Gcm key = MustDomainCipher("d");
+  for (size_t len : {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 128}) {
+    for (size_t at = 0; at < len; ++at) {
+      for (int byte : {0x09, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0xff}) {
+        Object o = GoldenObject();
+        o.label = std::string(len, 'z');
+        o.label[at] = static_cast<char>(byte);
+        ScriptedRng rng({1});
+        auto sealed =
+            SealObject(o, PartitionKind::kV0, BlobKind::kDomainObject, SmkId{}, key, rng);
+        const bool printable = byte >= 0x20 && byte <= 0x7e;
+        ASSERT_EQ(sealed.ok(), printable) << "length " << len << ", byte " << byte << " at " << at;
+        if (!printable) {
+          EXPECT_EQ(sealed.status().code(), Ckr::kDataInvalid);
+        }
+      }
+    }
+  }
+}
+
 TEST(SealObject, TheLargestObjectFitsTheCiphertextLimit) {
   Aes256Gcm key = MustDomainCipher("d");
   ScriptedRng rng({5});

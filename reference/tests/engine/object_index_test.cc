@@ -82,7 +82,12 @@ RC_GTEST_PROP(OuidIndex, FindsEveryObjectByOuidAsTheVectorGrows, ()) {
   for (int i = 0; i < steps; ++i) {
     const auto [a, b] = *gen_ouid;
     const Object o = WithOuid(a, b);
+    // Look and AddAt (the clone loop's single probe, growing the table when
+    // it must) or Find and Add: either way the same index results.
+    const bool probe_once = *rc::gen::arbitrary<bool>();
+    const auto probe = index.Look(o.ouid);
     const std::optional<size_t> found = index.Find(o.ouid);
+    RC_ASSERT(probe.position == found);
     const auto it = model.find(o.ouid);
     RC_ASSERT(found.has_value() == (it != model.end()));
     if (found) {
@@ -90,7 +95,11 @@ RC_GTEST_PROP(OuidIndex, FindsEveryObjectByOuidAsTheVectorGrows, ()) {
       objects[*found].label = "replaced";  // replaced in place: the index still holds
     } else {
       objects.push_back(o);
-      index.Add(objects.size() - 1);
+      if (probe_once) {
+        index.AddAt(probe, objects.size() - 1);
+      } else {
+        index.Add(objects.size() - 1);
+      }
       model[o.ouid] = objects.size() - 1;
     }
   }
