@@ -20,7 +20,6 @@ namespace {
 
 using blob_codec::HeaderFields;
 
-
 Status Invalid(std::string message) {
   return Status(Ckr::kDataInvalid, std::move(message));
 }
