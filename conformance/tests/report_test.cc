@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "conformance/runner.h"
+#include "scratch_dir.h"
 
 namespace hsmbackup::conformance {
 namespace {
@@ -19,12 +20,6 @@ namespace {
 constexpr int kValidatorMissing = 77;
 
 std::string Root() { return HSMB_SOURCE_ROOT; }
-
-std::string TempDir() {
-  std::string pattern = ::testing::TempDir() + "hsmb-report-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  return pattern;
-}
 
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
@@ -39,7 +34,8 @@ std::string ReadFile(const std::string& path) {
 
 // Validate runs validate_reports.py; its stderr goes to `why`.
 int Validate(const std::string& args, std::string* why) {
-  const std::string err = TempDir() + "/stderr";
+  ScratchDir scratch("hsmb-report");
+  const std::string err = scratch.path() + "/stderr";
   const int status = std::system(
       ("python3 " + Root() + "/conformance/tests/validate_reports.py " + args + " 2>" + err)
           .c_str());
@@ -144,7 +140,8 @@ TEST(Report, JunitHasOneTestcasePerClauseAndParses) {
   REQUIRE_PYTHON();
   RunReport r = SampleRun();
   const std::string xml = JunitXml(r);
-  const std::string path = TempDir() + "/junit.xml";
+  ScratchDir scratch("hsmb-report");
+  const std::string path = scratch.path() + "/junit.xml";
   WriteFile(path, xml);
   ExpectValidJunit(path);
   EXPECT_NE(xml.find("<testsuite name=\"Source and restore\" tests=\"3\" failures=\"0\" "
@@ -174,7 +171,8 @@ TEST(Report, JsonValidatesAgainstTheSchema) {
   EXPECT_EQ(failing["counterexample"]["failing_step"], 1);
   EXPECT_NE(failing["counterexample"]["replay"].get<std::string>().find("--answer 'proceed'"),
             std::string::npos);
-  const std::string path = TempDir() + "/report.json";
+  ScratchDir scratch("hsmb-report");
+  const std::string path = scratch.path() + "/report.json";
   WriteFile(path, doc.dump(2, ' ', false, Json::error_handler_t::replace));
   ExpectValidJson(path);
 }
@@ -183,7 +181,8 @@ TEST(Report, SchemaRejectsWhatItShould) {
   REQUIRE_PYTHON();
   nlohmann::ordered_json doc = ReportJson(SampleRun());
   doc["clauses"][0]["verdict"] = "maybe";
-  const std::string path = TempDir() + "/bad.json";
+  ScratchDir scratch("hsmb-report");
+  const std::string path = scratch.path() + "/bad.json";
   WriteFile(path, doc.dump(2, ' ', false, Json::error_handler_t::replace));
   std::string why;
   const int code =
@@ -240,7 +239,8 @@ TEST(Report, FilesFromARunValidateAndHoldNoEnvironment) {
   const std::string tool = HSMB_CONFORMANCE_PATH;
   const std::string fake = tool.substr(0, tool.rfind('/') + 1) + "conformance_runner_fake";
   if (!std::ifstream(fake).good()) GTEST_SKIP() << "conformance_runner_fake not built at " << fake;
-  const std::string dir = TempDir();
+  ScratchDir scratch("hsmb-report");
+  const std::string dir = scratch.path();
   const std::string canary = "hsmb-env-canary-5d1f";
   const int status =
       std::system(("HSMB_CANARY=" + canary + " " + fake + " --quiet --junit " + dir +

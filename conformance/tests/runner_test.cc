@@ -16,6 +16,7 @@
 
 #include "conformance/report.h"
 #include "shell_support.h"
+#include "scratch_dir.h"
 #include <signal.h>
 
 namespace hsmbackup::conformance {
@@ -366,12 +367,6 @@ std::string Fake() {
   return tool.substr(0, tool.rfind('/') + 1) + "conformance_runner_fake";
 }
 
-std::string TempDir() {
-  std::string pattern = ::testing::TempDir() + "hsmb-runner-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  return pattern;
-}
-
 Json ReadJson(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
@@ -406,7 +401,8 @@ TEST(Executable, UnknownArgumentIsAUsageError) {
 TEST(Executable, EachCheckGetsItsOwnProcessStartedAheadWhenStartingIsSlow) {
   // Started one check ahead (a spare) when starting takes kSpareWorthIt.
   for (const std::string delay : {"sleep 0.05; ", ""}) {
-    const std::string pids = TempDir() + "/pids";
+    ScratchDir scratch("hsmb-runner");
+    const std::string pids = scratch.path() + "/pids";
     Ran ran = Shell(
         Conformance() + " --gtest_filter=" +
         "Authentication.BackupNeedsTheCryptoOfficer:Authentication.PasswordAndPedNeverMix" +
@@ -470,7 +466,8 @@ TEST(FakeRun, ExitCodesFollowTheVerdicts) {
 
 TEST(FakeRun, VendorConfigTurnsFailuresIntoExpectedOnesStrictly) {
   SKIP_WITHOUT_FAKE();
-  const std::string dir = TempDir();
+  ScratchDir scratch("hsmb-runner");
+  const std::string dir = scratch.path();
   auto config = [&](const std::string& name, const std::string& text) {
     std::ofstream(dir + "/" + name) << text;
     return " --config " + dir + "/" + name;
@@ -516,7 +513,8 @@ TEST(FakeRun, ProgressLinesAndClauseTable) {
 
 TEST(FakeRun, ShardsSplitTheChecksAndSaySo) {
   SKIP_WITHOUT_FAKE();
-  const std::string dir = TempDir();
+  ScratchDir scratch("hsmb-runner");
+  const std::string dir = scratch.path();
   std::set<std::string> seen;
   size_t total = 0;
   for (int shard = 0; shard < 2; ++shard) {
@@ -538,7 +536,8 @@ TEST(FakeRun, ShardsSplitTheChecksAndSaySo) {
 
 TEST(FakeRun, CasesAndSeedsReachTheChecks) {
   SKIP_WITHOUT_FAKE();
-  const std::string dir = TempDir();
+  ScratchDir scratch("hsmb-runner");
+  const std::string dir = scratch.path();
   Shell(Fake() + " --quiet --seed 5 --cases 7 --report " + dir + "/r.json");
   Json report = ReadJson(dir + "/r.json");
   ASSERT_TRUE(report.is_object());
@@ -557,7 +556,8 @@ TEST(FakeRun, CasesAndSeedsReachTheChecks) {
 
 TEST(FakeRun, GtestFilterSelectsChecks) {
   SKIP_WITHOUT_FAKE();
-  const std::string dir = TempDir();
+  ScratchDir scratch("hsmb-runner");
+  const std::string dir = scratch.path();
   Ran ran = Shell(Fake() + " --quiet --gtest_filter=Fake.Passes:Fake.Property --report " + dir +
                   "/r.json");
   EXPECT_EQ(ran.exit_code, kExitConformant) << ran.out;
