@@ -223,17 +223,19 @@ std::vector<std::string> Events(const std::string& log) {
 // A process per check: the next one starts once the previous one has
 // answered bye, while that one exits (here it takes 0.3 s to), and the
 // one started after the last bye gets bye alone when the factory goes.
+// Each target logs a bye before it answers it, so the order is certain.
 TEST(Target, AProcessPerCheckStartsTheNextOnceThePreviousSaidBye) {
   const std::string log =
       ::testing::TempDir() + "hsmb-bye-order-" + std::to_string(getpid()) + ".log";
   std::remove(log.c_str());
+  const std::string is_bye = "case \"$l\" in *'\"bye\"'*) ";
   const std::string target =
       "echo start $$ >> " + log + "; " +
-      "while IFS= read -r l; do id=$(printf '%s' \"$l\" | sed 's/.*\"id\":\\([0-9]*\\).*/\\1/'); "
+      "while IFS= read -r l; do id=$(printf '%s' \"$l\" | sed 's/.*\"id\":\\([0-9]*\\).*/\\1/'); " +
+      is_bye + "echo bye $$ >> " + log + ";; esac; " +
       "printf '{\"id\":%s,\"ok\":true,\"protocol\":\"hsmbackup-target/1\",\"implementation\":"
-      "\"x\",\"capabilities\":[]}\\n' \"$id\"; case \"$l\" in *'\"bye\"'*) break;; esac; done; "
-      "echo bye $$ >> " +
-      log + "; sleep 0.3; echo exit $$ >> " + log;
+      "\"x\",\"capabilities\":[]}\\n' \"$id\"; " +
+      is_bye + "break;; esac; done; sleep 0.3; echo exit $$ >> " + log;
   {
     TargetFactory factory =
         MakeTargetFactory(target, kDefaultAnswerTimeout, false, NextProcess::kAfterBye);
