@@ -1,10 +1,5 @@
 // The subprocess adapter: JSON lines over the child's stdin and stdout.
-#include <poll.h>
-#include <sched.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,6 +9,12 @@
 #include <vector>
 
 #include "conformance/target.h"
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <unistd.h>
 
 extern char** environ;
 
@@ -35,6 +36,7 @@ class SubprocessTarget final : public Target {
     if (!hung_) Bye();
     if (to_child_ >= 0) close(to_child_);
     to_child_ = -1;
+    RunAfterBye();
     bool exited = false;
     int status = 0;
     const auto deadline = std::chrono::steady_clock::now() + kExitAfterBye;
@@ -65,7 +67,9 @@ class SubprocessTarget final : public Target {
 
   bool Start(const std::string& command, TargetError* error) {
     int in[2], out[2];
-    if (pipe(in) != 0 || pipe(out) != 0) {
+    // Close-on-exec: no target started later inherits this one's pipes
+    // (it would hold this one's stdin open after the runner closed it).
+    if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
       *error = {std::string("pipe: ") + std::strerror(errno)};
       return false;
     }

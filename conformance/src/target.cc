@@ -1,7 +1,5 @@
 #include "conformance/target.h"
 
-#include <utility>
-
 namespace hsmbackup::conformance {
 
 Json ParseJson(const std::string& text) {
@@ -149,6 +147,7 @@ void Target::Bye() {
 
 bool Target::Close(TargetError*) {
   Bye();
+  RunAfterBye();
   return true;
 }
 
@@ -169,41 +168,7 @@ class BorrowedTarget final : public Target {
   Target* shared_;
 };
 
-// ByeHook speaks to the target it owns and runs `after_bye` once that
-// target has said bye, before waiting for it to exit.
-class ByeHook final : public Target {
- public:
-  ByeHook(std::unique_ptr<Target> inner, std::function<void()> after_bye)
-      : inner_(std::move(inner)), after_bye_(std::move(after_bye)) {}
-  ~ByeHook() override {
-    TargetError ignored;
-    Close(&ignored);
-  }
-  bool Close(TargetError* error) override {
-    if (after_bye_) {
-      if (inner_->Alive()) inner_->Bye();
-      std::exchange(after_bye_, nullptr)();
-    }
-    return inner_->Close(error);
-  }
-  bool Alive() const override { return inner_->Alive(); }
-
- protected:
-  std::optional<std::string> Exchange(const std::string& request, TargetError* error) override {
-    return inner_->Raw(request, error);
-  }
-
- private:
-  std::unique_ptr<Target> inner_;
-  std::function<void()> after_bye_;
-};
-
 }  // namespace
-
-std::unique_ptr<Target> MakeByeHook(std::unique_ptr<Target> inner,
-                                    std::function<void()> after_bye) {
-  return std::make_unique<ByeHook>(std::move(inner), std::move(after_bye));
-}
 
 std::unique_ptr<Target> MakeBorrowedTarget(Target* shared) {
   return std::make_unique<BorrowedTarget>(shared);

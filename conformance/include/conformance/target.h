@@ -99,6 +99,9 @@ class Target {
   // Close ends the session: `bye`, then (a process) its exit within
   // kExitAfterBye. False, `error` set, if it had to be killed. Idempotent.
   virtual bool Close(TargetError* error);
+  // AfterBye: Close calls `run` once, after `bye` and before waiting for the
+  // process to exit (MakeTargetFactory starts the next check's process there).
+  void AfterBye(std::function<void()> run) { after_bye_ = std::move(run); }
   // Alive: it still answers (a hung or dead process does not).
   virtual bool Alive() const { return true; }
   // Raw sends one line as it is and returns the target's response line
@@ -108,6 +111,10 @@ class Target {
   }
 
  protected:
+  // RunAfterBye runs what AfterBye was given, once; Close calls it.
+  void RunAfterBye() {
+    if (after_bye_) std::exchange(after_bye_, nullptr)();
+  }
   // Exchange sends one request line and returns the response line, or
   // nullopt with `error` set when the transport fails.
   virtual std::optional<std::string> Exchange(const std::string& request,
@@ -117,6 +124,7 @@ class Target {
   std::optional<Json> Call(Json request, TargetError* error);
   long next_id_ = 1;
   bool said_bye_ = false;
+  std::function<void()> after_bye_;
 };
 
 // MakeInProcessTarget links the reference implementation.
@@ -124,9 +132,6 @@ std::unique_ptr<Target> MakeInProcessTarget();
 // MakeBorrowedTarget speaks to `shared` without owning it: its Close sends
 // no bye (--reuse-target: one process for the whole run).
 std::unique_ptr<Target> MakeBorrowedTarget(Target* shared);
-// MakeByeHook speaks to `inner` (which it owns) and, when closed, runs
-// `after_bye` once `inner` has said bye and before waiting for its exit.
-std::unique_ptr<Target> MakeByeHook(std::unique_ptr<Target> inner, std::function<void()> after_bye);
 // kExitAfterBye is how long a process may take to exit after `bye`.
 inline constexpr std::chrono::seconds kExitAfterBye{5};
 // kDefaultAnswerTimeout is how long a subprocess target may take to answer

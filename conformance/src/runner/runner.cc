@@ -60,10 +60,11 @@ TargetFactory MakeTargetFactory(const std::string& command,
       std::unique_ptr<Target> t = std::move(*started);
       if (t == nullptr || !t->Alive()) t = fresh(error);
       if (t == nullptr) return nullptr;
-      return MakeByeHook(std::move(t), [fresh, started] {
+      t->AfterBye([fresh, started] {
         TargetError ignored;
         *started = fresh(&ignored);
       });
+      return t;
     };
   }
   if (!reuse) {
