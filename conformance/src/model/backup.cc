@@ -537,38 +537,25 @@ Prediction PredictBackup(const World& before, const Line& line,
   SizeModelFill(p, before, line, plan, answers, given);
   // Readings the seed leaves open (clauses.json `accepts`).
   if (!plan.exists && line.Has("append")) {  // OPT-APPEND: -append may need an existing backup
-    Prediction refused;
-    refused.after = before;
     Refusals none;
     none.Add("CKR_TOKEN_NOT_PRESENT", "OPT-APPEND");
     none.Add("CKR_ARGUMENTS_BAD", "OPT-APPEND");
     none.Add("CKR_OPERATION_NOT_ALLOWED", "OPT-APPEND");
-    Refuse(refused, before, none);
-    refused.reading = "append-needs-existing";
-    p.alternatives.push_back(std::move(refused));
+    p.alternatives.push_back(RefusalReading(before, none, "append-needs-existing"));
   }
   // PROJ-APPEND-ORIGIN: a V1 backup whose SMK clone failed holds no SMK, so
   // "the same SMK" may be read as refusing -append to it.
   if (plan.exists && !plan.recreate && AppendsToV1WithoutSmk(before, plan)) {
-    Prediction refused;
-    refused.after = before;
     Refusals no_smk;
     no_smk.Add("CKR_OPERATION_NOT_ALLOWED", "PROJ-APPEND-ORIGIN");
-    Refuse(refused, before, no_smk);
-    refused.reading = "append-needs-smk";
-    p.alternatives.push_back(std::move(refused));
+    p.alternatives.push_back(RefusalReading(before, no_smk, "append-needs-smk"));
   }
   // SIZE-PRECHECK: a size model that charges more than the project's may
   // refuse a backup that fits this one with little room to spare.
-  if (plan.creates() &&
-      plan.available < plan.need + kOverhead + 256 * (plan.objects.size() + 1)) {
-    Prediction refused;
-    refused.after = before;
+  if (plan.creates() && plan.available < plan.need + kOverhead + 256 * (plan.objects.size() + 1)) {
     Refusals full;
     full.Add("CKR_HSM_STORAGE_FULL", "SIZE-PRECHECK");
-    Refuse(refused, before, full);
-    refused.reading = "size-model";
-    p.alternatives.push_back(std::move(refused));
+    p.alternatives.push_back(RefusalReading(before, full, "size-model"));
   }
   p.summary = *p.codes.begin() + " for a backup of " + std::to_string(plan.objects.size()) +
               " object(s) to " + plan.name + " on slot " + std::to_string(plan.slot);

@@ -18,6 +18,13 @@ void Refuse(Prediction& p, const World& before, const Refusals& r) {
   p.summary = "a refusal that changes nothing";
 }
 
+Prediction RefusalReading(const World& before, const Refusals& r, std::string reading) {
+  Prediction refused;
+  Refuse(refused, before, r);
+  refused.reading = std::move(reading);
+  return refused;
+}
+
 void SoFirstReading(Prediction& p, const World& before, long slot, const Line& line) {
   if (slot < 0 || p.codes.count("CKR_OK") != 0) return;
   auto it = before.hsms.find(static_cast<uint32_t>(slot));
@@ -51,12 +58,9 @@ void LoginFirstReading(Prediction& p, const World& before) {
   Refusals r;
   UserChecks(before, r);
   if (!r.any()) return;
-  Prediction alt = p;
-  alt.alternatives.clear();
-  Refuse(alt, before, r);
-  alt.reading = "login-first";
-  alt.summary = "the current partition's refusal, looked at before the line's syntax";
-  p.alternatives.push_back(std::move(alt));
+  p.alternatives.push_back(RefusalReading(before, r, "login-first"));
+  p.alternatives.back().summary =
+      "the current partition's refusal, looked at before the line's syntax";
 }
 
 std::string Answer(const std::vector<std::string>& answers, int i) {
@@ -199,12 +203,9 @@ void SetPed(Prediction& p, const World& w, const Line& line) {
 // CredentialsOnLine is the reading in which a target refuses a line that
 // leaves a credential off (AUTH-PROMPT `accepts`), where the seed allows it.
 Prediction CredentialsOnLine(const World& before) {
-  Prediction refused;
   Refusals r;
   r.Add("CKR_ARGUMENTS_BAD", "AUTH-PROMPT");
-  Refuse(refused, before, r);
-  refused.reading = "credentials-on-line";
-  return refused;
+  return RefusalReading(before, r, "credentials-on-line");
 }
 
 Prediction PredictLine(const World& before, const std::string& text,

@@ -26,6 +26,9 @@ struct Refusals {
 
 // Refuse turns refusals into the prediction: one of the codes, nothing changed.
 void Refuse(Prediction& p, const World& before, const Refusals& r);
+// RefusalReading is the reading `reading` (clauses.json `accepts`) in which
+// a target refuses the line for `r`, changing nothing.
+Prediction RefusalReading(const World& before, const Refusals& r, std::string reading);
 
 // SoFirstReading adds to a refusal `p` the reading in which the target logs
 // the SO in on `slot` before the checks that need no login (clauses.json
