@@ -1,5 +1,11 @@
 // The subprocess adapter: JSON lines over the child's stdin and stdout.
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -9,12 +15,6 @@
 #include <vector>
 
 #include "conformance/target.h"
-#include <fcntl.h>
-#include <poll.h>
-#include <sched.h>
-#include <signal.h>
-#include <spawn.h>
-#include <unistd.h>
 
 extern char** environ;
 
