@@ -5,6 +5,7 @@
 #include "conformance/runner.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -17,7 +18,6 @@
 #include "conformance/report.h"
 #include "shell_support.h"
 #include "scratch_dir.h"
-#include <signal.h>
 
 namespace hsmbackup::conformance {
 namespace {
