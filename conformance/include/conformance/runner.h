@@ -177,7 +177,8 @@ int RunBench(const BenchOptions& options, const RunnerIo& io);
 // CheckProtocol probes only the envelope and lifecycle of PROTOCOL.md
 // (hello, an unparseable line, requests before load, an unknown op, an
 // invalid and a valid world, execute without answers, observe, bye and
-// exit) and says in words each rule the target breaks. 0 if none,
+// exit; then, for a command, a second process that gets only bye, as the
+// last one a run starts does) and says in words each rule the target breaks. 0 if none,
 // kExitUnknown if some, kExitTargetDown if it cannot be started.
 int CheckProtocol(const std::string& command, std::chrono::milliseconds timeout,
                   const RunnerIo& io);

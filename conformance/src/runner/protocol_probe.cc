@@ -221,6 +221,27 @@ void ProbeEnvelope(Probe& p) {
            "observe shows no secret", "the state holds a password or a domain string");
 }
 
+// ProbeByeAlone: the process a run starts last serves no check and gets
+// `bye` alone (PROTOCOL.md, Lifecycle); it must answer it and exit.
+// Returns the rules broken.
+int ProbeByeAlone(const std::string& command, std::chrono::milliseconds timeout,
+                  const RunnerIo& io) {
+  TargetError e;
+  std::unique_ptr<Target> last = MakeSubprocessTarget(command, &e, timeout);
+  if (last == nullptr) {
+    io.out << "  FAIL  bye without hello: a second process could not be started: " << e.message
+           << "\n";
+    return 1;
+  }
+  Probe q(*last, io.out);
+  Json r = q.Ask(R"({"id":1,"op":"bye"})", "bye without hello");
+  q.Expect(r.value("id", Json()) == 1 && r.value("ok", false) == true,
+           "bye without hello answers ok", "got " + r.dump().substr(0, 120));
+  q.Expect(last->Close(&e), "exit after bye without hello",
+           e.message + " (the process a run starts last gets only bye)");
+  return q.failures();
+}
+
 }  // namespace
 
 int CheckProtocol(const std::string& command, std::chrono::milliseconds timeout,
@@ -245,10 +266,11 @@ int CheckProtocol(const std::string& command, std::chrono::milliseconds timeout,
            e.message + " (the suite starts one process per check and waits for each to exit)");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  io.out << (p.failures() == 0 ? "The target speaks the protocol"
-                               : std::to_string(p.failures()) + " rule(s) broken")
+  const int failures = p.failures() + (command.empty() ? 0 : ProbeByeAlone(command, timeout, io));
+  io.out << (failures == 0 ? "The target speaks the protocol"
+                           : std::to_string(failures) + " rule(s) broken")
          << " (bye to exit: " << static_cast<int>(seconds * 1000) << " ms).\n";
-  return p.failures() == 0 ? kExitConformant : kExitUnknown;
+  return failures == 0 ? kExitConformant : kExitUnknown;
 }
 
 }  // namespace hsmbackup::conformance
