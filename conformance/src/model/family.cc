@@ -240,6 +240,12 @@ Prediction RestoreAs(const World& before, const Line& typed,
 Prediction PredictRestore(const World& before, const Line& line,
                           const std::vector<std::string>& answers, const Credentials& given) {
   Prediction p = RestoreAs(before, line, answers, given, Policy55::kDecides);
+  // The second reading only lifts this gate's refusals, so it can differ
+  // only where the gate refused.
+  if (std::find(p.code_clauses.begin(), p.code_clauses.end(), "RESTORE-PRE77-TO-V0") ==
+      p.code_clauses.end()) {
+    return p;
+  }
   Prediction other = RestoreAs(before, line, answers, given, Policy55::kOnlyRestricts);
   if (other.codes != p.codes) {
     other.reading = "policy-55-only-restricts";
