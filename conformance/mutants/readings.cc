@@ -26,6 +26,22 @@ class LowerHex final : public ProtocolHook {
   }
 };
 
+// Refuse makes the command end with `code` and `message`, its transcript
+// only that refusal.
+void Refuse(Result& result, std::vector<std::string>& transcript, Ckr code, std::string message) {
+  transcript.clear();
+  SetOutcome(result, transcript, code, std::move(message));
+}
+
+// Withdraw undoes a command the reference carried out: `world` back to
+// `saved` (which it empties), and the command refused instead.
+void Withdraw(World& world, std::optional<World>& saved, Result& result,
+              std::vector<std::string>& transcript, Ckr code, std::string message) {
+  world = std::move(*saved);
+  saved.reset();
+  Refuse(result, transcript, code, std::move(message));
+}
+
 // AppendNeedsExisting refuses -append to a backup partition that does not
 // exist, changing nothing.
 class AppendNeedsExisting final : public ProtocolHook {
@@ -56,11 +72,8 @@ class AppendNeedsExisting final : public ProtocolHook {
       saved_.reset();
       return;
     }
-    world = std::move(*saved_);
-    saved_.reset();
-    transcript.clear();
-    SetOutcome(result, transcript, Ckr::kTokenNotPresent,
-               "There is no backup partition " + name_ + " to append to.");
+    Withdraw(world, saved_, result, transcript, Ckr::kTokenNotPresent,
+             "There is no backup partition " + name_ + " to append to.");
   }
 
  private:
@@ -97,11 +110,8 @@ class AppendNeedsSmk final : public ProtocolHook {
       saved_.reset();
       return;
     }
-    world = std::move(*saved_);
-    saved_.reset();
-    transcript.clear();
-    SetOutcome(result, transcript, Ckr::kOperationNotAllowed,
-               "The backup partition " + name_ + " holds no SMK to append to.");
+    Withdraw(world, saved_, result, transcript, Ckr::kOperationNotAllowed,
+             "The backup partition " + name_ + " holds no SMK to append to.");
   }
 
  private:
@@ -215,8 +225,7 @@ class SoLoginFirst final : public ProtocolHook {
       hsm->partitions.clear();
       hsm->so_lockout.failures = 0;
     }
-    transcript.clear();
-    SetOutcome(result, transcript, Ckr::kPinIncorrect, "Incorrect SO password.");
+    Refuse(result, transcript, Ckr::kPinIncorrect, "Incorrect SO password.");
   }
 };
 
@@ -278,13 +287,6 @@ class LoginFirst final : public ProtocolHook {
     } else if (!session.LoggedIn(session.current_slot(), Role::kCo)) {
       Refuse(result, transcript, Ckr::kUserNotLoggedIn, "Log in as the Crypto Officer first.");
     }
-  }
-
- private:
-  static void Refuse(Result& result, std::vector<std::string>& transcript, Ckr code,
-                     std::string message) {
-    transcript.clear();
-    SetOutcome(result, transcript, code, std::move(message));
   }
 };
 
