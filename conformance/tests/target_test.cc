@@ -12,6 +12,7 @@
 
 #include "conformance/runner.h"
 #include "conformance/target.h"
+#include "scratch_dir.h"
 
 namespace hsmbackup::conformance {
 namespace {
@@ -225,9 +226,8 @@ std::vector<std::string> Events(const std::string& log) {
 // one started after the last bye gets bye alone when the factory goes.
 // Each target logs a bye before it answers it, so the order is certain.
 TEST(Target, AProcessPerCheckStartsTheNextOnceThePreviousSaidBye) {
-  const std::string log =
-      ::testing::TempDir() + "hsmb-bye-order-" + std::to_string(getpid()) + ".log";
-  std::remove(log.c_str());
+  ScratchDir scratch("hsmb-bye-order");
+  const std::string log = scratch.path() + "/events";
   const std::string is_bye = "case \"$l\" in *'\"bye\"'*) ";
   const std::string target =
       "echo start $$ >> " + log + "; " +
@@ -263,7 +263,6 @@ TEST(Target, AProcessPerCheckStartsTheNextOnceThePreviousSaidBye) {
     EXPECT_GT(at("start " + pids[i]), at("bye " + pids[i - 1]));
     EXPECT_LT(at("start " + pids[i]), at("exit " + pids[i - 1]));
   }
-  std::remove(log.c_str());
 }
 
 TEST(Target, ABorrowedTargetSpeaksToTheSharedProcessAndSendsNoBye) {
