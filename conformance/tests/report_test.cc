@@ -232,6 +232,34 @@ TEST(Report, ClauseTableShowsEveryClauseTotalsAndFailures) {
       << table;
 }
 
+// How the processes were started is in every report, and a rerun starts
+// them the same way where that matters.
+TEST(Report, EveryReportSaysHowTheTargetsProcessesWereStarted) {
+  RunReport r = SampleRun();
+  r.processes = Processes{"at-check", true, 0.0042};
+  const nlohmann::ordered_json doc = ReportJson(r);
+  EXPECT_EQ(doc["processes"]["mode"], "at-check");
+  EXPECT_EQ(doc["processes"]["pinned"], true);
+  EXPECT_EQ(doc["processes"]["preflight_hello_ms"], 4.2);
+  EXPECT_NE(ClauseTable(r).find("processes:      one per check, each started when its check "
+                                "begins (--next-process at-check)\n"),
+            std::string::npos)
+      << ClauseTable(r);
+  EXPECT_NE(ClauseTable(r).find(" --next-process at-check --gtest_filter=Fake.Fails"),
+            std::string::npos);
+  EXPECT_NE(MarkdownReport(r).find("| Processes | one per check"), std::string::npos);
+  if (HavePython()) {
+    ScratchDir scratch("hsmb-report");
+    const std::string path = scratch.path() + "/report.json";
+    WriteFile(path, doc.dump(2, ' ', false, Json::error_handler_t::replace));
+    ExpectValidJson(path);
+  }
+  r.processes = Processes{"reused", false, 0.2};
+  EXPECT_NE(ClauseTable(r).find(" --reuse-target --gtest_filter=Fake.Fails"), std::string::npos)
+      << "a reused process is judged on what it kept across load: the rerun reuses one too";
+  EXPECT_EQ(ReportJson(SampleRun()).count("processes"), 0u) << "optional: a hand-made report";
+}
+
 // The files a real (fake-check) run writes, validated the same way, and
 // free of the environment the runner ran in.
 TEST(Report, FilesFromARunValidateAndHoldNoEnvironment) {
@@ -259,6 +287,8 @@ TEST(Report, FilesFromARunValidateAndHoldNoEnvironment) {
   const Json report = Json::parse(ReadFile(dir + "/r.json"));
   EXPECT_EQ(report["exit_code"], kExitNotConformant);
   EXPECT_EQ(report["target"], "in-process reference");
+  EXPECT_EQ(report["processes"]["mode"], "in-process") << report.dump();
+  EXPECT_TRUE(report["processes"]["preflight_hello_ms"].is_null());
   EXPECT_FALSE(report["implementation"].get<std::string>().empty());
 }
 

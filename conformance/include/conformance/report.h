@@ -142,12 +142,25 @@ struct Shard {
   int total = 1;
 };
 
+// Processes is how a run's target processes were started (REPORTS.md,
+// "processes"): `mode` is "in-process", "reused" (--reuse-target), or one
+// process per check started "at-check", "after-bye" or "one-ahead"
+// (NextProcessName); `pinned` when --next-process named it rather than the
+// preflight choosing; `preflight_hello_seconds` is how long the preflight's
+// process took from being started to answering hello (nullopt in process).
+struct Processes {
+  std::string mode;
+  bool pinned = false;
+  std::optional<double> preflight_hello_seconds;
+};
+
 // RunReport is everything the reports show.
 struct RunReport {
   std::string tool_version;      // the kit's version (project(VERSION))
   std::string catalogue_sha256;  // SHA-256 of the clauses.json the run used, lower-case hex
   std::string implementation;  // from the target's hello
   std::string target;          // "in-process reference" or the --target-cmd
+  std::optional<Processes> processes;  // nullopt: a report not built by a run
   std::string implementation_notes;
   uint64_t seed = 0;
   std::optional<int> cases;  // --cases, if given

@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conformance/check.h"
@@ -78,6 +79,12 @@ enum class NextProcess {
   kOneAhead,   // while the previous check runs (a spare): at most two at once
 };
 
+// The --next-process spellings: "at-check" (kWhenAsked), "after-bye",
+// "one-ahead". ParseNextProcess is nullopt for any other name ("auto" is
+// the caller's: the preflight then chooses, see ChooseNextProcess).
+std::optional<NextProcess> ParseNextProcess(std::string_view name);
+std::string_view NextProcessName(NextProcess next);
+
 // MakeTargetFactory: the in-process reference if `command` is empty, else
 // `command` (as MakeSubprocessTarget runs it), stopped if it takes longer
 // than `answer_timeout` to answer one request. Without `reuse`, each target
@@ -95,6 +102,11 @@ TargetFactory MakeTargetFactory(const std::string& command,
 // itself when the target takes kSpareWorthIt or more from being started to
 // answering hello (README, "Speed").
 inline constexpr std::chrono::milliseconds kSpareWorthIt{10};
+
+// ChooseNextProcess is what --next-process auto picks for a target that
+// took `startup` from being started to answering hello: kOneAhead from
+// kSpareWorthIt on, else kAfterBye.
+NextProcess ChooseNextProcess(std::chrono::nanoseconds startup);
 
 // Preflight starts a target and handshakes (then says bye). nullopt with
 // `error` naming `target_name` if it cannot. `startup`, if given, is set to
@@ -126,6 +138,9 @@ std::string FixedWorldNotApplicable(const Check& check, bool fixed);
 struct RunOptions {
   std::string target_command;     // "" = the in-process reference
   bool reuse_target = false;      // one target process for the whole run
+  // --next-process: how each check's process starts (without reuse_target);
+  // nullopt = "auto", chosen from the preflight's start-up time.
+  std::optional<NextProcess> next_process;
   std::chrono::milliseconds target_timeout = kDefaultAnswerTimeout;  // per request
   std::set<std::string> clauses;  // "" = all
   uint64_t seed = kDefaultSeed;

@@ -67,6 +67,16 @@ int RunCli(int argc, const char* const* argv, const CheckTable& checks, const Ru
     app.add_flag("--reuse-target", options.reuse_target,
                  "One target process for the whole run, reset by 'load' before each check "
                  "(for adapters that start slowly; a hung or dead one is started again)");
+    std::string next_process = "auto";
+    app.add_option("--next-process", next_process,
+                   "How each check's process is started: at-check (when its check begins: "
+                   "never two at once), after-bye (once the previous one has answered bye, "
+                   "while it exits), one-ahead (while the previous check runs), or auto (the "
+                   "default: one-ahead if the target took 10 ms or more to answer hello, else "
+                   "after-bye). Needs --target-cmd")
+        ->option_text("MODE")
+        ->check(CLI::IsMember({"auto", "at-check", "after-bye", "one-ahead"}))
+        ->excludes("--reuse-target");
     bool check_protocol = false;
     app.add_flag("--check-protocol", check_protocol,
                  "Probe only the target's envelope and lifecycle (PROTOCOL.md) and say what it "
@@ -130,6 +140,14 @@ int RunCli(int argc, const char* const* argv, const CheckTable& checks, const Ru
     if (bench_timeout) bench_options.target_timeout = std::chrono::seconds(*bench_timeout);
     if (bench->parsed()) return RunBench(bench_options, io);
     if (timeout) options.target_timeout = std::chrono::seconds(*timeout);
+    if (next_process != "auto") {
+      if (options.target_command.empty()) {
+        io.err << "hsmbackup-conformance: --next-process applies to a --target-cmd target; the "
+                  "in-process reference has no processes to start\n";
+        return kExitUsage;
+      }
+      options.next_process = ParseNextProcess(next_process);
+    }
     if (check_protocol) return CheckProtocol(options.target_command, options.target_timeout, io);
     options.cases = cases;
     std::string error;

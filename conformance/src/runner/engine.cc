@@ -185,8 +185,9 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
   const std::string target_name =
       options.target_command.empty() ? "in-process reference" : options.target_command;
   // A process per check: the preflight's target is started on its own, and
-  // how long it took to answer hello decides whether each check's process is
-  // started one check ahead (kSpareWorthIt) or after the previous one's bye.
+  // how long it took to answer hello decides, unless --next-process said,
+  // whether each check's process is started one check ahead or after the
+  // previous one's bye (ChooseNextProcess).
   const bool per_check = !options.target_command.empty() && !options.reuse_target;
   Engine engine{MakeTargetFactory(options.target_command, options.target_timeout,
                                   options.reuse_target, NextProcess::kWhenAsked),
@@ -200,10 +201,20 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
     io.err << "hsmbackup-conformance: " << target_error.message << "\n";
     return kExitTargetDown;
   }
+  Processes processes{options.target_command.empty() ? "in-process" : "reused", false,
+                      std::nullopt};
+  if (!options.target_command.empty()) {
+    processes.preflight_hello_seconds = std::chrono::duration<double>(startup).count();
+  }
   if (per_check) {
-    engine.factory = MakeTargetFactory(
-        options.target_command, options.target_timeout, /*reuse=*/false,
-        startup >= kSpareWorthIt ? NextProcess::kOneAhead : NextProcess::kAfterBye);
+    const NextProcess next = options.next_process.value_or(ChooseNextProcess(startup));
+    processes.mode = NextProcessName(next);
+    processes.pinned = options.next_process.has_value();
+    // kWhenAsked is what the preflight's factory already does.
+    if (next != NextProcess::kWhenAsked) {
+      engine.factory = MakeTargetFactory(options.target_command, options.target_timeout,
+                                         /*reuse=*/false, next);
+    }
   }
   // A fixed-world target (FIXED-WORLD.md) is judged only by the checks that
   // never load, on the world read from it and the vendor config; on any
@@ -230,13 +241,9 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
            << " (" << target_name << "), seed " << options.seed << ", " << selected.size()
            << " checks selected, catalogue " << catalogue_path << " (sha256 "
            << catalogue_sha256.substr(0, 12) << ")\n";
-    if (per_check) {
-      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(startup).count();
-      io.err << "hsmbackup-conformance: the target answered hello " << ms
-             << " ms after it was started: each check's process is started "
-             << (startup >= kSpareWorthIt ? "one check ahead"
-                                          : "once the previous one has answered bye")
-             << "\n";
+    if (!options.target_command.empty()) {
+      io.err << "hsmbackup-conformance: target processes: "
+             << report_internal::ProcessesText(processes) << "\n";
     }
   }
 
@@ -269,6 +276,7 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
   report.catalogue_sha256 = catalogue_sha256;
   report.implementation = hello->implementation;
   report.target = target_name;
+  report.processes = processes;
   report.implementation_notes = config.implementation_notes;
   report.seed = options.seed;
   report.cases = options.cases;

@@ -25,6 +25,14 @@ OJson CounterexampleJson(const Counterexample& c) {
           {"replay", ReplayCommand(c.scenario, "world.json", "script.lunacm")}};
 }
 
+OJson ProcessesJson(const Processes& p) {
+  return {{"mode", p.mode},
+          {"pinned", p.pinned},
+          {"preflight_hello_ms", p.preflight_hello_seconds
+                                     ? OJson(std::round(*p.preflight_hello_seconds * 1e6) / 1e3)
+                                     : OJson(nullptr)}};
+}
+
 }  // namespace
 
 OJson ReportJson(const RunReport& report) {
@@ -66,6 +74,7 @@ OJson ReportJson(const RunReport& report) {
   OJson rest = {{"implementation", report.implementation},
                 {"implementation_notes", report.implementation_notes},
                 {"target", report.target},
+                {"processes", report.processes ? ProcessesJson(*report.processes) : OJson()},
                 {"seed", report.seed},
                 {"cases", report.cases ? OJson(*report.cases) : OJson(nullptr)},
                 {"shard", report.shard ? OJson({{"index", report.shard->index},
@@ -79,6 +88,8 @@ OJson ReportJson(const RunReport& report) {
                 {"check_totals", checks_by_status},
                 {"clauses", std::move(clauses)},
                 {"checks", std::move(checks)}};
+  // Optional in the schema: reports written before it have no "processes".
+  if (!report.processes) rest.erase("processes");
   for (auto it = rest.begin(); it != rest.end(); ++it) doc[it.key()] = std::move(it.value());
   return doc;
 }

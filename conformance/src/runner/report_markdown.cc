@@ -53,6 +53,9 @@ std::string MarkdownReport(const RunReport& report) {
       << ") |\n"
       << "| Implementation | " << Cell(report.implementation) << " |\n"
       << "| Target | `" << Cell(report.target) << "` |\n"
+      << (report.processes
+              ? "| Processes | " + Cell(report_internal::ProcessesText(*report.processes)) + " |\n"
+              : std::string())
       << "| Seed | " << report.seed << " |\n"
       << "| Cases | " << (report.cases ? std::to_string(*report.cases) : "each check's default")
       << " |\n";

@@ -1,5 +1,6 @@
 // The terminal summary: what a person reads when the run ends.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -31,7 +32,35 @@ std::string RerunCommand(const RunReport& report, const CheckOutcome& check) {
   std::string cmd = "hsmbackup-conformance --seed " + std::to_string(report.seed);
   if (report.cases) cmd += " --cases " + std::to_string(*report.cases);
   if (report.target != "in-process reference") cmd += " --target-cmd " + ShellQuote(report.target);
+  // A reused process is judged on what it kept across load, and a pinned
+  // mode is what the adapter needs: the rerun starts processes the same way.
+  if (report.processes && report.processes->mode == "reused") cmd += " --reuse-target";
+  if (report.processes && report.processes->pinned) {
+    cmd += " --next-process " + report.processes->mode;
+  }
   return cmd + " --gtest_filter=" + ShellQuote(check.id());
+}
+
+std::string ProcessesText(const Processes& processes) {
+  std::string text;
+  if (processes.mode == "in-process") return "none: the reference runs in this process";
+  if (processes.mode == "reused") {
+    text = "one for the whole run (--reuse-target)";
+  } else if (processes.mode == "at-check") {
+    text = "one per check, each started when its check begins";
+  } else if (processes.mode == "after-bye") {
+    text = "one per check, each started once the previous one has answered bye";
+  } else if (processes.mode == "one-ahead") {
+    text = "one per check, each started one check ahead";
+  } else {
+    text = processes.mode;
+  }
+  if (processes.pinned) return text + " (--next-process " + processes.mode + ")";
+  if (processes.preflight_hello_seconds && processes.mode != "reused") {
+    const long ms = std::lround(*processes.preflight_hello_seconds * 1000);
+    text += " (chosen: the preflight answered hello in " + std::to_string(ms) + " ms)";
+  }
+  return text;
 }
 
 std::string Seconds(double seconds) {
@@ -70,6 +99,7 @@ const CheckOutcome* CheckById(const RunReport& report, const std::string& id) {
 
 using report_internal::FailedChecks;
 using report_internal::Join;
+using report_internal::ProcessesText;
 using report_internal::RerunCommand;
 using report_internal::Requirements;
 using report_internal::Seconds;
@@ -89,6 +119,9 @@ std::string ClauseTable(const RunReport& report) {
       << "catalogue:      sha256 " << report.catalogue_sha256 << "\n"
       << "implementation: " << report.implementation << "\n"
       << "target:         " << report.target << "\n"
+      << (report.processes && report.processes->mode != "in-process"
+              ? "processes:      " + ProcessesText(*report.processes) + "\n"
+              : std::string())
       << "seed:           " << report.seed << "   cases: "
       << (report.cases ? std::to_string(*report.cases) : std::string("each check's default"))
       << (report.shard ? "   shard: " + ShardText(report) : std::string()) << "\n"
