@@ -3,8 +3,10 @@
 #   share/hsmbackup/         clauses.json, report.schema.json, fixtures/
 #                            {vectors,worlds,regressions}: the data the
 #                            conformance runner finds beside itself    (Runtime)
-#   share/doc/hsmbackup/     README, CHANGELOG, the protocol, reports,
-#                            vectors, world and blob formats            (Runtime)
+#   share/doc/hsmbackup/     README, CHANGELOG, RELIABILITY, and in the
+#                            source tree's folders the protocol, reports,
+#                            vectors, fixed-world targets, coverage, world
+#                            and blob formats, fuzzing                  (Runtime)
 #   include/hsmbackup/       each component's public headers           (Development)
 #   lib/                     the component libraries                   (Development)
 #   lib/cmake/hsmbackup/     hsmbackupConfig.cmake, its version file and
@@ -41,9 +43,16 @@ install(DIRECTORY fixtures/vectors fixtures/worlds DESTINATION ${HSMB_INSTALL_DA
         COMPONENT Runtime FILES_MATCHING PATTERN "*.json")
 install(DIRECTORY fixtures/regressions DESTINATION ${HSMB_INSTALL_DATADIR}/fixtures
         COMPONENT Runtime)
-install(FILES README.md CHANGELOG.md conformance/PROTOCOL.md conformance/REPORTS.md
-              conformance/VECTORS.md reference/WORLD-FORMAT.md reference/BLOB-FORMAT.md
-        DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT Runtime)
+# The documents keep their places in the source tree, so the links between
+# them work where they are installed (Package.RelocatedInstall follows them).
+install(FILES README.md CHANGELOG.md RELIABILITY.md DESTINATION ${CMAKE_INSTALL_DOCDIR}
+        COMPONENT Runtime)
+install(FILES conformance/PROTOCOL.md conformance/REPORTS.md conformance/VECTORS.md
+              conformance/FIXED-WORLD.md conformance/COVERAGE.md
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/conformance COMPONENT Runtime)
+install(FILES reference/WORLD-FORMAT.md reference/BLOB-FORMAT.md
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/reference COMPONENT Runtime)
+install(FILES fuzz/FUZZING.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/fuzz COMPONENT Runtime)
 
 install(EXPORT hsmbackupTargets NAMESPACE hsmbackup:: DESTINATION ${HSMB_INSTALL_CMAKEDIR}
         COMPONENT Development)

@@ -117,8 +117,8 @@ int RunCli(int argc, const char* const* argv, const CheckTable& checks, const Ru
         "  hsmbackup-conformance --target-cmd 'build/default/reference/hsmbackup serve'"
         " --clauses AUTH-CO,AUTH-SO\n\n"
         "The kit's data directory (clauses.json, fixtures/) is --data-dir, else $HSMB_DATA_DIR,\n"
-        "else ../share/hsmbackup beside this program. See REPORTS.md (conformance/ in the\n"
-        "sources, share/doc/hsmbackup/ installed).\n\n" +
+        "else ../share/hsmbackup beside this program. See conformance/REPORTS.md (in the\n"
+        "sources, or under share/doc/hsmbackup/ installed).\n\n" +
         ExitCodesHelp());
     try {
       app.parse(argc, argv);
