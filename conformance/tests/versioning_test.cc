@@ -7,7 +7,6 @@
 
 #include <array>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -15,8 +14,8 @@
 
 #include "conformance/runner.h"
 #include "conformance/target.h"
+#include "scratch_dir.h"
 #include "shell_support.h"
-#include <stdlib.h>
 
 namespace hsmbackup::conformance {
 namespace {
@@ -105,8 +104,8 @@ TEST(Versioning, TheRunnerPrintsItsVersion) {
 }
 
 TEST(Versioning, ReportsCarryTheKitVersionAndTheCatalogueHash) {
-  std::string dir = ::testing::TempDir() + "hsmb-versioning-XXXXXX";
-  ASSERT_NE(mkdtemp(dir.data()), nullptr);
+  ScratchDir scratch("hsmb-versioning");
+  const std::string& dir = scratch.path();
   const std::string catalogue = std::string(HSMB_BUILD_DATA_DIR) + "/clauses.json";
   const std::string sha = Sha256Hex(Slurp(catalogue));
   ASSERT_EQ(sha.size(), 64u);
@@ -130,7 +129,6 @@ TEST(Versioning, ReportsCarryTheKitVersionAndTheCatalogueHash) {
   EXPECT_EQ(Json::parse(Slurp(dir + "/other.json"))["catalogue"]["sha256"],
             Sha256Hex(Slurp(dir + "/clauses.json")));
   EXPECT_NE(Sha256Hex(Slurp(dir + "/clauses.json")), sha);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Versioning, Sha256HexIsTheKnownDigest) {
