@@ -2,6 +2,23 @@
 
 namespace hsmbackup::conformance {
 
+std::optional<NextProcess> ParseNextProcess(std::string_view name) {
+  for (NextProcess next :
+       {NextProcess::kWhenAsked, NextProcess::kAfterBye, NextProcess::kOneAhead}) {
+    if (name == NextProcessName(next)) return next;
+  }
+  return std::nullopt;
+}
+
+std::string_view NextProcessName(NextProcess next) {
+  switch (next) {
+    case NextProcess::kWhenAsked: return "at-check";
+    case NextProcess::kAfterBye: return "after-bye";
+    case NextProcess::kOneAhead: return "one-ahead";
+  }
+  return "?";
+}
+
 Json ParseJson(const std::string& text) {
   bool too_deep = false;
   Json::parser_callback_t bound = [&too_deep](int depth, Json::parse_event_t event, Json&) {

@@ -236,7 +236,7 @@ TEST(Report, ClauseTableShowsEveryClauseTotalsAndFailures) {
 // them the same way where that matters.
 TEST(Report, EveryReportSaysHowTheTargetsProcessesWereStarted) {
   RunReport r = SampleRun();
-  r.processes = Processes{"at-check", true, 0.0042};
+  r.processes = Processes{Processes::Kind::kPerCheck, NextProcess::kWhenAsked, true, 0.0042};
   const nlohmann::ordered_json doc = ReportJson(r);
   EXPECT_EQ(doc["processes"]["mode"], "at-check");
   EXPECT_EQ(doc["processes"]["pinned"], true);
@@ -254,7 +254,7 @@ TEST(Report, EveryReportSaysHowTheTargetsProcessesWereStarted) {
     WriteFile(path, doc.dump(2, ' ', false, Json::error_handler_t::replace));
     ExpectValidJson(path);
   }
-  r.processes = Processes{"reused", false, 0.2};
+  r.processes = Processes{Processes::Kind::kReused, NextProcess::kWhenAsked, false, 0.2};
   EXPECT_NE(ClauseTable(r).find(" --reuse-target --gtest_filter=Fake.Fails"), std::string::npos)
       << "a reused process is judged on what it kept across load: the rerun reuses one too";
   EXPECT_EQ(ReportJson(SampleRun()).count("processes"), 0u) << "optional: a hand-made report";

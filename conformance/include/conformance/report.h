@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conformance/check.h"
@@ -143,15 +144,21 @@ struct Shard {
 };
 
 // Processes is how a run's target processes were started (REPORTS.md,
-// "processes"): `mode` is "in-process", "reused" (--reuse-target), or one
-// process per check started "at-check", "after-bye" or "one-ahead"
-// (NextProcessName); `pinned` when --next-process named it rather than the
-// preflight choosing; `preflight_hello_seconds` is how long the preflight's
-// process took from being started to answering hello (nullopt in process).
+// "processes"): none (the reference in process), one reused for the whole
+// run (--reuse-target), or one per check started as `next` says. `pinned`
+// when --next-process named `next` rather than the preflight choosing;
+// `preflight_hello_seconds` is how long the preflight's process took from
+// being started to answering hello (nullopt in process).
 struct Processes {
-  std::string mode;
+  enum class Kind { kInProcess, kReused, kPerCheck };
+  Kind kind = Kind::kInProcess;
+  NextProcess next = NextProcess::kWhenAsked;  // kPerCheck only
   bool pinned = false;
   std::optional<double> preflight_hello_seconds;
+
+  // Mode is the report's name for it: "in-process", "reused", or
+  // NextProcessName(next).
+  std::string_view Mode() const;
 };
 
 // RunReport is everything the reports show.

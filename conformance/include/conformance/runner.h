@@ -17,7 +17,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "conformance/check.h"
@@ -70,20 +69,6 @@ std::vector<const Check*> SelectChecks(const std::vector<Check>& checks,
 
 // TargetFactory starts a fresh target, or returns nullptr with `error` set.
 using TargetFactory = std::function<std::unique_ptr<Target>(TargetError* error)>;
-// How a factory starts each check's process (without `reuse`):
-enum class NextProcess {
-  kWhenAsked,  // when the check begins: one process at a time
-  kAfterBye,   // once the previous check's process has answered bye, while
-               // it exits: its start-up overlaps that exit and the runner's
-               // work between checks
-  kOneAhead,   // while the previous check runs (a spare): at most two at once
-};
-
-// The --next-process spellings: "at-check" (kWhenAsked), "after-bye",
-// "one-ahead". ParseNextProcess is nullopt for any other name ("auto" is
-// the caller's: the preflight then chooses, see ChooseNextProcess).
-std::optional<NextProcess> ParseNextProcess(std::string_view name);
-std::string_view NextProcessName(NextProcess next);
 
 // MakeTargetFactory: the in-process reference if `command` is empty, else
 // `command` (as MakeSubprocessTarget runs it), stopped if it takes longer

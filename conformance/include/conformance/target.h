@@ -8,6 +8,8 @@
 #ifndef HSMBACKUP_CONFORMANCE_TARGET_H_
 #define HSMBACKUP_CONFORMANCE_TARGET_H_
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <functional>
 #include <map>
@@ -15,10 +17,9 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace hsmbackup::conformance {
 
@@ -137,6 +138,22 @@ inline constexpr std::chrono::seconds kExitAfterBye{5};
 // kDefaultAnswerTimeout is how long a subprocess target may take to answer
 // one request before it counts as hung.
 inline constexpr std::chrono::seconds kDefaultAnswerTimeout{60};
+
+// NextProcess is how a run with a process per check starts each check's
+// process (MakeTargetFactory in runner.h; --next-process):
+enum class NextProcess {
+  kWhenAsked,  // "at-check": when the check begins: one process at a time
+  kAfterBye,   // "after-bye": once the previous check's process has answered
+               // bye, while it exits: its start-up overlaps that exit and the
+               // runner's work between checks
+  kOneAhead,   // "one-ahead": while the previous check runs (a spare): at
+               // most two at once
+};
+// ParseNextProcess reads the --next-process spellings above; nullopt for any
+// other name ("auto" is the caller's: the preflight then chooses, see
+// ChooseNextProcess in runner.h).
+std::optional<NextProcess> ParseNextProcess(std::string_view name);
+std::string_view NextProcessName(NextProcess next);
 
 // PlainCommandWords is `command`'s words when /bin/sh -c would run it as
 // one program with those arguments and nothing else: blanks and only the

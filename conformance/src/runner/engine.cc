@@ -201,19 +201,18 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
     io.err << "hsmbackup-conformance: " << target_error.message << "\n";
     return kExitTargetDown;
   }
-  Processes processes{options.target_command.empty() ? "in-process" : "reused", false,
-                      std::nullopt};
+  Processes processes;
   if (!options.target_command.empty()) {
+    processes.kind = per_check ? Processes::Kind::kPerCheck : Processes::Kind::kReused;
     processes.preflight_hello_seconds = std::chrono::duration<double>(startup).count();
   }
   if (per_check) {
-    const NextProcess next = options.next_process.value_or(ChooseNextProcess(startup));
-    processes.mode = NextProcessName(next);
+    processes.next = options.next_process.value_or(ChooseNextProcess(startup));
     processes.pinned = options.next_process.has_value();
     // kWhenAsked is what the preflight's factory already does.
-    if (next != NextProcess::kWhenAsked) {
+    if (processes.next != NextProcess::kWhenAsked) {
       engine.factory = MakeTargetFactory(options.target_command, options.target_timeout,
-                                         /*reuse=*/false, next);
+                                         /*reuse=*/false, processes.next);
     }
   }
   // A fixed-world target (FIXED-WORLD.md) is judged only by the checks that

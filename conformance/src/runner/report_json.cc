@@ -26,7 +26,7 @@ OJson CounterexampleJson(const Counterexample& c) {
 }
 
 OJson ProcessesJson(const Processes& p) {
-  return {{"mode", p.mode},
+  return {{"mode", p.Mode()},
           {"pinned", p.pinned},
           {"preflight_hello_ms", p.preflight_hello_seconds
                                      ? OJson(std::round(*p.preflight_hello_seconds * 1e6) / 1e3)

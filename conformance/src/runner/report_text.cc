@@ -34,29 +34,31 @@ std::string RerunCommand(const RunReport& report, const CheckOutcome& check) {
   if (report.target != "in-process reference") cmd += " --target-cmd " + ShellQuote(report.target);
   // A reused process is judged on what it kept across load, and a pinned
   // mode is what the adapter needs: the rerun starts processes the same way.
-  if (report.processes && report.processes->mode == "reused") cmd += " --reuse-target";
+  if (report.processes && report.processes->kind == Processes::Kind::kReused) {
+    cmd += " --reuse-target";
+  }
   if (report.processes && report.processes->pinned) {
-    cmd += " --next-process " + report.processes->mode;
+    cmd += " --next-process " + std::string(report.processes->Mode());
   }
   return cmd + " --gtest_filter=" + ShellQuote(check.id());
 }
 
 std::string ProcessesText(const Processes& processes) {
   std::string text;
-  if (processes.mode == "in-process") return "none: the reference runs in this process";
-  if (processes.mode == "reused") {
-    text = "one for the whole run (--reuse-target)";
-  } else if (processes.mode == "at-check") {
-    text = "one per check, each started when its check begins";
-  } else if (processes.mode == "after-bye") {
-    text = "one per check, each started once the previous one has answered bye";
-  } else if (processes.mode == "one-ahead") {
-    text = "one per check, each started one check ahead";
-  } else {
-    text = processes.mode;
+  switch (processes.kind) {
+    case Processes::Kind::kInProcess: return "none: the reference runs in this process";
+    case Processes::Kind::kReused: return "one for the whole run (--reuse-target)";
+    case Processes::Kind::kPerCheck: break;
   }
-  if (processes.pinned) return text + " (--next-process " + processes.mode + ")";
-  if (processes.preflight_hello_seconds && processes.mode != "reused") {
+  switch (processes.next) {
+    case NextProcess::kWhenAsked: text = "one per check, each started when its check begins"; break;
+    case NextProcess::kAfterBye:
+      text = "one per check, each started once the previous one has answered bye";
+      break;
+    case NextProcess::kOneAhead: text = "one per check, each started one check ahead"; break;
+  }
+  if (processes.pinned) return text + " (--next-process " + std::string(processes.Mode()) + ")";
+  if (processes.preflight_hello_seconds) {
     const long ms = std::lround(*processes.preflight_hello_seconds * 1000);
     text += " (chosen: the preflight answered hello in " + std::to_string(ms) + " ms)";
   }
@@ -97,6 +99,15 @@ const CheckOutcome* CheckById(const RunReport& report, const std::string& id) {
 
 }  // namespace report_internal
 
+std::string_view Processes::Mode() const {
+  switch (kind) {
+    case Kind::kInProcess: return "in-process";
+    case Kind::kReused: return "reused";
+    case Kind::kPerCheck: break;
+  }
+  return NextProcessName(next);
+}
+
 using report_internal::FailedChecks;
 using report_internal::Join;
 using report_internal::ProcessesText;
@@ -119,7 +130,7 @@ std::string ClauseTable(const RunReport& report) {
       << "catalogue:      sha256 " << report.catalogue_sha256 << "\n"
       << "implementation: " << report.implementation << "\n"
       << "target:         " << report.target << "\n"
-      << (report.processes && report.processes->mode != "in-process"
+      << (report.processes && report.processes->kind != Processes::Kind::kInProcess
               ? "processes:      " + ProcessesText(*report.processes) + "\n"
               : std::string())
       << "seed:           " << report.seed << "   cases: "

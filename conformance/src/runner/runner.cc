@@ -39,22 +39,6 @@ std::vector<const Check*> SelectChecks(const std::vector<Check>& checks,
   return selected;
 }
 
-std::optional<NextProcess> ParseNextProcess(std::string_view name) {
-  for (NextProcess next : {NextProcess::kWhenAsked, NextProcess::kAfterBye, NextProcess::kOneAhead}) {
-    if (name == NextProcessName(next)) return next;
-  }
-  return std::nullopt;
-}
-
-std::string_view NextProcessName(NextProcess next) {
-  switch (next) {
-    case NextProcess::kWhenAsked: return "at-check";
-    case NextProcess::kAfterBye: return "after-bye";
-    case NextProcess::kOneAhead: return "one-ahead";
-  }
-  return "?";
-}
-
 NextProcess ChooseNextProcess(std::chrono::nanoseconds startup) {
   return startup >= kSpareWorthIt ? NextProcess::kOneAhead : NextProcess::kAfterBye;
 }
