@@ -1,6 +1,7 @@
 #include "helpers.h"
 
 #include <charconv>
+#include <cstdio>
 
 namespace hsmbackup::mutants {
 
@@ -217,7 +218,28 @@ class EditingHook final : public ProtocolHook {
   std::function<void(Result&, std::vector<std::string>&)> edit_;
 };
 
+class ValuePrinter final : public ProtocolHook {
+ public:
+  ValuePrinter(Ckr code, uint32_t value) : code_(code), value_(value) {}
+  void After(World&, Session&, const std::string&, Result& result,
+             std::vector<std::string>& transcript) override {
+    if (result.code() != code_ || transcript.empty()) return;
+    char line[96];
+    std::snprintf(line, sizeof line, "Command Result : 0x%08X (%s)", value_,
+                  std::string(CkrName(code_)).c_str());
+    transcript.back() = line;
+  }
+
+ private:
+  Ckr code_;
+  uint32_t value_;
+};
+
 }  // namespace
+
+std::unique_ptr<ProtocolHook> PrintValueFor(Ckr code, uint32_t value) {
+  return std::make_unique<ValuePrinter>(code, value);
+}
 
 std::unique_ptr<ProtocolHook> EditAfter(
     Verb verb, std::function<void(Result&, std::vector<std::string>&)> edit) {

@@ -59,6 +59,10 @@ std::string ContainerName(const std::vector<std::string>& transcript);
 std::unique_ptr<ProtocolHook> EditAfter(
     Verb verb, std::function<void(Result&, std::vector<std::string>&)> edit);
 
+// PrintValueFor prints `value` on the result line of every command that
+// ends in `code` ('Command Result : 0x%08X (NAME)'), nothing else changed.
+std::unique_ptr<ProtocolHook> PrintValueFor(Ckr code, uint32_t value);
+
 // EditLines applies `edit` to every line that starts with `prefix` (the
 // mutants that get one fact of a line wrong); returns how many it changed.
 int EditLines(std::vector<std::string>& lines, std::string_view prefix,

@@ -49,6 +49,7 @@ std::unique_ptr<ProtocolHook> MakeRestoresPre77Ungated();
 std::unique_ptr<ProtocolHook> MakeRestoreStopsByTarget();
 std::unique_ptr<ProtocolHook> MakePedRestoreSkipsSo();
 std::unique_ptr<ProtocolHook> MakeWrongDomainCode();
+std::unique_ptr<ProtocolHook> MakeCertificateValueCollides();
 std::unique_ptr<ProtocolHook> MakeBackupWithoutCo();
 std::unique_ptr<ProtocolHook> MakeModifiesSource();
 std::unique_ptr<ProtocolHook> MakeDeleteLeaksSpace();

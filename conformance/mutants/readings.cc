@@ -296,6 +296,9 @@ std::vector<Mutant> AllReadings() {
   return {
       {"lower-hex", "OUT-ERROR", "result lines with lower-case hex digits",
        [] { return std::make_unique<LowerHex>(); }},
+      {"vendor-value", "OUT-ERROR",
+       "CKR_CERTIFICATE_INVALID, which has no public value, printed as 0x80000160",
+       [] { return PrintValueFor(Ckr::kCertificateInvalid, 0x80000160); }},
       {"append-needs-existing", "OPT-APPEND",
        "-append to a backup partition that does not exist is refused",
        [] { return std::make_unique<AppendNeedsExisting>(); }},

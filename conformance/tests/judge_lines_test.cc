@@ -109,6 +109,28 @@ TEST(JudgeLines, AFailureNeedsItsMessageAndTheRightResultValue) {
   EXPECT_TRUE(model::Judge(pin.p, lower, pin.state, {}).empty());
 }
 
+// CKR_CERTIFICATE_INVALID has no public value (LUNA-FACTS.md): a target
+// picks one in the vendor range, and not one that is another code's.
+TEST(JudgeLines, AResultWithoutAPublicValueTakesAnyVendorValueNoOtherCodeHas) {
+  Step s = RunLine(SeedWorld(), {kLogin},
+                   "partition archive backup -slot 2 -partition p -domain not-the-domain "
+                   "-password newPa$$w0rd -sopassword backupSOpwd");
+  ASSERT_EQ(s.outcome.result, "CKR_CERTIFICATE_INVALID");
+  EXPECT_TRUE(model::Judge(s.p, s.outcome, s.state, {}).empty());
+  for (const auto& [value, fits] : std::vector<std::pair<std::string, bool>>{
+           {"0x80000160", true}, {"0x8000f001", true}, {"0x00000007", false},
+           {"0x8000002A", false}, {"0x00000160", false}}) {
+    Step t = RunLine(SeedWorld(), {kLogin},
+                     "partition archive backup -slot 2 -partition p -domain not-the-domain "
+                     "-password newPa$$w0rd -sopassword backupSOpwd");
+    Outcome o = t.outcome;
+    o.transcript.back() = "Command Result : " + value + " (CKR_CERTIFICATE_INVALID)";
+    EXPECT_EQ(PrimaryClauses(model::Judge(t.p, o, t.state, {})),
+              fits ? Clauses{} : Clauses{"OUT-ERROR"})
+        << value;
+  }
+}
+
 TEST(JudgeLines, ACredentialTypedOnTheLineMustNotBeEchoed) {
   Step s = RunLine(SeedWorld(), {kLogin}, kBackup);
   EXPECT_EQ(s.p.typed_secrets, (Clauses{"clientdomain", "newPa$$w0rd", "backupSOpwd"}));

@@ -184,6 +184,18 @@ std::vector<Scenario> StateScenarios() {
                    EXPECT_EQ(Joined(mut.last()).find("CKR_CERTIFICATE_INVALID"), std::string::npos);
                    EXPECT_EQ(mut.last().transcript.back().find("0x8000F001"), std::string::npos);
                  }});
+  all.push_back({"certificate-value-collides",
+                 "seed V0: backup -domain wrongdomain",
+                 [] { return Fixture("seed-example.json"); },
+                 {{kSeedLogin, {}}, {WrongDomain(kSeedBackup), {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(ref.last().result, "CKR_CERTIFICATE_INVALID");
+                   EXPECT_EQ(mut.last().result, "CKR_CERTIFICATE_INVALID");
+                   EXPECT_EQ(ref.last().transcript.back(),
+                             "Command Result : 0x8000F001 (CKR_CERTIFICATE_INVALID)");
+                   EXPECT_EQ(mut.last().transcript.back(),
+                             "Command Result : 0x00000007 (CKR_CERTIFICATE_INVALID)");
+                 }});
   all.push_back({"backup-without-co",
                  "seed V0, nobody logged in: backup",
                  [] { return Fixture("seed-example.json"); },

@@ -124,6 +124,10 @@ constexpr Version MinimumForV0V1(HsmModel m) {
 // CkrValue is the PKCS#11 value of a result name the clauses use; nullopt
 // for a name the suite does not know.
 std::optional<uint32_t> CkrValue(std::string_view name);
+// ValueFits: `value` may be printed for result `name`: its CkrValue, or for
+// a name without a public value (CKR_CERTIFICATE_INVALID) any value in the
+// vendor range (0x80000000 and up) that is no other known code's.
+bool ValueFits(std::string_view name, uint32_t value);
 
 }  // namespace hsmbackup::conformance::model
 

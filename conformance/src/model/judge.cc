@@ -372,13 +372,16 @@ std::string ClosingProblem(const Outcome& o) {
       std::sscanf(last.c_str(), "Command Result : 0x%8x (%63[A-Z_])", &value, name) == 2 &&
       o.result == name && last.size() == 30 + o.result.size();
   const std::optional<uint32_t> code = CkrValue(o.result);
-  if (!shaped || (code && value != *code)) {
+  if (!shaped || !ValueFits(o.result, value)) {
     char want[96];
     std::snprintf(want, sizeof want, "Command Result : 0x%08X (%s)", code.value_or(0),
                   o.result.c_str());
     return "the result line is '" + last + "'" +
            (code ? ", expected '" + std::string(want) + "' (either case of hex digits)"
-                 : std::string());
+                 : shaped ? ", whose value is not one a target may choose for " + o.result +
+                                " (no public value: one in the vendor range, 0x80000000 and "
+                                "up, that is no other code's)"
+                          : std::string());
   }
   // The message's first line is printed before the result (a paragraph,
   // maybe wrapped or extended by -debug lines).

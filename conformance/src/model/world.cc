@@ -72,10 +72,11 @@ bool World::HasFault(FaultType type, uint32_t slot, uint32_t value) const {
   });
 }
 
-std::optional<uint32_t> CkrValue(std::string_view name) {
-  // The values LUNA-FACTS.md and PKCS#11 give; CKR_CERTIFICATE_INVALID has
-  // no public value, so its result line is checked for form only.
-  static constexpr std::pair<std::string_view, uint32_t> kCodes[] = {
+namespace {
+
+// The values LUNA-FACTS.md and PKCS#11 give; CKR_CERTIFICATE_INVALID has no
+// public value (ValueFits).
+constexpr std::pair<std::string_view, uint32_t> kCodes[] = {
       {"CKR_OK", 0x0},
       {"CKR_SLOT_ID_INVALID", 0x3},
       {"CKR_GENERAL_ERROR", 0x5},
@@ -102,10 +103,22 @@ std::optional<uint32_t> CkrValue(std::string_view name) {
       {"CKR_SMK_ID_NOT_FOUND", 0x80000099},
       {"CKR_FAILED_TO_CLONE_AN_OBJECT", 0x80000106},
       {"CKR_CLONE_NOT_ATTEMPTED", 0x80000107}};
+}  // namespace
+
+std::optional<uint32_t> CkrValue(std::string_view name) {
   for (const auto& [n, v] : kCodes) {
     if (n == name) return v;
   }
   return std::nullopt;
+}
+
+bool ValueFits(std::string_view name, uint32_t value) {
+  if (const std::optional<uint32_t> known = CkrValue(name)) return value == *known;
+  // LUNA-FACTS.md: no public value, so a target picks one in the vendor
+  // range; one that is another code's value would say that code instead.
+  return value >= 0x80000000u &&
+         std::none_of(std::begin(kCodes), std::end(kCodes),
+                      [value](const auto& code) { return code.second == value; });
 }
 
 namespace {
