@@ -121,10 +121,12 @@ struct ClauseVerdict {
 // ComputeVerdicts gives one verdict per clause of `clauses` (in that order):
 //  fail     some check's failure is attributed to it (CheckOutcome::Blames);
 //  error    no failure, but a check naming it ended in error, or the only
-//           checks naming it stopped at another clause's failure;
+//           checks naming it stopped at another clause's failure, one the
+//           vendor config does not expect;
 //  pass     a check naming it passed, none failed or errored;
 //  n/a      every check naming it was not applicable (reason: theirs);
-//  not-run  no check that ran names it.
+//  not-run  no check that ran names it, or every one stopped at failures
+//           `config` expects (reason "not judged: ...").
 // Then `config`: a failing clause listed as expected becomes
 // expected-failure (reason: the vendor's); a listed clause that passes
 // becomes unexpected-pass.

@@ -32,6 +32,15 @@ const ExpectedFailure* Listed(const VendorConfig& config, const std::string& cla
   return nullptr;
 }
 
+// StoppedAtExpected: `o` failed, on clauses other than the one being
+// judged, and the vendor config accepts every failure it blames.
+bool StoppedAtExpected(const VendorConfig& config, const CheckOutcome& o) {
+  const std::vector<std::string>& blamed = o.failed_clauses.empty() ? o.clauses : o.failed_clauses;
+  return std::all_of(blamed.begin(), blamed.end(), [&](const std::string& clause) {
+    return Expected(config, clause, o) != nullptr;
+  });
+}
+
 void AddUnique(std::vector<std::string>& list, const std::string& item) {
   if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
 }
@@ -95,6 +104,7 @@ std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& c
     const ExpectedFailure* accepted_by = nullptr;
     const CheckOutcome* errored = nullptr;
     const CheckOutcome* stopped_elsewhere = nullptr;
+    const CheckOutcome* stopped_at_expected = nullptr;
     bool passed = false;
     std::vector<std::string> why_not_applicable;
     for (const CheckOutcome& o : outcomes) {
@@ -121,7 +131,11 @@ std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& c
           break;
         case CheckStatus::kNotApplicable: AddUnique(why_not_applicable, o.message); break;
         case CheckStatus::kFail:  // failed on another clause: says nothing of this one
-          if (stopped_elsewhere == nullptr) stopped_elsewhere = &o;
+          if (StoppedAtExpected(config, o)) {
+            if (stopped_at_expected == nullptr) stopped_at_expected = &o;
+          } else if (stopped_elsewhere == nullptr) {
+            stopped_elsewhere = &o;
+          }
           break;
       }
     }
@@ -143,6 +157,17 @@ std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& c
       v.verdict = Verdict::kError;
       v.reason =
           "no verdict: " + stopped_elsewhere->id() + " stopped at a failure of another clause";
+    } else if (stopped_at_expected != nullptr) {
+      // Not judged, and not for a fault of the target's that the vendor
+      // has not owned: the run is not made unknown by it.
+      v.verdict = Verdict::kNotRun;
+      v.reason =
+          "not judged: " + stopped_at_expected->id() +
+          " stopped at a failure the vendor config expects (" +
+          Join(stopped_at_expected->failed_clauses.empty() ? stopped_at_expected->clauses
+                                                           : stopped_at_expected->failed_clauses,
+               ", ") +
+          ")";
     } else if (!why_not_applicable.empty()) {
       v.verdict = Verdict::kNotApplicable;
       v.reason = Join(why_not_applicable, "; ");
