@@ -26,6 +26,28 @@ class LowerHex final : public ProtocolHook {
   }
 };
 
+// OutOfRoomRotated answers each out-of-room code with the next of the three
+// the seed leaves open: a full partition as CKR_HSM_STORAGE_FULL, a backup
+// that does not fit as CKR_DEVICE_MEMORY, a restore without room as
+// CKR_CONTAINER_OBJECT_STORAGE_FULL. Name, value and message follow.
+class OutOfRoomRotated final : public ProtocolHook {
+ public:
+  void After(World&, Session&, const std::string&, Result& result,
+             std::vector<std::string>& transcript) override {
+    static constexpr std::pair<Ckr, Ckr> kNext[] = {
+        {Ckr::kContainerObjectStorageFull, Ckr::kHsmStorageFull},
+        {Ckr::kHsmStorageFull, Ckr::kDeviceMemory},
+        {Ckr::kDeviceMemory, Ckr::kContainerObjectStorageFull}};
+    for (const auto& [from, to] : kNext) {
+      if (result.code() != from) continue;
+      const std::string_view old_name = CkrName(from), new_name = CkrName(to);
+      SetOutcome(result, transcript, to, ReplaceAll(result.status.message(), old_name, new_name));
+      ReplaceInLines(transcript, old_name, new_name);
+      return;
+    }
+  }
+};
+
 // Refuse makes the command end with `code` and `message`, its transcript
 // only that refusal.
 void Refuse(Result& result, std::vector<std::string>& transcript, Ckr code, std::string message) {
@@ -299,6 +321,10 @@ std::vector<Mutant> AllReadings() {
       {"vendor-value", "OUT-ERROR",
        "CKR_CERTIFICATE_INVALID, which has no public value, printed as 0x80000160",
        [] { return PrintValueFor(Ckr::kCertificateInvalid, 0x80000160); }},
+      {"out-of-room-code", "FULL-REVERT",
+       "a full partition, a backup that does not fit and a restore without room each answer "
+       "another of the three out-of-room codes",
+       [] { return std::make_unique<OutOfRoomRotated>(); }},
       {"append-needs-existing", "OPT-APPEND",
        "-append to a backup partition that does not exist is refused",
        [] { return std::make_unique<AppendNeedsExisting>(); }},

@@ -210,6 +210,28 @@ TEST(Judge, AnOpenChoiceIsAcceptedEitherWay) {
   EXPECT_FALSE(PrimaryClauses(model::Judge(wrong, odd, before.state, {})).empty());
 }
 
+// The seed names no code for a partition that fills: any of the three
+// out-of-room codes ends it, the state judged the same; another code fails
+// FULL-REVERT alone.
+TEST(Judge, APartitionThatFillsMayAnswerAnyOutOfRoomCode) {
+  Step s = RunLine(WorldFile("faults/seed-partition-full.json"), {kLogin}, kBackup);
+  ASSERT_EQ(s.outcome.result, "CKR_CONTAINER_OBJECT_STORAGE_FULL");
+  EXPECT_EQ(s.p.codes, (std::set<std::string>{"CKR_CONTAINER_OBJECT_STORAGE_FULL",
+                                               "CKR_DEVICE_MEMORY", "CKR_HSM_STORAGE_FULL"}));
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"CKR_HSM_STORAGE_FULL", "0x8000002A"},
+           {"CKR_DEVICE_MEMORY", "0x00000031"},
+           {"CKR_DEVICE_ERROR", "0x00000030"}}) {
+    Prediction p = s.p;
+    Outcome o = s.outcome;
+    o.result = name;
+    o.transcript.back() = "Command Result : " + value + " (" + name + ")";
+    EXPECT_EQ(PrimaryClauses(model::Judge(p, o, s.state, {})),
+              name == "CKR_DEVICE_ERROR" ? Clauses{"FULL-REVERT"} : Clauses{})
+        << name;
+  }
+}
+
 TEST(Judge, AMalformedBackupFromASessionWithoutTheCoMayBeRefusedForTheLogin) {
   // No -slot: the parser refuses it; a target that looks at the CO login
   // first (OUT-ERROR `accepts` login-first) refuses it for that instead.

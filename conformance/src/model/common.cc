@@ -252,6 +252,7 @@ Prediction PredictLine(const World& before, const std::string& text,
     default: p = PredictSession(start, *line); break;
   }
   if (p.credentials_refusable) p.alternatives.push_back(CredentialsOnLine(start));
+  AcceptAnyOutOfRoomCode(p);
   // Only a command that succeeds moves the world's clock.
   auto tick = [](Prediction& q) {
     if (q.modelled && q.codes == std::set<std::string>{"CKR_OK"}) q.after.now += q.after.step;
@@ -279,6 +280,16 @@ Prediction PredictLine(const World& before, const std::string& text,
 }
 
 }  // namespace
+
+void AcceptAnyOutOfRoomCode(Prediction& p) {
+  static const std::set<std::string> kOutOfRoom = {
+      "CKR_CONTAINER_OBJECT_STORAGE_FULL", "CKR_DEVICE_MEMORY", "CKR_HSM_STORAGE_FULL"};
+  if (std::any_of(kOutOfRoom.begin(), kOutOfRoom.end(),
+                  [&](const std::string& code) { return p.codes.count(code) != 0; })) {
+    p.codes.insert(kOutOfRoom.begin(), kOutOfRoom.end());
+  }
+  for (Prediction& alt : p.alternatives) AcceptAnyOutOfRoomCode(alt);
+}
 
 Prediction Predict(const World& before, const std::string& text,
                    const std::vector<std::string>& answers, const Credentials& credentials) {

@@ -30,6 +30,15 @@ void Refuse(Prediction& p, const World& before, const Refusals& r);
 // a target refuses the line for `r`, changing nothing.
 Prediction RefusalReading(const World& before, const Refusals& r, std::string reading);
 
+// AcceptAnyOutOfRoomCode: the seed names no code for a backup that does
+// not fit ("an appropriate error message") or a partition that fills ("an
+// error message"), nor do the facts for a restore that runs out of room, so
+// a prediction that ends in one of CKR_CONTAINER_OBJECT_STORAGE_FULL,
+// CKR_DEVICE_MEMORY or CKR_HSM_STORAGE_FULL accepts all three (clauses.json
+// SIZE-PRECHECK, FULL-REVERT and RESTORE-RULES `accepts` "out-of-room-code").
+// The state is the same whichever the target prints.
+void AcceptAnyOutOfRoomCode(Prediction& p);
+
 // SoFirstReading adds to a refusal `p` the reading in which the target logs
 // the SO in on `slot` before the checks that need no login (clauses.json
 // OUT-ERROR `accepts`): a wrong -sopassword then answers CKR_PIN_INCORRECT
