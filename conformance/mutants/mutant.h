@@ -56,7 +56,6 @@ std::unique_ptr<ProtocolHook> MakeDeleteLeaksSpace();
 std::unique_ptr<ProtocolHook> MakeSmkonlyNoConfirm();
 std::unique_ptr<ProtocolHook> MakeReplaceNoConfirm();
 std::unique_ptr<ProtocolHook> MakeRefusesLeftOffSopassword();
-std::unique_ptr<ProtocolHook> MakeAppendSilentSkip();
 std::unique_ptr<ProtocolHook> MakeCompleteDespiteResizeFail();
 std::unique_ptr<ProtocolHook> MakeNoCommandPrefix();
 std::unique_ptr<ProtocolHook> MakeEchoesPassword();

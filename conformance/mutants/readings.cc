@@ -325,6 +325,15 @@ std::vector<Mutant> AllReadings() {
        "a full partition, a backup that does not fit and a restore without room each answer "
        "another of the three out-of-room codes",
        [] { return std::make_unique<OutOfRoomRotated>(); }},
+      {"append-silent-skip", "OPT-APPEND",
+       "-append skips a same-OUID object without a line saying so (the seed's fingerprint line "
+       "kept where it is due)",
+       [] {
+         return EditAfter(Verb::kArchiveBackup, [](Result&, std::vector<std::string>& transcript) {
+           std::erase_if(transcript,
+                         [](const std::string& l) { return l.rfind("Skipped object ", 0) == 0; });
+         });
+       }},
       {"append-needs-existing", "OPT-APPEND",
        "-append to a backup partition that does not exist is refused",
        [] { return std::make_unique<AppendNeedsExisting>(); }},

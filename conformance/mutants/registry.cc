@@ -64,8 +64,6 @@ std::vector<Mutant> AllMutants() {
       {"refuses-left-off-sopassword", "AUTH-PROMPT",
        "a backup that leaves off -sopassword is refused instead of asking for it",
        MakeRefusesLeftOffSopassword},
-      {"append-silent-skip", "OPT-APPEND",
-       "-append skips a same-OUID object without saying so", MakeAppendSilentSkip},
       {"complete-despite-resize-fail", "RESIZE-FAIL",
        "'Backup Complete.' is printed before a failed re-size ends the backup in CKR_DEVICE_ERROR",
        MakeCompleteDespiteResizeFail},

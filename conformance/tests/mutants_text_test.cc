@@ -58,19 +58,6 @@ std::vector<Scenario> TextScenarios() {
                    EXPECT_FALSE(Has(ref.last(), "Backup Complete."));
                    EXPECT_TRUE(Has(mut.last(), "Backup Complete."));
                  }});
-  all.push_back({"append-silent-skip", "seed V0: backup 70, then -append",
-                 [] { return Fixture("seed-example.json"); },
-                 {{kSeedLogin, {}},
-                  {kSeedBackup + " -objects 70", {}},
-                  {"partition archive backup -slot 2 -partition p1 -password newPa$$w0rd "
-                   "-sopassword backupSOpwd -append",
-                   {}}},
-                 [](const Seen& ref, const Seen& mut) {
-                   EXPECT_EQ(ref.last().result, "CKR_OK");
-                   EXPECT_EQ(mut.last().result, "CKR_OK");
-                   EXPECT_TRUE(Has(ref.last(), "Skipped object 70"));
-                   EXPECT_FALSE(Has(mut.last(), "Skipped object"));
-                 }});
   all.push_back({"no-command-prefix", "seed V0: login and backup with abbreviated command words",
                  [] { return Fixture("seed-example.json"); },
                  {{"rol logi -name co -password userpin1234", {}},

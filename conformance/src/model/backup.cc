@@ -535,6 +535,15 @@ Prediction PredictBackup(const World& before, const Line& line,
   }
   Run(p, before, line, plan, answers, given);
   SizeModelFill(p, before, line, plan, answers, given);
+  // OPT-APPEND: a line for each skip is the project's; the seed only
+  // forbids the overwrite, so a skip nothing mentions is another reading.
+  if (!p.said.append_skipped.empty()) {
+    Prediction silent = p;
+    silent.alternatives.clear();
+    silent.said.append_skipped.clear();
+    silent.reading = "append-silent-skip";
+    p.alternatives.push_back(std::move(silent));
+  }
   // Readings the seed leaves open (clauses.json `accepts`).
   if (!plan.exists && line.Has("append")) {  // OPT-APPEND: -append may need an existing backup
     Refusals none;
