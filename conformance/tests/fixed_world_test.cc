@@ -215,6 +215,9 @@ TEST_F(FixedWorldRun, JudgesWhatItCanAndLeavesTheDeviceAsFound) {
             std::string::npos)
       << verify;
   EXPECT_EQ(Clause(report, "PROJ-WORLD-UNCHANGED-ON-BAD-INPUT")["verdict"], "n/a");
+  // A lab device may hold one session: auto never runs two of its processes.
+  EXPECT_EQ(report["processes"]["mode"], "at-check") << report["processes"];
+  EXPECT_EQ(report["processes"]["pinned"], false);
   // The JUnit report skips what is n/a, with the reason; Markdown shows it.
   const std::string junit = Read(Path("j.xml"));
   EXPECT_NE(junit.find("<skipped message=\""), std::string::npos);

@@ -50,6 +50,8 @@ TEST(NextProcess, EveryModeHasOneNameAndAutoChoosesByStartUp) {
   EXPECT_EQ(ChooseNextProcess(kSpareWorthIt - std::chrono::microseconds(1)),
             NextProcess::kAfterBye);
   EXPECT_EQ(ChooseNextProcess(kSpareWorthIt), NextProcess::kOneAhead);
+  EXPECT_EQ(ChooseNextProcess(kSpareWorthIt, /*fixed_world=*/true), NextProcess::kWhenAsked)
+      << "a lab device may hold one session";
 }
 
 // at-check is for an adapter that cannot run twice at once (one device
@@ -111,12 +113,14 @@ TEST(NextProcess, AnAutoRunReportsWhatItChoseAndWhy) {
 }
 
 TEST(NextProcess, MisusesAreUsageErrorsNamingTheFlag) {
-  for (const std::string args :
-       {"--next-process at-check", "--next-process sometimes --target-cmd 'x'",
-        "--next-process after-bye --reuse-target --target-cmd 'x'"}) {
+  for (const auto& [args, flag] : std::vector<std::pair<std::string, std::string>>{
+           {"--next-process at-check", "--next-process"},
+           {"--next-process sometimes --target-cmd 'x'", "--next-process"},
+           {"--next-process after-bye --reuse-target --target-cmd 'x'", "--next-process"},
+           {"--reuse-target", "--reuse-target"}}) {
     ProcessesRan ran = RunConformanceMerged(args);
     EXPECT_EQ(ran.exit_code, kExitUsage) << args << "\n" << ran.out;
-    EXPECT_NE(ran.out.find("--next-process"), std::string::npos) << args << "\n" << ran.out;
+    EXPECT_NE(ran.out.find(flag), std::string::npos) << args << "\n" << ran.out;
   }
 }
 

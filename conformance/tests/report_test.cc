@@ -248,6 +248,8 @@ TEST(Report, EveryReportSaysHowTheTargetsProcessesWereStarted) {
   EXPECT_NE(ClauseTable(r).find(" --next-process at-check --gtest_filter=Fake.Fails"),
             std::string::npos);
   EXPECT_NE(MarkdownReport(r).find("| Processes | one per check"), std::string::npos);
+  EXPECT_NE(JunitXml(r).find("<property name=\"processes\" value=\"at-check\"/>"),
+            std::string::npos);
   if (HavePython()) {
     ScratchDir scratch("hsmb-report");
     const std::string path = scratch.path() + "/report.json";

@@ -40,7 +40,7 @@ void AddLockTimeoutOption(CLI::App* app, int* timeout_ms) {
            }
            *timeout_ms = static_cast<int>(seconds * 1000.0 + 0.5);
          },
-         "With --save: seconds to wait while another process holds the world's lock "
+         "Seconds to wait while another process holds the world file's lock "
          "(default 30; 0 = do not wait). Expiry exits with code 5.")
       ->type_name("SECONDS")
       ->check(CLI::Range(0.0, 86400.0));

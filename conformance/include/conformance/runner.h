@@ -89,9 +89,10 @@ TargetFactory MakeTargetFactory(const std::string& command,
 inline constexpr std::chrono::milliseconds kSpareWorthIt{10};
 
 // ChooseNextProcess is what --next-process auto picks for a target that
-// took `startup` from being started to answering hello: kOneAhead from
-// kSpareWorthIt on, else kAfterBye.
-NextProcess ChooseNextProcess(std::chrono::nanoseconds startup);
+// took `startup` from being started to answering hello: kWhenAsked for a
+// fixed-world target (`fixed_world`: a lab device, which may hold one
+// session), else kOneAhead from kSpareWorthIt on, else kAfterBye.
+NextProcess ChooseNextProcess(std::chrono::nanoseconds startup, bool fixed_world = false);
 
 // Preflight starts a target and handshakes (then says bye). nullopt with
 // `error` naming `target_name` if it cannot. `startup`, if given, is set to

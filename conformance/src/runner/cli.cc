@@ -72,8 +72,8 @@ int RunCli(int argc, const char* const* argv, const CheckTable& checks, const Ru
                    "How each check's process is started: at-check (when its check begins: "
                    "never two at once), after-bye (once the previous one has answered bye, "
                    "while it exits), one-ahead (while the previous check runs), or auto (the "
-                   "default: one-ahead if the target took 10 ms or more to answer hello, else "
-                   "after-bye). Needs --target-cmd")
+                   "default: at-check for a fixed-world target, else one-ahead if the target "
+                   "took 10 ms or more to answer hello, else after-bye). Needs --target-cmd")
         ->option_text("MODE")
         ->check(CLI::IsMember({"auto", "at-check", "after-bye", "one-ahead"}))
         ->excludes("--reuse-target");
@@ -140,6 +140,11 @@ int RunCli(int argc, const char* const* argv, const CheckTable& checks, const Ru
     if (bench_timeout) bench_options.target_timeout = std::chrono::seconds(*bench_timeout);
     if (bench->parsed()) return RunBench(bench_options, io);
     if (timeout) options.target_timeout = std::chrono::seconds(*timeout);
+    if (options.reuse_target && options.target_command.empty()) {
+      io.err << "hsmbackup-conformance: --reuse-target applies to a --target-cmd target; the "
+                "in-process reference has no processes to start\n";
+      return kExitUsage;
+    }
     if (next_process != "auto") {
       if (options.target_command.empty()) {
         io.err << "hsmbackup-conformance: --next-process applies to a --target-cmd target; the "

@@ -207,7 +207,8 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
     processes.preflight_hello_seconds = std::chrono::duration<double>(startup).count();
   }
   if (per_check) {
-    processes.next = options.next_process.value_or(ChooseNextProcess(startup));
+    processes.next = options.next_process.value_or(
+        ChooseNextProcess(startup, hello->Has(kFixedWorldCapability)));
     processes.pinned = options.next_process.has_value();
     // kWhenAsked is what the preflight's factory already does.
     if (processes.next != NextProcess::kWhenAsked) {

@@ -162,6 +162,10 @@ std::string JunitXml(const RunReport& report) {
     if (report.shard) {
       suites << "      <property name=\"shard\" value=\"" << ShardText(report) << "\"/>\n";
     }
+    if (report.processes) {
+      suites << "      <property name=\"processes\" value=\""
+             << Escape(std::string(report.processes->Mode()), true) << "\"/>\n";
+    }
     suites << "    </properties>\n" << cases.str() << "  </testsuite>\n";
   }
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"hsmbackup-conformance\"" +
