@@ -67,6 +67,21 @@ TEST(JudgeLines, TheSeedFingerprintLineIsPredictedAndNoOther) {
                           "(different finger print).");
   EXPECT_EQ(PrimaryClauses(model::Judge(s.p, extra, s.state, {})),
             Clauses{"OPT-APPEND-FINGERPRINT"});
+  // Compared as the seed's lines are (clauses.json `wording`): indentation,
+  // trailing blanks and runs of blanks do not count; a word does.
+  for (const auto& [printed, passes] : std::vector<std::pair<std::string, bool>>{
+           {"  " + line + " ", true},
+           {"Target Object handle 3596 has same  OUID as Source Object handle 358 (different "
+            "finger print).",
+            true},
+           {"Target Object handle 3596 has same OUID as Source Object handle 358 (different "
+            "fingerprint).",
+            false}}) {
+    Outcome o = Without(s.outcome, line);
+    o.transcript.insert(o.transcript.begin(), printed);
+    model::Prediction p = s.p;
+    EXPECT_EQ(PrimaryClauses(model::Judge(p, o, s.state, {})).empty(), passes) << printed;
+  }
 }
 
 TEST(JudgeLines, PedActionsAreEachFollowedByThePedLine) {

@@ -10,6 +10,7 @@
 #include "checks/families.h"
 #include "checks/gen.h"
 #include "checks/harness.h"
+#include "model/text.h"
 
 namespace hsmbackup::conformance {
 namespace {
@@ -18,20 +19,12 @@ using Mismatches = std::vector<model::Mismatch>;
 
 constexpr char kPrompt[] = "Type 'proceed' to continue, or 'quit' to quit now ->";
 
-// Trim drops surrounding blanks, the seed page's no-break spaces included.
-std::string Trim(std::string s) {
-  for (size_t at; (at = s.find("\xc2\xa0")) != std::string::npos;) s.replace(at, 2, " ");
-  const size_t a = s.find_first_not_of(" \t\r");
-  if (a == std::string::npos) return "";
-  return s.substr(a, s.find_last_not_of(" \t\r") - a + 1);
-}
-
-// NonBlank: the lines trimmed, blank ones dropped (the seed indents; the
+// NonBlank: the lines in LineForm, blank ones dropped (the seed indents; the
 // protocol does not, and paragraph spacing is not what the seed fixes).
 std::vector<std::string> NonBlank(const std::vector<std::string>& lines) {
   std::vector<std::string> out;
   for (const std::string& l : lines) {
-    if (!Trim(l).empty()) out.push_back(Trim(l));
+    if (!model::LineForm(l).empty()) out.push_back(model::LineForm(l));
   }
   return out;
 }
@@ -53,7 +46,7 @@ std::vector<std::string> SeedExample(const std::filesystem::path& data_dir,
   std::vector<std::string> out;
   bool inside = false;
   for (std::string l; std::getline(in, l);) {
-    const std::string t = Trim(l);
+    const std::string t = model::LineForm(l);
     if (!inside) {
       inside = t.rfind(command, 0) == 0;
       continue;

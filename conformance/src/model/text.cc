@@ -190,8 +190,10 @@ void JudgeContents(const Prediction& p, const Outcome& o, const Json& observed,
 }
 
 // JudgeSeedLines: the lines the seed quotes, exactly (their handles aside).
-void JudgeSeedLines(const Said& s, const std::vector<std::string>& lines,
+void JudgeSeedLines(const Said& s, const std::vector<std::string>& printed,
                     std::vector<Mismatch>& out) {
+  std::vector<std::string> lines;
+  for (const std::string& l : printed) lines.push_back(LineForm(l));
   // The source handles the 'Cloned object' lines name, in order.
   std::vector<uint32_t> seen;
   for (const std::string& l : lines) {
@@ -310,6 +312,19 @@ std::string Trim(std::string s) {
   const size_t a = s.find_first_not_of(" \t\r");
   if (a == std::string::npos) return "";
   return s.substr(a, s.find_last_not_of(" \t\r") - a + 1);
+}
+
+std::string LineForm(const std::string& line) {
+  std::string out;
+  for (char c : Trim(line)) {
+    const bool blank = c == ' ' || c == '\t' || c == '\r';
+    if (!blank) {
+      out += c;
+    } else if (out.back() != ' ') {  // Trim: the first character is not blank
+      out += ' ';
+    }
+  }
+  return out;
 }
 
 std::vector<std::string> Tokens(const std::string& line) {

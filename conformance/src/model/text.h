@@ -22,6 +22,10 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& outcome, con
 
 // Trim drops surrounding blanks, the seed page's no-break spaces included.
 std::string Trim(std::string s);
+// LineForm is the form in which a printed line is compared with one the
+// seed quotes (clauses.json `wording`): Trim, then every run of blanks
+// inside read as one space.
+std::string LineForm(const std::string& line);
 
 // Tokens splits a line into lower-cased runs of letters, digits, '_' and
 // '-' (so a handle, a CKR name or an OUID is one token).
