@@ -349,10 +349,34 @@ size_t Primaries(const std::vector<Mismatch>& ms) {
   return clauses.size();
 }
 
+// ResultLineValue reads 'Command Result : 0x<hex> (<name>)': the value, when
+// the line has that form with 1 to 8 hex digits in either case (OUT-ERROR
+// `accepts` hex-case and hex-width) and `name` is the one given.
+std::optional<uint32_t> ResultLineValue(const std::string& line, const std::string& name) {
+  constexpr std::string_view kHead = "Command Result : 0x";
+  if (line.rfind(kHead, 0) != 0) return std::nullopt;
+  const size_t digits = line.find(' ', kHead.size());
+  if (digits == std::string::npos || digits == kHead.size() || digits - kHead.size() > 8 ||
+      line.compare(digits, std::string::npos, " (" + name + ")") != 0) {
+    return std::nullopt;
+  }
+  uint32_t value = 0;
+  for (size_t i = kHead.size(); i < digits; ++i) {
+    const char c = line[i];
+    const int d = c >= '0' && c <= '9'   ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                         : -1;
+    if (d < 0) return std::nullopt;
+    value = value * 16 + static_cast<uint32_t>(d);
+  }
+  return value;
+}
+
 // ClosingProblem: "" when the transcript closes as OUT-TRANSCRIPT (success)
 // or OUT-ERROR (a failure: a non-empty message paragraph printed before
-// 'Command Result : 0x%08X (CKR_NAME)' with that name's value, the hex
-// digits in either case) requires; else what is wrong.
+// 'Command Result : 0x<hex> (CKR_NAME)' with that name's value, ResultLineValue)
+// requires; else what is wrong.
 std::string ClosingProblem(const Outcome& o) {
   std::vector<std::string> lines;
   for (const std::string& l : o.transcript) {
@@ -366,18 +390,16 @@ std::string ClosingProblem(const Outcome& o) {
   if (lines.size() < 2 || Trim(o.message).empty()) {
     return o.result + " without a message paragraph before the result line";
   }
-  unsigned value = 0;
-  char name[64] = {0};
-  const bool shaped =
-      std::sscanf(last.c_str(), "Command Result : 0x%8x (%63[A-Z_])", &value, name) == 2 &&
-      o.result == name && last.size() == 30 + o.result.size();
+  const std::optional<uint32_t> value = ResultLineValue(last, o.result);
+  const bool shaped = value.has_value();
   const std::optional<uint32_t> code = CkrValue(o.result);
-  if (!shaped || !ValueFits(o.result, value)) {
+  if (!shaped || !ValueFits(o.result, *value)) {
     char want[96];
     std::snprintf(want, sizeof want, "Command Result : 0x%08X (%s)", code.value_or(0),
                   o.result.c_str());
     return "the result line is '" + last + "'" +
-           (code ? ", expected '" + std::string(want) + "' (either case of hex digits)"
+           (code ? ", expected '" + std::string(want) + "' (hex digits in either case, leading "
+                   "zeros optional)"
                  : shaped ? ", whose value is not one a target may choose for " + o.result +
                                 " (no public value: one in the vendor range, 0x80000000 and "
                                 "up, that is no other code's)"
