@@ -224,6 +224,26 @@ TEST(Vectors, AWrongTargetFailsWithACounterexample) {
   FAIL() << "no Vectors.DomainsPolicy check";
 }
 
+// A missing seed line a vector lists (transcriptContains) is wording, so it
+// is charged to OUT-TRANSCRIPT alone, not to every clause the vector names.
+TEST(Vectors, AMissingSeedLineIsChargedToOutTranscriptAlone) {
+  const std::string cmd = std::string(HSMB_TOOL_PATH) +
+                          " serve | sed -u -e 's/\"Backup Complete\\.\"/\"Backup completed.\"/'";
+  for (const Check& check : VectorChecks(HSMB_BUILD_DATA_DIR)) {
+    if (check.name != "DomainsPolicy") continue;
+    TargetError error;
+    std::unique_ptr<Target> target = MakeSubprocessTarget(cmd, &error);
+    ASSERT_NE(target, nullptr) << error.message;
+    const CheckResult r = RunCheck(check, *target);
+    ASSERT_EQ(r.status, CheckStatus::kFail) << r.message;
+    EXPECT_NE(r.message.find("lacks the line 'Backup Complete.'"), std::string::npos) << r.message;
+    EXPECT_EQ(r.failed_clauses, std::vector<std::string>{"OUT-TRANSCRIPT"}) << r.message;
+    target->Bye();
+    return;
+  }
+  FAIL() << "no Vectors.DomainsPolicy check";
+}
+
 // Runs VectorChecksIn() over a scratch directory holding `files`.
 std::vector<Check> ChecksFor(const std::map<std::string, std::string>& files) {
   const std::filesystem::path dir =

@@ -19,6 +19,7 @@
 
 #include "checks/families.h"
 #include "checks/harness.h"
+#include "model/text.h"
 
 namespace hsmbackup::conformance {
 namespace {
@@ -243,15 +244,13 @@ const Json* FindPartition(const Json& slot, const std::string& name) {
   return nullptr;
 }
 
-std::string Trim(const std::string& s) {
-  const size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-}
-
 // Judge compares the last line's outcome and states with the expect block;
 // "" when it holds, else what differed (no secrets: names, ids and codes).
-std::string Judge(const Vector& v, const Outcome& last, const Json& before, const Json& after) {
+// `blamed` is left alone for what the vector's clauses fix, and set to
+// OUT-TRANSCRIPT alone for a missing line of transcriptContains, the only
+// wording a vector holds (VECTORS.md).
+std::string Judge(const Vector& v, const Outcome& last, const Json& before, const Json& after,
+                  std::vector<std::string>* blamed) {
   const Json& e = v.expect;
   const std::vector<std::string>& codes = v.step_codes.back();
   if (std::find(codes.begin(), codes.end(), last.result) == codes.end()) {
@@ -311,10 +310,13 @@ std::string Judge(const Vector& v, const Outcome& last, const Json& before, cons
     }
   }
   for (const Json& want : e.value("transcriptContains", Json::array())) {
-    const std::string line = Trim(want.get<std::string>());
+    const std::string line = model::LineForm(want.get<std::string>());
     const bool seen = std::any_of(last.transcript.begin(), last.transcript.end(),
-                                  [&](const std::string& l) { return Trim(l) == line; });
-    if (!seen) return "the transcript lacks the line '" + line + "'";
+                                  [&](const std::string& l) { return model::LineForm(l) == line; });
+    if (!seen) {
+      *blamed = {"OUT-TRANSCRIPT"};
+      return "the transcript lacks the line '" + line + "'";
+    }
   }
   return "";
 }
@@ -337,10 +339,11 @@ std::optional<CheckResult> RunVector(CheckContext& ctx, const Vector& v) {
     return CheckResult::Error(name + ": the target refused the world: " + error.message);
   }
   auto fail = [&](size_t step, const std::string& expected, const std::string& observed,
-                  const std::vector<std::string>& transcript) {
+                  const std::vector<std::string>& transcript,
+                  const std::vector<std::string>& blamed) {
     std::string ids;
-    for (const std::string& c : v.clauses) ids += (ids.empty() ? "" : ", ") + c;
-    CheckResult r{CheckStatus::kFail, "[" + ids + "] " + name + ": " + observed, v.clauses,
+    for (const std::string& c : blamed) ids += (ids.empty() ? "" : ", ") + c;
+    CheckResult r{CheckStatus::kFail, "[" + ids + "] " + name + ": " + observed, blamed,
                   std::nullopt, 1};
     Counterexample c;
     c.scenario = v.scenario;
@@ -363,7 +366,7 @@ std::optional<CheckResult> RunVector(CheckContext& ctx, const Vector& v) {
       return fail(i, "line " + std::to_string(i + 1) + " ends one of [" + Join(ok) + "]",
                   "line " + std::to_string(i + 1) + " ended " + s->outcome.result +
                       ", expected one of [" + Join(ok) + "]",
-                  s->outcome.transcript);
+                  s->outcome.transcript, v.clauses);
     }
   }
   std::optional<Json> before = ctx.target->Observe(&error);
@@ -372,9 +375,10 @@ std::optional<CheckResult> RunVector(CheckContext& ctx, const Vector& v) {
   if (!s) return CheckResult::Error(name + ": " + error.message);
   std::optional<Json> after = ctx.target->Observe(&error);
   if (!after) return CheckResult::Error(name + ": " + error.message);
-  const std::string differed = Judge(v, s->outcome, *before, *after);
+  std::vector<std::string> blamed = v.clauses;
+  const std::string differed = Judge(v, s->outcome, *before, *after, &blamed);
   if (differed.empty()) return std::nullopt;
-  return fail(last, v.result + ": " + v.expect.dump(), differed, s->outcome.transcript);
+  return fail(last, v.result + ": " + v.expect.dump(), differed, s->outcome.transcript, blamed);
 }
 
 CheckResult RunFile(CheckContext& ctx, const VectorFile& file) {
