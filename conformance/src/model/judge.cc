@@ -7,6 +7,7 @@
 // consequence. Within the state, a partition whose objects differ has space
 // figures that differ as a consequence.
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -361,15 +362,9 @@ std::optional<uint32_t> ResultLineValue(const std::string& line, const std::stri
     return std::nullopt;
   }
   uint32_t value = 0;
-  for (size_t i = kHead.size(); i < digits; ++i) {
-    const char c = line[i];
-    const int d = c >= '0' && c <= '9'   ? c - '0'
-                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                  : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                         : -1;
-    if (d < 0) return std::nullopt;
-    value = value * 16 + static_cast<uint32_t>(d);
-  }
+  const char* end = line.data() + digits;
+  const auto [stop, error] = std::from_chars(line.data() + kHead.size(), end, value, 16);
+  if (error != std::errc() || stop != end) return std::nullopt;
   return value;
 }
 
