@@ -72,6 +72,10 @@ class BackupRun {
   uint64_t used_ = 0;  // part_->used(model), kept up to date object by object
   Bytes wire_;         // the per-object wire bytes, reused (V1 stores a copy)
   CloneBlobView blob_;       // the per-object parsed view of wire_, reused
+  // An overwriting object (OPT-APPEND-REPLACE) is received here, engaged
+  // only while CloneOne handles it: a local would be zero-filled for every
+  // object, new ones included.
+  std::optional<Object> replacement_;
   std::string line_;         // the per-object transcript line's buffer, reused
   std::string line_middle_;  // " to partition <name> (new handle "
   size_t cloned_ = 0;
@@ -295,13 +299,17 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   }
   // A new object is received straight into its place at the end of the
   // partition (reserved in OpenPartition), so no Object is built elsewhere
-  // and moved in; a replacement (OPT-APPEND-REPLACE) into a local one, as
-  // the object it replaces goes to the undo log first. A failure below
-  // takes the new place away again (CLONE-DISCARD).
-  std::optional<Object> replacement;
-  Object* into = same ? &replacement.emplace() : &part_->objects.emplace_back().object;
+  // and moved in; a replacement (OPT-APPEND-REPLACE) into replacement_,
+  // as the object it replaces goes to the undo log first. A failure below
+  // takes the new place away again (CLONE-DISCARD), or empties
+  // replacement_ (wiping its value).
+  Object* into = same ? &replacement_.emplace() : &part_->objects.emplace_back().object;
   auto discard = [&] {
-    if (!same) part_->objects.pop_back();
+    if (same) {
+      replacement_.reset();
+    } else {
+      part_->objects.pop_back();
+    }
   };
   bool opened = false;
   Status failure = receiver_->ReceiveObjectInto(wire_, &blob_, into, &opened);
@@ -330,8 +338,9 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   if (same) {  // CLONE-STORE: a replaced object gives up its handle
     handles_in_use_->erase(part_->objects[*same].object.handle);
     undo_->Overwriting(*part_, *same);
-    if (!opened) replacement.reset();
-    stored_at = &StoreReceived(*part_, same, object, std::move(replacement), wire_, handle);
+    if (!opened) replacement_.reset();
+    stored_at = &StoreReceived(*part_, same, object, std::move(replacement_), wire_, handle);
+    replacement_.reset();
   } else {
     CompleteStored(part_->objects.back(), object, opened, wire_, handle);
     by_ouid_->AddAt(probe, part_->objects.size() - 1);
