@@ -68,9 +68,11 @@ class BackupRun {
   std::optional<Receiver> receiver_;
   DeterministicRng rng_{&ctx_.world.rng};
   std::optional<HandleSet> handles_in_use_;  // on the whole backup HSM
-  std::optional<OuidIndex<BackupObject>> by_ouid_;  // into part_->objects
-  uint64_t used_ = 0;  // part_->used(model), kept up to date object by object
-  Bytes wire_;         // the per-object wire bytes, reused (V1 stores a copy)
+  // Into part_->objects; none when the partition held no objects before
+  // this backup (see OpenPartition).
+  std::optional<OuidIndex<BackupObject>> by_ouid_;
+  uint64_t used_ = 0;        // part_->used(model), kept up to date object by object
+  Bytes wire_;               // the per-object wire bytes, reused (V1 stores a copy)
   CloneBlobView blob_;       // the per-object parsed view of wire_, reused
   // An overwriting object (OPT-APPEND-REPLACE) is received here, engaged
   // only while CloneOne handles it: a local would be zero-filled for every
@@ -176,7 +178,14 @@ Status BackupRun::OpenPartition() {
     for (const BackupObject& o : p.objects) handles_in_use_->insert(o.object.handle);
   }
   part_->objects.reserve(part_->objects.size() + incoming);
-  by_ouid_.emplace(&part_->objects, part_->objects.size() + incoming);
+  // The selection's OUIDs are distinct (a user partition's are: the world
+  // file's rule, which restore keeps; -objects refuses a repeated handle),
+  // so the objects of one backup never meet each other: only a partition
+  // that already holds objects (-append) has OUIDs to look up. A new or
+  // empty one needs no index, and the clone loop no probe per object.
+  if (!part_->objects.empty()) {
+    by_ouid_.emplace(&part_->objects, part_->objects.size() + incoming);
+  }
   used_ = part_->used(hsm_.model);
   return OkStatus();
 }
@@ -253,7 +262,7 @@ Status BackupRun::CloneObjects() {
 }
 
 Status BackupRun::CloneOne(size_t index, const Object& object) {
-  const auto probe = by_ouid_->Look(object.ouid);
+  const auto probe = by_ouid_ ? by_ouid_->Look(object.ouid) : OuidIndex<BackupObject>::Probe{};
   const std::optional<size_t>& same = probe.position;
   if (same && !plan_.overwrite) {  // OPT-APPEND never overwrites
     const BackupObject& existing = part_->objects[*same];
@@ -343,7 +352,7 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
     replacement_.reset();
   } else {
     CompleteStored(part_->objects.back(), object, opened, wire_, handle);
-    by_ouid_->AddAt(probe, part_->objects.size() - 1);
+    if (by_ouid_) by_ouid_->AddAt(probe, part_->objects.size() - 1);
     stored_at = &part_->objects.back();
   }
   const BackupObject& stored = *stored_at;
