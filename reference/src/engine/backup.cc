@@ -78,8 +78,9 @@ class BackupRun {
   // only while CloneOne handles it: a local would be zero-filled for every
   // object, new ones included.
   std::optional<Object> replacement_;
-  std::string line_;         // the per-object transcript line's buffer, reused
-  std::string line_middle_;  // " to partition <name> (new handle "
+  std::string line_;           // the per-object transcript line's buffer, reused
+  std::string line_middle_;    // " to partition <name> (new handle "
+  size_t line_middle_at_ = 0;  // where line_ holds line_middle_ (0: nowhere yet)
   size_t cloned_ = 0;
   size_t failed_ = 0;
   bool shrink_failed_ = false;
@@ -359,9 +360,10 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   used_ = used_ - replaced + StoredBytes(stored, hsm_.model);
   ++cloned_;
   // line_ is laid out once per run: "Cloned object ", room for two handles
-  // with the middle between them written per object, then ")."; the digits
-  // are written in place and the line is the filled prefix, so a line
-  // allocates and fills nothing after the first.
+  // with the middle between them, then ")."; the digits are written in
+  // place (the middle again only where the first handle's length changed)
+  // and the line is the filled prefix, so a line allocates and fills
+  // nothing after the first.
   static constexpr std::string_view kCloned = "Cloned object ";
   static constexpr size_t kDigits = 10;  // a uint32_t
   if (line_.empty()) {
@@ -372,7 +374,12 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   char* const first = line_.data();
   char* p = first + kCloned.size();
   p = std::to_chars(p, p + kDigits, object.handle).ptr;
-  p = std::copy(line_middle_.begin(), line_middle_.end(), p);
+  const size_t middle_at = static_cast<size_t>(p - first);
+  if (middle_at != line_middle_at_) {
+    std::copy(line_middle_.begin(), line_middle_.end(), p);
+    line_middle_at_ = middle_at;
+  }
+  p += line_middle_.size();
   p = std::to_chars(p, p + kDigits, handle).ptr;
   p[0] = ')';
   p[1] = '.';
