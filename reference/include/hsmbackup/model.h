@@ -152,6 +152,10 @@ struct UserPartition {
 // nothing else. Each fact has one home here: a million-object backup holds a
 // million of these (bench/BENCHMARKS.md, "Scale").
 struct BackupObject {
+  // User-provided, not defaulted: value-initializing a class whose default
+  // constructor is implicit zero-fills it whole first, and a backup appends
+  // one per object cloned (emplace_back()) into memory it is about to write.
+  BackupObject() {}
   Object object;
   uint64_t size = 0;  // storage the object takes (its value's length)
   Bytes sealed;       // V1: the opaque SKS blob (blob.h); empty otherwise

@@ -68,12 +68,19 @@ class BackupRun {
   std::optional<Receiver> receiver_;
   DeterministicRng rng_{&ctx_.world.rng};
   std::optional<HandleSet> handles_in_use_;  // on the whole backup HSM
-  std::optional<OuidIndex<BackupObject>> by_ouid_;  // into part_->objects
-  uint64_t used_ = 0;  // part_->used(model), kept up to date object by object
-  Bytes wire_;         // the per-object wire bytes, reused (V1 stores a copy)
+  // Into part_->objects; none when the partition held no objects before
+  // this backup (see OpenPartition).
+  std::optional<OuidIndex<BackupObject>> by_ouid_;
+  uint64_t used_ = 0;        // part_->used(model), kept up to date object by object
+  Bytes wire_;               // the per-object wire bytes, reused (V1 stores a copy)
   CloneBlobView blob_;       // the per-object parsed view of wire_, reused
-  std::string line_;         // the per-object transcript line's buffer, reused
-  std::string line_middle_;  // " to partition <name> (new handle "
+  // An overwriting object (OPT-APPEND-REPLACE) is received here, engaged
+  // only while CloneOne handles it: a local would be zero-filled for every
+  // object, new ones included.
+  std::optional<Object> replacement_;
+  std::string line_;           // the per-object transcript line's buffer, reused
+  std::string line_middle_;    // " to partition <name> (new handle "
+  size_t line_middle_at_ = 0;  // where line_ holds line_middle_ (0: nowhere yet)
   size_t cloned_ = 0;
   size_t failed_ = 0;
   bool shrink_failed_ = false;
@@ -172,7 +179,14 @@ Status BackupRun::OpenPartition() {
     for (const BackupObject& o : p.objects) handles_in_use_->insert(o.object.handle);
   }
   part_->objects.reserve(part_->objects.size() + incoming);
-  by_ouid_.emplace(&part_->objects, part_->objects.size() + incoming);
+  // The selection's OUIDs are distinct (a user partition's are: the world
+  // file's rule, which restore keeps; -objects refuses a repeated handle),
+  // so the objects of one backup never meet each other: only a partition
+  // that already holds objects (-append) has OUIDs to look up. A new or
+  // empty one needs no index, and the clone loop no probe per object.
+  if (!part_->objects.empty()) {
+    by_ouid_.emplace(&part_->objects, part_->objects.size() + incoming);
+  }
   used_ = part_->used(hsm_.model);
   return OkStatus();
 }
@@ -249,7 +263,7 @@ Status BackupRun::CloneObjects() {
 }
 
 Status BackupRun::CloneOne(size_t index, const Object& object) {
-  const auto probe = by_ouid_->Look(object.ouid);
+  const auto probe = by_ouid_ ? by_ouid_->Look(object.ouid) : OuidIndex<BackupObject>::Probe{};
   const std::optional<size_t>& same = probe.position;
   if (same && !plan_.overwrite) {  // OPT-APPEND never overwrites
     const BackupObject& existing = part_->objects[*same];
@@ -295,13 +309,17 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   }
   // A new object is received straight into its place at the end of the
   // partition (reserved in OpenPartition), so no Object is built elsewhere
-  // and moved in; a replacement (OPT-APPEND-REPLACE) into a local one, as
-  // the object it replaces goes to the undo log first. A failure below
-  // takes the new place away again (CLONE-DISCARD).
-  std::optional<Object> replacement;
-  Object* into = same ? &replacement.emplace() : &part_->objects.emplace_back().object;
+  // and moved in; a replacement (OPT-APPEND-REPLACE) into replacement_,
+  // as the object it replaces goes to the undo log first. A failure below
+  // takes the new place away again (CLONE-DISCARD), or empties
+  // replacement_ (wiping its value).
+  Object* into = same ? &replacement_.emplace() : &part_->objects.emplace_back().object;
   auto discard = [&] {
-    if (!same) part_->objects.pop_back();
+    if (same) {
+      replacement_.reset();
+    } else {
+      part_->objects.pop_back();
+    }
   };
   bool opened = false;
   Status failure = receiver_->ReceiveObjectInto(wire_, &blob_, into, &opened);
@@ -330,20 +348,22 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   if (same) {  // CLONE-STORE: a replaced object gives up its handle
     handles_in_use_->erase(part_->objects[*same].object.handle);
     undo_->Overwriting(*part_, *same);
-    if (!opened) replacement.reset();
-    stored_at = &StoreReceived(*part_, same, object, std::move(replacement), wire_, handle);
+    if (!opened) replacement_.reset();
+    stored_at = &StoreReceived(*part_, same, object, std::move(replacement_), wire_, handle);
+    replacement_.reset();
   } else {
     CompleteStored(part_->objects.back(), object, opened, wire_, handle);
-    by_ouid_->AddAt(probe, part_->objects.size() - 1);
+    if (by_ouid_) by_ouid_->AddAt(probe, part_->objects.size() - 1);
     stored_at = &part_->objects.back();
   }
   const BackupObject& stored = *stored_at;
   used_ = used_ - replaced + StoredBytes(stored, hsm_.model);
   ++cloned_;
   // line_ is laid out once per run: "Cloned object ", room for two handles
-  // with the middle between them written per object, then ")."; the digits
-  // are written in place and the line is the filled prefix, so a line
-  // allocates and fills nothing after the first.
+  // with the middle between them, then ")."; the digits are written in
+  // place (the middle again only where the first handle's length changed)
+  // and the line is the filled prefix, so a line allocates and fills
+  // nothing after the first.
   static constexpr std::string_view kCloned = "Cloned object ";
   static constexpr size_t kDigits = 10;  // a uint32_t
   if (line_.empty()) {
@@ -354,7 +374,12 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   char* const first = line_.data();
   char* p = first + kCloned.size();
   p = std::to_chars(p, p + kDigits, object.handle).ptr;
-  p = std::copy(line_middle_.begin(), line_middle_.end(), p);
+  const size_t middle_at = static_cast<size_t>(p - first);
+  if (middle_at != line_middle_at_) {
+    std::copy(line_middle_.begin(), line_middle_.end(), p);
+    line_middle_at_ = middle_at;
+  }
+  p += line_middle_.size();
   p = std::to_chars(p, p + kDigits, handle).ptr;
   p[0] = ')';
   p[1] = '.';

@@ -72,6 +72,33 @@ TEST(BackupClone, OneLinePerObjectInSourceOrderWithAllocatorHandles) {
   }
 }
 
+// The line's middle is rewritten only where the source handle's length
+// changes: lengths going up and down, repeated, and the longest.
+TEST(BackupClone, EachLineIsRightWhateverTheHandlesLengths) {
+  HSMB_CLAUSE("CLONE-ONE-AT-A-TIME");
+  UserPartition u = MakeUser(PartitionKind::kV0, 0);
+  for (uint32_t h : {7u, 4294967295u, 12u, 13u, 100000u, 5u}) {
+    u.objects.push_back(MakeObject(h, ObjectClass::kSecretKey, 16, "k"));
+  }
+  World w = MakeWorld(std::move(u), MakeBackupHsm());
+  HsmAt(w).handles.queue = {1000000000, 9};
+  HsmAt(w).handles.next = 99;
+  Runner r(&w);
+  r.LoginCo();
+  ASSERT_TRUE(Succeeded(r, r.Do(BackupLine())));
+  const Lines& l = r.last();
+  const auto at = std::find(l.begin(), l.end(), "Backing up objects...");
+  ASSERT_NE(at, l.end());
+  ASSERT_GE(l.end() - at, 7);
+  EXPECT_EQ(Lines(at + 1, at + 7),
+            (Lines{"Cloned object 7 to partition bk (new handle 1000000000).",
+                   "Cloned object 4294967295 to partition bk (new handle 9).",
+                   "Cloned object 12 to partition bk (new handle 99).",
+                   "Cloned object 13 to partition bk (new handle 100).",
+                   "Cloned object 100000 to partition bk (new handle 101).",
+                   "Cloned object 5 to partition bk (new handle 102)."}));
+}
+
 TEST(BackupClone, HandlesInUseOnTheHsmAreSkipped) {
   HSMB_CLAUSE("CLONE-ONE-AT-A-TIME");
   World w = MakeWorld(MakeUser(PartitionKind::kV0, 3), MakeBackupHsm());
