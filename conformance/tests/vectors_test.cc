@@ -9,15 +9,15 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
-
-#include <unistd.h>
 
 #include "checks/families.h"
 #include "conformance/check.h"
 #include "conformance/scenario.h"
 #include "conformance/target.h"
+#include <unistd.h>
 
 namespace hsmbackup::conformance {
 namespace {
@@ -197,51 +197,53 @@ TEST(Vectors, AllVectorsPassAgainstTheReference) {
   }
 }
 
-// A target that reports a domain mismatch as success must fail the domain
-// vectors, with a counterexample and a message free of secrets.
-TEST(Vectors, AWrongTargetFailsWithACounterexample) {
-  const std::string cmd = std::string(HSMB_TOOL_PATH) +
-                          " serve | sed -u -e "
-                          "'s/\"result\":\"CKR_CERTIFICATE_INVALID\"/\"result\":\"CKR_OK\"/'";
+// DomainsPolicyOn runs the Vectors.DomainsPolicy check against `command`
+// (`hsmbackup serve` behind a sed that changes one thing).
+std::optional<CheckResult> DomainsPolicyOn(const std::string& command) {
   for (const Check& check : VectorChecks(HSMB_BUILD_DATA_DIR)) {
     if (check.name != "DomainsPolicy") continue;
     TargetError error;
-    std::unique_ptr<Target> target = MakeSubprocessTarget(cmd, &error);
-    ASSERT_NE(target, nullptr) << error.message;
-    const CheckResult r = RunCheck(check, *target);
-    ASSERT_EQ(r.status, CheckStatus::kFail) << r.message;
-    EXPECT_NE(r.message.find("tcId "), std::string::npos) << r.message;
-    EXPECT_FALSE(r.failed_clauses.empty());
-    ASSERT_TRUE(r.counterexample.has_value());
-    EXPECT_LT(r.counterexample->failing_step, r.counterexample->scenario.lines.size());
-    EXPECT_FALSE(r.counterexample->target_transcript.empty());
-    for (const char* secret : {"clientdomain", "otherdomain", "userpin1234", "backupSOpwd"}) {
-      EXPECT_EQ(r.message.find(secret), std::string::npos) << secret;
+    std::unique_ptr<Target> target = MakeSubprocessTarget(command, &error);
+    if (target == nullptr) {
+      ADD_FAILURE() << error.message;
+      return std::nullopt;
     }
+    CheckResult r = RunCheck(check, *target);
     target->Bye();
-    return;
+    return r;
   }
-  FAIL() << "no Vectors.DomainsPolicy check";
+  ADD_FAILURE() << "no Vectors.DomainsPolicy check";
+  return std::nullopt;
+}
+
+// A target that reports a domain mismatch as success must fail the domain
+// vectors, with a counterexample and a message free of secrets.
+TEST(Vectors, AWrongTargetFailsWithACounterexample) {
+  const std::optional<CheckResult> r = DomainsPolicyOn(
+      std::string(HSMB_TOOL_PATH) +
+      " serve | sed -u -e 's/\"result\":\"CKR_CERTIFICATE_INVALID\"/\"result\":\"CKR_OK\"/'");
+  ASSERT_TRUE(r.has_value());
+  ASSERT_EQ(r->status, CheckStatus::kFail) << r->message;
+  EXPECT_NE(r->message.find("tcId "), std::string::npos) << r->message;
+  EXPECT_FALSE(r->failed_clauses.empty());
+  ASSERT_TRUE(r->counterexample.has_value());
+  EXPECT_LT(r->counterexample->failing_step, r->counterexample->scenario.lines.size());
+  EXPECT_FALSE(r->counterexample->target_transcript.empty());
+  for (const char* secret : {"clientdomain", "otherdomain", "userpin1234", "backupSOpwd"}) {
+    EXPECT_EQ(r->message.find(secret), std::string::npos) << secret;
+  }
 }
 
 // A missing seed line a vector lists (transcriptContains) is wording, so it
 // is charged to OUT-TRANSCRIPT alone, not to every clause the vector names.
 TEST(Vectors, AMissingSeedLineIsChargedToOutTranscriptAlone) {
-  const std::string cmd = std::string(HSMB_TOOL_PATH) +
-                          " serve | sed -u -e 's/\"Backup Complete\\.\"/\"Backup completed.\"/'";
-  for (const Check& check : VectorChecks(HSMB_BUILD_DATA_DIR)) {
-    if (check.name != "DomainsPolicy") continue;
-    TargetError error;
-    std::unique_ptr<Target> target = MakeSubprocessTarget(cmd, &error);
-    ASSERT_NE(target, nullptr) << error.message;
-    const CheckResult r = RunCheck(check, *target);
-    ASSERT_EQ(r.status, CheckStatus::kFail) << r.message;
-    EXPECT_NE(r.message.find("lacks the line 'Backup Complete.'"), std::string::npos) << r.message;
-    EXPECT_EQ(r.failed_clauses, std::vector<std::string>{"OUT-TRANSCRIPT"}) << r.message;
-    target->Bye();
-    return;
-  }
-  FAIL() << "no Vectors.DomainsPolicy check";
+  const std::optional<CheckResult> r =
+      DomainsPolicyOn(std::string(HSMB_TOOL_PATH) +
+                      " serve | sed -u -e 's/\"Backup Complete\\.\"/\"Backup completed.\"/'");
+  ASSERT_TRUE(r.has_value());
+  ASSERT_EQ(r->status, CheckStatus::kFail) << r->message;
+  EXPECT_NE(r->message.find("lacks the line 'Backup Complete.'"), std::string::npos) << r->message;
+  EXPECT_EQ(r->failed_clauses, std::vector<std::string>{"OUT-TRANSCRIPT"}) << r->message;
 }
 
 // Runs VectorChecksIn() over a scratch directory holding `files`.
@@ -277,7 +279,8 @@ TEST(Vectors, ABrokenFileIsAnErrorNamingFileAndProblem) {
     const CheckResult r = RunCheck(checks[i], *target);
     EXPECT_EQ(r.status, CheckStatus::kError) << checks[i].id();
     EXPECT_NE(r.message.find(std::string(1, static_cast<char>('a' + i)) + "_test.json"),
-              std::string::npos) << r.message;
+              std::string::npos)
+        << r.message;
     EXPECT_NE(r.message.find(problems[i]), std::string::npos) << r.message;
   }
   for (size_t i = 4; i < checks.size(); ++i) {
