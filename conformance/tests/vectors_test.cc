@@ -3,6 +3,7 @@
 // every one of them.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -17,7 +18,6 @@
 #include "conformance/check.h"
 #include "conformance/scenario.h"
 #include "conformance/target.h"
-#include <unistd.h>
 
 namespace hsmbackup::conformance {
 namespace {
