@@ -83,8 +83,12 @@ struct CheckOutcome {
   double seconds = 0;
 
   std::string id() const { return family + "." + name; }
-  // Blames is whether a failure of this check is attributed to `clause`:
-  // the clauses it names in failed_clauses, or all its clauses if none.
+  // Blamed is what a failure of this check is attributed to: the clauses
+  // it names in failed_clauses, or all its clauses if none (whatever its
+  // status); Blames(clause) is whether a failure of it blames `clause`.
+  const std::vector<std::string>& Blamed() const {
+    return failed_clauses.empty() ? clauses : failed_clauses;
+  }
   bool Blames(const std::string& clause) const;
 };
 

@@ -35,7 +35,7 @@ const ExpectedFailure* Listed(const VendorConfig& config, const std::string& cla
 // StoppedAtExpected: `o` failed, on clauses other than the one being
 // judged, and the vendor config accepts every failure it blames.
 bool StoppedAtExpected(const VendorConfig& config, const CheckOutcome& o) {
-  const std::vector<std::string>& blamed = o.failed_clauses.empty() ? o.clauses : o.failed_clauses;
+  const std::vector<std::string>& blamed = o.Blamed();
   return std::all_of(blamed.begin(), blamed.end(), [&](const std::string& clause) {
     return Expected(config, clause, o) != nullptr;
   });
@@ -88,8 +88,7 @@ const char* VerdictName(Verdict v) {
 
 bool CheckOutcome::Blames(const std::string& clause) const {
   if (status != CheckStatus::kFail) return false;
-  if (failed_clauses.empty()) return Names(*this, clause);
-  return std::find(failed_clauses.begin(), failed_clauses.end(), clause) != failed_clauses.end();
+  return std::find(Blamed().begin(), Blamed().end(), clause) != Blamed().end();
 }
 
 std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& clauses,
@@ -161,13 +160,9 @@ std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& c
       // Not judged, and not for a fault of the target's that the vendor
       // has not owned: the run is not made unknown by it.
       v.verdict = Verdict::kNotRun;
-      v.reason =
-          "not judged: " + stopped_at_expected->id() +
-          " stopped at a failure the vendor config expects (" +
-          Join(stopped_at_expected->failed_clauses.empty() ? stopped_at_expected->clauses
-                                                           : stopped_at_expected->failed_clauses,
-               ", ") +
-          ")";
+      v.reason = "not judged: " + stopped_at_expected->id() +
+                 " stopped at a failure the vendor config expects (" +
+                 Join(stopped_at_expected->Blamed(), ", ") + ")";
     } else if (!why_not_applicable.empty()) {
       v.verdict = Verdict::kNotApplicable;
       v.reason = Join(why_not_applicable, "; ");
