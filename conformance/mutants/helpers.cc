@@ -218,27 +218,40 @@ class EditingHook final : public ProtocolHook {
   std::function<void(Result&, std::vector<std::string>&)> edit_;
 };
 
-class ValuePrinter final : public ProtocolHook {
+class ResultValueEditor final : public ProtocolHook {
  public:
-  ValuePrinter(Ckr code, uint32_t value) : code_(code), value_(value) {}
+  explicit ResultValueEditor(std::function<std::string(std::string_view, Ckr)> edit)
+      : edit_(std::move(edit)) {}
   void After(World&, Session&, const std::string&, Result& result,
              std::vector<std::string>& transcript) override {
-    if (result.code() != code_ || transcript.empty()) return;
-    char line[96];
-    std::snprintf(line, sizeof line, "Command Result : 0x%08X (%s)", value_,
-                  std::string(CkrName(code_)).c_str());
-    transcript.back() = line;
+    constexpr std::string_view kHead = "Command Result : 0x";
+    if (transcript.empty() || transcript.back().rfind(kHead, 0) != 0) return;
+    std::string& l = transcript.back();
+    const size_t end = l.find(' ', kHead.size());
+    if (end == std::string::npos) return;
+    const std::string digits =
+        edit_(std::string_view(l).substr(kHead.size(), end - kHead.size()), result.code());
+    l.replace(kHead.size(), end - kHead.size(), digits);
   }
 
  private:
-  Ckr code_;
-  uint32_t value_;
+  std::function<std::string(std::string_view, Ckr)> edit_;
 };
 
 }  // namespace
 
+std::unique_ptr<ProtocolHook> EditResultValue(
+    std::function<std::string(std::string_view digits, Ckr code)> edit) {
+  return std::make_unique<ResultValueEditor>(std::move(edit));
+}
+
 std::unique_ptr<ProtocolHook> PrintValueFor(Ckr code, uint32_t value) {
-  return std::make_unique<ValuePrinter>(code, value);
+  return EditResultValue([code, value](std::string_view digits, Ckr ended) {
+    if (ended != code) return std::string(digits);
+    char text[9];
+    std::snprintf(text, sizeof text, "%08X", value);
+    return std::string(text);
+  });
 }
 
 std::unique_ptr<ProtocolHook> EditAfter(

@@ -59,8 +59,13 @@ std::string ContainerName(const std::vector<std::string>& transcript);
 std::unique_ptr<ProtocolHook> EditAfter(
     Verb verb, std::function<void(Result&, std::vector<std::string>&)> edit);
 
-// PrintValueFor prints `value` on the result line of every command that
-// ends in `code` ('Command Result : 0x%08X (NAME)'), nothing else changed.
+// EditResultValue rewrites the hex digits of every failure's result line
+// ('Command Result : 0x<digits> (NAME)') to edit(digits, the result's
+// code), nothing else changed.
+std::unique_ptr<ProtocolHook> EditResultValue(
+    std::function<std::string(std::string_view digits, Ckr code)> edit);
+// PrintValueFor prints `value` (8 hex digits) on the result line of every
+// command that ends in `code`.
 std::unique_ptr<ProtocolHook> PrintValueFor(Ckr code, uint32_t value);
 
 // EditLines applies `edit` to every line that starts with `prefix` (the

@@ -14,33 +14,6 @@
 namespace hsmbackup::mutants {
 namespace {
 
-// LowerHex prints the hex digits of every result line in lower case.
-class LowerHex final : public ProtocolHook {
- public:
-  void After(World&, Session&, const std::string&, Result&,
-             std::vector<std::string>& transcript) override {
-    if (transcript.empty() || transcript.back().rfind("Command Result : 0x", 0) != 0) return;
-    std::string& l = transcript.back();
-    std::transform(l.begin() + 19, l.begin() + 27, l.begin() + 19,
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  }
-};
-
-// UnpaddedHex prints the value of every result line without leading zeros
-// ('Command Result : 0xA0 (CKR_PIN_INCORRECT)').
-class UnpaddedHex final : public ProtocolHook {
- public:
-  void After(World&, Session&, const std::string&, Result&,
-             std::vector<std::string>& transcript) override {
-    constexpr std::string_view kHead = "Command Result : 0x";
-    if (transcript.empty() || transcript.back().rfind(kHead, 0) != 0) return;
-    std::string& l = transcript.back();
-    const size_t first = l.find_first_not_of('0', kHead.size());
-    const size_t keep = l[first] == ' ' ? first - 1 : first;  // a value of 0 keeps one digit
-    l.erase(kHead.size(), keep - kHead.size());
-  }
-};
-
 // OutOfRoomRotated answers each out-of-room code with the next of the three
 // the seed leaves open: a full partition as CKR_HSM_STORAGE_FULL, a backup
 // that does not fit as CKR_DEVICE_MEMORY, a restore without room as
@@ -332,9 +305,20 @@ class LoginFirst final : public ProtocolHook {
 std::vector<Mutant> AllReadings() {
   return {
       {"lower-hex", "OUT-ERROR", "result lines with lower-case hex digits",
-       [] { return std::make_unique<LowerHex>(); }},
+       [] {
+         return EditResultValue([](std::string_view digits, Ckr) {
+           std::string lower(digits);
+           for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+           return lower;
+         });
+       }},
       {"hex-width", "OUT-ERROR", "result lines with the value's leading zeros left out (0xA0)",
-       [] { return std::make_unique<UnpaddedHex>(); }},
+       [] {
+         return EditResultValue([](std::string_view digits, Ckr) {
+           const size_t first = digits.find_first_not_of('0');
+           return std::string(first == std::string_view::npos ? "0" : digits.substr(first));
+         });
+       }},
       {"vendor-value", "OUT-ERROR",
        "CKR_CERTIFICATE_INVALID, which has no public value, printed as 0x80000160",
        [] { return PrintValueFor(Ckr::kCertificateInvalid, 0x80000160); }},
