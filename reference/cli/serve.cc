@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "app.h"
+#include "hsmbackup/crypto.h"
 #include "hsmbackup/protocol.h"
 #include "hsmbackup/world_io.h"
 #include "run.h"
@@ -118,6 +119,9 @@ Subcommand AddServeCommand(CLI::App& app, const Io& io) {
       "could not be read, parsed or saved, 5 that its lock stayed taken.\n\n" +
       ExitCodesHelp());
   return Subcommand{sub, [&io, fixed_path, lock_timeout_ms]() {
+                      // Before the first request is read: a runner that
+                      // starts this process ahead of its check overlaps it.
+                      PrepareCrypto();
                       ProtocolServer server;
                       std::optional<FixedWorld> fixed;
                       if (!fixed_path->empty()) {

@@ -75,6 +75,17 @@ SmkId ComputeSmkId(const Secret& smk);
 std::array<uint8_t, 20> Sha1(ByteSpan data);
 std::array<uint8_t, 32> Sha256(ByteSpan data);
 
+// PrepareCrypto readies OpenSSL for a process that is about to serve
+// commands, and must come before any other OpenSSL call to have its full
+// effect: OpenSSL is initialized without its legacy name tables (every
+// algorithm here is fetched by its provider name) and without its clean-up
+// at exit (the process frees its own keys; OpenSSL's caches go with the
+// process), and each algorithm above is used once on dummy data, so the
+// first command a fresh process runs does not pay for the fetches. False if
+// OpenSSL could not provide one of them (every later use then fails on its
+// own, with its own error).
+bool PrepareCrypto();
+
 }  // namespace hsmbackup
 
 #endif  // HSMBACKUP_CRYPTO_H_
