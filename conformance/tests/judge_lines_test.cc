@@ -97,6 +97,27 @@ TEST(JudgeLines, PedActionsAreEachFollowedByThePedLine) {
             Clauses{"OPT-SMKONLY"});
 }
 
+// The PED's lines are seed lines: blanks inside them judged as everywhere
+// (runs read as one space), so a target spacing them otherwise still shows
+// every step at which the PED acts.
+TEST(JudgeLines, PedLinesAreComparedInLineForm) {
+  Step s = RunLine(WorldFile("seed-smkonly.json"), {"role login -name co"},
+                   "partition archive backup -slot 5 -smkonly", {"proceed"});
+  ASSERT_EQ(s.outcome.result, "CKR_OK");
+  Outcome spaced = s.outcome;
+  for (std::string& l : spaced.transcript) {
+    for (size_t at = 0; (at = l.find(' ', at)) != std::string::npos; at += 3)
+      l.replace(at, 1, "  \t");
+  }
+  EXPECT_TRUE(model::Judge(s.p, spaced, s.state, {}).empty());
+  Outcome missing = Without(s.outcome, "Logging in as the SO");
+  const std::vector<model::Mismatch> m = model::Judge(s.p, missing, s.state, {});
+  ASSERT_EQ(PrimaryClauses(m), Clauses{"OUT-PED"});
+  EXPECT_NE(m.front().what.find("of the " + std::to_string(s.p.said.ped_actions) + " steps"),
+            std::string::npos)
+      << m.front().what;
+}
+
 TEST(JudgeLines, APasswordDeviceNeverPrintsThePedLine) {
   Step s = RunLine(SeedWorld(), {kLogin}, kBackup);
   EXPECT_EQ(s.p.said.ped, model::Said::Ped::kNever);
@@ -128,6 +149,10 @@ TEST(JudgeLines, AFailureNeedsItsMessageAndTheRightResultValue) {
            {"Command Result : 0x0000000A0 (CKR_PIN_INCORRECT)", false},
            {"Command Result : 0x (CKR_PIN_INCORRECT)", false},
            {"Command Result : 0xA0 (CKR_PIN_INCORRECT) ", true},  // trailing blanks aside
+           // Runs of blanks read as one space (clauses.json `wording`), a tab a blank.
+           {"Command Result :  0xA0  (CKR_PIN_INCORRECT)", true},
+           {"Command Result :\t0xA0 (CKR_PIN_INCORRECT)", true},
+           {"Command Result: 0xA0 (CKR_PIN_INCORRECT)", false},
            {"Command Result : 0xA1 (CKR_PIN_INCORRECT)", false}}) {
     Outcome o = pin.outcome;
     o.transcript.back() = printed;

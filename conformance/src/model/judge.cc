@@ -373,9 +373,11 @@ std::optional<uint32_t> ResultLineValue(const std::string& line, const std::stri
 // 'Command Result : 0x<hex> (CKR_NAME)' with that name's value, ResultLineValue)
 // requires; else what is wrong.
 std::string ClosingProblem(const Outcome& o) {
+  // Lines in LineForm: the result line is a seed line too ("Command Result :
+  // No Error"), its blanks judged like every other's.
   std::vector<std::string> lines;
   for (const std::string& l : o.transcript) {
-    if (!Trim(l).empty()) lines.push_back(Trim(l));
+    if (std::string form = LineForm(l); !form.empty()) lines.push_back(std::move(form));
   }
   const std::string last = lines.empty() ? "" : lines.back();
   if (o.ok()) {
@@ -402,7 +404,7 @@ std::string ClosingProblem(const Outcome& o) {
   }
   // The message's first line is printed before the result (a paragraph,
   // maybe wrapped or extended by -debug lines).
-  const std::string first = Trim(o.message.substr(0, o.message.find('\n')));
+  const std::string first = LineForm(o.message.substr(0, o.message.find('\n')));
   if (std::none_of(lines.begin(), lines.end() - 1, [&](const std::string& l) {
         return first.find(l) != std::string::npos || l.find(first) != std::string::npos;
       })) {

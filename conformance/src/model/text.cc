@@ -263,7 +263,7 @@ void JudgePed(const Said& s, const Outcome& o, std::vector<Mismatch>& out) {
   constexpr char kPed[] = "Please attend to the PED.";
   std::vector<std::string> lines;
   for (const std::string& l : o.transcript) {
-    if (!Trim(l).empty()) lines.push_back(Trim(l));
+    if (std::string form = LineForm(l); !form.empty()) lines.push_back(std::move(form));
   }
   const long seen = std::count(lines.begin(), lines.end(), kPed);
   switch (s.ped) {
@@ -299,8 +299,13 @@ void JudgePed(const Said& s, const Outcome& o, std::vector<Mismatch>& out) {
     return;
   }
   if (o.ok() && actions < s.ped_actions) {
-    out.push_back({{"OUT-PED"}, "a PED backup showed " + std::to_string(actions) +
-                                    " PED actions (SO login, creation, container login, domain)",
+    out.push_back({{"OUT-PED"},
+                   "the transcript shows " + std::to_string(actions) + " of the " +
+                       std::to_string(s.ped_actions) +
+                       " steps at which the PED acts (lines beginning 'Logging in "
+                       "as the SO', 'Creating partition', 'Logging into the "
+                       "container', 'Creating Domain'), each followed by '" +
+                       kPed + "'",
                    ""});
   }
 }
@@ -376,7 +381,7 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
                    "after the failed re-size no line advises deleting the backup", ""});
   }
   if (s.resize_advice &&
-      any([&](const std::string& l) { return Trim(l) == "Backup Complete."; })) {
+      any([&](const std::string& l) { return LineForm(l) == "Backup Complete."; })) {
     out.push_back({{"RESIZE-FAIL"},
                    "'Backup Complete.' is printed though the re-size failed (the command ends "
                    "in CKR_DEVICE_ERROR)",
