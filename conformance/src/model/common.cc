@@ -253,6 +253,7 @@ Prediction PredictLine(const World& before, const std::string& text,
   }
   if (p.credentials_refusable) p.alternatives.push_back(CredentialsOnLine(start));
   AcceptAnyOutOfRoomCode(p);
+  AcceptQuitAsSuccess(p);
   // Only a command that succeeds moves the world's clock.
   auto tick = [](Prediction& q) {
     if (q.modelled && q.codes == std::set<std::string>{"CKR_OK"}) q.after.now += q.after.step;
@@ -289,6 +290,21 @@ void AcceptAnyOutOfRoomCode(Prediction& p) {
     p.codes.insert(kOutOfRoom.begin(), kOutOfRoom.end());
   }
   for (Prediction& alt : p.alternatives) AcceptAnyOutOfRoomCode(alt);
+}
+
+void AcceptQuitAsSuccess(Prediction& p) {
+  std::vector<Prediction> quits;
+  auto offer = [&quits](const Prediction& q) {
+    if (q.codes != std::set<std::string>{"CKR_FUNCTION_CANCELED"}) return;
+    Prediction ok = q;
+    ok.codes = {"CKR_OK"};
+    ok.reading = "quit-ok";
+    ok.alternatives.clear();
+    quits.push_back(std::move(ok));
+  };
+  offer(p);
+  for (const Prediction& alt : p.alternatives) offer(alt);
+  for (Prediction& q : quits) p.alternatives.push_back(std::move(q));
 }
 
 Prediction Predict(const World& before, const std::string& text,

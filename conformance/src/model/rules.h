@@ -39,6 +39,14 @@ Prediction RefusalReading(const World& before, const Refusals& r, std::string re
 // The state is the same whichever the target prints.
 void AcceptAnyOutOfRoomCode(Prediction& p);
 
+// AcceptQuitAsSuccess: the seed shows the question ("Type 'proceed' to
+// continue, or 'quit' to quit now ->") but no result for 'quit'; the project
+// answers CKR_FUNCTION_CANCELED. For `p` and each of its readings that ends
+// so, it adds the reading "quit-ok" (clauses.json `accepts`): the same
+// command answering CKR_OK, changing nothing but the clock, which every
+// CKR_OK moves (PROTOCOL.md, "Accounting rules").
+void AcceptQuitAsSuccess(Prediction& p);
+
 // SoFirstReading adds to a refusal `p` the reading in which the target logs
 // the SO in on `slot` before the checks that need no login (clauses.json
 // OUT-ERROR `accepts`): a wrong -sopassword then answers CKR_PIN_INCORRECT
