@@ -84,6 +84,34 @@ TEST(JudgeLines, TheSeedFingerprintLineIsPredictedAndNoOther) {
   }
 }
 
+// "N objects will be backed up." counts what is selected; on -append a
+// target may count only what it will clone (OUT-TRANSCRIPT `accepts`
+// append-count-new); any other number fails.
+TEST(JudgeLines, TheAppendCountIsSelectedOrLeftToClone) {
+  Step s =
+      RunLine(WorldFile("pre77-to-bh7.json"), {"role login -name co -password fake-legacy-co-pin"},
+              "partition archive backup -slot 1 -partition legacy73_20190301 -password "
+              "fake-backup-po-pwd -sopassword fake-bh7-so-pwd -append");
+  ASSERT_EQ(s.outcome.result, "CKR_OK");
+  ASSERT_GE(s.p.said.will_back_up, 1);
+  ASSERT_FALSE(s.p.said.append_skipped.empty());
+  const long selected = s.p.said.will_back_up;
+  const long left = selected - static_cast<long>(s.p.said.append_skipped.size());
+  for (const auto& [count, passes] :
+       std::vector<std::pair<long, bool>>{{selected, true}, {left, true}, {selected + 1, false}}) {
+    Outcome o = s.outcome;
+    for (std::string& l : o.transcript) {
+      if (l.find("will be backed up") != std::string::npos) {
+        l = std::to_string(count) + " objects will be backed up.";
+      }
+    }
+    model::Prediction p = s.p;
+    EXPECT_EQ(PrimaryClauses(model::Judge(p, o, s.state, {})),
+              passes ? Clauses{} : Clauses{"OUT-TRANSCRIPT"})
+        << count;
+  }
+}
+
 TEST(JudgeLines, PedActionsAreEachFollowedByThePedLine) {
   Step s = RunLine(WorldFile("seed-smkonly.json"), {"role login -name co"},
                    "partition archive backup -slot 5 -smkonly", {"proceed"});

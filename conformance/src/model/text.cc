@@ -419,14 +419,23 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
                    "after the revert no line advises freeing space or using another backup HSM",
                    ""});
   }
+  // The count of the objects selected; on -append also (OUT-TRANSCRIPT
+  // `accepts` append-count-new) of those left once the skips are taken off.
+  const long will_clone = s.will_back_up - static_cast<long>(s.append_skipped.size());
   if (s.will_back_up >= 0 && !any([&](const std::string& l) {
         const std::vector<std::string> t = Tokens(l);
-        return !t.empty() && t.front() == std::to_string(s.will_back_up) &&
+        return !t.empty() &&
+               (t.front() == std::to_string(s.will_back_up) ||
+                t.front() == std::to_string(will_clone)) &&
                HasWord(l, "will be backed up");
       })) {
     out.push_back({{"OUT-TRANSCRIPT"},
                    "no line says " + std::to_string(s.will_back_up) +
-                       " objects will be backed up (the objects selected)",
+                       " objects will be backed up (the objects selected)" +
+                       (will_clone != s.will_back_up
+                            ? " or " + std::to_string(will_clone) +
+                                  " (those selected less the same-OUID objects -append skips)"
+                            : ""),
                    ""});
   }
   auto says_backed_up = [&](long n) {
