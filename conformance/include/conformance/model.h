@@ -227,6 +227,10 @@ struct Prediction {
   std::vector<std::string> credential_prompts;
   std::set<std::string> unanswered;
   bool credentials_refusable = false;
+  // A -replace backup or restore without -force got past the checks that
+  // come before the proceed/quit question and asks none in the project's
+  // reading: the reading "replace-asks" (clauses.json) may ask there.
+  bool replace_may_ask = false;
 };
 
 // Predict runs one lunacm line (with answers to its prompts, and to its

@@ -186,6 +186,7 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
   const std::string confirm = smkonly ? "OPT-SMKONLY-CONFIRM" : "OPT-REPLACE-CONFIRM";
   p.prompt_clause = line.Has("force") ? "OPT-FORCE" : confirm;
   p.state_clause = op;
+  p.replace_may_ask = line.Has("replace") && !line.Has("force") && !smkonly && !destroys;
   if ((smkonly || destroys) && !line.Has("force")) {
     p.prompts = 1;
     if (Answer(answers, 0) != "proceed") {

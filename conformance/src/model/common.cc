@@ -208,6 +208,32 @@ Prediction CredentialsOnLine(const World& before) {
   return RefusalReading(before, r, "credentials-on-line");
 }
 
+// ReplaceAsks is the reading "replace-asks" of a -replace backup or
+// restore that goes ahead without a question (`p`): the facts say a
+// destructive command asks proceed/quit first, and a target may take
+// -replace itself for destructive, asking even when nothing is overwritten.
+// 'proceed' then leads where `p` does; anything else cancels, nothing
+// changed.
+Prediction ReplaceAsks(const Prediction& p, const World& before,
+                       const std::vector<std::string>& answers) {
+  Prediction q = p;
+  q.alternatives.clear();
+  q.replace_may_ask = false;
+  q.reading = "replace-asks";
+  q.prompts = 1;
+  if (Answer(answers, 0) == "proceed") return q;
+  Prediction cancel;
+  cancel.after = before;
+  cancel.codes = {"CKR_FUNCTION_CANCELED"};
+  cancel.code_clauses = {p.prompt_clause};
+  cancel.prompt_clause = p.prompt_clause;
+  cancel.state_clause = p.prompt_clause;
+  cancel.prompts = 1;
+  cancel.reading = q.reading;
+  cancel.summary = "CKR_FUNCTION_CANCELED after the question, nothing changed";
+  return cancel;
+}
+
 Prediction PredictLine(const World& before, const std::string& text,
                        const std::vector<std::string>& answers, const Credentials& given) {
   std::string refusal;
@@ -252,6 +278,7 @@ Prediction PredictLine(const World& before, const std::string& text,
     default: p = PredictSession(start, *line); break;
   }
   if (p.credentials_refusable) p.alternatives.push_back(CredentialsOnLine(start));
+  if (p.replace_may_ask) p.alternatives.push_back(ReplaceAsks(p, start, answers));
   AcceptAnyOutOfRoomCode(p);
   AcceptQuitAsSuccess(p);
   // Only a command that succeeds moves the world's clock.

@@ -191,7 +191,10 @@ Prediction RestoreAs(const World& before, const Line& typed,
     Refuse(p, before, r);
     return p;
   }
-  p.prompt_clause = line.Has("force") ? "OPT-FORCE" : "RESTORE-SMK";
+  // Only an SMK restore asks (RESTORE-SMK); a question on any other restore
+  // breaks OPT-FORCE's list of the commands that ask.
+  p.prompt_clause = line.Has("force") || !smkonly ? "OPT-FORCE" : "RESTORE-SMK";
+  p.replace_may_ask = line.Has("replace") && !line.Has("force") && !smkonly;
   p.state_clause = "RESTORE-RULES";
   if (smkonly && !line.Has("force")) {
     p.prompts = 1;

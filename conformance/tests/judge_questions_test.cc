@@ -1,0 +1,108 @@
+// The proceed/quit question. 'quit': the seed shows the question, not the
+// result, so CKR_OK with nothing changed passes as the reading "quit-ok"
+// beside the project's CKR_FUNCTION_CANCELED; going ahead still fails.
+// -replace: a target may ask on any -replace backup or restore (the
+// reading "replace-asks"); a question elsewhere fails the clause that lists
+// the commands that ask.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "judge_support.h"
+
+namespace hsmbackup::conformance {
+namespace {
+
+using judge_testing::kBackup;
+using judge_testing::kLogin;
+using judge_testing::PrimaryClauses;
+using judge_testing::RunLine;
+using judge_testing::SeedWorld;
+using judge_testing::Step;
+using judge_testing::WorldFile;
+
+constexpr char kSmkOnly[] = "partition archive backup -slot 5 -smkonly";
+
+Step QuitSmkOnly() {
+  return RunLine(WorldFile("seed-smkonly.json"), {"role login -name co"}, kSmkOnly, {"quit"});
+}
+
+TEST(JudgeQuit, TheProjectsCancelPasses) {
+  Step s = QuitSmkOnly();
+  ASSERT_EQ(s.outcome.result, "CKR_FUNCTION_CANCELED");
+  EXPECT_TRUE(model::Judge(s.p, s.outcome, s.state, {}).empty());
+  EXPECT_EQ(s.p.reading, "");
+}
+
+TEST(JudgeQuit, QuitAnsweredNoErrorWithNothingChangedPasses) {
+  Step s = QuitSmkOnly();
+  Outcome ok{"CKR_OK",
+             "",
+             {"Type 'proceed' to continue, or 'quit' to quit now -> quit", "",
+              "Command Result : No Error"},
+             1,
+             {}};
+  EXPECT_TRUE(model::Judge(s.p, ok, s.state, {}).empty());
+  EXPECT_EQ(s.p.reading, "quit-ok");
+}
+
+TEST(JudgeQuit, GoingAheadAfterQuitFailsTheConfirmClause) {
+  Step quit = QuitSmkOnly();
+  // What the target observes after proceeding: the SMK partition made.
+  Step went =
+      RunLine(WorldFile("seed-smkonly.json"), {"role login -name co"}, kSmkOnly, {"proceed"});
+  ASSERT_EQ(went.outcome.result, "CKR_OK");
+  EXPECT_EQ(PrimaryClauses(model::Judge(quit.p, went.outcome, went.state, {})),
+            std::vector<std::string>{"OPT-SMKONLY-CONFIRM"});
+}
+
+// The outcome of a target that asked once and was answered quit.
+Outcome AskedAndCancelled() {
+  return {"CKR_FUNCTION_CANCELED",
+          "The backup was cancelled.",
+          {"Type 'proceed' to continue, or 'quit' to quit now -> quit", "",
+           "The backup was cancelled.", "", "Command Result : 0x00000050 (CKR_FUNCTION_CANCELED)"},
+          1,
+          {}};
+}
+
+TEST(JudgeQuestions, AReplaceThatOverwritesNothingMayAsk) {
+  // -replace of a name that does not exist: the project asks nothing.
+  Step s = RunLine(SeedWorld(), {kLogin}, kBackup + " -replace");
+  ASSERT_EQ(s.outcome.result, "CKR_OK");
+  ASSERT_EQ(s.outcome.prompts, 0);
+  EXPECT_TRUE(model::Judge(s.p, s.outcome, s.state, {}).empty());
+  Step before = RunLine(SeedWorld(), {kLogin}, "slot list");
+  model::Prediction asked = s.p;
+  EXPECT_TRUE(model::Judge(asked, AskedAndCancelled(), before.state, {}).empty());
+  EXPECT_EQ(asked.reading, "replace-asks");
+  // Asked, then answered proceed: the backup the project makes.
+  Step proceeded = RunLine(SeedWorld(), {kLogin}, kBackup + " -replace", {"proceed"});
+  Outcome once = proceeded.outcome;
+  once.prompts = 1;
+  EXPECT_TRUE(model::Judge(proceeded.p, once, proceeded.state, {}).empty());
+}
+
+TEST(JudgeQuestions, AQuestionWithoutReplaceFailsTheClauseListingWhatAsks) {
+  Step backup = RunLine(SeedWorld(), {kLogin}, kBackup);
+  Step before = RunLine(SeedWorld(), {kLogin}, "slot list");
+  EXPECT_EQ(PrimaryClauses(model::Judge(backup.p, AskedAndCancelled(), before.state, {})),
+            std::vector<std::string>{"OPT-REPLACE-CONFIRM"});
+  // A restore that is not -smkonly never asks: a question there breaks
+  // OPT-FORCE's list, not RESTORE-SMK; with -replace it may ask.
+  constexpr char kRestore[] =
+      "partition archive restore -slot 2 -partition p -password newPa$$w0rd";
+  Step kept = RunLine(SeedWorld(), {kLogin, kBackup}, "slot list");
+  Step restore = RunLine(SeedWorld(), {kLogin, kBackup}, kRestore);
+  ASSERT_EQ(restore.outcome.result, "CKR_OK");
+  EXPECT_EQ(PrimaryClauses(model::Judge(restore.p, AskedAndCancelled(), kept.state, {})),
+            std::vector<std::string>{"OPT-FORCE"});
+  Step replace = RunLine(SeedWorld(), {kLogin, kBackup}, std::string(kRestore) + " -replace");
+  ASSERT_EQ(replace.outcome.result, "CKR_OK");
+  EXPECT_TRUE(model::Judge(replace.p, AskedAndCancelled(), kept.state, {}).empty());
+  EXPECT_EQ(replace.p.reading, "replace-asks");
+}
+
+}  // namespace
+}  // namespace hsmbackup::conformance
