@@ -255,9 +255,9 @@ struct Mismatch {
 // transcript must tell, each charged to its own clause and every difference
 // after the first in that chain reported as its consequence. Of the
 // prediction's readings it takes the one that fits the target (fewest
-// primary mismatches, the project's on a tie) and moves it into `p`, then
-// adopts the target's handles, fingerprints and space figures into
-// `p.after`.
+// primary mismatches; on a tie one that fits the prompts asked, else the
+// project's) and moves it into `p`, then adopts the target's handles,
+// fingerprints and space figures into `p.after`.
 std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& observed,
                             const std::vector<std::string>& secrets);
 
