@@ -211,6 +211,15 @@ struct Prediction {
   // refuses it with CKR_ARGUMENTS_BAD breaks PROJ-COMMAND-WORDS.
   bool abbreviated = false;
   Said said;
+  // The refusal's code is the project's choice: neither the seed nor the
+  // facts name one (clauses.json `accepts` "own-code"; which refusals, see
+  // AcceptAnyOwnCode). Accepts then takes any failure code that names no
+  // other condition.
+  bool own_code = false;
+  // Accepts: `result` is a code the clauses allow for this line.
+  bool Accepts(const std::string& result) const;
+  // Expected names the acceptable codes, for verdicts.
+  std::string Expected() const;
   // "" for the project's reading; else the open choice this alternative
   // takes (clauses.json `accepts`), named in verdicts.
   std::string reading;

@@ -281,10 +281,8 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
     b.Add("AUTH-PROMPT", first_code_clause, why);
     b.CausedBy("AUTH-PROMPT");
   }
-  if (p.codes.count(outcome.result) == 0) {
-    std::string want;
-    for (const std::string& c : p.codes) want += (want.empty() ? "" : " or ") + c;
-    std::string what = "answered " + outcome.result + ", expected " + want;
+  if (!p.Accepts(outcome.result)) {
+    std::string what = "answered " + outcome.result + ", expected " + p.Expected();
     std::vector<std::string> blamed =
         p.code_clauses.empty() ? std::vector<std::string>{"OUT-ERROR"} : p.code_clauses;
     if (p.respelled && outcome.result == "CKR_ARGUMENTS_BAD") {

@@ -39,6 +39,12 @@ Prediction RefusalReading(const World& before, const Refusals& r, std::string re
 // The state is the same whichever the target prints.
 void AcceptAnyOutOfRoomCode(Prediction& p);
 
+// AcceptAnyOwnCode marks `p` and its alternatives `own_code` where the line
+// is refused (no CKR_OK) for a rule whose code the project chose: neither
+// the seed nor LUNA-FACTS.md names a code for that refusal (clauses.json
+// `accepts` "own-code"). The table of those rules lives here alone.
+void AcceptAnyOwnCode(Prediction& p);
+
 // SoFirstReading adds to a refusal `p` the reading in which the target logs
 // the SO in on `slot` before the checks that need no login (clauses.json
 // OUT-ERROR `accepts`): a wrong -sopassword then answers CKR_PIN_INCORRECT
