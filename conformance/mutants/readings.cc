@@ -36,6 +36,33 @@ class OutOfRoomRotated final : public ProtocolHook {
   }
 };
 
+// OwnCodeGeneral answers CKR_GENERAL_ERROR wherever the reference's code is
+// one the seed and the facts do not name (clauses.json "own-code"): an
+// existing name, a failed re-size, a backup name that does not exist, the
+// firmware, mode, policy and SMK refusals, out of room.
+class OwnCodeGeneral final : public ProtocolHook {
+ public:
+  void After(World&, Session&, const std::string&, Result& result,
+             std::vector<std::string>& transcript) override {
+    static constexpr Ckr kOwn[] = {Ckr::kObjectAlreadyExists, Ckr::kDeviceError,
+                                   Ckr::kOperationNotAllowed, Ckr::kHsmStorageFull,
+                                   Ckr::kDeviceMemory,        Ckr::kContainerObjectStorageFull};
+    const Ckr code = result.code();
+    // CKR_TOKEN_NOT_PRESENT is also a zeroized device's (AUTH-LOCKOUT), whose
+    // code PKCS#11 names: only the missing name's is changed.
+    const bool missing_name =
+        code == Ckr::kTokenNotPresent &&
+        result.status.message().find("There is no backup partition") != std::string::npos;
+    if (!missing_name && std::find(std::begin(kOwn), std::end(kOwn), code) == std::end(kOwn)) {
+      return;
+    }
+    const std::string_view old_name = CkrName(code), new_name = CkrName(Ckr::kGeneralError);
+    SetOutcome(result, transcript, Ckr::kGeneralError,
+               ReplaceAll(result.status.message(), old_name, new_name));
+    ReplaceInLines(transcript, old_name, new_name);
+  }
+};
+
 // Refuse makes the command end with `code` and `message`, its transcript
 // only that refusal.
 void Refuse(Result& result, std::vector<std::string>& transcript, Ckr code, std::string message) {
@@ -326,6 +353,9 @@ std::vector<Mutant> AllReadings() {
        "a full partition, a backup that does not fit and a restore without room each answer "
        "another of the three out-of-room codes",
        [] { return std::make_unique<OutOfRoomRotated>(); }},
+      {"own-code", "OPT-EXISTS",
+       "every refusal whose code the seed and the facts do not name answers CKR_GENERAL_ERROR",
+       [] { return std::make_unique<OwnCodeGeneral>(); }},
       {"append-silent-skip", "OPT-APPEND",
        "-append skips a same-OUID object without a line saying so (the seed's fingerprint line "
        "kept where it is due)",

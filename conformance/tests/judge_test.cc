@@ -203,15 +203,17 @@ TEST(Judge, AnOpenChoiceIsAcceptedEitherWay) {
   Prediction other = s.p;
   EXPECT_TRUE(model::Judge(other, refused, before.state, {}).empty());
   EXPECT_EQ(other.reading, "append-needs-existing");
-  // A code no reading allows still fails, charged to the rule.
+  // A code no reading allows (one that names another condition: the
+  // refusal's own code is open, OPT-APPEND `accepts` own-code) still fails.
   Prediction wrong = s.p;
-  Outcome odd{"CKR_DEVICE_ERROR", "odd", {"odd", "", "Command Result : 0x00000030 (CKR_DEVICE_ERROR)"},
+  Outcome odd{"CKR_PIN_LOCKED", "odd", {"odd", "", "Command Result : 0x000000A4 (CKR_PIN_LOCKED)"},
               0, {}};
   EXPECT_FALSE(PrimaryClauses(model::Judge(wrong, odd, before.state, {})).empty());
 }
 
 // The seed names no code for a partition that fills: any of the three
-// out-of-room codes ends it, the state judged the same; another code fails
+// out-of-room codes ends it (so does any other failure code, own-code), the
+// state judged the same; a code that names another condition fails
 // FULL-REVERT alone.
 TEST(Judge, APartitionThatFillsMayAnswerAnyOutOfRoomCode) {
   Step s = RunLine(WorldFile("faults/seed-partition-full.json"), {kLogin}, kBackup);
@@ -221,13 +223,13 @@ TEST(Judge, APartitionThatFillsMayAnswerAnyOutOfRoomCode) {
   for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
            {"CKR_HSM_STORAGE_FULL", "0x8000002A"},
            {"CKR_DEVICE_MEMORY", "0x00000031"},
-           {"CKR_DEVICE_ERROR", "0x00000030"}}) {
+           {"CKR_PIN_INCORRECT", "0x000000A0"}}) {
     Prediction p = s.p;
     Outcome o = s.outcome;
     o.result = name;
     o.transcript.back() = "Command Result : " + value + " (" + name + ")";
     EXPECT_EQ(PrimaryClauses(model::Judge(p, o, s.state, {})),
-              name == "CKR_DEVICE_ERROR" ? Clauses{"FULL-REVERT"} : Clauses{})
+              name == "CKR_PIN_INCORRECT" ? Clauses{"FULL-REVERT"} : Clauses{})
         << name;
   }
 }

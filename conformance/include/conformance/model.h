@@ -211,6 +211,15 @@ struct Prediction {
   // refuses it with CKR_ARGUMENTS_BAD breaks PROJ-COMMAND-WORDS.
   bool abbreviated = false;
   Said said;
+  // The refusal's code is the project's choice: neither the seed nor the
+  // facts name one (clauses.json `accepts` "own-code"; which refusals, see
+  // AcceptAnyOwnCode). Accepts then takes any failure code that names no
+  // other condition.
+  bool own_code = false;
+  // Accepts: `result` is a code the clauses allow for this line.
+  bool Accepts(const std::string& result) const;
+  // Expected names the acceptable codes, for verdicts.
+  std::string Expected() const;
   // "" for the project's reading; else the open choice this alternative
   // takes (clauses.json `accepts`), named in verdicts.
   std::string reading;
@@ -259,9 +268,9 @@ struct Mismatch {
 // transcript must tell, each charged to its own clause and every difference
 // after the first in that chain reported as its consequence. Of the
 // prediction's readings it takes the one that fits the target (fewest
-// primary mismatches, the project's on a tie) and moves it into `p`, then
-// adopts the target's handles, fingerprints and space figures into
-// `p.after`.
+// primary mismatches; on a tie one that fits the prompts asked, else the
+// project's) and moves it into `p`, then adopts the target's handles,
+// fingerprints and space figures into `p.after`.
 std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& observed,
                             const std::vector<std::string>& secrets);
 

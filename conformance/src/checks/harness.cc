@@ -125,6 +125,7 @@ ScenarioVerdict RunLines(Target& target, const Scenario& s, model::World start, 
       c.target_transcript = step->outcome.transcript;
       return v;
     }
+    if (p.own_code && p.codes.count(step->outcome.result) == 0) v.own_code_steps.insert(i);
     *world = p.after;
     state = std::move(after);
   }

@@ -4,6 +4,7 @@
 #define HSMBACKUP_CONFORMANCE_CHECKS_HARNESS_H_
 
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ struct ScenarioVerdict {
   std::vector<model::Mismatch> mismatches;  // at `failing_step`
   size_t failing_step = 0;
   Counterexample counterexample;  // valid when mismatches is not empty
+  // Steps whose code the model accepted only as a refusal the project chose
+  // the code for (Prediction::own_code): a code list fixed elsewhere (a
+  // vector's) does not apply to them.
+  std::set<size_t> own_code_steps;
 };
 
 // RunScenario loads the world, then runs and judges every line in order

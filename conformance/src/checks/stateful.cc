@@ -215,7 +215,7 @@ CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
     std::optional<Json> state;
     if (w && ctx.target->Load(sut.scenario.world, &e)) state = ctx.target->Observe(&e);
     if (!w || !state) {
-      last = ScenarioVerdict{true, w ? e.message : why, {}, 0, {}};
+      last = ScenarioVerdict{true, w ? e.message : why, {}, 0, {}, {}};
       RC_FAIL(last->message);
     }
     model::Adopt(*w, *state);

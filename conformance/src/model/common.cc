@@ -1,5 +1,8 @@
 // Rules shared by the archive commands, and the dispatch of a line.
 #include <algorithm>
+#include <set>
+#include <string>
+#include <utility>
 
 #include "model/rules.h"
 
@@ -280,6 +283,7 @@ Prediction PredictLine(const World& before, const std::string& text,
   if (p.credentials_refusable) p.alternatives.push_back(CredentialsOnLine(start));
   if (p.replace_may_ask) p.alternatives.push_back(ReplaceAsks(p, start, answers));
   AcceptAnyOutOfRoomCode(p);
+  AcceptAnyOwnCode(p);
   AcceptQuitAsSuccess(p);
   // Only a command that succeeds moves the world's clock.
   auto tick = [](Prediction& q) {
@@ -332,6 +336,68 @@ void AcceptQuitAsSuccess(Prediction& p) {
   offer(p);
   for (const Prediction& alt : p.alternatives) offer(alt);
   for (Prediction& q : quits) p.alternatives.push_back(std::move(q));
+}
+
+namespace {
+
+// Codes that name a condition of their own, so never a refusal's stand-in:
+// success, the seed's domain mismatch, a credential refused (AUTH-LOCKOUT
+// counts it) and a question answered quit.
+const std::set<std::string>& NamesAnotherCondition() {
+  static const std::set<std::string> kCodes = {"CKR_OK", "CKR_CERTIFICATE_INVALID",
+                                               "CKR_FUNCTION_CANCELED", "CKR_PIN_INCORRECT",
+                                               "CKR_PIN_LOCKED"};
+  return kCodes;
+}
+
+}  // namespace
+
+void AcceptAnyOwnCode(Prediction& p) {
+  // Each rule with the code the project gave its refusal, where the seed
+  // says only that the command fails (or is refused, or must not happen)
+  // and LUNA-FACTS.md ties no code to it. A code PKCS#11 defines for the
+  // very condition (a wrong PIN, no such slot, no login, a bad handle, a
+  // PIN too short, a zeroized device) or the seed names is not here.
+  static const std::set<std::pair<std::string, std::string>> kOwn = {
+      {"OPT-EXISTS", "CKR_OBJECT_ALREADY_EXISTS"},
+      {"RESIZE-FAIL", "CKR_DEVICE_ERROR"},
+      {"RESTORE-TARGET-EXISTS", "CKR_TOKEN_NOT_PRESENT"},
+      {"ARCHIVE-CONTENTS", "CKR_TOKEN_NOT_PRESENT"},
+      {"ARCHIVE-DELETE", "CKR_TOKEN_NOT_PRESENT"},
+      {"OPT-APPEND", "CKR_TOKEN_NOT_PRESENT"},
+      {"AUTH-SAME-MODE", "CKR_OPERATION_NOT_ALLOWED"},
+      {"POL-CLONING", "CKR_OPERATION_NOT_ALLOWED"},
+      {"FW-MIN-BACKUP", "CKR_OPERATION_NOT_ALLOWED"},
+      {"FW-NO-DOWNGRADE", "CKR_OPERATION_NOT_ALLOWED"},
+      {"RESTORE-PRE77-TO-V0", "CKR_OPERATION_NOT_ALLOWED"},
+      {"DIRECT-SMK-ONLY", "CKR_OPERATION_NOT_ALLOWED"},
+      {"OPT-SMKONLY", "CKR_OPERATION_NOT_ALLOWED"},
+      {"OPT-SMKONLY-SKS", "CKR_OPERATION_NOT_ALLOWED"},
+      {"RESTORE-SMK", "CKR_OPERATION_NOT_ALLOWED"},
+      {"PROJ-APPEND-ORIGIN", "CKR_OPERATION_NOT_ALLOWED"},
+      {"SIZE-PRECHECK", "CKR_HSM_STORAGE_FULL"},
+      {"FULL-REVERT", "CKR_CONTAINER_OBJECT_STORAGE_FULL"},
+      {"RESTORE-RULES", "CKR_DEVICE_MEMORY"},
+  };
+  if (p.modelled && p.codes.count("CKR_OK") == 0) {
+    for (const std::string& clause : p.code_clauses) {
+      for (const std::string& code : p.codes) p.own_code |= kOwn.count({clause, code}) != 0;
+    }
+  }
+  for (Prediction& alt : p.alternatives) AcceptAnyOwnCode(alt);
+}
+
+bool Prediction::Accepts(const std::string& result) const {
+  return codes.count(result) != 0 || (own_code && NamesAnotherCondition().count(result) == 0);
+}
+
+std::string Prediction::Expected() const {
+  std::string want;
+  for (const std::string& c : codes) want += (want.empty() ? "" : " or ") + c;
+  if (!own_code) return want;
+  std::string but;
+  for (const std::string& c : NamesAnotherCondition()) but += (but.empty() ? "" : ", ") + c;
+  return want + " (or, the code being the project's choice, any code but " + but + ")";
 }
 
 Prediction Predict(const World& before, const std::string& text,

@@ -281,10 +281,8 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
     b.Add("AUTH-PROMPT", first_code_clause, why);
     b.CausedBy("AUTH-PROMPT");
   }
-  if (p.codes.count(outcome.result) == 0) {
-    std::string want;
-    for (const std::string& c : p.codes) want += (want.empty() ? "" : " or ") + c;
-    std::string what = "answered " + outcome.result + ", expected " + want;
+  if (!p.Accepts(outcome.result)) {
+    std::string what = "answered " + outcome.result + ", expected " + p.Expected();
     std::vector<std::string> blamed =
         p.code_clauses.empty() ? std::vector<std::string>{"OUT-ERROR"} : p.code_clauses;
     if (p.respelled && outcome.result == "CKR_ARGUMENTS_BAD") {
@@ -441,12 +439,20 @@ std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& o
     return out;
   }
   // The reading that fits: no primary mismatch, else the fewest clauses
-  // failed, the project's reading on a tie.
+  // failed; on a tie one that explains the prompts the target asked (the
+  // first link of the chain, so the difference it blames is the real one,
+  // not the prompts that follow from another reading), else the project's.
   std::vector<Mismatch> best = JudgeReading(p, outcome, observed);
   size_t chosen = 0;
+  auto fits_prompts = [&](const Prediction& q) {
+    return outcome.prompts == q.prompts && CredentialProblem(q, outcome).empty();
+  };
   for (size_t i = 0; i < p.alternatives.size() && Primaries(best) != 0; ++i) {
-    std::vector<Mismatch> other = JudgeReading(p.alternatives[i], outcome, observed);
-    if (Primaries(other) < Primaries(best)) {
+    const Prediction& alt = p.alternatives[i];
+    std::vector<Mismatch> other = JudgeReading(alt, outcome, observed);
+    const Prediction& taken = chosen == 0 ? p : p.alternatives[chosen - 1];
+    if (Primaries(other) < Primaries(best) ||
+        (Primaries(other) == Primaries(best) && !fits_prompts(taken) && fits_prompts(alt))) {
       best = std::move(other);
       chosen = i + 1;
     }

@@ -46,6 +46,11 @@ void AcceptAnyOutOfRoomCode(Prediction& p);
 // command answering CKR_OK, changing nothing but the clock, which every
 // CKR_OK moves (PROTOCOL.md, "Accounting rules").
 void AcceptQuitAsSuccess(Prediction& p);
+// AcceptAnyOwnCode marks `p` and its alternatives `own_code` where the line
+// is refused (no CKR_OK) for a rule whose code the project chose: neither
+// the seed nor LUNA-FACTS.md names a code for that refusal (clauses.json
+// `accepts` "own-code"). The table of those rules lives here alone.
+void AcceptAnyOwnCode(Prediction& p);
 
 // SoFirstReading adds to a refusal `p` the reading in which the target logs
 // the SO in on `slot` before the checks that need no login (clauses.json

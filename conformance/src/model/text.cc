@@ -384,7 +384,7 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
       any([&](const std::string& l) { return LineForm(l) == "Backup Complete."; })) {
     out.push_back({{"RESIZE-FAIL"},
                    "'Backup Complete.' is printed though the re-size failed (the command ends "
-                   "in CKR_DEVICE_ERROR)",
+                   "in a failure)",
                    ""});
   }
   // PROJ-COMMAND-WORDS: help names what it lists.

@@ -1,0 +1,109 @@
+// Refusal codes the project chose (clauses.json `accepts` "own-code"): a
+// target may refuse with any failure code that names no other condition,
+// while going ahead, or a code that names another condition, still fails the
+// clause behind the refusal.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "judge_support.h"
+
+namespace hsmbackup::conformance {
+namespace {
+
+using judge_testing::kBackup;
+using judge_testing::kLogin;
+using judge_testing::PrimaryClauses;
+using judge_testing::RunLine;
+using judge_testing::SeedWorld;
+using judge_testing::Step;
+using judge_testing::WorldFile;
+
+using Clauses = std::vector<std::string>;
+
+// AnsweredWith is `o` ending in `name` (result line value `value`), or in
+// success when `name` is CKR_OK; its message and prompts stay.
+Outcome AnsweredWith(const Outcome& o, const std::string& name, const std::string& value) {
+  Outcome changed = o;
+  changed.result = name;
+  changed.transcript.back() = name == "CKR_OK" ? "Command Result : No Error"
+                                               : "Command Result : " + value + " (" + name + ")";
+  return changed;
+}
+
+// ExpectOwnCode judges `s` answered with a code the project's reading does
+// not print but another refusal would (must pass), with CKR_OK (going
+// ahead) and with CKR_PIN_INCORRECT (a credential refused): each of the
+// last two must fail `clause` alone.
+void ExpectOwnCode(const Step& s, const std::string& project_code, const std::string& clause) {
+  ASSERT_EQ(s.outcome.result, project_code);
+  EXPECT_TRUE(s.p.own_code || std::any_of(s.p.alternatives.begin(), s.p.alternatives.end(),
+                                          [](const model::Prediction& a) { return a.own_code; }));
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, std::string>>{{"CKR_OPERATION_NOT_ALLOWED", "0x80000030"},
+                                                        {"CKR_GENERAL_ERROR", "0x00000005"},
+                                                        {"CKR_ARGUMENTS_BAD", "0x7"},
+                                                        {"CKR_DEVICE_ERROR", "0x00000030"}}) {
+    model::Prediction p = s.p;
+    EXPECT_EQ(PrimaryClauses(model::Judge(p, AnsweredWith(s.outcome, name, value), s.state, {})),
+              Clauses{})
+        << clause << " answered " << name;
+  }
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"CKR_OK", ""}, {"CKR_PIN_INCORRECT", "0x000000A0"}}) {
+    model::Prediction p = s.p;
+    const std::vector<model::Mismatch> ms =
+        model::Judge(p, AnsweredWith(s.outcome, name, value), s.state, {});
+    EXPECT_EQ(PrimaryClauses(ms), Clauses{clause}) << clause << " answered " << name;
+    // The verdict names the code, not what follows from another reading.
+    ASSERT_FALSE(ms.empty());
+    EXPECT_EQ(ms.front().what.rfind("answered " + name + ", expected ", 0), 0u) << ms.front().what;
+  }
+}
+
+TEST(JudgeOwnCode, AnExistingNameMayBeRefusedWithAnyFailureCode) {
+  ExpectOwnCode(RunLine(SeedWorld(), {kLogin, kBackup}, kBackup), "CKR_OBJECT_ALREADY_EXISTS",
+                "OPT-EXISTS");
+}
+
+TEST(JudgeOwnCode, AFailedResizeMayEndInAnyFailureCode) {
+  ExpectOwnCode(RunLine(WorldFile("faults/seed-shrink-fail.json"), {kLogin}, kBackup),
+                "CKR_DEVICE_ERROR", "RESIZE-FAIL");
+}
+
+TEST(JudgeOwnCode, AMissingBackupNameMayBeRefusedWithAnyFailureCode) {
+  ExpectOwnCode(
+      RunLine(SeedWorld(), {kLogin, kBackup},
+              "partition archive restore -slot 2 -partition nosuch -password newPa$$w0rd"),
+      "CKR_TOKEN_NOT_PRESENT", "RESTORE-TARGET-EXISTS");
+  ExpectOwnCode(
+      RunLine(SeedWorld(), {kLogin, kBackup},
+              "partition archive contents -slot 2 -partition nosuch -password newPa$$w0rd"),
+      "CKR_TOKEN_NOT_PRESENT", "ARCHIVE-CONTENTS");
+  // The reference asks first (ARCHIVE-DELETE `accepts` delete-asks-first):
+  // another code after that question is not a prompt difference.
+  ExpectOwnCode(
+      RunLine(SeedWorld(), {kLogin, kBackup},
+              "partition archive delete -slot 2 -partition nosuch -sopassword backupSOpwd",
+              {"proceed"}),
+      "CKR_TOKEN_NOT_PRESENT", "ARCHIVE-DELETE");
+}
+
+TEST(JudgeOwnCode, ASeedNamedCodeStaysFixed) {
+  // CKR_CERTIFICATE_INVALID is the seed's for a domain mismatch.
+  Step s = RunLine(SeedWorld(), {kLogin},
+                   "partition archive backup -slot 2 -partition p -domain otherdomain "
+                   "-password newPa$$w0rd -sopassword backupSOpwd");
+  ASSERT_EQ(s.outcome.result, "CKR_CERTIFICATE_INVALID");
+  EXPECT_FALSE(s.p.own_code);
+  model::Prediction p = s.p;
+  EXPECT_FALSE(PrimaryClauses(model::Judge(p, AnsweredWith(s.outcome, "CKR_GENERAL_ERROR", "0x5"),
+                                           s.state, {}))
+                   .empty());
+}
+
+}  // namespace
+}  // namespace hsmbackup::conformance
