@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <iterator>
 
 namespace hsmbackup::conformance::model {
 namespace {
@@ -70,8 +71,8 @@ bool OriginShown(const std::vector<std::string>& block, const std::string& origi
   return std::any_of(block.begin(), block.end(), [&](const std::string& l) {
     const std::string s = Lower(l);
     if (origin == "pre77") {
-      return HasToken(l, "pre77") || (s.find("pre") != std::string::npos &&
-                                      s.find("7.7") != std::string::npos) ||
+      return HasToken(l, "pre77") ||
+             (s.find("pre") != std::string::npos && s.find("7.7") != std::string::npos) ||
              s.find("older than 7.7") != std::string::npos;
     }
     return HasToken(l, origin);
@@ -102,8 +103,7 @@ void JudgeList(const Prediction& p, const Outcome& o, const Json& observed,
       fail("the list's entry for " + name + " does not show its used/allocated bytes " + used +
            "/" + allocated + " (as observed)");
     } else if (!OriginShown(block, Str(q, "origin"))) {
-      fail("the list's entry for " + name + " does not show its origin (" + Str(q, "origin") +
-           ")");
+      fail("the list's entry for " + name + " does not show its origin (" + Str(q, "origin") + ")");
     }
   }
   const std::string free = std::to_string(U64(*slot, "free"));
@@ -111,6 +111,59 @@ void JudgeList(const Prediction& p, const Outcome& o, const Json& observed,
                    [&](const std::string& l) { return HasToken(l, free); })) {
     fail("the list does not show the " + free + " bytes free (as observed)");
   }
+}
+
+// The words that name each observed class (PROTOCOL.md `observe`), in the
+// form TypeWords leaves a line in: the reference's own word ("Symmetric
+// Key") and the PKCS#11 one (CKO_SECRET_KEY) both end up here.
+struct ClassWords {
+  const char* cls;
+  const char* words[2];
+};
+constexpr ClassWords kClassWords[] = {
+    {"data", {" data ", nullptr}},
+    {"certificate", {" certificate ", nullptr}},
+    {"public_key", {" public key ", nullptr}},
+    {"private_key", {" private key ", nullptr}},
+    {"secret_key", {" secret key ", " symmetric key "}},
+};
+
+// TypeWords lower-cases `line`, drops every text in `labels` from it (a label
+// may say "key") and turns each run of other characters than letters and
+// digits into one blank, with one at each end: "CKO_PRIVATE_KEY" and
+// "Private  Key" both read " cko private key ".
+std::string TypeWords(std::string line, const std::vector<std::string>& labels) {
+  for (const std::string& label : labels) {
+    for (size_t at; !label.empty() && (at = line.find(label)) != std::string::npos;) {
+      line.replace(at, label.size(), " ");
+    }
+  }
+  std::string out = " ";
+  for (unsigned char c : line) {
+    if (std::isalnum(c)) {
+      out += static_cast<char>(std::tolower(c));
+    } else if (out.back() != ' ') {
+      out += ' ';
+    }
+  }
+  if (out.back() != ' ') out += ' ';
+  return out;
+}
+
+// TypeShown: a line of the entry names the class `cls` in any usual
+// spelling; a class the table does not know is not judged.
+bool TypeShown(const std::vector<std::string>& entry, const std::string& cls,
+               const std::vector<std::string>& labels) {
+  for (const ClassWords& c : kClassWords) {
+    if (cls != c.cls) continue;
+    return std::any_of(entry.begin(), entry.end(), [&](const std::string& l) {
+      const std::string t = TypeWords(l, labels);
+      return std::any_of(std::begin(c.words), std::end(c.words), [&](const char* word) {
+        return word != nullptr && t.find(word) != std::string::npos;
+      });
+    });
+  }
+  return true;
 }
 
 // How many lines above and below its OUID an object's entry may reach.
@@ -128,6 +181,13 @@ void JudgeContents(const Prediction& p, const Outcome& o, const Json& observed,
     // it (an entry may put its label and handle above the OUID), up to the
     // neighbouring objects' OUID lines.
     std::vector<long> at;
+    std::vector<std::string> labels;
+    for (const Json& x : objects) {
+      if (!Str(x, "label").empty()) labels.push_back(Str(x, "label"));
+    }
+    // Longest first, so that no label is cut by a shorter one inside it.
+    std::sort(labels.begin(), labels.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     for (const Json& x : objects) {
       const std::string ouid = Str(x, "ouid");
       long found = -1;
@@ -162,9 +222,9 @@ void JudgeContents(const Prediction& p, const Outcome& o, const Json& observed,
             if (l.find(Str(any, "label")) != std::string::npos) return false;
           }
           const std::string t = Lower(l);
-          for (const char* word : {"size:", "private key", "public key", "symmetric key",
-                                   "secret key", "certificate", "private_key", "public_key",
-                                   "secret_key"}) {
+          for (const char* word :
+               {"size:", "private key", "public key", "symmetric key", "secret key", "certificate",
+                "private_key", "public_key", "secret_key"}) {
             if (t.find(word) != std::string::npos) return true;
           }
           return false;
@@ -184,6 +244,9 @@ void JudgeContents(const Prediction& p, const Outcome& o, const Json& observed,
                  !BlockHasToken(wider, std::to_string(U64(x, "size")))) {
         fail("the contents' entry for " + ouid + " does not show its size " +
              std::to_string(U64(x, "size")));
+      } else if (!x.value("opaque", false) && !TypeShown(wider, Str(x, "class"), labels)) {
+        fail("the contents' entry for " + ouid + " does not show its object type (" +
+             Str(x, "class") + ")");
       }
     }
   }
@@ -221,12 +284,15 @@ void JudgeSeedLines(const Said& s, const std::vector<std::string>& printed,
     }
     if (skipped_cloned && rest == *s.cloned) {
       out.push_back({{"OPT-APPEND"},
-                     "a 'Cloned object' line names a same-OUID object -append must skip", ""});
+                     "a 'Cloned object' line names a same-OUID object -append must skip",
+                     ""});
     } else {
       out.push_back({{"CLONE-ONE-AT-A-TIME"},
                      "the 'Cloned object S to partition P (new handle T).' lines name " +
-                         std::to_string(seen.size()) + " object(s), expected one per stored "
-                         "object (" + std::to_string(s.cloned->size()) + "), in order",
+                         std::to_string(seen.size()) +
+                         " object(s), expected one per stored "
+                         "object (" +
+                         std::to_string(s.cloned->size()) + "), in order",
                      ""});
     }
   }
@@ -234,10 +300,10 @@ void JudgeSeedLines(const Said& s, const std::vector<std::string>& printed,
   for (const auto& [source, want] : s.fingerprint_lines) {
     if (std::find(lines.begin(), lines.end(), want) != lines.end()) continue;
     const bool cloned = std::find(seen.begin(), seen.end(), source) != seen.end();
-    out.push_back({{cloned ? "OPT-APPEND" : "OPT-APPEND-FINGERPRINT"},
-                   "missing line '" + want + "'" +
-                       (cloned ? " (the object was cloned, not skipped)" : ""),
-                   ""});
+    out.push_back(
+        {{cloned ? "OPT-APPEND" : "OPT-APPEND-FINGERPRINT"},
+         "missing line '" + want + "'" + (cloned ? " (the object was cloned, not skipped)" : ""),
+         ""});
   }
   if (s.fingerprints_known) {
     for (const std::string& l : lines) {
@@ -248,8 +314,7 @@ void JudgeSeedLines(const Said& s, const std::vector<std::string>& printed,
       }
     }
   }
-  if (s.smk_cloned &&
-      std::none_of(lines.begin(), lines.end(), [](const std::string& l) {
+  if (s.smk_cloned && std::none_of(lines.begin(), lines.end(), [](const std::string& l) {
         return l.find("The SMK was cloned successfully.") != std::string::npos;
       })) {
     out.push_back({{"OPT-SMKONLY"}, "no line 'The SMK was cloned successfully.'", ""});
@@ -267,8 +332,7 @@ void JudgePed(const Said& s, const Outcome& o, std::vector<Mismatch>& out) {
   }
   const long seen = std::count(lines.begin(), lines.end(), kPed);
   switch (s.ped) {
-    case Said::Ped::kUnjudged:
-      return;
+    case Said::Ped::kUnjudged: return;
     case Said::Ped::kNever:
       if (seen != 0) out.push_back({{"OUT-PED"}, "a password device printed the PED line", ""});
       return;
@@ -277,8 +341,7 @@ void JudgePed(const Said& s, const Outcome& o, std::vector<Mismatch>& out) {
         out.push_back({{"OUT-PED"}, "a PED login did not ask for the PED", ""});
       }
       return;
-    case Said::Ped::kEachAction:
-      break;
+    case Said::Ped::kEachAction: break;
   }
   int actions = 0;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -292,15 +355,18 @@ void JudgePed(const Said& s, const Outcome& o, std::vector<Mismatch>& out) {
     }
   }
   if (o.ok() && seen < s.ped_prompts) {
-    out.push_back({{"OUT-PED"}, "a PED restore asked for the PED " + std::to_string(seen) +
-                                    " times; it takes the SO's, the partition's and the domain's "
-                                    "PED keys (" + std::to_string(s.ped_prompts) + ")",
+    out.push_back({{"OUT-PED"},
+                   "a PED restore asked for the PED " + std::to_string(seen) +
+                       " times; it takes the SO's, the partition's and the domain's "
+                       "PED keys (" +
+                       std::to_string(s.ped_prompts) + ")",
                    ""});
     return;
   }
   if (o.ok() && actions < s.ped_actions) {
-    out.push_back({{"OUT-PED"}, "a PED backup showed " + std::to_string(actions) +
-                                    " PED actions (SO login, creation, container login, domain)",
+    out.push_back({{"OUT-PED"},
+                   "a PED backup showed " + std::to_string(actions) +
+                       " PED actions (SO login, creation, container login, domain)",
                    ""});
   }
 }
@@ -360,23 +426,23 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
       continue;
     }
     if (i == 0) first_reported = false;
-    out.push_back({{i > 0 && first_reported ? "CLONE-CONTINUE-PRE77" : "CLONE-DISCARD"},
-                   "no line reports the failure of object " + std::to_string(handle) + " (" +
-                       code + ")",
-                   ""});
+    out.push_back(
+        {{i > 0 && first_reported ? "CLONE-CONTINUE-PRE77" : "CLONE-DISCARD"},
+         "no line reports the failure of object " + std::to_string(handle) + " (" + code + ")",
+         ""});
   }
   if (!s.delete_empty.empty() && !any([&](const std::string& l) {
         return l.find(s.delete_empty) != std::string::npos && HasWord(l, "delete");
       })) {
     out.push_back({{"DOM-MISMATCH-EMPTY"},
-                   "no line advises deleting the empty backup partition " + s.delete_empty, ""});
+                   "no line advises deleting the empty backup partition " + s.delete_empty,
+                   ""});
   }
   if (s.resize_advice && !any([&](const std::string& l) { return HasWord(l, "delete"); })) {
-    out.push_back({{"RESIZE-FAIL"},
-                   "after the failed re-size no line advises deleting the backup", ""});
+    out.push_back(
+        {{"RESIZE-FAIL"}, "after the failed re-size no line advises deleting the backup", ""});
   }
-  if (s.resize_advice &&
-      any([&](const std::string& l) { return Trim(l) == "Backup Complete."; })) {
+  if (s.resize_advice && any([&](const std::string& l) { return Trim(l) == "Backup Complete."; })) {
     out.push_back({{"RESIZE-FAIL"},
                    "'Backup Complete.' is printed though the re-size failed (the command ends "
                    "in CKR_DEVICE_ERROR)",
@@ -402,14 +468,12 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
         })) {
       out.push_back({{"OPT-APPEND"},
                      "no line says that object " + std::to_string(source) +
-                         " was skipped (same OUID as backup object " + std::to_string(target) +
-                         ")",
+                         " was skipped (same OUID as backup object " + std::to_string(target) + ")",
                      ""});
     }
   }
-  if (s.revert_advice && !any([&](const std::string& l) {
-        return HasWord(l, "free") || HasWord(l, "another");
-      })) {
+  if (s.revert_advice &&
+      !any([&](const std::string& l) { return HasWord(l, "free") || HasWord(l, "another"); })) {
     out.push_back({{"FULL-REVERT"},
                    "after the revert no line advises freeing space or using another backup HSM",
                    ""});
@@ -451,9 +515,9 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
                  HasToken(l, std::to_string(target_handle));
         })) {
       out.push_back({{"PROJ-RESTORE-SAME-OUID"},
-                     "no line reports the skip of backup object " +
-                         std::to_string(backup_handle) + " (same OUID as object " +
-                         std::to_string(target_handle) + " of the target partition)",
+                     "no line reports the skip of backup object " + std::to_string(backup_handle) +
+                         " (same OUID as object " + std::to_string(target_handle) +
+                         " of the target partition)",
                      ""});
     }
   }
