@@ -2,6 +2,7 @@
 // wrong one fails its clause alone), in any spelling the seed leaves open.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <functional>
 #include <regex>
 
@@ -93,6 +94,77 @@ TEST(JudgeFacts, ContentsShowEachObjectsTypeInAnyUsualSpelling) {
     EXPECT_EQ(m.clauses, Clauses{"ARCHIVE-CONTENTS"});
     EXPECT_NE(m.what.find("object type"), std::string::npos) << m.what;
   }
+}
+
+// Group: every run of 4 or more digits in `l` written with `sep` between
+// its groups of three.
+std::string Group(const std::string& l, const std::string& sep) {
+  std::string out, run;
+  auto flush = [&] {
+    for (size_t i = 0; i < run.size(); ++i) {
+      if (run.size() >= 4 && i > 0 && (run.size() - i) % 3 == 0) out += sep;
+      out += run[i];
+    }
+    run.clear();
+  };
+  for (char c : l) {
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      run += c;
+    } else {
+      flush();
+      out += c;
+    }
+  }
+  flush();
+  return out;
+}
+
+TEST(JudgeFacts, AFigureMayGroupItsThousands) {
+  EXPECT_TRUE(model::HasFigure("Used / Size: 9648 / 9648 bytes", 9648));
+  EXPECT_TRUE(
+      model::HasFigure("1 backup partition; 16,757,791 of 16,777,216 bytes free.", 16757791));
+  EXPECT_TRUE(model::HasFigure("Size: 1.232", 1232));
+  EXPECT_TRUE(
+      model::HasFigure("Size: 1\xe2\x80\xaf"
+                       "232 bytes",
+                       1232));
+  EXPECT_TRUE(model::HasFigure("Size: 1'232.", 1232));
+  // Not a part of a longer figure, nor a figure grouped otherwise.
+  EXPECT_FALSE(model::HasFigure("Size: 11,232", 1232));
+  EXPECT_FALSE(model::HasFigure("Size: 1,232,000", 1232));
+  EXPECT_FALSE(model::HasFigure("Size: 12,32", 1232));
+  EXPECT_FALSE(model::HasFigure("Size: 1,232", 1233));
+  EXPECT_FALSE(model::HasFigure("Objects: 6", 60));
+}
+
+TEST(JudgeFacts, ListAndContentsFiguresMayGroupTheirThousands) {
+  Step list = RunLine(SeedWorld(), {kLogin, kBackup},
+                      "partition archive list -slot 2 -sopassword backupSOpwd");
+  Step contents = RunLine(SeedWorld(), {kLogin, kBackup}, kContents);
+  for (const Step* s : {&list, &contents}) {
+    ASSERT_EQ(s->outcome.result, "CKR_OK");
+    ASSERT_TRUE(Judged(*s, s->outcome).empty());
+    for (const std::string sep : {",", ".", " ", "\xe2\x80\x89"}) {
+      Outcome grouped = s->outcome;
+      for (std::string& l : grouped.transcript) {
+        if (l.find("Size:") != std::string::npos || l.find("bytes free") != std::string::npos) {
+          l = Group(l, sep);
+        }
+      }
+      ASSERT_NE(grouped.transcript, s->outcome.transcript);
+      EXPECT_TRUE(Judged(*s, grouped).empty()) << sep;
+    }
+  }
+  // A grouped figure that is wrong still fails its clause alone.
+  EXPECT_EQ(Judged(list, FactsEdited(list.outcome, "Used / Size:",
+                                     [](const std::string& l) {
+                                       return std::regex_replace(Group(l, ","), std::regex(",6"),
+                                                                 ",7");
+                                     })),
+            Clauses{"ARCHIVE-LIST"});
+  EXPECT_EQ(Judged(contents, FactsEdited(contents.outcome, "Size:",
+                                         [](const std::string& l) { return Group(l, ",") + "1"; })),
+            Clauses{"ARCHIVE-CONTENTS"});
 }
 
 }  // namespace

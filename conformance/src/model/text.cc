@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdio>
 #include <iterator>
+#include <string_view>
 
 namespace hsmbackup::conformance::model {
 namespace {
@@ -66,6 +67,23 @@ bool BlockHasToken(const std::vector<std::string>& block, const std::string& tok
                      [&](const std::string& l) { return HasToken(l, token); });
 }
 
+// Grouped writes `n` with `sep` between each group of three digits.
+std::string Grouped(uint64_t n, std::string_view sep) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += sep;
+    out += digits[i];
+  }
+  return out;
+}
+
+bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+
+bool BlockHasFigure(const std::vector<std::string>& block, uint64_t n) {
+  return std::any_of(block.begin(), block.end(),
+                     [&](const std::string& l) { return HasFigure(l, n); });
+}
+
 // OriginShown: the origin kind appears in the block, in any usual spelling.
 bool OriginShown(const std::vector<std::string>& block, const std::string& origin) {
   return std::any_of(block.begin(), block.end(), [&](const std::string& l) {
@@ -94,22 +112,21 @@ void JudgeList(const Prediction& p, const Outcome& o, const Json& observed,
       fail("the list does not show the backup partition " + name);
       continue;
     }
-    const std::string count = std::to_string(q.value("objects", Json::array()).size());
-    const std::string used = std::to_string(U64(q, "used"));
-    const std::string allocated = std::to_string(U64(q, "allocated"));
-    if (!BlockHasToken(block, count)) {
-      fail("the list's entry for " + name + " does not show its object count " + count);
-    } else if (!BlockHasToken(block, used) || !BlockHasToken(block, allocated)) {
-      fail("the list's entry for " + name + " does not show its used/allocated bytes " + used +
-           "/" + allocated + " (as observed)");
+    const uint64_t count = q.value("objects", Json::array()).size();
+    const uint64_t used = U64(q, "used"), allocated = U64(q, "allocated");
+    if (!BlockHasFigure(block, count)) {
+      fail("the list's entry for " + name + " does not show its object count " +
+           std::to_string(count));
+    } else if (!BlockHasFigure(block, used) || !BlockHasFigure(block, allocated)) {
+      fail("the list's entry for " + name + " does not show its used/allocated bytes " +
+           std::to_string(used) + "/" + std::to_string(allocated) + " (as observed)");
     } else if (!OriginShown(block, Str(q, "origin"))) {
       fail("the list's entry for " + name + " does not show its origin (" + Str(q, "origin") + ")");
     }
   }
-  const std::string free = std::to_string(U64(*slot, "free"));
-  if (std::none_of(o.transcript.begin(), o.transcript.end(),
-                   [&](const std::string& l) { return HasToken(l, free); })) {
-    fail("the list does not show the " + free + " bytes free (as observed)");
+  const uint64_t free = U64(*slot, "free");
+  if (!BlockHasFigure(o.transcript, free)) {
+    fail("the list does not show the " + std::to_string(free) + " bytes free (as observed)");
   }
 }
 
@@ -240,8 +257,7 @@ void JudgeContents(const Prediction& p, const Outcome& o, const Json& observed,
         fail("the contents' entry for " + ouid + " does not show its label '" + label + "'");
       } else if (!BlockHasToken(wider, handle)) {
         fail("the contents' entry for " + ouid + " does not show its handle " + handle);
-      } else if (!x.value("opaque", false) &&
-                 !BlockHasToken(wider, std::to_string(U64(x, "size")))) {
+      } else if (!x.value("opaque", false) && !BlockHasFigure(wider, U64(x, "size"))) {
         fail("the contents' entry for " + ouid + " does not show its size " +
              std::to_string(U64(x, "size")));
       } else if (!x.value("opaque", false) && !TypeShown(wider, Str(x, "class"), labels)) {
@@ -391,6 +407,29 @@ std::string LineForm(const std::string& line) {
     }
   }
   return out;
+}
+
+bool HasFigure(const std::string& line, uint64_t n) {
+  if (HasToken(line, std::to_string(n))) return true;
+  if (n < 1000) return false;
+  for (std::string_view sep : kThousandsSeparators) {
+    const std::string want = Grouped(n, sep);
+    for (size_t at = line.find(want); at != std::string::npos; at = line.find(want, at + 1)) {
+      const size_t end = at + want.size();
+      // Not the middle of a longer figure: no digit, nor a separator and a
+      // digit, on either side.
+      const bool before =
+          at > 0 && (IsDigit(line[at - 1]) ||
+                     (at > sep.size() && line.compare(at - sep.size(), sep.size(), sep) == 0 &&
+                      IsDigit(line[at - sep.size() - 1])));
+      const bool after = end < line.size() &&
+                         (IsDigit(line[end]) ||
+                          (line.compare(end, sep.size(), sep) == 0 &&
+                           end + sep.size() < line.size() && IsDigit(line[end + sep.size()])));
+      if (!before && !after) return true;
+    }
+  }
+  return false;
 }
 
 std::vector<std::string> Tokens(const std::string& line) {
