@@ -12,8 +12,6 @@
 namespace hsmbackup::conformance {
 namespace {
 
-using model::Mismatch;
-using model::Prediction;
 using judge_testing::kBackup;
 using judge_testing::kLogin;
 using judge_testing::PartitionIn;
@@ -22,6 +20,8 @@ using judge_testing::RunLine;
 using judge_testing::SeedWorld;
 using judge_testing::Step;
 using judge_testing::WorldFile;
+using model::Mismatch;
+using model::Prediction;
 
 TEST(Judge, TheReferenceSeedBackupHasNoMismatch) {
   Step s = RunLine(SeedWorld(), {kLogin}, kBackup);
@@ -86,22 +86,22 @@ TEST(Judge, AG5GrownByGoingOnAfterAMismatchIsChargedToTheStop) {
     (*p)["allocated"] = shown;
     state["slots"][1]["free"] = state["slots"][1]["free"].get<uint64_t>() - more;
     const std::vector<Mismatch> ms = model::Judge(s.p, s.outcome, state, {});
-    EXPECT_EQ(PrimaryClauses(ms), std::vector<std::string>{shown == went_on ? "CLONE-STOP-V0V1"
-                                                                             : "PROJ-SIZE-MODEL"})
+    EXPECT_EQ(PrimaryClauses(ms),
+              std::vector<std::string>{shown == went_on ? "CLONE-STOP-V0V1" : "PROJ-SIZE-MODEL"})
         << shown;
   }
 }
 
 TEST(Judge, ProjectWordingPassesInOtherWordsWithTheSameFacts) {
   Json world = SeedWorld();
-  Step s = RunLine(world, {kLogin}, "partition archive backup -slot 2 -partition p -domain wrong "
-                                "-password newPa$$w0rd -sopassword backupSOpwd");
+  Step s = RunLine(world, {kLogin},
+                   "partition archive backup -slot 2 -partition p -domain wrong "
+                   "-password newPa$$w0rd -sopassword backupSOpwd");
   ASSERT_EQ(s.outcome.result, "CKR_CERTIFICATE_INVALID");
   Outcome reworded = s.outcome;
-  reworded.transcript = {"6 objects will be backed up.",
-                         "Object 70 was rejected: CKR_CERTIFICATE_INVALID.",
-                         "Nothing was cloned. Please delete partition p yourself.",
-                         s.outcome.transcript.back()};
+  reworded.transcript = {
+      "6 objects will be backed up.", "Object 70 was rejected: CKR_CERTIFICATE_INVALID.",
+      "Nothing was cloned. Please delete partition p yourself.", s.outcome.transcript.back()};
   reworded.message = "Nothing was cloned. Please delete partition p yourself.";  // OUT-ERROR
   EXPECT_TRUE(model::Judge(s.p, reworded, s.state, {}).empty());
   Outcome silent = s.outcome;
@@ -139,13 +139,13 @@ TEST(Judge, AMissingLaterFailureLineMeansThePre77SourceStopped) {
   ASSERT_EQ(s.outcome.result, "CKR_CERTIFICATE_INVALID");
   ASSERT_GE(s.p.said.failed.size(), 2u);
   // Only the first reported: the source stopped where it should go on.
-  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, WithoutFailureLines(s.outcome, {1, 2, 3}), s.state,
-                                        {})),
-            std::vector<std::string>{"CLONE-CONTINUE-PRE77"});
+  EXPECT_EQ(
+      PrimaryClauses(model::Judge(s.p, WithoutFailureLines(s.outcome, {1, 2, 3}), s.state, {})),
+      std::vector<std::string>{"CLONE-CONTINUE-PRE77"});
   // None reported: failures go unreported.
-  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, WithoutFailureLines(s.outcome, {0, 1, 2, 3}),
-                                        s.state, {})),
-            std::vector<std::string>{"CLONE-DISCARD"});
+  EXPECT_EQ(
+      PrimaryClauses(model::Judge(s.p, WithoutFailureLines(s.outcome, {0, 1, 2, 3}), s.state, {})),
+      std::vector<std::string>{"CLONE-DISCARD"});
 }
 
 TEST(Judge, ACountThatIncludesTheObjectsAppendSkipsFailsOptAppend) {
@@ -168,14 +168,15 @@ TEST(Judge, ACountThatIncludesTheObjectsAppendSkipsFailsOptAppend) {
   EXPECT_TRUE(model::Judge(s.p, with_count(right), s.state, {}).empty());
   EXPECT_EQ(PrimaryClauses(model::Judge(s.p, with_count(right + s.p.said.skipped()), s.state, {})),
             std::vector<std::string>{"OPT-APPEND"});
-  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, with_count(right + s.p.said.skipped() + 5), s.state,
-                                        {})),
-            std::vector<std::string>{"OUT-TRANSCRIPT"});
+  EXPECT_EQ(
+      PrimaryClauses(model::Judge(s.p, with_count(right + s.p.said.skipped() + 5), s.state, {})),
+      std::vector<std::string>{"OUT-TRANSCRIPT"});
 }
 
 TEST(Judge, AListIsJudgedOnEveryFieldNotOnlyTheName) {
-  Step s = RunLine(SeedWorld(), {kLogin, kBackup}, "partition archive list -slot 2 -sopassword "
-                                               "backupSOpwd");
+  Step s = RunLine(SeedWorld(), {kLogin, kBackup},
+                   "partition archive list -slot 2 -sopassword "
+                   "backupSOpwd");
   Prediction p = s.p;
   EXPECT_TRUE(model::Judge(p, s.outcome, s.state, {}).empty());
   Outcome wrong = s.outcome;
@@ -196,18 +197,48 @@ TEST(Judge, AnOpenChoiceIsAcceptedEitherWay) {
   EXPECT_TRUE(model::Judge(created, s.outcome, s.state, {}).empty());
   EXPECT_EQ(created.reading, "");
   Step before = RunLine(SeedWorld(), {kLogin}, "slot list");
-  Outcome refused{"CKR_TOKEN_NOT_PRESENT", "no such backup partition",
-                  {"no such backup partition", "",
-                   "Command Result : 0x000000E0 (CKR_TOKEN_NOT_PRESENT)"},
-                  0, {}};
+  Outcome refused{
+      "CKR_TOKEN_NOT_PRESENT",
+      "no such backup partition",
+      {"no such backup partition", "", "Command Result : 0x000000E0 (CKR_TOKEN_NOT_PRESENT)"},
+      0,
+      {}};
   Prediction other = s.p;
   EXPECT_TRUE(model::Judge(other, refused, before.state, {}).empty());
   EXPECT_EQ(other.reading, "append-needs-existing");
   // A code no reading allows still fails, charged to the rule.
   Prediction wrong = s.p;
-  Outcome odd{"CKR_DEVICE_ERROR", "odd", {"odd", "", "Command Result : 0x00000030 (CKR_DEVICE_ERROR)"},
-              0, {}};
+  Outcome odd{"CKR_DEVICE_ERROR",
+              "odd",
+              {"odd", "", "Command Result : 0x00000030 (CKR_DEVICE_ERROR)"},
+              0,
+              {}};
   EXPECT_FALSE(PrimaryClauses(model::Judge(wrong, odd, before.state, {})).empty());
+}
+
+// OPT-OBJECTS-INVALID `accepts` objects-dedupe: a repeated handle may be
+// selected once, as if listed once; any other answer still fails.
+TEST(Judge, ARepeatedHandleMayBeRefusedOrSelectedOnce) {
+  const std::string twice = kBackup + " -objects 70,69,70";
+  Step refused = RunLine(SeedWorld(), {kLogin}, twice);
+  ASSERT_EQ(refused.outcome.result, "CKR_ARGUMENTS_BAD");
+  Prediction p = refused.p;
+  EXPECT_TRUE(model::Judge(p, refused.outcome, refused.state, {}).empty());
+  EXPECT_EQ(p.reading, "");
+  Step once = RunLine(SeedWorld(), {kLogin}, kBackup + " -objects 70,69");
+  ASSERT_EQ(once.outcome.result, "CKR_OK");
+  Prediction q = refused.p;
+  EXPECT_TRUE(model::Judge(q, once.outcome, once.state, {}).empty());
+  EXPECT_EQ(q.reading, "objects-dedupe");
+  // Selecting one object fewer (or the repeat twice) is no reading.
+  Step fewer = RunLine(SeedWorld(), {kLogin}, kBackup + " -objects 70");
+  Prediction r = refused.p;
+  EXPECT_FALSE(PrimaryClauses(model::Judge(r, fewer.outcome, fewer.state, {})).empty());
+  // A malformed list that also repeats a handle is refused in every reading.
+  Step malformed = RunLine(SeedWorld(), {kLogin}, kBackup + " -objects 70,70,");
+  EXPECT_TRUE(malformed.p.alternatives.empty() ||
+              std::none_of(malformed.p.alternatives.begin(), malformed.p.alternatives.end(),
+                           [](const Prediction& a) { return a.reading == "objects-dedupe"; }));
 }
 
 // The seed names no code for a partition that fills: any of the three
@@ -217,11 +248,11 @@ TEST(Judge, APartitionThatFillsMayAnswerAnyOutOfRoomCode) {
   Step s = RunLine(WorldFile("faults/seed-partition-full.json"), {kLogin}, kBackup);
   ASSERT_EQ(s.outcome.result, "CKR_CONTAINER_OBJECT_STORAGE_FULL");
   EXPECT_EQ(s.p.codes, (std::set<std::string>{"CKR_CONTAINER_OBJECT_STORAGE_FULL",
-                                               "CKR_DEVICE_MEMORY", "CKR_HSM_STORAGE_FULL"}));
-  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
-           {"CKR_HSM_STORAGE_FULL", "0x8000002A"},
-           {"CKR_DEVICE_MEMORY", "0x00000031"},
-           {"CKR_DEVICE_ERROR", "0x00000030"}}) {
+                                              "CKR_DEVICE_MEMORY", "CKR_HSM_STORAGE_FULL"}));
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, std::string>>{{"CKR_HSM_STORAGE_FULL", "0x8000002A"},
+                                                        {"CKR_DEVICE_MEMORY", "0x00000031"},
+                                                        {"CKR_DEVICE_ERROR", "0x00000030"}}) {
     Prediction p = s.p;
     Outcome o = s.outcome;
     o.result = name;

@@ -195,8 +195,7 @@ void SetPed(Prediction& p, const World& w, const Line& line) {
       p.said.ped = u->second.auth == Auth::kPed ? Said::Ped::kLogin : Said::Ped::kNever;
       return;
     }
-    default:
-      return;
+    default: return;
   }
 }
 
@@ -229,6 +228,21 @@ Prediction PredictLine(const World& before, const std::string& text,
     p.summary = "a line no lunacm parser may accept";
     if (refused_verb == Verb::kBackup || refused_verb == Verb::kRestore) {
       LoginFirstReading(p, before);
+    }
+    // OPT-OBJECTS-INVALID: the seed asks only for "a list of handles,
+    // separated by commas", so a backup may select a repeated handle once.
+    std::optional<std::string> once;
+    if (refusal == "OPT-OBJECTS-INVALID" && refused_verb == Verb::kBackup &&
+        (once = ObjectsListedOnce(text))) {
+      Prediction d = PredictLine(before, *once, answers, given);
+      std::vector<Prediction> more = std::move(d.alternatives);
+      d.alternatives.clear();
+      d.reading = "objects-dedupe";
+      p.alternatives.push_back(std::move(d));
+      for (Prediction& m : more) {
+        m.reading = "objects-dedupe+" + m.reading;
+        p.alternatives.push_back(std::move(m));
+      }
     }
     return p;
   }
@@ -282,8 +296,8 @@ Prediction PredictLine(const World& before, const std::string& text,
 }  // namespace
 
 void AcceptAnyOutOfRoomCode(Prediction& p) {
-  static const std::set<std::string> kOutOfRoom = {
-      "CKR_CONTAINER_OBJECT_STORAGE_FULL", "CKR_DEVICE_MEMORY", "CKR_HSM_STORAGE_FULL"};
+  static const std::set<std::string> kOutOfRoom = {"CKR_CONTAINER_OBJECT_STORAGE_FULL",
+                                                   "CKR_DEVICE_MEMORY", "CKR_HSM_STORAGE_FULL"};
   if (std::any_of(kOutOfRoom.begin(), kOutOfRoom.end(),
                   [&](const std::string& code) { return p.codes.count(code) != 0; })) {
     p.codes.insert(kOutOfRoom.begin(), kOutOfRoom.end());
