@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "model/rules.h"
+#include "model/text.h"
 
 namespace hsmbackup::conformance::model {
 
@@ -207,6 +208,37 @@ Prediction CredentialsOnLine(const World& before) {
   return RefusalReading(before, r, "credentials-on-line");
 }
 
+// SourceOrderReading: the seed fixes no order for the objects -objects
+// selects (CLONE-ONE-AT-A-TIME `accepts` objects-source-order), so a backup
+// may clone them in the source partition's order instead of the list's.
+void SourceOrderReading(Prediction& p, const World& start, const Line& line,
+                        const std::vector<std::string>& answers, const Credentials& given) {
+  auto user = start.users.find(start.current);
+  if (!line.objects || line.objects->size() < 2 || user == start.users.end()) return;
+  std::vector<uint32_t> sorted;
+  for (const Object& o : user->second.objects) {
+    if (std::count(line.objects->begin(), line.objects->end(), o.handle) != 0) {
+      sorted.push_back(o.handle);
+    }
+  }
+  if (sorted.size() != line.objects->size() || sorted == *line.objects) return;
+  Line in_source_order = line;
+  in_source_order.objects = sorted;
+  Prediction q = PredictBackup(start, in_source_order, answers, given);
+  std::vector<Prediction> more = std::move(q.alternatives);
+  q.alternatives.clear();
+  q.reading = "objects-source-order";
+  const std::string orders = "in the -objects list's order (" + HandleList(*line.objects) +
+                             ") or the source partition's (" + HandleList(sorted) + ")";
+  p.said.cloned_order = q.said.cloned_order = orders;
+  p.alternatives.push_back(std::move(q));
+  for (Prediction& m : more) {
+    m.reading = "objects-source-order+" + m.reading;
+    m.said.cloned_order = orders;
+    p.alternatives.push_back(std::move(m));
+  }
+}
+
 Prediction PredictLine(const World& before, const std::string& text,
                        const std::vector<std::string>& answers, const Credentials& given) {
   std::string refusal;
@@ -258,7 +290,10 @@ Prediction PredictLine(const World& before, const std::string& text,
     return p;
   }
   switch (line->verb) {
-    case Verb::kBackup: p = PredictBackup(start, *line, answers, given); break;
+    case Verb::kBackup:
+      p = PredictBackup(start, *line, answers, given);
+      SourceOrderReading(p, start, *line, answers, given);
+      break;
     case Verb::kRestore: p = PredictRestore(start, *line, answers, given); break;
     case Verb::kList:
     case Verb::kContents:

@@ -305,10 +305,11 @@ void JudgeSeedLines(const Said& s, const std::vector<std::string>& printed,
     } else {
       out.push_back({{"CLONE-ONE-AT-A-TIME"},
                      "the 'Cloned object S to partition P (new handle T).' lines name " +
-                         std::to_string(seen.size()) +
-                         " object(s), expected one per stored "
-                         "object (" +
-                         std::to_string(s.cloned->size()) + "), in order",
+                         std::to_string(seen.size()) + " object(s) (" + HandleList(seen) +
+                         "), expected one per stored object (" + std::to_string(s.cloned->size()) +
+                         "), " +
+                         (s.cloned_order.empty() ? "in this order: " + HandleList(*s.cloned)
+                                                 : s.cloned_order),
                      ""});
     }
   }
@@ -406,6 +407,12 @@ std::string LineForm(const std::string& line) {
       out += ' ';
     }
   }
+  return out;
+}
+
+std::string HandleList(const std::vector<uint32_t>& handles) {
+  std::string out;
+  for (uint32_t h : handles) out += (out.empty() ? "" : ", ") + std::to_string(h);
   return out;
 }
 

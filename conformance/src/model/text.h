@@ -41,6 +41,9 @@ inline constexpr std::string_view kThousandsSeparators[] = {
 // figure.
 bool HasFigure(const std::string& line, uint64_t n);
 
+// HandleList writes handles as a failure names them: "70, 69".
+std::string HandleList(const std::vector<uint32_t>& handles);
+
 // Tokens splits a line into lower-cased runs of letters, digits, '_' and
 // '-' (so a handle, a CKR name or an OUID is one token).
 std::vector<std::string> Tokens(const std::string& line);
