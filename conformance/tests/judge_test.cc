@@ -241,6 +241,34 @@ TEST(Judge, ARepeatedHandleMayBeRefusedOrSelectedOnce) {
                            [](const Prediction& a) { return a.reading == "objects-dedupe"; }));
 }
 
+// OPT-SMKONLY `accepts` smkonly-ignores-name: the seed's NOTE says not to
+// name an SKS backup's partition, so a name given may be ignored.
+TEST(Judge, AnSmkOnlyBackupMayIgnoreTheNameItIsGiven) {
+  const Json world = WorldFile("seed-smkonly.json");
+  const std::string login = "role login -name co";
+  const std::string smk = "partition archive backup -slot 5 -smkonly";
+  Step named = RunLine(world, {login}, smk + " -partition mine", {"proceed"});
+  ASSERT_EQ(named.outcome.result, "CKR_ARGUMENTS_BAD");
+  Prediction p = named.p;
+  EXPECT_TRUE(model::Judge(p, named.outcome, named.state, {}).empty());
+  Step unnamed = RunLine(world, {login}, smk, {"proceed"});
+  ASSERT_EQ(unnamed.outcome.result, "CKR_OK");
+  Prediction q = named.p;
+  EXPECT_TRUE(model::Judge(q, unnamed.outcome, unnamed.state, {}).empty());
+  EXPECT_EQ(q.reading, "smkonly-ignores-name");
+  // Going ahead without the SMK line, or with -objects too, is still a fault.
+  Outcome silent = unnamed.outcome;
+  std::erase_if(silent.transcript, [](const std::string& l) {
+    return l.find("The SMK was cloned successfully.") != std::string::npos;
+  });
+  Prediction r = named.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(r, silent, unnamed.state, {})), Clauses{"OPT-SMKONLY"});
+  Step with_objects = RunLine(world, {login}, smk + " -partition mine -objects 1", {"proceed"});
+  Prediction s2 = with_objects.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(s2, unnamed.outcome, unnamed.state, {})),
+            Clauses{"OPT-SMKONLY"});
+}
+
 // The seed names no code for a partition that fills: any of the three
 // out-of-room codes ends it, the state judged the same; another code fails
 // FULL-REVERT alone.

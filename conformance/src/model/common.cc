@@ -239,6 +239,29 @@ void SourceOrderReading(Prediction& p, const World& start, const Line& line,
   }
 }
 
+// SmkOnlyNameReading: the seed's NOTE tells not to name the target with
+// -smkonly ("SKS backup creates the name from the label of the source
+// partition, combined with a timestamp"), so a backup may ignore a -partition
+// name it is given (OPT-SMKONLY `accepts` smkonly-ignores-name).
+void SmkOnlyNameReading(Prediction& p, const World& start, const Line& line,
+                        const std::vector<std::string>& answers, const Credentials& given) {
+  if (!line.Has("smkonly") || !line.Has("partition") || line.Has("objects") || line.Has("append") ||
+      line.Has("replace")) {
+    return;
+  }
+  Line unnamed = line;
+  unnamed.options.erase("partition");
+  Prediction q = PredictBackup(start, unnamed, answers, given);
+  std::vector<Prediction> more = std::move(q.alternatives);
+  q.alternatives.clear();
+  q.reading = "smkonly-ignores-name";
+  p.alternatives.push_back(std::move(q));
+  for (Prediction& m : more) {
+    m.reading = "smkonly-ignores-name+" + m.reading;
+    p.alternatives.push_back(std::move(m));
+  }
+}
+
 Prediction PredictLine(const World& before, const std::string& text,
                        const std::vector<std::string>& answers, const Credentials& given) {
   std::string refusal;
@@ -293,6 +316,7 @@ Prediction PredictLine(const World& before, const std::string& text,
     case Verb::kBackup:
       p = PredictBackup(start, *line, answers, given);
       SourceOrderReading(p, start, *line, answers, given);
+      SmkOnlyNameReading(p, start, *line, answers, given);
       break;
     case Verb::kRestore: p = PredictRestore(start, *line, answers, given); break;
     case Verb::kList:
