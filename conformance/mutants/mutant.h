@@ -72,6 +72,7 @@ std::unique_ptr<ProtocolHook> MakeListWrongCount();
 std::unique_ptr<ProtocolHook> MakeListWrongUsed();
 std::unique_ptr<ProtocolHook> MakeListOmitsOrigin();
 std::unique_ptr<ProtocolHook> MakeContentsWrongHandle();
+std::unique_ptr<ProtocolHook> MakeContentsWrongType();
 std::unique_ptr<ProtocolHook> MakeCoFailuresNotReset();
 std::unique_ptr<ProtocolHook> MakeLoadIgnoresUnknownKeys();
 std::unique_ptr<ProtocolHook> MakeLoadForgetsOnRefusal();

@@ -10,6 +10,7 @@
 
 #include "helpers.h"
 #include "mutant.h"
+#include "readings_options.h"
 
 namespace hsmbackup::mutants {
 namespace {
@@ -385,6 +386,18 @@ std::vector<Mutant> AllReadings() {
       {"credentials-on-line", "AUTH-PROMPT",
        "a restore, contents, list or delete that leaves off its credential is refused, not asked",
        [] { return std::make_unique<CredentialsOnLine>(); }},
+      {"objects-dedupe", "OPT-OBJECTS-INVALID",
+       "a backup's -objects list that repeats a handle selects it once", MakeObjectsDedupe},
+      {"objects-source-order", "CLONE-ONE-AT-A-TIME",
+       "the objects -objects selects are cloned in the source partition's order",
+       MakeObjectsSourceOrder},
+      {"smkonly-ignores-name", "OPT-SMKONLY", "-smkonly ignores a -partition name",
+       MakeSmkOnlyIgnoresName},
+      {"grouped-figures", "ARCHIVE-LIST",
+       "archive list and contents group their figures' thousands with ','", MakeGroupedFigures},
+      {"type-spelling", "ARCHIVE-CONTENTS",
+       "archive contents names each object's type by its PKCS#11 class (CKO_PRIVATE_KEY)",
+       MakeTypeAsClassName},
   };
 }
 

@@ -100,6 +100,8 @@ std::vector<Mutant> AllMutants() {
        MakeListOmitsOrigin},
       {"contents-wrong-handle", "ARCHIVE-CONTENTS", "archive contents shows the source handles instead of the backup handles",
        MakeContentsWrongHandle},
+      {"contents-wrong-type", "ARCHIVE-CONTENTS",
+       "archive contents shows every object's type as Data", MakeContentsWrongType},
       {"co-failures-not-reset", "AUTH-LOCKOUT", "a successful CO login does not reset the count of failed ones",
        MakeCoFailuresNotReset},
       {"load-ignores-unknown-keys", "PROJ-WORLD-UNCHANGED-ON-BAD-INPUT",

@@ -47,6 +47,36 @@ TEST(JudgeLines, EveryStoredObjectHasItsClonedLineInOrder) {
             Clauses{"CLONE-ONE-AT-A-TIME"});
 }
 
+// CLONE-ONE-AT-A-TIME `accepts` objects-source-order: the objects -objects
+// selects may be cloned in the list's order or in the source partition's.
+TEST(JudgeLines, SelectedObjectsMayBeClonedInEitherOrder) {
+  Step listed = RunLine(SeedWorld(), {kLogin}, kBackup + " -objects 69,70");
+  ASSERT_EQ(listed.outcome.result, "CKR_OK");
+  ASSERT_EQ(*listed.p.said.cloned, (std::vector<uint32_t>{69, 70}));
+  EXPECT_TRUE(model::Judge(listed.p, listed.outcome, listed.state, {}).empty());
+  // What a target that keeps the source's order (70 before 69) does.
+  Step source = RunLine(SeedWorld(), {kLogin}, kBackup + " -objects 70,69");
+  model::Prediction p = listed.p;
+  EXPECT_TRUE(model::Judge(p, source.outcome, source.state, {}).empty());
+  EXPECT_EQ(p.reading, "objects-source-order");
+  // A third order fits neither; the failure names both.
+  Step three = RunLine(SeedWorld(), {kLogin}, kBackup + " -objects 53,69,70");
+  ASSERT_EQ(*three.p.said.cloned, (std::vector<uint32_t>{53, 69, 70}));
+  Outcome rotated = three.outcome;
+  auto first = std::find_if(rotated.transcript.begin(), rotated.transcript.end(),
+                            [](const std::string& l) { return l.rfind("Cloned object", 0) == 0; });
+  ASSERT_LE(std::next(first, 3), rotated.transcript.end());
+  std::rotate(first, std::next(first), std::next(first, 3));  // 69, 70, 53
+  model::Prediction q = three.p;
+  const std::vector<model::Mismatch> ms = model::Judge(q, rotated, three.state, {});
+  EXPECT_EQ(PrimaryClauses(ms), Clauses{"CLONE-ONE-AT-A-TIME"});
+  EXPECT_TRUE(std::any_of(ms.begin(), ms.end(), [](const model::Mismatch& m) {
+    return m.what.find(
+               "in the -objects list's order (53, 69, 70) or the source partition's "
+               "(70, 69, 53)") != std::string::npos;
+  })) << (ms.empty() ? "" : ms[0].what);
+}
+
 TEST(JudgeLines, TheSeedFingerprintLineIsPredictedAndNoOther) {
   const std::string line =
       "Target Object handle 3596 has same OUID as Source Object handle 358 (different finger "
@@ -197,9 +227,12 @@ TEST(JudgeLines, AResultWithoutAPublicValueTakesAnyVendorValueNoOtherCodeHas) {
                    "-password newPa$$w0rd -sopassword backupSOpwd");
   ASSERT_EQ(s.outcome.result, "CKR_CERTIFICATE_INVALID");
   EXPECT_TRUE(model::Judge(s.p, s.outcome, s.state, {}).empty());
-  for (const auto& [value, fits] : std::vector<std::pair<std::string, bool>>{
-           {"0x80000160", true}, {"0x8000f001", true}, {"0x00000007", false},
-           {"0x8000002A", false}, {"0x00000160", false}}) {
+  for (const auto& [value, fits] :
+       std::vector<std::pair<std::string, bool>>{{"0x80000160", true},
+                                                 {"0x8000f001", true},
+                                                 {"0x00000007", false},
+                                                 {"0x8000002A", false},
+                                                 {"0x00000160", false}}) {
     Step t = RunLine(SeedWorld(), {kLogin},
                      "partition archive backup -slot 2 -partition p -domain not-the-domain "
                      "-password newPa$$w0rd -sopassword backupSOpwd");

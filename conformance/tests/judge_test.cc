@@ -12,8 +12,6 @@
 namespace hsmbackup::conformance {
 namespace {
 
-using model::Mismatch;
-using model::Prediction;
 using judge_testing::kBackup;
 using judge_testing::kLogin;
 using judge_testing::PartitionIn;
@@ -22,6 +20,9 @@ using judge_testing::RunLine;
 using judge_testing::SeedWorld;
 using judge_testing::Step;
 using judge_testing::WorldFile;
+using model::Mismatch;
+using model::Prediction;
+using Clauses = std::vector<std::string>;
 
 TEST(Judge, TheReferenceSeedBackupHasNoMismatch) {
   Step s = RunLine(SeedWorld(), {kLogin}, kBackup);
@@ -86,22 +87,22 @@ TEST(Judge, AG5GrownByGoingOnAfterAMismatchIsChargedToTheStop) {
     (*p)["allocated"] = shown;
     state["slots"][1]["free"] = state["slots"][1]["free"].get<uint64_t>() - more;
     const std::vector<Mismatch> ms = model::Judge(s.p, s.outcome, state, {});
-    EXPECT_EQ(PrimaryClauses(ms), std::vector<std::string>{shown == went_on ? "CLONE-STOP-V0V1"
-                                                                             : "PROJ-SIZE-MODEL"})
+    EXPECT_EQ(PrimaryClauses(ms),
+              std::vector<std::string>{shown == went_on ? "CLONE-STOP-V0V1" : "PROJ-SIZE-MODEL"})
         << shown;
   }
 }
 
 TEST(Judge, ProjectWordingPassesInOtherWordsWithTheSameFacts) {
   Json world = SeedWorld();
-  Step s = RunLine(world, {kLogin}, "partition archive backup -slot 2 -partition p -domain wrong "
-                                "-password newPa$$w0rd -sopassword backupSOpwd");
+  Step s = RunLine(world, {kLogin},
+                   "partition archive backup -slot 2 -partition p -domain wrong "
+                   "-password newPa$$w0rd -sopassword backupSOpwd");
   ASSERT_EQ(s.outcome.result, "CKR_CERTIFICATE_INVALID");
   Outcome reworded = s.outcome;
-  reworded.transcript = {"6 objects will be backed up.",
-                         "Object 70 was rejected: CKR_CERTIFICATE_INVALID.",
-                         "Nothing was cloned. Please delete partition p yourself.",
-                         s.outcome.transcript.back()};
+  reworded.transcript = {
+      "6 objects will be backed up.", "Object 70 was rejected: CKR_CERTIFICATE_INVALID.",
+      "Nothing was cloned. Please delete partition p yourself.", s.outcome.transcript.back()};
   reworded.message = "Nothing was cloned. Please delete partition p yourself.";  // OUT-ERROR
   EXPECT_TRUE(model::Judge(s.p, reworded, s.state, {}).empty());
   Outcome silent = s.outcome;
@@ -139,13 +140,13 @@ TEST(Judge, AMissingLaterFailureLineMeansThePre77SourceStopped) {
   ASSERT_EQ(s.outcome.result, "CKR_CERTIFICATE_INVALID");
   ASSERT_GE(s.p.said.failed.size(), 2u);
   // Only the first reported: the source stopped where it should go on.
-  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, WithoutFailureLines(s.outcome, {1, 2, 3}), s.state,
-                                        {})),
-            std::vector<std::string>{"CLONE-CONTINUE-PRE77"});
+  EXPECT_EQ(
+      PrimaryClauses(model::Judge(s.p, WithoutFailureLines(s.outcome, {1, 2, 3}), s.state, {})),
+      std::vector<std::string>{"CLONE-CONTINUE-PRE77"});
   // None reported: failures go unreported.
-  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, WithoutFailureLines(s.outcome, {0, 1, 2, 3}),
-                                        s.state, {})),
-            std::vector<std::string>{"CLONE-DISCARD"});
+  EXPECT_EQ(
+      PrimaryClauses(model::Judge(s.p, WithoutFailureLines(s.outcome, {0, 1, 2, 3}), s.state, {})),
+      std::vector<std::string>{"CLONE-DISCARD"});
 }
 
 TEST(Judge, ACountThatIncludesTheObjectsAppendSkipsFailsOptAppend) {
@@ -168,14 +169,15 @@ TEST(Judge, ACountThatIncludesTheObjectsAppendSkipsFailsOptAppend) {
   EXPECT_TRUE(model::Judge(s.p, with_count(right), s.state, {}).empty());
   EXPECT_EQ(PrimaryClauses(model::Judge(s.p, with_count(right + s.p.said.skipped()), s.state, {})),
             std::vector<std::string>{"OPT-APPEND"});
-  EXPECT_EQ(PrimaryClauses(model::Judge(s.p, with_count(right + s.p.said.skipped() + 5), s.state,
-                                        {})),
-            std::vector<std::string>{"OUT-TRANSCRIPT"});
+  EXPECT_EQ(
+      PrimaryClauses(model::Judge(s.p, with_count(right + s.p.said.skipped() + 5), s.state, {})),
+      std::vector<std::string>{"OUT-TRANSCRIPT"});
 }
 
 TEST(Judge, AListIsJudgedOnEveryFieldNotOnlyTheName) {
-  Step s = RunLine(SeedWorld(), {kLogin, kBackup}, "partition archive list -slot 2 -sopassword "
-                                               "backupSOpwd");
+  Step s = RunLine(SeedWorld(), {kLogin, kBackup},
+                   "partition archive list -slot 2 -sopassword "
+                   "backupSOpwd");
   Prediction p = s.p;
   EXPECT_TRUE(model::Judge(p, s.outcome, s.state, {}).empty());
   Outcome wrong = s.outcome;
@@ -196,10 +198,12 @@ TEST(Judge, AnOpenChoiceIsAcceptedEitherWay) {
   EXPECT_TRUE(model::Judge(created, s.outcome, s.state, {}).empty());
   EXPECT_EQ(created.reading, "");
   Step before = RunLine(SeedWorld(), {kLogin}, "slot list");
-  Outcome refused{"CKR_TOKEN_NOT_PRESENT", "no such backup partition",
-                  {"no such backup partition", "",
-                   "Command Result : 0x000000E0 (CKR_TOKEN_NOT_PRESENT)"},
-                  0, {}};
+  Outcome refused{
+      "CKR_TOKEN_NOT_PRESENT",
+      "no such backup partition",
+      {"no such backup partition", "", "Command Result : 0x000000E0 (CKR_TOKEN_NOT_PRESENT)"},
+      0,
+      {}};
   Prediction other = s.p;
   EXPECT_TRUE(model::Judge(other, refused, before.state, {}).empty());
   EXPECT_EQ(other.reading, "append-needs-existing");
@@ -209,6 +213,60 @@ TEST(Judge, AnOpenChoiceIsAcceptedEitherWay) {
   Outcome odd{"CKR_PIN_LOCKED", "odd", {"odd", "", "Command Result : 0x000000A4 (CKR_PIN_LOCKED)"},
               0, {}};
   EXPECT_FALSE(PrimaryClauses(model::Judge(wrong, odd, before.state, {})).empty());
+}
+
+// OPT-OBJECTS-INVALID `accepts` objects-dedupe: a repeated handle may be
+// selected once, as if listed once; any other answer still fails.
+TEST(Judge, ARepeatedHandleMayBeRefusedOrSelectedOnce) {
+  const std::string twice = kBackup + " -objects 70,69,70";
+  Step refused = RunLine(SeedWorld(), {kLogin}, twice);
+  ASSERT_EQ(refused.outcome.result, "CKR_ARGUMENTS_BAD");
+  Prediction p = refused.p;
+  EXPECT_TRUE(model::Judge(p, refused.outcome, refused.state, {}).empty());
+  EXPECT_EQ(p.reading, "");
+  Step once = RunLine(SeedWorld(), {kLogin}, kBackup + " -objects 70,69");
+  ASSERT_EQ(once.outcome.result, "CKR_OK");
+  Prediction q = refused.p;
+  EXPECT_TRUE(model::Judge(q, once.outcome, once.state, {}).empty());
+  EXPECT_EQ(q.reading, "objects-dedupe");
+  // Selecting one object fewer (or the repeat twice) is no reading.
+  Step fewer = RunLine(SeedWorld(), {kLogin}, kBackup + " -objects 70");
+  Prediction r = refused.p;
+  EXPECT_FALSE(PrimaryClauses(model::Judge(r, fewer.outcome, fewer.state, {})).empty());
+  // A malformed list that also repeats a handle is refused in every reading.
+  Step malformed = RunLine(SeedWorld(), {kLogin}, kBackup + " -objects 70,70,");
+  EXPECT_TRUE(malformed.p.alternatives.empty() ||
+              std::none_of(malformed.p.alternatives.begin(), malformed.p.alternatives.end(),
+                           [](const Prediction& a) { return a.reading == "objects-dedupe"; }));
+}
+
+// OPT-SMKONLY `accepts` smkonly-ignores-name: the seed's NOTE says not to
+// name an SKS backup's partition, so a name given may be ignored.
+TEST(Judge, AnSmkOnlyBackupMayIgnoreTheNameItIsGiven) {
+  const Json world = WorldFile("seed-smkonly.json");
+  const std::string login = "role login -name co";
+  const std::string smk = "partition archive backup -slot 5 -smkonly";
+  Step named = RunLine(world, {login}, smk + " -partition mine", {"proceed"});
+  ASSERT_EQ(named.outcome.result, "CKR_ARGUMENTS_BAD");
+  Prediction p = named.p;
+  EXPECT_TRUE(model::Judge(p, named.outcome, named.state, {}).empty());
+  Step unnamed = RunLine(world, {login}, smk, {"proceed"});
+  ASSERT_EQ(unnamed.outcome.result, "CKR_OK");
+  Prediction q = named.p;
+  EXPECT_TRUE(model::Judge(q, unnamed.outcome, unnamed.state, {}).empty());
+  EXPECT_EQ(q.reading, "smkonly-ignores-name");
+  // Going ahead without the SMK line, or with -objects too, is still a fault.
+  Outcome silent = unnamed.outcome;
+  std::erase_if(silent.transcript, [](const std::string& l) {
+    return l.find("The SMK was cloned successfully.") != std::string::npos;
+  });
+  Prediction r = named.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(r, silent, unnamed.state, {})),
+            Clauses{"OPT-SMKONLY"});
+  Step with_objects = RunLine(world, {login}, smk + " -partition mine -objects 1", {"proceed"});
+  Prediction s2 = with_objects.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(s2, unnamed.outcome, unnamed.state, {})),
+            Clauses{"OPT-SMKONLY"});
 }
 
 // The seed names no code for a partition that fills: any of the three

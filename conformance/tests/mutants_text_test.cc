@@ -120,6 +120,16 @@ std::vector<Scenario> TextScenarios() {
                    EXPECT_FALSE(Has(mut.last(), "Handle:          14"));
                    EXPECT_TRUE(Has(mut.last(), "Handle:          1014"));
                  }});
+  all.push_back({"contents-wrong-type", "seed V0: backup, then archive contents",
+                 [] { return Fixture("seed-example.json"); },
+                 {{kSeedLogin, {}},
+                  {kSeedBackup, {}},
+                  {"partition archive contents -slot 2 -partition p1 -password newPa$$w0rd", {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_TRUE(Has(ref.last(), "Object Type:     Private Key"));
+                   EXPECT_FALSE(Has(mut.last(), "Object Type:     Private Key"));
+                   EXPECT_TRUE(Has(mut.last(), "Object Type:     Data"));
+                 }});
   all.push_back({"co-failures-not-reset", "seed V0: a wrong CO PIN, then the right one",
                  [] { return Fixture("seed-example.json"); },
                  {{"role login -name co -password wrong-pin", {}}, {kSeedLogin, {}}},

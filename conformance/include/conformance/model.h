@@ -166,6 +166,9 @@ struct Said {
   // to partition P (new handle T).', one per stored object, in this order
   // of source handles S (T is the target's choice). nullopt: not judged.
   std::optional<std::vector<uint32_t>> cloned;
+  // How a failure of CLONE-ONE-AT-A-TIME names the orders accepted ("" =
+  // only `cloned`'s).
+  std::string cloned_order;
   // OPT-APPEND-FINGERPRINT: the seed's 'Target Object handle T has same OUID
   // as Source Object handle S (different finger print).' lines, exactly;
   // with `fingerprints_known` no other such line may appear.

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "model/rules.h"
+#include "model/text.h"
 
 namespace hsmbackup::conformance::model {
 
@@ -198,8 +199,7 @@ void SetPed(Prediction& p, const World& w, const Line& line) {
       p.said.ped = u->second.auth == Auth::kPed ? Said::Ped::kLogin : Said::Ped::kNever;
       return;
     }
-    default:
-      return;
+    default: return;
   }
 }
 
@@ -237,6 +237,60 @@ Prediction ReplaceAsks(const Prediction& p, const World& before,
   return cancel;
 }
 
+// SourceOrderReading: the seed fixes no order for the objects -objects
+// selects (CLONE-ONE-AT-A-TIME `accepts` objects-source-order), so a backup
+// may clone them in the source partition's order instead of the list's.
+void SourceOrderReading(Prediction& p, const World& start, const Line& line,
+                        const std::vector<std::string>& answers, const Credentials& given) {
+  auto user = start.users.find(start.current);
+  if (!line.objects || line.objects->size() < 2 || user == start.users.end()) return;
+  std::vector<uint32_t> sorted;
+  for (const Object& o : user->second.objects) {
+    if (std::count(line.objects->begin(), line.objects->end(), o.handle) != 0) {
+      sorted.push_back(o.handle);
+    }
+  }
+  if (sorted.size() != line.objects->size() || sorted == *line.objects) return;
+  Line in_source_order = line;
+  in_source_order.objects = sorted;
+  Prediction q = PredictBackup(start, in_source_order, answers, given);
+  std::vector<Prediction> more = std::move(q.alternatives);
+  q.alternatives.clear();
+  q.reading = "objects-source-order";
+  const std::string orders = "in the -objects list's order (" + HandleList(*line.objects) +
+                             ") or the source partition's (" + HandleList(sorted) + ")";
+  p.said.cloned_order = q.said.cloned_order = orders;
+  p.alternatives.push_back(std::move(q));
+  for (Prediction& m : more) {
+    m.reading = "objects-source-order+" + m.reading;
+    m.said.cloned_order = orders;
+    p.alternatives.push_back(std::move(m));
+  }
+}
+
+// SmkOnlyNameReading: the seed's NOTE tells not to name the target with
+// -smkonly ("SKS backup creates the name from the label of the source
+// partition, combined with a timestamp"), so a backup may ignore a -partition
+// name it is given (OPT-SMKONLY `accepts` smkonly-ignores-name).
+void SmkOnlyNameReading(Prediction& p, const World& start, const Line& line,
+                        const std::vector<std::string>& answers, const Credentials& given) {
+  if (!line.Has("smkonly") || !line.Has("partition") || line.Has("objects") || line.Has("append") ||
+      line.Has("replace")) {
+    return;
+  }
+  Line unnamed = line;
+  unnamed.options.erase("partition");
+  Prediction q = PredictBackup(start, unnamed, answers, given);
+  std::vector<Prediction> more = std::move(q.alternatives);
+  q.alternatives.clear();
+  q.reading = "smkonly-ignores-name";
+  p.alternatives.push_back(std::move(q));
+  for (Prediction& m : more) {
+    m.reading = "smkonly-ignores-name+" + m.reading;
+    p.alternatives.push_back(std::move(m));
+  }
+}
+
 Prediction PredictLine(const World& before, const std::string& text,
                        const std::vector<std::string>& answers, const Credentials& given) {
   std::string refusal;
@@ -259,6 +313,21 @@ Prediction PredictLine(const World& before, const std::string& text,
     if (refused_verb == Verb::kBackup || refused_verb == Verb::kRestore) {
       LoginFirstReading(p, before);
     }
+    // OPT-OBJECTS-INVALID: the seed asks only for "a list of handles,
+    // separated by commas", so a backup may select a repeated handle once.
+    std::optional<std::string> once;
+    if (refusal == "OPT-OBJECTS-INVALID" && refused_verb == Verb::kBackup &&
+        (once = ObjectsListedOnce(text))) {
+      Prediction d = PredictLine(before, *once, answers, given);
+      std::vector<Prediction> more = std::move(d.alternatives);
+      d.alternatives.clear();
+      d.reading = "objects-dedupe";
+      p.alternatives.push_back(std::move(d));
+      for (Prediction& m : more) {
+        m.reading = "objects-dedupe+" + m.reading;
+        p.alternatives.push_back(std::move(m));
+      }
+    }
     return p;
   }
   World start = before;
@@ -273,7 +342,11 @@ Prediction PredictLine(const World& before, const std::string& text,
     return p;
   }
   switch (line->verb) {
-    case Verb::kBackup: p = PredictBackup(start, *line, answers, given); break;
+    case Verb::kBackup:
+      p = PredictBackup(start, *line, answers, given);
+      SourceOrderReading(p, start, *line, answers, given);
+      SmkOnlyNameReading(p, start, *line, answers, given);
+      break;
     case Verb::kRestore: p = PredictRestore(start, *line, answers, given); break;
     case Verb::kList:
     case Verb::kContents:
@@ -314,8 +387,8 @@ Prediction PredictLine(const World& before, const std::string& text,
 }  // namespace
 
 void AcceptAnyOutOfRoomCode(Prediction& p) {
-  static const std::set<std::string> kOutOfRoom = {
-      "CKR_CONTAINER_OBJECT_STORAGE_FULL", "CKR_DEVICE_MEMORY", "CKR_HSM_STORAGE_FULL"};
+  static const std::set<std::string> kOutOfRoom = {"CKR_CONTAINER_OBJECT_STORAGE_FULL",
+                                                   "CKR_DEVICE_MEMORY", "CKR_HSM_STORAGE_FULL"};
   if (std::any_of(kOutOfRoom.begin(), kOutOfRoom.end(),
                   [&](const std::string& code) { return p.codes.count(code) != 0; })) {
     p.codes.insert(kOutOfRoom.begin(), kOutOfRoom.end());

@@ -18,10 +18,10 @@ struct Spec {
 // The seed's options with their shortcuts (-a -deb -def -do -f -o -par -pas
 // -rep -s -smk -sop).
 constexpr Spec kArchiveOptions[] = {
-    {"append", 1, false},   {"debug", 3, false},     {"defaultdomain", 3, false},
-    {"domain", 2, true},    {"force", 1, false},     {"objects", 1, true},
-    {"partition", 3, true}, {"password", 3, true},   {"replace", 3, false},
-    {"slot", 1, true},      {"smkonly", 3, false},   {"sopassword", 3, true},
+    {"append", 1, false},   {"debug", 3, false},   {"defaultdomain", 3, false},
+    {"domain", 2, true},    {"force", 1, false},   {"objects", 1, true},
+    {"partition", 3, true}, {"password", 3, true}, {"replace", 3, false},
+    {"slot", 1, true},      {"smkonly", 3, false}, {"sopassword", 3, true},
 };
 
 const Spec* Match(const std::string& token) {
@@ -115,10 +115,16 @@ namespace {
 // family), each a list of words.
 const std::vector<std::vector<std::string>>& Commands() {
   static const std::vector<std::vector<std::string>> kCommands = {
-      {"slot", "list"}, {"slot", "set"}, {"role", "login"}, {"role", "logout"},
-      {"partition", "contents"}, {"partition", "archive", "backup"},
-      {"partition", "archive", "restore"}, {"partition", "archive", "list"},
-      {"partition", "archive", "contents"}, {"partition", "archive", "delete"}};
+      {"slot", "list"},
+      {"slot", "set"},
+      {"role", "login"},
+      {"role", "logout"},
+      {"partition", "contents"},
+      {"partition", "archive", "backup"},
+      {"partition", "archive", "restore"},
+      {"partition", "archive", "list"},
+      {"partition", "archive", "contents"},
+      {"partition", "archive", "delete"}};
   return kCommands;
 }
 
@@ -167,6 +173,36 @@ std::vector<std::string> HelpNames(const std::vector<std::string>& topic) {
 
 }  // namespace
 
+std::optional<std::string> ObjectsListedOnce(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  bool repeated = false;
+  for (size_t i = 0; i + 1 < words.size(); ++i) {
+    const Spec* s = words[i].size() > 1 && words[i][0] == '-' ? Match(words[i]) : nullptr;
+    if (s == nullptr || std::string(s->name) != "objects") continue;
+    const std::string& v = words[i + 1];
+    std::istringstream list(v + ",");
+    std::vector<uint32_t> seen;
+    size_t items = 0;
+    for (std::string item; std::getline(list, item, ',');) {
+      uint32_t h = 0;
+      ++items;
+      if (!ParseU32(item, &h) || h == 0) return std::nullopt;  // malformed, not only repeated
+      if (std::find(seen.begin(), seen.end(), h) == seen.end()) seen.push_back(h);
+    }
+    if (items != static_cast<size_t>(std::count(v.begin(), v.end(), ',')) + 1) return std::nullopt;
+    repeated |= seen.size() < items;
+    std::string once;
+    for (uint32_t h : seen) once += (once.empty() ? "" : ",") + std::to_string(h);
+    words[i + 1] = once;
+  }
+  if (!repeated) return std::nullopt;
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
 std::optional<Line> ParseLine(const std::string& text, std::string* refusal, bool* unknown,
                               std::optional<Verb>* refused_verb) {
   *unknown = false;
@@ -178,7 +214,8 @@ std::optional<Line> ParseLine(const std::string& text, std::string* refusal, boo
   if (!words.empty()) {  // PROJ-COMMAND-WORDS: prefixes, help, a group alone
     const bool help = lower(words[0]) == "help";
     const std::vector<std::string> resolved = ResolveWords(words, help ? 1 : 0);
-    const bool whole = std::find(Commands().begin(), Commands().end(), resolved) != Commands().end();
+    const bool whole =
+        std::find(Commands().begin(), Commands().end(), resolved) != Commands().end();
     const size_t end = (help ? 1 : 0) + resolved.size();
     if (end == words.size() && (help || (!resolved.empty() && !whole))) {
       line.verb = Verb::kHelp;
@@ -200,7 +237,8 @@ std::optional<Line> ParseLine(const std::string& text, std::string* refusal, boo
       return line;
     }
     line.verb = v == "login" ? Verb::kLogin : Verb::kLogout;
-    for (i = 2; i + 1 < words.size(); i += 2) line.options[lower(words[i].substr(1))] = words[i + 1];
+    for (i = 2; i + 1 < words.size(); i += 2)
+      line.options[lower(words[i].substr(1))] = words[i + 1];
     return line;
   }
   if (words.size() >= 2 && lower(words[0]) == "slot") {
@@ -220,9 +258,11 @@ std::optional<Line> ParseLine(const std::string& text, std::string* refusal, boo
     *unknown = true;
     return std::nullopt;
   }
-  static const std::map<std::string, Verb> kArchiveVerbs = {
-      {"backup", Verb::kBackup}, {"restore", Verb::kRestore}, {"list", Verb::kList},
-      {"contents", Verb::kContents}, {"delete", Verb::kDelete}};
+  static const std::map<std::string, Verb> kArchiveVerbs = {{"backup", Verb::kBackup},
+                                                            {"restore", Verb::kRestore},
+                                                            {"list", Verb::kList},
+                                                            {"contents", Verb::kContents},
+                                                            {"delete", Verb::kDelete}};
   const auto verb = kArchiveVerbs.find(lower(words[2]));
   if (verb == kArchiveVerbs.end()) {
     *unknown = true;

@@ -15,9 +15,16 @@ namespace hsmbackup::conformance::model {
 
 // The commands the model knows.
 enum class Verb {
-  kBackup, kRestore, kList, kContents, kDelete,  // partition archive ...
-  kLogin, kLogout,                                // role login | logout
-  kSlotSet, kSlotList, kSlotOther,                // slot set | list | another slot verb
+  kBackup,
+  kRestore,
+  kList,
+  kContents,
+  kDelete,  // partition archive ...
+  kLogin,
+  kLogout,  // role login | logout
+  kSlotSet,
+  kSlotList,
+  kSlotOther,  // slot set | list | another slot verb
   kPartitionContents,
   kHelp,  // help [words], or command words that name a group and stop
 };
@@ -49,6 +56,12 @@ struct Line {
 // `unknown` is set for a verb the model does not know.
 std::optional<Line> ParseLine(const std::string& text, std::string* refusal, bool* unknown,
                               std::optional<Verb>* refused_verb = nullptr);
+
+// ObjectsListedOnce is `text` with each handle its -objects list repeats
+// given once, in the order of its first mention ("70,71,70" -> "70,71"), or
+// nullopt when no well-formed list repeats one (OPT-OBJECTS-INVALID
+// `accepts` objects-dedupe).
+std::optional<std::string> ObjectsListedOnce(const std::string& text);
 
 // Utc formats seconds since the epoch with strftime's `format`, in UTC.
 std::string Utc(int64_t seconds, const char* format);

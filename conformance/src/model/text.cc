@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <iterator>
+#include <string_view>
 
 namespace hsmbackup::conformance::model {
 namespace {
@@ -65,13 +67,30 @@ bool BlockHasToken(const std::vector<std::string>& block, const std::string& tok
                      [&](const std::string& l) { return HasToken(l, token); });
 }
 
+// Grouped writes `n` with `sep` between each group of three digits.
+std::string Grouped(uint64_t n, std::string_view sep) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += sep;
+    out += digits[i];
+  }
+  return out;
+}
+
+bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+
+bool BlockHasFigure(const std::vector<std::string>& block, uint64_t n) {
+  return std::any_of(block.begin(), block.end(),
+                     [&](const std::string& l) { return HasFigure(l, n); });
+}
+
 // OriginShown: the origin kind appears in the block, in any usual spelling.
 bool OriginShown(const std::vector<std::string>& block, const std::string& origin) {
   return std::any_of(block.begin(), block.end(), [&](const std::string& l) {
     const std::string s = Lower(l);
     if (origin == "pre77") {
-      return HasToken(l, "pre77") || (s.find("pre") != std::string::npos &&
-                                      s.find("7.7") != std::string::npos) ||
+      return HasToken(l, "pre77") ||
+             (s.find("pre") != std::string::npos && s.find("7.7") != std::string::npos) ||
              s.find("older than 7.7") != std::string::npos;
     }
     return HasToken(l, origin);
@@ -93,24 +112,75 @@ void JudgeList(const Prediction& p, const Outcome& o, const Json& observed,
       fail("the list does not show the backup partition " + name);
       continue;
     }
-    const std::string count = std::to_string(q.value("objects", Json::array()).size());
-    const std::string used = std::to_string(U64(q, "used"));
-    const std::string allocated = std::to_string(U64(q, "allocated"));
-    if (!BlockHasToken(block, count)) {
-      fail("the list's entry for " + name + " does not show its object count " + count);
-    } else if (!BlockHasToken(block, used) || !BlockHasToken(block, allocated)) {
-      fail("the list's entry for " + name + " does not show its used/allocated bytes " + used +
-           "/" + allocated + " (as observed)");
+    const uint64_t count = q.value("objects", Json::array()).size();
+    const uint64_t used = U64(q, "used"), allocated = U64(q, "allocated");
+    if (!BlockHasFigure(block, count)) {
+      fail("the list's entry for " + name + " does not show its object count " +
+           std::to_string(count));
+    } else if (!BlockHasFigure(block, used) || !BlockHasFigure(block, allocated)) {
+      fail("the list's entry for " + name + " does not show its used/allocated bytes " +
+           std::to_string(used) + "/" + std::to_string(allocated) + " (as observed)");
     } else if (!OriginShown(block, Str(q, "origin"))) {
-      fail("the list's entry for " + name + " does not show its origin (" + Str(q, "origin") +
-           ")");
+      fail("the list's entry for " + name + " does not show its origin (" + Str(q, "origin") + ")");
     }
   }
-  const std::string free = std::to_string(U64(*slot, "free"));
-  if (std::none_of(o.transcript.begin(), o.transcript.end(),
-                   [&](const std::string& l) { return HasToken(l, free); })) {
-    fail("the list does not show the " + free + " bytes free (as observed)");
+  const uint64_t free = U64(*slot, "free");
+  if (!BlockHasFigure(o.transcript, free)) {
+    fail("the list does not show the " + std::to_string(free) + " bytes free (as observed)");
   }
+}
+
+// The words that name each observed class (PROTOCOL.md `observe`), in the
+// form TypeWords leaves a line in: the reference's own word ("Symmetric
+// Key") and the PKCS#11 one (CKO_SECRET_KEY) both end up here.
+struct ClassWords {
+  const char* cls;
+  const char* words[2];
+};
+constexpr ClassWords kClassWords[] = {
+    {"data", {" data ", nullptr}},
+    {"certificate", {" certificate ", nullptr}},
+    {"public_key", {" public key ", nullptr}},
+    {"private_key", {" private key ", nullptr}},
+    {"secret_key", {" secret key ", " symmetric key "}},
+};
+
+// TypeWords lower-cases `line`, drops every text in `labels` from it (a label
+// may say "key") and turns each run of other characters than letters and
+// digits into one blank, with one at each end: "CKO_PRIVATE_KEY" and
+// "Private  Key" both read " cko private key ".
+std::string TypeWords(std::string line, const std::vector<std::string>& labels) {
+  for (const std::string& label : labels) {
+    for (size_t at; !label.empty() && (at = line.find(label)) != std::string::npos;) {
+      line.replace(at, label.size(), " ");
+    }
+  }
+  std::string out = " ";
+  for (unsigned char c : line) {
+    if (std::isalnum(c)) {
+      out += static_cast<char>(std::tolower(c));
+    } else if (out.back() != ' ') {
+      out += ' ';
+    }
+  }
+  if (out.back() != ' ') out += ' ';
+  return out;
+}
+
+// TypeShown: a line of the entry names the class `cls` in any usual
+// spelling; a class the table does not know is not judged.
+bool TypeShown(const std::vector<std::string>& entry, const std::string& cls,
+               const std::vector<std::string>& labels) {
+  for (const ClassWords& c : kClassWords) {
+    if (cls != c.cls) continue;
+    return std::any_of(entry.begin(), entry.end(), [&](const std::string& l) {
+      const std::string t = TypeWords(l, labels);
+      return std::any_of(std::begin(c.words), std::end(c.words), [&](const char* word) {
+        return word != nullptr && t.find(word) != std::string::npos;
+      });
+    });
+  }
+  return true;
 }
 
 // How many lines above and below its OUID an object's entry may reach.
@@ -128,6 +198,13 @@ void JudgeContents(const Prediction& p, const Outcome& o, const Json& observed,
     // it (an entry may put its label and handle above the OUID), up to the
     // neighbouring objects' OUID lines.
     std::vector<long> at;
+    std::vector<std::string> labels;
+    for (const Json& x : objects) {
+      if (!Str(x, "label").empty()) labels.push_back(Str(x, "label"));
+    }
+    // Longest first, so that no label is cut by a shorter one inside it.
+    std::sort(labels.begin(), labels.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     for (const Json& x : objects) {
       const std::string ouid = Str(x, "ouid");
       long found = -1;
@@ -162,9 +239,9 @@ void JudgeContents(const Prediction& p, const Outcome& o, const Json& observed,
             if (l.find(Str(any, "label")) != std::string::npos) return false;
           }
           const std::string t = Lower(l);
-          for (const char* word : {"size:", "private key", "public key", "symmetric key",
-                                   "secret key", "certificate", "private_key", "public_key",
-                                   "secret_key"}) {
+          for (const char* word :
+               {"size:", "private key", "public key", "symmetric key", "secret key", "certificate",
+                "private_key", "public_key", "secret_key"}) {
             if (t.find(word) != std::string::npos) return true;
           }
           return false;
@@ -180,10 +257,12 @@ void JudgeContents(const Prediction& p, const Outcome& o, const Json& observed,
         fail("the contents' entry for " + ouid + " does not show its label '" + label + "'");
       } else if (!BlockHasToken(wider, handle)) {
         fail("the contents' entry for " + ouid + " does not show its handle " + handle);
-      } else if (!x.value("opaque", false) &&
-                 !BlockHasToken(wider, std::to_string(U64(x, "size")))) {
+      } else if (!x.value("opaque", false) && !BlockHasFigure(wider, U64(x, "size"))) {
         fail("the contents' entry for " + ouid + " does not show its size " +
              std::to_string(U64(x, "size")));
+      } else if (!x.value("opaque", false) && !TypeShown(wider, Str(x, "class"), labels)) {
+        fail("the contents' entry for " + ouid + " does not show its object type (" +
+             Str(x, "class") + ")");
       }
     }
   }
@@ -221,12 +300,16 @@ void JudgeSeedLines(const Said& s, const std::vector<std::string>& printed,
     }
     if (skipped_cloned && rest == *s.cloned) {
       out.push_back({{"OPT-APPEND"},
-                     "a 'Cloned object' line names a same-OUID object -append must skip", ""});
+                     "a 'Cloned object' line names a same-OUID object -append must skip",
+                     ""});
     } else {
       out.push_back({{"CLONE-ONE-AT-A-TIME"},
                      "the 'Cloned object S to partition P (new handle T).' lines name " +
-                         std::to_string(seen.size()) + " object(s), expected one per stored "
-                         "object (" + std::to_string(s.cloned->size()) + "), in order",
+                         std::to_string(seen.size()) + " object(s) (" + HandleList(seen) +
+                         "), expected one per stored object (" + std::to_string(s.cloned->size()) +
+                         "), " +
+                         (s.cloned_order.empty() ? "in this order: " + HandleList(*s.cloned)
+                                                 : s.cloned_order),
                      ""});
     }
   }
@@ -234,10 +317,10 @@ void JudgeSeedLines(const Said& s, const std::vector<std::string>& printed,
   for (const auto& [source, want] : s.fingerprint_lines) {
     if (std::find(lines.begin(), lines.end(), want) != lines.end()) continue;
     const bool cloned = std::find(seen.begin(), seen.end(), source) != seen.end();
-    out.push_back({{cloned ? "OPT-APPEND" : "OPT-APPEND-FINGERPRINT"},
-                   "missing line '" + want + "'" +
-                       (cloned ? " (the object was cloned, not skipped)" : ""),
-                   ""});
+    out.push_back(
+        {{cloned ? "OPT-APPEND" : "OPT-APPEND-FINGERPRINT"},
+         "missing line '" + want + "'" + (cloned ? " (the object was cloned, not skipped)" : ""),
+         ""});
   }
   if (s.fingerprints_known) {
     for (const std::string& l : lines) {
@@ -248,8 +331,7 @@ void JudgeSeedLines(const Said& s, const std::vector<std::string>& printed,
       }
     }
   }
-  if (s.smk_cloned &&
-      std::none_of(lines.begin(), lines.end(), [](const std::string& l) {
+  if (s.smk_cloned && std::none_of(lines.begin(), lines.end(), [](const std::string& l) {
         return l.find("The SMK was cloned successfully.") != std::string::npos;
       })) {
     out.push_back({{"OPT-SMKONLY"}, "no line 'The SMK was cloned successfully.'", ""});
@@ -267,8 +349,7 @@ void JudgePed(const Said& s, const Outcome& o, std::vector<Mismatch>& out) {
   }
   const long seen = std::count(lines.begin(), lines.end(), kPed);
   switch (s.ped) {
-    case Said::Ped::kUnjudged:
-      return;
+    case Said::Ped::kUnjudged: return;
     case Said::Ped::kNever:
       if (seen != 0) out.push_back({{"OUT-PED"}, "a password device printed the PED line", ""});
       return;
@@ -277,8 +358,7 @@ void JudgePed(const Said& s, const Outcome& o, std::vector<Mismatch>& out) {
         out.push_back({{"OUT-PED"}, "a PED login did not ask for the PED", ""});
       }
       return;
-    case Said::Ped::kEachAction:
-      break;
+    case Said::Ped::kEachAction: break;
   }
   int actions = 0;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -292,9 +372,11 @@ void JudgePed(const Said& s, const Outcome& o, std::vector<Mismatch>& out) {
     }
   }
   if (o.ok() && seen < s.ped_prompts) {
-    out.push_back({{"OUT-PED"}, "a PED restore asked for the PED " + std::to_string(seen) +
-                                    " times; it takes the SO's, the partition's and the domain's "
-                                    "PED keys (" + std::to_string(s.ped_prompts) + ")",
+    out.push_back({{"OUT-PED"},
+                   "a PED restore asked for the PED " + std::to_string(seen) +
+                       " times; it takes the SO's, the partition's and the domain's "
+                       "PED keys (" +
+                       std::to_string(s.ped_prompts) + ")",
                    ""});
     return;
   }
@@ -332,6 +414,35 @@ std::string LineForm(const std::string& line) {
   return out;
 }
 
+std::string HandleList(const std::vector<uint32_t>& handles) {
+  std::string out;
+  for (uint32_t h : handles) out += (out.empty() ? "" : ", ") + std::to_string(h);
+  return out;
+}
+
+bool HasFigure(const std::string& line, uint64_t n) {
+  if (HasToken(line, std::to_string(n))) return true;
+  if (n < 1000) return false;
+  for (std::string_view sep : kThousandsSeparators) {
+    const std::string want = Grouped(n, sep);
+    for (size_t at = line.find(want); at != std::string::npos; at = line.find(want, at + 1)) {
+      const size_t end = at + want.size();
+      // Not the middle of a longer figure: no digit, nor a separator and a
+      // digit, on either side.
+      const bool before =
+          at > 0 && (IsDigit(line[at - 1]) ||
+                     (at > sep.size() && line.compare(at - sep.size(), sep.size(), sep) == 0 &&
+                      IsDigit(line[at - sep.size() - 1])));
+      const bool after = end < line.size() &&
+                         (IsDigit(line[end]) ||
+                          (line.compare(end, sep.size(), sep) == 0 &&
+                           end + sep.size() < line.size() && IsDigit(line[end + sep.size()])));
+      if (!before && !after) return true;
+    }
+  }
+  return false;
+}
+
 std::vector<std::string> Tokens(const std::string& line) {
   std::vector<std::string> out;
   std::string cur;
@@ -365,20 +476,21 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
       continue;
     }
     if (i == 0) first_reported = false;
-    out.push_back({{i > 0 && first_reported ? "CLONE-CONTINUE-PRE77" : "CLONE-DISCARD"},
-                   "no line reports the failure of object " + std::to_string(handle) + " (" +
-                       code + ")",
-                   ""});
+    out.push_back(
+        {{i > 0 && first_reported ? "CLONE-CONTINUE-PRE77" : "CLONE-DISCARD"},
+         "no line reports the failure of object " + std::to_string(handle) + " (" + code + ")",
+         ""});
   }
   if (!s.delete_empty.empty() && !any([&](const std::string& l) {
         return l.find(s.delete_empty) != std::string::npos && HasWord(l, "delete");
       })) {
     out.push_back({{"DOM-MISMATCH-EMPTY"},
-                   "no line advises deleting the empty backup partition " + s.delete_empty, ""});
+                   "no line advises deleting the empty backup partition " + s.delete_empty,
+                   ""});
   }
   if (s.resize_advice && !any([&](const std::string& l) { return HasWord(l, "delete"); })) {
-    out.push_back({{"RESIZE-FAIL"},
-                   "after the failed re-size no line advises deleting the backup", ""});
+    out.push_back(
+        {{"RESIZE-FAIL"}, "after the failed re-size no line advises deleting the backup", ""});
   }
   if (s.resize_advice &&
       any([&](const std::string& l) { return LineForm(l) == "Backup Complete."; })) {
@@ -407,14 +519,12 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
         })) {
       out.push_back({{"OPT-APPEND"},
                      "no line says that object " + std::to_string(source) +
-                         " was skipped (same OUID as backup object " + std::to_string(target) +
-                         ")",
+                         " was skipped (same OUID as backup object " + std::to_string(target) + ")",
                      ""});
     }
   }
-  if (s.revert_advice && !any([&](const std::string& l) {
-        return HasWord(l, "free") || HasWord(l, "another");
-      })) {
+  if (s.revert_advice &&
+      !any([&](const std::string& l) { return HasWord(l, "free") || HasWord(l, "another"); })) {
     out.push_back({{"FULL-REVERT"},
                    "after the revert no line advises freeing space or using another backup HSM",
                    ""});
@@ -465,9 +575,9 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
                  HasToken(l, std::to_string(target_handle));
         })) {
       out.push_back({{"PROJ-RESTORE-SAME-OUID"},
-                     "no line reports the skip of backup object " +
-                         std::to_string(backup_handle) + " (same OUID as object " +
-                         std::to_string(target_handle) + " of the target partition)",
+                     "no line reports the skip of backup object " + std::to_string(backup_handle) +
+                         " (same OUID as object " + std::to_string(target_handle) +
+                         " of the target partition)",
                      ""});
     }
   }

@@ -8,7 +8,9 @@
 #ifndef HSMBACKUP_CONFORMANCE_MODEL_TEXT_H_
 #define HSMBACKUP_CONFORMANCE_MODEL_TEXT_H_
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conformance/model.h"
@@ -26,6 +28,21 @@ std::string Trim(std::string s);
 // seed quotes (clauses.json `wording`): Trim, then every run of blanks
 // inside read as one space.
 std::string LineForm(const std::string& line);
+
+// The separators a figure may group its thousands with (clauses.json
+// `placeholders`): comma, full stop, apostrophe, blank, no-break space,
+// thin space and narrow no-break space.
+inline constexpr std::string_view kThousandsSeparators[] = {
+    ",", ".", "'", " ", "\xc2\xa0", "\xe2\x80\x89", "\xe2\x80\xaf"};
+
+// HasFigure: `line` shows the number `n`, as one token of decimal digits or
+// (from 1000) with its thousands grouped by one of kThousandsSeparators,
+// the same throughout ("16,777,216", "1 232"), never as part of a longer
+// figure.
+bool HasFigure(const std::string& line, uint64_t n);
+
+// HandleList writes handles as a failure names them: "70, 69".
+std::string HandleList(const std::vector<uint32_t>& handles);
 
 // Tokens splits a line into lower-cased runs of letters, digits, '_' and
 // '-' (so a handle, a CKR name or an OUID is one token).

@@ -1,0 +1,206 @@
+// Readings of the vendor's review (clauses.json `accepts`): the reference
+// printing list and contents figures grouped, contents types as PKCS#11
+// names, and reading -objects and -smkonly -partition otherwise. Each is a
+// reading the suite must pass (readings.cc lists them).
+#include "readings_options.h"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+#include "helpers.h"
+
+namespace hsmbackup::mutants {
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// IsOption: `word` is -NAME or a prefix of it at least `shortest` long.
+bool IsOption(const std::string& word, std::string_view name, size_t shortest) {
+  if (word.size() < 2 || word[0] != '-') return false;
+  const std::string t = Lower(word.substr(1));
+  return t.size() >= shortest && name.substr(0, t.size()) == t;
+}
+
+std::vector<std::string> Words(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& words, char sep) {
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "" : std::string(1, sep)) + w;
+  return out;
+}
+
+// Handles is a -objects value as numbers, or empty when any item is not one.
+std::vector<uint32_t> Handles(const std::string& value) {
+  std::vector<uint32_t> out;
+  std::istringstream in(value);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (item.empty() || item.size() > 9 ||
+        !std::all_of(item.begin(), item.end(), [](unsigned char c) { return std::isdigit(c); })) {
+      return {};
+    }
+    out.push_back(static_cast<uint32_t>(std::stoul(item)));
+  }
+  return out;
+}
+
+// ObjectsRewritten: a backup line's -objects value given to `edit` (its
+// handles, the current partition); the line is rewritten with what it returns.
+class ObjectsRewritten final : public ProtocolHook {
+ public:
+  using Edit = std::function<std::vector<uint32_t>(std::vector<uint32_t>, const UserPartition*)>;
+  explicit ObjectsRewritten(Edit edit) : edit_(std::move(edit)) {}
+  void Before(World& world, Session& session, std::string& line,
+              std::vector<std::string>&) override {
+    std::vector<std::string> w = Words(line);
+    if (w.size() < 3 || !IsOption("-" + w[0], "partition", 3) ||
+        !IsOption("-" + w[1], "archive", 1) || !IsOption("-" + w[2], "backup", 1)) {
+      return;
+    }
+    for (size_t i = 3; i + 1 < w.size(); ++i) {
+      if (!IsOption(w[i], "objects", 1)) continue;
+      const std::vector<uint32_t> handles = Handles(w[i + 1]);
+      if (handles.empty()) return;
+      std::vector<std::string> items;
+      for (uint32_t h : edit_(handles, CurrentUser(world, session))) {
+        items.push_back(std::to_string(h));
+      }
+      w[i + 1] = Join(items, ',');
+      line = Join(w, ' ');
+      return;
+    }
+  }
+
+ private:
+  Edit edit_;
+};
+
+// SmkOnlyNameIgnored drops -partition NAME from a -smkonly backup line that
+// has no -objects, -append or -replace.
+class SmkOnlyNameIgnored final : public ProtocolHook {
+ public:
+  void Before(World&, Session&, std::string& line, std::vector<std::string>&) override {
+    std::optional<Command> c = Parse(line);
+    if (!Is(c, Verb::kArchiveBackup) || !c->smkonly || !c->partition || c->objects || c->append ||
+        c->replace) {
+      return;
+    }
+    std::vector<std::string> w = Words(line), kept;
+    for (size_t i = 0; i < w.size(); ++i) {
+      if (i >= 3 && i + 1 < w.size() && IsOption(w[i], "partition", 3)) {
+        ++i;
+        continue;
+      }
+      kept.push_back(w[i]);
+    }
+    line = Join(kept, ' ');
+  }
+};
+
+// Grouped writes every run of four or more digits after `from` in `l` with
+// ',' between its groups of three.
+std::string Grouped(const std::string& l, size_t from) {
+  std::string out = l.substr(0, from), run;
+  auto flush = [&] {
+    for (size_t i = 0; i < run.size(); ++i) {
+      if (run.size() >= 4 && i > 0 && (run.size() - i) % 3 == 0) out += ',';
+      out += run[i];
+    }
+    run.clear();
+  };
+  for (size_t i = from; i < l.size(); ++i) {
+    if (std::isdigit(static_cast<unsigned char>(l[i]))) {
+      run += l[i];
+    } else {
+      flush();
+      out += l[i];
+    }
+  }
+  flush();
+  return out;
+}
+
+void GroupFigures(std::vector<std::string>& transcript) {
+  for (std::string& l : transcript) {
+    const size_t start = l.find_first_not_of(' ');
+    if (start == std::string::npos) continue;
+    if (l.compare(start, 5, "Size:") == 0 || l.compare(start, 12, "Used / Size:") == 0) {
+      l = Grouped(l, start);
+    } else if (l.find("bytes free.") != std::string::npos) {
+      l = Grouped(l, l.find(';') == std::string::npos ? 0 : l.find(';'));  // not the slot
+    }
+  }
+}
+
+// FiguresGrouped groups the figures of archive list and contents.
+class FiguresGrouped final : public ProtocolHook {
+ public:
+  void After(World&, Session&, const std::string& line, Result&,
+             std::vector<std::string>& transcript) override {
+    std::optional<Command> c = Parse(line);
+    if (Is(c, Verb::kArchiveList) || Is(c, Verb::kArchiveContents)) GroupFigures(transcript);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<ProtocolHook> MakeObjectsDedupe() {
+  return std::make_unique<ObjectsRewritten>(
+      [](std::vector<uint32_t> handles, const UserPartition*) {
+        std::vector<uint32_t> once;
+        for (uint32_t h : handles) {
+          if (std::find(once.begin(), once.end(), h) == once.end()) once.push_back(h);
+        }
+        return once;
+      });
+}
+
+std::unique_ptr<ProtocolHook> MakeObjectsSourceOrder() {
+  return std::make_unique<ObjectsRewritten>(
+      [](std::vector<uint32_t> handles, const UserPartition* source) {
+        if (source == nullptr) return handles;
+        std::vector<uint32_t> sorted;
+        for (const auto& o : source->objects) {
+          if (std::find(handles.begin(), handles.end(), o.handle) != handles.end()) {
+            sorted.push_back(o.handle);
+          }
+        }
+        return sorted.size() == handles.size() ? sorted : handles;
+      });
+}
+
+std::unique_ptr<ProtocolHook> MakeSmkOnlyIgnoresName() {
+  return std::make_unique<SmkOnlyNameIgnored>();
+}
+
+std::unique_ptr<ProtocolHook> MakeGroupedFigures() { return std::make_unique<FiguresGrouped>(); }
+
+std::unique_ptr<ProtocolHook> MakeTypeAsClassName() {
+  return EditAfter(Verb::kArchiveContents, [](Result&, std::vector<std::string>& transcript) {
+    static constexpr std::pair<const char*, const char*> kNames[] = {
+        {"Private Key", "CKO_PRIVATE_KEY"},
+        {"Public Key", "CKO_PUBLIC_KEY"},
+        {"Symmetric Key", "CKO_SECRET_KEY"},
+        {"Certificate", "CKO_CERTIFICATE"},
+        {"Data", "CKO_DATA"}};
+    EditLines(transcript, "Object Type:", [](const std::string& l) {
+      for (const auto& [word, name] : kNames) {
+        if (l.size() >= std::string_view(word).size() && l.ends_with(word)) {
+          return l.substr(0, l.size() - std::string_view(word).size()) + name;
+        }
+      }
+      return l;
+    });
+  });
+}
+
+}  // namespace hsmbackup::mutants
