@@ -73,9 +73,12 @@ TEST(MutantsKillRate, EveryMutantIsKilledByItsClause) {
     RecordProperty("mutant_" + m.name, failing_text.empty() ? "none" : failing_text);
     EXPECT_EQ(exit_code, 1) << m.name;
     EXPECT_EQ(own_verdict, "fail") << m.name << " is not killed by " << m.clause;
-    // Precise blame (issue 10): one fault fails its own clause and at most
-    // one other, so a vendor's expected failure hides nothing else.
-    EXPECT_LE(failing.size(), 2u) << m.name << " fails " << failing_text;
+    // Precise blame (issue 10): one fault fails its own clause alone, so a
+    // vendor's expected failure hides nothing else. The one exception is
+    // ambiguous by observation: a backup count off by one when -append
+    // skipped exactly one object reads as a wrong skip too (OPT-APPEND).
+    const size_t allowed = m.name == "wrong-backed-up-count" ? 2u : 1u;
+    EXPECT_LE(failing.size(), allowed) << m.name << " fails " << failing_text;
   }
   RecordProperty("kill_rate", std::to_string(killed) + "/" + std::to_string(listed.size()));
   std::cout << "mutants killed by the right clause: " << killed << "/" << listed.size() << "\n"

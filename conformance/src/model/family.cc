@@ -189,6 +189,10 @@ Prediction RestoreAs(const World& before, const Line& typed,
   if (used + need > t->capacity) r.Add("CKR_DEVICE_MEMORY", "RESTORE-RULES");
   if (r.any()) {
     Refuse(p, before, r);
+    // The restore's target is the user partition: an object appearing there
+    // is the refused restore going ahead (which, under own-code, may still
+    // end in a failure code), not a backup touching its source.
+    p.after.users.at(before.current).why = p.code_clauses.front();
     return p;
   }
   // Only an SMK restore asks (RESTORE-SMK); a question on any other restore
