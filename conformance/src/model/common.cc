@@ -237,6 +237,20 @@ Prediction ReplaceAsks(const Prediction& p, const World& before,
   return cancel;
 }
 
+// OfferReading adds `q`, the prediction for the line as another reading
+// selects it, to `p` as the reading `name`; the readings `q` offers itself
+// come along as `name+theirs` (PROTOCOL.md: where readings combine).
+void OfferReading(Prediction& p, Prediction q, const std::string& name) {
+  std::vector<Prediction> more = std::move(q.alternatives);
+  q.alternatives.clear();
+  q.reading = name;
+  p.alternatives.push_back(std::move(q));
+  for (Prediction& m : more) {
+    m.reading = name + "+" + m.reading;
+    p.alternatives.push_back(std::move(m));
+  }
+}
+
 // SourceOrderReading: the seed fixes no order for the objects -objects
 // selects (CLONE-ONE-AT-A-TIME `accepts` objects-source-order), so a backup
 // may clone them in the source partition's order instead of the list's.
@@ -254,18 +268,11 @@ void SourceOrderReading(Prediction& p, const World& start, const Line& line,
   Line in_source_order = line;
   in_source_order.objects = sorted;
   Prediction q = PredictBackup(start, in_source_order, answers, given);
-  std::vector<Prediction> more = std::move(q.alternatives);
-  q.alternatives.clear();
-  q.reading = "objects-source-order";
   const std::string orders = "in the -objects list's order (" + HandleList(*line.objects) +
                              ") or the source partition's (" + HandleList(sorted) + ")";
   p.said.cloned_order = q.said.cloned_order = orders;
-  p.alternatives.push_back(std::move(q));
-  for (Prediction& m : more) {
-    m.reading = "objects-source-order+" + m.reading;
-    m.said.cloned_order = orders;
-    p.alternatives.push_back(std::move(m));
-  }
+  for (Prediction& m : q.alternatives) m.said.cloned_order = orders;
+  OfferReading(p, std::move(q), "objects-source-order");
 }
 
 // SmkOnlyNameReading: the seed's NOTE tells not to name the target with
@@ -280,15 +287,7 @@ void SmkOnlyNameReading(Prediction& p, const World& start, const Line& line,
   }
   Line unnamed = line;
   unnamed.options.erase("partition");
-  Prediction q = PredictBackup(start, unnamed, answers, given);
-  std::vector<Prediction> more = std::move(q.alternatives);
-  q.alternatives.clear();
-  q.reading = "smkonly-ignores-name";
-  p.alternatives.push_back(std::move(q));
-  for (Prediction& m : more) {
-    m.reading = "smkonly-ignores-name+" + m.reading;
-    p.alternatives.push_back(std::move(m));
-  }
+  OfferReading(p, PredictBackup(start, unnamed, answers, given), "smkonly-ignores-name");
 }
 
 Prediction PredictLine(const World& before, const std::string& text,
@@ -318,15 +317,7 @@ Prediction PredictLine(const World& before, const std::string& text,
     std::optional<std::string> once;
     if (refusal == "OPT-OBJECTS-INVALID" && refused_verb == Verb::kBackup &&
         (once = ObjectsListedOnce(text))) {
-      Prediction d = PredictLine(before, *once, answers, given);
-      std::vector<Prediction> more = std::move(d.alternatives);
-      d.alternatives.clear();
-      d.reading = "objects-dedupe";
-      p.alternatives.push_back(std::move(d));
-      for (Prediction& m : more) {
-        m.reading = "objects-dedupe+" + m.reading;
-        p.alternatives.push_back(std::move(m));
-      }
+      OfferReading(p, PredictLine(before, *once, answers, given), "objects-dedupe");
     }
     return p;
   }
