@@ -104,18 +104,48 @@ std::string Describe(const Counterexample& c) {
   return out.str();
 }
 
-std::optional<StepOutcome> ExecuteStep(Target& target, const Scenario& s, size_t i,
-                                       size_t* next_answer, TargetError* error) {
+namespace {
+
+// StepWithAnswers runs line `i` with the answers not yet used, observing after it when
+// `observe`, and advances `*next_answer` by the prompts it asked.
+std::optional<StepOutcome> StepWithAnswers(Target& target, const Scenario& s, size_t i,
+                                           size_t* next_answer, bool observe,
+                                           const std::function<void()>& meanwhile,
+                                           TargetError* error) {
   const size_t from = std::min(*next_answer, s.answers.size());
   std::vector<std::string> pending(s.answers.begin() + static_cast<std::ptrdiff_t>(from),
                                    s.answers.end());
-  std::optional<Outcome> o = target.Execute(s.lines.at(i), pending, s.credentials, error);
-  if (!o) return std::nullopt;
-  StepOutcome step{*o, {}};
-  const size_t used = std::min(pending.size(), static_cast<size_t>(std::max(o->prompts, 0)));
+  StepOutcome step;
+  if (observe) {
+    std::optional<Target::Observed> o =
+        target.ExecuteAndObserve(s.lines.at(i), pending, s.credentials, meanwhile, error);
+    if (!o) return std::nullopt;
+    step.outcome = std::move(o->outcome);
+    step.after = std::move(o->state);
+  } else {
+    std::optional<Outcome> o = target.Execute(s.lines.at(i), pending, s.credentials, error);
+    if (!o) return std::nullopt;
+    step.outcome = std::move(*o);
+  }
+  const size_t used =
+      std::min(pending.size(), static_cast<size_t>(std::max(step.outcome.prompts, 0)));
   step.answers_used.assign(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(used));
   *next_answer = from + used;
   return step;
+}
+
+}  // namespace
+
+std::optional<StepOutcome> ExecuteStep(Target& target, const Scenario& s, size_t i,
+                                       size_t* next_answer, TargetError* error) {
+  return StepWithAnswers(target, s, i, next_answer, false, nullptr, error);
+}
+
+std::optional<StepOutcome> ExecuteAndObserveStep(Target& target, const Scenario& s, size_t i,
+                                                 size_t* next_answer,
+                                                 const std::function<void()>& meanwhile,
+                                                 TargetError* error) {
+  return StepWithAnswers(target, s, i, next_answer, true, meanwhile, error);
 }
 
 std::set<std::string> NeededCapabilities(const Json& world) {

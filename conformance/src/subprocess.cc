@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -107,9 +108,35 @@ class SubprocessTarget final : public Target {
 
  protected:
   std::optional<std::string> Exchange(const std::string& request, TargetError* error) override {
+    if (!Send(request, error)) return std::nullopt;
+    return Receive(error);
+  }
+
+  std::vector<std::string> Pipelined(const std::vector<std::string>& lines,
+                                     const std::function<void()>& meanwhile,
+                                     TargetError* error) override {
+    // One write: the target finds every request there at once, as a
+    // target that claims the capability must be ready to.
+    std::string together;
+    for (const std::string& line : lines) together += (together.empty() ? "" : "\n") + line;
+    std::vector<std::string> answers;
+    if (!Send(together, error)) return answers;
+    if (meanwhile) meanwhile();
+    for (size_t i = 0; i < lines.size(); ++i) {
+      std::optional<std::string> answer = Receive(error);
+      if (!answer) break;
+      answers.push_back(std::move(*answer));
+    }
+    return answers;
+  }
+
+ private:
+  // Send writes one request line; false, `error` set, if the target is
+  // hung or has stopped reading.
+  bool Send(const std::string& request, TargetError* error) {
     if (hung_) {
       *error = {HungMessage()};
-      return std::nullopt;
+      return false;
     }
     std::string line = request + "\n";
     for (size_t done = 0; done < line.size();) {
@@ -117,16 +144,26 @@ class SubprocessTarget final : public Target {
       if (n <= 0) {
         dead_ = true;
         *error = {"target stopped reading its stdin"};
-        return std::nullopt;
+        return false;
       }
       done += static_cast<size_t>(n);
     }
-    std::string response;
+    return true;
+  }
+
+  // Receive returns the next response line, or nullopt with `error` set: the
+  // target closed its stdout, or did not answer within the timeout (it is
+  // then killed with its group).
+  std::optional<std::string> Receive(TargetError* error) {
+    if (hung_) {
+      *error = {HungMessage()};
+      return std::nullopt;
+    }
     const auto deadline = std::chrono::steady_clock::now() + answer_timeout_;
     for (;;) {
       size_t nl = buffer_.find('\n');
       if (nl != std::string::npos) {
-        response = buffer_.substr(0, nl);
+        std::string response = buffer_.substr(0, nl);
         buffer_.erase(0, nl + 1);
         return response;
       }
@@ -147,7 +184,6 @@ class SubprocessTarget final : public Target {
     }
   }
 
- private:
   // WaitForExit reaps the process, or is false if it is still running at
   // `deadline`. A pidfd (Linux 5.3) wakes the runner the moment the process
   // exits; without one it polls, fast first: most targets exit within a

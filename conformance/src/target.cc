@@ -38,15 +38,11 @@ Json ParseJson(const std::string& text) {
   }
 }
 
-std::optional<Json> Target::Call(Json request, TargetError* error) {
-  const long id = next_id_++;
-  request["id"] = id;
-  std::optional<std::string> line =
-      Exchange(request.dump(-1, ' ', false, Json::error_handler_t::replace), error);
-  if (!line) return std::nullopt;
-  Json response = ParseJson(*line);
+std::optional<Json> Target::Checked(const std::string& line, long id, const Json& request,
+                                    TargetError* error) {
+  Json response = ParseJson(line);
   if (response.is_discarded() || !response.is_object()) {
-    *error = {"target answered with something that is not a JSON object: " + line->substr(0, 200)};
+    *error = {"target answered with something that is not a JSON object: " + line.substr(0, 200)};
     return std::nullopt;
   }
   if (!response.contains("id") || response["id"] != id) {
@@ -64,6 +60,58 @@ std::optional<Json> Target::Call(Json request, TargetError* error) {
     return std::nullopt;
   }
   return response;
+}
+
+std::optional<Json> Target::Call(Json request, TargetError* error) {
+  const long id = next_id_++;
+  request["id"] = id;
+  std::optional<std::string> line =
+      Exchange(request.dump(-1, ' ', false, Json::error_handler_t::replace), error);
+  if (!line) return std::nullopt;
+  return Checked(*line, id, request, error);
+}
+
+std::optional<std::vector<Json>> Target::CallAll(std::vector<Json> requests,
+                                                 const std::function<void()>& meanwhile,
+                                                 TargetError* error) {
+  std::vector<Json> answers;
+  if (!pipeline_) {
+    if (meanwhile) meanwhile();
+    for (Json& request : requests) {
+      std::optional<Json> answer = Call(std::move(request), error);
+      if (!answer) return std::nullopt;
+      answers.push_back(std::move(*answer));
+    }
+    return answers;
+  }
+  std::vector<std::string> lines;
+  for (Json& request : requests) {
+    request["id"] = next_id_++;
+    lines.push_back(request.dump(-1, ' ', false, Json::error_handler_t::replace));
+  }
+  // Every answer is read before any is checked: one left in the pipe would
+  // answer the next request (with --reuse-target, the next check's).
+  const std::vector<std::string> got = Pipelined(lines, meanwhile, error);
+  if (got.size() < lines.size()) return std::nullopt;
+  for (size_t i = 0; i < got.size(); ++i) {
+    std::optional<Json> answer = Checked(got[i], requests[i]["id"].get<long>(), requests[i], error);
+    if (!answer) return std::nullopt;
+    answers.push_back(std::move(*answer));
+  }
+  return answers;
+}
+
+std::vector<std::string> Target::Pipelined(const std::vector<std::string>& lines,
+                                           const std::function<void()>& meanwhile,
+                                           TargetError* error) {
+  if (meanwhile) meanwhile();
+  std::vector<std::string> answers;
+  for (const std::string& line : lines) {
+    std::optional<std::string> answer = Exchange(line, error);
+    if (!answer) break;
+    answers.push_back(std::move(*answer));
+  }
+  return answers;
 }
 
 namespace {
@@ -105,31 +153,31 @@ std::optional<Hello> Target::Handshake(TargetError* error) {
   for (const Json& c : r->value("capabilities", Json::array())) {
     if (c.is_string()) h.capabilities.insert(c.get<std::string>());
   }
+  pipeline_ = h.Has(kPipelineCapability);
   return h;
 }
 
-bool Target::Load(const Json& world, TargetError* error) {
-  return Call({{"op", "load"}, {"world", world}}, error).has_value();
-}
+namespace {
 
-std::optional<Outcome> Target::Execute(const std::string& line,
-                                       const std::vector<std::string>& answers,
-                                       const Credentials& credentials, TargetError* error) {
+Json ExecuteRequest(const std::string& line, const std::vector<std::string>& answers,
+                    const Credentials& credentials) {
   Json request{{"op", "execute"}, {"line", line}, {"answers", answers}};
   if (!credentials.empty()) request["credentials"] = credentials;
-  std::optional<Json> r = Call(std::move(request), error);
-  if (!r) return std::nullopt;
+  return request;
+}
+
+std::optional<Outcome> OutcomeOf(const Json& r, TargetError* error) {
   Outcome o;
-  o.result = r->value("result", std::string());
-  o.message = r->value("message", std::string());
-  o.prompts = r->value("prompts", 0);
-  if (r->contains("credential_prompts") && (*r)["credential_prompts"].is_array()) {
+  o.result = r.value("result", std::string());
+  o.message = r.value("message", std::string());
+  o.prompts = r.value("prompts", 0);
+  if (r.contains("credential_prompts") && r["credential_prompts"].is_array()) {
     o.credential_prompts.emplace();
-    for (const Json& c : (*r)["credential_prompts"]) {
+    for (const Json& c : r["credential_prompts"]) {
       if (c.is_string()) o.credential_prompts->push_back(c.get<std::string>());
     }
   }
-  for (const Json& l : r->value("transcript", Json::array())) {
+  for (const Json& l : r.value("transcript", Json::array())) {
     if (l.is_string()) o.transcript.push_back(l.get<std::string>());
   }
   if (o.result.rfind("CKR_", 0) != 0) {
@@ -139,14 +187,54 @@ std::optional<Outcome> Target::Execute(const std::string& line,
   return o;
 }
 
-std::optional<Json> Target::Observe(TargetError* error) {
-  std::optional<Json> r = Call({{"op", "observe"}}, error);
-  if (!r) return std::nullopt;
-  if (!r->contains("state") || !(*r)["state"].is_object()) {
+std::optional<Json> StateOf(const Json& r, TargetError* error) {
+  if (!r.contains("state") || !r["state"].is_object()) {
     *error = {"target's observe answer has no \"state\" object"};
     return std::nullopt;
   }
-  return (*r)["state"];
+  return r["state"];
+}
+
+}  // namespace
+
+bool Target::Load(const Json& world, TargetError* error) {
+  return Call({{"op", "load"}, {"world", world}}, error).has_value();
+}
+
+std::optional<Outcome> Target::Execute(const std::string& line,
+                                       const std::vector<std::string>& answers,
+                                       const Credentials& credentials, TargetError* error) {
+  std::optional<Json> r = Call(ExecuteRequest(line, answers, credentials), error);
+  if (!r) return std::nullopt;
+  return OutcomeOf(*r, error);
+}
+
+std::optional<Json> Target::Observe(TargetError* error) {
+  std::optional<Json> r = Call({{"op", "observe"}}, error);
+  if (!r) return std::nullopt;
+  return StateOf(*r, error);
+}
+
+std::optional<Json> Target::LoadAndObserve(const Json& world, TargetError* error) {
+  std::optional<std::vector<Json>> r =
+      CallAll({{{"op", "load"}, {"world", world}}, {{"op", "observe"}}}, nullptr, error);
+  if (!r) return std::nullopt;
+  return StateOf(r->back(), error);
+}
+
+std::optional<Target::Observed> Target::ExecuteAndObserve(const std::string& line,
+                                                          const std::vector<std::string>& answers,
+                                                          const Credentials& credentials,
+                                                          const std::function<void()>& meanwhile,
+                                                          TargetError* error) {
+  std::optional<std::vector<Json>> r =
+      CallAll({ExecuteRequest(line, answers, credentials), {{"op", "observe"}}}, meanwhile, error);
+  if (!r) return std::nullopt;
+  std::optional<Outcome> outcome = OutcomeOf(r->front(), error);
+  if (!outcome) return std::nullopt;
+  std::optional<Json> state = StateOf(r->back(), error);
+  if (!state) return std::nullopt;
+  return Observed{std::move(*outcome), std::move(*state)};
 }
 
 std::optional<Json> Target::Bench(const Json& params, TargetError* error) {
@@ -179,6 +267,11 @@ class BorrowedTarget final : public Target {
  protected:
   std::optional<std::string> Exchange(const std::string& request, TargetError* error) override {
     return shared_->Raw(request, error);
+  }
+  std::vector<std::string> Pipelined(const std::vector<std::string>& lines,
+                                     const std::function<void()>& meanwhile,
+                                     TargetError* error) override {
+    return shared_->RawPipelined(lines, meanwhile, error);
   }
 
  private:

@@ -8,6 +8,7 @@
 #ifndef HSMBACKUP_CONFORMANCE_SCENARIO_H_
 #define HSMBACKUP_CONFORMANCE_SCENARIO_H_
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -70,12 +71,20 @@ std::string Describe(const Counterexample& c);
 struct StepOutcome {
   Outcome outcome;
   std::vector<std::string> answers_used;
+  // The state observed after the line (ExecuteAndObserveStep only).
+  Json after;
 };
 
 // ExecuteStep runs line `i` of `s`, handing it the answers not yet used
 // (`*next_answer` indexes them) and advancing by the prompts it asked.
 std::optional<StepOutcome> ExecuteStep(Target& target, const Scenario& s, size_t i,
                                        size_t* next_answer, TargetError* error);
+// ExecuteAndObserveStep is ExecuteStep and then the state in `after`
+// (Target::ExecuteAndObserve: `meanwhile` may run while the target works).
+std::optional<StepOutcome> ExecuteAndObserveStep(Target& target, const Scenario& s, size_t i,
+                                                 size_t* next_answer,
+                                                 const std::function<void()>& meanwhile,
+                                                 TargetError* error);
 
 }  // namespace hsmbackup::conformance
 

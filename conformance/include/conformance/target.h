@@ -29,6 +29,11 @@ using Json = nlohmann::json;
 // "Versioning"); a target that answers `hello` with another is refused.
 inline constexpr char kProtocol[] = "hsmbackup-target/1";
 
+// kPipelineCapability, listed in a target's `hello`, says it reads its next
+// request only after answering the last, so the suite may send `observe`
+// before `load`'s or `execute`'s answer has come (PROTOCOL.md, "Pipelining").
+inline constexpr char kPipelineCapability[] = "pipeline";
+
 // kMaxJsonDepth bounds the nesting of every JSON document the suite reads
 // (a target's responses, the catalogue, a vendor config, vectors, kept
 // scenarios); the deepest legitimate one (an observed state) nests 6 deep.
@@ -92,6 +97,24 @@ class Target {
   std::optional<Outcome> Execute(const std::string& line, const std::vector<std::string>& answers,
                                  const Credentials& credentials, TargetError* error);
   std::optional<Json> Observe(TargetError* error);
+  // LoadAndObserve loads `world` and returns the state it leaves (Load, then
+  // Observe; both requests at once to a target that claims kPipelineCapability).
+  std::optional<Json> LoadAndObserve(const Json& world, TargetError* error);
+  // Observed is an executed line and the state observed right after it.
+  struct Observed {
+    Outcome outcome;
+    Json state;
+  };
+  // ExecuteAndObserve executes `line` and observes the state after it. To a
+  // target that claims kPipelineCapability both requests go at once and
+  // `meanwhile` (the suite's own prediction) runs while the target works;
+  // otherwise `meanwhile` runs first and the requests go one at a time. An
+  // execute that fails sends no observe, or has its answer read and dropped.
+  std::optional<Observed> ExecuteAndObserve(const std::string& line,
+                                            const std::vector<std::string>& answers,
+                                            const Credentials& credentials,
+                                            const std::function<void()>& meanwhile,
+                                            TargetError* error);
   // Bench asks a target that lists the "bench" capability to time its own
   // clone path (PROTOCOL.md, "bench"); the response's fields, or nullopt.
   std::optional<Json> Bench(const Json& params, TargetError* error);
@@ -110,6 +133,14 @@ class Target {
   std::optional<std::string> Raw(const std::string& line, TargetError* error) {
     return Exchange(line, error);
   }
+  // RawPipelined sends the lines as they are, all before reading an answer,
+  // runs `meanwhile`, and returns the answers in order (fewer, `error` set,
+  // when the transport fails); --check-protocol and borrowed targets use it.
+  std::vector<std::string> RawPipelined(const std::vector<std::string>& lines,
+                                        const std::function<void()>& meanwhile,
+                                        TargetError* error) {
+    return Pipelined(lines, meanwhile, error);
+  }
 
  protected:
   // RunAfterBye runs what AfterBye was given, once; Close calls it.
@@ -120,11 +151,28 @@ class Target {
   // nullopt with `error` set when the transport fails.
   virtual std::optional<std::string> Exchange(const std::string& request,
                                               TargetError* error) = 0;
+  // Pipelined is RawPipelined's transport. This default, for a transport
+  // with nothing to overlap (in process), runs `meanwhile` and then
+  // exchanges the lines one at a time; a pipe writes them all first.
+  virtual std::vector<std::string> Pipelined(const std::vector<std::string>& lines,
+                                             const std::function<void()>& meanwhile,
+                                             TargetError* error);
 
  private:
   std::optional<Json> Call(Json request, TargetError* error);
+  // CallAll sends `requests` (each given its id) and returns their answers,
+  // each checked as Call checks one; nullopt, `error` set, at the first that
+  // fails. Pipelined when the target claimed kPipelineCapability.
+  std::optional<std::vector<Json>> CallAll(std::vector<Json> requests,
+                                           const std::function<void()>& meanwhile,
+                                           TargetError* error);
+  // Checked is `line` as the answer to `request` (id `id`), or nullopt with
+  // `error` set: not a JSON object, another id, or `ok:false`.
+  static std::optional<Json> Checked(const std::string& line, long id, const Json& request,
+                                     TargetError* error);
   long next_id_ = 1;
   bool said_bye_ = false;
+  bool pipeline_ = false;  // the last hello listed kPipelineCapability
   std::function<void()> after_bye_;
 };
 

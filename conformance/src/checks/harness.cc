@@ -63,15 +63,10 @@ ScenarioVerdict RunScenario(Target& target, const Scenario& s, const Relation& r
     v.message = why;
     return v;
   }
-  if (!target.Load(s.world, &e)) {
-    v.harness_error = true;
-    v.message = "load: " + e.message;
-    return v;
-  }
-  std::optional<Json> state = target.Observe(&e);
+  std::optional<Json> state = target.LoadAndObserve(s.world, &e);
   if (!state) {
     v.harness_error = true;
-    v.message = "observe: " + e.message;
+    v.message = "load and observe: " + e.message;
     return v;
   }
   model::Adopt(*world, *state);
@@ -90,22 +85,24 @@ ScenarioVerdict RunLines(Target& target, const Scenario& s, model::World start, 
     const size_t answers_from = std::min(next, s.answers.size());
     std::vector<std::string> pending(s.answers.begin() + static_cast<std::ptrdiff_t>(answers_from),
                                      s.answers.end());
-    model::Prediction p = model::Predict(*world, s.lines[i], pending, s.credentials);
-    std::optional<StepOutcome> step = ExecuteStep(target, s, i, &next, &e);
-    std::optional<Json> after = step ? target.Observe(&e) : std::nullopt;
-    if (!step || !after) {
+    model::Prediction p;
+    std::optional<StepOutcome> step = ExecuteAndObserveStep(
+        target, s, i, &next,
+        [&] { p = model::Predict(*world, s.lines[i], pending, s.credentials); }, &e);
+    if (!step) {
       v.harness_error = true;
       v.message = "step " + std::to_string(i + 1) + " (" + s.lines[i] + "): " + e.message;
       return v;
     }
-    v.mismatches = model::Judge(p, step->outcome, *after, secrets);
+    v.mismatches = model::Judge(p, step->outcome, step->after, secrets);
     if (relation) {
       // A difference from the other run follows from one the model found first.
       std::string cause;
       for (const model::Mismatch& m : v.mismatches) {
         if (m.primary() && cause.empty()) cause = m.clauses.front();
       }
-      for (model::Mismatch& m : relation(StepView{i, s.lines[i], step->outcome, *state, *after, p})) {
+      for (model::Mismatch& m :
+           relation(StepView{i, s.lines[i], step->outcome, *state, step->after, p})) {
         if (!cause.empty() && m.primary() && m.clauses != std::vector<std::string>{cause}) {
           m.after = cause;
         }
@@ -127,7 +124,7 @@ ScenarioVerdict RunLines(Target& target, const Scenario& s, model::World start, 
     }
     if (p.own_code && p.codes.count(step->outcome.result) == 0) v.own_code_steps.insert(i);
     *world = p.after;
-    state = std::move(after);
+    state = std::move(step->after);
   }
   return v;
 }

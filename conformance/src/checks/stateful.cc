@@ -34,23 +34,24 @@ struct Sut {
 // Step runs one line on the target and judges it; the first failure stops
 // the sequence (RC_FAIL) and is kept for the counterexample.
 void Step(Sut& sut, const std::string& line, const std::vector<std::string>& answers) {
-  model::Prediction p = model::Predict(sut.model, line, answers);
+  model::Prediction p;
   TargetError e;
-  std::optional<Outcome> o = sut.target->Execute(line, answers, &e);
-  std::optional<Json> after = o ? sut.target->Observe(&e) : std::nullopt;
+  std::optional<Target::Observed> o = sut.target->ExecuteAndObserve(
+      line, answers, {}, [&] { p = model::Predict(sut.model, line, answers); }, &e);
   sut.scenario.lines.push_back(line);
   ScenarioVerdict v;
-  if (!o || !after) {
+  if (!o) {
     v.harness_error = true;
     v.message = "step " + std::to_string(sut.scenario.lines.size()) + ": " + e.message;
     sut.failure = v;
     *sut.last = v;
     RC_FAIL(v.message);
   }
-  const size_t used = std::min(answers.size(), static_cast<size_t>(std::max(o->prompts, 0)));
+  const size_t used =
+      std::min(answers.size(), static_cast<size_t>(std::max(o->outcome.prompts, 0)));
   sut.scenario.answers.insert(sut.scenario.answers.end(), answers.begin(),
                               answers.begin() + static_cast<std::ptrdiff_t>(used));
-  v.mismatches = model::Judge(p, *o, *after, sut.secrets);
+  v.mismatches = model::Judge(p, o->outcome, o->state, sut.secrets);
   if (!v.mismatches.empty()) {
     v.failing_step = sut.scenario.lines.size() - 1;
     Counterexample& c = v.counterexample;
@@ -58,15 +59,15 @@ void Step(Sut& sut, const std::string& line, const std::vector<std::string>& ans
     c.failing_step = v.failing_step;
     c.expected = std::string(p.modelled ? "" : "(invariants only) ") + p.summary;
     for (const std::string& code : p.codes) c.expected += " [" + code + "]";
-    c.observed = o->result;
+    c.observed = o->outcome.result;
     for (const model::Mismatch& m : v.mismatches) c.observed += "; " + Describe(m);
-    c.target_transcript = o->transcript;
+    c.target_transcript = o->outcome.transcript;
     sut.failure = v;
     *sut.last = v;
     RC_FAIL(Describe(v.mismatches.front()));
   }
   sut.model = p.after;
-  sut.state = *after;
+  sut.state = std::move(o->state);
 }
 
 using Cmd = rc::state::Command<RcModel, Sut>;
@@ -213,7 +214,7 @@ CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
     TargetError e;
     std::optional<model::World> w = model::FromWorld(sut.scenario.world, &why);
     std::optional<Json> state;
-    if (w && ctx.target->Load(sut.scenario.world, &e)) state = ctx.target->Observe(&e);
+    if (w) state = ctx.target->LoadAndObserve(sut.scenario.world, &e);
     if (!w || !state) {
       last = ScenarioVerdict{true, w ? e.message : why, {}, 0, {}, {}};
       RC_FAIL(last->message);

@@ -374,13 +374,12 @@ std::optional<CheckResult> RunVector(CheckContext& ctx, const Vector& v) {
   }
   std::optional<Json> before = ctx.target->Observe(&error);
   if (!before) return CheckResult::Error(name + ": " + error.message);
-  std::optional<StepOutcome> s = ExecuteStep(*ctx.target, v.scenario, last, &next_answer, &error);
+  std::optional<StepOutcome> s =
+      ExecuteAndObserveStep(*ctx.target, v.scenario, last, &next_answer, nullptr, &error);
   if (!s) return CheckResult::Error(name + ": " + error.message);
-  std::optional<Json> after = ctx.target->Observe(&error);
-  if (!after) return CheckResult::Error(name + ": " + error.message);
   std::vector<std::string> blamed = v.clauses;
   const std::string differed =
-      Judge(v, s->outcome, *before, *after, judged.own_code_steps.count(last) != 0, &blamed);
+      Judge(v, s->outcome, *before, s->after, judged.own_code_steps.count(last) != 0, &blamed);
   if (differed.empty()) return std::nullopt;
   return fail(last, v.result + ": " + v.expect.dump(), differed, s->outcome.transcript, blamed);
 }

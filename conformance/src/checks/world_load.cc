@@ -97,8 +97,8 @@ rc::Gen<Json> ValidWorld() {
 // target broke the protocol rather than the clause).
 std::optional<std::string> Refused(Target& target, const Broken& b, bool* harness) {
   TargetError e;
-  std::optional<Json> before;
-  if (!target.Load(b.valid, &e) || !(before = target.Observe(&e))) {
+  std::optional<Json> before = target.LoadAndObserve(b.valid, &e);
+  if (!before) {
     *harness = true;
     return "the valid world before it: " + e.message;
   }

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <functional>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "conformance/runner.h"
 
@@ -36,20 +38,34 @@ class Probe {
  public:
   Probe(Target& target, std::ostream& out) : target_(target), out_(out) {}
 
-  // Send one raw line; the parsed response, or a null Json after reporting.
+  // Send one raw line; the parsed response, or an empty object (which
+  // every later rule about it fails) after reporting.
   Json Ask(const std::string& line, const std::string& rule) {
     TargetError e;
     std::optional<std::string> answer = target_.Raw(line, &e);
     if (!answer) {
       Fail(rule, "no answer: " + e.message);
-      return Json();
+      return Json::object();
     }
     Json r = ParseJson(*answer);
     if (r.is_discarded() || !r.is_object()) {
       Fail(rule, "the answer is not one JSON object on one line: " + answer->substr(0, 120));
-      return Json();
+      return Json::object();
     }
     return r;
+  }
+
+  // Send the lines together (a pipe holds both before the first answer);
+  // their parsed answers, or fewer after reporting.
+  std::vector<Json> AskTogether(const std::vector<std::string>& lines, const std::string& rule) {
+    TargetError e;
+    std::vector<Json> answers;
+    for (const std::string& answer : target_.RawPipelined(lines, nullptr, &e)) {
+      Json r = ParseJson(answer);
+      answers.push_back(r.is_object() ? r : Json::object());
+    }
+    if (answers.size() < lines.size()) Fail(rule, "no answer: " + e.message);
+    return answers;
   }
 
   void Expect(bool ok, const std::string& rule, const std::string& what) {
@@ -100,6 +116,23 @@ void ProbeExecuteShape(Probe& p) {
                r.dump().substr(0, 200));
 }
 
+// ProbePipeline: a target that claims "pipeline" answers an execute and an
+// observe sent together, each once, in order (PROTOCOL.md, "Pipelining").
+void ProbePipeline(Probe& p) {
+  const std::string rule = "pipeline: execute and observe sent together";
+  const std::vector<Json> r = p.AskTogether(
+      {R"({"id":18,"op":"execute","line":"slot list"})", R"({"id":19,"op":"observe"})"}, rule);
+  if (r.size() < 2) return;
+  p.Expect(r[0].value("id", Json()) == 18 && r[0].value("ok", false) == true &&
+               IsCkr(r[0], "result") && r[1].value("id", Json()) == 19 &&
+               r[1].value("ok", false) == true && r[1].contains("state") &&
+               r[1]["state"].is_object(),
+           rule,
+           "a target listing \"pipeline\" must read its requests line by line: both answers, in "
+           "order (ids 18, 19); got " +
+               r[0].dump().substr(0, 120) + " then " + r[1].dump().substr(0, 120));
+}
+
 // ProbeFixedWorld: load is refused and changes nothing; the world is there.
 void ProbeFixedWorld(Probe& p) {
   const Json before = p.Ask(R"({"id":4,"op":"observe"})", "observe the fixed world");
@@ -136,6 +169,8 @@ void ProbeEnvelope(Probe& p) {
   // refuses every load: its probes differ from here on.
   const bool fixed = caps && std::find(r["capabilities"].begin(), r["capabilities"].end(),
                                        Json(kFixedWorldCapability)) != r["capabilities"].end();
+  const bool pipeline = caps && std::find(r["capabilities"].begin(), r["capabilities"].end(),
+                                          Json(kPipelineCapability)) != r["capabilities"].end();
   p.Expect(r.contains("implementation") && r["implementation"].is_string(),
            "hello names the implementation", "\"implementation\" must be a string");
   r = p.Ask(R"({"id":17,"op":"hello","protocol":"hsmbackup-target/999"})",
@@ -176,6 +211,7 @@ void ProbeEnvelope(Probe& p) {
            "an unknown op is refused with its id and a CKR_ code; got " + r.dump().substr(0, 160));
   if (fixed) {
     ProbeFixedWorld(p);
+    if (pipeline) ProbePipeline(p);
     return;
   }
   r = p.Ask(R"({"id":4,"op":"load","world":{"format":"not-a-world"}})", "invalid world");
@@ -219,6 +255,7 @@ void ProbeEnvelope(Probe& p) {
                text.find("probe-so-pin") == std::string::npos &&
                text.find("probe-domain") == std::string::npos,
            "observe shows no secret", "the state holds a password or a domain string");
+  if (pipeline) ProbePipeline(p);
 }
 
 // ProbeByeAlone: the process a run starts last serves no check and gets

@@ -170,8 +170,16 @@ Json ProtocolServer::Dispatch(std::string_view request_line) {
       refusal["protocol"] = kProtocolVersion;
       return refusal;
     }
-    Json capabilities = {"fault.verify_fail", "fault.partition_full", "fault.shrink_fail",
-                         "ped",        "smkonly", "appliance", "usb", "bench"};
+    // "pipeline": serve answers the lines in turn, however many arrive at once.
+    Json capabilities = {"fault.verify_fail",
+                         "fault.partition_full",
+                         "fault.shrink_fail",
+                         "ped",
+                         "smkonly",
+                         "appliance",
+                         "usb",
+                         "bench",
+                         "pipeline"};
     if (fixed_) capabilities.push_back(std::string(kFixedWorldCapability));
     return Json{{"id", id},
                 {"ok", true},
