@@ -138,7 +138,7 @@ TEST(Runner, PreflightNamesATargetThatDoesNotHandshake) {
   EXPECT_NE(error.message.find("'exit 0'"), std::string::npos) << error.message;
 }
 
-TEST(Runner, PreflightTimesTheTargetsStartUp) {  // what decides on a spare
+TEST(Runner, PreflightTimesTheTargetsStartUp) {  // for the report
   const std::string serve = std::string(HSMB_TOOL_PATH) + " serve";
   TargetError error;
   std::chrono::nanoseconds slow{}, fast{};
@@ -147,7 +147,6 @@ TEST(Runner, PreflightTimesTheTargetsStartUp) {  // what decides on a spare
                         "slow", &error, &slow))
       << error.message;
   EXPECT_GE(slow, std::chrono::milliseconds(100));
-  EXPECT_GE(slow, kSpareWorthIt);
   ASSERT_TRUE(
       Preflight(MakeTargetFactory(serve, kDefaultAnswerTimeout, false, NextProcess::kWhenAsked),
                 "serve", &error, &fast))
@@ -255,9 +254,9 @@ TEST(Executable, UnknownArgumentIsAUsageError) {
 }
 
 // A process per check: the preflight's, one per check, and the last started
-// (ahead, or after the last bye); all have exited when the runner has.
-TEST(Executable, EachCheckGetsItsOwnProcessStartedAheadWhenStartingIsSlow) {
-  // Started one check ahead (a spare) when starting takes kSpareWorthIt.
+// (ahead); all have exited when the runner has.
+TEST(Executable, EachCheckGetsItsOwnProcessStartedAhead) {
+  // Started one check ahead (a spare), however fast it starts.
   for (const std::string delay : {"sleep 0.05; ", ""}) {
     ScratchDir scratch("hsmb-runner");
     const std::string pids = scratch.path() + "/pids";
@@ -266,11 +265,7 @@ TEST(Executable, EachCheckGetsItsOwnProcessStartedAheadWhenStartingIsSlow) {
         "Authentication.BackupNeedsTheCryptoOfficer:Authentication.PasswordAndPedNeverMix" +
         " --target-cmd '" + delay + "echo $$ >> " + pids + "; exec " + HSMB_TOOL_PATH + " serve'");
     EXPECT_EQ(ran.exit_code, kExitConformant) << ran.out;
-    const bool ahead = ran.out.find("started one check ahead") != std::string::npos;
-    EXPECT_TRUE(ahead ||
-                ran.out.find("once the previous one has answered bye") != std::string::npos)
-        << ran.out;
-    EXPECT_TRUE(ahead || delay.empty()) << ran.out;
+    EXPECT_NE(ran.out.find("started one check ahead"), std::string::npos) << ran.out;
     std::ifstream in(pids);
     std::vector<long> started;
     for (long pid; in >> pid;) started.push_back(pid);

@@ -82,17 +82,11 @@ TargetFactory MakeTargetFactory(const std::string& command,
                                 std::chrono::milliseconds answer_timeout = kDefaultAnswerTimeout,
                                 bool reuse = false, NextProcess next = NextProcess::kOneAhead);
 
-// A spare started one check ahead hides a target's start-up, but its
-// start-up competes with the running check for the CPUs: it pays for
-// itself when the target takes kSpareWorthIt or more from being started to
-// answering hello (README, "Speed").
-inline constexpr std::chrono::milliseconds kSpareWorthIt{10};
-
-// ChooseNextProcess is what --next-process auto picks for a target that
-// took `startup` from being started to answering hello: kWhenAsked for a
+// ChooseNextProcess is what --next-process auto picks: kWhenAsked for a
 // fixed-world target (`fixed_world`: a lab device, which may hold one
-// session), else kOneAhead from kSpareWorthIt on, else kAfterBye.
-NextProcess ChooseNextProcess(std::chrono::nanoseconds startup, bool fixed_world = false);
+// session), else kOneAhead, which hides a target's start-up best even for
+// one that starts in 3 ms (README, "Speed").
+NextProcess ChooseNextProcess(bool fixed_world);
 
 // Preflight starts a target and handshakes (then says bye). nullopt with
 // `error` naming `target_name` if it cannot. `startup`, if given, is set to

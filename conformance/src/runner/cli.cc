@@ -72,8 +72,8 @@ int RunCli(int argc, const char* const* argv, const CheckTable& checks, const Ru
                    "How each check's process is started: at-check (when its check begins: "
                    "never two at once), after-bye (once the previous one has answered bye, "
                    "while it exits), one-ahead (while the previous check runs), or auto (the "
-                   "default: at-check for a fixed-world target, else one-ahead if the target "
-                   "took 10 ms or more to answer hello, else after-bye). Needs --target-cmd")
+                   "default: at-check for a fixed-world target, else one-ahead). Needs "
+                   "--target-cmd")
         ->option_text("MODE")
         ->check(CLI::IsMember({"auto", "at-check", "after-bye", "one-ahead"}))
         ->excludes("--reuse-target");

@@ -184,10 +184,9 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
 
   const std::string target_name =
       options.target_command.empty() ? "in-process reference" : options.target_command;
-  // A process per check: the preflight's target is started on its own, and
-  // how long it took to answer hello decides, unless --next-process said,
-  // whether each check's process is started one check ahead or after the
-  // previous one's bye (ChooseNextProcess).
+  // A process per check: the preflight's target is started on its own (and
+  // timed, for the report); then, unless --next-process said, each check's
+  // process is started one check ahead (ChooseNextProcess).
   const bool per_check = !options.target_command.empty() && !options.reuse_target;
   Engine engine{MakeTargetFactory(options.target_command, options.target_timeout,
                                   options.reuse_target, NextProcess::kWhenAsked),
@@ -207,8 +206,8 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
     processes.preflight_hello_seconds = std::chrono::duration<double>(startup).count();
   }
   if (per_check) {
-    processes.next = options.next_process.value_or(
-        ChooseNextProcess(startup, hello->Has(kFixedWorldCapability)));
+    processes.next =
+        options.next_process.value_or(ChooseNextProcess(hello->Has(kFixedWorldCapability)));
     processes.pinned = options.next_process.has_value();
     // kWhenAsked is what the preflight's factory already does.
     if (processes.next != NextProcess::kWhenAsked) {

@@ -60,7 +60,7 @@ std::string ProcessesText(const Processes& processes) {
   if (processes.pinned) return text + " (--next-process " + std::string(processes.Mode()) + ")";
   if (processes.preflight_hello_seconds) {
     const long ms = std::lround(*processes.preflight_hello_seconds * 1000);
-    text += " (chosen: the preflight answered hello in " + std::to_string(ms) + " ms)";
+    text += " (the default; the preflight answered hello in " + std::to_string(ms) + " ms)";
   }
   return text;
 }

@@ -14,8 +14,8 @@ std::string ShellQuote(const std::string& word);
 // RerunCommand reruns one check with the run's seed and target.
 std::string RerunCommand(const RunReport& report, const CheckOutcome& check);
 // ProcessesText says how the target's processes were started and why:
-// "one per check, each started one check ahead (chosen: the preflight
-// answered hello in 12 ms)".
+// "one per check, each started one check ahead (the default; the
+// preflight answered hello in 3 ms)".
 std::string ProcessesText(const Processes& processes);
 // Seconds renders a duration as "0.4".
 std::string Seconds(double seconds);

@@ -39,9 +39,8 @@ std::vector<const Check*> SelectChecks(const std::vector<Check>& checks,
   return selected;
 }
 
-NextProcess ChooseNextProcess(std::chrono::nanoseconds startup, bool fixed_world) {
-  if (fixed_world) return NextProcess::kWhenAsked;
-  return startup >= kSpareWorthIt ? NextProcess::kOneAhead : NextProcess::kAfterBye;
+NextProcess ChooseNextProcess(bool fixed_world) {
+  return fixed_world ? NextProcess::kWhenAsked : NextProcess::kOneAhead;
 }
 
 TargetFactory MakeTargetFactory(const std::string& command,
