@@ -228,6 +228,37 @@ class RollbackOnStop final : public ProtocolHook {
   }
 };
 
+// ShrinkOnSuccessOnly re-sizes a Backup HSM 7 partition only "once all of
+// the objects have been successfully cloned" (seed): a backup that began
+// checking its objects ("Verifying that all ...") and failed (a policy, a
+// domain mismatch, a failed object) leaves its partition holding all the
+// free space. One reverted for room (FULL-REVERT) is left as it is.
+class ShrinkOnSuccessOnly final : public ProtocolHook {
+ public:
+  void After(World& world, Session&, const std::string& line, Result& result,
+             std::vector<std::string>& transcript) override {
+    std::optional<Command> c = Parse(line);
+    const Ckr code = result.code();
+    if (!Is(c, Verb::kArchiveBackup) || result.status.ok() ||
+        code == Ckr::kContainerObjectStorageFull || code == Ckr::kHsmStorageFull ||
+        code == Ckr::kDeviceMemory) {
+      return;
+    }
+    BackupHsm* hsm = TargetHsm(world, *c);
+    const std::string name = ContainerName(transcript);
+    const bool cloning =
+        std::find(transcript.begin(), transcript.end(),
+                  "Verifying that all objects can be backed up...") != transcript.end();
+    if (hsm == nullptr || hsm->model != BackupModel::kBackupHsm7 || name.empty() || !cloning) {
+      return;
+    }
+    const uint64_t free = hsm->free_bytes();
+    for (BackupPartition& p : hsm->partitions) {
+      if (p.name == name) p.allocated += free;
+    }
+  }
+};
+
 // SoLoginFirst logs the SO in before the checks that need no login: a
 // refused command with a wrong -sopassword answers CKR_PIN_INCORRECT and
 // counts; with the right one the count starts again.
@@ -375,6 +406,9 @@ std::vector<Mutant> AllReadings() {
       {"policy-55-only-restricts", "RESTORE-PRE77-TO-V0",
        "HSM policy 55 off holds no pre-7.7 backup back from a V0 (policy 42 on) or V1 partition",
        [] { return std::make_unique<Policy55OnlyRestricts>(); }},
+      {"shrink-on-success-only", "RESIZE-SHRINK",
+       "a Backup HSM 7 backup that fails after reaching its partition keeps all the free space",
+       [] { return std::make_unique<ShrinkOnSuccessOnly>(); }},
       {"rollback-on-stop", "CLONE-PARTIAL-STATE",
        "a V0/V1 backup that stops removes the objects it cloned",
        [] { return std::make_unique<RollbackOnStop>(); }},

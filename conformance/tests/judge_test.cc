@@ -189,6 +189,41 @@ TEST(Judge, AListIsJudgedOnEveryFieldNotOnlyTheName) {
             std::vector<std::string>{"ARCHIVE-LIST"});
 }
 
+// KeptAllSpace is `state` with partition p on slot 2 given all the slot's
+// free space, as a Backup HSM 7 that did not shrink it would show.
+Json KeptAllSpace(Json state) {
+  for (Json& slot : state["slots"]) {
+    if (slot["id"] != 2) continue;
+    Json* p = PartitionIn(state, 2, "p");
+    if (p == nullptr) break;
+    (*p)["allocated"] = (*p)["allocated"].get<uint64_t>() + slot["free"].get<uint64_t>();
+    slot["free"] = 0;
+  }
+  return state;
+}
+
+TEST(Judge, ABackupThatFailedMayKeepAllTheSpaceButOneThatSucceededShrinks) {
+  // RESIZE-SHRINK `accepts` shrink-on-success-only: the seed re-sizes "once
+  // all of the objects have been successfully cloned".
+  Step mismatch =
+      RunLine(SeedWorld(), {kLogin},
+              std::string(kBackup).replace(kBackup.find("clientdomain"), 12, "otherdomain"));
+  ASSERT_EQ(mismatch.outcome.result, "CKR_CERTIFICATE_INVALID");
+  Prediction shrunk = mismatch.p;
+  EXPECT_TRUE(model::Judge(shrunk, mismatch.outcome, mismatch.state, {}).empty());
+  EXPECT_EQ(shrunk.reading, "");
+  const Json kept_state = KeptAllSpace(mismatch.state);
+  ASSERT_NE(kept_state, mismatch.state);
+  Prediction kept = mismatch.p;
+  EXPECT_TRUE(model::Judge(kept, mismatch.outcome, kept_state, {}).empty());
+  EXPECT_EQ(kept.reading, "shrink-on-success-only");
+  Step ok = RunLine(SeedWorld(), {kLogin}, kBackup);
+  ASSERT_EQ(ok.outcome.result, "CKR_OK");
+  Prediction unshrunk = ok.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(unshrunk, ok.outcome, KeptAllSpace(ok.state), {})),
+            std::vector<std::string>{"RESIZE-SHRINK"});
+}
+
 TEST(Judge, AnOpenChoiceIsAcceptedEitherWay) {
   // -append to a partition that does not exist: created here, refused by
   // another reading; both pass, and the reading taken becomes the model's.
@@ -210,8 +245,8 @@ TEST(Judge, AnOpenChoiceIsAcceptedEitherWay) {
   // A code no reading allows (one that names another condition: the
   // refusal's own code is open, OPT-APPEND `accepts` own-code) still fails.
   Prediction wrong = s.p;
-  Outcome odd{"CKR_PIN_LOCKED", "odd", {"odd", "", "Command Result : 0x000000A4 (CKR_PIN_LOCKED)"},
-              0, {}};
+  Outcome odd{
+      "CKR_PIN_LOCKED", "odd", {"odd", "", "Command Result : 0x000000A4 (CKR_PIN_LOCKED)"}, 0, {}};
   EXPECT_FALSE(PrimaryClauses(model::Judge(wrong, odd, before.state, {})).empty());
 }
 
@@ -261,8 +296,7 @@ TEST(Judge, AnSmkOnlyBackupMayIgnoreTheNameItIsGiven) {
     return l.find("The SMK was cloned successfully.") != std::string::npos;
   });
   Prediction r = named.p;
-  EXPECT_EQ(PrimaryClauses(model::Judge(r, silent, unnamed.state, {})),
-            Clauses{"OPT-SMKONLY"});
+  EXPECT_EQ(PrimaryClauses(model::Judge(r, silent, unnamed.state, {})), Clauses{"OPT-SMKONLY"});
   Step with_objects = RunLine(world, {login}, smk + " -partition mine -objects 1", {"proceed"});
   Prediction s2 = with_objects.p;
   EXPECT_EQ(PrimaryClauses(model::Judge(s2, unnamed.outcome, unnamed.state, {})),
@@ -277,11 +311,11 @@ TEST(Judge, APartitionThatFillsMayAnswerAnyOutOfRoomCode) {
   Step s = RunLine(WorldFile("faults/seed-partition-full.json"), {kLogin}, kBackup);
   ASSERT_EQ(s.outcome.result, "CKR_CONTAINER_OBJECT_STORAGE_FULL");
   EXPECT_EQ(s.p.codes, (std::set<std::string>{"CKR_CONTAINER_OBJECT_STORAGE_FULL",
-                                               "CKR_DEVICE_MEMORY", "CKR_HSM_STORAGE_FULL"}));
-  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
-           {"CKR_HSM_STORAGE_FULL", "0x8000002A"},
-           {"CKR_DEVICE_MEMORY", "0x00000031"},
-           {"CKR_PIN_INCORRECT", "0x000000A0"}}) {
+                                              "CKR_DEVICE_MEMORY", "CKR_HSM_STORAGE_FULL"}));
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, std::string>>{{"CKR_HSM_STORAGE_FULL", "0x8000002A"},
+                                                        {"CKR_DEVICE_MEMORY", "0x00000031"},
+                                                        {"CKR_PIN_INCORRECT", "0x000000A0"}}) {
     Prediction p = s.p;
     Outcome o = s.outcome;
     o.result = name;

@@ -439,7 +439,11 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
     for (const std::string& ouid : stored_now) q->gone[ouid] = "CLONE-PARTIAL-STATE";
     rollback = std::move(undo);
   }
+  // What the partition held before its shrink, for a backup that did not
+  // clone every object (the shrink-on-success-only reading below).
+  std::optional<uint64_t> unshrunk;
   if (!reverted && bh7) {
+    if (result != "CKR_OK") unshrunk = part->allocated;
     if (w.HasFault(FaultType::kShrinkFail, plan.slot, 0)) {  // RESIZE-FAIL
       part->space_why = hsm.space_why = "RESIZE-FAIL";
       hsm.shrink_failed = true;
@@ -464,6 +468,17 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
       p.said.backed_up_to = plan.name;
       p.said.cloned = cloned;
     }
+  }
+  if (unshrunk && !hsm.shrink_failed) {
+    // RESIZE-SHRINK `accepts`: the seed re-sizes the partition "once all of
+    // the objects have been successfully cloned"; one that took a failure
+    // may keep all the free space it was given (and the next backup on the
+    // HSM then fails SIZE-PRECHECK until it is deleted).
+    Prediction kept = p;
+    kept.alternatives.clear();
+    kept.reading = "shrink-on-success-only";
+    kept.after.hsms.at(plan.slot).Find(plan.name)->allocated = *unshrunk;
+    p.alternatives.push_back(std::move(kept));
   }
   if (rollback) {
     Partition* q = rollback->after.hsms.at(plan.slot).Find(plan.name);
