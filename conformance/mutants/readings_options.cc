@@ -53,17 +53,21 @@ std::vector<uint32_t> Handles(const std::string& value) {
   return out;
 }
 
-// ObjectsRewritten: a backup line's -objects value given to `edit` (its
-// handles, the current partition); the line is rewritten with what it returns.
+// ObjectsRewritten: a backup line's -objects value (with `restore_too`, a
+// restore line's too) given to `edit` (its handles, the current partition);
+// the line is rewritten with what it returns.
 class ObjectsRewritten final : public ProtocolHook {
  public:
   using Edit = std::function<std::vector<uint32_t>(std::vector<uint32_t>, const UserPartition*)>;
-  explicit ObjectsRewritten(Edit edit) : edit_(std::move(edit)) {}
+  explicit ObjectsRewritten(Edit edit, bool restore_too = false)
+      : edit_(std::move(edit)), restore_too_(restore_too) {}
   void Before(World& world, Session& session, std::string& line,
               std::vector<std::string>&) override {
     std::vector<std::string> w = Words(line);
     if (w.size() < 3 || !IsOption("-" + w[0], "partition", 3) ||
-        !IsOption("-" + w[1], "archive", 1) || !IsOption("-" + w[2], "backup", 1)) {
+        !IsOption("-" + w[1], "archive", 1) ||
+        !(IsOption("-" + w[2], "backup", 1) ||
+          (restore_too_ && IsOption("-" + w[2], "restore", 1)))) {
       return;
     }
     for (size_t i = 3; i + 1 < w.size(); ++i) {
@@ -82,6 +86,7 @@ class ObjectsRewritten final : public ProtocolHook {
 
  private:
   Edit edit_;
+  bool restore_too_;
 };
 
 // SmkOnlyNameIgnored drops -partition NAME from a -smkonly backup line that
@@ -161,7 +166,8 @@ std::unique_ptr<ProtocolHook> MakeObjectsDedupe() {
           if (std::find(once.begin(), once.end(), h) == once.end()) once.push_back(h);
         }
         return once;
-      });
+      },
+      /*restore_too=*/true);
 }
 
 std::unique_ptr<ProtocolHook> MakeObjectsSourceOrder() {

@@ -273,6 +273,16 @@ TEST(Judge, ARepeatedHandleMayBeRefusedOrSelectedOnce) {
   EXPECT_TRUE(malformed.p.alternatives.empty() ||
               std::none_of(malformed.p.alternatives.begin(), malformed.p.alternatives.end(),
                            [](const Prediction& a) { return a.reading == "objects-dedupe"; }));
+  // A restore's list likewise (the seed gives no syntax for restore).
+  const std::string restore =
+      "partition archive restore -slot 2 -partition p -password newPa$$w0rd -replace -force";
+  Step restore_refused = RunLine(SeedWorld(), {kLogin, kBackup}, restore + " -objects 14,14");
+  ASSERT_EQ(restore_refused.outcome.result, "CKR_ARGUMENTS_BAD");
+  Step restore_once = RunLine(SeedWorld(), {kLogin, kBackup}, restore + " -objects 14");
+  ASSERT_EQ(restore_once.outcome.result, "CKR_OK");
+  Prediction s = restore_refused.p;
+  EXPECT_TRUE(model::Judge(s, restore_once.outcome, restore_once.state, {}).empty());
+  EXPECT_EQ(s.reading, "objects-dedupe");
 }
 
 // OPT-SMKONLY `accepts` smkonly-ignores-name: the seed's NOTE says not to

@@ -313,9 +313,11 @@ Prediction PredictLine(const World& before, const std::string& text,
       LoginFirstReading(p, before);
     }
     // OPT-OBJECTS-INVALID: the seed asks only for "a list of handles,
-    // separated by commas", so a backup may select a repeated handle once.
+    // separated by commas", so a backup may select a repeated handle once;
+    // so may a restore, whose syntax the seed does not give.
     std::optional<std::string> once;
-    if (refusal == "OPT-OBJECTS-INVALID" && refused_verb == Verb::kBackup &&
+    if (refusal == "OPT-OBJECTS-INVALID" &&
+        (refused_verb == Verb::kBackup || refused_verb == Verb::kRestore) &&
         (once = ObjectsListedOnce(text))) {
       OfferReading(p, PredictLine(before, *once, answers, given), "objects-dedupe");
     }
