@@ -59,9 +59,10 @@ TEST(Verdicts, AFailureMayBlameAClauseTheCheckDoesNotName) {
   auto v = ComputeVerdicts(ClauseList({"A", "Z"}),
                            {Finished("F", {"A"}, CheckStatus::kFail, {"Z"})}, {});
   EXPECT_EQ(VerdictOf(v, "Z").verdict, Verdict::kFail);
-  // A's only check stopped at Z's failure: no verdict for A.
+  // A's only check stopped at Z's failure: no verdict for A, and Z named.
   EXPECT_EQ(VerdictOf(v, "A").verdict, Verdict::kError);
-  EXPECT_NE(VerdictOf(v, "A").reason.find("another clause"), std::string::npos);
+  EXPECT_NE(VerdictOf(v, "A").reason.find("Fake.F stopped at a failure of Z"), std::string::npos)
+      << VerdictOf(v, "A").reason;
 }
 
 // A clause whose checks all stopped at a failure the vendor config accepts

@@ -154,8 +154,9 @@ std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& c
       v.verdict = Verdict::kPass;
     } else if (stopped_elsewhere != nullptr) {
       v.verdict = Verdict::kError;
-      v.reason =
-          "no verdict: " + stopped_elsewhere->id() + " stopped at a failure of another clause";
+      // Named, so a reader fixes that clause first and sees this one judged.
+      v.reason = "no verdict: " + stopped_elsewhere->id() + " stopped at a failure of " +
+                 Join(stopped_elsewhere->Blamed(), ", ");
     } else if (stopped_at_expected != nullptr) {
       // Not judged, and not for a fault of the target's that the vendor
       // has not owned: the run is not made unknown by it.
