@@ -426,7 +426,7 @@ std::vector<Mutant> AllReadings() {
       {"objects-source-order", "CLONE-ONE-AT-A-TIME",
        "the objects -objects selects are cloned in the source partition's order",
        MakeObjectsSourceOrder},
-      {"smkonly-ignores-name", "OPT-SMKONLY", "-smkonly ignores a -partition name",
+      {"smkonly-ignores-name", "OPT-SMKONLY-NAME", "-smkonly ignores a -partition name",
        MakeSmkOnlyIgnoresName},
       {"grouped-figures", "ARCHIVE-LIST",
        "archive list and contents group their figures' thousands with ','", MakeGroupedFigures},

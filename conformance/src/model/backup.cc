@@ -59,10 +59,12 @@ bool Checks(const World& w, const Line& line, Plan& plan, Refusals& r) {
   const User& src = *user;
   plan.src_slot = w.current;
   const bool smkonly = line.Has("smkonly");
-  if (smkonly && (line.Has("partition") || line.Has("objects") || line.Has("append") ||
-                  line.Has("replace"))) {
+  // The object options are -smkonly's own rule ("no objects"); a name
+  // given alone is the name rule's ("the user does not name it").
+  if (smkonly && (line.Has("objects") || line.Has("append") || line.Has("replace"))) {
     r.Add("CKR_ARGUMENTS_BAD", "OPT-SMKONLY");
   }
+  if (smkonly && line.Has("partition")) r.Add("CKR_ARGUMENTS_BAD", "OPT-SMKONLY-NAME");
   if (line.Has("objects") && w.client < kClientObjectsOption) {
     r.Add("CKR_ARGUMENTS_BAD", "OPT-OBJECTS-CLIENT");
   }
