@@ -153,7 +153,7 @@ std::optional<Hello> Target::Handshake(TargetError* error) {
   for (const Json& c : r->value("capabilities", Json::array())) {
     if (c.is_string()) h.capabilities.insert(c.get<std::string>());
   }
-  pipeline_ = h.Has(kPipelineCapability);
+  pipeline_ = !pipeline_forbidden_ && h.Has(kPipelineCapability);
   return h;
 }
 

@@ -105,10 +105,39 @@ TEST(NextProcess, AnAutoRunReportsWhatItChoseAndWhy) {
       ran.out.find("each started one check ahead (the default; the preflight answered hello in "),
       std::string::npos)
       << ran.out;
+  // A start-up that long is more than most checks take: the run says so.
+  EXPECT_NE(ran.out.find("ms to answer hello; with a process per check"), std::string::npos)
+      << ran.out;
   const Json doc = ReadReport(report);
   EXPECT_EQ(doc["processes"]["mode"], "one-ahead") << doc.dump();
   EXPECT_EQ(doc["processes"]["pinned"], false);
   EXPECT_GE(doc["processes"]["preflight_hello_ms"].get<double>(), 50.0);
+  EXPECT_EQ(doc["processes"]["pipelined"], true) << "serve lists pipeline";
+}
+
+// --no-pipeline: one request at a time, and the report says so.
+TEST(NextProcess, NoPipelineIsObeyedAndReported) {
+  ScratchDir scratch("hsmb-processes");
+  const std::string report = scratch.path() + "/r.json";
+  ProcessesRan ran = RunConformanceMerged(std::string(kTwoChecks) + " --no-pipeline --report " +
+                                          report + " --target-cmd '" + HSMB_TOOL_PATH + " serve'");
+  EXPECT_EQ(ran.exit_code, kExitConformant) << ran.out;
+  EXPECT_EQ(ran.out.find("ms to answer hello; with a process per check"), std::string::npos)
+      << "serve starts fast: " << ran.out;
+  EXPECT_EQ(ReadReport(report)["processes"]["pipelined"], false);
+  // A target that answers an execute only once the next request has come
+  // would hang were anything written ahead of its answer.
+  TargetError error;
+  TargetFactory factory = WithoutPipelining(
+      MakeTargetFactory("python3 " + std::string(HSMB_SOURCE_ROOT) +
+                            "/conformance/tests/pipeline_target.py hold " + kPipelineCapability,
+                        std::chrono::milliseconds(1500), false, NextProcess::kWhenAsked));
+  std::unique_ptr<Target> t = factory(&error);
+  ASSERT_NE(t, nullptr) << error.message;
+  ASSERT_TRUE(t->Handshake(&error).has_value()) << error.message;
+  EXPECT_FALSE(t->Pipelining());
+  EXPECT_FALSE(t->ExecuteAndObserve("slot list", {}, {}, nullptr, &error).has_value());
+  EXPECT_NE(error.message.find("did not answer"), std::string::npos) << error.message;
 }
 
 TEST(NextProcess, MisusesAreUsageErrorsNamingTheFlag) {

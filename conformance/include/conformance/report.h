@@ -161,6 +161,9 @@ struct Processes {
   NextProcess next = NextProcess::kWhenAsked;  // kPerCheck only
   bool pinned = false;
   std::optional<double> preflight_hello_seconds;
+  // The target listed "pipeline" and the run used it (not --no-pipeline;
+  // never in process, where there is no transport to overlap).
+  bool pipelined = false;
 
   // Mode is the report's name for it: "in-process", "reused", or
   // NextProcessName(next).

@@ -88,6 +88,14 @@ TargetFactory MakeTargetFactory(const std::string& command,
 // one that starts in 3 ms (README, "Speed").
 NextProcess ChooseNextProcess(bool fixed_world);
 
+// kSlowStartHint: from this start-up on (the preflight's, to its hello
+// answer) a run with a process per check suggests --reuse-target.
+inline constexpr std::chrono::milliseconds kSlowStartHint{50};
+
+// WithoutPipelining wraps `factory` so that the targets it makes wait for
+// each answer even when their hello lists kPipelineCapability (--no-pipeline).
+TargetFactory WithoutPipelining(TargetFactory factory);
+
 // Preflight starts a target and handshakes (then says bye). nullopt with
 // `error` naming `target_name` if it cannot. `startup`, if given, is set to
 // the time from asking `factory` for the target to its hello answer.
@@ -121,6 +129,7 @@ struct RunOptions {
   // --next-process: how each check's process starts (without reuse_target);
   // nullopt = "auto", chosen from the preflight's start-up time.
   std::optional<NextProcess> next_process;
+  bool no_pipeline = false;  // --no-pipeline: one request at a time, whatever hello says
   std::chrono::milliseconds target_timeout = kDefaultAnswerTimeout;  // per request
   std::set<std::string> clauses;  // "" = all
   uint64_t seed = kDefaultSeed;

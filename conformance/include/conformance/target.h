@@ -118,6 +118,13 @@ class Target {
   // Bench asks a target that lists the "bench" capability to time its own
   // clone path (PROTOCOL.md, "bench"); the response's fields, or nullopt.
   std::optional<Json> Bench(const Json& params, TargetError* error);
+  // ForbidPipelining: requests go one at a time whatever hello said.
+  void ForbidPipelining() {
+    pipeline_forbidden_ = true;
+    pipeline_ = false;
+  }
+  // Pipelining: the last hello listed kPipelineCapability and it is allowed.
+  bool Pipelining() const { return pipeline_; }
   // Bye sends `bye` once; later calls (Close's included) send nothing.
   void Bye();
   // Close ends the session: `bye`, then (a process) its exit within
@@ -173,6 +180,7 @@ class Target {
   long next_id_ = 1;
   bool said_bye_ = false;
   bool pipeline_ = false;  // the last hello listed kPipelineCapability
+  bool pipeline_forbidden_ = false;
   std::function<void()> after_bye_;
 };
 

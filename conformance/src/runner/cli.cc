@@ -77,6 +77,9 @@ int RunCli(int argc, const char* const* argv, const CheckTable& checks, const Ru
         ->option_text("MODE")
         ->check(CLI::IsMember({"auto", "at-check", "after-bye", "one-ahead"}))
         ->excludes("--reuse-target");
+    app.add_flag("--no-pipeline", options.no_pipeline,
+                 "Send one request at a time even to a target whose hello lists 'pipeline' "
+                 "(PROTOCOL.md, Pipelining): to rule pipelining out while debugging an adapter");
     bool check_protocol = false;
     app.add_flag("--check-protocol", check_protocol,
                  "Probe only the target's envelope and lifecycle (PROTOCOL.md) and say what it "

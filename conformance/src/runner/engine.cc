@@ -193,6 +193,7 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
                 options.seed,
                 options.cases,
                 {}};
+  if (options.no_pipeline) engine.factory = WithoutPipelining(std::move(engine.factory));
   TargetError target_error;
   std::chrono::nanoseconds startup{};
   std::optional<Hello> hello = Preflight(engine.factory, target_name, &target_error, &startup);
@@ -213,8 +214,11 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
     if (processes.next != NextProcess::kWhenAsked) {
       engine.factory = MakeTargetFactory(options.target_command, options.target_timeout,
                                          /*reuse=*/false, processes.next);
+      if (options.no_pipeline) engine.factory = WithoutPipelining(std::move(engine.factory));
     }
   }
+  processes.pipelined =
+      !options.target_command.empty() && !options.no_pipeline && hello->Has(kPipelineCapability);
   // A fixed-world target (FIXED-WORLD.md) is judged only by the checks that
   // never load, on the world read from it and the vendor config; on any
   // other target those checks are left out, so a run is what it always was.
@@ -243,6 +247,15 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
     if (!options.target_command.empty()) {
       io.err << "hsmbackup-conformance: target processes: "
              << report_internal::ProcessesText(processes) << "\n";
+    }
+    // Most checks take well under a second: a process that takes this long
+    // to start costs more than the check (one ahead hides one check's worth).
+    if (per_check && !fixed && startup >= kSlowStartHint) {
+      io.err << "hsmbackup-conformance: note: the target took "
+             << std::chrono::duration_cast<std::chrono::milliseconds>(startup).count()
+             << " ms to answer hello; with a process per check that start-up is most of the "
+                "run, and --reuse-target (one process, reset by load) is usually several "
+                "times faster (PROTOCOL.md, Lifecycle)\n";
     }
   }
 

@@ -60,11 +60,18 @@ class Probe {
   std::vector<Json> AskTogether(const std::vector<std::string>& lines, const std::string& rule) {
     TargetError e;
     std::vector<Json> answers;
+    std::string got;
     for (const std::string& answer : target_.RawPipelined(lines, nullptr, &e)) {
       Json r = ParseJson(answer);
       answers.push_back(r.is_object() ? r : Json::object());
+      got += (got.empty() ? "" : ", ") + answer.substr(0, 120);
     }
-    if (answers.size() < lines.size()) Fail(rule, "no answer: " + e.message);
+    if (answers.size() < lines.size()) {
+      Fail(rule, "got " + std::to_string(answers.size()) + " of " + std::to_string(lines.size()) +
+                     " answers" + (got.empty() ? "" : " (" + got + ")") + ", then: " + e.message +
+                     ". A target that lists \"pipeline\" must split its stdin on newlines and "
+                     "answer every line (the two came in one write)");
+    }
     return answers;
   }
 

@@ -28,6 +28,7 @@ OJson CounterexampleJson(const Counterexample& c) {
 OJson ProcessesJson(const Processes& p) {
   return {{"mode", p.Mode()},
           {"pinned", p.pinned},
+          {"pipelined", p.pipelined},
           {"preflight_hello_ms", p.preflight_hello_seconds
                                      ? OJson(std::round(*p.preflight_hello_seconds * 1e6) / 1e3)
                                      : OJson(nullptr)}};

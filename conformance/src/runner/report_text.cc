@@ -47,7 +47,9 @@ std::string ProcessesText(const Processes& processes) {
   std::string text;
   switch (processes.kind) {
     case Processes::Kind::kInProcess: return "none: the reference runs in this process";
-    case Processes::Kind::kReused: return "one for the whole run (--reuse-target)";
+    case Processes::Kind::kReused:
+      return std::string("one for the whole run (--reuse-target)") +
+             (processes.pipelined ? "; observe written with each load and execute" : "");
     case Processes::Kind::kPerCheck: break;
   }
   switch (processes.next) {
@@ -57,12 +59,13 @@ std::string ProcessesText(const Processes& processes) {
       break;
     case NextProcess::kOneAhead: text = "one per check, each started one check ahead"; break;
   }
-  if (processes.pinned) return text + " (--next-process " + std::string(processes.Mode()) + ")";
-  if (processes.preflight_hello_seconds) {
+  if (processes.pinned) {
+    text += " (--next-process " + std::string(processes.Mode()) + ")";
+  } else if (processes.preflight_hello_seconds) {
     const long ms = std::lround(*processes.preflight_hello_seconds * 1000);
     text += " (the default; the preflight answered hello in " + std::to_string(ms) + " ms)";
   }
-  return text;
+  return text + (processes.pipelined ? "; observe written with each load and execute" : "");
 }
 
 std::string Seconds(double seconds) {

@@ -43,6 +43,14 @@ NextProcess ChooseNextProcess(bool fixed_world) {
   return fixed_world ? NextProcess::kWhenAsked : NextProcess::kOneAhead;
 }
 
+TargetFactory WithoutPipelining(TargetFactory factory) {
+  return [factory = std::move(factory)](TargetError* error) -> std::unique_ptr<Target> {
+    std::unique_ptr<Target> t = factory(error);
+    if (t != nullptr) t->ForbidPipelining();
+    return t;
+  };
+}
+
 TargetFactory MakeTargetFactory(const std::string& command,
                                 std::chrono::milliseconds answer_timeout, bool reuse,
                                 NextProcess next) {
