@@ -189,6 +189,26 @@ TEST(Judge, AListIsJudgedOnEveryFieldNotOnlyTheName) {
             std::vector<std::string>{"ARCHIVE-LIST"});
 }
 
+// A difference only in what the target printed is marked so (the harness
+// judges on past it); one in the code or the state is not.
+TEST(Judge, APrintedDifferenceIsMarkedAsOnlyPrinted) {
+  Step s = RunLine(SeedWorld(), {kLogin}, kBackup);
+  ASSERT_EQ(s.outcome.result, "CKR_OK");
+  Outcome reworded = s.outcome;
+  reworded.transcript.back() = "Command Result : Success";
+  Prediction p = s.p;
+  const std::vector<model::Mismatch> printed = model::Judge(p, reworded, s.state, {});
+  EXPECT_TRUE(model::OnlyPrinted(printed)) << printed.size();
+  Outcome refused{"CKR_DEVICE_ERROR",
+                  "no",
+                  {"no", "", "Command Result : 0x00000030 (CKR_DEVICE_ERROR)"},
+                  0,
+                  {}};
+  Prediction q = s.p;
+  EXPECT_FALSE(model::OnlyPrinted(model::Judge(q, refused, s.state, {})));
+  EXPECT_FALSE(model::OnlyPrinted({}));
+}
+
 // KeptAllSpace is `state` with partition p on slot 2 given all the slot's
 // free space, as a Backup HSM 7 that did not shrink it would show.
 Json KeptAllSpace(Json state) {

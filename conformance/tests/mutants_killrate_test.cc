@@ -85,6 +85,26 @@ TEST(MutantsKillRate, EveryMutantIsKilledByItsClause) {
             << table.str();
 }
 
+// A fault only in what a target prints leaves its world as the model's, so
+// the suite judges on past it: its own clause fails, and every other clause
+// gets its verdict (none is left "no verdict" behind it).
+TEST(MutantsKillRate, APrintedFaultLeavesEveryOtherClauseJudged) {
+  for (const char* name : {"drops-failure-line", "list-wrong-count", "drops-resize-advice"}) {
+    const std::string report = testing::TempDir() + "printed-" + name + ".json";
+    EXPECT_EQ(RunSuiteOn(name, 5, report), 1) << name;
+    Json parsed = Json::parse(ReadFile(report), nullptr, false);
+    ASSERT_FALSE(parsed.is_discarded()) << name << ": no report";
+    std::vector<std::string> failed, unjudged;
+    for (const Json& c : parsed["clauses"]) {
+      const std::string verdict = c.value("verdict", "");
+      if (verdict == "fail") failed.push_back(c.value("id", ""));
+      if (verdict == "error" || verdict == "not-run") unjudged.push_back(c.value("id", ""));
+    }
+    EXPECT_EQ(failed.size(), 1u) << name;
+    EXPECT_TRUE(unjudged.empty()) << name << " left without a verdict: " << unjudged.size();
+  }
+}
+
 // ---------------------------------------------------------------------------
 // The readings: other readings of the seed's open choices. The suite must
 // pass each, which shows it judges only what the seed fixes.

@@ -65,6 +65,19 @@ TEST(Verdicts, AFailureMayBlameAClauseTheCheckDoesNotName) {
       << VerdictOf(v, "A").reason;
 }
 
+// A check that failed only in what the target printed ran every line to the
+// end (CheckResult::judged_through): the clauses it does not blame passed.
+TEST(Verdicts, ACheckJudgedThroughGivesItsOtherClausesTheirVerdict) {
+  CheckOutcome printed = Finished("F", {"A", "B"}, CheckStatus::kFail, {"B"});
+  printed.judged_through = true;
+  auto v = ComputeVerdicts(ClauseList({"A", "B"}), {printed}, {});
+  EXPECT_EQ(VerdictOf(v, "A").verdict, Verdict::kPass);
+  EXPECT_EQ(VerdictOf(v, "B").verdict, Verdict::kFail);
+  printed.judged_through = false;  // stopped at B's failure: nothing known of A
+  v = ComputeVerdicts(ClauseList({"A", "B"}), {printed}, {});
+  EXPECT_EQ(VerdictOf(v, "A").verdict, Verdict::kError);
+}
+
 // A clause whose checks all stopped at a failure the vendor config accepts
 // is not judged (not-run, which fails no run); one stopped at a failure
 // nobody accepted has no verdict (error).

@@ -50,12 +50,18 @@ struct CheckResult {
   std::vector<std::string> failed_clauses;
   std::optional<Counterexample> counterexample;  // shrunk, replayable
   int cases_run = 0;
+  // A failure that judged every line of every case to the end (each failure
+  // was only in what the target printed): every clause the check names but
+  // failed_clauses held, and has that verdict.
+  bool judged_through = false;
 
-  static CheckResult Pass(int cases = 1) { return {CheckStatus::kPass, "", {}, {}, cases}; }
+  static CheckResult Pass(int cases = 1) { return {CheckStatus::kPass, "", {}, {}, cases, false}; }
   static CheckResult NotApplicable(std::string why) {
-    return {CheckStatus::kNotApplicable, std::move(why), {}, {}, 0};
+    return {CheckStatus::kNotApplicable, std::move(why), {}, {}, 0, false};
   }
-  static CheckResult Error(std::string why) { return {CheckStatus::kError, std::move(why), {}, {}, 0}; }
+  static CheckResult Error(std::string why) {
+    return {CheckStatus::kError, std::move(why), {}, {}, 0, false};
+  }
 };
 
 struct Check {

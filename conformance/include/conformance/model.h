@@ -261,8 +261,15 @@ struct Mismatch {
   std::vector<std::string> clauses;
   std::string what;
   std::string after;
+  // printed: a difference only in what the target printed (how the
+  // transcript closes, the facts it must tell), not in its code, prompts or
+  // state, so the model's world is still the target's and judging can go on.
+  bool printed = false;
   bool primary() const { return after.empty(); }
 };
+
+// OnlyPrinted: every mismatch in `ms` (at least one) is a printed one.
+bool OnlyPrinted(const std::vector<Mismatch>& ms);
 
 // Judge compares one executed line with its prediction: secrets
 // (OUT-NO-SECRETS: `secrets`, the world's, and p.typed_secrets),

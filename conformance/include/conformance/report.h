@@ -81,6 +81,8 @@ struct CheckOutcome {
   int cases = 0;      // cases asked for
   int cases_run = 0;
   double seconds = 0;
+  // CheckResult::judged_through: the clauses it names but does not blame held.
+  bool judged_through = false;
 
   std::string id() const { return family + "." + name; }
   // Blamed is what a failure of this check is attributed to: the clauses

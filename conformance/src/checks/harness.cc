@@ -75,6 +75,7 @@ ScenarioVerdict RunScenario(Target& target, const Scenario& s, const Relation& r
 
 ScenarioVerdict RunLines(Target& target, const Scenario& s, model::World start, Json observed,
                          const Relation& relation) {
+  std::optional<ScenarioVerdict> first_printed;
   ScenarioVerdict v;
   TargetError e;
   std::optional<model::World> world = std::move(start);
@@ -120,11 +121,31 @@ ScenarioVerdict RunLines(Target& target, const Scenario& s, model::World start, 
       c.observed = step->outcome.result;
       for (const model::Mismatch& m : v.mismatches) c.observed += "; " + Describe(m);
       c.target_transcript = step->outcome.transcript;
-      return v;
+      if (!model::OnlyPrinted(v.mismatches)) {
+        if (first_printed) NoteFailed(first_printed->mismatches, &v.also_failed);
+        return v;
+      }
+      // Only what it printed differed: the model's world is still the
+      // target's, so the lines after it are judged too (each clause its own
+      // verdict); the first such failure is the one reported.
+      if (!first_printed) {
+        first_printed = v;
+      } else {
+        NoteFailed(v.mismatches, &v.also_failed);
+      }
+      v.mismatches.clear();
     }
     if (p.own_code && p.codes.count(step->outcome.result) == 0) v.own_code_steps.insert(i);
     *world = p.after;
     state = std::move(step->after);
+  }
+  if (first_printed) {
+    std::map<std::string, std::string> also = std::move(v.also_failed);
+    std::set<size_t> own = std::move(v.own_code_steps);
+    v = std::move(*first_printed);
+    v.also_failed = std::move(also);
+    v.own_code_steps = std::move(own);
+    v.judged_through = true;
   }
   return v;
 }
@@ -147,20 +168,25 @@ namespace {
 
 CheckResult ForAllHeldTo(CheckContext& ctx, const rc::Gen<Scenario>& gen, const Relation& relation) {
   std::optional<ScenarioVerdict> last_failure;
+  PrintedFailures printed;
   int runs = 0;
   const auto property = [&] {
     const Scenario s = *gen;
     ++runs;
     ScenarioVerdict v = RunScenario(*ctx.target, s, relation);
+    if (printed.Take(v)) return;
     if (v.harness_error || !v.mismatches.empty()) {
       last_failure = v;
       RC_FAIL(v.harness_error ? v.message : Describe(v.mismatches.front()));
     }
   };
   std::string could_not_run;
-  if (Holds(ctx, property, &could_not_run)) return CheckResult::Pass(std::max(ctx.cases, 1));
-  if (!last_failure) return CheckResult::Error("the property could not run: " + could_not_run);
-  CheckResult r = FailedResult(*last_failure, ctx.seed, runs);
+  const bool held = Holds(ctx, property, &could_not_run);
+  if (held && printed.empty()) return CheckResult::Pass(std::max(ctx.cases, 1));
+  if (!held && !last_failure) {
+    return CheckResult::Error("the property could not run: " + could_not_run);
+  }
+  CheckResult r = printed.Result(held ? nullptr : &*last_failure, ctx.seed, runs);
   if (r.status != CheckStatus::kFail) return r;
   Counterexample& c = *r.counterexample;
   c.reference_transcript = ReferenceTranscript(c.scenario, c.failing_step);
@@ -173,6 +199,31 @@ CheckResult ForAll(CheckContext& ctx, const rc::Gen<Scenario>& gen) {
   return ForAllHeldTo(ctx, gen, nullptr);
 }
 
+void NoteFailed(const std::vector<model::Mismatch>& mismatches,
+                std::map<std::string, std::string>* failed) {
+  for (const model::Mismatch& m : mismatches) {
+    if (!m.primary()) continue;
+    for (const std::string& c : m.clauses) failed->emplace(c, Describe(m));
+  }
+}
+
+bool PrintedFailures::Take(ScenarioVerdict& v) {
+  if (v.harness_error || !v.judged_through) return false;
+  for (const auto& [clause, what] : v.also_failed) clauses_.emplace(clause, what);
+  NoteFailed(v.mismatches, &clauses_);
+  if (!first_) first_ = std::move(v);
+  return true;
+}
+
+CheckResult PrintedFailures::Result(const ScenarioVerdict* stopping, uint64_t seed,
+                                    int runs) const {
+  ScenarioVerdict failure = stopping != nullptr ? *stopping : *first_;
+  for (const auto& [clause, what] : clauses_) failure.also_failed.emplace(clause, what);
+  CheckResult r = FailedResult(failure, seed, runs);
+  r.judged_through = r.status == CheckStatus::kFail && stopping == nullptr;
+  return r;
+}
+
 CheckResult FailedResult(const ScenarioVerdict& failure, uint64_t seed, int runs) {
   if (failure.harness_error) return CheckResult::Error(failure.message);
   CheckResult r;
@@ -182,6 +233,10 @@ CheckResult FailedResult(const ScenarioVerdict& failure, uint64_t seed, int runs
   for (const model::Mismatch& m : failure.mismatches) {
     if (m.primary()) clauses.insert(m.clauses.begin(), m.clauses.end());
     r.message += (r.message.empty() ? "" : "\n") + Describe(m);
+  }
+  // Clauses other lines or cases broke, each with how it first failed.
+  for (const auto& [clause, what] : failure.also_failed) {
+    if (clauses.insert(clause).second) r.message += "\n" + what;
   }
   r.failed_clauses.assign(clauses.begin(), clauses.end());
   r.counterexample = failure.counterexample;

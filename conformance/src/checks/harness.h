@@ -4,6 +4,8 @@
 #define HSMBACKUP_CONFORMANCE_CHECKS_HARNESS_H_
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -43,11 +45,27 @@ struct ScenarioVerdict {
   // the code for (Prediction::own_code): a code list fixed elsewhere (a
   // vector's) does not apply to them.
   std::set<size_t> own_code_steps;
+  // True when every failure was only in what the target printed
+  // (model::OnlyPrinted) and every line was run and judged: `mismatches` are
+  // the first such failure's, and each clause the scenario judges that no
+  // failure names held on every line.
+  bool judged_through = false;
+  // Clauses of the printed failures after the one reported (and, when a
+  // later failure stopped the scenario, of the printed ones before it), each
+  // with how it first failed.
+  std::map<std::string, std::string> also_failed;
 };
+
+// NoteFailed adds each primary clause of `mismatches` to `failed` with its
+// description (Describe), keeping the first for a clause already there.
+void NoteFailed(const std::vector<model::Mismatch>& mismatches,
+                std::map<std::string, std::string>* failed);
 
 // RunScenario loads the world, then runs and judges every line in order
 // with the model (and `relation`, when given), stopping at the first line
-// that breaks a clause.
+// that breaks a clause in its code, prompts or state; a line that differs
+// only in what it printed fails its clause and the run goes on
+// (ScenarioVerdict::judged_through).
 ScenarioVerdict RunScenario(Target& target, const Scenario& s, const Relation& relation = nullptr);
 // RunLines is RunScenario without the load: the target already holds the
 // world `world` (the model's reading of s.world, observations adopted),
@@ -65,6 +83,27 @@ CheckResult ForAll(CheckContext& ctx, const rc::Gen<Scenario>& gen);
 // when one failed (the property keeps what it needs to report) or, with
 // `could_not_run` set, when RapidCheck could not run it at all.
 bool Holds(CheckContext& ctx, const std::function<void()>& property, std::string* could_not_run);
+
+// PrintedFailures collects a property's cases that failed only in what the
+// target printed (ScenarioVerdict::judged_through): the property goes on past
+// them, and the check fails with the first and every clause they broke, its
+// other clauses judged (CheckResult::judged_through) unless a failure of
+// another kind stopped it.
+class PrintedFailures {
+ public:
+  // Take keeps `v` and is true when it judged through; false when the
+  // caller handles `v` as before (a pass, or a failure that stops).
+  bool Take(ScenarioVerdict& v);
+  bool empty() const { return !first_; }
+  // Result is the check's result: FailedResult of `stopping` (a failure
+  // that stopped the property) or, when null, of the first printed one,
+  // blaming every clause a printed failure broke as well.
+  CheckResult Result(const ScenarioVerdict* stopping, uint64_t seed, int runs) const;
+
+ private:
+  std::optional<ScenarioVerdict> first_;
+  std::map<std::string, std::string> clauses_;
+};
 
 // FailedResult turns a failing verdict into a check's result: an error for
 // a harness failure, else a failure charged to the mismatches' clauses with

@@ -174,6 +174,7 @@ CheckResult Paired(CheckContext& ctx, const rc::Gen<Scenario>& gen,
                    const std::function<Scenario(const Scenario&)>& change, const std::string& clause,
                    bool same_lines) {
   std::optional<ScenarioVerdict> failure;
+  PrintedFailures printed;
   int runs = 0;
   const auto property = [&] {
     const Scenario first = *gen;
@@ -186,7 +187,7 @@ CheckResult Paired(CheckContext& ctx, const rc::Gen<Scenario>& gen,
       states.push_back(v.after.dump());
       return Mismatches{};
     });
-    if (!a.harness_error && a.mismatches.empty()) {
+    if (printed.Take(a) || (!a.harness_error && a.mismatches.empty())) {
       a = RunScenario(*ctx.target, second, [&](const StepView& v) -> Mismatches {
         const Outcome& p = outs.at(v.index);
         if (v.outcome.result != p.result || v.outcome.prompts != p.prompts) {
@@ -206,6 +207,7 @@ CheckResult Paired(CheckContext& ctx, const rc::Gen<Scenario>& gen,
         }
         return {};
       });
+      if (printed.Take(a)) return;
     }
     if (a.harness_error || !a.mismatches.empty()) {
       failure = a;
@@ -218,9 +220,10 @@ CheckResult Paired(CheckContext& ctx, const rc::Gen<Scenario>& gen,
   params.maxSize = 100;
   const rc::detail::TestResult result =
       rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
-  if (result.template is<rc::detail::SuccessResult>()) return CheckResult::Pass(params.maxSuccess);
-  if (!failure) return CheckResult::Error("the paired property could not run");
-  return FailedResult(*failure, ctx.seed, runs);
+  const bool held = result.template is<rc::detail::SuccessResult>();
+  if (held && printed.empty()) return CheckResult::Pass(params.maxSuccess);
+  if (!held && !failure) return CheckResult::Error("the paired property could not run");
+  return printed.Result(held ? nullptr : &*failure, ctx.seed, runs);
 }
 
 Scenario Debugged(const Scenario& plain) {

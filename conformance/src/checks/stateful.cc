@@ -216,7 +216,9 @@ CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
     std::optional<Json> state;
     if (w) state = ctx.target->LoadAndObserve(sut.scenario.world, &e);
     if (!w || !state) {
-      last = ScenarioVerdict{true, w ? e.message : why, {}, 0, {}, {}};
+      last = ScenarioVerdict{};
+      last->harness_error = true;
+      last->message = w ? e.message : why;
       RC_FAIL(last->message);
     }
     model::Adopt(*w, *state);

@@ -330,6 +330,7 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
   }
   for (Mismatch& m : JudgeText(p, outcome, observed)) {
     if (!b.cause().empty() && m.primary()) m.after = b.cause();
+    m.printed = true;
     out.push_back(std::move(m));
   }
   return out;
@@ -413,6 +414,11 @@ std::string ClosingProblem(const Outcome& o) {
 
 }  // namespace
 
+bool OnlyPrinted(const std::vector<Mismatch>& ms) {
+  return !ms.empty() &&
+         std::all_of(ms.begin(), ms.end(), [](const Mismatch& m) { return m.printed; });
+}
+
 std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& observed,
                             const std::vector<std::string>& secrets) {
   std::vector<Mismatch> out;
@@ -433,6 +439,7 @@ std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& o
   // OUT-ERROR / OUT-TRANSCRIPT: how the transcript closes.
   if (std::string why = ClosingProblem(outcome); !why.empty()) {
     b.Independent(outcome.ok() ? "OUT-TRANSCRIPT" : "OUT-ERROR", why);
+    out.back().printed = true;
   }
   if (!p.modelled) {
     Adopt(p.after, observed);

@@ -464,18 +464,24 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
   const std::vector<std::string>& lines = o.transcript;
   auto any = [&](auto pred) { return std::any_of(lines.begin(), lines.end(), pred); };
   // A failure after the first is there only because a pre-7.7 source goes
-  // on: when the first is reported and a later one is not, the source
-  // stopped (CLONE-CONTINUE-PRE77); when none is, failures go unreported
-  // (CLONE-DISCARD).
+  // on: when the first is reported in a line of its own and a later one is
+  // not, the source stopped (CLONE-CONTINUE-PRE77); otherwise failures go
+  // unreported (CLONE-DISCARD), even where the closing message names the
+  // first, as every failure's message may.
+  auto in_message = [&](const std::string& l) {
+    const std::string f = LineForm(l);
+    return !f.empty() && LineForm(o.message).find(f) != std::string::npos;
+  };
   bool first_reported = true;
   for (size_t i = 0; i < s.failed.size(); ++i) {
     const auto& [handle, code] = s.failed[i];
-    if (any([&](const std::string& l) {
-          return HasToken(l, std::to_string(handle)) && HasToken(l, code);
-        })) {
-      continue;
+    auto reports = [&](const std::string& l) {
+      return HasToken(l, std::to_string(handle)) && HasToken(l, code);
+    };
+    if (i == 0) {
+      first_reported = any([&](const std::string& l) { return reports(l) && !in_message(l); });
     }
-    if (i == 0) first_reported = false;
+    if (any(reports)) continue;
     out.push_back(
         {{i > 0 && first_reported ? "CLONE-CONTINUE-PRE77" : "CLONE-DISCARD"},
          "no line reports the failure of object " + std::to_string(handle) + " (" + code + ")",

@@ -219,6 +219,7 @@ CheckOutcome RunCheck(const Check& check, const TargetFactory& factory, uint64_t
   out.failed_clauses = std::move(result.failed_clauses);
   out.counterexample = std::move(result.counterexample);
   out.cases_run = result.cases_run;
+  out.judged_through = result.judged_through && result.status == CheckStatus::kFail;
   if (out.counterexample && out.counterexample->seed == 0) out.counterexample->seed = out.seed;
   return out;
 }

@@ -130,7 +130,9 @@ std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& c
           break;
         case CheckStatus::kNotApplicable: AddUnique(why_not_applicable, o.message); break;
         case CheckStatus::kFail:  // failed on another clause: says nothing of this one
-          if (StoppedAtExpected(config, o)) {
+          if (o.judged_through) {  // ... unless it judged every line to the end
+            passed = true;
+          } else if (StoppedAtExpected(config, o)) {
             if (stopped_at_expected == nullptr) stopped_at_expected = &o;
           } else if (stopped_elsewhere == nullptr) {
             stopped_elsewhere = &o;
