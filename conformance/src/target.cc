@@ -75,7 +75,7 @@ std::optional<std::vector<Json>> Target::CallAll(std::vector<Json> requests,
                                                  const std::function<void()>& meanwhile,
                                                  TargetError* error) {
   std::vector<Json> answers;
-  if (!pipeline_) {
+  if (!Pipelining()) {
     if (meanwhile) meanwhile();
     for (Json& request : requests) {
       std::optional<Json> answer = Call(std::move(request), error);
@@ -153,7 +153,7 @@ std::optional<Hello> Target::Handshake(TargetError* error) {
   for (const Json& c : r->value("capabilities", Json::array())) {
     if (c.is_string()) h.capabilities.insert(c.get<std::string>());
   }
-  pipeline_ = !pipeline_forbidden_ && h.Has(kPipelineCapability);
+  pipeline_listed_ = h.Has(kPipelineCapability);
   return h;
 }
 

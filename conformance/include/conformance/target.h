@@ -29,9 +29,10 @@ using Json = nlohmann::json;
 // "Versioning"); a target that answers `hello` with another is refused.
 inline constexpr char kProtocol[] = "hsmbackup-target/1";
 
-// kPipelineCapability, listed in a target's `hello`, says it reads its next
-// request only after answering the last, so the suite may send `observe`
-// before `load`'s or `execute`'s answer has come (PROTOCOL.md, "Pipelining").
+// kPipelineCapability, listed in a target's `hello`, says it splits its stdin
+// on newlines and answers every request in order however the lines arrive,
+// so the suite may write `observe` together with the `load` or `execute`
+// before it (PROTOCOL.md, "Pipelining").
 inline constexpr char kPipelineCapability[] = "pipeline";
 
 // kMaxJsonDepth bounds the nesting of every JSON document the suite reads
@@ -119,12 +120,9 @@ class Target {
   // clone path (PROTOCOL.md, "bench"); the response's fields, or nullopt.
   std::optional<Json> Bench(const Json& params, TargetError* error);
   // ForbidPipelining: requests go one at a time whatever hello said.
-  void ForbidPipelining() {
-    pipeline_forbidden_ = true;
-    pipeline_ = false;
-  }
+  void ForbidPipelining() { pipeline_forbidden_ = true; }
   // Pipelining: the last hello listed kPipelineCapability and it is allowed.
-  bool Pipelining() const { return pipeline_; }
+  bool Pipelining() const { return pipeline_listed_ && !pipeline_forbidden_; }
   // Bye sends `bye` once; later calls (Close's included) send nothing.
   void Bye();
   // Close ends the session: `bye`, then (a process) its exit within
@@ -179,7 +177,7 @@ class Target {
                                      TargetError* error);
   long next_id_ = 1;
   bool said_bye_ = false;
-  bool pipeline_ = false;  // the last hello listed kPipelineCapability
+  bool pipeline_listed_ = false;  // the last hello listed kPipelineCapability
   bool pipeline_forbidden_ = false;
   std::function<void()> after_bye_;
 };

@@ -193,7 +193,6 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
                 options.seed,
                 options.cases,
                 {}};
-  if (options.no_pipeline) engine.factory = WithoutPipelining(std::move(engine.factory));
   TargetError target_error;
   std::chrono::nanoseconds startup{};
   std::optional<Hello> hello = Preflight(engine.factory, target_name, &target_error, &startup);
@@ -214,9 +213,11 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
     if (processes.next != NextProcess::kWhenAsked) {
       engine.factory = MakeTargetFactory(options.target_command, options.target_timeout,
                                          /*reuse=*/false, processes.next);
-      if (options.no_pipeline) engine.factory = WithoutPipelining(std::move(engine.factory));
     }
   }
+  // After the preflight (hello and bye only: nothing to pipeline), around
+  // whichever factory serves the checks.
+  if (options.no_pipeline) engine.factory = WithoutPipelining(std::move(engine.factory));
   processes.pipelined =
       !options.target_command.empty() && !options.no_pipeline && hello->Has(kPipelineCapability);
   // A fixed-world target (FIXED-WORLD.md) is judged only by the checks that

@@ -44,12 +44,12 @@ std::string RerunCommand(const RunReport& report, const CheckOutcome& check) {
 }
 
 std::string ProcessesText(const Processes& processes) {
+  const std::string pipelined =
+      processes.pipelined ? "; observe written with each load and execute" : "";
   std::string text;
   switch (processes.kind) {
     case Processes::Kind::kInProcess: return "none: the reference runs in this process";
-    case Processes::Kind::kReused:
-      return std::string("one for the whole run (--reuse-target)") +
-             (processes.pipelined ? "; observe written with each load and execute" : "");
+    case Processes::Kind::kReused: return "one for the whole run (--reuse-target)" + pipelined;
     case Processes::Kind::kPerCheck: break;
   }
   switch (processes.next) {
@@ -65,7 +65,7 @@ std::string ProcessesText(const Processes& processes) {
     const long ms = std::lround(*processes.preflight_hello_seconds * 1000);
     text += " (the default; the preflight answered hello in " + std::to_string(ms) + " ms)";
   }
-  return text + (processes.pipelined ? "; observe written with each load and execute" : "");
+  return text + pipelined;
 }
 
 std::string Seconds(double seconds) {
