@@ -16,14 +16,16 @@ using namespace mutant_testing;  // NOLINT(build/namespaces)
 // check that covers the scenario named in conformance/mutants/README.md,
 // this test fails, listing the mutants that survive.
 
-// RunSuiteOn runs the whole suite, `cases` per property, against the
-// mutant or reading `name` and returns its exit code; the clause report goes
-// to `report`.
-int RunSuiteOn(const std::string& name, int cases, const std::string& report) {
+// RunSuiteOn runs the whole suite (or the checks `filter` selects), `cases`
+// per property, against the mutant or reading `name` and returns its exit
+// code; the clause report goes to `report`.
+int RunSuiteOn(const std::string& name, int cases, const std::string& report,
+               const std::string& filter = "") {
   std::remove(report.c_str());
   const std::string target = ShellQuote(kMutant) + " " + ShellQuote(name);
+  const std::string only = filter.empty() ? "" : " --gtest_filter=" + ShellQuote(filter);
   return RunShell(ShellQuote(HSMB_CONFORMANCE_PATH) + " --target-cmd " + ShellQuote(target) +
-                  " --reuse-target --cases " + std::to_string(cases) + " --quiet --report " +
+                  " --reuse-target --cases " + std::to_string(cases) + only + " --quiet --report " +
                   ShellQuote(report) + " >/dev/null 2>&1")
       .exit_code;
 }
@@ -102,6 +104,31 @@ TEST(MutantsKillRate, APrintedFaultLeavesEveryOtherClauseJudged) {
     }
     EXPECT_EQ(failed.size(), 1u) << name;
     EXPECT_TRUE(unjudged.empty()) << name << " left without a verdict: " << unjudged.size();
+  }
+}
+
+// The stateful checks judge each step outside RunScenario: a step that
+// differs only in what it printed must not stop their sequences either, or
+// every invariant they judge is left without a verdict behind it.
+TEST(MutantsKillRate, AStatefulCheckJudgesOnPastAPrintedFault) {
+  const std::pair<const char*, const char*> mutants[] = {{"list-wrong-count", "ARCHIVE-LIST"},
+                                                         {"drops-failure-line", "CLONE-DISCARD"}};
+  for (const auto& [name, clause] : mutants) {
+    const std::string report = testing::TempDir() + "stateful-" + name + ".json";
+    EXPECT_EQ(RunSuiteOn(name, 20, report, "Stateful.*"), 1) << name;
+    Json parsed = Json::parse(ReadFile(report), nullptr, false);
+    ASSERT_FALSE(parsed.is_discarded()) << name << ": no report";
+    std::vector<std::string> failed, unjudged;
+    size_t passed = 0;
+    for (const Json& c : parsed["clauses"]) {
+      const std::string verdict = c.value("verdict", "");
+      if (verdict == "fail") failed.push_back(c.value("id", ""));
+      if (verdict == "error") unjudged.push_back(c.value("id", ""));
+      if (verdict == "pass") ++passed;
+    }
+    EXPECT_EQ(failed, std::vector<std::string>{clause}) << name;
+    EXPECT_TRUE(unjudged.empty()) << name << " left without a verdict: " << unjudged.size();
+    EXPECT_GE(passed, 10u) << name;  // the invariants the sequences judge
   }
 }
 

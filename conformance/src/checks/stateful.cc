@@ -29,10 +29,14 @@ struct Sut {
   std::vector<std::string> secrets;
   std::optional<ScenarioVerdict> failure;  // the first failing step
   std::optional<ScenarioVerdict>* last = nullptr;  // where the property keeps it
+  PrintedFailures* printed = nullptr;              // steps that failed only in print
 };
 
-// Step runs one line on the target and judges it; the first failure stops
-// the sequence (RC_FAIL) and is kept for the counterexample.
+// Step runs one line on the target and judges it. A step that differs only
+// in what the target printed (model::OnlyPrinted) leaves the model's world
+// the target's: it is kept in sut.printed and the sequence goes on. Any
+// other failure stops the sequence (RC_FAIL) and is kept for the
+// counterexample.
 void Step(Sut& sut, const std::string& line, const std::vector<std::string>& answers) {
   model::Prediction p;
   TargetError e;
@@ -62,9 +66,14 @@ void Step(Sut& sut, const std::string& line, const std::vector<std::string>& ans
     c.observed = o->outcome.result;
     for (const model::Mismatch& m : v.mismatches) c.observed += "; " + Describe(m);
     c.target_transcript = o->outcome.transcript;
-    sut.failure = v;
-    *sut.last = v;
-    RC_FAIL(Describe(v.mismatches.front()));
+    if (model::OnlyPrinted(v.mismatches)) {
+      v.judged_through = true;
+      sut.printed->Take(v);
+    } else {
+      sut.failure = v;
+      *sut.last = v;
+      RC_FAIL(Describe(v.mismatches.front()));
+    }
   }
   sut.model = p.after;
   sut.state = std::move(o->state);
@@ -200,6 +209,7 @@ rc::Gen<RcModel> Worlds(bool v1, bool faults) {
 
 CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
   std::optional<ScenarioVerdict> last;
+  PrintedFailures printed;
   int runs = 0;
   const auto property = [&] {
     const RcModel initial = *Worlds(v1, faults);
@@ -207,6 +217,7 @@ CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
     Sut sut;
     sut.target = ctx.target;
     sut.last = &last;
+    sut.printed = &printed;
     sut.scenario.world = initial.spec.ToJson();
     sut.secrets = model::Secrets(sut.scenario.world);
     sut.secrets.insert(sut.secrets.end(), initial.passwords.begin(), initial.passwords.end());
@@ -234,13 +245,14 @@ CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
   params.maxSuccess = std::max(ctx.cases, 1);
   params.maxSize = 30;  // command sequences of up to ~30 lines
   const rc::detail::TestResult result = rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
-  if (result.template is<rc::detail::SuccessResult>()) return CheckResult::Pass(params.maxSuccess);
-  if (!last) {
+  const bool held = result.template is<rc::detail::SuccessResult>();
+  if (held && printed.empty()) return CheckResult::Pass(params.maxSuccess);
+  if (!held && !last) {
     std::ostringstream why;
     rc::detail::printResultMessage(result, why);
     return CheckResult::Error("the stateful property could not run: " + why.str());
   }
-  return FailedResult(*last, ctx.seed, runs);
+  return printed.Result(held ? nullptr : &*last, ctx.seed, runs);
 }
 
 // The clauses every variant judges after each step. CLONE-OPAQUE-V1 is
