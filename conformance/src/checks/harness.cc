@@ -224,6 +224,17 @@ CheckResult PrintedFailures::Result(const ScenarioVerdict* stopping, uint64_t se
   return r;
 }
 
+void PrintedFailures::AddTo(CheckResult* stopped) const {
+  if (stopped->status != CheckStatus::kFail) return;
+  for (const auto& [clause, what] : clauses_) {
+    if (std::find(stopped->failed_clauses.begin(), stopped->failed_clauses.end(), clause) ==
+        stopped->failed_clauses.end()) {
+      stopped->failed_clauses.push_back(clause);
+      stopped->message += "\n" + what;
+    }
+  }
+}
+
 CheckResult FailedResult(const ScenarioVerdict& failure, uint64_t seed, int runs) {
   if (failure.harness_error) return CheckResult::Error(failure.message);
   CheckResult r;

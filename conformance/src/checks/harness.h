@@ -99,6 +99,10 @@ class PrintedFailures {
   // that stopped the property) or, when null, of the first printed one,
   // blaming every clause a printed failure broke as well.
   CheckResult Result(const ScenarioVerdict* stopping, uint64_t seed, int runs) const;
+  // AddTo charges `stopped`, a failure that stopped the check and was not
+  // built from a verdict (a vector's own expectation), with every clause a
+  // printed failure broke as well.
+  void AddTo(CheckResult* stopped) const;
 
  private:
   std::optional<ScenarioVerdict> first_;

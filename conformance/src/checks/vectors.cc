@@ -323,14 +323,22 @@ std::string Judge(const Vector& v, const Outcome& last, const Json& before, cons
   return "";
 }
 
-// RunVector: nullopt when the vector holds; a failure or error result else.
-std::optional<CheckResult> RunVector(CheckContext& ctx, const Vector& v) {
-  const std::string name =
-      "tcId " + std::to_string(v.tc_id) + " (id " + v.id + ", " + v.comment + ")";
+std::string VectorName(const Vector& v) {
+  return "tcId " + std::to_string(v.tc_id) + " (id " + v.id + ", " + v.comment + ")";
+}
+
+// RunVector: nullopt when the vector holds, or when it differed only in
+// what the target printed (kept in `printed`: the file's other vectors are
+// still run); a failure or error result else.
+std::optional<CheckResult> RunVector(CheckContext& ctx, const Vector& v, PrintedFailures& printed) {
+  const std::string name = VectorName(v);
   // The model judges every step first and blames each difference on its
   // own clause; the vector's own expectations (data any harness can use)
   // then catch what the model might not, charged to the vector's clauses.
-  const ScenarioVerdict judged = RunScenario(*ctx.target, v.scenario);
+  // A vector the model failed only in print skips them: its transcript
+  // check would charge the same difference to every clause of the vector.
+  ScenarioVerdict judged = RunScenario(*ctx.target, v.scenario);
+  if (printed.Take(judged)) return std::nullopt;
   if (judged.harness_error || !judged.mismatches.empty()) {
     CheckResult r = FailedResult(judged, ctx.seed, 1);
     r.message = name + ": " + r.message;
@@ -387,6 +395,8 @@ std::optional<CheckResult> RunVector(CheckContext& ctx, const Vector& v) {
 CheckResult RunFile(CheckContext& ctx, const VectorFile& file) {
   int run = 0;
   std::set<std::string> missing;
+  PrintedFailures printed;
+  std::string first_printed;  // the vector the first printed failure came from
   for (const Vector& v : file.vectors) {
     std::vector<std::string> lacking;
     for (const std::string& c : v.capabilities) {
@@ -397,7 +407,18 @@ CheckResult RunFile(CheckContext& ctx, const VectorFile& file) {
       continue;
     }
     ++run;
-    if (std::optional<CheckResult> r = RunVector(ctx, v)) return *r;
+    const bool none_printed = printed.empty();
+    std::optional<CheckResult> r = RunVector(ctx, v, printed);
+    if (none_printed && !printed.empty()) first_printed = VectorName(v);
+    if (r) {
+      printed.AddTo(&*r);
+      return *r;
+    }
+  }
+  if (!printed.empty()) {
+    CheckResult r = printed.Result(nullptr, ctx.seed, run);
+    r.message = first_printed + ": " + r.message;
+    return r;
   }
   if (run == 0) {
     return CheckResult::NotApplicable("every vector needs a capability the target lacks: " +
