@@ -1,5 +1,8 @@
 #include "conformance/target.h"
 
+#include <cctype>
+#include <string>
+
 namespace hsmbackup::conformance {
 
 std::optional<NextProcess> ParseNextProcess(std::string_view name) {
@@ -187,12 +190,36 @@ std::optional<Outcome> OutcomeOf(const Json& r, TargetError* error) {
   return o;
 }
 
+// LowerHex rewrites the hex fields of an observed state (`ouid`,
+// `fingerprint`, `smk_id`, wherever they are) in lower case: PROTOCOL.md
+// lets a target write hex in either case, as the world format does, and
+// everything after this point (the judge, the model adopting what it
+// observed, worlds built from it) compares them as text.
+void LowerHex(Json& j) {
+  if (j.is_array()) {
+    for (Json& e : j) LowerHex(e);
+    return;
+  }
+  if (!j.is_object()) return;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.value().is_string() &&
+        (it.key() == "ouid" || it.key() == "fingerprint" || it.key() == "smk_id")) {
+      std::string& text = it.value().get_ref<std::string&>();
+      for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      LowerHex(it.value());
+    }
+  }
+}
+
 std::optional<Json> StateOf(const Json& r, TargetError* error) {
   if (!r.contains("state") || !r["state"].is_object()) {
     *error = {"target's observe answer has no \"state\" object"};
     return std::nullopt;
   }
-  return r["state"];
+  Json state = r["state"];
+  LowerHex(state);
+  return state;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 // the commands that ask.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,32 @@ TEST(JudgeQuestions, AQuestionWithoutReplaceFailsTheClauseListingWhatAsks) {
   ASSERT_EQ(replace.outcome.result, "CKR_OK");
   EXPECT_TRUE(model::Judge(replace.p, AskedAndCancelled(), kept.state, {}).empty());
   EXPECT_EQ(replace.p.reading, "replace-asks");
+}
+
+// AUTH-PROMPT judges the set of credentials asked (PROTOCOL.md, execute):
+// lunacm confirms a new password at a second prompt, so a target that
+// reports the name twice asked for the same credential; one that also asks
+// for a credential the line gave still fails.
+TEST(JudgeQuestions, ANewPasswordConfirmedAtASecondPromptIsOneCredential) {
+  const std::string left_off =
+      "partition archive backup -slot 2 -partition p -domain clientdomain "
+      "-sopassword backupSOpwd";
+  Step s = RunLine(SeedWorld(), {kLogin}, kBackup);
+  ASSERT_EQ(s.outcome.result, "CKR_OK");
+  std::string why;
+  std::optional<model::World> w = model::FromWorld(SeedWorld(), &why);
+  ASSERT_TRUE(w.has_value()) << why;
+  model::Prediction logged_in = model::Predict(*w, kLogin, {});
+  model::Prediction p =
+      model::Predict(logged_in.after, left_off, {}, {{"password", "newPa$$w0rd"}});
+  ASSERT_EQ(p.credential_prompts, std::vector<std::string>{"password"});
+  Outcome confirmed = s.outcome;
+  confirmed.credential_prompts = std::vector<std::string>{"password", "password"};
+  EXPECT_TRUE(model::Judge(p, confirmed, s.state, {}).empty());
+  Outcome extra = s.outcome;
+  extra.credential_prompts = std::vector<std::string>{"password", "sopassword"};
+  EXPECT_EQ(PrimaryClauses(model::Judge(p, extra, s.state, {})),
+            std::vector<std::string>{"AUTH-PROMPT"});
 }
 
 }  // namespace

@@ -1,21 +1,26 @@
 // Both adapters reach the reference and see the same thing.
-#include <gtest/gtest.h>
+#include "conformance/target.h"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <thread>
 #include <sstream>
+#include <thread>
 
 #include "conformance/runner.h"
-#include "conformance/target.h"
 #include "scratch_dir.h"
+#include "shell_support.h"
+#include <unistd.h>
 
 namespace hsmbackup::conformance {
 namespace {
+
+using shell_testing::RunResult;
+using shell_testing::RunShell;
+using shell_testing::ShellQuote;
 
 Json SeedWorld() {
   std::ifstream in(std::string(HSMB_SOURCE_ROOT) + "/fixtures/worlds/seed-example.json");
@@ -82,6 +87,39 @@ TEST(Target, SubprocessSeesWhatInProcessSees) {
     EXPECT_EQ(a.outcomes[i].transcript, b.outcomes[i].transcript);
   }
   EXPECT_EQ(a.state, b.state);
+}
+
+// PROTOCOL.md lets a target write the hex of an observed state in either
+// case: the suite reads it lower case, so a target writing upper case (here
+// the reference behind tests/relay_target.py) is judged as the reference.
+TEST(Target, HexInAnObservedStateIsReadInEitherCase) {
+  const std::string relay =
+      "python3 " +
+      ShellQuote(std::string(HSMB_SOURCE_ROOT) + "/conformance/tests/relay_target.py") +
+      " upperhex " + ShellQuote(HSMB_TOOL_PATH);
+  const std::string requests = testing::TempDir() + "upperhex-requests.jsonl";
+  {
+    std::ofstream out(requests);
+    out << Json{{"id", 1}, {"op", "hello"}}.dump() << "\n"
+        << Json{{"id", 2}, {"op", "load"}, {"world", SeedWorld()}}.dump() << "\n"
+        << Json{{"id", 3}, {"op", "observe"}}.dump() << "\n";
+  }
+  // The relay does write upper case: the seed world's first OUID.
+  const RunResult raw = RunShell(relay + " < " + ShellQuote(requests));
+  ASSERT_NE(raw.out.find("\"4A0000001D0000006C640400\""), std::string::npos) << raw.out;
+  TargetError error;
+  std::unique_ptr<Target> upper = MakeSubprocessTarget(relay, &error);
+  ASSERT_NE(upper, nullptr) << error.message;
+  std::unique_ptr<Target> reference = MakeInProcessTarget();
+  const Seen relayed = RunSeedExample(*upper);
+  EXPECT_EQ(relayed.state, RunSeedExample(*reference).state);
+  // The clauses a vendor's upper-case target failed, and the 61 its
+  // failures left without a verdict, now pass.
+  const RunResult run =
+      RunShell(ShellQuote(HSMB_CONFORMANCE_PATH) + " --target-cmd " + ShellQuote(relay) +
+               " --reuse-target --cases 5 --quiet --clauses "
+               "SRC-UNCHANGED,AUTH-LOCKOUT,RESTORE-RULES,RESTORE-SMK,ARCHIVE-LIST,CLONE-OPAQUE-V1");
+  EXPECT_EQ(run.exit_code, 0) << run.out;
 }
 
 TEST(Target, ProtocolErrorsAreReportedNotFatal) {

@@ -247,9 +247,10 @@ std::string Names(const std::vector<std::string>& names) {
 
 // CredentialProblem: "" when the credentials the target says it asked for
 // (a response without `credential_prompts` is not judged) are the ones the
-// line left off, in any order; when one of them had no answer the target
-// may stop at it, so it must have asked only those and at least one
-// unanswered (AUTH-PROMPT).
+// line left off, as a set: in any order, and a name asked twice counts once
+// (lunacm confirms a new password at a second prompt); when one of them had
+// no answer the target may stop at it, so it must have asked only those and
+// at least one unanswered (AUTH-PROMPT).
 std::string CredentialProblem(const Prediction& p, const Outcome& outcome) {
   if (!outcome.credential_prompts) return "";
   const std::vector<std::string>& got = *outcome.credential_prompts;
@@ -257,7 +258,7 @@ std::string CredentialProblem(const Prediction& p, const Outcome& outcome) {
   const std::set<std::string> want(p.credential_prompts.begin(), p.credential_prompts.end());
   const std::string what = "asked for the credentials " + Names(got) + ", expected " +
                            Names(p.credential_prompts);
-  if (p.unanswered.empty()) return asked == want && asked.size() == got.size() ? "" : what;
+  if (p.unanswered.empty()) return asked == want ? "" : what;
   const bool subset = std::includes(want.begin(), want.end(), asked.begin(), asked.end());
   const bool reached = std::any_of(asked.begin(), asked.end(),
                                    [&](const std::string& n) { return p.unanswered.count(n); });
