@@ -1,19 +1,19 @@
 // Both adapters reach the reference and see the same thing.
-#include "conformance/target.h"
-
 #include <gtest/gtest.h>
+
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <sstream>
 #include <thread>
+#include <sstream>
 
 #include "conformance/runner.h"
+#include "conformance/target.h"
 #include "scratch_dir.h"
 #include "shell_support.h"
-#include <unistd.h>
 
 namespace hsmbackup::conformance {
 namespace {
