@@ -58,6 +58,7 @@ std::unique_ptr<ProtocolHook> MakeReplaceNoConfirm();
 std::unique_ptr<ProtocolHook> MakeRefusesLeftOffSopassword();
 std::unique_ptr<ProtocolHook> MakeCompleteDespiteResizeFail();
 std::unique_ptr<ProtocolHook> MakeNoCommandPrefix();
+std::unique_ptr<ProtocolHook> MakeRefusesSmkShortcut();
 std::unique_ptr<ProtocolHook> MakeEchoesPassword();
 std::unique_ptr<ProtocolHook> MakeNoSoLockout();
 std::unique_ptr<ProtocolHook> MakeExistingWithoutAppend();

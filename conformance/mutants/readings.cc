@@ -433,6 +433,9 @@ std::vector<Mutant> AllReadings() {
       {"type-spelling", "ARCHIVE-CONTENTS",
        "archive contents names each object's type by its PKCS#11 class (CKO_PRIVATE_KEY)",
        MakeTypeAsClassName},
+      {"listed-spellings-only", "OPT-SHORTCUTS",
+       "options are taken only by their full names and the seed's shortcuts, in lower case",
+       MakeListedSpellingsOnly},
   };
 }
 

@@ -1,6 +1,7 @@
 // Readings of the vendor's review (clauses.json `accepts`): the reference
 // printing list and contents figures grouped, contents types as PKCS#11
-// names, and reading -objects and -smkonly -partition otherwise. Each is a
+// names, reading -objects and -smkonly -partition otherwise, and taking
+// only the seed's option spellings. Each is a
 // reading the suite must pass (readings.cc lists them).
 #include "readings_options.h"
 
@@ -156,7 +157,46 @@ class FiguresGrouped final : public ProtocolHook {
   }
 };
 
+// SpellingsListed refuses an archive line that spells an option neither by
+// its full name nor by the seed's shortcut, in lower case (OPT-SHORTCUTS
+// `accepts` "listed-spellings-only"), as an exact-match option table does:
+// the line gets an option no table knows, which the parser refuses before
+// anything is asked or changed.
+class SpellingsListed final : public ProtocolHook {
+ public:
+  void Before(World&, Session&, std::string& line, std::vector<std::string>&) override {
+    if (!Parse(line)) return;
+    struct Spelling {
+      std::string_view name, shortcut;
+      bool takes_value;
+    };
+    static constexpr Spelling kSeed[] = {
+        {"append", "a", false},   {"debug", "deb", false},     {"defaultdomain", "def", false},
+        {"domain", "do", true},   {"force", "f", false},       {"objects", "o", true},
+        {"partition", "par", true}, {"password", "pas", true}, {"replace", "rep", false},
+        {"slot", "s", true},      {"smkonly", "smk", false},   {"sopassword", "sop", true}};
+    const std::vector<std::string> words = Words(line);
+    for (size_t i = 3; i < words.size(); ++i) {
+      if (words[i].size() < 2 || words[i][0] != '-') continue;
+      const std::string typed = words[i].substr(1);
+      const Spelling* listed = nullptr;
+      for (const Spelling& s : kSeed) {
+        if (typed == s.name || typed == s.shortcut) listed = &s;
+      }
+      if (listed == nullptr) {
+        line += " -unlisted-spelling";
+        return;
+      }
+      if (listed->takes_value) ++i;
+    }
+  }
+};
+
 }  // namespace
+
+std::unique_ptr<ProtocolHook> MakeListedSpellingsOnly() {
+  return std::make_unique<SpellingsListed>();
+}
 
 std::unique_ptr<ProtocolHook> MakeObjectsDedupe() {
   return std::make_unique<ObjectsRewritten>(

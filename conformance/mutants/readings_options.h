@@ -1,6 +1,6 @@
 // The hooks of the readings readings_options.cc defines (clauses.json
 // `accepts`: objects-dedupe, objects-source-order, smkonly-ignores-name,
-// grouped-figures, type-spelling).
+// grouped-figures, type-spelling, listed-spellings-only).
 #ifndef HSMBACKUP_CONFORMANCE_MUTANTS_READINGS_OPTIONS_H_
 #define HSMBACKUP_CONFORMANCE_MUTANTS_READINGS_OPTIONS_H_
 
@@ -21,6 +21,9 @@ std::unique_ptr<ProtocolHook> MakeSmkOnlyIgnoresName();
 std::unique_ptr<ProtocolHook> MakeGroupedFigures();
 // archive contents' Object Type lines as PKCS#11 class names.
 std::unique_ptr<ProtocolHook> MakeTypeAsClassName();
+// An archive line refused when it spells an option neither by its full
+// name nor by the seed's shortcut, in lower case.
+std::unique_ptr<ProtocolHook> MakeListedSpellingsOnly();
 
 }  // namespace hsmbackup::mutants
 

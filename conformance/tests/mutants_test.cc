@@ -248,6 +248,17 @@ std::vector<Scenario> StateScenarios() {
          EXPECT_EQ(mut.last().prompts, 0);
          EXPECT_EQ((*SlotById(mut.state(), 5))["partitions"].size(), 1u);
        }});
+  all.push_back({"refuses-smk-shortcut", "seed-smkonly: backup -smk (the shortcut), answer proceed",
+                 [] { return Fixture("seed-smkonly.json"); },
+                 {{"role login -name co", {}}, {"partition archive backup -slot 5 -smk", {"proceed"}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(ref.last().result, "CKR_OK");
+                   EXPECT_EQ(ref.last().prompts, 1);
+                   EXPECT_EQ((*SlotById(ref.state(), 5))["partitions"].size(), 1u);
+                   EXPECT_EQ(mut.last().result, "CKR_ARGUMENTS_BAD");
+                   EXPECT_EQ(mut.last().prompts, 0);
+                   EXPECT_TRUE((*SlotById(mut.state(), 5))["partitions"].empty());
+                 }});
   all.push_back(
       {"replace-no-confirm",
        "seed V0: backup 70 only, then backup -replace, answer quit",

@@ -210,6 +210,9 @@ struct Prediction {
   // The line spells an option as a longer prefix or in upper case: a
   // target that refuses it with CKR_ARGUMENTS_BAD breaks OPT-SHORTCUTS.
   bool respelled = false;
+  // The line spells some option as the seed's shortcut: a target that
+  // refuses it with CKR_ARGUMENTS_BAD breaks OPT-SHORTCUTS.
+  bool shortcut = false;
   // The line abbreviates a command word to a unique prefix: a target that
   // refuses it with CKR_ARGUMENTS_BAD breaks PROJ-COMMAND-WORDS.
   bool abbreviated = false;

@@ -30,11 +30,17 @@ constexpr OptSpell kSpellings[] = {
     {"objects", 1}, {"partition", 3}, {"password", 3},      {"replace", 3}, {"slot", 1},
     {"smkonly", 3}, {"sopassword", 3}};
 
-// Spelled rewrites every option of an archive line as a random prefix no
-// shorter than its shortcut, in random case; with `bad` one option is
-// spelled too short (or too long) instead.
-rc::Gen<std::string> Spelled(const std::string& line, bool bad) {
-  return rc::gen::exec([line, bad] {
+// How Spelled writes a line's options.
+enum class Spelling {
+  kListed,     // each by its full name or the seed's shortcut, lower case
+  kAnyPrefix,  // each as a random prefix no shorter than the shortcut, random case
+  kOneBad,     // kAnyPrefix, one option too short (or too long) instead
+};
+
+// Spelled rewrites every option of an archive line as `spelling` says.
+rc::Gen<std::string> Spelled(const std::string& line, Spelling spelling) {
+  return rc::gen::exec([line, spelling] {
+    const bool bad = spelling == Spelling::kOneBad;
     std::vector<std::string> w = gen::Words(line);
     std::vector<size_t> options;
     for (size_t i = 3; i < w.size(); ++i) {
@@ -49,13 +55,17 @@ rc::Gen<std::string> Spelled(const std::string& line, bool bad) {
       if (s == nullptr) continue;
       const std::string name = s->name;
       std::string t;
-      if (i == broken) {
+      if (spelling == Spelling::kListed) {
+        t = *rc::gen::arbitrary<bool>() ? name : name.substr(0, s->shortest);
+      } else if (i == broken) {
         t = s->shortest > 1 ? name.substr(0, s->shortest - 1) : name + "x";
       } else {
         t = name.substr(0, *rc::gen::inRange(s->shortest, name.size() + 1));
       }
       for (char& c : t) {
-        if (*rc::gen::arbitrary<bool>()) c = static_cast<char>(std::toupper(c));
+        if (spelling != Spelling::kListed && *rc::gen::arbitrary<bool>()) {
+          c = static_cast<char>(std::toupper(c));
+        }
       }
       w[i] = "-" + t;
     }
@@ -94,19 +104,40 @@ rc::Gen<Scenario> LongFormScenario() {
   });
 }
 
-// Respelled: the scenario with every archive line's options respelled
-// (one in eight spelled wrongly when `bad`).
-Scenario Respelled(const Scenario& long_form, bool bad) {
+// Respelled: the scenario with every archive line's options respelled as
+// `spelling` says (kOneBad: one line in eight, the others kAnyPrefix).
+Scenario Respelled(const Scenario& long_form, Spelling spelling) {
   Scenario s = long_form;
   for (std::string& l : s.lines) {
     if (l.rfind("partition archive", 0) != 0) continue;
-    l = *Spelled(l, bad && *rc::gen::weightedElement<bool>({{1, true}, {7, false}}));
+    Spelling line_spelling = spelling;
+    if (spelling == Spelling::kOneBad &&
+        *rc::gen::weightedElement<bool>({{7, true}, {1, false}})) {
+      line_spelling = Spelling::kAnyPrefix;
+    }
+    l = *Spelled(l, line_spelling);
   }
   return s;
 }
 
 rc::Gen<Scenario> ShortcutScenario() {
-  return rc::gen::exec([] { return Respelled(*LongFormScenario(), true); });
+  return rc::gen::exec([] { return Respelled(*LongFormScenario(), Spelling::kOneBad); });
+}
+
+// SmkOnlyLongForm: a V1 partition's -smkonly backup with its options spelled
+// out (LongFormScenario has no V1 source: its checks need no capability),
+// then list, so the SMK's shortcut -smk is sent too.
+rc::Gen<Scenario> SmkOnlyLongForm() {
+  return rc::gen::exec([] {
+    gen::UserSpec u = *gen::User("v1");
+    gen::HsmSpec h = *gen::Hsm("backup_hsm_7");
+    gen::Backup b = gen::BackupOf(u, h, "", *gen::Secret("pw-"));
+    b.partition.reset();
+    b.smkonly = true;
+    b.force = *rc::gen::arbitrary<bool>();
+    return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line(), gen::List(h)},
+                    {"proceed"}};
+  });
 }
 
 rc::Gen<Scenario> SlotScenario(bool usb) {
@@ -283,8 +314,17 @@ std::vector<Check> OptionSyntaxChecks() {
        [](CheckContext& c) { return ForAll(c, ShortcutScenario()); }},
       {"Options", "ShortcutsSameAsLongForm", {"OPT-SHORTCUTS"}, {}, 20,
        [](CheckContext& c) {
-         return Paired(c, LongFormScenario(), [](const Scenario& s) { return Respelled(s, false); },
-                       "OPT-SHORTCUTS", true);
+         return Paired(
+             c, LongFormScenario(),
+             [](const Scenario& s) { return Respelled(s, Spelling::kListed); }, "OPT-SHORTCUTS",
+             true);
+       }},
+      {"Options", "ShortcutsSmkOnly", {"OPT-SHORTCUTS"}, {"smkonly"}, 10,
+       [](CheckContext& c) {
+         return Paired(
+             c, SmkOnlyLongForm(),
+             [](const Scenario& s) { return Respelled(s, Spelling::kListed); }, "OPT-SHORTCUTS",
+             true);
        }},
       {"Options", "SlotNumbers", {"OPT-SLOT"}, {}, 20,
        [](CheckContext& c) { return ForAll(c, SlotScenario(false)); }},

@@ -211,6 +211,15 @@ Prediction CredentialsOnLine(const World& before) {
   return RefusalReading(before, r, "credentials-on-line");
 }
 
+// ListedSpellings is the reading "listed-spellings-only" (OPT-SHORTCUTS
+// `accepts`) of a line that spells an option neither by its full name nor
+// by the seed's shortcut: refused, nothing asked, nothing changed.
+Prediction ListedSpellings(const World& before) {
+  Refusals r;
+  r.Add("CKR_ARGUMENTS_BAD", "OPT-SHORTCUTS");
+  return RefusalReading(before, r, "listed-spellings-only");
+}
+
 // ReplaceAsks is the reading "replace-asks" of a -replace backup or
 // restore that goes ahead without a question (`p`): the facts say a
 // destructive command asks proceed/quit first, and a target may take
@@ -348,6 +357,7 @@ Prediction PredictLine(const World& before, const std::string& text,
   }
   if (p.credentials_refusable) p.alternatives.push_back(CredentialsOnLine(start));
   if (p.replace_may_ask) p.alternatives.push_back(ReplaceAsks(p, start, answers));
+  if (line->respelled) p.alternatives.push_back(ListedSpellings(start));
   AcceptAnyOutOfRoomCode(p);
   AcceptAnyOwnCode(p);
   AcceptQuitAsSuccess(p);
@@ -356,9 +366,11 @@ Prediction PredictLine(const World& before, const std::string& text,
     if (q.modelled && q.codes == std::set<std::string>{"CKR_OK"}) q.after.now += q.after.step;
   };
   p.respelled = line->respelled;
+  p.shortcut = line->shortcut;
   p.abbreviated = line->abbreviated;
   for (Prediction& alt : p.alternatives) {
     alt.respelled = line->respelled;
+    alt.shortcut = line->shortcut;
     alt.abbreviated = line->abbreviated;
   }
   auto fallback = [](Prediction& q) {

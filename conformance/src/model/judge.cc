@@ -272,6 +272,36 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
   Blame b(&out);
   const std::string first_code_clause =
       p.code_clauses.empty() ? std::string("OUT-ERROR") : p.code_clauses.front();
+  // A line the target refused for how it spells an option or a command
+  // word, where every reading goes ahead: the spelling is the first cause,
+  // and the prompts a refused line never asks follow from it.
+  std::string spelling_clause, spelling_why;
+  if (outcome.result == "CKR_ARGUMENTS_BAD" && !p.Accepts(outcome.result)) {
+    if (p.respelled) {
+      spelling_clause = "OPT-SHORTCUTS";  // it refused an option spelling the seed allows
+      spelling_why = " (the line spells an option as a longer prefix or in upper case)";
+    } else if (p.shortcut) {
+      spelling_clause = "OPT-SHORTCUTS";  // it refused the seed's own shortcut
+      spelling_why = " (the line spells an option as the seed's shortcut)";
+    } else if (p.abbreviated) {
+      spelling_clause = "PROJ-COMMAND-WORDS";  // it refused a command word's unique prefix
+      spelling_why = " (the line abbreviates a command word to a prefix no other word shares)";
+    }
+  }
+  auto judge_code = [&] {
+    if (p.Accepts(outcome.result)) return;
+    const std::string what = "answered " + outcome.result + ", expected " + p.Expected();
+    std::vector<std::string> blamed =
+        p.code_clauses.empty() ? std::vector<std::string>{"OUT-ERROR"} : p.code_clauses;
+    if (!spelling_clause.empty()) blamed = {spelling_clause};
+    if (b.cause().empty()) {
+      b.AddAll(blamed, what + spelling_why);
+    } else {
+      b.Add(first_code_clause, "", what);
+    }
+    b.CausedBy(blamed.front());
+  };
+  if (!spelling_clause.empty()) judge_code();
   if (outcome.prompts != p.prompts) {
     b.Add(p.prompt_clause, first_code_clause,
           "asked " + std::to_string(outcome.prompts) + " prompt(s), expected " +
@@ -282,24 +312,7 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
     b.Add("AUTH-PROMPT", first_code_clause, why);
     b.CausedBy("AUTH-PROMPT");
   }
-  if (!p.Accepts(outcome.result)) {
-    std::string what = "answered " + outcome.result + ", expected " + p.Expected();
-    std::vector<std::string> blamed =
-        p.code_clauses.empty() ? std::vector<std::string>{"OUT-ERROR"} : p.code_clauses;
-    if (p.respelled && outcome.result == "CKR_ARGUMENTS_BAD") {
-      blamed = {"OPT-SHORTCUTS"};  // it refused an option spelling the seed allows
-      what += " (the line spells an option as a longer prefix or in upper case)";
-    } else if (p.abbreviated && outcome.result == "CKR_ARGUMENTS_BAD") {
-      blamed = {"PROJ-COMMAND-WORDS"};  // it refused a command word's unique prefix
-      what += " (the line abbreviates a command word to a prefix no other word shares)";
-    }
-    if (b.cause().empty()) {
-      b.AddAll(blamed, what);
-    } else {
-      b.Add(first_code_clause, "", what);
-    }
-    b.CausedBy(blamed.front());
-  }
+  if (spelling_clause.empty()) judge_code();
   std::map<uint32_t, const Json*> slots;
   const Json observed_slots = observed.value("slots", Json::array());
   for (const Json& s : observed_slots) slots[s.value("id", 0u)] = &s;

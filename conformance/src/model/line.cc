@@ -274,7 +274,9 @@ std::optional<Line> ParseLine(const std::string& text, std::string* refusal, boo
     const Spec* s = words[i].size() > 1 && words[i][0] == '-' ? Match(words[i]) : nullptr;
     if (s != nullptr) {
       const std::string typed = words[i].substr(1);
-      line.respelled |= typed != s->name && typed != std::string(s->name).substr(0, s->shortest);
+      const std::string listed = std::string(s->name).substr(0, s->shortest);
+      line.respelled |= typed != s->name && typed != listed;
+      line.shortcut |= typed == listed && typed != s->name;
     }
     if (s == nullptr || line.options.count(s->name) != 0) {
       *refusal = "OPT-SHORTCUTS";  // unknown or repeated option

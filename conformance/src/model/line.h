@@ -42,6 +42,8 @@ struct Line {
   // lower case (a longer prefix, or upper case): OPT-SHORTCUTS is what
   // makes a target accept it.
   bool respelled = false;
+  // Some option is spelled as the seed's shortcut (-par, -smk, ...).
+  bool shortcut = false;
   // A command word given as a prefix of itself ("par arch backup"):
   // PROJ-COMMAND-WORDS is what makes a target accept it.
   bool abbreviated = false;
