@@ -76,6 +76,10 @@ struct Partition {
   // objects (`why`), behind its space figures (`space_why`), and for each
   // OUID that must NOT be here, the clause that keeps it out.
   std::string why, space_why;
+  // The rule behind the partition's name when the line gave none
+  // (OPT-PARTITION-DEFAULT, OPT-SMKONLY-NAME): the partition missing under
+  // that name breaks it.
+  std::string name_why;
   std::map<std::string, std::string> gone;
   // CLONE-STOP-V0V1 on a Backup HSM G5, after a domain mismatch stopped a
   // V0/V1 backup: the allocation a target that went on through the other

@@ -20,6 +20,9 @@ struct Plan {
   uint32_t src_slot = 0, slot = 0;
   long resolved = -1;  // the backup HSM's slot once -slot resolved, else -1
   std::string name;
+  // The rule that gave the name when the line did not: OPT-PARTITION-DEFAULT
+  // or OPT-SMKONLY-NAME (a partition under another name breaks it).
+  std::string name_why;
   std::vector<const Object*> objects;
   bool exists = false, recreate = false, overwrite = false;
   uint64_t need = 0, available = 0;
@@ -102,10 +105,12 @@ bool Checks(const World& w, const Line& line, Plan& plan, Refusals& r) {
   }
   if (smkonly) {
     plan.name = NamePart(src.label, 12) + "_" + Utc(w.now, "%Y:%m:%d-%H:%M:%S");
+    plan.name_why = "OPT-SMKONLY-NAME";
   } else if (line.Has("partition")) {
     plan.name = *line.Get("partition");
   } else if (hsm.model == HsmModel::kBackupHsm7) {
     plan.name = NamePart(src.label, 23) + "_" + Utc(w.now, "%Y%m%d");
+    plan.name_why = "OPT-PARTITION-DEFAULT";
   } else {
     r.Add("CKR_ARGUMENTS_BAD", "OPT-PARTITION-REQUIRED");
     return false;
@@ -236,6 +241,7 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
     q.allocated = bh7 ? hsm.free() : plan.need;  // RESIZE-GRAB-ALL
     q.per_object = plan.source_sizes ? 0 : ObjectOverhead(hsm.model);
     q.why = op;
+    q.name_why = plan.name_why;
     q.space_why = bh7 ? "RESIZE-SHRINK" : "PROJ-SIZE-MODEL";
     hsm.partitions.push_back(q);
     part = &hsm.partitions.back();

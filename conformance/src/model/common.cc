@@ -355,6 +355,19 @@ Prediction PredictLine(const World& before, const std::string& text,
     case Verb::kDelete: p = PredictAdmin(start, *line, answers, given); break;
     default: p = PredictSession(start, *line); break;
   }
+  // A USB-attached backup HSM reached through -slot (its number, or
+  // `direct`): the line goes ahead because -slot takes either (OPT-SLOT),
+  // which a target that refuses it breaks.
+  const bool archive = line->verb == Verb::kBackup || line->verb == Verb::kRestore ||
+                       line->verb == Verb::kList || line->verb == Verb::kContents ||
+                       line->verb == Verb::kDelete;
+  if (archive && p.codes == std::set<std::string>{"CKR_OK"}) {
+    const auto hsm = start.hsms.find(line->slot);
+    if (line->slot_direct ||
+        (hsm != start.hsms.end() && hsm->second.connection == Connection::kUsb)) {
+      p.code_clauses = {"OPT-SLOT"};
+    }
+  }
   if (p.credentials_refusable) p.alternatives.push_back(CredentialsOnLine(start));
   if (p.replace_may_ask) p.alternatives.push_back(ReplaceAsks(p, start, answers));
   if (line->respelled) p.alternatives.push_back(ListedSpellings(start));

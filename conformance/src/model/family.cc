@@ -69,6 +69,13 @@ void RestoreObjects(Prediction& p, World& w, User& t, const Partition& part, uin
   }
   p.codes = {result};
   p.code_clauses = {result == "CKR_OK" ? "RESTORE-ROUNDTRIP" : result_clause};
+  // A backup HSM too old to take V0/V1 backups restores into a V0/V1
+  // partition because FW-OLD-RESTORE says it still may: a target that
+  // refuses breaks that rule.
+  const Hsm& hsm = w.hsms.at(slot);
+  if (result == "CKR_OK" && t.kind != Kind::kPre77 && hsm.firmware < MinimumForV0V1(hsm.model)) {
+    p.code_clauses = {"FW-OLD-RESTORE"};
+  }
   if (result != "CKR_OK") p.said.restore_skipped.clear();  // judged on a whole restore only
 }
 

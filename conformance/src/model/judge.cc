@@ -191,12 +191,29 @@ void CompareHsm(const Prediction& p, uint32_t id, const Hsm& h, const Json& s, B
   uint64_t allocated_sum = 0;
   for (const Json& q : partitions) allocated_sum += U64(q, "allocated");
   std::string space_cause = b.cause();
+  // One partition missing and one the model does not know: the target gave
+  // the partition another name. The name's rule is the cause; the
+  // unexpected partition and the lines naming the expected one follow.
+  auto expected = [&](const std::string& name) {
+    return std::any_of(h.partitions.begin(), h.partitions.end(),
+                       [&](const Partition& m) { return m.name == name; });
+  };
+  const size_t missing = static_cast<size_t>(
+      std::count_if(h.partitions.begin(), h.partitions.end(),
+                    [&](const Partition& m) { return seen.count(m.name) == 0; }));
+  const size_t unknown =
+      static_cast<size_t>(std::count_if(seen.begin(), seen.end(), [&](const auto& q) {
+        return !expected(q.first) && h.gone.count(q.first) == 0;
+      }));
+  const bool renamed = missing == 1 && unknown == 1;
   for (const Partition& m : h.partitions) {
     const std::string pwhy = m.why.empty() ? why : m.why;
     auto it = seen.find(m.name);
     if (it == seen.end()) {
-      b.Add(pwhy, why, where + ": backup partition " + m.name + " is missing");
-      if (space_cause.empty()) space_cause = pwhy;
+      const std::string missing_why = m.name_why.empty() ? pwhy : m.name_why;
+      b.Add(missing_why, why, where + ": backup partition " + m.name + " is missing");
+      if (space_cause.empty()) space_cause = missing_why;
+      if (renamed) b.CausedBy(missing_why);
       continue;
     }
     const Json& q = *it->second;
@@ -211,8 +228,7 @@ void CompareHsm(const Prediction& p, uint32_t id, const Hsm& h, const Json& s, B
     if (space_cause.empty()) space_cause = FirstCause(*out, start, b.cause());
   }
   for (const auto& [name, q] : seen) {
-    if (h.partitions.end() == std::find_if(h.partitions.begin(), h.partitions.end(),
-                                           [&](const Partition& m) { return m.name == name; })) {
+    if (!expected(name)) {
       auto g = h.gone.find(name);
       b.Add(g == h.gone.end() ? why : g->second, why, where + ": unexpected backup partition " + name);
       if (space_cause.empty()) space_cause = g == h.gone.end() ? why : g->second;

@@ -40,6 +40,7 @@ void ClearProvenance(World& w) {
     for (Partition& p : h.partitions) {
       p.why.clear();
       p.space_why.clear();
+      p.name_why.clear();
       p.gone.clear();
       p.allocated_if_continued = 0;
       for (Object& o : p.objects) o.why.clear();

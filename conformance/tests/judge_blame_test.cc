@@ -1,0 +1,94 @@
+// Which clause a difference is charged to where the seed names a narrower
+// rule than the command's own: a partition under another name fails the
+// rule behind its name, and a refused line that only a particular rule lets
+// through (a USB backup HSM by slot, an old backup HSM's restore) fails that
+// rule rather than the command's clause.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "judge_support.h"
+
+namespace hsmbackup::conformance {
+namespace {
+
+using judge_testing::kLogin;
+using judge_testing::PrimaryClauses;
+using judge_testing::RunLine;
+using judge_testing::SeedWorld;
+using judge_testing::Step;
+using judge_testing::WorldFile;
+
+// RefusedWith is `o` ending in `name` (value `value`) with its message.
+Outcome RefusedWith(const Outcome& o, const std::string& name, const std::string& value) {
+  Outcome refused = o;
+  refused.result = name;
+  refused.message = "refused";
+  refused.transcript = {"refused", "", "Command Result : " + value + " (" + name + ")"};
+  refused.prompts = 0;
+  return refused;
+}
+
+// Renamed replaces every `from` in `text` with `to`.
+std::string Renamed(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+TEST(JudgeBlame, APartitionUnderAnotherNameFailsTheRuleBehindItsName) {
+  const std::string no_name =
+      "partition archive backup -slot 2 -domain clientdomain -password newPa$$w0rd "
+      "-sopassword backupSOpwd";
+  Step s = RunLine(SeedWorld(), {kLogin}, no_name);
+  ASSERT_EQ(s.outcome.result, "CKR_OK");
+  const Json& made = s.state["slots"][1]["partitions"][0];
+  const std::string name = made.value("name", "");
+  ASSERT_NE(name.find('_'), std::string::npos) << name;
+  const std::string other = Renamed(name, "_", "-");
+  // The target named it <label>-<date> everywhere: in its state and its lines.
+  Json state = Json::parse(Renamed(s.state.dump(), name, other));
+  Outcome said = s.outcome;
+  for (std::string& line : said.transcript) line = Renamed(line, name, other);
+  model::Prediction p = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(p, said, state, {})),
+            std::vector<std::string>{"OPT-PARTITION-DEFAULT"});
+}
+
+TEST(JudgeBlame, ARefusedUsbBackupHsmFailsOptSlot) {
+  const Json world = WorldFile("usb-direct.json");
+  const std::string login = "role login -name co -password fake-branch-co";
+  const Step before = RunLine(world, {login}, "slot list");
+  for (const std::string slot : {"7", "direct"}) {
+    Step s = RunLine(world, {login},
+                     "partition archive backup -slot " + slot +
+                         " -partition p -domain fake-branch-domain -password newPa$$w0rd "
+                         "-sopassword fake-usb-bh7-so");
+    ASSERT_EQ(s.outcome.result, "CKR_OK") << slot;
+    model::Prediction p = s.p;
+    EXPECT_EQ(PrimaryClauses(model::Judge(
+                  p, RefusedWith(s.outcome, "CKR_SLOT_ID_INVALID", "0x00000003"), before.state, {})),
+              std::vector<std::string>{"OPT-SLOT"})
+        << slot;
+  }
+}
+
+TEST(JudgeBlame, ARefusedRestoreFromAnOldBackupHsmFailsFwOldRestore) {
+  const Json world = WorldFile("old-backup-hsm.json");
+  const std::string login = "role login -name co -password fake-migrated-co";
+  const Step before = RunLine(world, {login}, "slot list");
+  Step s = RunLine(world, {login},
+                   "partition archive restore -slot 1 -partition legacy_20180611 "
+                   "-password fake-old-backup-po");
+  ASSERT_EQ(s.outcome.result, "CKR_OK") << s.outcome.message;
+  model::Prediction p = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(
+                p, RefusedWith(s.outcome, "CKR_OPERATION_NOT_ALLOWED", "0x80000030"),
+                before.state, {})),
+            std::vector<std::string>{"FW-OLD-RESTORE"});
+}
+
+}  // namespace
+}  // namespace hsmbackup::conformance
