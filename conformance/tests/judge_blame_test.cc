@@ -68,9 +68,10 @@ TEST(JudgeBlame, ARefusedUsbBackupHsmFailsOptSlot) {
                          "-sopassword fake-usb-bh7-so");
     ASSERT_EQ(s.outcome.result, "CKR_OK") << slot;
     model::Prediction p = s.p;
-    EXPECT_EQ(PrimaryClauses(model::Judge(
-                  p, RefusedWith(s.outcome, "CKR_SLOT_ID_INVALID", "0x00000003"), before.state, {})),
-              std::vector<std::string>{"OPT-SLOT"})
+    EXPECT_EQ(
+        PrimaryClauses(model::Judge(p, RefusedWith(s.outcome, "CKR_SLOT_ID_INVALID", "0x00000003"),
+                                    before.state, {})),
+        std::vector<std::string>{"OPT-SLOT"})
         << slot;
   }
 }
@@ -84,10 +85,10 @@ TEST(JudgeBlame, ARefusedRestoreFromAnOldBackupHsmFailsFwOldRestore) {
                    "-password fake-old-backup-po");
   ASSERT_EQ(s.outcome.result, "CKR_OK") << s.outcome.message;
   model::Prediction p = s.p;
-  EXPECT_EQ(PrimaryClauses(model::Judge(
-                p, RefusedWith(s.outcome, "CKR_OPERATION_NOT_ALLOWED", "0x80000030"),
-                before.state, {})),
-            std::vector<std::string>{"FW-OLD-RESTORE"});
+  EXPECT_EQ(
+      PrimaryClauses(model::Judge(
+          p, RefusedWith(s.outcome, "CKR_OPERATION_NOT_ALLOWED", "0x80000030"), before.state, {})),
+      std::vector<std::string>{"FW-OLD-RESTORE"});
 }
 
 }  // namespace
