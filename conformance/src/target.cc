@@ -22,8 +22,7 @@ std::string_view NextProcessName(NextProcess next) {
 Json ParseJson(const std::string& text) {
   bool too_deep = false;
   Json::parser_callback_t bound = [&too_deep](int depth, Json::parse_event_t event, Json&) {
-    if ((event == Json::parse_event_t::object_start ||
-         event == Json::parse_event_t::array_start) &&
+    if ((event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start) &&
         depth >= kMaxJsonDepth) {
       too_deep = true;
     }
@@ -53,8 +52,8 @@ std::optional<Json> Target::Checked(const std::string& line, long id, const Json
     Json e = response.value("error", Json::object());
     if (!e.is_object()) e = Json::object();
     const Json code = e.value("code", Json());
-    *error = {"target refused '" + request.value("op", std::string()) + "': " +
-                  (code.is_string() ? code.get<std::string>() : std::string("?")) + ": " +
+    *error = {"target refused '" + request.value("op", std::string()) +
+                  "': " + (code.is_string() ? code.get<std::string>() : std::string("?")) + ": " +
                   (e.value("message", Json()).is_string() ? e["message"].get<std::string>() : ""),
               code.is_string() ? code.get<std::string>() : std::string()};
     return std::nullopt;
@@ -112,6 +111,27 @@ std::vector<std::string> Target::Pipelined(const std::vector<std::string>& lines
     answers.push_back(std::move(*answer));
   }
   return answers;
+}
+
+bool Target::Write(const std::string& bytes, TargetError* error) {
+  unterminated_ += bytes;
+  for (size_t nl; (nl = unterminated_.find('\n')) != std::string::npos;) {
+    std::optional<std::string> answer = Exchange(unterminated_.substr(0, nl), error);
+    unterminated_.erase(0, nl + 1);
+    if (!answer) return false;
+    unread_.push_back(std::move(*answer));
+  }
+  return true;
+}
+
+std::optional<std::string> Target::Read(TargetError* error) {
+  if (unread_.empty()) {
+    *error = {"no answer is due: no whole line was written"};
+    return std::nullopt;
+  }
+  std::string answer = std::move(unread_.front());
+  unread_.pop_front();
+  return answer;
 }
 
 namespace {
@@ -273,6 +293,10 @@ class BorrowedTarget final : public Target {
                                      TargetError* error) override {
     return shared_->RawPipelined(lines, meanwhile, error);
   }
+  bool Write(const std::string& bytes, TargetError* error) override {
+    return shared_->RawWrite(bytes, error);
+  }
+  std::optional<std::string> Read(TargetError* error) override { return shared_->RawRead(error); }
 
  private:
   Target* shared_;

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -146,6 +147,16 @@ class Target {
                                         TargetError* error) {
     return Pipelined(lines, meanwhile, error);
   }
+  // RawWrite writes `bytes` as they are (no newline added) and returns once
+  // the target has read them all (a pipe: none of them is left in it);
+  // RawRead returns the next response line. --check-protocol sends a line in
+  // pieces with them, or a request while an answer is still due. False or
+  // nullopt, `error` set, when the transport fails or the target reads or
+  // answers nothing within the answer timeout (a process is then stopped as
+  // a hung one is). Read every answer still due with RawRead before using
+  // Raw or RawPipelined again.
+  bool RawWrite(const std::string& bytes, TargetError* error) { return Write(bytes, error); }
+  std::optional<std::string> RawRead(TargetError* error) { return Read(error); }
 
  protected:
   // RunAfterBye runs what AfterBye was given, once; Close calls it.
@@ -154,14 +165,18 @@ class Target {
   }
   // Exchange sends one request line and returns the response line, or
   // nullopt with `error` set when the transport fails.
-  virtual std::optional<std::string> Exchange(const std::string& request,
-                                              TargetError* error) = 0;
+  virtual std::optional<std::string> Exchange(const std::string& request, TargetError* error) = 0;
   // Pipelined is RawPipelined's transport. This default, for a transport
   // with nothing to overlap (in process), runs `meanwhile` and then
   // exchanges the lines one at a time; a pipe writes them all first.
   virtual std::vector<std::string> Pipelined(const std::vector<std::string>& lines,
                                              const std::function<void()>& meanwhile,
                                              TargetError* error);
+  // Write and Read are RawWrite's and RawRead's transport. These defaults,
+  // for a transport that takes whole lines (in process), exchange each line
+  // once its newline is written and keep its answer for Read.
+  virtual bool Write(const std::string& bytes, TargetError* error);
+  virtual std::optional<std::string> Read(TargetError* error);
 
  private:
   std::optional<Json> Call(Json request, TargetError* error);
@@ -180,6 +195,8 @@ class Target {
   bool pipeline_listed_ = false;  // the last hello listed kPipelineCapability
   bool pipeline_forbidden_ = false;
   std::function<void()> after_bye_;
+  std::string unterminated_;        // Write's bytes after the last newline
+  std::deque<std::string> unread_;  // Write's answers that Read has not returned
 };
 
 // MakeInProcessTarget links the reference implementation.
