@@ -1,7 +1,13 @@
 // The subprocess adapter: JSON lines over the child's stdin and stdout.
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -12,12 +18,6 @@
 #include <vector>
 
 #include "conformance/target.h"
-#include <fcntl.h>
-#include <poll.h>
-#include <sched.h>
-#include <signal.h>
-#include <spawn.h>
-#include <unistd.h>
 
 extern char** environ;
 

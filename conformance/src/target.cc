@@ -22,7 +22,8 @@ std::string_view NextProcessName(NextProcess next) {
 Json ParseJson(const std::string& text) {
   bool too_deep = false;
   Json::parser_callback_t bound = [&too_deep](int depth, Json::parse_event_t event, Json&) {
-    if ((event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start) &&
+    if ((event == Json::parse_event_t::object_start ||
+         event == Json::parse_event_t::array_start) &&
         depth >= kMaxJsonDepth) {
       too_deep = true;
     }
@@ -52,8 +53,8 @@ std::optional<Json> Target::Checked(const std::string& line, long id, const Json
     Json e = response.value("error", Json::object());
     if (!e.is_object()) e = Json::object();
     const Json code = e.value("code", Json());
-    *error = {"target refused '" + request.value("op", std::string()) +
-                  "': " + (code.is_string() ? code.get<std::string>() : std::string("?")) + ": " +
+    *error = {"target refused '" + request.value("op", std::string()) + "': " +
+                  (code.is_string() ? code.get<std::string>() : std::string("?")) + ": " +
                   (e.value("message", Json()).is_string() ? e["message"].get<std::string>() : ""),
               code.is_string() ? code.get<std::string>() : std::string()};
     return std::nullopt;

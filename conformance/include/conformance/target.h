@@ -141,7 +141,7 @@ class Target {
   }
   // RawPipelined sends the lines as they are, all before reading an answer,
   // runs `meanwhile`, and returns the answers in order (fewer, `error` set,
-  // when the transport fails); --check-protocol and borrowed targets use it.
+  // when the transport fails); borrowed targets use it.
   std::vector<std::string> RawPipelined(const std::vector<std::string>& lines,
                                         const std::function<void()>& meanwhile,
                                         TargetError* error) {
@@ -155,8 +155,10 @@ class Target {
   // answers nothing within the answer timeout (a process is then stopped as
   // a hung one is). Read every answer still due with RawRead before using
   // Raw or RawPipelined again.
-  bool RawWrite(const std::string& bytes, TargetError* error) { return Write(bytes, error); }
-  std::optional<std::string> RawRead(TargetError* error) { return Read(error); }
+  [[nodiscard]] bool RawWrite(const std::string& bytes, TargetError* error) {
+    return Write(bytes, error);
+  }
+  [[nodiscard]] std::optional<std::string> RawRead(TargetError* error) { return Read(error); }
 
  protected:
   // RunAfterBye runs what AfterBye was given, once; Close calls it.
@@ -165,7 +167,8 @@ class Target {
   }
   // Exchange sends one request line and returns the response line, or
   // nullopt with `error` set when the transport fails.
-  virtual std::optional<std::string> Exchange(const std::string& request, TargetError* error) = 0;
+  virtual std::optional<std::string> Exchange(const std::string& request,
+                                              TargetError* error) = 0;
   // Pipelined is RawPipelined's transport. This default, for a transport
   // with nothing to overlap (in process), runs `meanwhile` and then
   // exchanges the lines one at a time; a pipe writes them all first.

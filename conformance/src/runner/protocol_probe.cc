@@ -141,7 +141,8 @@ bool Refused(const Json& r, const Json& id) {
 }
 
 void ProbeExecuteShape(Probe& p) {
-  const Json r = p.Ask(R"({"id":6,"op":"execute","line":"slot list"})", "execute without answers");
+  const Json r =
+      p.Ask(R"({"id":6,"op":"execute","line":"slot list"})", "execute without answers");
   bool shaped = r.value("id", Json()) == 6 && r.value("ok", false) == true && IsCkr(r, "result") &&
                 r.contains("message") && r["message"].is_string() && r.contains("prompts") &&
                 r["prompts"].is_number_integer() && r.contains("transcript") &&
@@ -211,9 +212,9 @@ Json ProbeFixedWorld(Probe& p) {
   const bool state = before.value("ok", false) == true && before.contains("state") &&
                      before["state"].is_object() && before["state"].contains("slots") &&
                      before["state"]["slots"].is_array();
-  p.Expect(
-      state, "observe shows the fixed world",
-      "a fixed-world target answers observe from the start; got " + before.dump().substr(0, 160));
+  p.Expect(state, "observe shows the fixed world",
+           "a fixed-world target answers observe from the start; got " +
+               before.dump().substr(0, 160));
   const Json load = {{"id", 5}, {"op", "load"}, {"world", ProbeWorld()}};
   const Json r = p.Ask(load.dump(), "load on a fixed-world target");
   const Json after = p.Ask(R"({"id":16,"op":"observe"})", "observe after the refused load");
@@ -253,20 +254,17 @@ void ProbeEnvelope(Probe& p) {
            "hello for an unknown protocol",
            "a hello asking for hsmbackup-target/999 is refused (ok false, a CKR_ code, and "
            "\"protocol\" naming the one you speak) or answered with \"protocol\": "
-           "\"hsmbackup-target/1\", never with the unknown one; got " +
-               r.dump().substr(0, 160));
+           "\"hsmbackup-target/1\", never with the unknown one; got " + r.dump().substr(0, 160));
 
   r = p.Ask("this line is not JSON", "unparseable request");
   p.Expect(Refused(r, Json()), "unparseable request",
            "a line that is not a JSON object is answered {\"id\":null,\"ok\":false,"
-           "\"error\":{\"code\":\"CKR_...\",...}}; got " +
-               r.dump().substr(0, 160));
+           "\"error\":{\"code\":\"CKR_...\",...}}; got " + r.dump().substr(0, 160));
   if (!fixed) {
     r = p.Ask(R"({"id":2,"op":"observe"})", "observe before load");
     p.Expect(Refused(r, 2), "observe before load",
              "before the first load, observe and execute are refused (ok false, a CKR_ code); "
-             "got " +
-                 r.dump().substr(0, 160));
+             "got " + r.dump().substr(0, 160));
     r = p.Ask(R"({"id":12,"op":"execute","line":"slot list"})", "execute before load");
     p.Expect(Refused(r, 12), "execute before load",
              "before the first load, execute is refused (ok false, a CKR_ code); got " +
@@ -379,9 +377,8 @@ int ProbeSplitLine(const std::string& command, std::chrono::milliseconds timeout
   q.Expect(r.is_object() && r.value("id", Json()) == 24 && r.value("ok", false) == true, rule,
            (answer ? "got " + answer->substr(0, 160) : "no answer: " + e.message) +
                " for a hello written as '" + line.substr(0, cut) +
-               "', then, once the target "
-               "had read that, the rest. A line may arrive over several reads: read up to the "
-               "newline and answer the whole line");
+               "' and, once the target had read that, the rest. A line may arrive over several "
+               "reads: read up to the newline and answer the whole line");
   t->Close(&e);  // the exit after bye is probed above
   return q.failures();
 }
