@@ -101,6 +101,18 @@ TEST(Pipeline, TheProtocolCheckPassesATargetThatReadsLines) {
   }
 }
 
+TEST(Pipeline, TheProtocolCheckLooksForTheLoadedWorldInTheObserve) {
+  // The fake answers both lines in order, but its observe shows no slot.
+  const ProbeOutcome p = ProbeOf(PipelineTarget("lines", kPipelineCapability));
+  EXPECT_EQ(p.exit_code, kExitUnknown) << p.said;
+  EXPECT_NE(p.said.find(std::string("ok    ") + kExecutePair), std::string::npos) << p.said;
+  EXPECT_NE(p.said.find(std::string("FAIL  ") + kLoadPair +
+                        ": both answers, in order (ids 21, 22), the load ok and the observe "
+                        "showing the world it loaded (slot 0 labelled \"probe-pipelined\")"),
+            std::string::npos)
+      << p.said;
+}
+
 TEST(Pipeline, TheProtocolCheckSaysAtOnceThatASecondLineWasDropped) {
   // `first` answers only the first line of each read(): the observe the
   // probe writes once the first answer has come is answered instead.
