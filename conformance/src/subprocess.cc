@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -130,17 +131,26 @@ class SubprocessTarget final : public Target {
     return answers;
   }
 
+  bool Write(const std::string& bytes, TargetError* error) override {
+    return WriteAll(bytes, error) && WaitDrained(error);
+  }
+
+  std::optional<std::string> Read(TargetError* error) override { return Receive(error); }
+
  private:
   // Send writes one request line; false, `error` set, if the target is
   // hung or has stopped reading.
   bool Send(const std::string& request, TargetError* error) {
+    return WriteAll(request + "\n", error);
+  }
+
+  bool WriteAll(const std::string& bytes, TargetError* error) {
     if (hung_) {
       *error = {HungMessage()};
       return false;
     }
-    std::string line = request + "\n";
-    for (size_t done = 0; done < line.size();) {
-      ssize_t n = write(to_child_, line.data() + done, line.size() - done);
+    for (size_t done = 0; done < bytes.size();) {
+      ssize_t n = write(to_child_, bytes.data() + done, bytes.size() - done);
       if (n <= 0) {
         dead_ = true;
         *error = {"target stopped reading its stdin"};
@@ -149,6 +159,32 @@ class SubprocessTarget final : public Target {
       done += static_cast<size_t>(n);
     }
     return true;
+  }
+
+  // WaitDrained returns once the pipe to the target is empty: it has read
+  // everything written. No event says so, so it polls, fast first. A target
+  // that reads nothing more within the answer timeout is stopped as a hung
+  // one is; one that has closed its stdin is reported so.
+  bool WaitDrained(TargetError* error) {
+    const auto deadline = std::chrono::steady_clock::now() + answer_timeout_;
+    for (useconds_t pause = 50;; pause = std::min<useconds_t>(pause * 2, 10000)) {
+      int unread = 0;
+      if (ioctl(to_child_, FIONREAD, &unread) != 0 || unread == 0) return true;
+      pollfd p{to_child_, 0, 0};
+      if (poll(&p, 1, 0) > 0 && (p.revents & POLLERR) != 0) {
+        dead_ = true;
+        *error = {"target stopped reading its stdin"};
+        return false;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        hung_ = true;
+        hung_doing_ = "read what it was sent";
+        kill(-pid_, SIGKILL);
+        *error = {HungMessage()};
+        return false;
+      }
+      usleep(pause);
+    }
   }
 
   // Receive returns the next response line, or nullopt with `error` set: the
@@ -241,7 +277,7 @@ class SubprocessTarget final : public Target {
 
   std::string HungMessage() const {
     const long long ms = answer_timeout_.count();
-    return "target did not answer within " +
+    return "target did not " + hung_doing_ + " within " +
            (ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms") +
            " and was stopped (--target-timeout sets the limit)";
   }
@@ -250,6 +286,7 @@ class SubprocessTarget final : public Target {
 
   std::chrono::milliseconds answer_timeout_;
   bool hung_ = false;
+  std::string hung_doing_ = "answer";  // what a hung target did not do in time
   bool dead_ = false;
   pid_t pid_ = -1;
   int to_child_ = -1;

@@ -117,6 +117,27 @@ std::vector<std::string> Target::Pipelined(const std::vector<std::string>& lines
   return answers;
 }
 
+bool Target::Write(const std::string& bytes, TargetError* error) {
+  unterminated_ += bytes;
+  for (size_t nl; (nl = unterminated_.find('\n')) != std::string::npos;) {
+    std::optional<std::string> answer = Exchange(unterminated_.substr(0, nl), error);
+    unterminated_.erase(0, nl + 1);
+    if (!answer) return false;
+    unread_.push_back(std::move(*answer));
+  }
+  return true;
+}
+
+std::optional<std::string> Target::Read(TargetError* error) {
+  if (unread_.empty()) {
+    *error = {"no answer is due: no whole line was written"};
+    return std::nullopt;
+  }
+  std::string answer = std::move(unread_.front());
+  unread_.pop_front();
+  return answer;
+}
+
 namespace {
 
 // ProtocolMismatch says why a hello answer naming `spoken` is refused.
@@ -300,6 +321,10 @@ class BorrowedTarget final : public Target {
                                      TargetError* error) override {
     return shared_->RawPipelined(lines, meanwhile, error);
   }
+  bool Write(const std::string& bytes, TargetError* error) override {
+    return shared_->RawWrite(bytes, error);
+  }
+  std::optional<std::string> Read(TargetError* error) override { return shared_->RawRead(error); }
 
  private:
   Target* shared_;

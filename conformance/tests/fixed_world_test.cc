@@ -270,6 +270,8 @@ TEST_F(FixedWorldRun, CheckProtocolProbesAFixedTargetWithoutLoadingIt) {
   EXPECT_EQ(r.exit_code, kExitConformant) << r.out;
   EXPECT_NE(r.out.find("ok    a fixed-world target refuses load"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ok    observe shows the fixed world"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ok    pipeline: load and observe sent together"), std::string::npos)
+      << "the load refused, the world unchanged" << r.out;
   EXPECT_EQ(Read(Path("w.json")), before);  // slot list changes nothing, so nothing is saved
 }
 

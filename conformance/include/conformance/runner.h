@@ -180,10 +180,12 @@ int RunBench(const BenchOptions& options, const RunnerIo& io);
 
 // CheckProtocol probes only the envelope and lifecycle of PROTOCOL.md
 // (hello, an unparseable line, requests before load, an unknown op, an
-// invalid and a valid world, execute without answers, observe, bye and
-// exit; then, for a command, a second process that gets only bye, as the
-// last one a run starts does) and says in words each rule the target breaks. 0 if none,
-// kExitUnknown if some, kExitTargetDown if it cannot be started.
+// invalid and a valid world, execute without answers, observe, the pairs a
+// target listing "pipeline" gets written together, bye and exit; then, for a
+// command, a second process that gets only bye, as the last one a run starts
+// does, and a third that gets its hello in two writes) and says in words
+// each rule the target breaks. Each process ends before the next starts. 0
+// if none, kExitUnknown if some, kExitTargetDown if it cannot be started.
 int CheckProtocol(const std::string& command, std::chrono::milliseconds timeout,
                   const RunnerIo& io);
 

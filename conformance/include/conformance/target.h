@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -140,12 +141,24 @@ class Target {
   }
   // RawPipelined sends the lines as they are, all before reading an answer,
   // runs `meanwhile`, and returns the answers in order (fewer, `error` set,
-  // when the transport fails); --check-protocol and borrowed targets use it.
+  // when the transport fails); borrowed targets use it.
   std::vector<std::string> RawPipelined(const std::vector<std::string>& lines,
                                         const std::function<void()>& meanwhile,
                                         TargetError* error) {
     return Pipelined(lines, meanwhile, error);
   }
+  // RawWrite writes `bytes` as they are (no newline added) and returns once
+  // the target has read them all (a pipe: none of them is left in it);
+  // RawRead returns the next response line. --check-protocol sends a line in
+  // pieces with them, or a request while an answer is still due. False or
+  // nullopt, `error` set, when the transport fails or the target reads or
+  // answers nothing within the answer timeout (a process is then stopped as
+  // a hung one is). Read every answer still due with RawRead before using
+  // Raw or RawPipelined again.
+  [[nodiscard]] bool RawWrite(const std::string& bytes, TargetError* error) {
+    return Write(bytes, error);
+  }
+  [[nodiscard]] std::optional<std::string> RawRead(TargetError* error) { return Read(error); }
 
  protected:
   // RunAfterBye runs what AfterBye was given, once; Close calls it.
@@ -162,6 +175,11 @@ class Target {
   virtual std::vector<std::string> Pipelined(const std::vector<std::string>& lines,
                                              const std::function<void()>& meanwhile,
                                              TargetError* error);
+  // Write and Read are RawWrite's and RawRead's transport. These defaults,
+  // for a transport that takes whole lines (in process), exchange each line
+  // once its newline is written and keep its answer for Read.
+  virtual bool Write(const std::string& bytes, TargetError* error);
+  virtual std::optional<std::string> Read(TargetError* error);
 
  private:
   std::optional<Json> Call(Json request, TargetError* error);
@@ -180,6 +198,8 @@ class Target {
   bool pipeline_listed_ = false;  // the last hello listed kPipelineCapability
   bool pipeline_forbidden_ = false;
   std::function<void()> after_bye_;
+  std::string unterminated_;        // Write's bytes after the last newline
+  std::deque<std::string> unread_;  // Write's answers that Read has not returned
 };
 
 // MakeInProcessTarget links the reference implementation.

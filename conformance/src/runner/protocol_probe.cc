@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "conformance/runner.h"
@@ -55,24 +58,49 @@ class Probe {
     return r;
   }
 
-  // Send the lines together (a pipe holds both before the first answer);
-  // their parsed answers, or fewer after reporting.
-  std::vector<Json> AskTogether(const std::vector<std::string>& lines, const std::string& rule) {
+  // AskPair writes two lines in one write (a pipe holds both before the
+  // first answer is read) and returns their parsed answers, or nullopt after
+  // reporting. Once the first answer is in it writes an observe (id
+  // `nudge_id`): a target that took the write for one request answers that
+  // instead of the second line, which shows at once, with no timeout to sit
+  // out, that it dropped the line. Its answer is read too, so the pipe is
+  // left empty and the probe goes on.
+  std::optional<std::pair<Json, Json>> AskPair(const std::string& first, const std::string& second,
+                                               int nudge_id, const std::string& rule) {
+    const std::string must =
+        ". A target that lists \"pipeline\" must split its stdin on newlines and answer every "
+        "line, in order, as soon as it has it (the two came in one write)";
     TargetError e;
-    std::vector<Json> answers;
-    std::string got;
-    for (const std::string& answer : target_.RawPipelined(lines, nullptr, &e)) {
-      Json r = ParseJson(answer);
-      answers.push_back(r.is_object() ? r : Json::object());
-      got += (got.empty() ? "" : ", ") + answer.substr(0, 120);
+    if (!target_.RawWrite(first + "\n" + second + "\n", &e)) {
+      Fail(rule, "no answer: " + e.message);
+      return std::nullopt;
     }
-    if (answers.size() < lines.size()) {
-      Fail(rule, "got " + std::to_string(answers.size()) + " of " + std::to_string(lines.size()) +
-                     " answers" + (got.empty() ? "" : " (" + got + ")") + ", then: " + e.message +
-                     ". A target that lists \"pipeline\" must split its stdin on newlines and "
-                     "answer every line (the two came in one write)");
+    const std::optional<std::string> a = target_.RawRead(&e);
+    if (!a) {
+      Fail(rule, "got 0 of 2 answers, then: " + e.message + must);
+      return std::nullopt;
     }
-    return answers;
+    const std::string nudge = Json{{"id", nudge_id}, {"op", "observe"}}.dump();
+    std::optional<std::string> b;
+    if (target_.RawWrite(nudge + "\n", &e)) b = target_.RawRead(&e);
+    if (!b) {
+      Fail(rule, "got 1 of 2 answers (" + a->substr(0, 120) + "), then: " + e.message + must);
+      return std::nullopt;
+    }
+    if (Parsed(*b).value("id", Json()) == nudge_id) {
+      Fail(rule, "got 1 of 2 answers (" + a->substr(0, 120) + "); the next answer was to " + nudge +
+                     ", written once the first answer had come, so the second line was "
+                     "dropped" +
+                     must);
+      return std::nullopt;
+    }
+    const std::optional<std::string> c = target_.RawRead(&e);
+    if (!c || Parsed(*c).value("id", Json()) != nudge_id) {
+      Fail(rule, "both answers came, but " + nudge + ", written once the first had come, got " +
+                     (c ? c->substr(0, 120) : "no answer: " + e.message) + must);
+      return std::nullopt;
+    }
+    return std::make_pair(Parsed(*a), Parsed(*b));
   }
 
   void Expect(bool ok, const std::string& rule, const std::string& what) {
@@ -91,6 +119,13 @@ class Probe {
   int failures() const { return failures_; }
 
  private:
+  // Parsed is `answer` as a JSON object, or an empty one (which every rule
+  // about it fails).
+  static Json Parsed(const std::string& answer) {
+    Json r = ParseJson(answer);
+    return r.is_object() ? r : Json::object();
+  }
+
   Target& target_;
   std::ostream& out_;
   int failures_ = 0;
@@ -124,24 +159,55 @@ void ProbeExecuteShape(Probe& p) {
 }
 
 // ProbePipeline: a target that claims "pipeline" answers an execute and an
-// observe sent together, each once, in order (PROTOCOL.md, "Pipelining").
-void ProbePipeline(Probe& p) {
-  const std::string rule = "pipeline: execute and observe sent together";
-  const std::vector<Json> r = p.AskTogether(
-      {R"({"id":18,"op":"execute","line":"slot list"})", R"({"id":19,"op":"observe"})"}, rule);
-  if (r.size() < 2) return;
-  p.Expect(r[0].value("id", Json()) == 18 && r[0].value("ok", false) == true &&
-               IsCkr(r[0], "result") && r[1].value("id", Json()) == 19 &&
-               r[1].value("ok", false) == true && r[1].contains("state") &&
-               r[1]["state"].is_object(),
-           rule,
-           "a target listing \"pipeline\" must read its requests line by line: both answers, in "
-           "order (ids 18, 19); got " +
-               r[0].dump().substr(0, 120) + " then " + r[1].dump().substr(0, 120));
+// observe sent together, then a load and an observe, each once, in order
+// (PROTOCOL.md, "Pipelining"). `fixed` is the state a fixed-world target
+// showed, which its refused load must leave; empty for any other target.
+void ProbePipeline(Probe& p, const Json& fixed) {
+  std::string rule = "pipeline: execute and observe sent together";
+  std::optional<std::pair<Json, Json>> r = p.AskPair(
+      R"({"id":18,"op":"execute","line":"slot list"})", R"({"id":19,"op":"observe"})", 20, rule);
+  if (r) {
+    const auto& [execute, observe] = *r;
+    p.Expect(execute.value("id", Json()) == 18 && execute.value("ok", false) == true &&
+                 IsCkr(execute, "result") && observe.value("id", Json()) == 19 &&
+                 observe.value("ok", false) == true && observe.contains("state") &&
+                 observe["state"].is_object(),
+             rule,
+             "a target listing \"pipeline\" must read its requests line by line: both answers, "
+             "in order (ids 18, 19); got " +
+                 execute.dump().substr(0, 120) + " then " + observe.dump().substr(0, 120));
+  }
+  // A world the observe can tell from the one loaded before: slot 0's label.
+  Json world = ProbeWorld();
+  world["slots"][0]["user_partition"]["label"] = "probe-pipelined";
+  rule = "pipeline: load and observe sent together";
+  r = p.AskPair(Json{{"id", 21}, {"op", "load"}, {"world", world}}.dump(),
+                R"({"id":22,"op":"observe"})", 23, rule);
+  if (!r) return;
+  const auto& [load, observe] = *r;
+  const Json state = observe.value("state", Json());
+  const bool in_order = load.value("id", Json()) == 21 && observe.value("id", Json()) == 22 &&
+                        observe.value("ok", false) == true && state.is_object();
+  if (fixed.is_null()) {
+    const Json slots = state.is_object() ? state.value("slots", Json()) : Json();
+    p.Expect(in_order && load.value("ok", false) == true && slots.is_array() && !slots.empty() &&
+                 slots[0].is_object() &&
+                 slots[0].value("label", std::string()) == "probe-pipelined",
+             rule,
+             "both answers, in order (ids 21, 22), the load ok and the observe showing the world "
+             "it loaded (slot 0 labelled \"probe-pipelined\"); got " +
+                 load.dump().substr(0, 120) + " then " + observe.dump().substr(0, 200));
+  } else {
+    p.Expect(in_order && Refused(load, 21) && state == fixed, rule,
+             "both answers, in order (ids 21, 22): the load refused (ok false, a CKR_ code) and "
+             "the observe showing the fixed world unchanged; got " +
+                 load.dump().substr(0, 120) + " then " + observe.dump().substr(0, 200));
+  }
 }
 
 // ProbeFixedWorld: load is refused and changes nothing; the world is there.
-void ProbeFixedWorld(Probe& p) {
+// Returns the state observed.
+Json ProbeFixedWorld(Probe& p) {
   const Json before = p.Ask(R"({"id":4,"op":"observe"})", "observe the fixed world");
   const bool state = before.value("ok", false) == true && before.contains("state") &&
                      before["state"].is_object() && before["state"].contains("slots") &&
@@ -157,6 +223,7 @@ void ProbeFixedWorld(Probe& p) {
            "load is refused (ok false, a CKR_ code; FIXED-WORLD.md) and changes nothing; got " +
                r.dump().substr(0, 160));
   ProbeExecuteShape(p);
+  return before.value("state", Json::object());
 }
 
 void ProbeEnvelope(Probe& p) {
@@ -217,8 +284,8 @@ void ProbeEnvelope(Probe& p) {
   p.Expect(Refused(r, 3), "unknown op",
            "an unknown op is refused with its id and a CKR_ code; got " + r.dump().substr(0, 160));
   if (fixed) {
-    ProbeFixedWorld(p);
-    if (pipeline) ProbePipeline(p);
+    const Json state = ProbeFixedWorld(p);
+    if (pipeline) ProbePipeline(p, state);
     return;
   }
   r = p.Ask(R"({"id":4,"op":"load","world":{"format":"not-a-world"}})", "invalid world");
@@ -262,7 +329,7 @@ void ProbeEnvelope(Probe& p) {
                text.find("probe-so-pin") == std::string::npos &&
                text.find("probe-domain") == std::string::npos,
            "observe shows no secret", "the state holds a password or a domain string");
-  if (pipeline) ProbePipeline(p);
+  if (pipeline) ProbePipeline(p, Json());
 }
 
 // ProbeByeAlone: the process a run starts last serves no check and gets
@@ -283,6 +350,36 @@ int ProbeByeAlone(const std::string& command, std::chrono::milliseconds timeout,
            "bye without hello answers ok", "got " + r.dump().substr(0, 120));
   q.Expect(last->Close(&e), "exit after bye without hello",
            e.message + " (the process a run starts last gets only bye)");
+  return q.failures();
+}
+
+// ProbeSplitLine: a line may reach a target in pieces (PROTOCOL.md, first
+// paragraph). A fresh process, so that a target which answers a piece
+// leaves nothing behind for the other probes, gets its hello in two writes,
+// the second only once it has read the first. Returns the rules broken.
+int ProbeSplitLine(const std::string& command, std::chrono::milliseconds timeout,
+                   const RunnerIo& io) {
+  const std::string rule = "a line written in two parts";
+  TargetError e;
+  std::unique_ptr<Target> t = MakeSubprocessTarget(command, &e, timeout);
+  if (t == nullptr) {
+    io.out << "  FAIL  " << rule << ": a third process could not be started: " << e.message << "\n";
+    return 1;
+  }
+  Probe q(*t, io.out);
+  const std::string line = R"({"id":24,"op":"hello","protocol":"hsmbackup-target/1"})";
+  const size_t cut = line.find("hello") + 3;  // {"id":24,"op":"hel | lo",...
+  std::optional<std::string> answer;
+  if (t->RawWrite(line.substr(0, cut), &e) && t->RawWrite(line.substr(cut) + "\n", &e)) {
+    answer = t->RawRead(&e);
+  }
+  const Json r = answer ? ParseJson(*answer) : Json();
+  q.Expect(r.is_object() && r.value("id", Json()) == 24 && r.value("ok", false) == true, rule,
+           (answer ? "got " + answer->substr(0, 160) : "no answer: " + e.message) +
+               " for a hello written as '" + line.substr(0, cut) +
+               "' and, once the target had read that, the rest. A line may arrive over several "
+               "reads: read up to the newline and answer the whole line");
+  t->Close(&e);  // the exit after bye is probed above
   return q.failures();
 }
 
@@ -310,7 +407,11 @@ int CheckProtocol(const std::string& command, std::chrono::milliseconds timeout,
            e.message + " (the suite starts one process per check and waits for each to exit)");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const int failures = p.failures() + (command.empty() ? 0 : ProbeByeAlone(command, timeout, io));
+  int failures = p.failures();
+  if (!command.empty()) {
+    failures += ProbeByeAlone(command, timeout, io);
+    failures += ProbeSplitLine(command, timeout, io);
+  }
   io.out << (failures == 0 ? "The target speaks the protocol"
                            : std::to_string(failures) + " rule(s) broken")
          << " (bye to exit: " << static_cast<int>(seconds * 1000) << " ms).\n";
