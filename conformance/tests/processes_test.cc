@@ -122,8 +122,6 @@ TEST(NextProcess, NoPipelineIsObeyedAndReported) {
   ProcessesRan ran = RunConformanceMerged(std::string(kTwoChecks) + " --no-pipeline --report " +
                                           report + " --target-cmd '" + HSMB_TOOL_PATH + " serve'");
   EXPECT_EQ(ran.exit_code, kExitConformant) << ran.out;
-  EXPECT_EQ(ran.out.find("ms to answer hello; with a process per check"), std::string::npos)
-      << "serve starts fast: " << ran.out;
   EXPECT_EQ(ReadReport(report)["processes"]["pipelined"], false);
   // A target that answers an execute only once the next request has come
   // would hang were anything written ahead of its answer.
