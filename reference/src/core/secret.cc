@@ -62,7 +62,7 @@ Secret& Secret::operator=(Secret&& other) noexcept {
   return *this;
 }
 
-void Secret::Assign(ByteSpan bytes) {
+[[gnu::hot]] void Secret::Assign(ByteSpan bytes) {
   Wipe();
   bytes_.assign(bytes.begin(), bytes.end());
 }

@@ -17,36 +17,43 @@ void Wipe(Bytes* b) {
   b->clear();
 }
 
-Status BadArgument(std::string message) { return Status(Ckr::kArgumentsBad, std::move(message)); }
+// Cold, as are the branches that call them (see blob.cc): SealObjectInto
+// runs once per object cloned and almost never refuses one.
+[[gnu::cold]] Status BadArgument(std::string message) {
+  return Status(Ckr::kArgumentsBad, std::move(message));
+}
+[[gnu::cold]] Status InvalidObject(std::string what) {
+  return Status(Ckr::kDataInvalid, std::move(what));
+}
 
 // ValidateObject keeps SealObject from emitting a blob that ParseBlob or
 // DecodePayload would reject: the limits are the blob format's. It also sets
 // *payload_bytes to PayloadBytes(object). Inlined into SealObjectInto, its
 // one caller, which runs once per object cloned.
 [[gnu::always_inline]] inline Status ValidateObject(const Object& object, size_t* payload_bytes) {
-  auto invalid = [](std::string what) { return Status(Ckr::kDataInvalid, std::move(what)); };
   if (object.label.size() > kMaxObjectLabelLength) {
-    return invalid("object label longer than " + std::to_string(kMaxObjectLabelLength) + " bytes");
+    return InvalidObject("object label longer than " + std::to_string(kMaxObjectLabelLength) +
+                         " bytes");
   }
   if (!blob_codec::IsLabelText(object.label)) {
-    return invalid("object label holds a byte outside printable ASCII 0x20..0x7e");
+    return InvalidObject("object label holds a byte outside printable ASCII 0x20..0x7e");
   }
   if (object.attributes.size() > kMaxAttributes) {
-    return invalid("object has more than " + std::to_string(kMaxAttributes) + " attributes");
+    return InvalidObject("object has more than " + std::to_string(kMaxAttributes) + " attributes");
   }
   for (const auto& [name, value] : object.attributes) {
     if (name.empty() || name.size() > kMaxAttributeNameLength) {
-      return invalid("attribute name is empty or longer than " +
-                     std::to_string(kMaxAttributeNameLength) + " bytes");
+      return InvalidObject("attribute name is empty or longer than " +
+                           std::to_string(kMaxAttributeNameLength) + " bytes");
     }
     if (value.size() > kMaxAttributeValueLength) {
-      return invalid("attribute value longer than " +
-                     std::to_string(kMaxAttributeValueLength) + " bytes");
+      return InvalidObject("attribute value longer than " +
+                           std::to_string(kMaxAttributeValueLength) + " bytes");
     }
   }
   if (object.value.size() > kMaxObjectValueBytes) {
-    return invalid("object value longer than " + std::to_string(kMaxObjectValueBytes) +
-                   " bytes");
+    return InvalidObject("object value longer than " + std::to_string(kMaxObjectValueBytes) +
+                         " bytes");
   }
   *payload_bytes = blob_codec::PayloadBytes(object.attributes, object.value.size());
   return OkStatus();
@@ -82,8 +89,8 @@ constexpr size_t kStackPayloadBytes = 8192;
 
 }  // namespace
 
-Status SealObjectInto(const Object& object, PartitionKind source_kind, BlobKind kind,
-                      const SmkId& key_id, Aes256Gcm& key, Rng& rng, Bytes* wire) {
+[[gnu::hot]] Status SealObjectInto(const Object& object, PartitionKind source_kind, BlobKind kind,
+                                   const SmkId& key_id, Aes256Gcm& key, Rng& rng, Bytes* wire) {
   size_t payload_bytes = 0;
   Status refused = CheckSealKinds(source_kind, kind, key_id);
   if (refused.ok()) refused = ValidateObject(object, &payload_bytes);
@@ -163,7 +170,7 @@ StatusOr<Object> OpenObject(const CloneBlobView& blob, Aes256Gcm& key) {
   return object;
 }
 
-Status OpenObjectInto(const CloneBlobView& blob, Aes256Gcm& key, Object* object) {
+[[gnu::hot]] Status OpenObjectInto(const CloneBlobView& blob, Aes256Gcm& key, Object* object) {
   if (blob.kind != BlobKind::kDomainObject && blob.kind != BlobKind::kSmkObject) {
     return Status(Ckr::kDataInvalid, "blob does not carry an object");
   }

@@ -40,6 +40,11 @@ Status ConfirmDestructive(Ctx& ctx, const BackupPlan& plan, BackupHsm& hsm) {
   return OkStatus();
 }
 
+// The per-object transcript line: "Cloned object ", room for two handles
+// with the middle between them, then ")." (see CloneOne).
+constexpr std::string_view kCloned = "Cloned object ";
+constexpr size_t kDigits = 10;  // a uint32_t
+
 // Run carries one backup from the SO login to the summary.
 class BackupRun {
  public:
@@ -54,6 +59,13 @@ class BackupRun {
   Status CloneObjects();
   // CloneOne returns OK, a per-object failure, or CKR_CONTAINER_OBJECT_STORAGE_FULL.
   Status CloneOne(size_t index, const Object& object);
+  // CloneOne's rare outcomes, cold so that their messages stay out of the
+  // code the loop runs for every object: a skip (OPT-APPEND), a full
+  // partition (FULL-REVERT), an object the target refused (CLONE-DISCARD).
+  [[gnu::cold]] Status SkipHeld(const BackupObject& existing, const Object& object);
+  [[gnu::cold]] Status PartitionFull();
+  [[gnu::cold]] Status RefusedObject(const Object& object, Status failure);
+  [[gnu::cold]] void LayOutLine();
   Status Finish(Status status);
   void Shrink();
   bool ShrinkFails() const;  // the world's shrink_fail fault applies
@@ -262,25 +274,16 @@ Status BackupRun::CloneObjects() {
   return Status(first_failure.code(), msg);
 }
 
-Status BackupRun::CloneOne(size_t index, const Object& object) {
+// CloneOne and what it calls for every object (SealObjectInto,
+// Aes256Gcm::SealInPlace and OpenInto, Receiver::ReceiveObjectInto,
+// ParseBlobViewInto, OpenObjectInto, DecodePayload, CompleteStored,
+// HandleSet, DeterministicRng::Fill, Secret::Assign) are [[gnu::hot]]: GCC
+// places them together, and with their failure paths cold the loop's code
+// shares fewer instruction-cache lines with OpenSSL's (bench/BENCHMARKS.md).
+[[gnu::hot]] Status BackupRun::CloneOne(size_t index, const Object& object) {
   const auto probe = by_ouid_ ? by_ouid_->Look(object.ouid) : OuidIndex<BackupObject>::Probe{};
   const std::optional<size_t>& same = probe.position;
-  if (same && !plan_.overwrite) {  // OPT-APPEND never overwrites
-    const BackupObject& existing = part_->objects[*same];
-    if (plan_.source->kind == PartitionKind::kPre77 &&
-        hsm_.model == BackupModel::kBackupHsm7 && hsm_.firmware >= kBackupHsm7Fingerprints &&
-        !existing.opaque() &&
-        ComputeFingerprint(existing.object) != ComputeFingerprint(object)) {
-      ctx_.out.Line("Target Object handle " + std::to_string(existing.object.handle) +
-                    " has same OUID as Source Object handle " + std::to_string(object.handle) +
-                    " (different finger print).");  // OPT-APPEND-FINGERPRINT
-    } else {  // the skip is said too, so the count below adds up (project wording)
-      ctx_.out.Line("Skipped object " + std::to_string(object.handle) + ": partition " +
-                    plan_.name + " already holds it as Target Object handle " +
-                    std::to_string(existing.object.handle) + " (same OUID).");
-    }
-    return OkStatus();
-  }
+  if (same && !plan_.overwrite) return SkipHeld(part_->objects[*same], object);
   const uint64_t replaced = same ? StoredBytes(part_->objects[*same], hsm_.model) : 0;
   // CLONE-ONE-AT-A-TIME: sealed at the source, bytes on the wire, then
   // parsed and (pre-7.7/V0) opened and verified at the target. wire_ keeps
@@ -299,13 +302,7 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   if (HasFault(ctx_.world, FaultType::kPartitionFull, plan_.slot_id,
                static_cast<uint32_t>(index + 1)) ||
       used_ - replaced + takes > part_->allocated) {
-    undo_->Revert();  // FULL-REVERT: the backup HSM exactly as it was
-    part_ = nullptr;
-    ctx_.out.Line("The backup partition " + plan_.name + " is full.");
-    return Status(Ckr::kContainerObjectStorageFull,
-                  "The backup partition filled before every object was cloned: the backup "
-                  "was cancelled and the backup HSM on slot " + std::to_string(plan_.slot_id) +
-                      " is as it was before. Free some space or use another backup HSM.");
+    return PartitionFull();
   }
   // A new object is received straight into its place at the end of the
   // partition (reserved in OpenPartition), so no Object is built elsewhere
@@ -328,13 +325,7 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   }
   if (!failure.ok()) {  // CLONE-DISCARD: nothing of it is kept
     discard();
-    ctx_.out.Line("Failed to clone object " + std::to_string(object.handle) + " to partition " +
-                  plan_.name + " (" + std::string(CkrName(failure.code())) + ").");
-    if (ctx_.cmd.debug) {  // OPT-DEBUG: why the target refused it
-      ctx_.out.Line("Debug: blob of " + std::to_string(wire_.size()) + " bytes: " +
-                    failure.message() + ".");
-    }
-    return failure;
+    return RefusedObject(object, std::move(failure));
   }
   StatusOr<uint32_t> allocated = AllocateHandle(
       hsm_.handles, [&](uint32_t h) { return handles_in_use_->contains(h); });
@@ -364,13 +355,7 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   // place (the middle again only where the first handle's length changed)
   // and the line is the filled prefix, so a line allocates and fills
   // nothing after the first.
-  static constexpr std::string_view kCloned = "Cloned object ";
-  static constexpr size_t kDigits = 10;  // a uint32_t
-  if (line_.empty()) {
-    line_middle_ = " to partition " + plan_.name + " (new handle ";
-    line_.assign(kCloned.size() + kDigits + line_middle_.size() + kDigits + 2, ' ');
-    std::copy(kCloned.begin(), kCloned.end(), line_.begin());
-  }
+  if (line_.empty()) LayOutLine();
   char* const first = line_.data();
   char* p = first + kCloned.size();
   p = std::to_chars(p, p + kDigits, object.handle).ptr;
@@ -385,6 +370,48 @@ Status BackupRun::CloneOne(size_t index, const Object& object) {
   p[1] = '.';
   ctx_.out.Line(std::string_view(first, static_cast<size_t>(p + 2 - first)));
   return OkStatus();
+}
+
+Status BackupRun::SkipHeld(const BackupObject& existing, const Object& object) {
+  if (plan_.source->kind == PartitionKind::kPre77 && hsm_.model == BackupModel::kBackupHsm7 &&
+      hsm_.firmware >= kBackupHsm7Fingerprints && !existing.opaque() &&
+      ComputeFingerprint(existing.object) != ComputeFingerprint(object)) {
+    ctx_.out.Line("Target Object handle " + std::to_string(existing.object.handle) +
+                  " has same OUID as Source Object handle " + std::to_string(object.handle) +
+                  " (different finger print).");  // OPT-APPEND-FINGERPRINT
+  } else {  // the skip is said too, so the count below adds up (project wording)
+    ctx_.out.Line("Skipped object " + std::to_string(object.handle) + ": partition " + plan_.name +
+                  " already holds it as Target Object handle " +
+                  std::to_string(existing.object.handle) + " (same OUID).");
+  }
+  return OkStatus();
+}
+
+Status BackupRun::PartitionFull() {
+  undo_->Revert();  // FULL-REVERT: the backup HSM exactly as it was
+  part_ = nullptr;
+  ctx_.out.Line("The backup partition " + plan_.name + " is full.");
+  return Status(Ckr::kContainerObjectStorageFull,
+                "The backup partition filled before every object was cloned: the backup "
+                "was cancelled and the backup HSM on slot " +
+                    std::to_string(plan_.slot_id) +
+                    " is as it was before. Free some space or use another backup HSM.");
+}
+
+Status BackupRun::RefusedObject(const Object& object, Status failure) {
+  ctx_.out.Line("Failed to clone object " + std::to_string(object.handle) + " to partition " +
+                plan_.name + " (" + std::string(CkrName(failure.code())) + ").");
+  if (ctx_.cmd.debug) {  // OPT-DEBUG: why the target refused it
+    ctx_.out.Line("Debug: blob of " + std::to_string(wire_.size()) +
+                  " bytes: " + failure.message() + ".");
+  }
+  return failure;
+}
+
+void BackupRun::LayOutLine() {
+  line_middle_ = " to partition " + plan_.name + " (new handle ";
+  line_.assign(kCloned.size() + kDigits + line_middle_.size() + kDigits + 2, ' ');
+  std::copy(kCloned.begin(), kCloned.end(), line_.begin());
 }
 
 // Finish re-sizes the partition (RESIZE-SHRINK) unless the backup was

@@ -5,12 +5,12 @@
 namespace hsmbackup::engine {
 HandleSet::HandleSet(uint64_t dense_limit) : bits_((dense_limit + 63) / 64, 0) {}
 
-bool HandleSet::contains(uint32_t h) const {
+[[gnu::hot]] bool HandleSet::contains(uint32_t h) const {
   if (h / 64 < bits_.size()) return (bits_[h / 64] >> (h % 64)) & 1;
   return sparse_.count(h) != 0;
 }
 
-void HandleSet::insert(uint32_t h) {
+[[gnu::hot]] void HandleSet::insert(uint32_t h) {
   if (h / 64 < bits_.size()) {
     bits_[h / 64] |= uint64_t{1} << (h % 64);
   } else {

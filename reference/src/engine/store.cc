@@ -22,8 +22,8 @@ BackupObject& StoreReceived(BackupPartition& part, std::optional<size_t> same,
   return *stored;
 }
 
-void CompleteStored(BackupObject& stored, const Object& source, bool opened, ByteSpan wire,
-                    uint32_t handle) {
+[[gnu::hot]] void CompleteStored(BackupObject& stored, const Object& source, bool opened,
+                                 ByteSpan wire, uint32_t handle) {
   if (!opened) {
     // A copy into an exactly sized buffer, where moving the wire out would
     // leave the caller a new buffer to zero-fill for every blob.

@@ -74,8 +74,8 @@ StatusOr<ReceivedView> Receiver::ReceiveObjectView(ByteSpan wire) {
 
 // The AAD is taken from the wire rather than written out again: ParseBlobView
 // accepts only canonical encodings, so those bytes are exactly BlobAad's.
-Status Receiver::ReceiveObjectInto(ByteSpan wire, CloneBlobView* blob, Object* object,
-                                   bool* opened) {
+[[gnu::hot]] Status Receiver::ReceiveObjectInto(ByteSpan wire, CloneBlobView* blob, Object* object,
+                                                bool* opened) {
   *opened = false;
   HSMB_RETURN_IF_ERROR(ParseBlobViewInto(wire, blob));
   const CloneBlobView& parsed = *blob;
