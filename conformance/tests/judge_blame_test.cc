@@ -91,5 +91,31 @@ TEST(JudgeBlame, ARefusedRestoreFromAnOldBackupHsmFailsFwOldRestore) {
       std::vector<std::string>{"FW-OLD-RESTORE"});
 }
 
+// The chain's last link: a backup that left an object out (a state
+// difference) and said so in its lines fails the object's clause alone;
+// the lines that tell the target's state follow from it.
+TEST(JudgeBlame, LinesThatTellADifferentStateFollowFromIt) {
+  Step s = RunLine(SeedWorld(), {kLogin}, judge_testing::kBackup);
+  ASSERT_EQ(s.outcome.result, "CKR_OK");
+  Json& objects = s.state["slots"][1]["partitions"][0]["objects"];
+  ASSERT_EQ(objects.size(), 6u);
+  const uint32_t dropped = objects[0].value("handle", 0u);
+  objects.erase(objects.begin());
+  Outcome said = s.outcome;
+  std::vector<std::string> lines;
+  for (const std::string& line : said.transcript) {
+    if (line.find("Cloned object") != std::string::npos &&
+        line.find("(new handle " + std::to_string(dropped) + ")") != std::string::npos) {
+      continue;
+    }
+    lines.push_back(Renamed(line, "6 objects have been backed up", "5 objects have been backed up"));
+  }
+  ASSERT_EQ(lines.size() + 1, said.transcript.size());
+  said.transcript = lines;
+  model::Prediction p = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(p, said, s.state, {})),
+            std::vector<std::string>{"CLONE-STORE"});
+}
+
 }  // namespace
 }  // namespace hsmbackup::conformance

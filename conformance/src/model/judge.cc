@@ -499,6 +499,18 @@ std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& o
     taken.alternatives.clear();
     p = std::move(taken);
   }
+  // The chain's last link, once a reading is taken (a reading is chosen on
+  // every clause it would fail): where the state the target left differs,
+  // what its transcript tells follows from that difference.
+  const auto state_first = std::find_if(best.begin(), best.end(), [](const Mismatch& m) {
+    return m.primary() && !m.printed;
+  });
+  if (state_first != best.end()) {
+    const std::string cause = state_first->clauses.front();
+    for (Mismatch& m : best) {
+      if (m.primary() && m.printed) m.after = cause;
+    }
+  }
   out.insert(out.end(), best.begin(), best.end());
   Adopt(p.after, observed);
   return out;
