@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "mutant_support.h"
+#include "scratch_dir.h"
 
 namespace hsmbackup::conformance {
 namespace {
@@ -34,9 +35,12 @@ TEST(MutantsKillRate, EveryMutantIsKilledByItsClause) {
   const std::vector<ListedMutant> listed = ListMutants();
   ASSERT_FALSE(listed.empty());
   // The runs are independent processes: as many at once as there are cores.
+  // Reports in a directory of this run's own: another run of the suite on
+  // the same machine writes the same names.
+  ScratchDir scratch("hsmb-killrate");
   std::vector<std::string> reports;
   for (const ListedMutant& m : listed) {
-    reports.push_back(testing::TempDir() + "mutant-" + m.name + ".json");
+    reports.push_back(scratch.path() + "/mutant-" + m.name + ".json");
   }
   std::vector<int> exit_codes(listed.size(), -1);
   std::atomic<size_t> next{0};
@@ -91,8 +95,9 @@ TEST(MutantsKillRate, EveryMutantIsKilledByItsClause) {
 // the suite judges on past it: its own clause fails, and every other clause
 // gets its verdict (none is left "no verdict" behind it).
 TEST(MutantsKillRate, APrintedFaultLeavesEveryOtherClauseJudged) {
+  ScratchDir scratch("hsmb-killrate");
   for (const char* name : {"drops-failure-line", "list-wrong-count", "drops-resize-advice"}) {
-    const std::string report = testing::TempDir() + "printed-" + name + ".json";
+    const std::string report = scratch.path() + "/printed-" + name + ".json";
     EXPECT_EQ(RunSuiteOn(name, 5, report), 1) << name;
     Json parsed = Json::parse(ReadFile(report), nullptr, false);
     ASSERT_FALSE(parsed.is_discarded()) << name << ": no report";
@@ -111,6 +116,7 @@ TEST(MutantsKillRate, APrintedFaultLeavesEveryOtherClauseJudged) {
 // is one check of many scenarios: a printed fault must stop neither, or the
 // clauses they judge are left without a verdict behind it.
 TEST(MutantsKillRate, StatefulAndVectorChecksJudgeOnPastAPrintedFault) {
+  ScratchDir scratch("hsmb-killrate");
   struct Case {
     const char* filter;
     const char* mutant;
@@ -122,7 +128,7 @@ TEST(MutantsKillRate, StatefulAndVectorChecksJudgeOnPastAPrintedFault) {
                         {"Vectors.*", "drops-failure-line", "CLONE-DISCARD", 50}};
   for (const Case& c : cases) {
     const std::string what = std::string(c.filter) + " on " + c.mutant;
-    const std::string report = testing::TempDir() + "printed-checks-" + c.mutant + ".json";
+    const std::string report = scratch.path() + "/printed-checks-" + c.mutant + ".json";
     EXPECT_EQ(RunSuiteOn(c.mutant, 20, report, c.filter), 1) << what;
     Json parsed = Json::parse(ReadFile(report), nullptr, false);
     ASSERT_FALSE(parsed.is_discarded()) << what << ": no report";
@@ -145,6 +151,7 @@ TEST(MutantsKillRate, StatefulAndVectorChecksJudgeOnPastAPrintedFault) {
 // pass each, which shows it judges only what the seed fixes.
 
 TEST(MutantsReadings, EveryReadingPasses) {
+  ScratchDir scratch("hsmb-killrate");
   std::istringstream lines(RunShell(ShellQuote(kMutant) + " --list-readings").out);
   std::vector<std::string> names;
   for (std::string line; std::getline(lines, line);) {
@@ -152,7 +159,7 @@ TEST(MutantsReadings, EveryReadingPasses) {
   }
   ASSERT_GE(names.size(), 4u);
   for (const std::string& name : names) {
-    const std::string report = testing::TempDir() + "reading-" + name + ".json";
+    const std::string report = scratch.path() + "/reading-" + name + ".json";
     const int exit_code = RunSuiteOn(name, 10, report);
     std::string failing;
     Json parsed = Json::parse(ReadFile(report), nullptr, false);

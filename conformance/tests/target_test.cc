@@ -97,7 +97,8 @@ TEST(Target, HexInAnObservedStateIsReadInEitherCase) {
       "python3 " +
       ShellQuote(std::string(HSMB_SOURCE_ROOT) + "/conformance/tests/relay_target.py") +
       " upperhex " + ShellQuote(HSMB_TOOL_PATH);
-  const std::string requests = testing::TempDir() + "upperhex-requests.jsonl";
+  ScratchDir scratch("hsmb-upperhex");
+  const std::string requests = scratch.path() + "/requests.jsonl";
   {
     std::ofstream out(requests);
     out << Json{{"id", 1}, {"op", "hello"}}.dump() << "\n"
