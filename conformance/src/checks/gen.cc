@@ -223,6 +223,13 @@ Backup BackupOf(const UserSpec& u, const HsmSpec& h, const std::string& name,
   return b;
 }
 
+Backup SmkOnlyBackupOf(const UserSpec& u, const HsmSpec& h, const std::string& password) {
+  Backup b = BackupOf(u, h, "", password);
+  b.partition.reset();
+  b.smkonly = true;
+  return b;
+}
+
 std::string Restore(const HsmSpec& h, const std::string& name, const std::string& password,
                     const std::string& extra) {
   std::string s = "partition archive restore -slot " + std::to_string(h.slot) + " -partition " + name;

@@ -96,6 +96,8 @@ struct Backup {
 // Backup for a fresh partition `name` of `h` with the source's domain.
 Backup BackupOf(const UserSpec& u, const HsmSpec& h, const std::string& name,
                 const std::string& password);
+// SmkOnlyBackupOf: `u`'s -smkonly backup to `h` under the default name.
+Backup SmkOnlyBackupOf(const UserSpec& u, const HsmSpec& h, const std::string& password);
 std::string Restore(const HsmSpec& h, const std::string& name, const std::string& password,
                     const std::string& extra = "");
 std::string Delete(const HsmSpec& h, const std::string& name, bool force = true);

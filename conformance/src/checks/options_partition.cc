@@ -95,9 +95,7 @@ rc::Gen<Scenario> SmkOnlyScenario() {
     gen::WorldSpec w = gen::WorldOf(u, h);
     w.now = *Clock();
     w.step_seconds = *gen::ClockStep();  // the login moves it: the name takes the moved date
-    gen::Backup b = gen::BackupOf(u, h, "", *gen::Secret("pw-"));
-    b.partition.reset();
-    b.smkonly = true;
+    gen::Backup b = gen::SmkOnlyBackupOf(u, h, *gen::Secret("pw-"));
     b.force = true;
     switch (*rc::gen::weightedElement<int>({{6, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}})) {
       case 1: b.partition = "named"; break;
@@ -114,9 +112,7 @@ rc::Gen<Scenario> ConfirmScenario() {
   return rc::gen::exec([] {
     gen::UserSpec u = *gen::User("v1");
     gen::HsmSpec h = *gen::Hsm("backup_hsm_7");
-    gen::Backup b = gen::BackupOf(u, h, "", *gen::Secret("pw-"));
-    b.partition.reset();
-    b.smkonly = true;
+    gen::Backup b = gen::SmkOnlyBackupOf(u, h, *gen::Secret("pw-"));
     b.force = *rc::gen::weightedElement<bool>({{1, true}, {3, false}});
     const std::string answer = *rc::gen::element<std::string>("quit", "proceed", "no", "quit");
     return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line(), gen::List(h)}, {answer}};

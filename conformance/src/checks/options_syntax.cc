@@ -131,9 +131,7 @@ rc::Gen<Scenario> SmkOnlyLongForm() {
   return rc::gen::exec([] {
     gen::UserSpec u = *gen::User("v1");
     gen::HsmSpec h = *gen::Hsm("backup_hsm_7");
-    gen::Backup b = gen::BackupOf(u, h, "", *gen::Secret("pw-"));
-    b.partition.reset();
-    b.smkonly = true;
+    gen::Backup b = gen::SmkOnlyBackupOf(u, h, *gen::Secret("pw-"));
     b.force = *rc::gen::arbitrary<bool>();
     return Scenario{gen::WorldOf(u, h).ToJson(), {gen::Login(u), b.Line(), gen::List(h)},
                     {"proceed"}};

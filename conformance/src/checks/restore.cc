@@ -90,9 +90,7 @@ rc::Gen<Scenario> SmkRestoreScenario() {
     gen::WorldSpec w = gen::WorldOf(u, h);
     w.users.push_back(t);
     const std::string pw = *gen::Secret("pw-");
-    gen::Backup b = gen::BackupOf(u, h, "", pw);
-    b.partition.reset();
-    b.smkonly = true;
+    gen::Backup b = gen::SmkOnlyBackupOf(u, h, pw);
     b.force = true;
     const bool force = *rc::gen::arbitrary<bool>();
     const std::string restore =
