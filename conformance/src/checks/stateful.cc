@@ -27,7 +27,6 @@ struct Sut {
   model::World model;
   Json state;
   std::vector<std::string> secrets;
-  std::optional<ScenarioVerdict> failure;  // the first failing step
   std::optional<ScenarioVerdict>* last = nullptr;  // where the property keeps it
   PrintedFailures* printed = nullptr;              // steps that failed only in print
 };
@@ -47,7 +46,6 @@ void Step(Sut& sut, const std::string& line, const std::vector<std::string>& ans
   if (!o) {
     v.harness_error = true;
     v.message = "step " + std::to_string(sut.scenario.lines.size()) + ": " + e.message;
-    sut.failure = v;
     *sut.last = v;
     RC_FAIL(v.message);
   }
@@ -70,7 +68,6 @@ void Step(Sut& sut, const std::string& line, const std::vector<std::string>& ans
       v.judged_through = true;
       sut.printed->Take(v);
     } else {
-      sut.failure = v;
       *sut.last = v;
       RC_FAIL(Describe(v.mismatches.front()));
     }

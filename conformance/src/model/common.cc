@@ -358,10 +358,7 @@ Prediction PredictLine(const World& before, const std::string& text,
   // A USB-attached backup HSM reached through -slot (its number, or
   // `direct`): the line goes ahead because -slot takes either (OPT-SLOT),
   // which a target that refuses it breaks.
-  const bool archive = line->verb == Verb::kBackup || line->verb == Verb::kRestore ||
-                       line->verb == Verb::kList || line->verb == Verb::kContents ||
-                       line->verb == Verb::kDelete;
-  if (archive && p.codes == std::set<std::string>{"CKR_OK"}) {
+  if (IsArchive(line->verb) && p.codes == std::set<std::string>{"CKR_OK"}) {
     const auto hsm = start.hsms.find(line->slot);
     if (line->slot_direct ||
         (hsm != start.hsms.end() && hsm->second.connection == Connection::kUsb)) {

@@ -29,6 +29,12 @@ enum class Verb {
   kHelp,  // help [words], or command words that name a group and stop
 };
 
+// IsArchive: a `partition archive` verb, the lines that take -slot.
+inline bool IsArchive(Verb v) {
+  return v == Verb::kBackup || v == Verb::kRestore || v == Verb::kList || v == Verb::kContents ||
+         v == Verb::kDelete;
+}
+
 struct Line {
   Verb verb = Verb::kBackup;
   std::map<std::string, std::string> options;  // full option name -> value ("" for flags)
