@@ -50,6 +50,10 @@ Status OpenObjectInto(const CloneBlobView& blob, Aes256Gcm& key, Object* object)
 StatusOr<CloneBlob> SealSmk(const Secret& smk, PartitionKind source_kind,
                             Aes256Gcm& domain_key, Rng& rng);
 StatusOr<Secret> OpenSmk(const CloneBlob& blob, Aes256Gcm& domain_key);
+// SealSmkWithId is SealSmk of a V1 SMK whose id the caller holds:
+// `smk_id` must be ComputeSmkId(smk) (a sender computes it once).
+StatusOr<CloneBlob> SealSmkWithId(const Secret& smk, const SmkId& smk_id, Aes256Gcm& domain_key,
+                                  Rng& rng);
 
 // DomainCipher derives the domain key once and keeps its GCM context.
 StatusOr<Aes256Gcm> DomainCipher(const Secret& domain);

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <vector>
 
 #include "hsmbackup/bytes.h"
 #include "hsmbackup/model.h"
@@ -71,6 +72,39 @@ StatusOr<Secret> DeriveDomainKey(const Secret& domain);
 // ComputeSmkId names an SMK without revealing it: the first 8 bytes of
 // SHA-256("hsmbackup smk id" || smk).
 SmkId ComputeSmkId(const Secret& smk);
+
+// KeyCache is what one session has derived: a domain's key (DeriveDomainKey)
+// and an SMK's id (ComputeSmkId), each computed once per distinct secret for
+// as long as the cache lives, as an HSM keeps a session's working keys. A
+// backup command otherwise spent a third of its fixed cost on them (an HKDF
+// and three SHA-256s through OpenSSL's provider look-ups; bench/BENCHMARKS.md).
+// It holds at most kCapacity secrets of each kind, dropping the oldest; every
+// secret and key it holds is a Secret, so it is wiped when dropped and when
+// the cache is destroyed. Not thread-safe: one per session.
+class KeyCache {
+ public:
+  static constexpr size_t kCapacity = 4;
+
+  // DomainKey is DeriveDomainKey(domain), derived on the first call for
+  // that domain; a failure is not kept (the next call tries again).
+  StatusOr<Secret> DomainKey(const Secret& domain);
+  // SmkIdOf is ComputeSmkId(smk), computed on the first call for that SMK.
+  SmkId SmkIdOf(const Secret& smk);
+
+  // How many derivations and hashes the cache has run: what a test counts
+  // to see a second call for the same secret answered from the cache.
+  size_t computed() const { return computed_; }
+
+ private:
+  template <typename V>
+  struct Entry {
+    Secret secret;
+    V value;
+  };
+  std::vector<Entry<Secret>> domain_keys_;
+  std::vector<Entry<SmkId>> smk_ids_;
+  size_t computed_ = 0;
+};
 
 std::array<uint8_t, 20> Sha1(ByteSpan data);
 std::array<uint8_t, 32> Sha256(ByteSpan data);

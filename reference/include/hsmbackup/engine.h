@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "hsmbackup/command.h"
+#include "hsmbackup/crypto.h"
 #include "hsmbackup/model.h"
 #include "hsmbackup/secret.h"
 #include "hsmbackup/status.h"
@@ -130,6 +131,7 @@ class Session {
   World* world_;
   uint32_t current_slot_ = 0;
   std::map<uint32_t, Role> logged_in_;  // slot -> role
+  KeyCache keys_;                       // the domain keys and SMK ids this session has derived
 };
 
 // ResultLine renders the closing line for a code.

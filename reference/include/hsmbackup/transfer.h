@@ -32,6 +32,8 @@ class Sender {
   // sides share a domain derives its key once for both.
   static StatusOr<Sender> ForDomainKey(const Secret& domain_key, PartitionKind kind);
   static StatusOr<Sender> ForV1Key(const Secret& domain_key, const Secret& smk);
+  // The same with the SMK's id taken from `keys` (a session's cache).
+  static StatusOr<Sender> ForV1Key(const Secret& domain_key, const Secret& smk, KeyCache& keys);
 
   // SendObject returns the wire bytes of one object.
   StatusOr<Bytes> SendObject(const Object& object, Rng& rng);

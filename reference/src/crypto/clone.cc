@@ -196,10 +196,16 @@ StatusOr<CloneBlob> SealSmk(const Secret& smk, PartitionKind source_kind,
   if (source_kind != PartitionKind::kV1) {
     return BadArgument("only a V1 partition has an SMK");
   }
+  return SealSmkWithId(smk, ComputeSmkId(smk), domain_key, rng);
+}
+
+StatusOr<CloneBlob> SealSmkWithId(const Secret& smk, const SmkId& smk_id, Aes256Gcm& domain_key,
+                                  Rng& rng) {
+  if (smk.size() != kAeadKeyBytes) return BadArgument("an SMK is 32 bytes");
   CloneBlob blob;
   blob.kind = BlobKind::kSmk;
   blob.source_kind = PartitionKind::kV1;
-  blob.key_id = ComputeSmkId(smk);
+  blob.key_id = smk_id;
   rng.Fill(blob.nonce);
   Bytes aad = BlobAad(blob);
   HSMB_RETURN_IF_ERROR(

@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace hsmbackup {
 namespace {
@@ -247,6 +249,39 @@ SmkId ComputeSmkId(const Secret& smk) {
   SmkId id;
   std::copy(digest, digest + id.size(), id.begin());
   return id;
+}
+
+namespace {
+
+// Find returns the entry for `secret`, comparing in constant time.
+template <typename E>
+E* Find(std::vector<E>& entries, const Secret& secret) {
+  for (E& e : entries) {
+    if (e.secret.Equals(secret)) return &e;
+  }
+  return nullptr;
+}
+
+template <typename E>
+E& Add(std::vector<E>& entries, E entry) {
+  if (entries.size() == KeyCache::kCapacity) entries.erase(entries.begin());
+  entries.push_back(std::move(entry));
+  return entries.back();
+}
+
+}  // namespace
+
+StatusOr<Secret> KeyCache::DomainKey(const Secret& domain) {
+  if (const auto* hit = Find(domain_keys_, domain)) return hit->value;
+  ++computed_;
+  HSMB_ASSIGN_OR_RETURN(Secret key, DeriveDomainKey(domain));
+  return Add(domain_keys_, {domain, std::move(key)}).value;
+}
+
+SmkId KeyCache::SmkIdOf(const Secret& smk) {
+  if (const auto* hit = Find(smk_ids_, smk)) return hit->value;
+  ++computed_;
+  return Add(smk_ids_, {smk, ComputeSmkId(smk)}).value;
 }
 
 std::array<uint8_t, 20> Sha1(ByteSpan data) {

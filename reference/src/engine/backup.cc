@@ -106,10 +106,11 @@ Status BackupRun::Execute() {
   const Secret& domain = part_->domain;
   const UserPartition& src = *plan_.source;
   // The same domain derives the same key: when the backup partition's is
-  // the source's (the usual case) it is derived once for both sides.
-  HSMB_ASSIGN_OR_RETURN(Secret source_key, DeriveDomainKey(src.domain));
+  // the source's (the usual case) one key serves both sides.
+  KeyCache& keys = SessionAccess::keys(ctx_.session);
+  HSMB_ASSIGN_OR_RETURN(Secret source_key, keys.DomainKey(src.domain));
   if (src.kind == PartitionKind::kV1) {
-    HSMB_ASSIGN_OR_RETURN(Sender s, Sender::ForV1Key(source_key, *src.smk));
+    HSMB_ASSIGN_OR_RETURN(Sender s, Sender::ForV1Key(source_key, *src.smk, keys));
     sender_.emplace(std::move(s));
   } else {
     HSMB_ASSIGN_OR_RETURN(Sender s, Sender::ForDomainKey(source_key, src.kind));
@@ -119,7 +120,7 @@ Status BackupRun::Execute() {
     HSMB_ASSIGN_OR_RETURN(Receiver r, Receiver::ForDomainKey(source_key));
     receiver_.emplace(std::move(r));
   } else {
-    HSMB_ASSIGN_OR_RETURN(Receiver r, Receiver::ForDomain(domain));
+    HSMB_ASSIGN_OR_RETURN(Receiver r, ReceiverFor(ctx_, domain));
     receiver_.emplace(std::move(r));
   }
 

@@ -146,7 +146,7 @@ Status CheckExisting(const Ctx& ctx, BackupPlan& plan, const BackupPartition* pa
   }
   if (plan.source->kind == PartitionKind::kV1 && !part->smk_blob.empty()) {
     StatusOr<CloneBlob> smk = ParseBlob(part->smk_blob);
-    if (!smk.ok() || smk->key_id != ComputeSmkId(*plan.source->smk)) {
+    if (!smk.ok() || smk->key_id != SessionAccess::keys(ctx.session).SmkIdOf(*plan.source->smk)) {
       return Status(Ckr::kOperationNotAllowed,
                     "The backup partition " + plan.name +
                         " holds the objects of another SMK; a V1 partition appends only to "

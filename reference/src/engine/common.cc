@@ -224,6 +224,16 @@ Status CheckObjectsOption(const Ctx& ctx) {
   return OkStatus();
 }
 
+StatusOr<Sender> SenderFor(Ctx& ctx, const Secret& domain, PartitionKind kind) {
+  HSMB_ASSIGN_OR_RETURN(Secret key, SessionAccess::keys(ctx.session).DomainKey(domain));
+  return Sender::ForDomainKey(key, kind);
+}
+
+StatusOr<Receiver> ReceiverFor(Ctx& ctx, const Secret& domain) {
+  HSMB_ASSIGN_OR_RETURN(Secret key, SessionAccess::keys(ctx.session).DomainKey(domain));
+  return Receiver::ForDomainKey(key);
+}
+
 std::string Plural(size_t n, std::string_view noun) {
   return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
 }

@@ -12,6 +12,7 @@
 #include "hsmbackup/engine.h"
 #include "hsmbackup/model.h"
 #include "hsmbackup/status.h"
+#include "hsmbackup/transfer.h"
 
 namespace hsmbackup {
 
@@ -21,6 +22,7 @@ class SessionAccess {
   static World& world(Session& s) { return *s.world_; }
   static uint32_t& current_slot(Session& s) { return s.current_slot_; }
   static std::map<uint32_t, Role>& logins(Session& s) { return s.logged_in_; }
+  static KeyCache& keys(Session& s) { return s.keys_; }
 };
 
 namespace engine {
@@ -121,6 +123,11 @@ inline bool HasFault(const World& world, FaultType type, uint32_t slot_id,
 
 // CheckObjectsOption applies OPT-OBJECTS-CLIENT.
 Status CheckObjectsOption(const Ctx& ctx);
+
+// SenderFor and ReceiverFor seal and open under `domain`'s key, derived
+// through the session's KeyCache (once per domain and session).
+StatusOr<Sender> SenderFor(Ctx& ctx, const Secret& domain, PartitionKind kind);
+StatusOr<Receiver> ReceiverFor(Ctx& ctx, const Secret& domain);
 
 // Plural renders "1 object" / "6 objects".
 std::string Plural(size_t n, std::string_view noun);

@@ -158,7 +158,7 @@ StatusOr<RestorePlan> PlanRestore(Ctx& ctx) {
 }
 
 Status RestoreSmk(Ctx& ctx, RestorePlan& plan) {
-  HSMB_ASSIGN_OR_RETURN(Receiver receiver, Receiver::ForDomain(plan.target->domain));
+  HSMB_ASSIGN_OR_RETURN(Receiver receiver, ReceiverFor(ctx, plan.target->domain));
   StatusOr<Secret> smk = receiver.ReceiveSmk(plan.part->smk_blob);
   if (!smk.ok()) {
     return Status(smk.status().code(), "The SMK did not verify under the partition's domain: "
@@ -176,7 +176,7 @@ Status RestoreObjects(Ctx& ctx, RestorePlan& plan) {
   // objects came from (the backup's origin), as the restore page says.
   const bool stop_at_first = p.origin != PartitionKind::kPre77;
   DeterministicRng rng(&ctx.world.rng);
-  HSMB_ASSIGN_OR_RETURN(Receiver receiver, Receiver::ForDomain(t.domain));
+  HSMB_ASSIGN_OR_RETURN(Receiver receiver, ReceiverFor(ctx, t.domain));
   std::optional<Sender> sender;
   if (p.origin == PartitionKind::kV1) {
     // The SMK blob carries the domain check for SKS blobs.
@@ -185,13 +185,14 @@ Status RestoreObjects(Ctx& ctx, RestorePlan& plan) {
       return Status(smk.status().code(), "The backup's SMK did not verify under the "
                                          "partition's domain: the domains do not match.");
     }
-    if (!t.smk || ComputeSmkId(*t.smk) != ComputeSmkId(*smk)) {
+    KeyCache& keys = SessionAccess::keys(ctx.session);
+    if (!t.smk || keys.SmkIdOf(*t.smk) != keys.SmkIdOf(*smk)) {
       return Status(Ckr::kSmkIdNotFound, "The partition's SMK is not the one these objects are "
                                          "sealed under; restore the SMK first with -smkonly.");
     }
     HSMB_RETURN_IF_ERROR(receiver.WithSmk(*t.smk));
   } else {
-    HSMB_ASSIGN_OR_RETURN(Sender s, Sender::ForDomain(p.domain, p.origin));
+    HSMB_ASSIGN_OR_RETURN(Sender s, SenderFor(ctx, p.domain, p.origin));
     sender.emplace(std::move(s));
   }
   ctx.out.Para(Plural(plan.objects.size(), "object") + " will be restored.");

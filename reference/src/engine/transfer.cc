@@ -18,11 +18,16 @@ StatusOr<Sender> Sender::ForDomainKey(const Secret& domain_key, PartitionKind ki
 }
 
 StatusOr<Sender> Sender::ForV1Key(const Secret& domain_key, const Secret& smk) {
+  KeyCache keys;
+  return ForV1Key(domain_key, smk, keys);
+}
+
+StatusOr<Sender> Sender::ForV1Key(const Secret& domain_key, const Secret& smk, KeyCache& keys) {
   HSMB_ASSIGN_OR_RETURN(Sender sender, ForDomainKey(domain_key, PartitionKind::kV1));
   HSMB_ASSIGN_OR_RETURN(Aes256Gcm smk_cipher, Aes256Gcm::Create(smk));
   sender.smk_cipher_.emplace(std::move(smk_cipher));
   sender.smk_ = smk;
-  sender.smk_id_ = ComputeSmkId(smk);
+  sender.smk_id_ = keys.SmkIdOf(smk);
   return sender;
 }
 
@@ -34,7 +39,7 @@ StatusOr<Bytes> Sender::SendObject(const Object& object, Rng& rng) {
 
 StatusOr<Bytes> Sender::SendSmk(Rng& rng) {
   if (!smk_) return Status(Ckr::kSmkIdNotFound, "The partition has no SMK.");
-  HSMB_ASSIGN_OR_RETURN(CloneBlob blob, SealSmk(*smk_, kind_, domain_, rng));
+  HSMB_ASSIGN_OR_RETURN(CloneBlob blob, SealSmkWithId(*smk_, smk_id_, domain_, rng));
   return SerializeBlob(blob);
 }
 

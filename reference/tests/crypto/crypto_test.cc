@@ -221,6 +221,47 @@ TEST(ComputeSmkId, IsATruncatedPrefixedSha256) {
   EXPECT_NE(ComputeSmkId(smk), ComputeSmkId(Secret(ByteSpan(other))));
 }
 
+TEST(KeyCache, AnswersAsDeriveDomainKeyAndComputeSmkIdDo) {
+  KeyCache keys;
+  for (std::string_view domain : {"example-domain", "", "x", "example-domain"}) {
+    StatusOr<Secret> key = keys.DomainKey(Secret(domain));
+    ASSERT_TRUE(key.ok()) << key.status().ToString();
+    EXPECT_EQ(*key, Derive(Secret(domain))) << "domain '" << domain << "'";
+  }
+  Secret smk(ByteSpan(Hex(testing::kGoldenSmk)));
+  EXPECT_EQ(HexEncode(keys.SmkIdOf(smk)), testing::kGoldenSmkId);
+  EXPECT_EQ(HexEncode(keys.SmkIdOf(smk)), testing::kGoldenSmkId);
+  Bytes other = Hex(testing::kGoldenSmk);
+  other[31] ^= 1;
+  EXPECT_EQ(keys.SmkIdOf(Secret(ByteSpan(other))), ComputeSmkId(Secret(ByteSpan(other))));
+}
+
+TEST(KeyCache, ComputesOncePerSecretAndDropsTheOldestBeyondItsCapacity) {
+  KeyCache keys;
+  ASSERT_TRUE(keys.DomainKey(Secret("domain-0")).ok());
+  ASSERT_TRUE(keys.DomainKey(Secret("domain-0")).ok());
+  EXPECT_EQ(keys.computed(), 1u);
+  // A domain that is a prefix of a cached one is another domain.
+  ASSERT_TRUE(keys.DomainKey(Secret("domain-")).ok());
+  EXPECT_EQ(keys.computed(), 2u);
+  for (size_t i = 1; i < KeyCache::kCapacity; ++i) {
+    ASSERT_TRUE(keys.DomainKey(Secret("domain-" + std::to_string(i))).ok());
+  }
+  EXPECT_EQ(keys.computed(), KeyCache::kCapacity + 1);
+  // "domain-0" was the oldest of kCapacity + 1: dropped, derived again.
+  ASSERT_TRUE(keys.DomainKey(Secret("domain-" + std::to_string(KeyCache::kCapacity - 1))).ok());
+  EXPECT_EQ(keys.computed(), KeyCache::kCapacity + 1);
+  StatusOr<Secret> again = keys.DomainKey(Secret("domain-0"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, Derive(Secret("domain-0")));
+  EXPECT_EQ(keys.computed(), KeyCache::kCapacity + 2);
+  // SMK ids are counted apart from domain keys.
+  const Secret smk(ByteSpan(Hex(testing::kGoldenSmk)));
+  (void)keys.SmkIdOf(smk);
+  (void)keys.SmkIdOf(smk);
+  EXPECT_EQ(keys.computed(), KeyCache::kCapacity + 3);
+}
+
 TEST(Hash, KnownAnswers) {
   EXPECT_EQ(HexEncode(Sha1(AsBytes("abc"))), "a9993e364706816aba3e25717850c26c9cd0d89d");
   EXPECT_EQ(HexEncode(Sha1({})), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
