@@ -146,6 +146,39 @@ TEST(MutantsKillRate, StatefulAndVectorChecksJudgeOnPastAPrintedFault) {
   }
 }
 
+// A property goes on past a printed fault, so RapidCheck does not shrink
+// it as it shrinks a fault that stops the property: the suite runs the
+// property again to shrink it. Generated objects shrink to size 1
+// (gen::Objects), and a command sequence to the lines the fault needs.
+TEST(MutantsKillRate, APrintedFaultIsShrunkLikeAnyOther) {
+  ScratchDir scratch("hsmb-killrate");
+  const std::string report = scratch.path() + "/printed-shrunk.json";
+  const std::string checks =
+      "Domains.MismatchLeavesAnEmptyPartition:Options.DebugOnlyAddsLines:Stateful.CommandSequences";
+  EXPECT_EQ(RunSuiteOn("drops-failure-line", 20, report, checks), 1);
+  Json parsed = Json::parse(ReadFile(report), nullptr, false);
+  ASSERT_FALSE(parsed.is_discarded()) << "no report";
+  size_t failed = 0;
+  for (const Json& check : parsed["checks"]) {
+    if (check.value("status", "") != "fail") continue;
+    ++failed;
+    const std::string id = check.value("id", "");
+    const Json& example = check["counterexample"];
+    for (const Json& slot : example["world"]["slots"]) {
+      if (!slot.contains("user_partition")) continue;
+      for (const Json& o : slot["user_partition"]["objects"]) {
+        EXPECT_EQ(o.value("size", 0), 1) << id << ": object " << o.dump() << " not shrunk";
+      }
+    }
+    std::istringstream script(example.value("script", ""));
+    size_t lines = 0;
+    for (std::string line; std::getline(script, line);)
+      lines += line.empty() || line[0] == '#' ? 0 : 1;
+    EXPECT_LE(lines, 3u) << id << ":\n" << example.value("script", "");
+  }
+  EXPECT_EQ(failed, 3u);
+}
+
 // ---------------------------------------------------------------------------
 // The readings: other readings of the seed's open choices. The suite must
 // pass each, which shows it judges only what the seed fixes.

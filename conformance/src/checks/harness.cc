@@ -150,11 +150,12 @@ ScenarioVerdict RunLines(Target& target, const Scenario& s, model::World start, 
   return v;
 }
 
-bool Holds(CheckContext& ctx, const std::function<void()>& property, std::string* could_not_run) {
+bool Holds(CheckContext& ctx, const std::function<void()>& property, std::string* could_not_run,
+           int max_size) {
   rc::detail::TestParams params;
   params.seed = ctx.seed;
   params.maxSuccess = std::max(ctx.cases, 1);
-  params.maxSize = 100;
+  params.maxSize = max_size;
   rc::detail::TestMetadata meta;
   const rc::detail::TestResult result = rc::detail::checkTestable(property, meta, params);
   if (result.template is<rc::detail::SuccessResult>()) return true;
@@ -170,19 +171,22 @@ CheckResult ForAllHeldTo(CheckContext& ctx, const rc::Gen<Scenario>& gen, const 
   std::optional<ScenarioVerdict> last_failure;
   PrintedFailures printed;
   int runs = 0;
-  const auto property = [&] {
+  const auto property = [&](PrintedFailures& into, bool shrinking) {
     const Scenario s = *gen;
-    ++runs;
+    runs += shrinking ? 0 : 1;
     ScenarioVerdict v = RunScenario(*ctx.target, s, relation);
-    if (printed.Take(v)) return;
+    if (into.Take(v)) return;
     if (v.harness_error || !v.mismatches.empty()) {
+      const std::string why = v.harness_error ? v.message : Describe(v.mismatches.front());
+      if (shrinking) RC_DISCARD(why);
       last_failure = v;
-      RC_FAIL(v.harness_error ? v.message : Describe(v.mismatches.front()));
+      RC_FAIL(why);
     }
   };
   std::string could_not_run;
-  const bool held = Holds(ctx, property, &could_not_run);
+  const bool held = HoldsPastPrinted(ctx, 100, property, printed, &could_not_run);
   if (held && printed.empty()) return CheckResult::Pass(std::max(ctx.cases, 1));
+
   if (!held && !last_failure) {
     return CheckResult::Error("the property could not run: " + could_not_run);
   }
@@ -209,10 +213,44 @@ void NoteFailed(const std::vector<model::Mismatch>& mismatches,
 
 bool PrintedFailures::Take(ScenarioVerdict& v) {
   if (v.harness_error || !v.judged_through) return false;
+  if (seek_ != nullptr && !found_ && seek_->Same(v)) found_ = v;
   for (const auto& [clause, what] : v.also_failed) clauses_.emplace(clause, what);
   NoteFailed(v.mismatches, &clauses_);
   if (!first_) first_ = std::move(v);
   return true;
+}
+
+bool HoldsPastPrinted(CheckContext& ctx, int max_size, const PrintedProperty& property,
+                      PrintedFailures& printed, std::string* could_not_run) {
+  const bool held = Holds(
+      ctx, [&] { property(printed, false); }, could_not_run, max_size);
+  if (!held || printed.empty()) return held;
+  std::optional<ScenarioVerdict> smallest;
+  const auto again = [&] {
+    PrintedFailures this_case;
+    this_case.seek_ = &printed;
+    property(this_case, true);
+    if (!this_case.found_) return;
+    smallest = std::move(this_case.found_);
+    RC_FAIL("the first printed failure again");
+  };
+  std::string unused;
+  if (!Holds(ctx, again, &unused, max_size) && smallest) printed.first_ = std::move(smallest);
+  return true;
+}
+
+bool PrintedFailures::Same(const ScenarioVerdict& v) const {
+  if (!first_ || v.harness_error || !v.judged_through) return false;
+  for (const model::Mismatch& want : first_->mismatches) {
+    if (!want.primary()) continue;
+    for (const model::Mismatch& got : v.mismatches) {
+      if (!got.primary()) continue;
+      for (const std::string& c : want.clauses) {
+        if (std::find(got.clauses.begin(), got.clauses.end(), c) != got.clauses.end()) return true;
+      }
+    }
+  }
+  return false;
 }
 
 CheckResult PrintedFailures::Result(const ScenarioVerdict* stopping, uint64_t seed,

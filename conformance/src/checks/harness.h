@@ -82,13 +82,18 @@ CheckResult ForAll(CheckContext& ctx, const rc::Gen<Scenario>& gen);
 // ctx.cases cases seeded by ctx.seed. True when every case passed; false
 // when one failed (the property keeps what it needs to report) or, with
 // `could_not_run` set, when RapidCheck could not run it at all.
-bool Holds(CheckContext& ctx, const std::function<void()>& property, std::string* could_not_run);
+// Cases are generated at sizes up to `max_size`.
+bool Holds(CheckContext& ctx, const std::function<void()>& property, std::string* could_not_run,
+           int max_size = 100);
 
 // PrintedFailures collects a property's cases that failed only in what the
 // target printed (ScenarioVerdict::judged_through): the property goes on past
 // them, and the check fails with the first and every clause they broke, its
 // other clauses judged (CheckResult::judged_through) unless a failure of
 // another kind stopped it.
+class PrintedFailures;
+using PrintedProperty = std::function<void(PrintedFailures& printed, bool shrinking)>;
+
 class PrintedFailures {
  public:
   // Take keeps `v` and is true when it judged through; false when the
@@ -105,9 +110,31 @@ class PrintedFailures {
   void AddTo(CheckResult* stopped) const;
 
  private:
+  friend bool HoldsPastPrinted(CheckContext& ctx, int max_size, const PrintedProperty& property,
+                               PrintedFailures& printed, std::string* could_not_run);
+  // Same is true when `v` breaks, in its own right, a clause the first
+  // printed failure broke: what a shrink of that failure looks for.
+  bool Same(const ScenarioVerdict& v) const;
+
   std::optional<ScenarioVerdict> first_;
   std::map<std::string, std::string> clauses_;
+  // While a shrink runs: the collector whose first failure it looks for,
+  // and the first case of it this collector was given.
+  const PrintedFailures* seek_ = nullptr;
+  std::optional<ScenarioVerdict> found_;
 };
+
+// HoldsPastPrinted runs `property` (ctx.cases cases of at most `max_size`,
+// seeded by ctx.seed) and is Holds for it: true when no case stopped it.
+// `property(printed, shrinking)` runs one case: it gives a case or step that
+// failed only in print to printed.Take and goes on; on a failure that stops,
+// it keeps the failure and RC_FAILs, or, when `shrinking`, RC_DISCARDs it.
+// A property that held past printed failures shrank none of them, so it is
+// run again from the same seed with `shrinking` set, each case failing when
+// it breaks the first printed failure's clause again: RapidCheck shrinks that
+// case, and the smallest it finds becomes the check's counterexample.
+bool HoldsPastPrinted(CheckContext& ctx, int max_size, const PrintedProperty& property,
+                      PrintedFailures& printed, std::string* could_not_run);
 
 // FailedResult turns a failing verdict into a check's result: an error for
 // a harness failure, else a failure charged to the mismatches' clauses with

@@ -205,10 +205,10 @@ CheckResult Paired(CheckContext& ctx, const rc::Gen<Scenario>& gen,
   std::optional<ScenarioVerdict> failure;
   PrintedFailures printed;
   int runs = 0;
-  const auto property = [&] {
+  const auto property = [&](PrintedFailures& into, bool shrinking) {
     const Scenario first = *gen;
     const Scenario second = change(first);
-    ++runs;
+    runs += shrinking ? 0 : 1;
     std::vector<Outcome> outs;
     std::vector<std::string> states;
     ScenarioVerdict a = RunScenario(*ctx.target, first, [&](const StepView& v) {
@@ -216,7 +216,7 @@ CheckResult Paired(CheckContext& ctx, const rc::Gen<Scenario>& gen,
       states.push_back(v.after.dump());
       return Mismatches{};
     });
-    if (printed.Take(a) || (!a.harness_error && a.mismatches.empty())) {
+    if (into.Take(a) || (!a.harness_error && a.mismatches.empty())) {
       a = RunScenario(*ctx.target, second, [&](const StepView& v) -> Mismatches {
         const Outcome& p = outs.at(v.index);
         if (v.outcome.result != p.result || v.outcome.prompts != p.prompts) {
@@ -236,22 +236,21 @@ CheckResult Paired(CheckContext& ctx, const rc::Gen<Scenario>& gen,
         }
         return {};
       });
-      if (printed.Take(a)) return;
+      if (into.Take(a)) return;
     }
     if (a.harness_error || !a.mismatches.empty()) {
+      const std::string why = a.harness_error ? a.message : a.mismatches.front().what;
+      if (shrinking) RC_DISCARD(why);
       failure = a;
-      RC_FAIL(a.harness_error ? a.message : a.mismatches.front().what);
+      RC_FAIL(why);
     }
   };
-  rc::detail::TestParams params;
-  params.seed = ctx.seed;
-  params.maxSuccess = std::max(ctx.cases, 1);
-  params.maxSize = 100;
-  const rc::detail::TestResult result =
-      rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
-  const bool held = result.template is<rc::detail::SuccessResult>();
-  if (held && printed.empty()) return CheckResult::Pass(params.maxSuccess);
-  if (!held && !failure) return CheckResult::Error("the paired property could not run");
+  std::string could_not_run;
+  const bool held = HoldsPastPrinted(ctx, 100, property, printed, &could_not_run);
+  if (held && printed.empty()) return CheckResult::Pass(std::max(ctx.cases, 1));
+  if (!held && !failure) {
+    return CheckResult::Error("the paired property could not run: " + could_not_run);
+  }
   return printed.Result(held ? nullptr : &*failure, ctx.seed, runs);
 }
 

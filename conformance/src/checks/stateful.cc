@@ -29,7 +29,16 @@ struct Sut {
   std::vector<std::string> secrets;
   std::optional<ScenarioVerdict>* last = nullptr;  // where the property keeps it
   PrintedFailures* printed = nullptr;              // steps that failed only in print
+  bool shrinking = false;  // a failure that stops is discarded (HoldsPastPrinted)
 };
+
+// Stop ends the sequence at a failure that stops it: kept for the
+// counterexample (RC_FAIL), or discarded while a printed failure is shrunk.
+[[noreturn]] void Stop(Sut& sut, const ScenarioVerdict& v, const std::string& why) {
+  if (sut.shrinking) RC_DISCARD(why);
+  *sut.last = v;
+  RC_FAIL(why);
+}
 
 // Step runs one line on the target and judges it. A step that differs only
 // in what the target printed (model::OnlyPrinted) leaves the model's world
@@ -46,8 +55,7 @@ void Step(Sut& sut, const std::string& line, const std::vector<std::string>& ans
   if (!o) {
     v.harness_error = true;
     v.message = "step " + std::to_string(sut.scenario.lines.size()) + ": " + e.message;
-    *sut.last = v;
-    RC_FAIL(v.message);
+    Stop(sut, v, v.message);
   }
   const size_t used =
       std::min(answers.size(), static_cast<size_t>(std::max(o->outcome.prompts, 0)));
@@ -68,8 +76,7 @@ void Step(Sut& sut, const std::string& line, const std::vector<std::string>& ans
       v.judged_through = true;
       sut.printed->Take(v);
     } else {
-      *sut.last = v;
-      RC_FAIL(Describe(v.mismatches.front()));
+      Stop(sut, v, Describe(v.mismatches.front()));
     }
   }
   sut.model = p.after;
@@ -208,13 +215,14 @@ CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
   std::optional<ScenarioVerdict> last;
   PrintedFailures printed;
   int runs = 0;
-  const auto property = [&] {
+  const auto property = [&](PrintedFailures& into, bool shrinking) {
     const RcModel initial = *Worlds(v1, faults);
-    ++runs;
+    runs += shrinking ? 0 : 1;
     Sut sut;
     sut.target = ctx.target;
     sut.last = &last;
-    sut.printed = &printed;
+    sut.printed = &into;
+    sut.shrinking = shrinking;
     sut.scenario.world = initial.spec.ToJson();
     sut.secrets = model::Secrets(sut.scenario.world);
     sut.secrets.insert(sut.secrets.end(), initial.passwords.begin(), initial.passwords.end());
@@ -224,10 +232,10 @@ CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
     std::optional<Json> state;
     if (w) state = ctx.target->LoadAndObserve(sut.scenario.world, &e);
     if (!w || !state) {
-      last = ScenarioVerdict{};
-      last->harness_error = true;
-      last->message = w ? e.message : why;
-      RC_FAIL(last->message);
+      ScenarioVerdict v;
+      v.harness_error = true;
+      v.message = w ? e.message : why;
+      Stop(sut, v, v.message);
     }
     model::Adopt(*w, *state);
     sut.model = *w;
@@ -237,17 +245,12 @@ CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
                                                        BackupCmd, BackupCmd, RestoreCmd,
                                                        DeleteCmd, ListCmd, ContentsCmd>());
   };
-  rc::detail::TestParams params;
-  params.seed = ctx.seed;
-  params.maxSuccess = std::max(ctx.cases, 1);
-  params.maxSize = 30;  // command sequences of up to ~30 lines
-  const rc::detail::TestResult result = rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
-  const bool held = result.template is<rc::detail::SuccessResult>();
-  if (held && printed.empty()) return CheckResult::Pass(params.maxSuccess);
+  std::string could_not_run;
+  // Command sequences of up to about 30 lines.
+  const bool held = HoldsPastPrinted(ctx, 30, property, printed, &could_not_run);
+  if (held && printed.empty()) return CheckResult::Pass(std::max(ctx.cases, 1));
   if (!held && !last) {
-    std::ostringstream why;
-    rc::detail::printResultMessage(result, why);
-    return CheckResult::Error("the stateful property could not run: " + why.str());
+    return CheckResult::Error("the stateful property could not run: " + could_not_run);
   }
   return printed.Result(held ? nullptr : &*last, ctx.seed, runs);
 }
