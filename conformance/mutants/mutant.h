@@ -59,6 +59,8 @@ std::unique_ptr<ProtocolHook> MakeRefusesLeftOffSopassword();
 std::unique_ptr<ProtocolHook> MakeCompleteDespiteResizeFail();
 std::unique_ptr<ProtocolHook> MakeNoCommandPrefix();
 std::unique_ptr<ProtocolHook> MakeRefusesSmkShortcut();
+std::unique_ptr<ProtocolHook> MakeRefusesObjectsAll();
+std::unique_ptr<ProtocolHook> MakeRefusesLongestName();
 std::unique_ptr<ProtocolHook> MakeEchoesPassword();
 std::unique_ptr<ProtocolHook> MakeNoSoLockout();
 std::unique_ptr<ProtocolHook> MakeExistingWithoutAppend();

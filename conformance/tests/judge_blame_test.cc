@@ -117,5 +117,71 @@ TEST(JudgeBlame, LinesThatTellADifferentStateFollowFromIt) {
             std::vector<std::string>{"CLONE-STORE"});
 }
 
+// A secret in what the target said is OUT-NO-SECRETS's failure, and only
+// in print: the world the model keeps is untouched, so a scenario goes on.
+TEST(JudgeBlame, ALeakedSecretFailsOnlyInPrint) {
+  Step s = RunLine(SeedWorld(), {kLogin}, judge_testing::kBackup);
+  ASSERT_EQ(s.outcome.result, "CKR_OK");
+  Outcome said = s.outcome;
+  said.transcript.insert(said.transcript.begin(), "Debug: -sopassword is backupSOpwd");
+  model::Prediction p = s.p;
+  const std::vector<model::Mismatch> ms = model::Judge(p, said, s.state, {"backupSOpwd"});
+  EXPECT_EQ(PrimaryClauses(ms), std::vector<std::string>{"OUT-NO-SECRETS"});
+  EXPECT_TRUE(model::OnlyPrinted(ms));
+}
+
+// DOM-ERROR-CODE judges only the code of a domain mismatch: a target that
+// answers another failure code still took the mismatch's path, so the
+// empty partition DOM-MISMATCH-EMPTY requires is judged in its own right
+// (an owned code difference must not hide a missing partition).
+TEST(JudgeBlame, AnotherMismatchCodeStillOwesTheEmptyPartition) {
+  const std::string mismatch =
+      "partition archive backup -slot 2 -partition p -domain otherdomain -password newPa$$w0rd "
+      "-sopassword backupSOpwd";
+  const Step before = RunLine(SeedWorld(), {kLogin}, "slot list");
+  Step s = RunLine(SeedWorld(), {kLogin}, mismatch);
+  ASSERT_EQ(s.outcome.result, "CKR_CERTIFICATE_INVALID") << s.outcome.message;
+  ASSERT_NE(judge_testing::PartitionIn(s.state, 2, "p"), nullptr);
+  const Outcome data_invalid = RefusedWith(s.outcome, "CKR_DATA_INVALID", "0x00000020");
+  model::Prediction kept = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(kept, data_invalid, s.state, {})),
+            std::vector<std::string>{"DOM-ERROR-CODE"});
+  model::Prediction deleted = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(deleted, data_invalid, before.state, {})),
+            (std::vector<std::string>{"DOM-ERROR-CODE", "DOM-MISMATCH-EMPTY"}));
+  // A success took another path: what it left follows from the code.
+  model::Prediction went_ahead = s.p;
+  Outcome ok = s.outcome;
+  ok.result = "CKR_OK";
+  ok.message.clear();
+  ok.transcript = {"Command Result : No Error"};
+  EXPECT_EQ(PrimaryClauses(model::Judge(went_ahead, ok, before.state, {})),
+            std::vector<std::string>{"DOM-ERROR-CODE"});
+}
+
+// A line refused as bad syntax where every reading goes ahead, and that
+// uses a form one option clause allows, fails that clause: -objects in any
+// of its forms (OPT-OBJECTS-FORMS), a name of the 32 characters allowed
+// (OPT-PARTITION-MAXLEN), not the clauses behind the success.
+TEST(JudgeBlame, ARefusedOptionFormFailsItsOwnClause) {
+  const std::string tail = " -domain clientdomain -password newPa$$w0rd -sopassword backupSOpwd";
+  const Step before = RunLine(SeedWorld(), {kLogin}, "slot list");
+  const struct {
+    std::string options, clause;
+  } cases[] = {{"-partition p -objects all", "OPT-OBJECTS-FORMS"},
+               {"-partition p -objects 0", "OPT-OBJECTS-FORMS"},
+               {"-partition p -objects 52,47", "OPT-OBJECTS-FORMS"},
+               {"-partition " + std::string(32, 'n'), "OPT-PARTITION-MAXLEN"}};
+  for (const auto& c : cases) {
+    Step s = RunLine(SeedWorld(), {kLogin}, "partition archive backup -slot 2 " + c.options + tail);
+    ASSERT_EQ(s.outcome.result, "CKR_OK") << c.options << ": " << s.outcome.message;
+    model::Prediction p = s.p;
+    EXPECT_EQ(PrimaryClauses(model::Judge(
+                  p, RefusedWith(s.outcome, "CKR_ARGUMENTS_BAD", "0x00000007"), before.state, {})),
+              std::vector<std::string>{c.clause})
+        << c.options;
+  }
+}
+
 }  // namespace
 }  // namespace hsmbackup::conformance

@@ -259,6 +259,27 @@ std::vector<Scenario> StateScenarios() {
                    EXPECT_EQ(mut.last().prompts, 0);
                    EXPECT_TRUE((*SlotById(mut.state(), 5))["partitions"].empty());
                  }});
+  all.push_back({"refuses-objects-all", "seed V0: backup -objects all",
+                 [] { return Fixture("seed-example.json"); },
+                 {{kSeedLogin, {}}, {kSeedBackup + " -objects all", {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(ref.last().result, "CKR_OK");
+                   EXPECT_NE(Partition(ref.state(), 2, "p1"), nullptr);
+                   EXPECT_EQ(mut.last().result, "CKR_ARGUMENTS_BAD");
+                   EXPECT_EQ(Partition(mut.state(), 2, "p1"), nullptr);
+                 }});
+  all.push_back({"refuses-longest-name", "seed V0: backup to a 32-character name",
+                 [] { return Fixture("seed-example.json"); },
+                 {{kSeedLogin, {}},
+                  {"partition archive backup -slot 2 -partition " + std::string(32, 'n') +
+                       " -domain clientdomain -password newPa$$w0rd -sopassword backupSOpwd",
+                   {}}},
+                 [](const Seen& ref, const Seen& mut) {
+                   EXPECT_EQ(ref.last().result, "CKR_OK");
+                   EXPECT_NE(Partition(ref.state(), 2, std::string(32, 'n')), nullptr);
+                   EXPECT_EQ(mut.last().result, "CKR_ARGUMENTS_BAD");
+                   EXPECT_TRUE((*SlotById(mut.state(), 2))["partitions"].empty());
+                 }});
   all.push_back(
       {"replace-no-confirm",
        "seed V0: backup 70 only, then backup -replace, answer quit",

@@ -220,6 +220,12 @@ struct Prediction {
   // The line abbreviates a command word to a unique prefix: a target that
   // refuses it with CKR_ARGUMENTS_BAD breaks PROJ-COMMAND-WORDS.
   bool abbreviated = false;
+  // The clause behind a form the line uses that a target might not take
+  // (PredictLine): -objects (OPT-OBJECTS-FORMS), or a -partition name of the
+  // 32 characters OPT-PARTITION-MAXLEN allows. A target that refuses the
+  // line with CKR_ARGUMENTS_BAD where no reading does breaks it; `form_why`
+  // says which form.
+  std::string form_clause, form_why;
   Said said;
   // The refusal's code is the project's choice: neither the seed nor the
   // facts name one (clauses.json `accepts` "own-code"; which refusals, see

@@ -375,14 +375,23 @@ Prediction PredictLine(const World& before, const std::string& text,
   auto tick = [](Prediction& q) {
     if (q.modelled && q.codes == std::set<std::string>{"CKR_OK"}) q.after.now += q.after.step;
   };
-  p.respelled = line->respelled;
-  p.shortcut = line->shortcut;
-  p.abbreviated = line->abbreviated;
-  for (Prediction& alt : p.alternatives) {
-    alt.respelled = line->respelled;
-    alt.shortcut = line->shortcut;
-    alt.abbreviated = line->abbreviated;
+  std::string form_clause, form_why;
+  if (IsArchive(line->verb) && line->Has("objects")) {
+    form_clause = "OPT-OBJECTS-FORMS";
+    form_why = " (the line uses -objects " + *line->Get("objects") + ")";
+  } else if (IsArchive(line->verb) && line->Get("partition").value_or("").size() == 32) {
+    form_clause = "OPT-PARTITION-MAXLEN";
+    form_why = " (the line names a partition of 32 characters)";
   }
+  auto forms = [&](Prediction& q) {
+    q.respelled = line->respelled;
+    q.shortcut = line->shortcut;
+    q.abbreviated = line->abbreviated;
+    q.form_clause = form_clause;
+    q.form_why = form_why;
+  };
+  forms(p);
+  for (Prediction& alt : p.alternatives) forms(alt);
   auto fallback = [](Prediction& q) {
     if (q.state_clause.empty()) {
       q.state_clause = q.code_clauses.empty() ? "SRC-UNCHANGED" : q.code_clauses.front();

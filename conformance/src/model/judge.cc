@@ -58,6 +58,9 @@ class Blame {
   std::string cause_;
 };
 
+// The one clause that judges a failure's code and nothing else.
+constexpr char kCodeOnly[] = "DOM-ERROR-CODE";
+
 // FirstCause is the clause of the first primary mismatch from `start` on,
 // or `outer` when there is none.
 std::string FirstCause(const std::vector<Mismatch>& out, size_t start, const std::string& outer) {
@@ -302,6 +305,9 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
     } else if (p.abbreviated) {
       spelling_clause = "PROJ-COMMAND-WORDS";  // it refused a command word's unique prefix
       spelling_why = " (the line abbreviates a command word to a prefix no other word shares)";
+    } else if (!p.form_clause.empty()) {
+      spelling_clause = p.form_clause;  // it refused an option form the seed allows
+      spelling_why = p.form_why;
     }
   }
   auto judge_code = [&] {
@@ -315,7 +321,12 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
     } else {
       b.Add(first_code_clause, "", what);
     }
-    b.CausedBy(blamed.front());
+    // DOM-ERROR-CODE fixes only the code of a failure whose state another
+    // clause describes (DOM-MISMATCH-EMPTY): a target that fails there with
+    // another code took the same path, so what it left is judged in its own
+    // right, not as following from the code.
+    const bool only_the_code = !outcome.ok() && blamed == std::vector<std::string>{kCodeOnly};
+    if (!only_the_code) b.CausedBy(blamed.front());
   };
   if (!spelling_clause.empty()) judge_code();
   if (outcome.prompts != p.prompts) {
@@ -466,6 +477,9 @@ std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& o
   } else if (std::any_of(p.typed_secrets.begin(), p.typed_secrets.end(), leaks)) {
     b.Independent("OUT-NO-SECRETS", "a credential typed on the line appears in the output");
   }
+  // A leak is in what the target said (its transcript, message or observed
+  // state), never in the world the model keeps: the scenario goes on.
+  if (!out.empty()) out.back().printed = true;
   // OUT-ERROR / OUT-TRANSCRIPT: how the transcript closes.
   if (std::string why = ClosingProblem(outcome); !why.empty()) {
     b.Independent(outcome.ok() ? "OUT-TRANSCRIPT" : "OUT-ERROR", why);
