@@ -300,7 +300,8 @@ class SoLoginFirst final : public ProtocolHook {
 
 // CredentialsOnLine refuses, asking nothing, a restore, contents, list or
 // delete on a password backup HSM whose line leaves off the credential it
-// needs (AUTH-PROMPT `accepts`: the seed gives no syntax for them), by
+// needs (AUTH-PROMPT `accepts`: the seed gives no syntax for them), and a
+// backup that leaves off -password (which the seed's syntax requires), by
 // giving the option without a value, which the parser refuses.
 class CredentialsOnLine final : public ProtocolHook {
  public:
@@ -309,8 +310,9 @@ class CredentialsOnLine final : public ProtocolHook {
     if (!c) return;
     const BackupHsm* hsm = TargetHsm(world, *c);
     if (hsm == nullptr || hsm->auth != AuthMode::kPassword) return;
-    const bool wants_password =
-        c->verb == Verb::kArchiveRestore || c->verb == Verb::kArchiveContents;
+    const bool wants_password = c->verb == Verb::kArchiveRestore ||
+                                c->verb == Verb::kArchiveContents ||
+                                c->verb == Verb::kArchiveBackup;
     const bool wants_so = c->verb == Verb::kArchiveList || c->verb == Verb::kArchiveDelete;
     if (wants_password && !c->password) line += " -password";
     if (wants_so && !c->sopassword) line += " -sopassword";
@@ -418,7 +420,8 @@ std::vector<Mutant> AllReadings() {
        "the current partition and the CO login are looked at before the line's syntax",
        [] { return std::make_unique<LoginFirst>(); }},
       {"credentials-on-line", "AUTH-PROMPT",
-       "a restore, contents, list or delete that leaves off its credential is refused, not asked",
+       "a backup without -password, or a restore, contents, list or delete that leaves off its "
+       "credential, is refused, not asked",
        [] { return std::make_unique<CredentialsOnLine>(); }},
       {"objects-dedupe", "OPT-OBJECTS-INVALID",
        "a backup's or restore's -objects list that repeats a handle selects it once",
@@ -436,6 +439,8 @@ std::vector<Mutant> AllReadings() {
       {"listed-spellings-only", "OPT-SHORTCUTS",
        "options are taken only by their full names and the seed's shortcuts, in lower case",
        MakeListedSpellingsOnly},
+      {"label-spaces-kept", "OPT-PARTITION-DEFAULT",
+       "a backup's default name keeps the source label's spaces", MakeLabelSpacesKept},
   };
 }
 

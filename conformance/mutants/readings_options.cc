@@ -192,7 +192,49 @@ class SpellingsListed final : public ProtocolHook {
   }
 };
 
+// SpacesKept renames the partition a backup without -partition created on a
+// Backup HSM 7 to keep the source label's spaces (OPT-PARTITION-DEFAULT
+// `accepts` "label-spaces-kept"): "a c_20010101" where the reference names
+// "a_c_20010101", in its state and in what it printed.
+class SpacesKept final : public ProtocolHook {
+ public:
+  void Before(World& world, Session& session, std::string& line,
+              std::vector<std::string>&) override {
+    names_.clear();
+    label_.clear();
+    const std::optional<Command> c = Parse(line);
+    if (!Is(c, Verb::kArchiveBackup) || c->partition || c->smkonly) return;
+    const UserPartition* source = CurrentUser(world, session);
+    BackupHsm* hsm = TargetHsm(world, *c);
+    if (source == nullptr || hsm == nullptr) return;
+    label_ = source->label.substr(0, 23);
+    for (const BackupPartition& p : hsm->partitions) names_.push_back(p.name);
+  }
+  void After(World& world, Session&, const std::string& line, Result&,
+             std::vector<std::string>& transcript) override {
+    if (label_.find(' ') == std::string::npos) return;
+    BackupHsm* hsm = TargetHsm(world, *Parse(line));
+    std::string underscored = label_;
+    std::replace(underscored.begin(), underscored.end(), ' ', '_');
+    for (BackupPartition& p : hsm->partitions) {
+      if (std::find(names_.begin(), names_.end(), p.name) != names_.end() ||
+          p.name.rfind(underscored + "_", 0) != 0) {
+        continue;
+      }
+      const std::string spaced = label_ + p.name.substr(underscored.size());
+      ReplaceInLines(transcript, p.name, spaced);
+      p.name = spaced;
+    }
+  }
+
+ private:
+  std::vector<std::string> names_;  // the backup HSM's partitions before the line
+  std::string label_;               // the source label as the name begins, when it applies
+};
+
 }  // namespace
+
+std::unique_ptr<ProtocolHook> MakeLabelSpacesKept() { return std::make_unique<SpacesKept>(); }
 
 std::unique_ptr<ProtocolHook> MakeListedSpellingsOnly() {
   return std::make_unique<SpellingsListed>();

@@ -1,6 +1,6 @@
 // The hooks of the readings readings_options.cc defines (clauses.json
 // `accepts`: objects-dedupe, objects-source-order, smkonly-ignores-name,
-// grouped-figures, type-spelling, listed-spellings-only).
+// grouped-figures, type-spelling, listed-spellings-only, label-spaces-kept).
 #ifndef HSMBACKUP_CONFORMANCE_MUTANTS_READINGS_OPTIONS_H_
 #define HSMBACKUP_CONFORMANCE_MUTANTS_READINGS_OPTIONS_H_
 
@@ -24,6 +24,8 @@ std::unique_ptr<ProtocolHook> MakeTypeAsClassName();
 // An archive line refused when it spells an option neither by its full
 // name nor by the seed's shortcut, in lower case.
 std::unique_ptr<ProtocolHook> MakeListedSpellingsOnly();
+// A backup's default name with the source label's spaces kept.
+std::unique_ptr<ProtocolHook> MakeLabelSpacesKept();
 
 }  // namespace hsmbackup::mutants
 

@@ -131,5 +131,64 @@ TEST(JudgeQuestions, ANewPasswordConfirmedAtASecondPromptIsOneCredential) {
             std::vector<std::string>{"AUTH-PROMPT"});
 }
 
+// AUTH-PROMPT `accepts` credentials-on-line: a backup line without
+// -password, which the seed's syntax requires, may be refused whole, asking
+// nothing, whatever else it leaves off (here the domain too).
+TEST(JudgeQuestions, ABackupWithoutPasswordMayBeRefusedWhole) {
+  const Step before = RunLine(SeedWorld(), {kLogin}, "slot list");
+  std::string why;
+  std::optional<model::World> w = model::FromWorld(SeedWorld(), &why);
+  ASSERT_TRUE(w.has_value()) << why;
+  model::Adopt(*w, before.state);
+  const model::World logged_in = model::Predict(*w, kLogin, {}).after;
+  const Credentials given = {{"password", "newPa$$w0rd"}, {"domain", "clientdomain"}};
+  Outcome refused;
+  refused.result = "CKR_ARGUMENTS_BAD";
+  refused.message = "-password is required";
+  refused.transcript = {"-password is required", "",
+                        "Command Result : 0x00000007 (CKR_ARGUMENTS_BAD)"};
+  refused.credential_prompts = std::vector<std::string>{};
+  model::Prediction p = model::Predict(
+      logged_in, "partition archive backup -slot 2 -partition p -sopassword backupSOpwd", {},
+      given);
+  ASSERT_EQ(p.credential_prompts, (std::vector<std::string>{"password", "domain"}));
+  EXPECT_EQ(PrimaryClauses(model::Judge(p, refused, before.state, {})), std::vector<std::string>{});
+  // A line that gives -password must still ask for the domain it leaves off.
+  model::Prediction q = model::Predict(
+      logged_in,
+      "partition archive backup -slot 2 -partition p -password newPa$$w0rd -sopassword backupSOpwd",
+      {}, given);
+  ASSERT_EQ(q.credential_prompts, std::vector<std::string>{"domain"});
+  EXPECT_EQ(PrimaryClauses(model::Judge(q, refused, before.state, {})),
+            std::vector<std::string>{"AUTH-PROMPT"});
+}
+
+// OPT-PARTITION-DEFAULT `accepts` label-spaces-kept: the default name may
+// keep the label's spaces, as the seed writes <source_partition_name>.
+TEST(JudgeQuestions, ADefaultNameMayKeepTheLabelsSpaces) {
+  Json world = SeedWorld();
+  world["slots"][0]["user_partition"]["label"] = "sa 78";
+  const std::string no_name =
+      "partition archive backup -slot 2 -domain clientdomain -password newPa$$w0rd "
+      "-sopassword backupSOpwd";
+  Step s = RunLine(world, {kLogin}, no_name);
+  ASSERT_EQ(s.outcome.result, "CKR_OK") << s.outcome.message;
+  Json* made = judge_testing::PartitionIn(s.state, 2, "sa_78_20190309");
+  ASSERT_NE(made, nullptr) << s.state.dump();
+  (*made)["name"] = "sa 78_20190309";
+  Outcome said = s.outcome;
+  for (std::string& line : said.transcript) {
+    for (size_t at = line.find("sa_78_"); at != std::string::npos; at = line.find("sa_78_")) {
+      line.replace(at, 6, "sa 78_");
+    }
+  }
+  model::Prediction p = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(p, said, s.state, {})), std::vector<std::string>{});
+  (*made)["name"] = "sa-78_20190309";  // another spelling is still a rename
+  model::Prediction q = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(q, said, s.state, {})),
+            std::vector<std::string>{"OPT-PARTITION-DEFAULT"});
+}
+
 }  // namespace
 }  // namespace hsmbackup::conformance

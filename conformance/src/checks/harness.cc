@@ -136,15 +136,18 @@ ScenarioVerdict RunLines(Target& target, const Scenario& s, model::World start, 
       v.mismatches.clear();
     }
     if (p.own_code && p.codes.count(step->outcome.result) == 0) v.own_code_steps.insert(i);
+    if (!p.reading.empty()) v.reading_steps.insert(i);
     *world = p.after;
     state = std::move(step->after);
   }
   if (first_printed) {
     std::map<std::string, std::string> also = std::move(v.also_failed);
     std::set<size_t> own = std::move(v.own_code_steps);
+    std::set<size_t> readings = std::move(v.reading_steps);
     v = std::move(*first_printed);
     v.also_failed = std::move(also);
     v.own_code_steps = std::move(own);
+    v.reading_steps = std::move(readings);
     v.judged_through = true;
   }
   return v;

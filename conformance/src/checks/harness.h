@@ -45,6 +45,10 @@ struct ScenarioVerdict {
   // the code for (Prediction::own_code): a code list fixed elsewhere (a
   // vector's) does not apply to them.
   std::set<size_t> own_code_steps;
+  // Steps the model judged by another reading than the project's
+  // (Prediction::reading, clauses.json `accepts`): what is fixed elsewhere
+  // for the project's reading (a vector's expectations) does not apply.
+  std::set<size_t> reading_steps;
   // True when every failure was only in what the target printed
   // (model::OnlyPrinted) and every line was run and judged: `mismatches` are
   // the first such failure's, and each clause the scenario judges that no

@@ -372,7 +372,7 @@ std::optional<CheckResult> RunVector(CheckContext& ctx, const Vector& v, Printed
     std::optional<StepOutcome> s = ExecuteStep(*ctx.target, v.scenario, i, &next_answer, &error);
     if (!s) return CheckResult::Error(name + ": " + error.message);
     const std::vector<std::string>& ok = v.step_codes[i];
-    if (judged.own_code_steps.count(i) == 0 &&
+    if (judged.own_code_steps.count(i) == 0 && judged.reading_steps.count(i) == 0 &&
         std::find(ok.begin(), ok.end(), s->outcome.result) == ok.end()) {
       return fail(i, "line " + std::to_string(i + 1) + " ends one of [" + Join(ok) + "]",
                   "line " + std::to_string(i + 1) + " ended " + s->outcome.result +
@@ -385,6 +385,9 @@ std::optional<CheckResult> RunVector(CheckContext& ctx, const Vector& v, Printed
   std::optional<StepOutcome> s =
       ExecuteAndObserveStep(*ctx.target, v.scenario, last, &next_answer, nullptr, &error);
   if (!s) return CheckResult::Error(name + ": " + error.message);
+  // The vector's expectations are the project's reading of its last line;
+  // the model judged a target that took another reading the seed allows.
+  if (judged.reading_steps.count(last) != 0) return std::nullopt;
   std::vector<std::string> blamed = v.clauses;
   const std::string differed =
       Judge(v, s->outcome, *before, s->after, judged.own_code_steps.count(last) != 0, &blamed);

@@ -208,10 +208,10 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
     std::vector<std::string> needed = {"sopassword", "password"};
     if (plan.creates() && !line.Has("defaultdomain")) needed.push_back("domain");
     // The seed's syntax brackets -sopassword and the domain as optional:
-    // those must be asked; a missing -password may also be refused.
-    const bool only_password = line.Has("sopassword") &&
-                               (line.Has("domain") || needed.size() == 2);
-    if (!AskCredentials(p, before, line, needed, given, only_password)) return;
+    // those must be asked; a line without -password, which the syntax
+    // requires, may instead be refused whole (whatever else it leaves off).
+    const bool refusable = !line.Has("password");
+    if (!AskCredentials(p, before, line, needed, given, refusable)) return;
     if (plan.creates() && !typed.Has("password") && ShortPin(hsm, line)) {
       p.codes = {"CKR_PIN_LEN_RANGE"};
       p.code_clauses = {"PROJ-PIN-LENGTH"};
@@ -543,6 +543,29 @@ void SizeModelFill(Prediction& p, const World& before, const Line& line, const P
   p.alternatives.push_back(std::move(alt));
 }
 
+// LabelSpacesKept is the reading "label-spaces-kept" (OPT-PARTITION-DEFAULT
+// `accepts`): the default name keeps the label's spaces, as the seed writes
+// it (<source_partition_name>_<YYYYMMDD>), where the project's makes them
+// '_'. Only for a partition the backup creates: a name nobody can type back
+// after -partition is never one a later line names.
+void LabelSpacesKept(Prediction& p, const World& before, const Line& line, const Plan& plan,
+                     const std::vector<std::string>& answers, const Credentials& given) {
+  if (plan.name_why != "OPT-PARTITION-DEFAULT" || plan.exists) return;
+  Plan spaced = plan;
+  const std::string& label = before.users.at(plan.src_slot).label;
+  spaced.name = label.substr(0, 23) + plan.name.substr(NamePart(label, 23).size());
+  const std::vector<Partition>& held = before.hsms.at(plan.slot).partitions;
+  if (spaced.name == plan.name ||
+      std::any_of(held.begin(), held.end(), [&](const Partition& q) { return q.name == spaced.name; })) {
+    return;
+  }
+  Prediction alt;
+  alt.after = before;
+  Run(alt, before, line, spaced, answers, given);
+  alt.reading = "label-spaces-kept";
+  p.alternatives.push_back(std::move(alt));
+}
+
 }  // namespace
 
 Prediction PredictBackup(const World& before, const Line& line,
@@ -569,6 +592,7 @@ Prediction PredictBackup(const World& before, const Line& line,
     p.alternatives.push_back(std::move(silent));
   }
   // Readings the seed leaves open (clauses.json `accepts`).
+  LabelSpacesKept(p, before, line, plan, answers, given);
   if (!plan.exists && line.Has("append")) {  // OPT-APPEND: -append may need an existing backup
     Refusals none;
     none.Add("CKR_TOKEN_NOT_PRESENT", "OPT-APPEND");
