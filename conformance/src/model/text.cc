@@ -10,6 +10,11 @@
 namespace hsmbackup::conformance::model {
 namespace {
 
+// Count renders "1 object" / "6 objects" for the judge's own messages.
+std::string Count(long n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
@@ -546,8 +551,8 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
                HasWord(l, "will be backed up");
       })) {
     out.push_back({{"OUT-TRANSCRIPT"},
-                   "no line says " + std::to_string(s.will_back_up) +
-                       " objects will be backed up (the objects selected)" +
+                   "no line says " + Count(s.will_back_up, "object") +
+                       " will be backed up (the objects selected)" +
                        (will_clone != s.will_back_up
                             ? " or " + std::to_string(will_clone) +
                                   " (those selected less the same-OUID objects -append skips)"
@@ -566,8 +571,9 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
     const long skipped = s.skipped();
     const bool counted_skipped = skipped > 0 && says_backed_up(s.backed_up + skipped);
     out.push_back({{counted_skipped ? "OPT-APPEND" : "OUT-TRANSCRIPT"},
-                   "no line says " + std::to_string(s.backed_up) +
-                       " objects have been backed up to partition " + s.backed_up_to +
+                   "no line says " + Count(s.backed_up, "object") +
+                       (s.backed_up == 1 ? " has" : " have") + " been backed up to partition " +
+                       s.backed_up_to +
                        (counted_skipped ? " (the count includes the " + std::to_string(skipped) +
                                               " same-OUID object(s) -append skips)"
                                         : std::string()),
