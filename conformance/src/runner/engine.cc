@@ -295,7 +295,13 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
   report.cases = options.cases;
   report.shard = ShardFromEnv();
   report.started = started;
-  report.clauses = ComputeVerdicts(shown, engine.outcomes, config);
+  // The suite a listed clause's unexpected pass needs all of: every check
+  // this kind of target runs, whatever --clauses, the filter or the shard.
+  std::vector<SuiteCheck> suite;
+  for (const Check& c : checks) {
+    if (fixed || !c.fixed_world) suite.push_back({c.id(), c.clauses});
+  }
+  report.clauses = ComputeVerdicts(shown, engine.outcomes, config, suite);
   report.exit_code = ExitCodeFor(report.clauses, engine.outcomes.size());
   report.checks = std::move(engine.outcomes);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

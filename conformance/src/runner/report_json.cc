@@ -42,8 +42,13 @@ OJson ReportJson(const RunReport& report) {
   OJson checks_by_status = {{"pass", 0}, {"fail", 0}, {"n/a", 0}, {"error", 0}};
   OJson clauses = OJson::array();
   for (const ClauseVerdict& v : report.clauses) {
-    OJson c = {{"id", v.id},         {"family", v.family}, {"verdict", VerdictName(v.verdict)},
-               {"reason", v.reason}, {"checks", v.checks}, {"seconds", Millis(v.seconds)}};
+    OJson c = {{"id", v.id},
+               {"family", v.family},
+               {"verdict", VerdictName(v.verdict)},
+               {"reason", v.reason},
+               {"checks", v.checks},
+               {"checks_not_run", v.checks_not_run},
+               {"seconds", Millis(v.seconds)}};
     if (!v.first_failing_check.empty()) c["first_failing_check"] = v.first_failing_check;
     clauses.push_back(std::move(c));
   }

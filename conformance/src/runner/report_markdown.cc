@@ -71,7 +71,7 @@ std::string MarkdownReport(const RunReport& report) {
     const std::string detail =
         v.first_failing_check.empty() ? v.reason : v.first_failing_check + ": " + v.reason;
     out << "| " << Cell(v.id) << " | " << Cell(v.family) << " | " << VerdictName(v.verdict) << " | "
-        << v.checks.size() << " | " << Cell(v.verdict == Verdict::kPass ? "" : detail) << " |\n";
+        << v.checks.size() << " | " << Cell(detail) << " |\n";
   }
   out << "\nTotals:";
   for (const auto& [verdict, count] : report.Totals()) {

@@ -149,9 +149,8 @@ std::string ClauseTable(const RunReport& report) {
   out << Pad("CLAUSE", id_width) << Pad("FAMILY", family_width) << Pad("VERDICT", 17)
       << "CHECKS  DETAIL\n";
   for (const ClauseVerdict& v : report.clauses) {
-    std::string detail = v.first_failing_check.empty()
-                             ? (v.verdict == Verdict::kPass ? "" : v.reason)
-                             : v.first_failing_check + ": " + v.reason;
+    std::string detail =
+        v.first_failing_check.empty() ? v.reason : v.first_failing_check + ": " + v.reason;
     if (const size_t nl = detail.find('\n'); nl != std::string::npos) detail.resize(nl);
     out << Pad(v.id, id_width) << Pad(v.family, family_width) << Pad(VerdictName(v.verdict), 17)
         << Pad(std::to_string(v.checks.size()), 8) << detail << "\n";
