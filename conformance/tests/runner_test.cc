@@ -394,6 +394,52 @@ TEST(FakeRun, ShardsSplitTheChecksAndSaySo) {
   EXPECT_EQ(total, 6u);
 }
 
+// --merge judges the shards' checks together: the unsharded run's clause
+// verdicts and exit code; and it refuses reports that are not every shard
+// of one run, saying why.
+TEST(FakeRun, MergeGivesTheUnshardedRunAndRefusesStrayReports) {
+  SKIP_WITHOUT_FAKE();
+  ScratchDir scratch("hsmb-runner");
+  const std::string dir = scratch.path();
+  auto shard = [&](int index, int total) {
+    const std::string path =
+        dir + "/s" + std::to_string(index) + "of" + std::to_string(total) + ".json";
+    Shell("GTEST_TOTAL_SHARDS=" + std::to_string(total) + " GTEST_SHARD_INDEX=" +
+          std::to_string(index) + " " + Fake() + " --quiet --report " + path);
+    return " " + path;
+  };
+  const Ran all = Shell(Fake() + " --quiet --report " + dir + "/all.json");
+  const std::string s0 = shard(0, 2), s1 = shard(1, 2);
+  const Ran merged = Shell(Fake() + " --merge" + s0 + s1 + " --report " + dir + "/m.json");
+  EXPECT_EQ(merged.exit_code, all.exit_code) << merged.out;
+  EXPECT_NE(merged.out.find("merged: 2 shards"), std::string::npos) << merged.out;
+  const Json want = ReadJson(dir + "/all.json"), got = ReadJson(dir + "/m.json");
+  ASSERT_TRUE(want.is_object() && got.is_object());
+  ASSERT_EQ(got["clauses"].size(), want["clauses"].size());
+  for (size_t i = 0; i < want["clauses"].size(); ++i) {
+    Json w = want["clauses"][i], g = got["clauses"][i];
+    w.erase("seconds");  // the clock's, not the verdict's
+    g.erase("seconds");
+    EXPECT_EQ(g, w);
+  }
+  EXPECT_EQ(got["merged_shards"], 2);
+  for (const auto& [args, why] : std::vector<std::pair<std::string, std::string>>{
+           {s0, "shard 1 of 2 (GTEST_SHARD_INDEX=1) is missing"},
+           {s0 + s0 + s1, "shard 0 of 2 is given twice"},
+           {s0 + s1 + " " + dir + "/all.json", "is not a shard's report"},
+           {s0 + shard(1, 3), "shard total"},
+           {s0 + " " + dir + "/missing.json", "cannot read"}}) {
+    const Ran refused = Shell(Fake() + " --merge" + args);
+    EXPECT_EQ(refused.exit_code, kExitUsage) << args << "\n" << refused.out;
+    EXPECT_NE(refused.out.find(why), std::string::npos) << refused.out;
+  }
+  Shell("GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=1 " + Fake() + " --quiet --seed 9 --report " + dir +
+        "/seed9.json");
+  const Ran seeds = Shell(Fake() + " --merge" + s0 + " " + dir + "/seed9.json");
+  EXPECT_EQ(seeds.exit_code, kExitUsage) << seeds.out;
+  EXPECT_NE(seeds.out.find("has seed \"9\""), std::string::npos) << seeds.out;
+}
+
 TEST(FakeRun, CasesAndSeedsReachTheChecks) {
   SKIP_WITHOUT_FAKE();
   ScratchDir scratch("hsmb-runner");

@@ -199,6 +199,7 @@ struct RunReport {
   uint64_t seed = 0;
   std::optional<int> cases;  // --cases, if given
   std::optional<Shard> shard;
+  int merged_shards = 0;  // a report --merge made of that many shards' (0: a run's own)
   std::string started;  // UTC, ISO 8601
   double seconds = 0;
   int exit_code = 0;

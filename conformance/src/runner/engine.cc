@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <fstream>
 #include <iostream>
 
 #include "conformance/data_dir.h"
@@ -113,17 +112,6 @@ std::optional<Shard> ShardFromEnv() {
   return s;
 }
 
-bool WriteText(const std::string& path, const std::string& text, std::ostream& err) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) {
-    err << "hsmbackup-conformance: cannot write " << path << "\n";
-    return false;
-  }
-  return true;
-}
-
 std::string Joined(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& s : items) out += (out.empty() ? "" : ",") + s;
@@ -156,21 +144,12 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
       }
     }
   }
-  VendorConfig config;
-  if (!options.config_path.empty()) {
-    std::ifstream in(options.config_path, std::ios::binary);
-    if (!in) {
-      io.err << "hsmbackup-conformance: --config: cannot read " << options.config_path << "\n";
-      return kExitUsage;
-    }
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto parsed = ParseVendorConfig(text, *catalogue, &error);
-    if (!parsed) {
-      io.err << "hsmbackup-conformance: --config " << options.config_path << ": " << error << "\n";
-      return kExitUsage;
-    }
-    config = std::move(*parsed);
+  std::optional<VendorConfig> loaded = LoadVendorConfig(options.config_path, *catalogue, &error);
+  if (!loaded) {
+    io.err << "hsmbackup-conformance: " << error << "\n";
+    return kExitUsage;
   }
+  const VendorConfig config = std::move(*loaded);
   std::vector<const Check*> selected = SelectChecks(checks, options.clauses);
   if (options.list) {
     for (const Check* c : selected) {
@@ -306,18 +285,7 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
   report.checks = std::move(engine.outcomes);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   io.out << ClauseTable(report) << std::flush;
-  bool written = true;
-  if (!options.junit_path.empty())
-    written &= WriteText(options.junit_path, JunitXml(report), io.err);
-  if (!options.report_path.empty()) {
-    written &= WriteText(
-        options.report_path,
-        ReportJson(report).dump(2, ' ', false, Json::error_handler_t::replace) + "\n", io.err);
-  }
-  if (!options.markdown_path.empty()) {
-    written &= WriteText(options.markdown_path, MarkdownReport(report), io.err);
-  }
-  if (!written) return kExitUsage;
+  if (!report_internal::WriteReportFiles(report, options, io.err)) return kExitUsage;
   return report.exit_code;
 }
 

@@ -66,7 +66,8 @@ OJson ReportJson(const RunReport& report) {
                {"cases", o.cases},
                {"cases_run", o.cases_run},
                {"seconds", Millis(o.seconds)},
-               {"failed_clauses", o.failed_clauses}};
+               {"failed_clauses", o.failed_clauses},
+               {"judged_through", o.judged_through}};
     if (o.counterexample) c["counterexample"] = CounterexampleJson(*o.counterexample);
     checks.push_back(std::move(c));
   }
@@ -86,6 +87,7 @@ OJson ReportJson(const RunReport& report) {
                 {"shard", report.shard ? OJson({{"index", report.shard->index},
                                                 {"total", report.shard->total}})
                                        : OJson(nullptr)},
+                {"merged_shards", report.merged_shards},
                 {"started", report.started},
                 {"duration_seconds", Millis(report.seconds)},
                 {"exit_code", report.exit_code},
@@ -96,6 +98,7 @@ OJson ReportJson(const RunReport& report) {
                 {"checks", std::move(checks)}};
   // Optional in the schema: reports written before it have no "processes".
   if (!report.processes) rest.erase("processes");
+  if (report.merged_shards == 0) rest.erase("merged_shards");  // only --merge writes it
   for (auto it = rest.begin(); it != rest.end(); ++it) doc[it.key()] = std::move(it.value());
   return doc;
 }

@@ -162,6 +162,10 @@ std::string JunitXml(const RunReport& report) {
     if (report.shard) {
       suites << "      <property name=\"shard\" value=\"" << ShardText(report) << "\"/>\n";
     }
+    if (report.merged_shards > 0) {
+      suites << "      <property name=\"merged_shards\" value=\"" << report.merged_shards
+             << "\"/>\n";
+    }
     if (report.processes) {
       suites << "      <property name=\"processes\" value=\""
              << Escape(std::string(report.processes->Mode()), true) << "\"/>\n";

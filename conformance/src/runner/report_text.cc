@@ -138,7 +138,11 @@ std::string ClauseTable(const RunReport& report) {
               : std::string())
       << "seed:           " << report.seed << "   cases: "
       << (report.cases ? std::to_string(*report.cases) : std::string("each check's default"))
-      << (report.shard ? "   shard: " + ShardText(report) : std::string()) << "\n"
+      << (report.shard ? "   shard: " + ShardText(report) : std::string())
+      << (report.merged_shards > 0
+              ? "   merged: " + std::to_string(report.merged_shards) + " shards"
+              : std::string())
+      << "\n"
       << "started:        " << report.started << "   duration: " << Seconds(report.seconds)
       << " s\n\n";
   size_t id_width = 6, family_width = 6;

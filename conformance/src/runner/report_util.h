@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "conformance/report.h"
+#include "conformance/runner.h"
 
 namespace hsmbackup::conformance::report_internal {
 
@@ -29,6 +30,9 @@ std::string Requirements(const RunReport& report, const CheckOutcome& check);
 std::vector<const CheckOutcome*> FailedChecks(const RunReport& report);
 // CheckById finds a check of the run, or nullptr.
 const CheckOutcome* CheckById(const RunReport& report, const std::string& id);
+// WriteReportFiles writes the --junit, --report and --markdown files
+// `options` names; false (each failure said on `err`) if one cannot be.
+bool WriteReportFiles(const RunReport& report, const RunOptions& options, std::ostream& err);
 
 }  // namespace hsmbackup::conformance::report_internal
 
