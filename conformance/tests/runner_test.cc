@@ -440,6 +440,48 @@ TEST(FakeRun, MergeGivesTheUnshardedRunAndRefusesStrayReports) {
   EXPECT_NE(seeds.out.find("has seed \"9\""), std::string::npos) << seeds.out;
 }
 
+// --list is what this process would run: the filter and the shard apply,
+// so a shard lists exactly the checks its run reports.
+TEST(FakeRun, ListShowsThisShardsChecks) {
+  SKIP_WITHOUT_FAKE();
+  ScratchDir scratch("hsmb-runner");
+  std::set<std::string> listed_anywhere;
+  for (int shard = 0; shard < 2; ++shard) {
+    const std::string env =
+        "GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=" + std::to_string(shard) + " " + Fake();
+    const std::string path = scratch.path() + "/r.json";
+    Shell(env + " --quiet --report " + path);
+    std::set<std::string> ran;
+    const Json report = ReadJson(path);
+    for (const Json& c : report["checks"]) ran.insert(c["id"].get<std::string>());
+    const Ran list = Shell(env + " --list");
+    EXPECT_EQ(list.exit_code, kExitConformant) << list.out;
+    std::set<std::string> listed;
+    std::istringstream lines(list.out);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("Fake.", 0) == 0) listed.insert(line.substr(0, line.find(' ')));
+    }
+    EXPECT_EQ(listed, ran) << list.out;
+    EXPECT_NE(list.out.find(std::to_string(ran.size()) + " checks (of 6;"), std::string::npos)
+        << list.out;
+    listed_anywhere.insert(listed.begin(), listed.end());
+  }
+  EXPECT_EQ(listed_anywhere.size(), 6u);
+  const Ran one = Shell(Fake() + " --list --gtest_filter=Fake.Passes");
+  EXPECT_NE(one.out.find("Fake.Passes  clauses: AUTH-CO,AUTH-PO\n1 checks (of 6;"),
+            std::string::npos)
+      << one.out;
+}
+
+// The header counts the checks this process runs, not those selected.
+TEST(FakeRun, HeaderCountsTheChecksToRun) {
+  SKIP_WITHOUT_FAKE();
+  const Ran one = Shell(Fake() + " --gtest_filter=Fake.Passes 2>&1 >/dev/null");
+  EXPECT_NE(one.out.find(", 1 checks to run (of 6 selected;"), std::string::npos) << one.out;
+  const Ran all = Shell(Fake() + " 2>&1 >/dev/null");
+  EXPECT_NE(all.out.find(", 6 checks to run, catalogue"), std::string::npos) << all.out;
+}
+
 TEST(FakeRun, CasesAndSeedsReachTheChecks) {
   SKIP_WITHOUT_FAKE();
   ScratchDir scratch("hsmb-runner");
