@@ -334,7 +334,12 @@ TEST(FakeRun, VendorConfigTurnsFailuresIntoExpectedOnesStrictly) {
   EXPECT_EQ(expected.exit_code, kExitConformant) << expected.out;
   EXPECT_NE(expected.out.find("expected-failure"), std::string::npos) << expected.out;
   EXPECT_NE(expected.out.find("=== EXPECTED FAIL Fake.Fails"), std::string::npos)
-      << "the counterexample is still shown";
+      << "an owned failure is still listed";
+  EXPECT_NE(expected.out.find("the counterexample is in the --report"), std::string::npos)
+      << expected.out;
+  EXPECT_EQ(expected.out.find("--- world.json ---"), std::string::npos)
+      << "briefly: the reports hold it\n"
+      << expected.out;
   Ran unexpected = Shell(q + xpass + " --clauses AUTH-CO");
   EXPECT_EQ(unexpected.exit_code, kExitNotConformant) << unexpected.out;
   EXPECT_NE(unexpected.out.find("unexpected-pass"), std::string::npos) << unexpected.out;

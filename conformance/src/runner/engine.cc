@@ -265,8 +265,8 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
       err << "hsmbackup-conformance: fixed-world target: only checks that leave the device "
              "as found run; the others are n/a\n";
     }
-    err << "hsmbackup-conformance " << HSMB_PROJECT_VERSION << ": " << hello->implementation
-        << " (" << target_name << "), seed " << options.seed << ", " << to_run << " checks to run";
+    err << "hsmbackup-conformance " << HSMB_PROJECT_VERSION << ": " << hello->implementation << " ("
+        << target_name << "), seed " << options.seed << ", " << to_run << " checks to run";
     if (static_cast<size_t>(to_run) != selected_count) {
       err << " (of " << selected_count << " selected; --gtest_filter and sharding left out the "
           << "others)";
