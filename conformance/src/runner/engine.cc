@@ -195,6 +195,8 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
     for (const Check* c : listed) {
       io.out << c->id() << "  clauses: " << Joined(c->clauses);
       if (!c->capabilities.empty()) io.out << "  needs: " << Joined(c->capabilities);
+      // --list starts no target: a run against any other leaves these out.
+      if (c->fixed_world) io.out << "  (fixed-world targets only)";
       io.out << "\n";
     }
     io.out << listed.size() << " checks";
