@@ -234,6 +234,11 @@ std::optional<RunReport> MergeShardReports(const std::vector<std::string>& paths
       *error = why;
       return std::nullopt;
     }
+    if (s.report.shard->index < 0 || s.report.shard->index >= total) {
+      *error = s.path + " says shard " + std::to_string(s.report.shard->index) + " of " +
+               std::to_string(total) + ", which no run has";
+      return std::nullopt;
+    }
     const ShardReport*& slot = by_index[s.report.shard->index];
     if (slot != nullptr) {
       *error = "shard " + std::to_string(s.report.shard->index) + " of " + std::to_string(total) +
