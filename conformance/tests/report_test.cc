@@ -155,6 +155,35 @@ TEST(Report, JunitHasOneTestcasePerClauseAndParses) {
   EXPECT_NE(xml.find("<skipped message=\"n/a: "), std::string::npos);
   EXPECT_NE(xml.find("--- world.json ---"), std::string::npos) << "the counterexample";
   EXPECT_EQ(xml.find("<code>"), std::string::npos) << "unescaped text";
+  EXPECT_NE(xml.find("<property name=\"shard\" value=\"1/4\"/>"), std::string::npos)
+      << "0-based, as in the JSON";
+}
+
+// A check naming three clauses of one family is in each clause's time, but
+// once in its suite's; the whole is the run's wall time.
+TEST(Report, JunitTimesCountEachCheckOnce) {
+  RunReport r;
+  CheckOutcome o;
+  o.family = "Fake";
+  o.name = "Three";
+  o.clauses = {"A", "B", "C"};
+  o.seconds = 2;
+  r.checks = {o};
+  r.clauses = ComputeVerdicts(
+      {{"A", "F", "", ""}, {"B", "F", "", ""}, {"C", "F", "", ""}, {"D", "G", "", ""}}, r.checks,
+      {});
+  r.seconds = 2.5;
+  const std::string xml = JunitXml(r);
+  EXPECT_NE(xml.find("<testsuites name=\"hsmbackup-conformance\" tests=\"4\" failures=\"0\" "
+                     "errors=\"0\" skipped=\"1\" time=\"2.500\">"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"F\" tests=\"3\" failures=\"0\" errors=\"0\" "
+                     "skipped=\"0\" time=\"2.000\""),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<testcase classname=\"F\" name=\"B\" time=\"2.000\"/>"), std::string::npos)
+      << xml;
 }
 
 TEST(Report, JsonValidatesAgainstTheSchema) {
@@ -196,7 +225,7 @@ TEST(Report, MarkdownHasHeaderTableAndOneSectionPerFailingClause) {
   const std::string md = MarkdownReport(SampleRun());
   EXPECT_NE(md.find("# Conformance report: vendor <HSM> & co"), std::string::npos) << md;
   EXPECT_NE(md.find("| Seed | 1 |"), std::string::npos);
-  EXPECT_NE(md.find("| Shard | 2/4 |"), std::string::npos);
+  EXPECT_NE(md.find("| Shard | 1/4 |"), std::string::npos) << "0-based, as in the JSON";
   EXPECT_NE(md.find("| C-FAIL | Cloning | fail |"), std::string::npos) << md;
   EXPECT_NE(md.find("## C-FAIL: fail\n\n> C-FAIL requires (seed): A blob that fails verification is "
                     "<discarded> & reported."),
@@ -221,6 +250,7 @@ TEST(Report, ClauseTableShowsEveryClauseTotalsAndFailures) {
   EXPECT_NE(table.find("=== FAIL Fake.Fails (clauses C-FAIL, O-XFAIL; run seed 1, check seed 99)"),
             std::string::npos)
       << table;
+  EXPECT_NE(table.find("   shard: 1/4\n"), std::string::npos) << "0-based, as in the JSON";
   // A failure names the sentence it breaks, not only the clause id.
   EXPECT_NE(table.find("C-FAIL requires (seed): A blob that fails verification is <discarded> & "
                        "reported.\n"),

@@ -242,6 +242,25 @@ TEST(Executable, ListExitsZeroWithoutRunning) {
   EXPECT_NE(ran.out.find(" checks"), std::string::npos) << ran.out;
 }
 
+// On the real suite too, whose fixed-world checks --list shows (it starts
+// no target) and a run against the reference leaves out.
+TEST(Executable, AShardListsTheChecksItRuns) {
+  ScratchDir scratch("hsmb-runner");
+  const std::string env = "GTEST_TOTAL_SHARDS=3 GTEST_SHARD_INDEX=2 " + Conformance();
+  Shell(env + " --quiet --cases 1 --report " + scratch.path() + "/r.json");
+  const Json report = ReadJson(scratch.path() + "/r.json");
+  std::set<std::string> ran, listed;
+  for (const Json& c : report["checks"]) ran.insert(c["id"].get<std::string>());
+  std::istringstream lines(Shell(env + " --list").out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("  clauses: ") == std::string::npos) continue;
+    if (line.find("(fixed-world targets only)") != std::string::npos) continue;
+    listed.insert(line.substr(0, line.find(' ')));
+  }
+  EXPECT_FALSE(ran.empty());
+  EXPECT_EQ(listed, ran);
+}
+
 TEST(Executable, UnknownClauseIsAUsageError) {
   Ran ran = Shell(Conformance() + " --clauses AUTH-CO,NO-SUCH-CLAUSE");
   EXPECT_EQ(ran.exit_code, kExitUsage) << ran.out;
@@ -334,10 +353,22 @@ TEST(FakeRun, VendorConfigTurnsFailuresIntoExpectedOnesStrictly) {
   EXPECT_EQ(expected.exit_code, kExitConformant) << expected.out;
   EXPECT_NE(expected.out.find("expected-failure"), std::string::npos) << expected.out;
   EXPECT_NE(expected.out.find("=== EXPECTED FAIL Fake.Fails"), std::string::npos)
-      << "the counterexample is still shown";
+      << "an owned failure is still listed";
+  EXPECT_NE(expected.out.find("the counterexample is in the --report"), std::string::npos)
+      << expected.out;
+  EXPECT_EQ(expected.out.find("--- world.json ---"), std::string::npos)
+      << "briefly: the reports hold it\n"
+      << expected.out;
   Ran unexpected = Shell(q + xpass + " --clauses AUTH-CO");
   EXPECT_EQ(unexpected.exit_code, kExitNotConformant) << unexpected.out;
   EXPECT_NE(unexpected.out.find("unexpected-pass"), std::string::npos) << unexpected.out;
+  // AUTH-PO is named by Fake.Passes and Fake.Fails: with one filtered out,
+  // its pass in the other is no unexpected pass (a CI config, one check).
+  const std::string owns_po =
+      config("po.json", R"({"expected_failures":[{"clause":"AUTH-PO","reason":"bug 3"}]})");
+  Ran partial = Shell(q + owns_po + " --gtest_filter=Fake.Passes");
+  EXPECT_EQ(partial.exit_code, kExitConformant) << partial.out;
+  EXPECT_NE(partial.out.find("not run here: Fake.Fails"), std::string::npos) << partial.out;
   for (const char* bad :
        {R"({"expected_failures":[{"clause":"AUTH-SO"}]})",
         R"({"expected_failures":[{"clause":"NOPE","reason":"x"}]})", R"({"extra":1})"}) {
@@ -385,6 +416,94 @@ TEST(FakeRun, ShardsSplitTheChecksAndSaySo) {
     }
   }
   EXPECT_EQ(total, 6u);
+}
+
+// --merge judges the shards' checks together: the unsharded run's clause
+// verdicts and exit code; and it refuses reports that are not every shard
+// of one run, saying why.
+TEST(FakeRun, MergeGivesTheUnshardedRunAndRefusesStrayReports) {
+  SKIP_WITHOUT_FAKE();
+  ScratchDir scratch("hsmb-runner");
+  const std::string dir = scratch.path();
+  auto shard = [&](int index, int total) {
+    const std::string path =
+        dir + "/s" + std::to_string(index) + "of" + std::to_string(total) + ".json";
+    Shell("GTEST_TOTAL_SHARDS=" + std::to_string(total) + " GTEST_SHARD_INDEX=" +
+          std::to_string(index) + " " + Fake() + " --quiet --report " + path);
+    return " " + path;
+  };
+  const Ran all = Shell(Fake() + " --quiet --report " + dir + "/all.json");
+  const std::string s0 = shard(0, 2), s1 = shard(1, 2);
+  const Ran merged = Shell(Fake() + " --merge" + s0 + s1 + " --report " + dir + "/m.json");
+  EXPECT_EQ(merged.exit_code, all.exit_code) << merged.out;
+  EXPECT_NE(merged.out.find("merged: 2 shards"), std::string::npos) << merged.out;
+  const Json want = ReadJson(dir + "/all.json"), got = ReadJson(dir + "/m.json");
+  ASSERT_TRUE(want.is_object() && got.is_object());
+  ASSERT_EQ(got["clauses"].size(), want["clauses"].size());
+  for (size_t i = 0; i < want["clauses"].size(); ++i) {
+    Json w = want["clauses"][i], g = got["clauses"][i];
+    w.erase("seconds");  // the clock's, not the verdict's
+    g.erase("seconds");
+    EXPECT_EQ(g, w);
+  }
+  EXPECT_EQ(got["merged_shards"], 2);
+  for (const auto& [args, why] : std::vector<std::pair<std::string, std::string>>{
+           {s0, "shard 1 of 2 (GTEST_SHARD_INDEX=1) is missing"},
+           {s0 + s0 + s1, "shard 0 of 2 is given twice"},
+           {s0 + s1 + " " + dir + "/all.json", "is not a shard's report"},
+           {s0 + shard(1, 3), "shard total"},
+           {s0 + " " + dir + "/missing.json", "cannot read"}}) {
+    const Ran refused = Shell(Fake() + " --merge" + args);
+    EXPECT_EQ(refused.exit_code, kExitUsage) << args << "\n" << refused.out;
+    EXPECT_NE(refused.out.find(why), std::string::npos) << refused.out;
+  }
+  Shell("GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=1 " + Fake() + " --quiet --seed 9 --report " + dir +
+        "/seed9.json");
+  const Ran seeds = Shell(Fake() + " --merge" + s0 + " " + dir + "/seed9.json");
+  EXPECT_EQ(seeds.exit_code, kExitUsage) << seeds.out;
+  EXPECT_NE(seeds.out.find("has seed \"9\""), std::string::npos) << seeds.out;
+}
+
+// --list is what this process would run: the filter and the shard apply,
+// so a shard lists exactly the checks its run reports.
+TEST(FakeRun, ListShowsThisShardsChecks) {
+  SKIP_WITHOUT_FAKE();
+  ScratchDir scratch("hsmb-runner");
+  std::set<std::string> listed_anywhere;
+  for (int shard = 0; shard < 2; ++shard) {
+    const std::string env =
+        "GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=" + std::to_string(shard) + " " + Fake();
+    const std::string path = scratch.path() + "/r.json";
+    Shell(env + " --quiet --report " + path);
+    std::set<std::string> ran;
+    const Json report = ReadJson(path);
+    for (const Json& c : report["checks"]) ran.insert(c["id"].get<std::string>());
+    const Ran list = Shell(env + " --list");
+    EXPECT_EQ(list.exit_code, kExitConformant) << list.out;
+    std::set<std::string> listed;
+    std::istringstream lines(list.out);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("Fake.", 0) == 0) listed.insert(line.substr(0, line.find(' ')));
+    }
+    EXPECT_EQ(listed, ran) << list.out;
+    EXPECT_NE(list.out.find(std::to_string(ran.size()) + " checks (of 6;"), std::string::npos)
+        << list.out;
+    listed_anywhere.insert(listed.begin(), listed.end());
+  }
+  EXPECT_EQ(listed_anywhere.size(), 6u);
+  const Ran one = Shell(Fake() + " --list --gtest_filter=Fake.Passes");
+  EXPECT_NE(one.out.find("Fake.Passes  clauses: AUTH-CO,AUTH-PO\n1 checks (of 6;"),
+            std::string::npos)
+      << one.out;
+}
+
+// The header counts the checks this process runs, not those selected.
+TEST(FakeRun, HeaderCountsTheChecksToRun) {
+  SKIP_WITHOUT_FAKE();
+  const Ran one = Shell(Fake() + " --gtest_filter=Fake.Passes 2>&1 >/dev/null");
+  EXPECT_NE(one.out.find(", 1 checks to run (of 6 selected;"), std::string::npos) << one.out;
+  const Ran all = Shell(Fake() + " 2>&1 >/dev/null");
+  EXPECT_NE(all.out.find(", 6 checks to run, catalogue"), std::string::npos) << all.out;
 }
 
 TEST(FakeRun, CasesAndSeedsReachTheChecks) {

@@ -168,10 +168,39 @@ TEST(Verdicts, ExpectedFailuresCanBeNarrowedToACheckOrAnExpectation) {
   EXPECT_EQ(VerdictOf(other_fact, "A").verdict, Verdict::kFail);
 }
 
+// A listed clause is an unexpected pass only when every check of the suite
+// naming it ran: one left out (by a filter, or in another shard) might be
+// the one that fails, so a partial pass counts neither way.
+TEST(Verdicts, AnUnexpectedPassNeedsEveryCheckNamingTheClause) {
+  VendorConfig config{"", {{"B", "bug 5", "", ""}}};
+  const std::vector<SuiteCheck> suite = {
+      {"Fake.P", {"A", "B"}}, {"Fake.Q", {"B"}}, {"Fake.R", {"A"}}};
+  const std::vector<CheckOutcome> ran = {Finished("P", {"A", "B"}, CheckStatus::kPass)};
+  auto partial = ComputeVerdicts(ClauseList({"A", "B"}), ran, config, suite);
+  EXPECT_EQ(VerdictOf(partial, "B").verdict, Verdict::kPass);
+  EXPECT_EQ(VerdictOf(partial, "B").checks_not_run, std::vector<std::string>{"Fake.Q"});
+  EXPECT_NE(VerdictOf(partial, "B").reason.find("bug 5"), std::string::npos)
+      << VerdictOf(partial, "B").reason;
+  EXPECT_NE(VerdictOf(partial, "B").reason.find("1 of 2 checks"), std::string::npos)
+      << VerdictOf(partial, "B").reason;
+  EXPECT_EQ(VerdictOf(partial, "A").checks_not_run, std::vector<std::string>{"Fake.R"});
+  EXPECT_EQ(ExitCodeFor(partial, 1), kExitConformant);
+  auto all = ComputeVerdicts(
+      ClauseList({"A", "B"}),
+      {ran[0], Finished("Q", {"B"}, CheckStatus::kPass), Finished("R", {"A"}, CheckStatus::kPass)},
+      config, suite);
+  EXPECT_EQ(VerdictOf(all, "B").verdict, Verdict::kUnexpectedPass);
+  EXPECT_TRUE(VerdictOf(all, "B").checks_not_run.empty());
+  // An entry naming one check needs only that one.
+  VendorConfig narrowed{"", {{"B", "bug 6", "Fake.P", ""}}};
+  auto one = ComputeVerdicts(ClauseList({"B"}), ran, narrowed, suite);
+  EXPECT_EQ(VerdictOf(one, "B").verdict, Verdict::kUnexpectedPass);
+}
+
 TEST(Verdicts, ExitCodes) {
   auto with = [](Verdict verdict) {
-    return std::vector<ClauseVerdict>{{"A", "F", Verdict::kPass, "", {}, "", 0, "", ""},
-                                      {"B", "F", verdict, "", {}, "", 0, "", ""}};
+    return std::vector<ClauseVerdict>{{"A", "F", Verdict::kPass, "", {}, "", 0, "", "", {}},
+                                      {"B", "F", verdict, "", {}, "", 0, "", "", {}}};
   };
   EXPECT_EQ(ExitCodeFor(with(Verdict::kPass), 1), kExitConformant);
   EXPECT_EQ(ExitCodeFor(with(Verdict::kNotApplicable), 1), kExitConformant);

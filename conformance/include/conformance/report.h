@@ -122,6 +122,17 @@ struct ClauseVerdict {
   // breaks, not only an id.
   std::string requirement;
   std::string requirement_source;
+  // The checks of the suite that name it but did not run in this run
+  // (left out by --gtest_filter, or in another shard), in suite order.
+  std::vector<std::string> checks_not_run;
+};
+
+// SuiteCheck is a check a run could have run: its id and the clauses it
+// names. A run's suite is the check table for the target's kind, before
+// --clauses, --gtest_filter and sharding pick what runs.
+struct SuiteCheck {
+  std::string id;
+  std::vector<std::string> clauses;
 };
 
 // ComputeVerdicts gives one verdict per clause of `clauses` (in that order):
@@ -135,10 +146,15 @@ struct ClauseVerdict {
 //           `config` expects (reason "not judged: ...").
 // Then `config`: a failing clause listed as expected becomes
 // expected-failure (reason: the vendor's); a listed clause that passes
-// becomes unexpected-pass.
+// becomes unexpected-pass, but only when every check of `suite` naming it
+// ran (or the entry names one check, and it ran): otherwise it stays pass,
+// its reason saying which checks did not run. Each verdict's
+// checks_not_run lists those of `suite` naming it that are not among
+// `outcomes`; an empty `suite` means every check ran.
 std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& clauses,
                                            const std::vector<CheckOutcome>& outcomes,
-                                           const VendorConfig& config);
+                                           const VendorConfig& config,
+                                           const std::vector<SuiteCheck>& suite = {});
 
 // ExitCodeFor maps verdicts to kExitConformant, kExitNotConformant,
 // kExitUnknown or kExitNothingRan (`checks_run` == 0). not-run, n/a and
@@ -183,6 +199,7 @@ struct RunReport {
   uint64_t seed = 0;
   std::optional<int> cases;  // --cases, if given
   std::optional<Shard> shard;
+  int merged_shards = 0;  // a report --merge made of that many shards' (0: a run's own)
   std::string started;  // UTC, ISO 8601
   double seconds = 0;
   int exit_code = 0;

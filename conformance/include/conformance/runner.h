@@ -48,6 +48,12 @@ std::optional<VendorConfig> ParseVendorConfig(const std::string& text,
                                               const std::vector<CatalogueClause>& catalogue,
                                               std::string* error);
 
+// LoadVendorConfig reads and parses --config `path`; an empty path is the
+// empty config. nullopt with `error` naming the file and the problem.
+std::optional<VendorConfig> LoadVendorConfig(const std::string& path,
+                                             const std::vector<CatalogueClause>& catalogue,
+                                             std::string* error);
+
 // ParseClauseList splits "A,B" and checks every id against the catalogue;
 // an unknown or empty id is an error naming it.
 std::optional<std::set<std::string>> ParseClauseList(const std::string& text,
@@ -158,6 +164,27 @@ struct RunnerIo {
 // code. It initialises GoogleTest, so call it at most once per process and
 // never from inside a test.
 int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const RunnerIo& io);
+
+// MergeShardReports reads the JSON reports of every shard of one run
+// (`paths`) and judges their checks together as one unsharded run would:
+// the same verdicts (ComputeVerdicts over all the shards' outcomes, in the
+// order the unsharded run has, with `config`) and exit code. nullopt with
+// `error` saying why when a report cannot be read or the reports do not
+// belong together: another tool version, catalogue (`catalogue_sha256`),
+// seed, cases, shard total, implementation or set of clauses; a shard
+// missing or given twice; a check in two shards or not in `checks`; or a
+// vendor config (implementation notes, owned clauses) other than `config`.
+std::optional<RunReport> MergeShardReports(const std::vector<std::string>& paths,
+                                           const std::vector<Check>& checks,
+                                           const std::vector<CatalogueClause>& catalogue,
+                                           const std::string& catalogue_sha256,
+                                           const VendorConfig& config, std::string* error);
+
+// RunMerge is --merge: MergeShardReports with the catalogue and config of
+// `options`, the clause table on `io.out`, the report files `options`
+// names; the merged run's exit code, or kExitUsage when it refuses.
+int RunMerge(const std::vector<Check>& checks, const std::vector<std::string>& paths,
+             const RunOptions& options, const RunnerIo& io);
 
 // kDefaultBenchAnswerTimeout bounds one bench request: a row of backups.
 inline constexpr std::chrono::seconds kDefaultBenchAnswerTimeout{600};

@@ -157,6 +157,20 @@ std::optional<VendorConfig> ParseVendorConfig(const std::string& text,
   return config;
 }
 
+std::optional<VendorConfig> LoadVendorConfig(const std::string& path,
+                                             const std::vector<CatalogueClause>& catalogue,
+                                             std::string* error) {
+  if (path.empty()) return VendorConfig{};
+  std::string text;
+  if (!ReadFile(path, &text, error)) {
+    *error = "--config: " + *error;
+    return std::nullopt;
+  }
+  std::optional<VendorConfig> config = ParseVendorConfig(text, catalogue, error);
+  if (!config) *error = "--config " + path + ": " + *error;
+  return config;
+}
+
 std::optional<std::set<std::string>> ParseClauseList(const std::string& text,
                                                      const std::vector<CatalogueClause>& catalogue,
                                                      std::string* error) {

@@ -84,6 +84,17 @@ int RunCli(int argc, const char* const* argv, const CheckTable& checks, const Ru
     app.add_flag("--check-protocol", check_protocol,
                  "Probe only the target's envelope and lifecycle (PROTOCOL.md) and say what it "
                  "does wrong, then exit; judges no clause");
+    std::vector<std::string> merge;
+    app.add_option("--merge", merge,
+                   "Merge the JSON reports (--report) of every shard of one run into the "
+                   "verdicts and exit code the unsharded run has; --report, --junit and "
+                   "--markdown write the merged reports, --config is the shards' vendor config")
+        ->option_text("SHARD.json...")
+        ->expected(1, -1)
+        ->excludes("--target-cmd")
+        ->excludes("--clauses")
+        ->excludes("--check-protocol")
+        ->excludes("--reuse-target");
     app.add_flag("--list", options.list, "List the selected checks and exit");
     app.add_flag("--quiet", options.quiet, "No progress lines on stderr");
     app.add_flag("--verbose", options.verbose, "Keep GoogleTest's own output too");
@@ -180,6 +191,7 @@ int RunCli(int argc, const char* const* argv, const CheckTable& checks, const Ru
       }
       options.clauses = std::move(*ids);
     }
+    if (!merge.empty()) return RunMerge(checks(options.data_dir), merge, options, io);
     return RunSuite(checks(options.data_dir), options, io);
   } catch (const std::exception& e) {
     io.err << "hsmbackup-conformance: internal error: " << e.what() << "\n";

@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <fstream>
+#include <functional>
 #include <iostream>
 
 #include "conformance/data_dir.h"
@@ -66,13 +66,28 @@ class CheckTest : public ::testing::Test {
   Engine* engine_;
 };
 
-// Progress prints one line per finished check on stderr.
+// Listed is a check that --list prints: it records itself and runs nothing.
+class Listed : public ::testing::Test {
+ public:
+  Listed(const Check* check, std::vector<const Check*>* listed) : check_(check), listed_(listed) {}
+  void TestBody() override { listed_->push_back(check_); }
+
+ private:
+  const Check* check_;
+  std::vector<const Check*>* listed_;
+};
+
+// Progress prints the run's header, once gtest knows how many checks its
+// filter and shard leave, then one line per finished check, on stderr.
 class Progress : public ::testing::EmptyTestEventListener {
  public:
-  Progress(const Engine* engine, std::ostream& err) : engine_(engine), err_(err) {}
+  using Header = std::function<void(std::ostream& err, int to_run)>;
+  Progress(const Engine* engine, std::ostream& err, Header header)
+      : engine_(engine), err_(err), header_(std::move(header)) {}
 
   void OnTestIterationStart(const ::testing::UnitTest& unit, int) override {
     total_ = unit.test_to_run_count();
+    header_(err_, total_);
   }
   void OnTestEnd(const ::testing::TestInfo& info) override {
     if (engine_->outcomes.empty()) return;
@@ -89,6 +104,7 @@ class Progress : public ::testing::EmptyTestEventListener {
  private:
   const Engine* engine_;
   std::ostream& err_;
+  Header header_;
   int total_ = 0;
   int done_ = 0;
 };
@@ -113,15 +129,16 @@ std::optional<Shard> ShardFromEnv() {
   return s;
 }
 
-bool WriteText(const std::string& path, const std::string& text, std::ostream& err) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) {
-    err << "hsmbackup-conformance: cannot write " << path << "\n";
-    return false;
-  }
-  return true;
+// InitGtest gives gtest the passed-through flags (filter, ...); sharding
+// it reads from the environment, exactly as any gtest binary does.
+void InitGtest(const RunOptions& options) {
+  std::vector<std::string> args = {"hsmbackup-conformance"};
+  args.insert(args.end(), options.gtest_args.begin(), options.gtest_args.end());
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  argv.push_back(nullptr);  // gtest reads argv[argc], as main()'s argv allows
+  ::testing::InitGoogleTest(&argc, argv.data());
 }
 
 std::string Joined(const std::vector<std::string>& items) {
@@ -156,29 +173,37 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
       }
     }
   }
-  VendorConfig config;
-  if (!options.config_path.empty()) {
-    std::ifstream in(options.config_path, std::ios::binary);
-    if (!in) {
-      io.err << "hsmbackup-conformance: --config: cannot read " << options.config_path << "\n";
-      return kExitUsage;
-    }
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto parsed = ParseVendorConfig(text, *catalogue, &error);
-    if (!parsed) {
-      io.err << "hsmbackup-conformance: --config " << options.config_path << ": " << error << "\n";
-      return kExitUsage;
-    }
-    config = std::move(*parsed);
+  std::optional<VendorConfig> loaded = LoadVendorConfig(options.config_path, *catalogue, &error);
+  if (!loaded) {
+    io.err << "hsmbackup-conformance: " << error << "\n";
+    return kExitUsage;
   }
+  const VendorConfig config = std::move(*loaded);
   std::vector<const Check*> selected = SelectChecks(checks, options.clauses);
   if (options.list) {
+    // What this process would run: gtest applies the filter and the shard.
+    InitGtest(options);
+    std::vector<const Check*> listed;
     for (const Check* c : selected) {
+      ::testing::RegisterTest(
+          c->family.c_str(), c->name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
+          [c, &listed]() -> ::testing::Test* { return new Listed(c, &listed); });
+    }
+    ::testing::TestEventListeners& listeners = ::testing::UnitTest::GetInstance()->listeners();
+    delete listeners.Release(listeners.default_result_printer());
+    [[maybe_unused]] const int listed_result = RUN_ALL_TESTS();
+    for (const Check* c : listed) {
       io.out << c->id() << "  clauses: " << Joined(c->clauses);
       if (!c->capabilities.empty()) io.out << "  needs: " << Joined(c->capabilities);
+      // --list starts no target: a run against any other leaves these out.
+      if (c->fixed_world) io.out << "  (fixed-world targets only)";
       io.out << "\n";
     }
-    io.out << selected.size() << " checks\n";
+    io.out << listed.size() << " checks";
+    if (listed.size() != selected.size()) {
+      io.out << " (of " << selected.size() << "; --gtest_filter and sharding left out the others)";
+    }
+    io.out << "\n";
     return kExitConformant;
   }
 
@@ -236,39 +261,36 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
   }
   engine.fixed_world = config.fixed_world ? &*config.fixed_world : nullptr;
   engine.fixed_target = fixed;
-  if (!options.quiet) {
+  // Printed when gtest has counted what its filter and shard leave to run.
+  auto header = [&, selected_count = selected.size()](std::ostream& err, int to_run) {
     if (fixed) {
-      io.err << "hsmbackup-conformance: fixed-world target: only checks that leave the device "
-                "as found run; the others are n/a\n";
+      err << "hsmbackup-conformance: fixed-world target: only checks that leave the device "
+             "as found run; the others are n/a\n";
     }
-    io.err << "hsmbackup-conformance " << HSMB_PROJECT_VERSION << ": " << hello->implementation
-           << " (" << target_name << "), seed " << options.seed << ", " << selected.size()
-           << " checks selected, catalogue " << catalogue_path << " (sha256 "
-           << catalogue_sha256.substr(0, 12) << ")\n";
+    err << "hsmbackup-conformance " << HSMB_PROJECT_VERSION << ": " << hello->implementation << " ("
+        << target_name << "), seed " << options.seed << ", " << to_run << " checks to run";
+    if (static_cast<size_t>(to_run) != selected_count) {
+      err << " (of " << selected_count << " selected; --gtest_filter and sharding left out the "
+          << "others)";
+    }
+    err << ", catalogue " << catalogue_path << " (sha256 " << catalogue_sha256.substr(0, 12)
+        << ")\n";
     if (!options.target_command.empty()) {
-      io.err << "hsmbackup-conformance: target processes: "
-             << report_internal::ProcessesText(processes) << "\n";
+      err << "hsmbackup-conformance: target processes: "
+          << report_internal::ProcessesText(processes) << "\n";
     }
     // Most checks take well under a second: a process that takes this long
     // to start costs more than the check (one ahead hides one check's worth).
     if (per_check && !fixed && startup >= kSlowStartHint) {
-      io.err << "hsmbackup-conformance: note: the target took "
-             << std::chrono::duration_cast<std::chrono::milliseconds>(startup).count()
-             << " ms to answer hello; with a process per check that start-up is most of the "
-                "run, and --reuse-target (one process, reset by load) is usually several "
-                "times faster (PROTOCOL.md, Lifecycle)\n";
+      err << "hsmbackup-conformance: note: the target took "
+          << std::chrono::duration_cast<std::chrono::milliseconds>(startup).count()
+          << " ms to answer hello; with a process per check that start-up is most of the "
+             "run, and --reuse-target (one process, reset by load) is usually several "
+             "times faster (PROTOCOL.md, Lifecycle)\n";
     }
-  }
+  };
 
-  // gtest's own flags (filter, sharding, ...) come from the passed-through
-  // arguments and the environment, exactly as for any gtest binary.
-  std::vector<std::string> args = {"hsmbackup-conformance"};
-  args.insert(args.end(), options.gtest_args.begin(), options.gtest_args.end());
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  int argc = static_cast<int>(argv.size());
-  argv.push_back(nullptr);  // gtest reads argv[argc], as main()'s argv allows
-  ::testing::InitGoogleTest(&argc, argv.data());
+  InitGtest(options);
   for (const Check* c : selected) {
     ::testing::RegisterTest(
         c->family.c_str(), c->name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
@@ -276,7 +298,7 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
   }
   ::testing::TestEventListeners& listeners = ::testing::UnitTest::GetInstance()->listeners();
   if (!options.verbose) delete listeners.Release(listeners.default_result_printer());
-  if (!options.quiet) listeners.Append(new Progress(&engine, io.err));
+  if (!options.quiet) listeners.Append(new Progress(&engine, io.err, header));
   // The verdicts, not gtest's result, decide the exit code.
   [[maybe_unused]] const int gtest_result = RUN_ALL_TESTS();
 
@@ -295,23 +317,18 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
   report.cases = options.cases;
   report.shard = ShardFromEnv();
   report.started = started;
-  report.clauses = ComputeVerdicts(shown, engine.outcomes, config);
+  // The suite a listed clause's unexpected pass needs all of: every check
+  // this kind of target runs, whatever --clauses, the filter or the shard.
+  std::vector<SuiteCheck> suite;
+  for (const Check& c : checks) {
+    if (fixed || !c.fixed_world) suite.push_back({c.id(), c.clauses});
+  }
+  report.clauses = ComputeVerdicts(shown, engine.outcomes, config, suite);
   report.exit_code = ExitCodeFor(report.clauses, engine.outcomes.size());
   report.checks = std::move(engine.outcomes);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   io.out << ClauseTable(report) << std::flush;
-  bool written = true;
-  if (!options.junit_path.empty())
-    written &= WriteText(options.junit_path, JunitXml(report), io.err);
-  if (!options.report_path.empty()) {
-    written &= WriteText(
-        options.report_path,
-        ReportJson(report).dump(2, ' ', false, Json::error_handler_t::replace) + "\n", io.err);
-  }
-  if (!options.markdown_path.empty()) {
-    written &= WriteText(options.markdown_path, MarkdownReport(report), io.err);
-  }
-  if (!written) return kExitUsage;
+  if (!report_internal::WriteReportFiles(report, options, io.err)) return kExitUsage;
   return report.exit_code;
 }
 

@@ -42,8 +42,13 @@ OJson ReportJson(const RunReport& report) {
   OJson checks_by_status = {{"pass", 0}, {"fail", 0}, {"n/a", 0}, {"error", 0}};
   OJson clauses = OJson::array();
   for (const ClauseVerdict& v : report.clauses) {
-    OJson c = {{"id", v.id},         {"family", v.family}, {"verdict", VerdictName(v.verdict)},
-               {"reason", v.reason}, {"checks", v.checks}, {"seconds", Millis(v.seconds)}};
+    OJson c = {{"id", v.id},
+               {"family", v.family},
+               {"verdict", VerdictName(v.verdict)},
+               {"reason", v.reason},
+               {"checks", v.checks},
+               {"checks_not_run", v.checks_not_run},
+               {"seconds", Millis(v.seconds)}};
     if (!v.first_failing_check.empty()) c["first_failing_check"] = v.first_failing_check;
     clauses.push_back(std::move(c));
   }
@@ -61,7 +66,8 @@ OJson ReportJson(const RunReport& report) {
                {"cases", o.cases},
                {"cases_run", o.cases_run},
                {"seconds", Millis(o.seconds)},
-               {"failed_clauses", o.failed_clauses}};
+               {"failed_clauses", o.failed_clauses},
+               {"judged_through", o.judged_through}};
     if (o.counterexample) c["counterexample"] = CounterexampleJson(*o.counterexample);
     checks.push_back(std::move(c));
   }
@@ -81,6 +87,7 @@ OJson ReportJson(const RunReport& report) {
                 {"shard", report.shard ? OJson({{"index", report.shard->index},
                                                 {"total", report.shard->total}})
                                        : OJson(nullptr)},
+                {"merged_shards", report.merged_shards},
                 {"started", report.started},
                 {"duration_seconds", Millis(report.seconds)},
                 {"exit_code", report.exit_code},
@@ -91,6 +98,7 @@ OJson ReportJson(const RunReport& report) {
                 {"checks", std::move(checks)}};
   // Optional in the schema: reports written before it have no "processes".
   if (!report.processes) rest.erase("processes");
+  if (report.merged_shards == 0) rest.erase("merged_shards");  // only --merge writes it
   for (auto it = rest.begin(); it != rest.end(); ++it) doc[it.key()] = std::move(it.value());
   return doc;
 }

@@ -103,15 +103,22 @@ std::string JunitXml(const RunReport& report) {
   auto is_skip = [](Verdict v) {
     return v == Verdict::kNotApplicable || v == Verdict::kNotRun || v == Verdict::kExpectedFailure;
   };
+  // A check naming several clauses is in each one's time: a suite's time
+  // counts each of its checks once, and the whole is the run's wall time.
   struct Counts {
     int tests = 0, failures = 0, errors = 0, skipped = 0;
     double seconds = 0;
-    void Add(const ClauseVerdict& v, bool failure, bool skip) {
+    std::vector<std::string> checks;
+    void Add(const RunReport& report, const ClauseVerdict& v, bool failure, bool skip) {
       ++tests;
       failures += failure;
       errors += v.verdict == Verdict::kError;
       skipped += skip;
-      seconds += v.seconds;
+      for (const std::string& id : v.checks) {
+        if (std::find(checks.begin(), checks.end(), id) != checks.end()) continue;
+        checks.push_back(id);
+        if (const CheckOutcome* c = report_internal::CheckById(report, id)) seconds += c->seconds;
+      }
     }
   };
   auto counts_attrs = [](const Counts& c) {
@@ -126,8 +133,8 @@ std::string JunitXml(const RunReport& report) {
     std::ostringstream cases;
     for (const ClauseVerdict& v : report.clauses) {
       if (v.family != family) continue;
-      counts.Add(v, is_failure(v.verdict), is_skip(v.verdict));
-      all.Add(v, is_failure(v.verdict), is_skip(v.verdict));
+      counts.Add(report, v, is_failure(v.verdict), is_skip(v.verdict));
+      all.Add(report, v, is_failure(v.verdict), is_skip(v.verdict));
       cases << "    <testcase classname=\"" << Escape(family, true) << "\" name=\""
             << Escape(v.id, true) << "\" time=\"" << Seconds(v.seconds) << "\"";
       if (v.verdict == Verdict::kPass) {
@@ -162,12 +169,17 @@ std::string JunitXml(const RunReport& report) {
     if (report.shard) {
       suites << "      <property name=\"shard\" value=\"" << ShardText(report) << "\"/>\n";
     }
+    if (report.merged_shards > 0) {
+      suites << "      <property name=\"merged_shards\" value=\"" << report.merged_shards
+             << "\"/>\n";
+    }
     if (report.processes) {
       suites << "      <property name=\"processes\" value=\""
              << Escape(std::string(report.processes->Mode()), true) << "\"/>\n";
     }
     suites << "    </properties>\n" << cases.str() << "  </testsuite>\n";
   }
+  all.seconds = report.seconds;
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"hsmbackup-conformance\"" +
          counts_attrs(all) + ">\n" + suites.str() + "</testsuites>\n";
 }

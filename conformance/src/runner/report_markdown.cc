@@ -60,6 +60,9 @@ std::string MarkdownReport(const RunReport& report) {
       << "| Cases | " << (report.cases ? std::to_string(*report.cases) : "each check's default")
       << " |\n";
   if (report.shard) out << "| Shard | " << ShardText(report) << " |\n";
+  if (report.merged_shards > 0) {
+    out << "| Shards | " << report.merged_shards << ", merged (--merge) |\n";
+  }
   out << "| Date | " << report.started << " (" << Seconds(report.seconds) << " s) |\n"
       << "| Tool | hsmbackup-conformance " << report.tool_version << " |\n"
       << "| Catalogue | sha256 `" << Cell(report.catalogue_sha256) << "` |\n\n";
@@ -71,7 +74,7 @@ std::string MarkdownReport(const RunReport& report) {
     const std::string detail =
         v.first_failing_check.empty() ? v.reason : v.first_failing_check + ": " + v.reason;
     out << "| " << Cell(v.id) << " | " << Cell(v.family) << " | " << VerdictName(v.verdict) << " | "
-        << v.checks.size() << " | " << Cell(v.verdict == Verdict::kPass ? "" : detail) << " |\n";
+        << v.checks.size() << " | " << Cell(detail) << " |\n";
   }
   out << "\nTotals:";
   for (const auto& [verdict, count] : report.Totals()) {

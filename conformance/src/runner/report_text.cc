@@ -76,7 +76,7 @@ std::string Seconds(double seconds) {
 
 std::string ShardText(const RunReport& report) {
   if (!report.shard) return "";
-  return std::to_string(report.shard->index + 1) + "/" + std::to_string(report.shard->total);
+  return std::to_string(report.shard->index) + "/" + std::to_string(report.shard->total);
 }
 
 std::string Join(const std::vector<std::string>& items, const std::string& sep) {
@@ -138,7 +138,11 @@ std::string ClauseTable(const RunReport& report) {
               : std::string())
       << "seed:           " << report.seed << "   cases: "
       << (report.cases ? std::to_string(*report.cases) : std::string("each check's default"))
-      << (report.shard ? "   shard: " + ShardText(report) : std::string()) << "\n"
+      << (report.shard ? "   shard: " + ShardText(report) : std::string())
+      << (report.merged_shards > 0
+              ? "   merged: " + std::to_string(report.merged_shards) + " shards"
+              : std::string())
+      << "\n"
       << "started:        " << report.started << "   duration: " << Seconds(report.seconds)
       << " s\n\n";
   size_t id_width = 6, family_width = 6;
@@ -149,9 +153,8 @@ std::string ClauseTable(const RunReport& report) {
   out << Pad("CLAUSE", id_width) << Pad("FAMILY", family_width) << Pad("VERDICT", 17)
       << "CHECKS  DETAIL\n";
   for (const ClauseVerdict& v : report.clauses) {
-    std::string detail = v.first_failing_check.empty()
-                             ? (v.verdict == Verdict::kPass ? "" : v.reason)
-                             : v.first_failing_check + ": " + v.reason;
+    std::string detail =
+        v.first_failing_check.empty() ? v.reason : v.first_failing_check + ": " + v.reason;
     if (const size_t nl = detail.find('\n'); nl != std::string::npos) detail.resize(nl);
     out << Pad(v.id, id_width) << Pad(v.family, family_width) << Pad(VerdictName(v.verdict), 17)
         << Pad(std::to_string(v.checks.size()), 8) << detail << "\n";
@@ -170,9 +173,17 @@ std::string ClauseTable(const RunReport& report) {
     }
     out << (expected ? "\n=== EXPECTED FAIL " : "\n=== FAIL ") << c->id() << " (clauses "
         << Join(c->clauses, ", ") << "; run seed " << report.seed << ", check seed " << c->seed
-        << ")\n"
-        << Requirements(report, *c) << c->message << "\n";
-    if (c->counterexample) out << Describe(*c->counterexample);
+        << ")\n";
+    if (expected) {
+      // Owned: one line here, so a run's own failures stand out; the whole
+      // failure is in every report file.
+      out << c->message.substr(0, c->message.find('\n')) << "\n"
+          << "(the vendor config expects it: the counterexample is in the --report, --markdown "
+             "and --junit reports)\n";
+    } else {
+      out << Requirements(report, *c) << c->message << "\n";
+      if (c->counterexample) out << Describe(*c->counterexample);
+    }
     out << "rerun: " << RerunCommand(report, *c) << "\n";
   }
   for (const CheckOutcome& c : report.checks) {

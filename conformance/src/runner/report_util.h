@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "conformance/report.h"
+#include "conformance/runner.h"
 
 namespace hsmbackup::conformance::report_internal {
 
@@ -19,7 +20,8 @@ std::string RerunCommand(const RunReport& report, const CheckOutcome& check);
 std::string ProcessesText(const Processes& processes);
 // Seconds renders a duration as "0.4".
 std::string Seconds(double seconds);
-// ShardText is "2/4" (1-based) or "" when not sharded.
+// ShardText is "1/4" for GTEST_SHARD_INDEX=1 of GTEST_TOTAL_SHARDS=4 (the
+// index counted from 0, as in the JSON), or "" when not sharded.
 std::string ShardText(const RunReport& report);
 std::string Join(const std::vector<std::string>& items, const std::string& sep);
 // Requirements is one line per clause `check` is blamed under:
@@ -29,6 +31,9 @@ std::string Requirements(const RunReport& report, const CheckOutcome& check);
 std::vector<const CheckOutcome*> FailedChecks(const RunReport& report);
 // CheckById finds a check of the run, or nullptr.
 const CheckOutcome* CheckById(const RunReport& report, const std::string& id);
+// WriteReportFiles writes the --junit, --report and --markdown files
+// `options` names; false (each failure said on `err`) if one cannot be.
+bool WriteReportFiles(const RunReport& report, const RunOptions& options, std::ostream& err);
 
 }  // namespace hsmbackup::conformance::report_internal
 

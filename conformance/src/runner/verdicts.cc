@@ -93,11 +93,28 @@ bool CheckOutcome::Blames(const std::string& clause) const {
 
 std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& clauses,
                                            const std::vector<CheckOutcome>& outcomes,
-                                           const VendorConfig& config) {
+                                           const VendorConfig& config,
+                                           const std::vector<SuiteCheck>& suite) {
   std::vector<ClauseVerdict> verdicts;
   for (const CatalogueClause& clause : clauses) {
-    ClauseVerdict v{clause.id, clause.family, Verdict::kNotRun, "", {}, "", 0, clause.text,
-                    clause.source.empty() ? "catalogue" : clause.source};
+    ClauseVerdict v{clause.id,
+                    clause.family,
+                    Verdict::kNotRun,
+                    "",
+                    {},
+                    "",
+                    0,
+                    clause.text,
+                    clause.source.empty() ? "catalogue" : clause.source,
+                    {}};
+    size_t naming = 0;
+    for (const SuiteCheck& s : suite) {
+      if (std::find(s.clauses.begin(), s.clauses.end(), clause.id) == s.clauses.end()) continue;
+      ++naming;
+      const bool ran = std::any_of(outcomes.begin(), outcomes.end(),
+                                   [&](const CheckOutcome& o) { return o.id() == s.id; });
+      if (!ran) v.checks_not_run.push_back(s.id);
+    }
     const CheckOutcome* failed = nullptr;    // a failure no entry accepts
     const CheckOutcome* accepted = nullptr;  // a failure an entry accepts
     const ExpectedFailure* accepted_by = nullptr;
@@ -173,8 +190,19 @@ std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& c
       v.verdict = Verdict::kNotRun;
       v.reason = "no selected check names this clause";
     }
-    if (const ExpectedFailure* xf = Listed(config, clause.id, v.checks);
-        xf != nullptr && v.verdict == Verdict::kPass) {
+    const ExpectedFailure* xf = Listed(config, clause.id, v.checks);
+    if (xf != nullptr && v.verdict == Verdict::kPass && xf->check.empty() &&
+        !v.checks_not_run.empty()) {
+      // A check that did not run may be the one that fails: the pass of
+      // the checks that ran is no reason to drop the entry, so it counts
+      // neither way (a shard, or one check rerun with the CI's config).
+      v.reason = "listed as an expected failure (" + xf->reason + "); passed in the " +
+                 std::to_string(naming - v.checks_not_run.size()) + " of " +
+                 std::to_string(naming) +
+                 " checks naming it that ran: an unexpected pass needs all of them (not run "
+                 "here: " +
+                 Join(v.checks_not_run, ", ") + ")";
+    } else if (xf != nullptr && v.verdict == Verdict::kPass) {
       v.verdict = Verdict::kUnexpectedPass;
       v.reason = "listed as an expected failure (" + xf->reason + ") but passed";
       v.first_failing_check = xf->check.empty() && !v.checks.empty() ? v.checks.front() : xf->check;
