@@ -131,6 +131,7 @@ struct ClauseVerdict {
   // breaks, not only an id.
   std::string requirement;
   std::string requirement_source;
+  std::vector<Quote> quotes = {};  // the sentences it rests on (CatalogueClause::quotes)
 };
 
 // ComputeVerdicts gives one verdict per clause of `clauses` (in that order):

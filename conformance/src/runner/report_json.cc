@@ -45,6 +45,9 @@ OJson ReportJson(const RunReport& report) {
     OJson c = {{"id", v.id},         {"family", v.family}, {"verdict", VerdictName(v.verdict)},
                {"reason", v.reason}, {"checks", v.checks}, {"seconds", Millis(v.seconds)}};
     if (!v.first_failing_check.empty()) c["first_failing_check"] = v.first_failing_check;
+    for (const Quote& q : v.quotes) {
+      c["quotes"].push_back({{"from", q.from}, {"sentence", q.sentence}});
+    }
     clauses.push_back(std::move(c));
   }
   OJson checks = OJson::array();

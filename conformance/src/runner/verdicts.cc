@@ -98,6 +98,7 @@ std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& c
   for (const CatalogueClause& clause : clauses) {
     ClauseVerdict v{clause.id, clause.family, Verdict::kNotRun, "", {}, "", 0, clause.text,
                     clause.source.empty() ? "catalogue" : clause.source};
+    v.quotes = clause.quotes;
     const CheckOutcome* failed = nullptr;    // a failure no entry accepts
     const CheckOutcome* accepted = nullptr;  // a failure an entry accepts
     const ExpectedFailure* accepted_by = nullptr;
