@@ -66,7 +66,11 @@ void ExpectValidJson(const std::string& path) {
 RunReport SampleRun() {
   const std::vector<CatalogueClause> catalogue = {
       {"C-PASS", "Cloning", "", ""},
-      {"C-FAIL", "Cloning", "A blob that fails verification is <discarded> & reported.", "seed"},
+      {"C-FAIL",
+       "Cloning",
+       "A blob that fails verification is <discarded> & reported.",
+       "seed",
+       {{"seed", "If the verification fails, then the blob is <discarded> & \"reported\"."}}},
       {"S-ERROR", "Source and restore", "", ""},
       {"S-NA", "Source and restore", "", ""},
       {"S-NOTRUN", "Source and restore", "", ""},
@@ -155,6 +159,11 @@ TEST(Report, JunitHasOneTestcasePerClauseAndParses) {
   EXPECT_NE(xml.find("<skipped message=\"n/a: "), std::string::npos);
   EXPECT_NE(xml.find("--- world.json ---"), std::string::npos) << "the counterexample";
   EXPECT_EQ(xml.find("<code>"), std::string::npos) << "unescaped text";
+  EXPECT_NE(xml.find("C-FAIL requires (seed): A blob that fails verification is &lt;discarded&gt; "
+                     "&amp; reported.\n  the seed says: &quot;If the verification fails, then the "
+                     "blob is &lt;discarded&gt; &amp; &quot;reported&quot;.&quot;\n"),
+            std::string::npos)
+      << xml;
   EXPECT_NE(xml.find("<property name=\"shard\" value=\"1/4\"/>"), std::string::npos)
       << "0-based, as in the JSON";
 }
@@ -195,6 +204,11 @@ TEST(Report, JsonValidatesAgainstTheSchema) {
   EXPECT_EQ(doc["shard"]["index"], 1);
   EXPECT_EQ(doc["totals"]["unexpected-pass"], 1);
   EXPECT_EQ(doc["check_totals"]["fail"], 1);
+  EXPECT_EQ(doc["clauses"][1]["id"], "C-FAIL");
+  EXPECT_EQ(doc["clauses"][1]["quotes"].dump(),
+            R"([{"from":"seed","sentence":"If the verification fails, then the blob is )"
+            R"(<discarded> & \"reported\"."}])");
+  EXPECT_FALSE(doc["clauses"][0].contains("quotes")) << "a clause without a quote has none";
   const Json& failing = doc["checks"][1];
   ASSERT_TRUE(failing.contains("counterexample"));
   EXPECT_EQ(failing["counterexample"]["failing_step"], 1);
@@ -227,9 +241,11 @@ TEST(Report, MarkdownHasHeaderTableAndOneSectionPerFailingClause) {
   EXPECT_NE(md.find("| Seed | 1 |"), std::string::npos);
   EXPECT_NE(md.find("| Shard | 1/4 |"), std::string::npos) << "0-based, as in the JSON";
   EXPECT_NE(md.find("| C-FAIL | Cloning | fail |"), std::string::npos) << md;
-  EXPECT_NE(md.find("## C-FAIL: fail\n\n> C-FAIL requires (seed): A blob that fails verification is "
-                    "<discarded> & reported."),
-            std::string::npos)
+  EXPECT_NE(
+      md.find("## C-FAIL: fail\n\n> C-FAIL requires (seed): A blob that fails verification is "
+              "<discarded> & reported.\n>\n> the seed says: \"If the verification fails, "
+              "then the blob is <discarded> & \"reported\".\"\n\n"),
+      std::string::npos)
       << md;
   EXPECT_NE(md.find("## O-XPASS: unexpected-pass"), std::string::npos);
   EXPECT_EQ(md.find("## O-XFAIL"), std::string::npos) << "expected failures need no section";
@@ -253,7 +269,8 @@ TEST(Report, ClauseTableShowsEveryClauseTotalsAndFailures) {
   EXPECT_NE(table.find("   shard: 1/4\n"), std::string::npos) << "0-based, as in the JSON";
   // A failure names the sentence it breaks, not only the clause id.
   EXPECT_NE(table.find("C-FAIL requires (seed): A blob that fails verification is <discarded> & "
-                       "reported.\n"),
+                       "reported.\n  the seed says: \"If the verification fails, then the blob is "
+                       "<discarded> & \"reported\".\"\n"),
             std::string::npos)
       << table;
   EXPECT_NE(table.find("rerun: hsmbackup-conformance --seed 1 --cases 3 --target-cmd "

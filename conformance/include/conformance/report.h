@@ -35,12 +35,21 @@ const char* ExitMeaning(int exit_code);
 // ExitCodesHelp is the exit-code table for --help.
 std::string ExitCodesHelp();
 
+// Quote is a sentence a clause rests on, copied from the seed page (`from`
+// "seed", clauses.json `seed`) or LUNA-FACTS.md ("facts", `facts`), its
+// whitespace runs read as one space.
+struct Quote {
+  std::string from;
+  std::string sentence;
+};
+
 // One clause of conformance/clauses.json.
 struct CatalogueClause {
   std::string id;
   std::string family;  // the catalogue's family ("Source and restore", ...)
   std::string text;
   std::string source;  // where the requirement comes from: "seed", "facts", "project", ...
+  std::vector<Quote> quotes = {};  // the seed's first, then the facts'; none for our own readings
 };
 
 // An expected failure from the vendor config: `reason` is never empty.
@@ -125,6 +134,7 @@ struct ClauseVerdict {
   // The checks of the suite that name it but did not run in this run
   // (left out by --gtest_filter, or in another shard), in suite order.
   std::vector<std::string> checks_not_run;
+  std::vector<Quote> quotes = {};  // the sentences it rests on (CatalogueClause::quotes)
 };
 
 // SuiteCheck is a check a run could have run: its id and the clauses it

@@ -29,6 +29,26 @@ bool Known(const std::vector<CatalogueClause>& catalogue, const std::string& id)
   return false;
 }
 
+// ParseQuotes takes the clause's `seed` and `facts` sentences, each a
+// non-empty list of non-empty strings when present.
+bool ParseQuotes(const Json& c, CatalogueClause* clause, std::string* error) {
+  for (const char* from : {"seed", "facts"}) {
+    if (!c.contains(from)) continue;
+    const Json& list = c[from];
+    bool ok = list.is_array() && !list.empty();
+    for (size_t i = 0; ok && i < list.size(); ++i) {
+      ok = list[i].is_string() && !list[i].get<std::string>().empty();
+      if (ok) clause->quotes.push_back({from, list[i].get<std::string>()});
+    }
+    if (!ok) {
+      *error = "catalogue clause " + clause->id + ": \"" + from +
+               "\" must be a non-empty list of non-empty strings";
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string Sha256Hex(const std::string& bytes) {
@@ -63,6 +83,7 @@ std::optional<std::vector<CatalogueClause>> ParseCatalogue(const std::string& te
     }
     CatalogueClause clause{c["id"].get<std::string>(), c["family"].get<std::string>(),
                            c.value("text", ""), c.value("source", "")};
+    if (!ParseQuotes(c, &clause, error)) return std::nullopt;
     if (Known(clauses, clause.id)) {
       *error = "catalogue clause " + clause.id + " appears twice";
       return std::nullopt;

@@ -50,6 +50,9 @@ OJson ReportJson(const RunReport& report) {
                {"checks_not_run", v.checks_not_run},
                {"seconds", Millis(v.seconds)}};
     if (!v.first_failing_check.empty()) c["first_failing_check"] = v.first_failing_check;
+    for (const Quote& q : v.quotes) {
+      c["quotes"].push_back({{"from", q.from}, {"sentence", q.sentence}});
+    }
     clauses.push_back(std::move(c));
   }
   OJson checks = OJson::array();

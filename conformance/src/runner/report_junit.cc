@@ -9,6 +9,7 @@
 namespace hsmbackup::conformance {
 namespace {
 
+using report_internal::Requirement;
 using report_internal::RerunCommand;
 using report_internal::Seconds;
 using report_internal::ShardText;
@@ -71,9 +72,7 @@ std::string FirstLine(const std::string& text) { return text.substr(0, text.find
 std::string FailureText(const RunReport& report, const ClauseVerdict& v) {
   std::ostringstream out;
   out << VerdictName(v.verdict) << ": " << v.reason << "\n";
-  if (!v.requirement.empty()) {
-    out << v.id << " requires (" << v.requirement_source << "): " << v.requirement << "\n";
-  }
+  out << Requirement(v);
   for (const CheckOutcome& c : report.checks) {
     const bool named = std::find(v.checks.begin(), v.checks.end(), c.id()) != v.checks.end();
     const bool no_verdict = v.verdict == Verdict::kError && named && c.status != CheckStatus::kPass;

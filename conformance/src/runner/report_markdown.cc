@@ -9,6 +9,7 @@ namespace {
 
 using report_internal::CheckById;
 using report_internal::Join;
+using report_internal::Requirement;
 using report_internal::RerunCommand;
 using report_internal::Seconds;
 using report_internal::ShardText;
@@ -84,10 +85,14 @@ std::string MarkdownReport(const RunReport& report) {
   for (const ClauseVerdict& v : report.clauses) {
     if (v.verdict != Verdict::kFail && v.verdict != Verdict::kUnexpectedPass) continue;
     out << "\n## " << v.id << ": " << VerdictName(v.verdict) << "\n\n";
-    if (!v.requirement.empty()) {
-      out << "> " << Cell(v.id + " requires (" + v.requirement_source + "): " + v.requirement)
-          << "\n\n";
+    // One quoted paragraph per line of the requirement: the clause, then
+    // each sentence it rests on.
+    std::istringstream requirement(Requirement(v));
+    for (std::string line, sep; std::getline(requirement, line); sep = ">\n") {
+      const size_t b = line.find_first_not_of(' ');
+      out << sep << "> " << Cell(b == std::string::npos ? "" : line.substr(b)) << "\n";
     }
+    if (!v.requirement.empty()) out << "\n";
     out << Cell(v.reason) << "\n\n";
     for (const CheckOutcome& c : report.checks) {
       if (!c.Blames(v.id)) continue;

@@ -19,11 +19,20 @@ std::string ShellQuote(const std::string& word) {
   return out + "'";
 }
 
+std::string Requirement(const ClauseVerdict& v) {
+  if (v.requirement.empty()) return "";
+  std::string out = v.id + " requires (" + v.requirement_source + "): " + v.requirement + "\n";
+  for (const Quote& q : v.quotes) {
+    out += "  " + std::string(q.from == "facts" ? "LUNA-FACTS.md" : "the " + q.from) + " says: \"" +
+           q.sentence + "\"\n";
+  }
+  return out;
+}
+
 std::string Requirements(const RunReport& report, const CheckOutcome& check) {
   std::string out;
   for (const ClauseVerdict& v : report.clauses) {
-    if (!check.Blames(v.id) || v.requirement.empty()) continue;
-    out += v.id + " requires (" + v.requirement_source + "): " + v.requirement + "\n";
+    if (check.Blames(v.id)) out += Requirement(v);
   }
   return out;
 }

@@ -24,8 +24,11 @@ std::string Seconds(double seconds);
 // index counted from 0, as in the JSON), or "" when not sharded.
 std::string ShardText(const RunReport& report);
 std::string Join(const std::vector<std::string>& items, const std::string& sep);
-// Requirements is one line per clause `check` is blamed under:
-// "OPT-SLOT requires (seed): ...", empty when the catalogue has no text.
+// Requirement is what a failure of `v` breaks: "OPT-SLOT requires (seed):
+// TEXT", then a line per sentence it rests on, `  the seed says: "..."`
+// (or `  LUNA-FACTS.md says: "..."`); empty when the catalogue has no text.
+std::string Requirement(const ClauseVerdict& v);
+// Requirements is Requirement of every clause `check` is blamed under.
 std::string Requirements(const RunReport& report, const CheckOutcome& check);
 // Failing checks of the run, in run order (status fail).
 std::vector<const CheckOutcome*> FailedChecks(const RunReport& report);

@@ -107,6 +107,7 @@ std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& c
                     clause.text,
                     clause.source.empty() ? "catalogue" : clause.source,
                     {}};
+    v.quotes = clause.quotes;
     size_t naming = 0;
     for (const SuiteCheck& s : suite) {
       if (std::find(s.clauses.begin(), s.clauses.end(), clause.id) == s.clauses.end()) continue;
