@@ -1,13 +1,7 @@
 // The subprocess adapter: JSON lines over the child's stdin and stdout.
-#include <fcntl.h>
-#include <poll.h>
-#include <sched.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -18,6 +12,12 @@
 #include <vector>
 
 #include "conformance/target.h"
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <unistd.h>
 
 extern char** environ;
 
@@ -36,12 +36,16 @@ class SubprocessTarget final : public Target {
 
   bool Close(TargetError* error) override {
     if (pid_ <= 0) return true;
-    if (!hung_) Bye();
+    // One out of service (hung, dead, out of step) is owed no bye and no
+    // wait: it is stopped with whatever it started.
+    const bool in_service = Alive();
+    if (in_service) Bye();
     if (to_child_ >= 0) close(to_child_);
     to_child_ = -1;
     RunAfterBye();
     int status = 0;
-    const bool exited = WaitForExit(std::chrono::steady_clock::now() + kExitAfterBye, &status);
+    const bool exited =
+        in_service && WaitForExit(std::chrono::steady_clock::now() + kExitAfterBye, &status);
     if (!exited) {
       kill(-pid_, SIGKILL);
       waitpid(pid_, &status, 0);
@@ -49,15 +53,13 @@ class SubprocessTarget final : public Target {
     if (from_child_ >= 0) close(from_child_);
     from_child_ = -1;
     pid_ = -1;
-    if (!exited && !hung_) {
+    if (!exited && in_service) {
       *error = {"the target did not exit within " + std::to_string(kExitAfterBye.count()) +
                 " s of 'bye' and was killed (PROTOCOL.md, Lifecycle)"};
       return false;
     }
     return true;
   }
-
-  bool Alive() const override { return pid_ > 0 && !hung_ && !dead_; }
 
   bool Start(const std::string& command, TargetError* error) {
     int in[2], out[2];
@@ -108,6 +110,8 @@ class SubprocessTarget final : public Target {
   }
 
  protected:
+  bool Running() const override { return pid_ > 0 && !hung_ && !dead_; }
+
   std::optional<std::string> Exchange(const std::string& request, TargetError* error) override {
     if (!Send(request, error)) return std::nullopt;
     return Receive(error);

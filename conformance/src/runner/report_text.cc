@@ -177,8 +177,10 @@ std::string ClauseTable(const RunReport& report) {
   }
   for (const CheckOutcome& c : report.checks) {
     if (c.status != CheckStatus::kError) continue;
-    out << "\n=== ERROR " << c.id() << " (run seed " << report.seed << ")\n"
-        << c.message << "\nrerun: " << RerunCommand(report, c) << "\n";
+    out << "\n=== ERROR " << c.id() << " (run seed " << report.seed << ")\n" << c.message << "\n";
+    // The scenario the target stopped answering in, when the check knew it.
+    if (c.counterexample) out << Describe(*c.counterexample);
+    out << "rerun: " << RerunCommand(report, c) << "\n";
   }
   return out.str();
 }
