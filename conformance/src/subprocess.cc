@@ -4,8 +4,10 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <string_view>
@@ -23,6 +25,43 @@ extern char** environ;
 
 namespace hsmbackup::conformance {
 namespace {
+
+// The process groups of the targets running, and what to say when the
+// runner is interrupted: a signal handler can reach nothing but statics,
+// and only async-signal-safe calls and lock-free atomics are allowed there.
+constexpr int kMaxRunning = 16;  // a run has at most three at once
+std::atomic<pid_t> running_groups[kMaxRunning];
+char interrupted_int[256];
+char interrupted_term[256];
+
+void NoteRunning(pid_t group) {
+  for (std::atomic<pid_t>& slot : running_groups) {
+    pid_t free = 0;
+    if (slot.compare_exchange_strong(free, group)) return;
+  }
+}
+
+void NoteStopped(pid_t group) {
+  for (std::atomic<pid_t>& slot : running_groups) {
+    pid_t was = group;
+    if (slot.compare_exchange_strong(was, 0)) return;
+  }
+}
+
+extern "C" void StopTargetsAndExit(int signal_number) {
+  for (std::atomic<pid_t>& slot : running_groups) {
+    const pid_t group = slot.load();
+    if (group > 0) kill(-group, SIGKILL);
+  }
+  for (std::atomic<pid_t>& slot : running_groups) {
+    const pid_t group = slot.load();
+    if (group > 0) waitpid(group, nullptr, 0);
+  }
+  const char* said = signal_number == SIGINT ? interrupted_int : interrupted_term;
+  ssize_t ignored = write(STDERR_FILENO, said, std::strlen(said));
+  (void)ignored;
+  _exit(128 + signal_number);
+}
 
 class SubprocessTarget final : public Target {
  public:
@@ -50,6 +89,7 @@ class SubprocessTarget final : public Target {
       kill(-pid_, SIGKILL);
       waitpid(pid_, &status, 0);
     }
+    NoteStopped(pid_);
     if (from_child_ >= 0) close(from_child_);
     from_child_ = -1;
     pid_ = -1;
@@ -105,6 +145,7 @@ class SubprocessTarget final : public Target {
       *error = {"cannot start target '" + command + "': " + std::strerror(rc)};
       return false;
     }
+    NoteRunning(pid_);
     signal(SIGPIPE, SIG_IGN);  // a dead target is an error to report, not a crash
     return true;
   }
@@ -329,6 +370,22 @@ std::optional<std::vector<std::string>> PlainCommandWords(const std::string& com
     if (words[0] == shell_word) return std::nullopt;
   }
   return words;
+}
+
+void StopTargetsOnInterrupt(std::string_view program) {
+  for (auto [text, name] : {std::pair{interrupted_int, "SIGINT"}, {interrupted_term, "SIGTERM"}}) {
+    std::snprintf(text, sizeof interrupted_int,
+                  "%.*s: interrupted by %s: target processes stopped, no report written\n",
+                  static_cast<int>(std::min<size_t>(program.size(), 100)), program.data(), name);
+  }
+  struct sigaction action {};
+  action.sa_handler = StopTargetsAndExit;
+  sigemptyset(&action.sa_mask);
+  // Blocked while the handler runs: the other one must not cut it short.
+  sigaddset(&action.sa_mask, SIGINT);
+  sigaddset(&action.sa_mask, SIGTERM);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
 }
 
 std::unique_ptr<Target> MakeSubprocessTarget(const std::string& command, TargetError* error,

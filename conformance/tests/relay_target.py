@@ -10,7 +10,8 @@ Usage: relay_target.py MODE HSMBACKUP
               file RELAY_ONCE names, and is quiet when that file exists.
   hang-list   never answers a 'partition archive list' line.
   pass        relays as it is.
-With RELAY_PIDS set, appends its own pid and the server's to that file.
+With RELAY_PIDS set, appends its own pid and the server's to that file, and
+"hung" when it starts to hang.
 """
 import json
 import os
@@ -46,6 +47,9 @@ def main():
         executed = request.get("line", "") if request.get("op") == "execute" else None
         if mode == "hang-list" and executed is not None and \
                 executed.startswith("partition archive list"):
+            if os.environ.get("RELAY_PIDS"):
+                with open(os.environ["RELAY_PIDS"], "a") as pids:
+                    pids.write("hung\n")
             while True:
                 time.sleep(3600)
         serve.stdin.write(line)

@@ -1,17 +1,22 @@
 // A target that hangs, dies or writes a stray line mid-check: the error
 // names the request that failed (not a later one), quotes a stray line
 // without secrets, carries the scenario as its counterexample, and costs
-// one check even when the process is reused.
+// one check even when the process is reused. A run interrupted by CI
+// leaves no target process behind.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "conformance/report.h"
 #include "conformance/target.h"
 #include "scratch_dir.h"
 #include "shell_support.h"
+#include <signal.h>
 
 namespace hsmbackup::conformance {
 namespace {
@@ -97,6 +102,53 @@ TEST(TargetFaults, AStrayLineIsQuotedAndCostsOneCheckOfAReusedProcess) {
   }
   EXPECT_EQ(errors, 1) << doc.dump(1);
   EXPECT_EQ(passes, 2) << doc.dump(1);
+}
+
+// Gone is true once `pid` has exited (a zombie nobody reaped counts).
+bool Gone(long pid) {
+  for (int i = 0; i < 100; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return true;
+    const size_t paren = line.rfind(')');
+    if (paren != std::string::npos && line.compare(paren + 2, 1, "Z") == 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+// CI cancels a job with SIGTERM (or SIGINT): the targets, each in its own
+// process group, were left running, hung ones for ever.
+TEST(TargetFaults, AnInterruptedRunStopsItsTargetsAndSaysSo) {
+  for (const auto& [signal_name, code] : {std::pair{"TERM", 143}, std::pair{"INT", 130}}) {
+    ScratchDir scratch("hsmb-interrupt");
+    const std::string pids = scratch.path() + "/pids";
+    const std::string report = scratch.path() + "/r.json";
+    const RunResult ran = RunMerged(
+        "RELAY_PIDS=" + ShellQuote(pids) + " " + ShellQuote(HSMB_CONFORMANCE_PATH) +
+        " --quiet --report " + report +
+        " --gtest_filter=Authentication.LeftOffCredentialsAreAsked --target-cmd " +
+        ShellQuote(RelayCommand("hang-list")) + " & runner=$!; i=0; until grep -q hung " +
+        ShellQuote(pids) + " 2>/dev/null || [ $i -ge 600 ]; do sleep 0.05; i=$((i+1)); done; " +
+        "kill -" + signal_name + " $runner; wait $runner; echo \"exit $?\"");
+    EXPECT_NE(ran.out.find("exit " + std::to_string(code)), std::string::npos) << ran.out;
+    EXPECT_NE(ran.out.find(std::string("hsmbackup-conformance: interrupted by SIG") + signal_name +
+                           ": target processes stopped, no report written"),
+              std::string::npos)
+        << ran.out;
+    EXPECT_FALSE(std::ifstream(report).good()) << "no half report";
+    std::ifstream in(pids);
+    std::vector<long> started;
+    for (std::string word; in >> word;) {
+      if (word != "hung") started.push_back(std::stol(word));
+    }
+    // The preflight's relay and server, the check's, and the spare's.
+    EXPECT_GE(started.size(), 4u) << ran.out;
+    for (long pid : started) {
+      EXPECT_TRUE(Gone(pid)) << "target process " << pid << " outlived the runner";
+      if (!Gone(pid)) kill(static_cast<pid_t>(pid), SIGKILL);
+    }
+  }
 }
 
 }  // namespace

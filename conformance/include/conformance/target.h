@@ -266,6 +266,13 @@ std::unique_ptr<Target> MakeSubprocessTarget(
     const std::string& command, TargetError* error,
     std::chrono::milliseconds answer_timeout = kDefaultAnswerTimeout);
 
+// StopTargetsOnInterrupt makes SIGINT and SIGTERM stop the process group of
+// every subprocess target still running (SIGKILL: a target may be hung),
+// write one line to stderr ("<program>: interrupted by SIGTERM: ...") and
+// exit with 128 + the signal's number (130, 143), writing no report: a
+// cancelled CI job leaves no target behind.
+void StopTargetsOnInterrupt(std::string_view program);
+
 }  // namespace hsmbackup::conformance
 
 #endif  // HSMBACKUP_CONFORMANCE_TARGET_H_
