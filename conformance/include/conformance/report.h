@@ -184,6 +184,10 @@ struct RunReport {
   std::optional<int> cases;  // --cases, if given
   std::optional<Shard> shard;
   std::string started;  // UTC, ISO 8601
+  // The run's other options that can change a verdict, as shell words each
+  // after a space (" --config vendor.json --target-timeout 20"): every
+  // rerun command repeats them.
+  std::string rerun_options;
   double seconds = 0;
   int exit_code = 0;
   std::vector<ClauseVerdict> clauses;

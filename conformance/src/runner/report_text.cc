@@ -40,7 +40,7 @@ std::string RerunCommand(const RunReport& report, const CheckOutcome& check) {
   if (report.processes && report.processes->pinned) {
     cmd += " --next-process " + std::string(report.processes->Mode());
   }
-  return cmd + " --gtest_filter=" + ShellQuote(check.id());
+  return cmd + report.rerun_options + " --gtest_filter=" + ShellQuote(check.id());
 }
 
 std::string ProcessesText(const Processes& processes) {
