@@ -17,6 +17,7 @@
 #include "scratch_dir.h"
 #include "shell_support.h"
 #include <signal.h>
+#include <unistd.h>
 
 namespace hsmbackup::conformance {
 namespace {
@@ -124,13 +125,17 @@ TEST(TargetFaults, AnInterruptedRunStopsItsTargetsAndSaysSo) {
     ScratchDir scratch("hsmb-interrupt");
     const std::string pids = scratch.path() + "/pids";
     const std::string report = scratch.path() + "/r.json";
-    const RunResult ran = RunMerged(
-        "RELAY_PIDS=" + ShellQuote(pids) + " " + ShellQuote(HSMB_CONFORMANCE_PATH) +
-        " --quiet --report " + report +
-        " --gtest_filter=Authentication.LeftOffCredentialsAreAsked --target-cmd " +
-        ShellQuote(RelayCommand("hang-list")) + " & runner=$!; i=0; until grep -q hung " +
-        ShellQuote(pids) + " 2>/dev/null || [ $i -ge 600 ]; do sleep 0.05; i=$((i+1)); done; " +
-        "kill -" + signal_name + " $runner; wait $runner; echo \"exit $?\"");
+    // The runner's output goes to a file: a target that outlived it would
+    // hold a pipe open, and this test would wait for it.
+    const std::string out = ShellQuote(scratch.path() + "/out");
+    const RunResult ran =
+        RunMerged("RELAY_PIDS=" + ShellQuote(pids) + " " + ShellQuote(HSMB_CONFORMANCE_PATH) +
+                  " --quiet --report " + report +
+                  " --gtest_filter=Authentication.LeftOffCredentialsAreAsked --target-cmd " +
+                  ShellQuote(RelayCommand("hang-list")) + " > " + out + " 2>&1 & runner=$!; i=0; " +
+                  "until grep -q hung " + ShellQuote(pids) + " 2>/dev/null || [ $i -ge 600 ]; do " +
+                  "sleep 0.05; i=$((i+1)); done; kill -" + signal_name +
+                  " $runner; wait $runner; " + "echo \"exit $?\"; cat " + out);
     EXPECT_NE(ran.out.find("exit " + std::to_string(code)), std::string::npos) << ran.out;
     EXPECT_NE(ran.out.find(std::string("hsmbackup-conformance: interrupted by SIG") + signal_name +
                            ": target processes stopped, no report written"),
@@ -146,7 +151,9 @@ TEST(TargetFaults, AnInterruptedRunStopsItsTargetsAndSaysSo) {
     EXPECT_GE(started.size(), 4u) << ran.out;
     for (long pid : started) {
       EXPECT_TRUE(Gone(pid)) << "target process " << pid << " outlived the runner";
-      if (!Gone(pid)) kill(static_cast<pid_t>(pid), SIGKILL);
+      // Left behind (before the fix): stop its group, each target's own.
+      const pid_t group = Gone(pid) ? -1 : getpgid(static_cast<pid_t>(pid));
+      if (group > 1 && group != getpgrp()) kill(-group, SIGKILL);
     }
   }
 }
