@@ -1,28 +1,67 @@
 // The subprocess adapter: JSON lines over the child's stdin and stdout.
-#include <fcntl.h>
-#include <poll.h>
-#include <sched.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <string_view>
 #include <vector>
 
 #include "conformance/target.h"
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <unistd.h>
 
 extern char** environ;
 
 namespace hsmbackup::conformance {
 namespace {
+
+// The process groups of the targets running, and what to say when the
+// runner is interrupted: a signal handler can reach nothing but statics,
+// and only async-signal-safe calls and lock-free atomics are allowed there.
+constexpr int kMaxRunning = 16;  // a run has at most three at once
+std::atomic<pid_t> running_groups[kMaxRunning];
+char interrupted_int[256];
+char interrupted_term[256];
+
+void NoteRunning(pid_t group) {
+  for (std::atomic<pid_t>& slot : running_groups) {
+    pid_t free = 0;
+    if (slot.compare_exchange_strong(free, group)) return;
+  }
+}
+
+void NoteStopped(pid_t group) {
+  for (std::atomic<pid_t>& slot : running_groups) {
+    pid_t was = group;
+    if (slot.compare_exchange_strong(was, 0)) return;
+  }
+}
+
+extern "C" void StopTargetsAndExit(int signal_number) {
+  for (std::atomic<pid_t>& slot : running_groups) {
+    const pid_t group = slot.load();
+    if (group > 0) kill(-group, SIGKILL);
+  }
+  for (std::atomic<pid_t>& slot : running_groups) {
+    const pid_t group = slot.load();
+    if (group > 0) waitpid(group, nullptr, 0);
+  }
+  const char* said = signal_number == SIGINT ? interrupted_int : interrupted_term;
+  ssize_t ignored = write(STDERR_FILENO, said, std::strlen(said));
+  (void)ignored;
+  _exit(128 + signal_number);
+}
 
 class SubprocessTarget final : public Target {
  public:
@@ -36,28 +75,31 @@ class SubprocessTarget final : public Target {
 
   bool Close(TargetError* error) override {
     if (pid_ <= 0) return true;
-    if (!hung_) Bye();
+    // One out of service (hung, dead, out of step) is owed no bye and no
+    // wait: it is stopped with whatever it started.
+    const bool in_service = Alive();
+    if (in_service) Bye();
     if (to_child_ >= 0) close(to_child_);
     to_child_ = -1;
     RunAfterBye();
     int status = 0;
-    const bool exited = WaitForExit(std::chrono::steady_clock::now() + kExitAfterBye, &status);
+    const bool exited =
+        in_service && WaitForExit(std::chrono::steady_clock::now() + kExitAfterBye, &status);
     if (!exited) {
       kill(-pid_, SIGKILL);
       waitpid(pid_, &status, 0);
     }
+    NoteStopped(pid_);
     if (from_child_ >= 0) close(from_child_);
     from_child_ = -1;
     pid_ = -1;
-    if (!exited && !hung_) {
+    if (!exited && in_service) {
       *error = {"the target did not exit within " + std::to_string(kExitAfterBye.count()) +
                 " s of 'bye' and was killed (PROTOCOL.md, Lifecycle)"};
       return false;
     }
     return true;
   }
-
-  bool Alive() const override { return pid_ > 0 && !hung_ && !dead_; }
 
   bool Start(const std::string& command, TargetError* error) {
     int in[2], out[2];
@@ -103,11 +145,14 @@ class SubprocessTarget final : public Target {
       *error = {"cannot start target '" + command + "': " + std::strerror(rc)};
       return false;
     }
+    NoteRunning(pid_);
     signal(SIGPIPE, SIG_IGN);  // a dead target is an error to report, not a crash
     return true;
   }
 
  protected:
+  bool Running() const override { return pid_ > 0 && !hung_ && !dead_; }
+
   std::optional<std::string> Exchange(const std::string& request, TargetError* error) override {
     if (!Send(request, error)) return std::nullopt;
     return Receive(error);
@@ -325,6 +370,22 @@ std::optional<std::vector<std::string>> PlainCommandWords(const std::string& com
     if (words[0] == shell_word) return std::nullopt;
   }
   return words;
+}
+
+void StopTargetsOnInterrupt(std::string_view program) {
+  for (auto [text, name] : {std::pair{interrupted_int, "SIGINT"}, {interrupted_term, "SIGTERM"}}) {
+    std::snprintf(text, sizeof interrupted_int,
+                  "%.*s: interrupted by %s: target processes stopped, no report written\n",
+                  static_cast<int>(std::min<size_t>(program.size(), 100)), program.data(), name);
+  }
+  struct sigaction action {};
+  action.sa_handler = StopTargetsAndExit;
+  sigemptyset(&action.sa_mask);
+  // Blocked while the handler runs: the other one must not cut it short.
+  sigaddset(&action.sa_mask, SIGINT);
+  sigaddset(&action.sa_mask, SIGTERM);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
 }
 
 std::unique_ptr<Target> MakeSubprocessTarget(const std::string& command, TargetError* error,

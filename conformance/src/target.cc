@@ -25,8 +25,7 @@ std::string_view NextProcessName(NextProcess next) {
 Json ParseJson(const std::string& text) {
   bool too_deep = false;
   Json::parser_callback_t bound = [&too_deep](int depth, Json::parse_event_t event, Json&) {
-    if ((event == Json::parse_event_t::object_start ||
-         event == Json::parse_event_t::array_start) &&
+    if ((event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start) &&
         depth >= kMaxJsonDepth) {
       too_deep = true;
     }
@@ -41,23 +40,67 @@ Json ParseJson(const std::string& text) {
   }
 }
 
+namespace {
+
+// RequestName names a request in a message: its id and op, and an execute's
+// line (what a reader needs to find it in the scenario).
+std::string RequestName(long id, const Json& request) {
+  const std::string op = request.value("op", std::string());
+  std::string name = "request " + std::to_string(id) + " (" + op;
+  if (op == "execute") name += " '" + request.value("line", std::string()) + "'";
+  return name + ")";
+}
+
+// Quoted is a target's line as a message quotes it: at most 120 bytes.
+std::string Quoted(const std::string& line) {
+  constexpr size_t kMax = 120;
+  if (line.size() <= kMax) return "'" + line + "'";
+  return "'" + line.substr(0, kMax) + "' (" + std::to_string(line.size()) + " bytes in all)";
+}
+
+}  // namespace
+
+void Target::TakeOutOfService(const std::string& why) {
+  if (out_of_service_.empty()) out_of_service_ = why;
+}
+
+bool Target::Refused(TargetError* error) const {
+  if (out_of_service_.empty()) return false;
+  *error = {"not sent: the target has been out of service since " + out_of_service_};
+  return true;
+}
+
+void Target::Failed(long id, const Json& request, const TargetError& error) {
+  TakeOutOfService(RequestName(id, request) + ": " + error.message);
+}
+
 std::optional<Json> Target::Checked(const std::string& line, long id, const Json& request,
                                     TargetError* error) {
   Json response = ParseJson(line);
+  const std::string op = request.value("op", std::string());
+  // Past a line that is not this request's answer, every later answer
+  // would be read as the one before it: the session cannot go on.
   if (response.is_discarded() || !response.is_object()) {
-    *error = {"target answered with something that is not a JSON object: " + line.substr(0, 200)};
+    *error = {"target answered request " + std::to_string(id) + " (" + op + ") with a line that " +
+              (response.is_discarded() ? "is not JSON" : "is not a JSON object") + ": " +
+              Quoted(line) + " (PROTOCOL.md: stdout carries only answers; log to stderr)"};
+    Failed(id, request, *error);
     return std::nullopt;
   }
   if (!response.contains("id") || response["id"] != id) {
-    *error = {"target answered request " + std::to_string(id) + " with another id"};
+    *error = {"target answered request " + std::to_string(id) + " (" + op + ") with " +
+              (response.contains("id") ? "id " + response["id"].dump().substr(0, 40)
+                                       : std::string("no id")) +
+              ": its answers are out of step with the requests"};
+    Failed(id, request, *error);
     return std::nullopt;
   }
   if (!response.value("ok", false)) {
     Json e = response.value("error", Json::object());
     if (!e.is_object()) e = Json::object();
     const Json code = e.value("code", Json());
-    *error = {"target refused '" + request.value("op", std::string()) + "': " +
-                  (code.is_string() ? code.get<std::string>() : std::string("?")) + ": " +
+    *error = {"target refused '" + op +
+                  "': " + (code.is_string() ? code.get<std::string>() : std::string("?")) + ": " +
                   (e.value("message", Json()).is_string() ? e["message"].get<std::string>() : ""),
               code.is_string() ? code.get<std::string>() : std::string()};
     return std::nullopt;
@@ -66,11 +109,15 @@ std::optional<Json> Target::Checked(const std::string& line, long id, const Json
 }
 
 std::optional<Json> Target::Call(Json request, TargetError* error) {
+  if (Refused(error)) return std::nullopt;
   const long id = next_id_++;
   request["id"] = id;
   std::optional<std::string> line =
       Exchange(request.dump(-1, ' ', false, Json::error_handler_t::replace), error);
-  if (!line) return std::nullopt;
+  if (!line) {
+    Failed(id, request, *error);
+    return std::nullopt;
+  }
   return Checked(*line, id, request, error);
 }
 
@@ -78,15 +125,26 @@ std::optional<std::vector<Json>> Target::CallAll(std::vector<Json> requests,
                                                  const std::function<void()>& meanwhile,
                                                  TargetError* error) {
   std::vector<Json> answers;
+  // Which request of several failed: the first needs no name (the caller
+  // names what it asked for), a later one does.
+  const auto name_later = [&](size_t i) {
+    if (i > 0)
+      error->message =
+          "the " + requests[i].value("op", std::string()) + " after it: " + error->message;
+  };
   if (!Pipelining()) {
     if (meanwhile) meanwhile();
-    for (Json& request : requests) {
-      std::optional<Json> answer = Call(std::move(request), error);
-      if (!answer) return std::nullopt;
+    for (size_t i = 0; i < requests.size(); ++i) {
+      std::optional<Json> answer = Call(requests[i], error);
+      if (!answer) {
+        name_later(i);
+        return std::nullopt;
+      }
       answers.push_back(std::move(*answer));
     }
     return answers;
   }
+  if (Refused(error)) return std::nullopt;
   std::vector<std::string> lines;
   for (Json& request : requests) {
     request["id"] = next_id_++;
@@ -95,10 +153,17 @@ std::optional<std::vector<Json>> Target::CallAll(std::vector<Json> requests,
   // Every answer is read before any is checked: one left in the pipe would
   // answer the next request (with --reuse-target, the next check's).
   const std::vector<std::string> got = Pipelined(lines, meanwhile, error);
-  if (got.size() < lines.size()) return std::nullopt;
+  if (got.size() < lines.size()) {
+    Failed(requests[got.size()]["id"].get<long>(), requests[got.size()], *error);
+    name_later(got.size());
+    return std::nullopt;
+  }
   for (size_t i = 0; i < got.size(); ++i) {
     std::optional<Json> answer = Checked(got[i], requests[i]["id"].get<long>(), requests[i], error);
-    if (!answer) return std::nullopt;
+    if (!answer) {
+      name_later(i);
+      return std::nullopt;
+    }
     answers.push_back(std::move(*answer));
   }
   return answers;
@@ -310,9 +375,15 @@ class BorrowedTarget final : public Target {
  public:
   explicit BorrowedTarget(Target* shared) : shared_(shared) {}
   bool Close(TargetError*) override { return true; }
-  bool Alive() const override { return shared_->Alive(); }
+  // The process is the shared one's: out of step here, it is out of step
+  // for the next check too (which then gets a fresh one).
+  void TakeOutOfService(const std::string& why) override {
+    Target::TakeOutOfService(why);
+    shared_->TakeOutOfService(why);
+  }
 
  protected:
+  bool Running() const override { return shared_->Alive(); }
   std::optional<std::string> Exchange(const std::string& request, TargetError* error) override {
     return shared_->Raw(request, error);
   }

@@ -309,7 +309,11 @@ TEST(Executable, MissingTargetCommandIsExitFour) {
   const std::string command = "/nonexistent/hsmb-vendor-adapter --serve";
   Ran ran = Shell(Conformance() + " --target-cmd '" + command + "'");
   EXPECT_EQ(ran.exit_code, kExitTargetDown) << ran.out;
-  EXPECT_NE(ran.out.find(command), std::string::npos) << ran.out;
+  // Said once: "cannot start target 'X': No such file or directory".
+  const std::string said = "cannot start target '" + command + "': ";
+  const size_t at = ran.out.find(said);
+  ASSERT_NE(at, std::string::npos) << ran.out;
+  EXPECT_EQ(ran.out.find("cannot start", at + said.size()), std::string::npos) << ran.out;
 }
 
 TEST(Executable, HelpListsTheExitCodes) {
@@ -376,6 +380,30 @@ TEST(FakeRun, VendorConfigTurnsFailuresIntoExpectedOnesStrictly) {
     EXPECT_EQ(ran.exit_code, kExitUsage) << bad << "\n" << ran.out;
   }
   EXPECT_EQ(Shell(q + " --config " + dir + "/missing.json").exit_code, kExitUsage);
+}
+
+// A rerun must judge as the run did: with the vendor config (an owned
+// failure stays owned) and the timeout (a hang stops as soon).
+TEST(FakeRun, RerunLinesRepeatTheOptionsThatChangeAVerdict) {
+  SKIP_WITHOUT_FAKE();
+  ScratchDir scratch("hsmb-runner");
+  const std::string config = scratch.path() + "/x.json";
+  std::ofstream(config) << R"({"expected_failures":[{"clause":"AUTH-SO","reason":"bug 1"}]})";
+  Ran ran = Shell(Fake() + " --quiet --seed 3 --target-timeout 7 --no-pipeline --config " + config +
+                  " --clauses AUTH-SO,AUTH-SAME-MODE");
+  const std::string options =
+      " --config " + config + " --target-timeout 7 --no-pipeline --gtest_filter=";
+  EXPECT_NE(ran.out.find("rerun: hsmbackup-conformance --seed 3" + options + "Fake.Fails"),
+            std::string::npos)
+      << ran.out;
+  EXPECT_NE(ran.out.find("rerun: hsmbackup-conformance --seed 3" + options + "Fake.Errors"),
+            std::string::npos)
+      << ran.out;
+  Ran plain = Shell(Fake() + " --quiet --clauses AUTH-SO");
+  EXPECT_NE(plain.out.find("rerun: hsmbackup-conformance --seed 1 --gtest_filter=Fake.Fails"),
+            std::string::npos)
+      << "the defaults are not repeated\n"
+      << plain.out;
 }
 
 TEST(FakeRun, ProgressLinesAndClauseTable) {

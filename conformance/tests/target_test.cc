@@ -332,7 +332,9 @@ TEST(Target, JsonNestedTooDeepIsRefusedBeforeItIsBuilt) {
       "read l; printf '{\"id\":1,\"x\":'; head -c 200000 /dev/zero | tr '\\0' '['; echo", &error);
   ASSERT_NE(t, nullptr);
   EXPECT_FALSE(t->Handshake(&error).has_value());
-  EXPECT_NE(error.message.find("not a JSON object"), std::string::npos) << error.message;
+  EXPECT_NE(error.message.find("with a line that is not JSON: '{\"id\":1,\"x\":[[["),
+            std::string::npos)
+      << error.message;
 }
 
 TEST(Target, ObservedStateHoldsNoSecrets) {

@@ -211,6 +211,10 @@ struct RunReport {
   std::optional<Shard> shard;
   int merged_shards = 0;  // a report --merge made of that many shards' (0: a run's own)
   std::string started;  // UTC, ISO 8601
+  // The run's other options that can change a verdict, as shell words each
+  // after a space (" --config vendor.json --target-timeout 20"): every
+  // rerun command repeats them.
+  std::string rerun_options;
   double seconds = 0;
   int exit_code = 0;
   std::vector<ClauseVerdict> clauses;

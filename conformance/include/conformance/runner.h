@@ -103,7 +103,8 @@ inline constexpr std::chrono::milliseconds kSlowStartHint{50};
 TargetFactory WithoutPipelining(TargetFactory factory);
 
 // Preflight starts a target and handshakes (then says bye). nullopt with
-// `error` naming `target_name` if it cannot. `startup`, if given, is set to
+// `error` naming `target_name` if it cannot (a factory that cannot start
+// one names its command itself). `startup`, if given, is set to
 // the time from asking `factory` for the target to its hello answer.
 std::optional<Hello> Preflight(const TargetFactory& factory, const std::string& target_name,
                                TargetError* error, std::chrono::nanoseconds* startup = nullptr);

@@ -132,8 +132,15 @@ class Target {
   // AfterBye: Close calls `run` once, after `bye` and before waiting for the
   // process to exit (MakeTargetFactory starts the next check's process there).
   void AfterBye(std::function<void()> run) { after_bye_ = std::move(run); }
-  // Alive: it still answers (a hung or dead process does not).
-  virtual bool Alive() const { return true; }
+  // Alive: it still answers and is in step (a hung or dead process is not,
+  // nor one taken out of service).
+  bool Alive() const { return out_of_service_.empty() && Running(); }
+  // TakeOutOfService records why the session cannot go on: a request got no
+  // answer, or a line that was not its answer (not JSON, another id), so the
+  // answers are out of step. Call does it; the first reason stays. From then
+  // on every request fails at once naming that first failure, Alive() is
+  // false and Close sends no bye (a process is stopped at once).
+  virtual void TakeOutOfService(const std::string& why);
   // Raw sends one line as it is and returns the target's response line
   // (--check-protocol probes the envelope with it).
   std::optional<std::string> Raw(const std::string& line, TargetError* error) {
@@ -165,10 +172,11 @@ class Target {
   void RunAfterBye() {
     if (after_bye_) std::exchange(after_bye_, nullptr)();
   }
+  // Running: the transport still works (a hung or dead process's does not).
+  virtual bool Running() const { return true; }
   // Exchange sends one request line and returns the response line, or
   // nullopt with `error` set when the transport fails.
-  virtual std::optional<std::string> Exchange(const std::string& request,
-                                              TargetError* error) = 0;
+  virtual std::optional<std::string> Exchange(const std::string& request, TargetError* error) = 0;
   // Pipelined is RawPipelined's transport. This default, for a transport
   // with nothing to overlap (in process), runs `meanwhile` and then
   // exchanges the lines one at a time; a pipe writes them all first.
@@ -190,14 +198,22 @@ class Target {
                                            const std::function<void()>& meanwhile,
                                            TargetError* error);
   // Checked is `line` as the answer to `request` (id `id`), or nullopt with
-  // `error` set: not a JSON object, another id, or `ok:false`.
-  static std::optional<Json> Checked(const std::string& line, long id, const Json& request,
-                                     TargetError* error);
+  // `error` set: `ok:false`, or (the target then taken out of service) not
+  // a JSON object or another id, the line quoted.
+  std::optional<Json> Checked(const std::string& line, long id, const Json& request,
+                              TargetError* error);
+  // Failed takes the target out of service for `request` (id `id`), which
+  // got no answer: `error` says why.
+  void Failed(long id, const Json& request, const TargetError& error);
+  // Refused is true, `error` set naming the first failure, when the target
+  // is out of service.
+  bool Refused(TargetError* error) const;
   long next_id_ = 1;
   bool said_bye_ = false;
   bool pipeline_listed_ = false;  // the last hello listed kPipelineCapability
   bool pipeline_forbidden_ = false;
   std::function<void()> after_bye_;
+  std::string out_of_service_;      // TakeOutOfService's first reason
   std::string unterminated_;        // Write's bytes after the last newline
   std::deque<std::string> unread_;  // Write's answers that Read has not returned
 };
@@ -249,6 +265,13 @@ std::optional<std::vector<std::string>> PlainCommandWords(const std::string& com
 std::unique_ptr<Target> MakeSubprocessTarget(
     const std::string& command, TargetError* error,
     std::chrono::milliseconds answer_timeout = kDefaultAnswerTimeout);
+
+// StopTargetsOnInterrupt makes SIGINT and SIGTERM stop the process group of
+// every subprocess target still running (SIGKILL: a target may be hung),
+// write one line to stderr ("<program>: interrupted by SIGTERM: ...") and
+// exit with 128 + the signal's number (130, 143), writing no report: a
+// cancelled CI job leaves no target behind.
+void StopTargetsOnInterrupt(std::string_view program);
 
 }  // namespace hsmbackup::conformance
 

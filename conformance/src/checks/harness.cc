@@ -32,6 +32,30 @@ std::vector<std::string> ReferenceTranscript(const Scenario& s, size_t step) {
 
 }  // namespace
 
+ScenarioVerdict HarnessError(const Scenario& s, size_t lines, size_t answers,
+                             const std::string& message) {
+  ScenarioVerdict v;
+  v.harness_error = true;
+  // A line of the target's that the message quotes may hold what it was
+  // given: the world's secrets, or those typed on a line.
+  std::vector<std::string> secrets = model::Secrets(s.world);
+  for (size_t i = 0; i < lines && i < s.lines.size(); ++i) {
+    for (std::string& typed : model::TypedSecrets(s.lines[i])) secrets.push_back(std::move(typed));
+  }
+  v.message =
+      (lines == 0 ? std::string("load: ")
+                  : "step " + std::to_string(lines) + " (" + s.lines.at(lines - 1) + "): ") +
+      Redact(message, secrets);
+  Counterexample& c = v.counterexample;
+  c.scenario = s;
+  c.scenario.lines.resize(std::min(lines, s.lines.size()));
+  c.scenario.answers.resize(std::min(answers, s.answers.size()));
+  c.failing_step = lines == 0 ? 0 : lines - 1;
+  c.expected = "an answer (PROTOCOL.md)";
+  c.observed = v.message;
+  return v;
+}
+
 std::string Describe(const model::Mismatch& m) {
   if (!m.primary()) return "after " + m.after + " failed: " + m.what;
   std::string ids;
@@ -64,11 +88,7 @@ ScenarioVerdict RunScenario(Target& target, const Scenario& s, const Relation& r
     return v;
   }
   std::optional<Json> state = target.LoadAndObserve(s.world, &e);
-  if (!state) {
-    v.harness_error = true;
-    v.message = "load and observe: " + e.message;
-    return v;
-  }
+  if (!state) return HarnessError(s, 0, 0, e.message);
   model::Adopt(*world, *state);
   return RunLines(target, s, std::move(*world), std::move(*state), relation);
 }
@@ -90,11 +110,7 @@ ScenarioVerdict RunLines(Target& target, const Scenario& s, model::World start, 
     std::optional<StepOutcome> step = ExecuteAndObserveStep(
         target, s, i, &next,
         [&] { p = model::Predict(*world, s.lines[i], pending, s.credentials); }, &e);
-    if (!step) {
-      v.harness_error = true;
-      v.message = "step " + std::to_string(i + 1) + " (" + s.lines[i] + "): " + e.message;
-      return v;
-    }
+    if (!step) return HarnessError(s, i + 1, next, e.message);
     v.mismatches = model::Judge(p, step->outcome, step->after, secrets);
     if (relation) {
       // A difference from the other run follows from one the model found first.
@@ -170,12 +186,14 @@ bool Holds(CheckContext& ctx, const std::function<void()>& property, std::string
 
 namespace {
 
-CheckResult ForAllHeldTo(CheckContext& ctx, const rc::Gen<Scenario>& gen, const Relation& relation) {
+CheckResult ForAllHeldTo(CheckContext& ctx, const rc::Gen<Scenario>& gen,
+                         const Relation& relation) {
   std::optional<ScenarioVerdict> last_failure;
   PrintedFailures printed;
   int runs = 0;
   const auto property = [&](PrintedFailures& into, bool shrinking) {
     const Scenario s = *gen;
+    SkipOnceOutOfService(*ctx.target);
     runs += shrinking ? 0 : 1;
     ScenarioVerdict v = RunScenario(*ctx.target, s, relation);
     if (into.Take(v)) return;
@@ -276,8 +294,19 @@ void PrintedFailures::AddTo(CheckResult* stopped) const {
   }
 }
 
+void SkipOnceOutOfService(const Target& target) {
+  if (!target.Alive()) RC_DISCARD("the target is out of service since an earlier case");
+}
+
 CheckResult FailedResult(const ScenarioVerdict& failure, uint64_t seed, int runs) {
-  if (failure.harness_error) return CheckResult::Error(failure.message);
+  if (failure.harness_error) {
+    CheckResult r = CheckResult::Error(failure.message);
+    if (!failure.counterexample.scenario.world.is_null()) {
+      r.counterexample = failure.counterexample;
+      r.counterexample->seed = seed;
+    }
+    return r;
+  }
   CheckResult r;
   r.status = CheckStatus::kFail;
   r.cases_run = runs;

@@ -10,11 +10,10 @@
 #include <string>
 #include <vector>
 
-#include <rapidcheck.h>
-
 #include "conformance/check.h"
 #include "conformance/model.h"
 #include "conformance/scenario.h"
+#include <rapidcheck.h>
 
 namespace hsmbackup::conformance {
 
@@ -141,13 +140,30 @@ bool HoldsPastPrinted(CheckContext& ctx, int max_size, const PrintedProperty& pr
                       PrintedFailures& printed, std::string* could_not_run);
 
 // FailedResult turns a failing verdict into a check's result: an error for
-// a harness failure, else a failure charged to the mismatches' clauses with
-// the counterexample (without the reference's transcript; ForAll adds it).
+// a harness failure (with its counterexample when HarnessError made it),
+// else a failure charged to the mismatches' clauses with the counterexample
+// (without the reference's transcript; ForAll adds it).
 CheckResult FailedResult(const ScenarioVerdict& failure, uint64_t seed, int runs);
+
+// HarnessError is the verdict on a request of `s` that failed (TargetError
+// `message`) after `lines` of its lines ran and consumed `answers` answers:
+// at the load when `lines` is 0 ("load: ..."), else at line `lines` ("step
+// 6 (partition archive list ...): ..."). Its counterexample is `s` cut
+// there; secrets of the world and typed on the lines are redacted from
+// `message` (a target's line it quotes).
+ScenarioVerdict HarnessError(const Scenario& s, size_t lines, size_t answers,
+                             const std::string& message);
+
+// SkipOnceOutOfService discards (RC_DISCARD) a property's case when the
+// target is out of service (Target::Alive): after a case on which it hung,
+// died or answered out of step, nothing more can be learnt from it, and a
+// shrink must not trade that first failure for a later request's.
+void SkipOnceOutOfService(const Target& target);
 
 // Example runs one fixed scenario; `seed_transcript`, when given, also
 // holds it to a transcript the seed page prints (OUT-TRANSCRIPT examples).
-CheckResult Example(CheckContext& ctx, const Scenario& s, const Relation& seed_transcript = nullptr);
+CheckResult Example(CheckContext& ctx, const Scenario& s,
+                    const Relation& seed_transcript = nullptr);
 
 // Describe renders a mismatch for people: "[CLAUSE] what", or for a
 // consequence "after CLAUSE failed: what".

@@ -208,6 +208,7 @@ CheckResult Paired(CheckContext& ctx, const rc::Gen<Scenario>& gen,
   const auto property = [&](PrintedFailures& into, bool shrinking) {
     const Scenario first = *gen;
     const Scenario second = change(first);
+    SkipOnceOutOfService(*ctx.target);
     runs += shrinking ? 0 : 1;
     std::vector<Outcome> outs;
     std::vector<std::string> states;

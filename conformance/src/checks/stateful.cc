@@ -53,8 +53,8 @@ void Step(Sut& sut, const std::string& line, const std::vector<std::string>& ans
   sut.scenario.lines.push_back(line);
   ScenarioVerdict v;
   if (!o) {
-    v.harness_error = true;
-    v.message = "step " + std::to_string(sut.scenario.lines.size()) + ": " + e.message;
+    v = HarnessError(sut.scenario, sut.scenario.lines.size(), sut.scenario.answers.size(),
+                     e.message);
     Stop(sut, v, v.message);
   }
   const size_t used =
@@ -217,6 +217,7 @@ CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
   int runs = 0;
   const auto property = [&](PrintedFailures& into, bool shrinking) {
     const RcModel initial = *Worlds(v1, faults);
+    SkipOnceOutOfService(*ctx.target);
     runs += shrinking ? 0 : 1;
     Sut sut;
     sut.target = ctx.target;
@@ -231,10 +232,14 @@ CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
     std::optional<model::World> w = model::FromWorld(sut.scenario.world, &why);
     std::optional<Json> state;
     if (w) state = ctx.target->LoadAndObserve(sut.scenario.world, &e);
-    if (!w || !state) {
+    if (!w) {
       ScenarioVerdict v;
       v.harness_error = true;
-      v.message = w ? e.message : why;
+      v.message = why;
+      Stop(sut, v, v.message);
+    }
+    if (!state) {
+      const ScenarioVerdict v = HarnessError(sut.scenario, 0, 0, e.message);
       Stop(sut, v, v.message);
     }
     model::Adopt(*w, *state);

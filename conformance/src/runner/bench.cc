@@ -19,7 +19,11 @@ int RunBench(const BenchOptions& options, const RunnerIo& io) {
       options.target_command.empty()
           ? MakeInProcessTarget()
           : MakeSubprocessTarget(options.target_command, &error, options.target_timeout);
-  std::optional<Hello> hello = target ? target->Handshake(&error) : std::nullopt;
+  if (target == nullptr) {
+    io.err << "hsmbackup-conformance bench: " << error.message << "\n";
+    return kExitTargetDown;
+  }
+  std::optional<Hello> hello = target->Handshake(&error);
   if (!hello) {
     io.err << "hsmbackup-conformance bench: cannot start " << name << ": " << error.message << "\n";
     return kExitTargetDown;

@@ -14,6 +14,7 @@
 namespace hsmbackup::conformance {
 
 int RunCli(int argc, const char* const* argv, const CheckTable& checks, const RunnerIo& io) {
+  StopTargetsOnInterrupt("hsmbackup-conformance");
   try {
     CLI::App app(
         "hsmbackup-conformance: runs the clause-by-clause conformance suite of HSM partition\n"

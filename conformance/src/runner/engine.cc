@@ -141,6 +141,27 @@ void InitGtest(const RunOptions& options) {
   ::testing::InitGoogleTest(&argc, argv.data());
 }
 
+// RerunOptions are the options of `options` that can change a check's
+// verdict and that RerunCommand does not take from the report: without
+// them a rerun of an owned failure would fail and one of a hang would wait
+// the default timeout.
+std::string RerunOptions(const RunOptions& options) {
+  using report_internal::ShellQuote;
+  std::string words;
+  if (!options.config_path.empty()) words += " --config " + ShellQuote(options.config_path);
+  if (options.target_timeout != kDefaultAnswerTimeout) {
+    words += " --target-timeout " +
+             std::to_string(
+                 std::chrono::duration_cast<std::chrono::seconds>(options.target_timeout).count());
+  }
+  if (options.no_pipeline) words += " --no-pipeline";
+  if (!options.catalogue_path.empty() &&
+      options.catalogue_path != CataloguePath(options.data_dir).string()) {
+    words += " --catalogue " + ShellQuote(options.catalogue_path);
+  }
+  return words;
+}
+
 std::string Joined(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& s : items) out += (out.empty() ? "" : ",") + s;
@@ -323,6 +344,7 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
   for (const Check& c : checks) {
     if (fixed || !c.fixed_world) suite.push_back({c.id(), c.clauses});
   }
+  report.rerun_options = RerunOptions(options);
   report.clauses = ComputeVerdicts(shown, engine.outcomes, config, suite);
   report.exit_code = ExitCodeFor(report.clauses, engine.outcomes.size());
   report.checks = std::move(engine.outcomes);

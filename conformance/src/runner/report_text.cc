@@ -49,7 +49,7 @@ std::string RerunCommand(const RunReport& report, const CheckOutcome& check) {
   if (report.processes && report.processes->pinned) {
     cmd += " --next-process " + std::string(report.processes->Mode());
   }
-  return cmd + " --gtest_filter=" + ShellQuote(check.id());
+  return cmd + report.rerun_options + " --gtest_filter=" + ShellQuote(check.id());
 }
 
 std::string ProcessesText(const Processes& processes) {
@@ -197,8 +197,10 @@ std::string ClauseTable(const RunReport& report) {
   }
   for (const CheckOutcome& c : report.checks) {
     if (c.status != CheckStatus::kError) continue;
-    out << "\n=== ERROR " << c.id() << " (run seed " << report.seed << ")\n"
-        << c.message << "\nrerun: " << RerunCommand(report, c) << "\n";
+    out << "\n=== ERROR " << c.id() << " (run seed " << report.seed << ")\n" << c.message << "\n";
+    // The scenario the target stopped answering in, when the check knew it.
+    if (c.counterexample) out << Describe(*c.counterexample);
+    out << "rerun: " << RerunCommand(report, c) << "\n";
   }
   return out.str();
 }

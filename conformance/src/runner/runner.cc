@@ -110,10 +110,7 @@ std::optional<Hello> Preflight(const TargetFactory& factory, const std::string& 
                                TargetError* error, std::chrono::nanoseconds* startup) {
   const auto asked = std::chrono::steady_clock::now();
   std::unique_ptr<Target> target = factory(error);
-  if (target == nullptr) {
-    error->message = "cannot start target '" + target_name + "': " + error->message;
-    return std::nullopt;
-  }
+  if (target == nullptr) return std::nullopt;  // the message names the command
   std::optional<Hello> hello = target->Handshake(error);
   if (!hello) {
     error->message =
@@ -176,7 +173,7 @@ CheckOutcome RunCheck(const Check& check, const TargetFactory& factory, uint64_t
     std::unique_ptr<Target> target = factory(&error);
     std::optional<Hello> hello;
     if (target == nullptr) {
-      result = CheckResult::Error("cannot start the target: " + error.message);
+      result = CheckResult::Error(error.message);
     } else if (!(hello = target->Handshake(&error))) {
       result = CheckResult::Error("hello handshake failed: " + error.message);
     } else {

@@ -59,7 +59,8 @@ const char* ExitMeaning(int exit_code) {
     case kExitNotConformant: return "not conformant: some clause failed or passed unexpectedly";
     case kExitUnknown: return "unknown: no failure, but some clause ended in a harness error";
     case kExitUsage: return "usage error: bad arguments, catalogue or vendor config";
-    case kExitTargetDown: return "the target could not be started or handshaken";
+    case kExitTargetDown:
+      return "the target could not be started or handshaken (or did not exit after bye)";
     case kExitNothingRan: return "zero checks ran";
   }
   return "unknown exit code";
@@ -70,7 +71,9 @@ std::string ExitCodesHelp() {
   for (int code = 0; code <= 5; ++code) {
     out += "  " + std::to_string(code) + "  " + ExitMeaning(code) + "\n";
   }
-  return out;
+  return out +
+         "  130, 143  interrupted by SIGINT, SIGTERM (128 + the signal): target processes "
+         "stopped, no report written\n";
 }
 
 const char* VerdictName(Verdict v) {
