@@ -5,8 +5,11 @@
 
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <string>
+#include <thread>
 
 namespace hsmbackup::conformance::shell_testing {
 
@@ -38,6 +41,20 @@ inline RunResult RunShell(const std::string& command) {
 // RunMerged runs `command` with its stderr merged into its stdout.
 inline RunResult RunMerged(const std::string& command) {
   return RunShell("(" + command + ") 2>&1");
+}
+
+// ProcessGone is true once process `pid` has exited, waiting up to two
+// seconds; a zombie counts (a container without an init may not reap it).
+inline bool ProcessGone(long pid) {
+  for (int i = 0; i < 100; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return true;
+    const size_t paren = line.rfind(')');
+    if (paren != std::string::npos && line.compare(paren + 2, 1, "Z") == 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
 }
 
 }  // namespace hsmbackup::conformance::shell_testing

@@ -22,6 +22,7 @@
 namespace hsmbackup::conformance {
 namespace {
 
+using shell_testing::ProcessGone;
 using shell_testing::RunMerged;
 using shell_testing::RunResult;
 using shell_testing::ShellQuote;
@@ -105,19 +106,6 @@ TEST(TargetFaults, AStrayLineIsQuotedAndCostsOneCheckOfAReusedProcess) {
   EXPECT_EQ(passes, 2) << doc.dump(1);
 }
 
-// Gone is true once `pid` has exited (a zombie nobody reaped counts).
-bool Gone(long pid) {
-  for (int i = 0; i < 100; ++i) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    if (!std::getline(stat, line)) return true;
-    const size_t paren = line.rfind(')');
-    if (paren != std::string::npos && line.compare(paren + 2, 1, "Z") == 0) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
-
 // CI cancels a job with SIGTERM (or SIGINT): the targets, each in its own
 // process group, were left running, hung ones for ever.
 TEST(TargetFaults, AnInterruptedRunStopsItsTargetsAndSaysSo) {
@@ -150,9 +138,9 @@ TEST(TargetFaults, AnInterruptedRunStopsItsTargetsAndSaysSo) {
     // The preflight's relay and server, the check's, and the spare's.
     EXPECT_GE(started.size(), 4u) << ran.out;
     for (long pid : started) {
-      EXPECT_TRUE(Gone(pid)) << "target process " << pid << " outlived the runner";
+      EXPECT_TRUE(ProcessGone(pid)) << "target process " << pid << " outlived the runner";
       // Left behind (before the fix): stop its group, each target's own.
-      const pid_t group = Gone(pid) ? -1 : getpgid(static_cast<pid_t>(pid));
+      const pid_t group = ProcessGone(pid) ? -1 : getpgid(static_cast<pid_t>(pid));
       if (group > 1 && group != getpgrp()) kill(-group, SIGKILL);
     }
   }

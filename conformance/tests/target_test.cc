@@ -18,6 +18,7 @@
 namespace hsmbackup::conformance {
 namespace {
 
+using shell_testing::ProcessGone;
 using shell_testing::RunResult;
 using shell_testing::RunShell;
 using shell_testing::ShellQuote;
@@ -141,20 +142,6 @@ TEST(Target, ProtocolErrorsAreReportedNotFatal) {
       << error.message;
 }
 
-// True once `pid` is gone or a zombie (a container without an init may not
-// reap it).
-bool Stopped(const std::string& pid) {
-  for (int i = 0; i < 100; ++i) {
-    std::ifstream stat("/proc/" + pid + "/stat");
-    std::string line;
-    if (!std::getline(stat, line)) return true;
-    const size_t paren = line.rfind(')');
-    if (paren != std::string::npos && line.compare(paren + 2, 1, "Z") == 0) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
-
 TEST(Target, AHungTargetIsStoppedWithWhatItStarted) {
   // The shell starts a child that never answers and records its pid.
   const std::string pid_file =
@@ -176,7 +163,7 @@ TEST(Target, AHungTargetIsStoppedWithWhatItStarted) {
   std::ifstream in(pid_file);
   std::string child;
   ASSERT_TRUE(std::getline(in, child)) << "the target did not record its child";
-  EXPECT_TRUE(Stopped(child)) << "sleep " << child << " outlived its target";
+  EXPECT_TRUE(ProcessGone(std::stol(child))) << "sleep " << child << " outlived its target";
   std::remove(pid_file.c_str());
 }
 
