@@ -263,9 +263,17 @@ TEST(Report, ClauseTableShowsEveryClauseTotalsAndFailures) {
     EXPECT_NE(table.find(std::string("\n") + id + " "), std::string::npos) << id;
   }
   EXPECT_NE(table.find("Exit 1: not conformant"), std::string::npos) << table;
-  EXPECT_NE(table.find("=== FAIL Fake.Fails (clauses C-FAIL, O-XFAIL; run seed 1, check seed 99)"),
+  EXPECT_NE(table.find("=== FAIL Fake.Fails (fails C-FAIL, O-XFAIL; run seed 1, check seed 99)"),
             std::string::npos)
       << table;
+  // A check that finds another clause's fault says which it fails first.
+  RunReport other = SampleRun();
+  other.checks[1].failed_clauses = {"C-FAIL"};
+  other.checks[1].clauses = {"O-XFAIL"};
+  EXPECT_NE(ClauseTable(other).find("=== FAIL Fake.Fails (fails C-FAIL; the check names O-XFAIL; "
+                                    "run seed 1, check seed 99)"),
+            std::string::npos)
+      << ClauseTable(other);
   EXPECT_NE(table.find("   shard: 1/4\n"), std::string::npos) << "0-based, as in the JSON";
   // A failure names the sentence it breaks, not only the clause id.
   EXPECT_NE(table.find("C-FAIL requires (seed): A blob that fails verification is <discarded> & "

@@ -180,9 +180,12 @@ std::string ClauseTable(const RunReport& report) {
     for (const ClauseVerdict& v : report.clauses) {
       if (c->Blames(v.id) && v.verdict != Verdict::kExpectedFailure) expected = false;
     }
-    out << (expected ? "\n=== EXPECTED FAIL " : "\n=== FAIL ") << c->id() << " (clauses "
-        << Join(c->clauses, ", ") << "; run seed " << report.seed << ", check seed " << c->seed
-        << ")\n";
+    // The clauses the failure blames first; those the check names, when
+    // they differ (a check of one clause can find another's fault).
+    out << (expected ? "\n=== EXPECTED FAIL " : "\n=== FAIL ") << c->id() << " (fails "
+        << Join(c->Blamed(), ", ")
+        << (c->Blamed() == c->clauses ? "" : "; the check names " + Join(c->clauses, ", "))
+        << "; run seed " << report.seed << ", check seed " << c->seed << ")\n";
     if (expected) {
       // Owned: one line here, so a run's own failures stand out; the whole
       // failure is in every report file.
