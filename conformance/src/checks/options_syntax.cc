@@ -196,6 +196,54 @@ rc::Gen<Scenario> DebugScenario() {
   });
 }
 
+// Told is `transcript` without the lines holding one of `secrets`: those
+// are OUT-NO-SECRETS's failure (judged on each run), and may well differ
+// where the second run's line spells an option otherwise.
+std::vector<std::string> Told(const std::vector<std::string>& transcript,
+                              const std::vector<std::string>& secrets) {
+  std::vector<std::string> kept;
+  for (const std::string& l : transcript) {
+    if (std::none_of(secrets.begin(), secrets.end(), [&](const std::string& secret) {
+          return !secret.empty() && l.find(secret) != std::string::npos;
+        })) {
+      kept.push_back(l);
+    }
+  }
+  return kept;
+}
+
+// AsFirst is `line` of the second run with the command it may quote put
+// back as the first run had it: what -debug appended (`now` extending
+// `was`) taken out, or a respelled command replaced by the first's.
+std::string AsFirst(std::string line, const std::string& was, const std::string& now) {
+  const bool appended = now.size() > was.size() && now.rfind(was, 0) == 0;
+  const std::string from = appended ? now.substr(was.size()) : now;
+  const std::string to = appended ? "" : was;
+  for (size_t at = line.find(from); !from.empty() && at != std::string::npos;
+       at = line.find(from, at + to.size())) {
+    line.replace(at, from.size(), to);
+  }
+  return line;
+}
+
+// LinesChanged is "" when every line of the first run's transcript (its
+// command `was`) is in the second's (its command `now`), unchanged and in
+// order (with `same_lines`, and nothing else); else what changed.
+std::string LinesChanged(const std::vector<std::string>& first_transcript,
+                         const std::vector<std::string>& second_transcript, const std::string& was,
+                         const std::string& now, const std::vector<std::string>& secrets,
+                         bool same_lines) {
+  const std::vector<std::string> before = Told(first_transcript, secrets);
+  const std::vector<std::string> after = Told(second_transcript, secrets);
+  size_t j = 0;
+  for (const std::string& l : after) {
+    if (j < before.size() && (l == before[j] || AsFirst(l, was, now) == before[j])) ++j;
+  }
+  if (j != before.size()) return "the line '" + before[j] + "' went missing or changed";
+  if (same_lines && after.size() != before.size()) return "the transcript gained lines";
+  return "";
+}
+
 // Paired runs each scenario twice, as generated and as `change` makes it:
 // the same results, prompts and observed states; the first run's lines in
 // order within the second's (all of them and nothing else when `same_lines`).
@@ -210,6 +258,7 @@ CheckResult Paired(CheckContext& ctx, const rc::Gen<Scenario>& gen,
     const Scenario second = change(first);
     SkipOnceOutOfService(*ctx.target);
     runs += shrinking ? 0 : 1;
+    const std::vector<std::string> world_secrets = model::Secrets(first.world);
     std::vector<Outcome> outs;
     std::vector<std::string> states;
     ScenarioVerdict a = RunScenario(*ctx.target, first, [&](const StepView& v) {
@@ -225,46 +274,13 @@ CheckResult Paired(CheckContext& ctx, const rc::Gen<Scenario>& gen,
                                    " (" + std::to_string(v.outcome.prompts) + " prompt(s))");
         }
         if (v.after.dump() != states.at(v.index)) return Fails(clause, "the observed state changed");
-        // A line holding a secret is OUT-NO-SECRETS's failure (judged on
-        // each run), and may well differ where the line spells it otherwise.
-        std::vector<std::string> secrets = model::Secrets(first.world);
+        std::vector<std::string> secrets = world_secrets;
         secrets.insert(secrets.end(), v.prediction.typed_secrets.begin(),
                        v.prediction.typed_secrets.end());
-        const auto told = [&](const std::vector<std::string>& transcript) {
-          std::vector<std::string> kept;
-          for (const std::string& l : transcript) {
-            if (std::none_of(secrets.begin(), secrets.end(), [&](const std::string& s) {
-                  return !s.empty() && l.find(s) != std::string::npos;
-                })) {
-              kept.push_back(l);
-            }
-          }
-          return kept;
-        };
-        const std::vector<std::string> before = told(p.transcript), now = told(v.outcome.transcript);
-        // A line that quotes the command quotes it as changed: with what
-        // -debug appended taken out, or the first run's spelling put back.
-        const std::string& was = first.lines.at(v.index);
-        const auto as_first = [&](std::string l) {
-          const bool appended = v.line.size() > was.size() && v.line.rfind(was, 0) == 0;
-          const std::string from = appended ? v.line.substr(was.size()) : v.line;
-          const std::string to = appended ? "" : was;
-          for (size_t at = l.find(from); !from.empty() && at != std::string::npos;
-               at = l.find(from, at + to.size())) {
-            l.replace(at, from.size(), to);
-          }
-          return l;
-        };
-        size_t j = 0;
-        for (const std::string& l : now) {
-          if (j < before.size() && (l == before[j] || as_first(l) == before[j])) ++j;
-        }
-        if (j != before.size()) {
-          return Fails(clause, "the line '" + before[j] + "' went missing or changed");
-        }
-        if (same_lines && now.size() != before.size()) {
-          return Fails(clause, "the transcript gained lines");
-        }
+        const std::string changed =
+            LinesChanged(p.transcript, v.outcome.transcript, first.lines.at(v.index), v.line,
+                         secrets, same_lines);
+        if (!changed.empty()) return Fails(clause, changed);
         return {};
       });
       if (into.Take(a)) return;
