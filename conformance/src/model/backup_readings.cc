@@ -1,0 +1,123 @@
+// The readings the seed leaves open for a backup that goes ahead
+// (clauses.json `accepts`), each an alternative to the project's.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "model/backup_plan.h"
+#include "model/rules.h"
+
+namespace hsmbackup::conformance::model {
+namespace {
+
+// AppendsToV1WithoutSmk: the plan's source is a V1 partition and the
+// existing backup partition it names is a V1 backup that holds no SMK.
+bool AppendsToV1WithoutSmk(const World& w, const Plan& plan) {
+  const Hsm& hsm = w.hsms.at(plan.slot);
+  auto part = std::find_if(hsm.partitions.begin(), hsm.partitions.end(),
+                           [&](const Partition& p) { return p.name == plan.name; });
+  return w.users.at(plan.src_slot).kind == Kind::kV1 && part != hsm.partitions.end() &&
+         part->origin == Kind::kV1 && !part->has_smk;
+}
+
+// SizeModelFill adds FULL-REVERT's size-model-fill reading: whether a
+// backup that passed SIZE-PRECHECK fills part way depends on what objects
+// take on the target (PROJ-SIZE-MODEL). Where the project's model fills, a
+// target that stores objects at their source sizes may not; where it leaves
+// less than the SIZE-PRECHECK margin spare, a target charging more may fill
+// (at the last object: its figures are its own).
+void SizeModelFill(Prediction& p, const World& before, const Line& line, const Plan& plan,
+                   const std::vector<std::string>& answers, const Credentials& given) {
+  if (line.Has("smkonly") || plan.objects.empty()) return;
+  const bool faulted = std::any_of(before.faults.begin(), before.faults.end(), [&](const Fault& f) {
+    return f.type == FaultType::kPartitionFull && (!f.slot || *f.slot == plan.slot);
+  });
+  if (faulted) return;
+  Plan other = plan;
+  if (p.codes.count("CKR_CONTAINER_OBJECT_STORAGE_FULL") != 0) {
+    other.source_sizes = true;
+  } else if (p.codes.count("CKR_OK") != 0 && plan.creates()) {
+    Hsm hsm = before.hsms.at(plan.slot);
+    const Partition* old = plan.recreate ? hsm.Find(plan.name) : nullptr;
+    uint64_t end = kOverhead;
+    for (const Object* o : plan.objects) {
+      end += (o->sealed != 0 ? o->sealed : o->size) + ObjectOverhead(hsm.model);
+    }
+    const uint64_t room = hsm.free() + (old != nullptr ? old->allocated : 0);
+    if (room >= end + kOverhead + 256 * (plan.objects.size() + 1)) return;
+    other.fill_at = plan.objects.size();
+  } else {
+    return;
+  }
+  Prediction alt;
+  alt.after = before;
+  Run(alt, before, line, other, answers, given);
+  alt.reading = "size-model-fill";
+  alt.after.hsms.at(plan.slot).figures_open = other.source_sizes;
+  p.alternatives.push_back(std::move(alt));
+}
+
+// LabelSpacesKept is the reading "label-spaces-kept" (OPT-PARTITION-DEFAULT
+// `accepts`): the default name keeps the label's spaces, as the seed writes
+// it (<source_partition_name>_<YYYYMMDD>), where the project's makes them
+// '_'. Only for a partition the backup creates: a name nobody can type back
+// after -partition is never one a later line names.
+void LabelSpacesKept(Prediction& p, const World& before, const Line& line, const Plan& plan,
+                     const std::vector<std::string>& answers, const Credentials& given) {
+  if (plan.name_why != "OPT-PARTITION-DEFAULT" || plan.exists) return;
+  Plan spaced = plan;
+  const std::string& label = before.users.at(plan.src_slot).label;
+  spaced.name = label.substr(0, 23) + plan.name.substr(NamePart(label, 23).size());
+  const std::vector<Partition>& held = before.hsms.at(plan.slot).partitions;
+  if (spaced.name == plan.name || std::any_of(held.begin(), held.end(), [&](const Partition& q) {
+        return q.name == spaced.name;
+      })) {
+    return;
+  }
+  Prediction alt;
+  alt.after = before;
+  Run(alt, before, line, spaced, answers, given);
+  alt.reading = "label-spaces-kept";
+  p.alternatives.push_back(std::move(alt));
+}
+
+}  // namespace
+
+void AddBackupReadings(Prediction& p, const World& before, const Line& line, const Plan& plan,
+                       const std::vector<std::string>& answers, const Credentials& given) {
+  SizeModelFill(p, before, line, plan, answers, given);
+  // OPT-APPEND: a line for each skip is the project's; the seed only
+  // forbids the overwrite, so a skip nothing mentions is another reading.
+  if (!p.said.append_skipped.empty()) {
+    Prediction silent = p;
+    silent.alternatives.clear();
+    silent.said.append_skipped.clear();
+    silent.reading = "append-silent-skip";
+    p.alternatives.push_back(std::move(silent));
+  }
+  // Readings the seed leaves open (clauses.json `accepts`).
+  LabelSpacesKept(p, before, line, plan, answers, given);
+  if (!plan.exists && line.Has("append")) {  // OPT-APPEND: -append may need an existing backup
+    Refusals none;
+    none.Add("CKR_TOKEN_NOT_PRESENT", "OPT-APPEND");
+    none.Add("CKR_ARGUMENTS_BAD", "OPT-APPEND");
+    none.Add("CKR_OPERATION_NOT_ALLOWED", "OPT-APPEND");
+    p.alternatives.push_back(RefusalReading(before, none, "append-needs-existing"));
+  }
+  // PROJ-APPEND-ORIGIN: a V1 backup whose SMK clone failed holds no SMK, so
+  // "the same SMK" may be read as refusing -append to it.
+  if (plan.exists && !plan.recreate && AppendsToV1WithoutSmk(before, plan)) {
+    Refusals no_smk;
+    no_smk.Add("CKR_OPERATION_NOT_ALLOWED", "PROJ-APPEND-ORIGIN");
+    p.alternatives.push_back(RefusalReading(before, no_smk, "append-needs-smk"));
+  }
+  // SIZE-PRECHECK: a size model that charges more than the project's may
+  // refuse a backup that fits this one with little room to spare.
+  if (plan.creates() && plan.available < plan.need + kOverhead + 256 * (plan.objects.size() + 1)) {
+    Refusals full;
+    full.Add("CKR_HSM_STORAGE_FULL", "SIZE-PRECHECK");
+    p.alternatives.push_back(RefusalReading(before, full, "size-model"));
+  }
+}
+
+}  // namespace hsmbackup::conformance::model
