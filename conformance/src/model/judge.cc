@@ -13,18 +13,11 @@
 #include <set>
 
 #include "conformance/model.h"
+#include "model/observed.h"
 #include "model/text.h"
 
 namespace hsmbackup::conformance::model {
 namespace {
-
-std::string Str(const Json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
-}
-
-uint64_t U64(const Json& j, const char* key) {
-  return j.contains(key) && j[key].is_number_unsigned() ? j[key].get<uint64_t>() : 0;
-}
 
 // Blame collects mismatches; once `cause` is set, every further one is its
 // consequence.

@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "model/text.h"
+
 namespace hsmbackup::conformance::model {
 namespace {
 
@@ -126,11 +128,6 @@ const std::vector<std::vector<std::string>>& Commands() {
       {"partition", "archive", "contents"},
       {"partition", "archive", "delete"}};
   return kCommands;
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), ::tolower);
-  return s;
 }
 
 // ResolveWords reads words[first..] as command words, each the word or a

@@ -47,6 +47,20 @@ std::string HandleList(const std::vector<uint32_t>& handles);
 // Tokens splits a line into lower-cased runs of letters, digits, '_' and
 // '-' (so a handle, a CKR name or an OUID is one token).
 std::vector<std::string> Tokens(const std::string& line);
+// HasToken: one of `line`'s Tokens is `token`, lower-cased.
+bool HasToken(const std::string& line, const std::string& token);
+// Lower is `s` with its ASCII letters lower-cased.
+std::string Lower(std::string s);
+
+// JudgeList and JudgeContents (listing.cc) add to `out` what a `partition
+// archive list` (ARCHIVE-LIST) or `contents` (ARCHIVE-CONTENTS) transcript
+// fails to show of the observed slot `p.said.list_slot` /
+// `p.said.contents_slot`: each entry's figures, origin, label, handle, size
+// and class, in any usual spelling. JudgeText calls them.
+void JudgeList(const Prediction& p, const Outcome& outcome, const Json& observed,
+               std::vector<Mismatch>& out);
+void JudgeContents(const Prediction& p, const Outcome& outcome, const Json& observed,
+                   std::vector<Mismatch>& out);
 
 }  // namespace hsmbackup::conformance::model
 
