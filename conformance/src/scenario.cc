@@ -162,8 +162,17 @@ std::set<std::string> NeededCapabilities(const Json& world) {
     if (!dev.is_object()) continue;
     if (dev.value("auth", "password") == "ped") caps.insert("ped");
     if (dev.value("kind", "") == "v1") caps.insert("smkonly");
+    if (dev.contains("kind") && dev["kind"].is_string()) {
+      caps.insert(std::string(kKindCapabilityPrefix) + dev["kind"].get<std::string>());
+    }
+    if (dev.contains("model") && dev["model"].is_string()) {
+      caps.insert(std::string(kModelCapabilityPrefix) + dev["model"].get<std::string>());
+    }
     for (const Json& p : dev.value("partitions", Json::array())) {
-      if (p.is_object() && p.value("origin", "") == "v1") caps.insert("smkonly");
+      if (!p.is_object() || !p.contains("origin") || !p["origin"].is_string()) continue;
+      const std::string origin = p["origin"].get<std::string>();
+      if (origin == "v1") caps.insert("smkonly");
+      caps.insert(std::string(kKindCapabilityPrefix) + origin);  // a backup of that kind
     }
     const std::string connection = dev.value("connection", "client");
     if (connection == "appliance" || connection == "usb") caps.insert(connection);

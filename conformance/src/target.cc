@@ -40,6 +40,17 @@ Json ParseJson(const std::string& text) {
   }
 }
 
+bool Hello::Has(const std::string& capability) const {
+  if (capabilities.count(capability) != 0) return true;
+  for (const std::string_view prefix : {kKindCapabilityPrefix, kModelCapabilityPrefix}) {
+    if (capability.rfind(prefix, 0) != 0) continue;
+    // A family the target says nothing of is all there.
+    const auto listed = capabilities.lower_bound(std::string(prefix));
+    return listed == capabilities.end() || listed->rfind(prefix, 0) != 0;
+  }
+  return false;
+}
+
 namespace {
 
 // RequestName names a request in a message: its id and op, and an execute's

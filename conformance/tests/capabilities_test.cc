@@ -1,7 +1,8 @@
 // A target is judged only on what it declares: no check gives a target a
 // world that needs a `hello` capability it lacks (PROTOCOL.md). A vendor's
 // target without V1 support once got V1 sources from the fault sequences
-// and failed CLONE-STORE for it.
+// and failed CLONE-STORE for it; a vendor's product without pre-7.7
+// partitions or Backup HSM G5s had 62 clauses in error, its worlds refused.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "conformance/check.h"
 #include "conformance/scenario.h"
@@ -17,8 +19,14 @@
 namespace hsmbackup::conformance {
 namespace {
 
-// Lacking wraps the reference, hides one capability from its `hello`, and
-// records every world it loaded (not refused) that needs it.
+// The kinds and models a subset product may lack (PROTOCOL.md `hello`): it
+// lacks one by listing the others of its family.
+const std::vector<std::string> kFamilies[] = {
+    {"kind.pre77", "kind.v0", "kind.v1"}, {"model.backup_hsm_7", "model.backup_hsm_g5"}};
+
+// Lacking wraps the reference, hides one capability from its `hello` (a
+// kind or model by listing the rest of its family), and records every
+// world it loaded (not refused) that needs it.
 class Lacking final : public Target {
  public:
   explicit Lacking(std::string capability)
@@ -46,6 +54,12 @@ class Lacking final : public Target {
     Json kept = Json::array();
     for (const Json& c : hello["capabilities"]) {
       if (c != capability_) kept.push_back(c);
+    }
+    for (const std::vector<std::string>& family : kFamilies) {
+      if (std::find(family.begin(), family.end(), capability_) == family.end()) continue;
+      for (const std::string& c : family) {
+        if (c != capability_) kept.push_back(c);
+      }
     }
     hello["capabilities"] = kept;
     return hello.dump();
@@ -82,7 +96,9 @@ TEST_P(Capabilities, NoCheckGivesATargetAWorldThatNeedsACapabilityItLacks) {
 INSTANTIATE_TEST_SUITE_P(EachCapability, Capabilities,
                          ::testing::Values("smkonly", "ped", "fault.verify_fail",
                                            "fault.partition_full", "fault.shrink_fail",
-                                           "appliance", "usb"),
+                                           "appliance", "usb", "kind.pre77", "kind.v0",
+                                           "kind.v1", "model.backup_hsm_7",
+                                           "model.backup_hsm_g5"),
                          [](const ::testing::TestParamInfo<const char*>& param) {
                            std::string name;
                            for (const char* c = param.param; *c; ++c) {

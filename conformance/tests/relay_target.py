@@ -9,6 +9,10 @@ Usage: relay_target.py MODE HSMBACKUP
               to its first execute: out of step. Once per run: it creates the
               file RELAY_ONCE names, and is quiet when that file exists.
   hang-list   never answers a 'partition archive list' line.
+  subset      a product without pre-7.7 partitions, Backup HSM G5s, PED or USB
+              backup HSMs: hello claims kind.v0, kind.v1 and model.backup_hsm_7
+              (and no ped or usb), and a world holding what it lacks is refused
+              at load, CKR_DATA_INVALID, as the product would.
   pass        relays as it is.
 With RELAY_PIDS set, appends its own pid and the server's to that file, and
 "hung" when it starts to hang.
@@ -34,6 +38,24 @@ def upper_hex(node):
                 upper_hex(value)
 
 
+def lacks(world):
+    """What of `world` the subset product has not got, or None."""
+    for slot in world.get("slots", []):
+        for key in ("user_partition", "backup_hsm"):
+            dev = slot.get(key)
+            if not isinstance(dev, dict):
+                continue
+            if dev.get("kind") == "pre77":
+                return "a partition older than firmware 7.7.0"
+            if dev.get("model") == "backup_hsm_g5":
+                return "a Backup HSM G5"
+            if dev.get("auth") == "ped" or dev.get("connection") == "usb":
+                return "PED or USB"
+            if any(p.get("origin") == "pre77" for p in dev.get("partitions", [])):
+                return "a backup of a partition older than firmware 7.7.0"
+    return None
+
+
 def main():
     mode, tool = sys.argv[1], sys.argv[2]
     serve = subprocess.Popen([tool, "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -52,12 +74,24 @@ def main():
                     pids.write("hung\n")
             while True:
                 time.sleep(3600)
+        if mode == "subset" and request.get("op") == "load":
+            missing = lacks(request.get("world", {}))
+            if missing:
+                sys.stdout.write(json.dumps({"id": request.get("id"), "ok": False, "error": {
+                    "code": "CKR_DATA_INVALID",
+                    "message": "this product has no " + missing}}) + "\n")
+                sys.stdout.flush()
+                continue
         serve.stdin.write(line)
         serve.stdin.flush()
         answer = serve.stdout.readline()
         if not answer:
             break
         response = json.loads(answer)
+        if mode == "subset" and request.get("op") == "hello" and response.get("ok"):
+            response["capabilities"] = [
+                c for c in response.get("capabilities", []) if c not in ("ped", "usb")
+            ] + ["kind.v0", "kind.v1", "model.backup_hsm_7"]
         if mode == "upperhex" and isinstance(response.get("state"), dict):
             upper_hex(response["state"])
         if noisy and executed is not None:

@@ -57,6 +57,16 @@ inline bool ProcessGone(long pid) {
   return false;
 }
 
+#if defined(HSMB_SOURCE_ROOT) && defined(HSMB_TOOL_PATH)
+// RelayCommand is the command of a target that runs tests/relay_target.py
+// in `mode` (its docstring lists them) before the reference.
+inline std::string RelayCommand(const std::string& mode) {
+  return "python3 " +
+         ShellQuote(std::string(HSMB_SOURCE_ROOT) + "/conformance/tests/relay_target.py") + " " +
+         mode + " " + ShellQuote(HSMB_TOOL_PATH);
+}
+#endif
+
 }  // namespace hsmbackup::conformance::shell_testing
 
 #endif  // HSMBACKUP_CONFORMANCE_TESTS_SHELL_SUPPORT_H_

@@ -23,16 +23,10 @@ namespace hsmbackup::conformance {
 namespace {
 
 using shell_testing::ProcessGone;
+using shell_testing::RelayCommand;
 using shell_testing::RunMerged;
 using shell_testing::RunResult;
 using shell_testing::ShellQuote;
-
-// RelayCommand runs tests/relay_target.py in `mode` before the reference.
-std::string RelayCommand(const std::string& mode) {
-  return "python3 " +
-         ShellQuote(std::string(HSMB_SOURCE_ROOT) + "/conformance/tests/relay_target.py") + " " +
-         mode + " " + ShellQuote(HSMB_TOOL_PATH);
-}
 
 Json ReadFaultReport(const std::string& path) {
   std::ifstream in(path);

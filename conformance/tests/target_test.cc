@@ -94,10 +94,7 @@ TEST(Target, SubprocessSeesWhatInProcessSees) {
 // case: the suite reads it lower case, so a target writing upper case (here
 // the reference behind tests/relay_target.py) is judged as the reference.
 TEST(Target, HexInAnObservedStateIsReadInEitherCase) {
-  const std::string relay =
-      "python3 " +
-      ShellQuote(std::string(HSMB_SOURCE_ROOT) + "/conformance/tests/relay_target.py") +
-      " upperhex " + ShellQuote(HSMB_TOOL_PATH);
+  const std::string relay = shell_testing::RelayCommand("upperhex");
   ScratchDir scratch("hsmb-upperhex");
   const std::string requests = scratch.path() + "/requests.jsonl";
   {

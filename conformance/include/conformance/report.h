@@ -50,6 +50,9 @@ struct CatalogueClause {
   std::string text;
   std::string source;  // where the requirement comes from: "seed", "facts", "project", ...
   std::vector<Quote> quotes = {};  // the seed's first, then the facts'; none for our own readings
+  // The `hello` capabilities (Hello::Has) without which the clause concerns
+  // nothing the target has: "kind.pre77" for CLONE-CONTINUE-PRE77.
+  std::vector<std::string> needs = {};
 };
 
 // An expected failure from the vendor config: `reason` is never empty.
@@ -161,10 +164,15 @@ struct SuiteCheck {
 // its reason saying which checks did not run. Each verdict's
 // checks_not_run lists those of `suite` naming it that are not among
 // `outcomes`; an empty `suite` means every check ran.
+// Before `config`, with `claims` (the target's hello) given: a clause that
+// needs (CatalogueClause::needs) what the target lacks and would be pass,
+// n/a or not-run is n/a, its reason naming what: it concerns nothing the
+// target has (a pass there would be vacuous).
 std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& clauses,
                                            const std::vector<CheckOutcome>& outcomes,
                                            const VendorConfig& config,
-                                           const std::vector<SuiteCheck>& suite = {});
+                                           const std::vector<SuiteCheck>& suite = {},
+                                           const Hello* claims = nullptr);
 
 // ExitCodeFor maps verdicts to kExitConformant, kExitNotConformant,
 // kExitUnknown or kExitNothingRan (`checks_run` == 0). not-run, n/a and
@@ -203,6 +211,7 @@ struct RunReport {
   std::string tool_version;      // the kit's version (project(VERSION))
   std::string catalogue_sha256;  // SHA-256 of the clauses.json the run used, lower-case hex
   std::string implementation;  // from the target's hello
+  std::vector<std::string> capabilities;  // the hello's, as listed (sorted)
   std::string target;          // "in-process reference" or the --target-cmd
   std::optional<Processes> processes;  // nullopt: a report not built by a run
   std::string implementation_notes;

@@ -57,9 +57,11 @@ std::string ReplayCommand(const Scenario& s, const std::string& world_path,
                           const std::string& script_path);
 
 // NeededCapabilities is the set of `hello` capabilities (PROTOCOL.md's
-// table) a target must declare before it is given `world`: a fault type
-// ("fault.verify_fail"), "ped", "smkonly", "appliance", "usb". No check
-// gives a world to a target that lacks one of them.
+// table) a target must have (Hello::Has) before it is given `world`: a
+// fault type ("fault.verify_fail"), "ped", "smkonly", "appliance", "usb",
+// and the kind of each user partition and of each backup's origin
+// ("kind.pre77") and the model of each backup HSM ("model.backup_hsm_g5").
+// No check gives a world to a target that lacks one of them.
 std::set<std::string> NeededCapabilities(const Json& world);
 
 // Describe renders a counterexample for people: the failing step, expected

@@ -57,11 +57,21 @@ struct TargetError {
   std::string refused_code;
 };
 
+// The capabilities that name what a product has of the seed's devices
+// (PROTOCOL.md `hello`): a partition kind ("kind.pre77", "kind.v0",
+// "kind.v1") or a backup HSM model ("model.backup_hsm_7",
+// "model.backup_hsm_g5"), spelled as the world format spells them.
+inline constexpr std::string_view kKindCapabilityPrefix = "kind.";
+inline constexpr std::string_view kModelCapabilityPrefix = "model.";
+
 struct Hello {
   std::string protocol;
   std::string implementation;
-  std::set<std::string> capabilities;
-  bool Has(const std::string& capability) const { return capabilities.count(capability) != 0; }
+  std::set<std::string> capabilities;  // as the target listed them
+  // Has: the target listed `capability`; except that a target listing no
+  // "kind." capability has every kind, and one listing no "model." every
+  // model (a target that says nothing has the seed's whole product).
+  bool Has(const std::string& capability) const;
 };
 
 // Outcome is one executed lunacm line.

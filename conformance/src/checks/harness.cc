@@ -56,6 +56,21 @@ ScenarioVerdict HarnessError(const Scenario& s, size_t lines, size_t answers,
   return v;
 }
 
+ScenarioVerdict LoadFailed(const Scenario& s, const TargetError& e) {
+  if (e.refused_code.empty()) return HarnessError(s, 0, 0, e.message);
+  std::string needs;
+  for (const std::string& c : NeededCapabilities(s.world)) needs += (needs.empty() ? "" : ", ") + c;
+  ScenarioVerdict v = HarnessError(
+      s, 0, 0,
+      "the target refused a valid world (" + e.message +
+          "): a target loads every valid world that needs only what its hello claims, and a "
+          "product without some kind, model or feature leaves it out of its hello "
+          "(PROTOCOL.md, hello); this world needs " +
+          (needs.empty() ? std::string("nothing of the table") : needs));
+  v.counterexample.expected = "the world loaded (PROTOCOL.md, load)";
+  return v;
+}
+
 std::string Describe(const model::Mismatch& m) {
   if (!m.primary()) return "after " + m.after + " failed: " + m.what;
   std::string ids;
@@ -88,7 +103,7 @@ ScenarioVerdict RunScenario(Target& target, const Scenario& s, const Relation& r
     return v;
   }
   std::optional<Json> state = target.LoadAndObserve(s.world, &e);
-  if (!state) return HarnessError(s, 0, 0, e.message);
+  if (!state) return LoadFailed(s, e);
   model::Adopt(*world, *state);
   return RunLines(target, s, std::move(*world), std::move(*state), relation);
 }
@@ -190,9 +205,11 @@ CheckResult ForAllHeldTo(CheckContext& ctx, const rc::Gen<Scenario>& gen,
                          const Relation& relation) {
   std::optional<ScenarioVerdict> last_failure;
   PrintedFailures printed;
+  Lacked lacked;
   int runs = 0;
   const auto property = [&](PrintedFailures& into, bool shrinking) {
     const Scenario s = *gen;
+    lacked.Skip(ctx, s.world);
     SkipOnceOutOfService(*ctx.target);
     runs += shrinking ? 0 : 1;
     ScenarioVerdict v = RunScenario(*ctx.target, s, relation);
@@ -209,6 +226,7 @@ CheckResult ForAllHeldTo(CheckContext& ctx, const rc::Gen<Scenario>& gen,
   if (held && printed.empty()) return CheckResult::Pass(std::max(ctx.cases, 1));
 
   if (!held && !last_failure) {
+    if (std::optional<CheckResult> r = lacked.GaveUp(runs)) return *r;
     return CheckResult::Error("the property could not run: " + could_not_run);
   }
   CheckResult r = printed.Result(held ? nullptr : &*last_failure, ctx.seed, runs);
@@ -292,6 +310,44 @@ void PrintedFailures::AddTo(CheckResult* stopped) const {
       stopped->message += "\n" + what;
     }
   }
+}
+
+std::set<std::string> Unsupported(const CheckContext& ctx, const Json& world) {
+  std::set<std::string> lacking;
+  for (const std::string& c : NeededCapabilities(world)) {
+    if (!ctx.hello.Has(c)) lacking.insert(c);
+  }
+  return lacking;
+}
+
+void Lacked::Skip(const CheckContext& ctx, const Json& world) {
+  const std::set<std::string> lacking = Unsupported(ctx, world);
+  if (lacking.empty()) return;
+  if (any_.empty()) {
+    always_ = lacking;
+  } else {
+    std::erase_if(always_, [&](const std::string& c) { return lacking.count(c) == 0; });
+  }
+  any_.insert(lacking.begin(), lacking.end());
+  RC_DISCARD("the world needs what the target does not claim");
+}
+
+std::optional<CheckResult> Lacked::GaveUp(int runs) const {
+  if (any_.empty()) return std::nullopt;
+  if (runs > 0) return CheckResult::Pass(runs);
+  auto joined = [](const std::set<std::string>& names) {
+    std::string out;
+    for (const std::string& c : names) out += (out.empty() ? "" : ", ") + c;
+    return out;
+  };
+  // What every world needed names the check's subject (kind.pre77 for a
+  // check of pre-7.7 sources), not what some of them happened to hold.
+  if (!always_.empty()) {
+    return CheckResult::NotApplicable("the target lacks capability " + joined(always_) +
+                                      ", which every world the check generates needs");
+  }
+  return CheckResult::NotApplicable("every world the check generates needs one of " +
+                                    joined(any_) + ", which the target lacks");
 }
 
 void SkipOnceOutOfService(const Target& target) {

@@ -154,6 +154,36 @@ CheckResult FailedResult(const ScenarioVerdict& failure, uint64_t seed, int runs
 ScenarioVerdict HarnessError(const Scenario& s, size_t lines, size_t answers,
                              const std::string& message);
 
+// Unsupported is what `world` needs (NeededCapabilities) that the target
+// lacks (Hello::Has): a kind or model a subset product does not claim, a
+// fault it does not honour, PED, ...
+std::set<std::string> Unsupported(const CheckContext& ctx, const Json& world);
+
+// Lacked keeps what a check's generated worlds needed that the target
+// lacks. Each such case is discarded before the target sees it, so a
+// check whose worlds are mixed (pre-7.7 and V0 sources, say) judges a
+// product without pre-7.7 on the rest, and one none of whose cases could
+// run reads n/a, naming what the target does not claim.
+class Lacked {
+ public:
+  // Skip discards the case (RC_DISCARD) if the target lacks something
+  // `world` needs. Call it in a property, before the target is used.
+  void Skip(const CheckContext& ctx, const Json& world);
+  // GaveUp is the result of a property RapidCheck gave up on after `runs`
+  // cases because Skip discarded too many: n/a when none ran, else a pass
+  // of those that did. nullopt if Skip discarded none (a real give-up).
+  std::optional<CheckResult> GaveUp(int runs) const;
+
+ private:
+  std::set<std::string> any_;     // lacked by some discarded world
+  std::set<std::string> always_;  // lacked by every discarded world
+};
+
+// LoadFailed is HarnessError for a scenario whose world the target did not
+// load: a refusal of this valid world says what the world needs and how a
+// product that lacks it says so (PROTOCOL.md, hello).
+ScenarioVerdict LoadFailed(const Scenario& s, const TargetError& e);
+
 // SkipOnceOutOfService discards (RC_DISCARD) a property's case when the
 // target is out of service (Target::Alive): after a case on which it hung,
 // died or answered out of step, nothing more can be learnt from it, and a

@@ -252,10 +252,13 @@ CheckResult Paired(CheckContext& ctx, const rc::Gen<Scenario>& gen,
                    bool same_lines) {
   std::optional<ScenarioVerdict> failure;
   PrintedFailures printed;
+  Lacked lacked;
   int runs = 0;
   const auto property = [&](PrintedFailures& into, bool shrinking) {
     const Scenario first = *gen;
     const Scenario second = change(first);
+    lacked.Skip(ctx, first.world);
+    lacked.Skip(ctx, second.world);
     SkipOnceOutOfService(*ctx.target);
     runs += shrinking ? 0 : 1;
     const std::vector<std::string> world_secrets = model::Secrets(first.world);
@@ -296,6 +299,7 @@ CheckResult Paired(CheckContext& ctx, const rc::Gen<Scenario>& gen,
   const bool held = HoldsPastPrinted(ctx, 100, property, printed, &could_not_run);
   if (held && printed.empty()) return CheckResult::Pass(std::max(ctx.cases, 1));
   if (!held && !failure) {
+    if (std::optional<CheckResult> r = lacked.GaveUp(runs)) return *r;
     return CheckResult::Error("the paired property could not run: " + could_not_run);
   }
   return printed.Result(held ? nullptr : &*failure, ctx.seed, runs);

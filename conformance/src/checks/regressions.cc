@@ -68,16 +68,19 @@ CheckResult Replay(CheckContext& ctx, const fs::path& dir) {
   int ran = 0;
   std::string skipped;
   for (const std::string& n : names) {
-    const std::string missing = Missing(Slurp(dir / (n + ".lunacm")), ctx.hello);
+    std::string why;
+    std::optional<Scenario> s =
+        ParseScenario(Slurp(dir / (n + ".world.json")), Slurp(dir / (n + ".lunacm")), &why);
+    if (!s) return CheckResult::Error(n + ": " + why);
+    std::string missing = Missing(Slurp(dir / (n + ".lunacm")), ctx.hello);
+    for (const std::string& c : Unsupported(ctx, s->world)) {
+      missing += (missing.empty() ? "" : ", ") + c;
+    }
     if (!missing.empty()) {
       skipped += n + " needs " + missing + "; ";
       continue;
     }
     ++ran;
-    std::string why;
-    std::optional<Scenario> s =
-        ParseScenario(Slurp(dir / (n + ".world.json")), Slurp(dir / (n + ".lunacm")), &why);
-    if (!s) return CheckResult::Error(n + ": " + why);
     CheckResult r = Example(ctx, *s);
     if (r.status != CheckStatus::kPass) {
       r.message = "regression " + n + ": " + r.message;

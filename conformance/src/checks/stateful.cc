@@ -214,9 +214,11 @@ rc::Gen<RcModel> Worlds(bool v1, bool faults) {
 CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
   std::optional<ScenarioVerdict> last;
   PrintedFailures printed;
+  Lacked lacked;
   int runs = 0;
   const auto property = [&](PrintedFailures& into, bool shrinking) {
     const RcModel initial = *Worlds(v1, faults);
+    lacked.Skip(ctx, initial.spec.ToJson());
     SkipOnceOutOfService(*ctx.target);
     runs += shrinking ? 0 : 1;
     Sut sut;
@@ -239,7 +241,7 @@ CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
       Stop(sut, v, v.message);
     }
     if (!state) {
-      const ScenarioVerdict v = HarnessError(sut.scenario, 0, 0, e.message);
+      const ScenarioVerdict v = LoadFailed(sut.scenario, e);
       Stop(sut, v, v.message);
     }
     model::Adopt(*w, *state);
@@ -255,6 +257,7 @@ CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
   const bool held = HoldsPastPrinted(ctx, 30, property, printed, &could_not_run);
   if (held && printed.empty()) return CheckResult::Pass(std::max(ctx.cases, 1));
   if (!held && !last) {
+    if (std::optional<CheckResult> r = lacked.GaveUp(runs)) return *r;
     return CheckResult::Error("the stateful property could not run: " + could_not_run);
   }
   return printed.Result(held ? nullptr : &*last, ctx.seed, runs);

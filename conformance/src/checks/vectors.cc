@@ -456,11 +456,21 @@ std::vector<Check> VectorChecksIn(const std::filesystem::path& vector_dir,
                         [why](CheckContext&) { return CheckResult::Error(why); }});
       continue;
     }
-    // One check per set of capabilities the vectors need, so a clause whose
-    // vectors all need a capability the target lacks reads n/a, not pass.
+    // One check per set of features the vectors need, so a clause whose
+    // vectors all need a feature the target lacks reads n/a, not pass. The
+    // kinds and models a vector needs do not split the file (every target
+    // would get a dozen more checks for it): RunFile skips a vector whose
+    // kind or model the target does not claim, and a check it skips whole
+    // reads n/a the same way.
     std::map<std::set<std::string>, VectorFile> by_needs;
     for (const Vector& v : file.vectors) {
-      VectorFile& part = by_needs[v.capabilities];
+      std::set<std::string> features;
+      for (const std::string& c : v.capabilities) {
+        if (c.rfind(kKindCapabilityPrefix, 0) != 0 && c.rfind(kModelCapabilityPrefix, 0) != 0) {
+          features.insert(c);
+        }
+      }
+      VectorFile& part = by_needs[features];
       part.topic = file.topic;
       part.vectors.push_back(v);
     }

@@ -49,6 +49,24 @@ bool ParseQuotes(const Json& c, CatalogueClause* clause, std::string* error) {
   return true;
 }
 
+// ParseNeeds takes the clause's `needs`: the `hello` capabilities without
+// which it concerns nothing the target has (PROTOCOL.md), a list of
+// non-empty strings when present.
+bool ParseNeeds(const Json& c, CatalogueClause* clause, std::string* error) {
+  if (!c.contains("needs")) return true;
+  const Json& list = c["needs"];
+  bool ok = list.is_array() && !list.empty();
+  for (size_t i = 0; ok && i < list.size(); ++i) {
+    ok = list[i].is_string() && !list[i].get<std::string>().empty();
+    if (ok) clause->needs.push_back(list[i].get<std::string>());
+  }
+  if (!ok) {
+    *error = "catalogue clause " + clause->id +
+             ": \"needs\" must be a non-empty list of capability names";
+  }
+  return ok;
+}
+
 }  // namespace
 
 std::string Sha256Hex(const std::string& bytes) {
@@ -83,7 +101,7 @@ std::optional<std::vector<CatalogueClause>> ParseCatalogue(const std::string& te
     }
     CatalogueClause clause{c["id"].get<std::string>(), c["family"].get<std::string>(),
                            c.value("text", ""), c.value("source", "")};
-    if (!ParseQuotes(c, &clause, error)) return std::nullopt;
+    if (!ParseQuotes(c, &clause, error) || !ParseNeeds(c, &clause, error)) return std::nullopt;
     if (Known(clauses, clause.id)) {
       *error = "catalogue clause " + clause.id + " appears twice";
       return std::nullopt;

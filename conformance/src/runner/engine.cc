@@ -331,6 +331,7 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
   report.tool_version = HSMB_PROJECT_VERSION;
   report.catalogue_sha256 = catalogue_sha256;
   report.implementation = hello->implementation;
+  report.capabilities.assign(hello->capabilities.begin(), hello->capabilities.end());
   report.target = target_name;
   report.processes = processes;
   report.implementation_notes = config.implementation_notes;
@@ -345,7 +346,7 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
     if (fixed || !c.fixed_world) suite.push_back({c.id(), c.clauses});
   }
   report.rerun_options = RerunOptions(options);
-  report.clauses = ComputeVerdicts(shown, engine.outcomes, config, suite);
+  report.clauses = ComputeVerdicts(shown, engine.outcomes, config, suite, &*hello);
   report.exit_code = ExitCodeFor(report.clauses, engine.outcomes.size());
   report.checks = std::move(engine.outcomes);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

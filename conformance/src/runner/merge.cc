@@ -91,6 +91,9 @@ std::optional<ShardReport> ReadShard(const std::string& path, std::string* error
       r.catalogue_sha256 = doc["catalogue"].at("sha256").get<std::string>();
     }
     r.implementation = doc.at("implementation").get<std::string>();
+    if (doc.contains("capabilities")) {
+      r.capabilities = doc["capabilities"].get<std::vector<std::string>>();
+    }
     r.implementation_notes = doc.at("implementation_notes").get<std::string>();
     r.target = doc.at("target").get<std::string>();
     if (doc.contains("processes")) r.processes = ProcessesFrom(doc["processes"]);
@@ -169,6 +172,10 @@ std::string Belong(const ShardReport& a, const ShardReport& b) {
   }
   if (x.implementation != y.implementation) {
     return differ("implementation", x.implementation, y.implementation);
+  }
+  if (x.capabilities != y.capabilities) {
+    return differ("capabilities", report_internal::Join(x.capabilities, ", "),
+                  report_internal::Join(y.capabilities, ", "));
   }
   if (x.implementation_notes != y.implementation_notes) {
     return differ("implementation notes (vendor config)", x.implementation_notes,
@@ -307,7 +314,9 @@ std::optional<RunReport> MergeShardReports(const std::vector<std::string>& paths
       shown.push_back(c);
     }
   }
-  merged.clauses = ComputeVerdicts(shown, merged.checks, config, suite);
+  Hello claims;
+  claims.capabilities.insert(first.report.capabilities.begin(), first.report.capabilities.end());
+  merged.clauses = ComputeVerdicts(shown, merged.checks, config, suite, &claims);
   merged.exit_code = ExitCodeFor(merged.clauses, merged.checks.size());
   return merged;
 }

@@ -82,6 +82,7 @@ OJson ReportJson(const RunReport& report) {
     doc["catalogue"] = {{"format", "hsmbackup-clauses/1"}, {"sha256", report.catalogue_sha256}};
   }
   OJson rest = {{"implementation", report.implementation},
+                {"capabilities", report.capabilities},
                 {"implementation_notes", report.implementation_notes},
                 {"target", report.target},
                 {"processes", report.processes ? ProcessesJson(*report.processes) : OJson()},

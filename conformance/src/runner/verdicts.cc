@@ -97,7 +97,8 @@ bool CheckOutcome::Blames(const std::string& clause) const {
 std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& clauses,
                                            const std::vector<CheckOutcome>& outcomes,
                                            const VendorConfig& config,
-                                           const std::vector<SuiteCheck>& suite) {
+                                           const std::vector<SuiteCheck>& suite,
+                                           const Hello* claims) {
   std::vector<ClauseVerdict> verdicts;
   for (const CatalogueClause& clause : clauses) {
     ClauseVerdict v{clause.id,
@@ -193,6 +194,16 @@ std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& c
     } else {
       v.verdict = Verdict::kNotRun;
       v.reason = "no selected check names this clause";
+    }
+    std::vector<std::string> lacking;
+    for (const std::string& need : clause.needs) {
+      if (claims != nullptr && !claims->Has(need)) lacking.push_back(need);
+    }
+    if (!lacking.empty() && (v.verdict == Verdict::kPass || v.verdict == Verdict::kNotRun ||
+                             v.verdict == Verdict::kNotApplicable)) {
+      v.verdict = Verdict::kNotApplicable;
+      v.reason = "the clause concerns " + Join(lacking, ", ") +
+                 ", which the target does not claim (PROTOCOL.md, hello)";
     }
     const ExpectedFailure* xf = Listed(config, clause.id, v.checks);
     if (xf != nullptr && v.verdict == Verdict::kPass && xf->check.empty() &&
