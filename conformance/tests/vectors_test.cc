@@ -234,6 +234,28 @@ TEST(Vectors, AWrongTargetFailsWithACounterexample) {
   }
 }
 
+// Each vector of a file is judged on its own: the vectors after the first
+// failing one still run, and each failure is listed (a vendor's run once
+// judged one DomainsPolicy vector of eleven).
+TEST(Vectors, EveryVectorOfAFileIsJudgedPastAFailure) {
+  const std::optional<CheckResult> r = DomainsPolicyOn(
+      std::string(HSMB_TOOL_PATH) +
+      " serve | sed -u -e 's/\"result\":\"CKR_CERTIFICATE_INVALID\"/\"result\":\"CKR_OK\"/'");
+  ASSERT_TRUE(r.has_value());
+  ASSERT_EQ(r->status, CheckStatus::kFail) << r->message;
+  int vectors = 0;
+  for (const Check& check : VectorChecks(HSMB_BUILD_DATA_DIR)) {
+    if (check.name == "DomainsPolicy") vectors = check.default_cases;
+  }
+  EXPECT_EQ(r->cases_run, vectors);
+  size_t listed = 0;
+  for (size_t at = r->message.find("tcId "); at != std::string::npos;
+       at = r->message.find("tcId ", at + 1)) {
+    ++listed;
+  }
+  EXPECT_GE(listed, 2u) << r->message;
+}
+
 // A missing seed line a vector lists (transcriptContains) is wording, so it
 // is charged to OUT-TRANSCRIPT alone, not to every clause the vector names.
 TEST(Vectors, AMissingSeedLineIsChargedToOutTranscriptAlone) {

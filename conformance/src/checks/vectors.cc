@@ -399,6 +399,7 @@ CheckResult RunFile(CheckContext& ctx, const VectorFile& file) {
   int run = 0;
   std::set<std::string> missing;
   PrintedFailures printed;
+  std::optional<CheckResult> failed;  // the first vector that failed or erred
   std::string first_printed;  // the vector the first printed failure came from
   for (const Vector& v : file.vectors) {
     std::vector<std::string> lacking;
@@ -413,10 +414,30 @@ CheckResult RunFile(CheckContext& ctx, const VectorFile& file) {
     const bool none_printed = printed.empty();
     std::optional<CheckResult> r = RunVector(ctx, v, printed);
     if (none_printed && !printed.empty()) first_printed = VectorName(v);
-    if (r) {
-      printed.AddTo(&*r);
-      return *r;
+    if (!r) continue;
+    // Each vector is judged on its own: a failure does not keep the file's
+    // other vectors from being judged, and each adds what it broke. An
+    // error (the target out of service) ends the file.
+    if (r->status != CheckStatus::kFail) {
+      if (!failed) failed = std::move(r);
+      break;
     }
+    if (!failed) {
+      failed = std::move(r);
+      continue;
+    }
+    for (const std::string& c : r->failed_clauses) {
+      if (std::find(failed->failed_clauses.begin(), failed->failed_clauses.end(), c) ==
+          failed->failed_clauses.end()) {
+        failed->failed_clauses.push_back(c);
+      }
+    }
+    failed->message += "\n" + r->message;
+  }
+  if (failed) {
+    if (failed->status == CheckStatus::kFail) failed->cases_run = run;
+    printed.AddTo(&*failed);
+    return *failed;
   }
   if (!printed.empty()) {
     CheckResult r = printed.Result(nullptr, ctx.seed, run);
