@@ -490,6 +490,21 @@ TEST(FakeRun, MergeGivesTheUnshardedRunAndRefusesStrayReports) {
   const Ran seeds = Shell(Fake() + " --merge" + s0 + " " + dir + "/seed9.json");
   EXPECT_EQ(seeds.exit_code, kExitUsage) << seeds.out;
   EXPECT_NE(seeds.out.find("has seed \"9\""), std::string::npos) << seeds.out;
+  // Shards run with a timeout: the merged report's reruns repeat it, and a
+  // shard run without it does not belong.
+  auto timed = [&](int index) {
+    const std::string path = dir + "/t" + std::to_string(index) + ".json";
+    Shell("GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=" + std::to_string(index) + " " + Fake() +
+          " --quiet --target-timeout 7 --report " + path);
+    return " " + path;
+  };
+  const std::string t0 = timed(0), t1 = timed(1);
+  const Ran merged_timed = Shell(Fake() + " --merge" + t0 + t1);
+  EXPECT_NE(merged_timed.out.find("--target-timeout 7 --gtest_filter="), std::string::npos)
+      << merged_timed.out;
+  const Ran mixed = Shell(Fake() + " --merge" + t0 + s1);
+  EXPECT_EQ(mixed.exit_code, kExitUsage) << mixed.out;
+  EXPECT_NE(mixed.out.find("--target-timeout"), std::string::npos) << mixed.out;
 }
 
 // --list is what this process would run: the filter and the shard apply,

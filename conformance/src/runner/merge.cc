@@ -94,6 +94,7 @@ std::optional<ShardReport> ReadShard(const std::string& path, std::string* error
     if (doc.contains("capabilities")) {
       r.capabilities = doc["capabilities"].get<std::vector<std::string>>();
     }
+    if (doc.contains("rerun_options")) r.rerun_options = doc["rerun_options"].get<std::string>();
     r.implementation_notes = doc.at("implementation_notes").get<std::string>();
     r.target = doc.at("target").get<std::string>();
     if (doc.contains("processes")) r.processes = ProcessesFrom(doc["processes"]);
@@ -172,6 +173,9 @@ std::string Belong(const ShardReport& a, const ShardReport& b) {
   }
   if (x.implementation != y.implementation) {
     return differ("implementation", x.implementation, y.implementation);
+  }
+  if (x.rerun_options != y.rerun_options) {
+    return differ("options (--config, --target-timeout, ...)", x.rerun_options, y.rerun_options);
   }
   if (x.capabilities != y.capabilities) {
     return differ("capabilities", report_internal::Join(x.capabilities, ", "),

@@ -83,6 +83,7 @@ OJson ReportJson(const RunReport& report) {
   }
   OJson rest = {{"implementation", report.implementation},
                 {"capabilities", report.capabilities},
+                {"rerun_options", report.rerun_options},
                 {"implementation_notes", report.implementation_notes},
                 {"target", report.target},
                 {"processes", report.processes ? ProcessesJson(*report.processes) : OJson()},
