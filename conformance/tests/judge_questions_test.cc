@@ -163,6 +163,37 @@ TEST(JudgeQuestions, ABackupWithoutPasswordMayBeRefusedWhole) {
             std::vector<std::string>{"AUTH-PROMPT"});
 }
 
+// A command that fails anyway may stop asking at the answer that fails it:
+// a vendor's target checks a new password's length as it is typed, so it
+// never asks for the domain a backup with a too-short password leaves off.
+// A command that succeeds must have asked for every one.
+TEST(JudgeQuestions, AFailingCommandMayStopAskingAtTheAnswerThatFailsIt) {
+  const Step before = RunLine(SeedWorld(), {kLogin}, "slot list");
+  std::string why;
+  std::optional<model::World> w = model::FromWorld(SeedWorld(), &why);
+  ASSERT_TRUE(w.has_value()) << why;
+  model::Adopt(*w, before.state);
+  const model::World logged_in = model::Predict(*w, kLogin, {}).after;
+  const std::string line = "partition archive backup -slot 2 -partition p -sopassword backupSOpwd";
+  model::Prediction short_pw =
+      model::Predict(logged_in, line, {}, {{"password", "short"}, {"domain", "clientdomain"}});
+  ASSERT_EQ(short_pw.credential_prompts, (std::vector<std::string>{"password", "domain"}));
+  ASSERT_EQ(short_pw.codes.count("CKR_PIN_LEN_RANGE"), 1u);
+  Outcome stopped;
+  stopped.result = "CKR_PIN_LEN_RANGE";
+  stopped.message = "a new backup partition password needs at least 8 characters";
+  stopped.transcript = {"Enter the password for the backup partition p: *****", "",
+                        stopped.message, "", "Command Result : 0x000000A2 (CKR_PIN_LEN_RANGE)"};
+  stopped.credential_prompts = std::vector<std::string>{"password"};
+  EXPECT_EQ(PrimaryClauses(model::Judge(short_pw, stopped, before.state, {})),
+            std::vector<std::string>{});
+  // Asking for a credential the line gave is still wrong.
+  Outcome extra = stopped;
+  extra.credential_prompts = std::vector<std::string>{"password", "sopassword"};
+  EXPECT_EQ(PrimaryClauses(model::Judge(short_pw, extra, before.state, {})),
+            std::vector<std::string>{"AUTH-PROMPT"});
+}
+
 // OPT-PARTITION-DEFAULT `accepts` label-spaces-kept: the default name may
 // keep the label's spaces, as the seed writes <source_partition_name>.
 TEST(JudgeQuestions, ADefaultNameMayKeepTheLabelsSpaces) {

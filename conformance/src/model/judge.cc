@@ -262,7 +262,11 @@ std::string Names(const std::vector<std::string>& names) {
 // line left off, as a set: in any order, and a name asked twice counts once
 // (lunacm confirms a new password at a second prompt); when one of them had
 // no answer the target may stop at it, so it must have asked only those and
-// at least one unanswered (AUTH-PROMPT).
+// at least one unanswered (AUTH-PROMPT). A command that fails with a code
+// the model expects may have asked only some of them: the seed does not
+// say whether an answer is checked as it is typed (a new password too
+// short) or once all are in, nor whether a line that fails anyway asks
+// first, so a target may stop at the answer, or the check, that fails it.
 std::string CredentialProblem(const Prediction& p, const Outcome& outcome) {
   if (!outcome.credential_prompts) return "";
   const std::vector<std::string>& got = *outcome.credential_prompts;
@@ -270,8 +274,9 @@ std::string CredentialProblem(const Prediction& p, const Outcome& outcome) {
   const std::set<std::string> want(p.credential_prompts.begin(), p.credential_prompts.end());
   const std::string what = "asked for the credentials " + Names(got) + ", expected " +
                            Names(p.credential_prompts);
-  if (p.unanswered.empty()) return asked == want ? "" : what;
   const bool subset = std::includes(want.begin(), want.end(), asked.begin(), asked.end());
+  if (!outcome.ok() && p.codes.count(outcome.result) != 0 && subset) return "";
+  if (p.unanswered.empty()) return asked == want ? "" : what;
   const bool reached = std::any_of(asked.begin(), asked.end(),
                                    [&](const std::string& n) { return p.unanswered.count(n); });
   return subset && reached ? "" : what + " (stopping at one without an answer)";
