@@ -337,7 +337,7 @@ std::optional<CheckResult> Lacked::GaveUp(int runs) const {
   if (runs > 0) return CheckResult::Pass(runs);
   auto joined = [](const std::set<std::string>& names) {
     std::string out;
-    for (const std::string& c : names) out += (out.empty() ? "" : ", ") + c;
+    for (const std::string& c : names) out += (out.empty() ? "'" : ", '") + c + "'";
     return out;
   };
   // What every world needed names the check's subject (kind.pre77 for a
