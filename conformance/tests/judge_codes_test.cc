@@ -92,6 +92,20 @@ TEST(JudgeOwnCode, AMissingBackupNameMayBeRefusedWithAnyFailureCode) {
       "CKR_TOKEN_NOT_PRESENT", "ARCHIVE-DELETE");
 }
 
+// Neither page names a code for a handle -objects names that is not there,
+// nor for a password firmware 7.7.2 finds too short: the PKCS#11 codes the
+// project took are its own.
+TEST(JudgeOwnCode, AMissingHandleMayBeRefusedWithAnyFailureCode) {
+  ExpectOwnCode(RunLine(SeedWorld(), {kLogin}, kBackup + " -objects 999"),
+                "CKR_OBJECT_HANDLE_INVALID", "OPT-OBJECTS-INVALID");
+}
+
+TEST(JudgeOwnCode, AShortPasswordMayBeRefusedWithAnyFailureCode) {
+  std::string line = kBackup;
+  line.replace(line.find("newPa$$w0rd"), 11, "short");
+  ExpectOwnCode(RunLine(SeedWorld(), {kLogin}, line), "CKR_PIN_LEN_RANGE", "PROJ-PIN-LENGTH");
+}
+
 TEST(JudgeOwnCode, ASeedNamedCodeStaysFixed) {
   // CKR_CERTIFICATE_INVALID is the seed's for a domain mismatch.
   Step s = RunLine(SeedWorld(), {kLogin},

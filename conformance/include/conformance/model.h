@@ -151,9 +151,6 @@ struct Said {
   // CLONE-DISCARD: one line per object that failed, naming its source
   // handle and the CKR name.
   std::vector<std::pair<uint32_t, std::string>> failed;
-  std::string delete_empty;  // DOM-MISMATCH-EMPTY: advice to delete this empty partition
-  bool resize_advice = false;  // RESIZE-FAIL: advice to delete the backup
-  bool revert_advice = false;  // FULL-REVERT: advice to free space or use another HSM
   long will_back_up = -1;      // OUT-TRANSCRIPT: "N objects will be backed up."
   long backed_up = -1;         // OUT-TRANSCRIPT: "N objects have been backed up to partition P"
   std::string backed_up_to;

@@ -70,12 +70,12 @@ bool Checks(const World& w, const Line& line, Plan& plan, Refusals& r) {
     }
   }
   if (smkonly) {
-    plan.name = NamePart(src.label, 12) + "_" + Utc(w.now, "%Y:%m:%d-%H:%M:%S");
+    plan.name = NamePart(src.label, kSmkOnlyLabelCut) + "_" + Utc(w.now, "%Y:%m:%d-%H:%M:%S");
     plan.name_why = "OPT-SMKONLY-NAME";
   } else if (line.Has("partition")) {
     plan.name = *line.Get("partition");
   } else if (hsm.model == HsmModel::kBackupHsm7) {
-    plan.name = NamePart(src.label, 23) + "_" + Utc(w.now, "%Y%m%d");
+    plan.name = NamePart(src.label, kDefaultLabelCut) + "_" + Utc(w.now, "%Y%m%d");
     plan.name_why = "OPT-PARTITION-DEFAULT";
   } else {
     r.Add("CKR_ARGUMENTS_BAD", "OPT-PARTITION-REQUIRED");
@@ -237,7 +237,6 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
     for (const Object* o : plan.objects) {
       if (!part->gone.count(o->ouid)) part->gone[o->ouid] = "DOM-MISMATCH-EMPTY";
     }
-    if (plan.creates()) p.said.delete_empty = plan.name;
   };
   // Need is what the partition uses once `o` is stored in place of `held`
   // (nullptr: beside what it holds). PROJ-SIZE-MODEL: an object takes more
@@ -340,7 +339,6 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
           result = "CKR_CONTAINER_OBJECT_STORAGE_FULL";
           p.code_clauses = {"FULL-REVERT"};
           p.said = Said{};
-          p.said.revert_advice = true;
           break;
         }
         if (!domains_match) {
@@ -423,7 +421,6 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
     if (w.HasFault(FaultType::kShrinkFail, plan.slot, 0)) {  // RESIZE-FAIL
       part->space_why = hsm.space_why = "RESIZE-FAIL";
       hsm.shrink_failed = true;
-      p.said.resize_advice = true;
       if (result == "CKR_OK") {
         result = "CKR_DEVICE_ERROR";
         p.code_clauses = {"RESIZE-FAIL"};
