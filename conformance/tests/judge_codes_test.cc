@@ -58,9 +58,11 @@ void ExpectOwnCode(const Step& s, const std::string& project_code, const std::st
     const std::vector<model::Mismatch> ms =
         model::Judge(p, AnsweredWith(s.outcome, name, value), s.state, {});
     EXPECT_EQ(PrimaryClauses(ms), Clauses{clause}) << clause << " answered " << name;
-    // The verdict names the code, not what follows from another reading.
+    // The verdict names the code and quotes the target's message, not what
+    // follows from another reading.
     ASSERT_FALSE(ms.empty());
-    EXPECT_EQ(ms.front().what.rfind("answered " + name + ", expected ", 0), 0u) << ms.front().what;
+    EXPECT_EQ(ms.front().what.rfind("answered " + name + " (\"", 0), 0u) << ms.front().what;
+    EXPECT_NE(ms.front().what.find("\"), expected "), std::string::npos) << ms.front().what;
   }
 }
 
@@ -104,6 +106,34 @@ TEST(JudgeOwnCode, AShortPasswordMayBeRefusedWithAnyFailureCode) {
   std::string line = kBackup;
   line.replace(line.find("newPa$$w0rd"), 11, "short");
   ExpectOwnCode(RunLine(SeedWorld(), {kLogin}, line), "CKR_PIN_LEN_RANGE", "PROJ-PIN-LENGTH");
+}
+
+// A code difference quotes the target's message (first line, in line form),
+// so a vendor config's `match` can select a failure by its cause; every
+// secret of the case, a credential typed on the line included, redacted.
+TEST(JudgeOwnCode, ACodeDifferenceQuotesTheTargetsMessageWithoutSecrets) {
+  Step s = RunLine(SeedWorld(), {kLogin}, kBackup);
+  ASSERT_EQ(s.outcome.result, "CKR_OK");
+  Outcome refused = AnsweredWith(s.outcome, "CKR_OPERATION_NOT_ALLOWED", "0x80000030");
+  refused.message = "Not  supported here (password newPa$$w0rd, SO backupSOpwd).\nsecond line";
+  model::Prediction p = s.p;
+  const std::vector<model::Mismatch> ms = model::Judge(p, refused, s.state, {"backupSOpwd"});
+  // The leak itself is OUT-NO-SECRETS'; the code difference quotes around it.
+  const auto code = std::find_if(ms.begin(), ms.end(), [](const model::Mismatch& m) {
+    return m.what.rfind("answered ", 0) == 0;
+  });
+  ASSERT_NE(code, ms.end());
+  EXPECT_EQ(code->what.rfind("answered CKR_OPERATION_NOT_ALLOWED (\"Not supported here "
+                             "(password <redacted>, SO <redacted>).\"), expected CKR_OK",
+                             0),
+            0u)
+      << code->what;
+  refused.message.clear();
+  p = s.p;
+  const std::vector<model::Mismatch> bare = model::Judge(p, refused, s.state, {});
+  ASSERT_FALSE(bare.empty());
+  EXPECT_EQ(bare.front().what.rfind("answered CKR_OPERATION_NOT_ALLOWED, expected CKR_OK", 0), 0u)
+      << bare.front().what;
 }
 
 TEST(JudgeOwnCode, ASeedNamedCodeStaysFixed) {

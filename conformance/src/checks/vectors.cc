@@ -244,6 +244,16 @@ const Json* FindPartition(const Json& slot, const std::string& name) {
   return nullptr;
 }
 
+// Quiet lists what a vector's report must not show: its world's secrets and
+// those typed on its lines.
+std::vector<std::string> Quiet(const Vector& v) {
+  std::vector<std::string> secrets = model::Secrets(v.scenario.world);
+  for (const std::string& line : v.scenario.lines) {
+    for (std::string& typed : model::TypedSecrets(line)) secrets.push_back(std::move(typed));
+  }
+  return secrets;
+}
+
 // Judge compares the last line's outcome and states with the expect block;
 // "" when it holds, else what differed (no secrets: names, ids and codes).
 // `blamed` is left alone for what the vector's clauses fix, and set to
@@ -256,7 +266,8 @@ std::string Judge(const Vector& v, const Outcome& last, const Json& before, cons
   const Json& e = v.expect;
   const std::vector<std::string>& codes = v.step_codes.back();
   if (!own_code && std::find(codes.begin(), codes.end(), last.result) == codes.end()) {
-    return "the last line ended " + last.result + ", expected one of [" + Join(codes) + "]";
+    return "the last line ended " + last.result + model::QuotedMessage(last, Quiet(v)) +
+           ", expected one of [" + Join(codes) + "]";
   }
   for (const Json& id : e.value("unchanged", Json::array())) {
     const Json* b = FindSlot(before, id.get<int64_t>());
@@ -367,7 +378,8 @@ std::optional<CheckResult> RunVector(CheckContext& ctx, const Vector& v, Printed
         std::find(ok.begin(), ok.end(), s->outcome.result) == ok.end()) {
       return fail(i, "line " + std::to_string(i + 1) + " ends one of [" + Join(ok) + "]",
                   "line " + std::to_string(i + 1) + " ended " + s->outcome.result +
-                      ", expected one of [" + Join(ok) + "]",
+                      model::QuotedMessage(s->outcome, Quiet(v)) + ", expected one of [" +
+                      Join(ok) + "]",
                   s->outcome.transcript, v.clauses);
     }
   }

@@ -222,6 +222,7 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
     part->allocated += bh7 ? hsm.free() : (plan.need > slack ? plan.need - slack : 0);
     part->space_why = bh7 ? "RESIZE-SHRINK" : "PROJ-SIZE-MODEL";
   }
+  p.goes_ahead = true;
   std::string result = "CKR_OK";
   auto fail = [&](const std::string& code, const std::string& clause) {
     if (result == "CKR_OK") {

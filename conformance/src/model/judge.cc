@@ -9,11 +9,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string_view>
 #include <utility>
 
+#include "conformance/fixed_world.h"
 #include "conformance/model.h"
 #include "model/observed.h"
 #include "model/text.h"
@@ -246,6 +248,13 @@ void CompareHsm(const Prediction& p, uint32_t id, const Hsm& h, const Json& s, B
   }
 }
 
+// Either names `codes` joined by "or".
+std::string Either(const std::set<std::string>& codes) {
+  std::string s;
+  for (const std::string& c : codes) s += (s.empty() ? "" : " or ") + c;
+  return s;
+}
+
 std::string Names(const std::vector<std::string>& names) {
   std::string s;
   for (const std::string& n : names) s += (s.empty() ? "" : ", ") + n;
@@ -272,9 +281,26 @@ std::string CredentialProblem(const Prediction& p, const Outcome& outcome) {
   return subset && reached ? "" : what + " (stopping at one without an answer)";
 }
 
-// JudgeReading compares the outcome and state with one reading.
+// WentAhead: the transcript shows a backup past its checks and the SO login,
+// at its partition: a line the seed's example prints from there on.
+bool WentAhead(const Outcome& o) {
+  static constexpr std::string_view kFromThere[] = {"Creating partition ",
+                                                    "Logging into the container ",
+                                                    "Creating Domain for the partition ",
+                                                    "Verifying that all objects can be backed up",
+                                                    "Backing up objects",
+                                                    "Cloned object "};
+  return std::any_of(o.transcript.begin(), o.transcript.end(), [](const std::string& l) {
+    const std::string f = LineForm(l);
+    return std::any_of(std::begin(kFromThere), std::end(kFromThere),
+                       [&](std::string_view head) { return f.rfind(head, 0) == 0; });
+  });
+}
+
+// JudgeReading compares the outcome and state with one reading; `secrets`
+// are kept out of the target's message quoted in a code difference.
 std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
-                                   const Json& observed) {
+                                   const Json& observed, const std::vector<std::string>& secrets) {
   std::vector<Mismatch> out;
   Blame b(&out);
   const std::string first_code_clause =
@@ -298,9 +324,25 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
       spelling_why = p.form_why;
     }
   }
+  // A backup that goes ahead past the SO login and ends in a failure whose
+  // code is the project's choice (own-code) may answer any failure code
+  // there; one that answers such a code with no line showing it went ahead
+  // refused before anything happened, a path no reading of the failure
+  // takes (a refusal leaves the state a revert restores, so only the path
+  // tells them apart).
+  const bool refused_early = p.goes_ahead && !outcome.ok() && p.codes.count(outcome.result) == 0 &&
+                             p.Accepts(outcome.result) && !WentAhead(outcome);
   auto judge_code = [&] {
-    if (p.Accepts(outcome.result)) return;
-    const std::string what = "answered " + outcome.result + ", expected " + p.Expected();
+    if (p.Accepts(outcome.result) && !refused_early) return;
+    const std::string what =
+        "answered " + outcome.result + QuotedMessage(outcome, secrets) +
+        (refused_early ? " with no line showing the backup past its checks and the SO login "
+                         "(none of the seed's 'Creating partition', 'Logging into the container', "
+                         "'Creating Domain', 'Verifying that all objects can be backed up...', "
+                         "'Backing up objects...', 'Cloned object' lines): a refusal, where the "
+                         "backup goes ahead and ends in " +
+                             Either(p.codes) + " (or, once it has gone ahead, any failure code)"
+                       : ", expected " + p.Expected());
     std::vector<std::string> blamed =
         p.code_clauses.empty() ? std::vector<std::string>{"OUT-ERROR"} : p.code_clauses;
     if (!spelling_clause.empty()) blamed = {spelling_clause};
@@ -446,6 +488,16 @@ std::string ClosingProblem(const Outcome& o) {
 
 }  // namespace
 
+std::string QuotedMessage(const Outcome& o, const std::vector<std::string>& secrets) {
+  const std::string first = LineForm(o.message.substr(0, o.message.find('\n')));
+  if (first.empty()) return "";
+  std::vector<std::string> known;
+  for (const std::string& s : secrets) {
+    if (!s.empty()) known.push_back(s);
+  }
+  return " (\"" + Redact(first, known) + "\")";
+}
+
 bool OnlyPrinted(const std::vector<Mismatch>& ms) {
   return !ms.empty() &&
          std::all_of(ms.begin(), ms.end(), [](const Mismatch& m) { return m.printed; });
@@ -484,14 +536,16 @@ std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& o
   // failed; on a tie one that explains the prompts the target asked (the
   // first link of the chain, so the difference it blames is the real one,
   // not the prompts that follow from another reading), else the project's.
-  std::vector<Mismatch> best = JudgeReading(p, outcome, observed);
+  std::vector<std::string> quiet = secrets;
+  quiet.insert(quiet.end(), p.typed_secrets.begin(), p.typed_secrets.end());
+  std::vector<Mismatch> best = JudgeReading(p, outcome, observed, quiet);
   size_t chosen = 0;
   auto fits_prompts = [&](const Prediction& q) {
     return outcome.prompts == q.prompts && CredentialProblem(q, outcome).empty();
   };
   for (size_t i = 0; i < p.alternatives.size() && Primaries(best) != 0; ++i) {
     const Prediction& alt = p.alternatives[i];
-    std::vector<Mismatch> other = JudgeReading(alt, outcome, observed);
+    std::vector<Mismatch> other = JudgeReading(alt, outcome, observed, quiet);
     const Prediction& taken = chosen == 0 ? p : p.alternatives[chosen - 1];
     if (Primaries(other) < Primaries(best) ||
         (Primaries(other) == Primaries(best) && !fits_prompts(taken) && fits_prompts(alt))) {
