@@ -442,7 +442,7 @@ std::vector<Mutant> AllReadings() {
        "options are taken only by their full names and the seed's shortcuts, in lower case",
        MakeListedSpellingsOnly},
       {"label-spaces-kept", "OPT-PARTITION-DEFAULT",
-       "a backup's default name keeps the source label's spaces", MakeLabelSpacesKept},
+       "a backup's default or -smkonly name keeps the source label's spaces", MakeLabelSpacesKept},
       {"name-cut", "OPT-PARTITION-DEFAULT",
        "a default or -smkonly name is made from the whole source label, then cut to 32 characters",
        MakeNameCut},

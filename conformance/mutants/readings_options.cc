@@ -192,10 +192,11 @@ class SpellingsListed final : public ProtocolHook {
   }
 };
 
-// SpacesKept renames the partition a backup without -partition created on a
-// Backup HSM 7 to keep the source label's spaces (OPT-PARTITION-DEFAULT
-// `accepts` "label-spaces-kept"): "a c_20010101" where the reference names
-// "a_c_20010101", in its state and in what it printed.
+// SpacesKept renames the partition a backup without -partition created (a
+// default name, or -smkonly's) to keep the source label's spaces
+// (OPT-PARTITION-DEFAULT and OPT-SMKONLY-NAME `accepts` "label-spaces-kept"):
+// "a c_20010101" where the reference names "a_c_20010101", in its state and
+// in what it printed.
 class SpacesKept final : public ProtocolHook {
  public:
   void Before(World& world, Session& session, std::string& line,
@@ -203,11 +204,11 @@ class SpacesKept final : public ProtocolHook {
     names_.clear();
     label_.clear();
     const std::optional<Command> c = Parse(line);
-    if (!Is(c, Verb::kArchiveBackup) || c->partition || c->smkonly) return;
+    if (!Is(c, Verb::kArchiveBackup) || c->partition) return;
     const UserPartition* source = CurrentUser(world, session);
     BackupHsm* hsm = TargetHsm(world, *c);
     if (source == nullptr || hsm == nullptr) return;
-    label_ = source->label.substr(0, 23);
+    label_ = source->label.substr(0, c->smkonly ? 12 : 23);
     for (const BackupPartition& p : hsm->partitions) names_.push_back(p.name);
   }
   void After(World& world, Session&, const std::string& line, Result&,

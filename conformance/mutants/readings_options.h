@@ -25,7 +25,7 @@ std::unique_ptr<ProtocolHook> MakeTypeAsClassName();
 // An archive line refused when it spells an option neither by its full
 // name nor by the seed's shortcut, in lower case.
 std::unique_ptr<ProtocolHook> MakeListedSpellingsOnly();
-// A backup's default name with the source label's spaces kept.
+// A backup's default or -smkonly name with the source label's spaces kept.
 std::unique_ptr<ProtocolHook> MakeLabelSpacesKept();
 // A partition the line does not name named from the whole source label, the
 // name cut to 32 characters.

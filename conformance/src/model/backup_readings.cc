@@ -61,9 +61,9 @@ void SizeModelFill(Prediction& p, const World& before, const Line& line, const P
 
 // DefaultNameReadings offers the other names the seed allows a partition
 // the line does not name (OPT-PARTITION-DEFAULT and OPT-SMKONLY-NAME
-// `accepts`): "label-spaces-kept" (a default name keeps the label's spaces,
-// as the seed writes <source_partition_name>_<YYYYMMDD>, where the project
-// makes them '_'), "label-uncut" (the whole label, where the project cuts it
+// `accepts`): "label-spaces-kept" (the name keeps the label's spaces, as the
+// seed writes <source_partition_name>_<YYYYMMDD>, where the project makes
+// them '_'), "label-uncut" (the whole label, where the project cuts it
 // to 23 or 12 characters so that the name fits in 32) and "name-cut" (the
 // whole name cut to 32 characters instead). Only for a partition the backup
 // creates: a name nobody can type back after -partition is never one a later
@@ -78,11 +78,9 @@ void DefaultNameReadings(Prediction& p, const World& before, const Line& line, c
   const std::string whole = NamePart(label, std::string::npos) + stamp;
   std::vector<std::pair<std::string, std::string>> names = {
       {whole, "label-uncut"}, {whole.substr(0, kMaxPartitionName), "name-cut"}};
-  if (!smkonly) {
-    names.push_back({label.substr(0, cut) + stamp, "label-spaces-kept"});
-    names.push_back({label + stamp, "label-spaces-kept+label-uncut"});
-    names.push_back({(label + stamp).substr(0, kMaxPartitionName), "label-spaces-kept+name-cut"});
-  }
+  names.push_back({label.substr(0, cut) + stamp, "label-spaces-kept"});
+  names.push_back({label + stamp, "label-spaces-kept+label-uncut"});
+  names.push_back({(label + stamp).substr(0, kMaxPartitionName), "label-spaces-kept+name-cut"});
   const std::vector<Partition>& held = before.hsms.at(plan.slot).partitions;
   std::set<std::string> offered = {plan.name};
   for (const auto& [name, reading] : names) {
