@@ -454,6 +454,9 @@ std::vector<Mutant> AllReadings() {
        "a backup says nothing of deleting an empty partition or a backup whose re-size failed, "
        "nor of freeing space after a revert, and says 'Backup Complete.' before a failed re-size",
        MakeAdviceUnprinted},
+      {"resize-fail-ok", "RESIZE-FAIL",
+       "a backup whose objects are all cloned and whose re-size failed answers CKR_OK",
+       MakeResizeFailOk},
   };
 }
 

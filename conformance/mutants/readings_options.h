@@ -1,7 +1,8 @@
 // The hooks of the readings readings_options.cc defines (clauses.json
 // `accepts`: objects-dedupe, objects-source-order, smkonly-ignores-name,
 // grouped-figures, type-spelling, listed-spellings-only, label-spaces-kept,
-// name-cut) and readings_text.cc defines (error-form, reader-advice).
+// name-cut) and readings_text.cc defines (error-form, reader-advice,
+// resize-fail-ok).
 #ifndef HSMBACKUP_CONFORMANCE_MUTANTS_READINGS_OPTIONS_H_
 #define HSMBACKUP_CONFORMANCE_MUTANTS_READINGS_OPTIONS_H_
 
@@ -37,6 +38,9 @@ std::unique_ptr<ProtocolHook> MakeErrorForm();
 // reader (delete the empty partition, delete the backup, free space), and
 // 'Backup Complete.' before a failed re-size.
 std::unique_ptr<ProtocolHook> MakeAdviceUnprinted();
+// A backup whose objects are all cloned and whose re-size failed answering
+// CKR_OK.
+std::unique_ptr<ProtocolHook> MakeResizeFailOk();
 
 }  // namespace hsmbackup::mutants
 

@@ -431,17 +431,30 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
     }
   }
   p.codes = {result};
-  if (result == "CKR_OK") {
+  // Succeeded: what a backup that cloned every object answers and tells.
+  auto succeeded = [&](Prediction& q) {
+    q.codes = {"CKR_OK"};
     // A G5 backup whose objects outgrew the precheck's allocation succeeds
     // because the partition grew (RESIZE-GRAB-ALL).
-    p.code_clauses = {grew && !plan.source_sizes ? std::string("RESIZE-GRAB-ALL") : op};
-    p.said.smk_cloned = smkonly;
-    p.said.ped_actions = plan.creates() ? 4 : 2;  // SO, creation, container, domain
+    q.code_clauses = {grew && !plan.source_sizes ? std::string("RESIZE-GRAB-ALL") : op};
+    q.said.smk_cloned = smkonly;
+    q.said.ped_actions = plan.creates() ? 4 : 2;  // SO, creation, container, domain
     if (!smkonly) {
-      p.said.backed_up = stored;
-      p.said.backed_up_to = plan.name;
-      p.said.cloned = cloned;
+      q.said.backed_up = stored;
+      q.said.backed_up_to = plan.name;
+      q.said.cloned = cloned;
     }
+  };
+  if (result == "CKR_OK") succeeded(p);
+  if (hsm.shrink_failed && p.code_clauses == std::vector<std::string>{"RESIZE-FAIL"}) {
+    // RESIZE-FAIL `accepts` resize-fail-ok: the seed says what a failed
+    // re-size leaves, not that the backup, whose objects are all cloned,
+    // fails; it may answer CKR_OK, the state the same.
+    Prediction ok = p;
+    ok.alternatives.clear();
+    ok.reading = "resize-fail-ok";
+    succeeded(ok);
+    p.alternatives.push_back(std::move(ok));
   }
   if (unshrunk && !hsm.shrink_failed) {
     // RESIZE-SHRINK `accepts`: the seed re-sizes the partition "once all of
