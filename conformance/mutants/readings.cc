@@ -40,14 +40,16 @@ class OutOfRoomRotated final : public ProtocolHook {
 // OwnCodeGeneral answers CKR_GENERAL_ERROR wherever the reference's code is
 // one the seed and the facts do not name (clauses.json "own-code"): an
 // existing name, a failed re-size, a backup name that does not exist, the
-// firmware, mode, policy and SMK refusals, out of room.
+// firmware, mode, policy and SMK refusals, out of room, a handle -objects
+// names that is not there, a password too short.
 class OwnCodeGeneral final : public ProtocolHook {
  public:
   void After(World&, Session&, const std::string&, Result& result,
              std::vector<std::string>& transcript) override {
     static constexpr Ckr kOwn[] = {Ckr::kObjectAlreadyExists, Ckr::kDeviceError,
                                    Ckr::kOperationNotAllowed, Ckr::kHsmStorageFull,
-                                   Ckr::kDeviceMemory,        Ckr::kContainerObjectStorageFull};
+                                   Ckr::kDeviceMemory,        Ckr::kContainerObjectStorageFull,
+                                   Ckr::kObjectHandleInvalid, Ckr::kPinLenRange};
     const Ckr code = result.code();
     // CKR_TOKEN_NOT_PRESENT is also a zeroized device's (AUTH-LOCKOUT), whose
     // code PKCS#11 names: only the missing name's is changed.
@@ -440,7 +442,21 @@ std::vector<Mutant> AllReadings() {
        "options are taken only by their full names and the seed's shortcuts, in lower case",
        MakeListedSpellingsOnly},
       {"label-spaces-kept", "OPT-PARTITION-DEFAULT",
-       "a backup's default name keeps the source label's spaces", MakeLabelSpacesKept},
+       "a backup's default or -smkonly name keeps the source label's spaces", MakeLabelSpacesKept},
+      {"name-cut", "OPT-PARTITION-DEFAULT",
+       "a default or -smkonly name is made from the whole source label, then cut to 32 characters",
+       MakeNameCut},
+      {"error-form", "OUT-ERROR",
+       "every failure is reported as 'Error: the command failed with CKR_NAME.' and its message, "
+       "without a 'Command Result' line",
+       MakeErrorForm},
+      {"reader-advice", "FULL-REVERT",
+       "a backup says nothing of deleting an empty partition or a backup whose re-size failed, "
+       "nor of freeing space after a revert, and says 'Backup Complete.' before a failed re-size",
+       MakeAdviceUnprinted},
+      {"resize-fail-ok", "RESIZE-FAIL",
+       "a backup whose objects are all cloned and whose re-size failed answers CKR_OK",
+       MakeResizeFailOk},
   };
 }
 

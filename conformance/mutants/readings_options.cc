@@ -192,10 +192,11 @@ class SpellingsListed final : public ProtocolHook {
   }
 };
 
-// SpacesKept renames the partition a backup without -partition created on a
-// Backup HSM 7 to keep the source label's spaces (OPT-PARTITION-DEFAULT
-// `accepts` "label-spaces-kept"): "a c_20010101" where the reference names
-// "a_c_20010101", in its state and in what it printed.
+// SpacesKept renames the partition a backup without -partition created (a
+// default name, or -smkonly's) to keep the source label's spaces
+// (OPT-PARTITION-DEFAULT and OPT-SMKONLY-NAME `accepts` "label-spaces-kept"):
+// "a c_20010101" where the reference names "a_c_20010101", in its state and
+// in what it printed.
 class SpacesKept final : public ProtocolHook {
  public:
   void Before(World& world, Session& session, std::string& line,
@@ -203,11 +204,11 @@ class SpacesKept final : public ProtocolHook {
     names_.clear();
     label_.clear();
     const std::optional<Command> c = Parse(line);
-    if (!Is(c, Verb::kArchiveBackup) || c->partition || c->smkonly) return;
+    if (!Is(c, Verb::kArchiveBackup) || c->partition) return;
     const UserPartition* source = CurrentUser(world, session);
     BackupHsm* hsm = TargetHsm(world, *c);
     if (source == nullptr || hsm == nullptr) return;
-    label_ = source->label.substr(0, 23);
+    label_ = source->label.substr(0, c->smkonly ? 12 : 23);
     for (const BackupPartition& p : hsm->partitions) names_.push_back(p.name);
   }
   void After(World& world, Session&, const std::string& line, Result&,
@@ -232,7 +233,55 @@ class SpacesKept final : public ProtocolHook {
   std::string label_;               // the source label as the name begins, when it applies
 };
 
+// NameCut names a partition the line does not name from the whole source
+// label, the name then cut to 32 characters (the reference cuts the label to
+// 23 characters for a default name, 12 for -smkonly's, and keeps the date
+// or timestamp whole).
+class NameCut final : public ProtocolHook {
+ public:
+  void Before(World& world, Session& session, std::string& line,
+              std::vector<std::string>&) override {
+    names_.clear();
+    label_.clear();
+    const std::optional<Command> c = Parse(line);
+    if (!Is(c, Verb::kArchiveBackup) || c->partition) return;
+    const UserPartition* source = CurrentUser(world, session);
+    BackupHsm* hsm = TargetHsm(world, *c);
+    cut_ = c->smkonly ? 12 : 23;
+    if (source == nullptr || hsm == nullptr || source->label.size() <= cut_) return;
+    label_ = source->label;
+    std::replace(label_.begin(), label_.end(), ' ', '_');
+    for (const BackupPartition& p : hsm->partitions) names_.push_back(p.name);
+  }
+  void After(World& world, Session&, const std::string& line, Result&,
+             std::vector<std::string>& transcript) override {
+    if (label_.empty()) return;
+    BackupHsm* hsm = TargetHsm(world, *Parse(line));
+    const std::string reference = label_.substr(0, cut_);
+    for (BackupPartition& p : hsm->partitions) {
+      if (std::find(names_.begin(), names_.end(), p.name) != names_.end() ||
+          p.name.rfind(reference + "_", 0) != 0) {
+        continue;
+      }
+      const std::string cut = (label_ + p.name.substr(reference.size())).substr(0, 32);
+      if (std::any_of(hsm->partitions.begin(), hsm->partitions.end(),
+                      [&](const BackupPartition& q) { return q.name == cut; })) {
+        continue;
+      }
+      ReplaceInLines(transcript, p.name, cut);
+      p.name = cut;
+    }
+  }
+
+ private:
+  std::vector<std::string> names_;  // the backup HSM's partitions before the line
+  std::string label_;               // the source label, spaces made '_', when it is cut
+  size_t cut_ = 0;
+};
+
 }  // namespace
+
+std::unique_ptr<ProtocolHook> MakeNameCut() { return std::make_unique<NameCut>(); }
 
 std::unique_ptr<ProtocolHook> MakeLabelSpacesKept() { return std::make_unique<SpacesKept>(); }
 

@@ -183,5 +183,47 @@ TEST(JudgeBlame, ARefusedOptionFormFailsItsOwnClause) {
   }
 }
 
+// A partition that fills part way reverts the backup HSM to what it was,
+// with any failure code (FULL-REVERT `accepts` own-code), and a refusal
+// before anything happened leaves that same state. Only the path tells them
+// apart: a target that answers another code with no line showing the
+// backup went ahead refused it, and that code difference is what fails
+// FULL-REVERT, not a revert's missing advice (which is the reader's,
+// `accepts` reader-advice).
+TEST(JudgeBlame, ARefusalWhereThePartitionFillsIsNotReadAsARevert) {
+  const Step s = RunLine(WorldFile("faults/seed-partition-full.json"), {kLogin},
+                         "partition archive backup -slot 2 -partition p -domain clientdomain "
+                         "-password newPa$$w0rd -sopassword backupSOpwd");
+  ASSERT_EQ(s.outcome.result, "CKR_CONTAINER_OBJECT_STORAGE_FULL");
+  // The revert in another code, its transcript kept: the target went ahead.
+  Outcome reverted = s.outcome;
+  reverted.result = "CKR_GENERAL_ERROR";
+  reverted.message = "Out of space.";
+  reverted.transcript.back() = "Command Result : 0x00000005 (CKR_GENERAL_ERROR)";
+  model::Prediction p = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(p, reverted, s.state, {})), std::vector<std::string>{});
+  // Refused before the SO login: the state is the revert's, the path not.
+  Outcome refused = RefusedWith(s.outcome, "CKR_OPERATION_NOT_ALLOWED", "0x80000030");
+  refused.message = "G5 not supported";
+  p = s.p;
+  const std::vector<model::Mismatch> ms = model::Judge(p, refused, s.state, {});
+  EXPECT_EQ(PrimaryClauses(ms), std::vector<std::string>{"FULL-REVERT"});
+  ASSERT_FALSE(ms.empty());
+  EXPECT_EQ(ms.front().what.rfind("answered CKR_OPERATION_NOT_ALLOWED (\"G5 not supported\") "
+                                  "with no line showing the backup past its checks",
+                                  0),
+            0u)
+      << ms.front().what;
+  for (const model::Mismatch& m : ms) {
+    EXPECT_EQ(m.what.find("after the revert"), std::string::npos) << m.what;
+  }
+  // An out-of-room code before going ahead is another size model's precheck
+  // (SIZE-PRECHECK `accepts` out-of-room-code): not charged here.
+  p = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(
+                p, RefusedWith(s.outcome, "CKR_HSM_STORAGE_FULL", "0x8000002A"), s.state, {})),
+            std::vector<std::string>{});
+}
+
 }  // namespace
 }  // namespace hsmbackup::conformance

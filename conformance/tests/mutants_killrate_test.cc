@@ -96,7 +96,7 @@ TEST(MutantsKillRate, EveryMutantIsKilledByItsClause) {
 // gets its verdict (none is left "no verdict" behind it).
 TEST(MutantsKillRate, APrintedFaultLeavesEveryOtherClauseJudged) {
   ScratchDir scratch("hsmb-killrate");
-  for (const char* name : {"drops-failure-line", "list-wrong-count", "drops-resize-advice"}) {
+  for (const char* name : {"drops-failure-line", "list-wrong-count", "list-omits-origin"}) {
     const std::string report = scratch.path() + "/printed-" + name + ".json";
     EXPECT_EQ(RunSuiteOn(name, 5, report), 1) << name;
     Json parsed = Json::parse(ReadFile(report), nullptr, false);

@@ -32,32 +32,6 @@ std::vector<Scenario> TextScenarios() {
                    EXPECT_FALSE(Has(mut.last(), "Failed to clone object 53"));
                    EXPECT_EQ(mut.last().result, ref.last().result);
                  }});
-  all.push_back({"drops-mismatch-advice", "seed V0: backup with a wrong domain",
-                 [] { return Fixture("seed-example.json"); },
-                 {{kSeedLogin, {}}, {WrongDomain(kSeedBackup), {}}},
-                 [](const Seen& ref, const Seen& mut) {
-                   EXPECT_TRUE(Has(ref.last(), "delete it with"));
-                   EXPECT_FALSE(Has(mut.last(), "delete"));
-                   EXPECT_EQ(mut.last().result, "CKR_CERTIFICATE_INVALID");
-                   EXPECT_NE(Partition(mut.state(), 2, "p1"), nullptr);
-                 }});
-  all.push_back({"drops-resize-advice", "seed V0, shrink_fail: backup",
-                 [] { return Fixture("faults/seed-shrink-fail.json"); },
-                 {{kSeedLogin, {}}, {kSeedBackup, {}}},
-                 [](const Seen& ref, const Seen& mut) {
-                   EXPECT_EQ(mut.last().result, "CKR_DEVICE_ERROR");
-                   EXPECT_TRUE(Has(ref.last(), "partition archive delete"));
-                   EXPECT_FALSE(Has(mut.last(), "delete"));
-                 }});
-  all.push_back({"complete-despite-resize-fail", "seed V0, shrink_fail: backup",
-                 [] { return Fixture("faults/seed-shrink-fail.json"); },
-                 {{kSeedLogin, {}}, {kSeedBackup, {}}},
-                 [](const Seen& ref, const Seen& mut) {
-                   EXPECT_EQ(ref.last().result, "CKR_DEVICE_ERROR");
-                   EXPECT_EQ(mut.last().result, "CKR_DEVICE_ERROR");
-                   EXPECT_FALSE(Has(ref.last(), "Backup Complete."));
-                   EXPECT_TRUE(Has(mut.last(), "Backup Complete."));
-                 }});
   all.push_back({"no-command-prefix", "seed V0: login and backup with abbreviated command words",
                  [] { return Fixture("seed-example.json"); },
                  {{"rol logi -name co -password userpin1234", {}},
@@ -71,15 +45,6 @@ std::vector<Scenario> TextScenarios() {
                    EXPECT_TRUE(Has(ref.last(), "restore"));
                    EXPECT_EQ(mut.outcomes.at(1).result, "CKR_ARGUMENTS_BAD");
                    EXPECT_EQ(mut.last().result, "CKR_ARGUMENTS_BAD");
-                 }});
-  all.push_back({"drops-revert-advice", "seed V0, partition_full at 4: backup",
-                 [] { return Fixture("faults/seed-partition-full.json"); },
-                 {{kSeedLogin, {}}, {kSeedBackup, {}}},
-                 [](const Seen& ref, const Seen& mut) {
-                   EXPECT_EQ(mut.last().result, "CKR_CONTAINER_OBJECT_STORAGE_FULL");
-                   EXPECT_TRUE(Has(ref.last(), "Free some space"));
-                   EXPECT_FALSE(Has(mut.last(), "free") || Has(mut.last(), "Free"));
-                   EXPECT_EQ(Partition(mut.state(), 2, "p1"), nullptr);
                  }});
   all.push_back({"wrong-backed-up-count", "seed V0: backup",
                  [] { return Fixture("seed-example.json"); },

@@ -151,9 +151,6 @@ struct Said {
   // CLONE-DISCARD: one line per object that failed, naming its source
   // handle and the CKR name.
   std::vector<std::pair<uint32_t, std::string>> failed;
-  std::string delete_empty;  // DOM-MISMATCH-EMPTY: advice to delete this empty partition
-  bool resize_advice = false;  // RESIZE-FAIL: advice to delete the backup
-  bool revert_advice = false;  // FULL-REVERT: advice to free space or use another HSM
   long will_back_up = -1;      // OUT-TRANSCRIPT: "N objects will be backed up."
   long backed_up = -1;         // OUT-TRANSCRIPT: "N objects have been backed up to partition P"
   std::string backed_up_to;
@@ -256,6 +253,11 @@ struct Prediction {
   // come before the proceed/quit question and asks none in the project's
   // reading: the reading "replace-asks" (clauses.json) may ask there.
   bool replace_may_ask = false;
+  // The backup gets past its checks and the SO login to its partition
+  // before it ends: a failure whose code is the project's choice there is
+  // accepted with any failure code only from a target whose transcript
+  // shows it went that far (Judge).
+  bool goes_ahead = false;
 };
 
 // Predict runs one lunacm line (with answers to its prompts, and to its
@@ -280,6 +282,12 @@ struct Mismatch {
   bool printed = false;
   bool primary() const { return after.empty(); }
 };
+
+// QuotedMessage is how a result-code difference quotes the target's own
+// message (so a vendor config's `match` can select a failure by its cause):
+// its first line in line form with every one of `secrets` redacted, as
+// ' ("...")'; "" when the message is empty.
+std::string QuotedMessage(const Outcome& o, const std::vector<std::string>& secrets);
 
 // OnlyPrinted: every mismatch in `ms` (at least one) is a printed one.
 bool OnlyPrinted(const std::vector<Mismatch>& ms);

@@ -70,12 +70,12 @@ bool Checks(const World& w, const Line& line, Plan& plan, Refusals& r) {
     }
   }
   if (smkonly) {
-    plan.name = NamePart(src.label, 12) + "_" + Utc(w.now, "%Y:%m:%d-%H:%M:%S");
+    plan.name = NamePart(src.label, kSmkOnlyLabelCut) + "_" + Utc(w.now, "%Y:%m:%d-%H:%M:%S");
     plan.name_why = "OPT-SMKONLY-NAME";
   } else if (line.Has("partition")) {
     plan.name = *line.Get("partition");
   } else if (hsm.model == HsmModel::kBackupHsm7) {
-    plan.name = NamePart(src.label, 23) + "_" + Utc(w.now, "%Y%m%d");
+    plan.name = NamePart(src.label, kDefaultLabelCut) + "_" + Utc(w.now, "%Y%m%d");
     plan.name_why = "OPT-PARTITION-DEFAULT";
   } else {
     r.Add("CKR_ARGUMENTS_BAD", "OPT-PARTITION-REQUIRED");
@@ -222,6 +222,7 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
     part->allocated += bh7 ? hsm.free() : (plan.need > slack ? plan.need - slack : 0);
     part->space_why = bh7 ? "RESIZE-SHRINK" : "PROJ-SIZE-MODEL";
   }
+  p.goes_ahead = true;
   std::string result = "CKR_OK";
   auto fail = [&](const std::string& code, const std::string& clause) {
     if (result == "CKR_OK") {
@@ -237,7 +238,6 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
     for (const Object* o : plan.objects) {
       if (!part->gone.count(o->ouid)) part->gone[o->ouid] = "DOM-MISMATCH-EMPTY";
     }
-    if (plan.creates()) p.said.delete_empty = plan.name;
   };
   // Need is what the partition uses once `o` is stored in place of `held`
   // (nullptr: beside what it holds). PROJ-SIZE-MODEL: an object takes more
@@ -340,7 +340,6 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
           result = "CKR_CONTAINER_OBJECT_STORAGE_FULL";
           p.code_clauses = {"FULL-REVERT"};
           p.said = Said{};
-          p.said.revert_advice = true;
           break;
         }
         if (!domains_match) {
@@ -423,7 +422,6 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
     if (w.HasFault(FaultType::kShrinkFail, plan.slot, 0)) {  // RESIZE-FAIL
       part->space_why = hsm.space_why = "RESIZE-FAIL";
       hsm.shrink_failed = true;
-      p.said.resize_advice = true;
       if (result == "CKR_OK") {
         result = "CKR_DEVICE_ERROR";
         p.code_clauses = {"RESIZE-FAIL"};
@@ -433,17 +431,30 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
     }
   }
   p.codes = {result};
-  if (result == "CKR_OK") {
+  // Succeeded: what a backup that cloned every object answers and tells.
+  auto succeeded = [&](Prediction& q) {
+    q.codes = {"CKR_OK"};
     // A G5 backup whose objects outgrew the precheck's allocation succeeds
     // because the partition grew (RESIZE-GRAB-ALL).
-    p.code_clauses = {grew && !plan.source_sizes ? std::string("RESIZE-GRAB-ALL") : op};
-    p.said.smk_cloned = smkonly;
-    p.said.ped_actions = plan.creates() ? 4 : 2;  // SO, creation, container, domain
+    q.code_clauses = {grew && !plan.source_sizes ? std::string("RESIZE-GRAB-ALL") : op};
+    q.said.smk_cloned = smkonly;
+    q.said.ped_actions = plan.creates() ? 4 : 2;  // SO, creation, container, domain
     if (!smkonly) {
-      p.said.backed_up = stored;
-      p.said.backed_up_to = plan.name;
-      p.said.cloned = cloned;
+      q.said.backed_up = stored;
+      q.said.backed_up_to = plan.name;
+      q.said.cloned = cloned;
     }
+  };
+  if (result == "CKR_OK") succeeded(p);
+  if (hsm.shrink_failed && p.code_clauses == std::vector<std::string>{"RESIZE-FAIL"}) {
+    // RESIZE-FAIL `accepts` resize-fail-ok: the seed says what a failed
+    // re-size leaves, not that the backup, whose objects are all cloned,
+    // fails; it may answer CKR_OK, the state the same.
+    Prediction ok = p;
+    ok.alternatives.clear();
+    ok.reading = "resize-fail-ok";
+    succeeded(ok);
+    p.alternatives.push_back(std::move(ok));
   }
   if (unshrunk && !hsm.shrink_failed) {
     // RESIZE-SHRINK `accepts`: the seed re-sizes the partition "once all of

@@ -12,6 +12,11 @@
 
 namespace hsmbackup::conformance::model {
 
+// The project's default names (OPT-PARTITION-DEFAULT, OPT-SMKONLY-NAME)
+// cut the source label to these lengths, so the name fits in the 32
+// characters of OPT-PARTITION-MAXLEN (kMaxPartitionName).
+inline constexpr size_t kDefaultLabelCut = 23, kSmkOnlyLabelCut = 12;
+
 // NamePart is the first `n` characters of `label`, spaces made '_'.
 inline std::string NamePart(const std::string& label, size_t n) {
   std::string s = label.substr(0, n);

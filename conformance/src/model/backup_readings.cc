@@ -1,7 +1,9 @@
 // The readings the seed leaves open for a backup that goes ahead
 // (clauses.json `accepts`), each an alternative to the project's.
 #include <algorithm>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/backup_plan.h"
@@ -57,28 +59,43 @@ void SizeModelFill(Prediction& p, const World& before, const Line& line, const P
   p.alternatives.push_back(std::move(alt));
 }
 
-// LabelSpacesKept is the reading "label-spaces-kept" (OPT-PARTITION-DEFAULT
-// `accepts`): the default name keeps the label's spaces, as the seed writes
-// it (<source_partition_name>_<YYYYMMDD>), where the project's makes them
-// '_'. Only for a partition the backup creates: a name nobody can type back
-// after -partition is never one a later line names.
-void LabelSpacesKept(Prediction& p, const World& before, const Line& line, const Plan& plan,
-                     const std::vector<std::string>& answers, const Credentials& given) {
-  if (plan.name_why != "OPT-PARTITION-DEFAULT" || plan.exists) return;
-  Plan spaced = plan;
+// DefaultNameReadings offers the other names the seed allows a partition
+// the line does not name (OPT-PARTITION-DEFAULT and OPT-SMKONLY-NAME
+// `accepts`): "label-spaces-kept" (the name keeps the label's spaces, as the
+// seed writes <source_partition_name>_<YYYYMMDD>, where the project makes
+// them '_'), "label-uncut" (the whole label, where the project cuts it
+// to 23 or 12 characters so that the name fits in 32) and "name-cut" (the
+// whole name cut to 32 characters instead). Only for a partition the backup
+// creates: a name nobody can type back after -partition is never one a later
+// line names.
+void DefaultNameReadings(Prediction& p, const World& before, const Line& line, const Plan& plan,
+                         const std::vector<std::string>& answers, const Credentials& given) {
+  if (plan.name_why.empty() || plan.exists) return;
+  const bool smkonly = plan.name_why == "OPT-SMKONLY-NAME";
   const std::string& label = before.users.at(plan.src_slot).label;
-  spaced.name = label.substr(0, 23) + plan.name.substr(NamePart(label, 23).size());
+  const size_t cut = smkonly ? kSmkOnlyLabelCut : kDefaultLabelCut;
+  const std::string stamp = plan.name.substr(NamePart(label, cut).size());
+  const std::string whole = NamePart(label, std::string::npos) + stamp;
+  std::vector<std::pair<std::string, std::string>> names = {
+      {whole, "label-uncut"}, {whole.substr(0, kMaxPartitionName), "name-cut"}};
+  names.push_back({label.substr(0, cut) + stamp, "label-spaces-kept"});
+  names.push_back({label + stamp, "label-spaces-kept+label-uncut"});
+  names.push_back({(label + stamp).substr(0, kMaxPartitionName), "label-spaces-kept+name-cut"});
   const std::vector<Partition>& held = before.hsms.at(plan.slot).partitions;
-  if (spaced.name == plan.name || std::any_of(held.begin(), held.end(), [&](const Partition& q) {
-        return q.name == spaced.name;
-      })) {
-    return;
+  std::set<std::string> offered = {plan.name};
+  for (const auto& [name, reading] : names) {
+    if (!offered.insert(name).second ||
+        std::any_of(held.begin(), held.end(), [&](const Partition& q) { return q.name == name; })) {
+      continue;
+    }
+    Plan other = plan;
+    other.name = name;
+    Prediction alt;
+    alt.after = before;
+    Run(alt, before, line, other, answers, given);
+    alt.reading = reading;
+    p.alternatives.push_back(std::move(alt));
   }
-  Prediction alt;
-  alt.after = before;
-  Run(alt, before, line, spaced, answers, given);
-  alt.reading = "label-spaces-kept";
-  p.alternatives.push_back(std::move(alt));
 }
 
 }  // namespace
@@ -96,7 +113,7 @@ void AddBackupReadings(Prediction& p, const World& before, const Line& line, con
     p.alternatives.push_back(std::move(silent));
   }
   // Readings the seed leaves open (clauses.json `accepts`).
-  LabelSpacesKept(p, before, line, plan, answers, given);
+  DefaultNameReadings(p, before, line, plan, answers, given);
   if (!plan.exists && line.Has("append")) {  // OPT-APPEND: -append may need an existing backup
     Refusals none;
     none.Add("CKR_TOKEN_NOT_PRESENT", "OPT-APPEND");

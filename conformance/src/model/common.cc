@@ -451,12 +451,17 @@ const std::set<std::string>& NamesAnotherCondition() {
 
 void AcceptAnyOwnCode(Prediction& p) {
   // Each rule with the code the project gave its refusal, where the seed
-  // says only that the command fails (or is refused, or must not happen)
-  // and LUNA-FACTS.md ties no code to it. A code PKCS#11 defines for the
-  // very condition (a wrong PIN, no such slot, no login, a bad handle, a
-  // PIN too short, a zeroized device) or the seed names is not here.
+  // says only that the command fails (or is refused, or must not happen, or
+  // nothing at all) and LUNA-FACTS.md ties no code to it: a handle -objects
+  // names that is not there and a password 7.7.2 finds too short included,
+  // whose PKCS#11 codes the project took though neither page says lunacm
+  // answers them. A code the seed names, or one for a credential refused,
+  // no slot, no login or a zeroized device (AUTH-LOCKOUT counts those), is
+  // not here.
   static const std::set<std::pair<std::string, std::string>> kOwn = {
       {"OPT-EXISTS", "CKR_OBJECT_ALREADY_EXISTS"},
+      {"OPT-OBJECTS-INVALID", "CKR_OBJECT_HANDLE_INVALID"},
+      {"PROJ-PIN-LENGTH", "CKR_PIN_LEN_RANGE"},
       {"RESIZE-FAIL", "CKR_DEVICE_ERROR"},
       {"RESTORE-TARGET-EXISTS", "CKR_TOKEN_NOT_PRESENT"},
       {"ARCHIVE-CONTENTS", "CKR_TOKEN_NOT_PRESENT"},

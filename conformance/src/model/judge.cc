@@ -9,9 +9,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <set>
+#include <string_view>
+#include <utility>
 
+#include "conformance/fixed_world.h"
 #include "conformance/model.h"
 #include "model/observed.h"
 #include "model/text.h"
@@ -137,8 +141,8 @@ void CompareObjects(const std::vector<Object>& want, const std::map<std::string,
 }
 
 // CompareSpace judges one partition's figures: the invariants every size
-// model keeps (under the clause that fixes them), then the project's exact
-// figures (PROJ-SIZE-MODEL, which a vendor with another model waives).
+// model keeps (under the clause that fixes them), not the project's exact
+// figures (PROJ-SIZE-MODEL `accepts` own-size-model).
 void CompareSpace(const Partition& m, const Json& q, const std::string& at,
                   const std::string& why, const std::string& cause, bool figures_open, Blame& b,
                   std::vector<Mismatch>* out) {
@@ -164,12 +168,9 @@ void CompareSpace(const Partition& m, const Json& q, const std::string& at,
                  "stopping there leaves " + std::to_string(m.allocated));
     return;
   }
-  if (!figures_open && (allocated != m.allocated || used != m.used())) {
-    AddAfter(b, out, cause, "PROJ-SIZE-MODEL", why,
-             at + ": allocated/used " + std::to_string(allocated) + "/" + std::to_string(used) +
-                 ", the project's size model has " + std::to_string(m.allocated) + "/" +
-                 std::to_string(m.used()));
-  }
+  // The project's own figures (PROJ-SIZE-MODEL) are one size model of many
+  // the seed allows (`accepts` own-size-model): not judged; Adopt takes the
+  // target's.
 }
 
 void CompareHsm(const Prediction& p, uint32_t id, const Hsm& h, const Json& s, Blame& b,
@@ -244,11 +245,14 @@ void CompareHsm(const Prediction& p, uint32_t id, const Hsm& h, const Json& s, B
   } else if (h.shrink_failed && free != 0) {
     add("RESIZE-FAIL", where + ": " + std::to_string(free) +
                            " bytes free after a failed re-size; all of it stays with the backup");
-  } else if (!h.figures_open && free != h.free()) {
-    add("PROJ-SIZE-MODEL", where + " has " + std::to_string(free) +
-                               " bytes free, the project's size model has " +
-                               std::to_string(h.free()));
   }
+}
+
+// Either names `codes` joined by "or".
+std::string Either(const std::set<std::string>& codes) {
+  std::string s;
+  for (const std::string& c : codes) s += (s.empty() ? "" : " or ") + c;
+  return s;
 }
 
 std::string Names(const std::vector<std::string>& names) {
@@ -282,9 +286,26 @@ std::string CredentialProblem(const Prediction& p, const Outcome& outcome) {
   return subset && reached ? "" : what + " (stopping at one without an answer)";
 }
 
-// JudgeReading compares the outcome and state with one reading.
+// WentAhead: the transcript shows a backup past its checks and the SO login,
+// at its partition: a line the seed's example prints from there on.
+bool WentAhead(const Outcome& o) {
+  static constexpr std::string_view kFromThere[] = {"Creating partition ",
+                                                    "Logging into the container ",
+                                                    "Creating Domain for the partition ",
+                                                    "Verifying that all objects can be backed up",
+                                                    "Backing up objects",
+                                                    "Cloned object "};
+  return std::any_of(o.transcript.begin(), o.transcript.end(), [](const std::string& l) {
+    const std::string f = LineForm(l);
+    return std::any_of(std::begin(kFromThere), std::end(kFromThere),
+                       [&](std::string_view head) { return f.rfind(head, 0) == 0; });
+  });
+}
+
+// JudgeReading compares the outcome and state with one reading; `secrets`
+// are kept out of the target's message quoted in a code difference.
 std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
-                                   const Json& observed) {
+                                   const Json& observed, const std::vector<std::string>& secrets) {
   std::vector<Mismatch> out;
   Blame b(&out);
   const std::string first_code_clause =
@@ -308,9 +329,25 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
       spelling_why = p.form_why;
     }
   }
+  // A backup that goes ahead past the SO login and ends in a failure whose
+  // code is the project's choice (own-code) may answer any failure code
+  // there; one that answers such a code with no line showing it went ahead
+  // refused before anything happened, a path no reading of the failure
+  // takes (a refusal leaves the state a revert restores, so only the path
+  // tells them apart).
+  const bool refused_early = p.goes_ahead && !outcome.ok() && p.codes.count(outcome.result) == 0 &&
+                             p.Accepts(outcome.result) && !WentAhead(outcome);
   auto judge_code = [&] {
-    if (p.Accepts(outcome.result)) return;
-    const std::string what = "answered " + outcome.result + ", expected " + p.Expected();
+    if (p.Accepts(outcome.result) && !refused_early) return;
+    const std::string what =
+        "answered " + outcome.result + QuotedMessage(outcome, secrets) +
+        (refused_early ? " with no line showing the backup past its checks and the SO login "
+                         "(none of the seed's 'Creating partition', 'Logging into the container', "
+                         "'Creating Domain', 'Verifying that all objects can be backed up...', "
+                         "'Backing up objects...', 'Cloned object' lines): a refusal, where the "
+                         "backup goes ahead and ends in " +
+                             Either(p.codes) + " (or, once it has gone ahead, any failure code)"
+                       : ", expected " + p.Expected());
     std::vector<std::string> blamed =
         p.code_clauses.empty() ? std::vector<std::string>{"OUT-ERROR"} : p.code_clauses;
     if (!spelling_clause.empty()) blamed = {spelling_clause};
@@ -388,28 +425,33 @@ size_t Primaries(const std::vector<Mismatch>& ms) {
   return clauses.size();
 }
 
-// ResultLineValue reads 'Command Result : 0x<hex> (<name>)': the value, when
-// the line has that form with 1 to 8 hex digits in either case (OUT-ERROR
-// `accepts` hex-case and hex-width) and `name` is the one given.
-std::optional<uint32_t> ResultLineValue(const std::string& line, const std::string& name) {
+// ResultLine reads a line of the project's result form 'Command Result :
+// 0x<hex> (<name>)': the value (1 to 8 hex digits in either case, OUT-ERROR
+// `accepts` hex-case and hex-width) and the name; nullopt for a line of
+// another form.
+std::optional<std::pair<uint32_t, std::string>> ResultLine(const std::string& line) {
   constexpr std::string_view kHead = "Command Result : 0x";
-  if (line.rfind(kHead, 0) != 0) return std::nullopt;
-  const size_t digits = line.find(' ', kHead.size());
-  if (digits == std::string::npos || digits == kHead.size() || digits - kHead.size() > 8 ||
-      line.compare(digits, std::string::npos, " (" + name + ")") != 0) {
+  if (line.rfind(kHead, 0) != 0 || line.size() < kHead.size() + 4 || line.back() != ')') {
+    return std::nullopt;
+  }
+  const size_t digits = line.find(" (", kHead.size());
+  if (digits == std::string::npos || digits == kHead.size() || digits - kHead.size() > 8) {
     return std::nullopt;
   }
   uint32_t value = 0;
   const char* end = line.data() + digits;
   const auto [stop, error] = std::from_chars(line.data() + kHead.size(), end, value, 16);
   if (error != std::errc() || stop != end) return std::nullopt;
-  return value;
+  return std::make_pair(value, line.substr(digits + 2, line.size() - digits - 3));
 }
 
-// ClosingProblem: "" when the transcript closes as OUT-TRANSCRIPT (success)
-// or OUT-ERROR (a failure: a non-empty message paragraph printed before
-// 'Command Result : 0x<hex> (CKR_NAME)' with that name's value, ResultLineValue)
-// requires; else what is wrong.
+// ClosingProblem: "" when the transcript closes as OUT-TRANSCRIPT (success:
+// the seed's 'Command Result : No Error') or OUT-ERROR (a failure) requires;
+// else what is wrong. The form of a failure is not the seed's (LUNA-FACTS.md:
+// lunacm's is not public; OUT-ERROR `accepts` error-form): a failure must
+// print something ("an error message is displayed") and not close with the
+// seed's success line, and a line in the project's form 'Command Result :
+// 0x<hex> (<CKR name>)' must name the result and a value it may have.
 std::string ClosingProblem(const Outcome& o) {
   // Lines in LineForm: the result line is a seed line too ("Command Result :
   // No Error"), its blanks judged like every other's.
@@ -417,41 +459,49 @@ std::string ClosingProblem(const Outcome& o) {
   for (const std::string& l : o.transcript) {
     if (std::string form = LineForm(l); !form.empty()) lines.push_back(std::move(form));
   }
+  constexpr char kSuccess[] = "Command Result : No Error";
   const std::string last = lines.empty() ? "" : lines.back();
   if (o.ok()) {
-    return last == "Command Result : No Error" ? ""
-                                               : "the transcript's last line is '" + last + "'";
+    return last == kSuccess ? "" : "the transcript's last line is '" + last + "'";
   }
-  if (lines.size() < 2 || Trim(o.message).empty()) {
-    return o.result + " without a message paragraph before the result line";
+  if (lines.empty()) return o.result + " with nothing printed";
+  if (last == kSuccess) {
+    return o.result + ", but the transcript closes with the seed's success line '" +
+           std::string(kSuccess) + "'";
   }
-  const std::optional<uint32_t> value = ResultLineValue(last, o.result);
-  const bool shaped = value.has_value();
-  const std::optional<uint32_t> code = CkrValue(o.result);
-  if (!shaped || !ValueFits(o.result, *value)) {
+  for (const std::string& l : lines) {
+    const auto shown = ResultLine(l);
+    if (!shown) continue;
+    const auto& [value, name] = *shown;
+    if (name != o.result) {
+      return "the result line '" + l + "' names " + name + "; the command answered " + o.result;
+    }
+    if (ValueFits(o.result, value)) continue;
+    const std::optional<uint32_t> code = CkrValue(o.result);
     char want[96];
     std::snprintf(want, sizeof want, "Command Result : 0x%08X (%s)", code.value_or(0),
                   o.result.c_str());
-    return "the result line is '" + last + "'" +
-           (code ? ", expected '" + std::string(want) + "' (hex digits in either case, leading "
-                   "zeros optional)"
-                 : shaped ? ", whose value is not one a target may choose for " + o.result +
-                                " (no public value: one in the vendor range, 0x80000000 and "
-                                "up, that is no other code's)"
-                          : std::string());
-  }
-  // The message's first line is printed before the result (a paragraph,
-  // maybe wrapped or extended by -debug lines).
-  const std::string first = LineForm(o.message.substr(0, o.message.find('\n')));
-  if (std::none_of(lines.begin(), lines.end() - 1, [&](const std::string& l) {
-        return first.find(l) != std::string::npos || l.find(first) != std::string::npos;
-      })) {
-    return o.result + ": its message is not printed before the result";
+    return "the result line is '" + l + "'" +
+           (code ? ", expected '" + std::string(want) +
+                       "' (hex digits in either case, leading zeros optional)"
+                 : ", whose value is not one a target may choose for " + o.result +
+                       " (no public value: one in the vendor range, 0x80000000 and up, that is "
+                       "no other code's)");
   }
   return "";
 }
 
 }  // namespace
+
+std::string QuotedMessage(const Outcome& o, const std::vector<std::string>& secrets) {
+  const std::string first = LineForm(o.message.substr(0, o.message.find('\n')));
+  if (first.empty()) return "";
+  std::vector<std::string> known;
+  for (const std::string& s : secrets) {
+    if (!s.empty()) known.push_back(s);
+  }
+  return " (\"" + Redact(first, known) + "\")";
+}
 
 bool OnlyPrinted(const std::vector<Mismatch>& ms) {
   return !ms.empty() &&
@@ -491,14 +541,16 @@ std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& o
   // failed; on a tie one that explains the prompts the target asked (the
   // first link of the chain, so the difference it blames is the real one,
   // not the prompts that follow from another reading), else the project's.
-  std::vector<Mismatch> best = JudgeReading(p, outcome, observed);
+  std::vector<std::string> quiet = secrets;
+  quiet.insert(quiet.end(), p.typed_secrets.begin(), p.typed_secrets.end());
+  std::vector<Mismatch> best = JudgeReading(p, outcome, observed, quiet);
   size_t chosen = 0;
   auto fits_prompts = [&](const Prediction& q) {
     return outcome.prompts == q.prompts && CredentialProblem(q, outcome).empty();
   };
   for (size_t i = 0; i < p.alternatives.size() && Primaries(best) != 0; ++i) {
     const Prediction& alt = p.alternatives[i];
-    std::vector<Mismatch> other = JudgeReading(alt, outcome, observed);
+    std::vector<Mismatch> other = JudgeReading(alt, outcome, observed, quiet);
     const Prediction& taken = chosen == 0 ? p : p.alternatives[chosen - 1];
     if (Primaries(other) < Primaries(best) ||
         (Primaries(other) == Primaries(best) && !fits_prompts(taken) && fits_prompts(alt))) {

@@ -2,9 +2,8 @@
 //
 // Lines the seed quotes are judged exactly elsewhere (Output checks). Lines
 // in the project's wording are judged here only on the facts they must
-// carry: handles, names, CKR names, counts, byte figures and the advice to
-// delete or to free space. A vendor's own wording passes when it carries
-// the same facts.
+// carry: handles, names, CKR names, counts and byte figures. A vendor's own
+// wording passes when it carries the same facts.
 #ifndef HSMBACKUP_CONFORMANCE_MODEL_TEXT_H_
 #define HSMBACKUP_CONFORMANCE_MODEL_TEXT_H_
 
