@@ -171,10 +171,10 @@ class SpellingsListed final : public ProtocolHook {
       bool takes_value;
     };
     static constexpr Spelling kSeed[] = {
-        {"append", "a", false},   {"debug", "deb", false},     {"defaultdomain", "def", false},
-        {"domain", "do", true},   {"force", "f", false},       {"objects", "o", true},
+        {"append", "a", false},     {"debug", "deb", false},   {"defaultdomain", "def", false},
+        {"domain", "do", true},     {"force", "f", false},     {"objects", "o", true},
         {"partition", "par", true}, {"password", "pas", true}, {"replace", "rep", false},
-        {"slot", "s", true},      {"smkonly", "smk", false},   {"sopassword", "sop", true}};
+        {"slot", "s", true},        {"smkonly", "smk", false}, {"sopassword", "sop", true}};
     const std::vector<std::string> words = Words(line);
     for (size_t i = 3; i < words.size(); ++i) {
       if (words[i].size() < 2 || words[i][0] != '-') continue;
@@ -192,12 +192,12 @@ class SpellingsListed final : public ProtocolHook {
   }
 };
 
-// SpacesKept renames the partition a backup without -partition created (a
-// default name, or -smkonly's) to keep the source label's spaces
-// (OPT-PARTITION-DEFAULT and OPT-SMKONLY-NAME `accepts` "label-spaces-kept"):
-// "a c_20010101" where the reference names "a_c_20010101", in its state and
-// in what it printed.
-class SpacesKept final : public ProtocolHook {
+// RenamesDefaultName is what SpacesKept and NameCut share: after a backup
+// line without -partition, each partition it created under the reference's
+// default name (the label cut to 23 characters, or -smkonly's 12, spaces
+// made '_', then "_" and the date or timestamp) is renamed to NewName's, in
+// the state and in what was printed.
+class RenamesDefaultName : public ProtocolHook {
  public:
   void Before(World& world, Session& session, std::string& line,
               std::vector<std::string>&) override {
@@ -208,75 +208,68 @@ class SpacesKept final : public ProtocolHook {
     const UserPartition* source = CurrentUser(world, session);
     BackupHsm* hsm = TargetHsm(world, *c);
     if (source == nullptr || hsm == nullptr) return;
-    label_ = source->label.substr(0, c->smkonly ? 12 : 23);
-    for (const BackupPartition& p : hsm->partitions) names_.push_back(p.name);
-  }
-  void After(World& world, Session&, const std::string& line, Result&,
-             std::vector<std::string>& transcript) override {
-    if (label_.find(' ') == std::string::npos) return;
-    BackupHsm* hsm = TargetHsm(world, *Parse(line));
-    std::string underscored = label_;
-    std::replace(underscored.begin(), underscored.end(), ' ', '_');
-    for (BackupPartition& p : hsm->partitions) {
-      if (std::find(names_.begin(), names_.end(), p.name) != names_.end() ||
-          p.name.rfind(underscored + "_", 0) != 0) {
-        continue;
-      }
-      const std::string spaced = label_ + p.name.substr(underscored.size());
-      ReplaceInLines(transcript, p.name, spaced);
-      p.name = spaced;
-    }
-  }
-
- private:
-  std::vector<std::string> names_;  // the backup HSM's partitions before the line
-  std::string label_;               // the source label as the name begins, when it applies
-};
-
-// NameCut names a partition the line does not name from the whole source
-// label, the name then cut to 32 characters (the reference cuts the label to
-// 23 characters for a default name, 12 for -smkonly's, and keeps the date
-// or timestamp whole).
-class NameCut final : public ProtocolHook {
- public:
-  void Before(World& world, Session& session, std::string& line,
-              std::vector<std::string>&) override {
-    names_.clear();
-    label_.clear();
-    const std::optional<Command> c = Parse(line);
-    if (!Is(c, Verb::kArchiveBackup) || c->partition) return;
-    const UserPartition* source = CurrentUser(world, session);
-    BackupHsm* hsm = TargetHsm(world, *c);
     cut_ = c->smkonly ? 12 : 23;
-    if (source == nullptr || hsm == nullptr || source->label.size() <= cut_) return;
     label_ = source->label;
-    std::replace(label_.begin(), label_.end(), ' ', '_');
     for (const BackupPartition& p : hsm->partitions) names_.push_back(p.name);
   }
   void After(World& world, Session&, const std::string& line, Result&,
              std::vector<std::string>& transcript) override {
     if (label_.empty()) return;
     BackupHsm* hsm = TargetHsm(world, *Parse(line));
-    const std::string reference = label_.substr(0, cut_);
+    const std::string reference = Underscored(label_.substr(0, cut_));
     for (BackupPartition& p : hsm->partitions) {
       if (std::find(names_.begin(), names_.end(), p.name) != names_.end() ||
           p.name.rfind(reference + "_", 0) != 0) {
         continue;
       }
-      const std::string cut = (label_ + p.name.substr(reference.size())).substr(0, 32);
-      if (std::any_of(hsm->partitions.begin(), hsm->partitions.end(),
-                      [&](const BackupPartition& q) { return q.name == cut; })) {
+      const std::string renamed = NewName(label_, cut_, p.name.substr(reference.size()));
+      if (renamed.empty() ||
+          std::any_of(hsm->partitions.begin(), hsm->partitions.end(),
+                      [&](const BackupPartition& q) { return q.name == renamed; })) {
         continue;
       }
-      ReplaceInLines(transcript, p.name, cut);
-      p.name = cut;
+      ReplaceInLines(transcript, p.name, renamed);
+      p.name = renamed;
     }
   }
 
+ protected:
+  static std::string Underscored(std::string s) {
+    std::replace(s.begin(), s.end(), ' ', '_');
+    return s;
+  }
+  // NewName is this reading's name for a partition named from the whole
+  // source `label`, the reference's `cut`, and its `suffix` ("_20010101");
+  // "" leaves the reference's.
+  virtual std::string NewName(const std::string& label, size_t cut,
+                              const std::string& suffix) const = 0;
+
  private:
   std::vector<std::string> names_;  // the backup HSM's partitions before the line
-  std::string label_;               // the source label, spaces made '_', when it is cut
+  std::string label_;               // the source label, when the line names no partition
   size_t cut_ = 0;
+};
+
+// SpacesKept keeps the source label's spaces in the name (OPT-PARTITION-
+// DEFAULT and OPT-SMKONLY-NAME `accepts` "label-spaces-kept"): "a c_20010101"
+// where the reference names "a_c_20010101".
+class SpacesKept final : public RenamesDefaultName {
+  std::string NewName(const std::string& label, size_t cut,
+                      const std::string& suffix) const override {
+    const std::string kept = label.substr(0, cut);
+    return kept.find(' ') == std::string::npos ? "" : kept + suffix;
+  }
+};
+
+// NameCut names the partition from the whole source label, the name then
+// cut to 32 characters (`accepts` "name-cut"; the reference cuts the label
+// and keeps the date or timestamp whole).
+class NameCut final : public RenamesDefaultName {
+  std::string NewName(const std::string& label, size_t cut,
+                      const std::string& suffix) const override {
+    if (label.size() <= cut) return "";
+    return (Underscored(label) + suffix).substr(0, 32);
+  }
 };
 
 }  // namespace

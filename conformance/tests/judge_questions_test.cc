@@ -131,16 +131,25 @@ TEST(JudgeQuestions, ANewPasswordConfirmedAtASecondPromptIsOneCredential) {
             std::vector<std::string>{"AUTH-PROMPT"});
 }
 
+// LoggedIn is the model's seed world as `before` observed it, after the CO
+// logged in.
+std::optional<model::World> LoggedIn(const Step& before) {
+  std::string why;
+  std::optional<model::World> w = model::FromWorld(SeedWorld(), &why);
+  EXPECT_TRUE(w.has_value()) << why;
+  if (!w) return std::nullopt;
+  model::Adopt(*w, before.state);
+  return model::Predict(*w, kLogin, {}).after;
+}
+
 // AUTH-PROMPT `accepts` credentials-on-line: a backup line without
 // -password, which the seed's syntax requires, may be refused whole, asking
 // nothing, whatever else it leaves off (here the domain too).
 TEST(JudgeQuestions, ABackupWithoutPasswordMayBeRefusedWhole) {
   const Step before = RunLine(SeedWorld(), {kLogin}, "slot list");
-  std::string why;
-  std::optional<model::World> w = model::FromWorld(SeedWorld(), &why);
-  ASSERT_TRUE(w.has_value()) << why;
-  model::Adopt(*w, before.state);
-  const model::World logged_in = model::Predict(*w, kLogin, {}).after;
+  std::optional<model::World> logged_in_or = LoggedIn(before);
+  ASSERT_TRUE(logged_in_or.has_value());
+  const model::World& logged_in = *logged_in_or;
   const Credentials given = {{"password", "newPa$$w0rd"}, {"domain", "clientdomain"}};
   Outcome refused;
   refused.result = "CKR_ARGUMENTS_BAD";
@@ -169,11 +178,9 @@ TEST(JudgeQuestions, ABackupWithoutPasswordMayBeRefusedWhole) {
 // A command that succeeds must have asked for every one.
 TEST(JudgeQuestions, AFailingCommandMayStopAskingAtTheAnswerThatFailsIt) {
   const Step before = RunLine(SeedWorld(), {kLogin}, "slot list");
-  std::string why;
-  std::optional<model::World> w = model::FromWorld(SeedWorld(), &why);
-  ASSERT_TRUE(w.has_value()) << why;
-  model::Adopt(*w, before.state);
-  const model::World logged_in = model::Predict(*w, kLogin, {}).after;
+  std::optional<model::World> logged_in_or = LoggedIn(before);
+  ASSERT_TRUE(logged_in_or.has_value());
+  const model::World& logged_in = *logged_in_or;
   const std::string line = "partition archive backup -slot 2 -partition p -sopassword backupSOpwd";
   model::Prediction short_pw =
       model::Predict(logged_in, line, {}, {{"password", "short"}, {"domain", "clientdomain"}});
