@@ -158,5 +158,38 @@ TEST(JudgeOwnCode, ASeedNamedCodeStaysFixed) {
                    .empty());
 }
 
+// SIZE-PRECHECK `accepts` replace-free-space-only: a -replace that fits
+// only in the space the partition it re-creates gives back may be refused
+// against the free space alone, nothing changed; the project goes ahead.
+TEST(JudgeReadings, AReplaceThatFitsOnlyInTheSpaceItFreesMayBeRefused) {
+  Step first = RunLine(SeedWorld(), {kLogin, kBackup}, "slot list");
+  const Json* part = judge_testing::PartitionIn(first.state, 2, "p");
+  ASSERT_NE(part, nullptr);
+  const uint64_t allocated = (*part)["allocated"].get<uint64_t>();
+  const uint64_t objects = (*part)["objects"].size();
+  // The re-created partition needs its source sizes (allocated less the
+  // per-object overhead): leave less than that free beside the first.
+  const uint64_t need = allocated - 128 * objects;
+  Json world = SeedWorld();
+  world["slots"][1]["backup_hsm"]["capacity"] = allocated + need - 1;
+  const std::string replace = kBackup + " -replace -force";
+  const Step before = RunLine(world, {kLogin, kBackup}, "slot list");
+  Step went_ahead = RunLine(world, {kLogin, kBackup}, replace, {"y"});
+  ASSERT_EQ(went_ahead.outcome.result, "CKR_OK") << went_ahead.outcome.message;
+  EXPECT_TRUE(model::Judge(went_ahead.p, went_ahead.outcome, went_ahead.state, {}).empty());
+  Outcome refused;
+  refused.result = "CKR_HSM_STORAGE_FULL";
+  refused.message = "not enough free space on the backup HSM";
+  refused.transcript = {refused.message, "",
+                        "Command Result : 0x8000002A (CKR_HSM_STORAGE_FULL)"};
+  EXPECT_EQ(PrimaryClauses(model::Judge(went_ahead.p, refused, before.state, {})),
+            std::vector<std::string>{});
+  // With room for it beside the old partition, the refusal is wrong.
+  world["slots"][1]["backup_hsm"]["capacity"] = allocated + need + 100000;
+  const Step roomy_before = RunLine(world, {kLogin, kBackup}, "slot list");
+  Step roomy = RunLine(world, {kLogin, kBackup}, replace, {"y"});
+  EXPECT_FALSE(PrimaryClauses(model::Judge(roomy.p, refused, roomy_before.state, {})).empty());
+}
+
 }  // namespace
 }  // namespace hsmbackup::conformance

@@ -128,6 +128,13 @@ void AddBackupReadings(Prediction& p, const World& before, const Line& line, con
     no_smk.Add("CKR_OPERATION_NOT_ALLOWED", "PROJ-APPEND-ORIGIN");
     p.alternatives.push_back(RefusalReading(before, no_smk, "append-needs-smk"));
   }
+  // SIZE-PRECHECK: "the remaining free space on the backup HSM" may be the
+  // space free before a -replace deletes the partition it re-creates.
+  if (plan.recreate && plan.need > before.hsms.at(plan.slot).free()) {
+    Refusals full;
+    full.Add("CKR_HSM_STORAGE_FULL", "SIZE-PRECHECK");
+    p.alternatives.push_back(RefusalReading(before, full, "replace-free-space-only"));
+  }
   // SIZE-PRECHECK: a size model that charges more than the project's may
   // refuse a backup that fits this one with little room to spare.
   if (plan.creates() && plan.available < plan.need + kOverhead + 256 * (plan.objects.size() + 1)) {
