@@ -91,6 +91,30 @@ TEST(Subset, AClauseAboutAKindTheTargetLacksIsNotApplicableUnlessItFailed) {
   EXPECT_EQ(ComputeVerdicts(clauses, {passed, failed}, {}, {}, &whole)[0].verdict, Verdict::kPass);
 }
 
+// A vector check whose vectors naming a clause were all skipped (they hold
+// a kind the target lacks) passes on the rest but says nothing of that
+// clause: it reads n/a from it, and pass only from a check that judged it.
+TEST(Subset, AClauseOnlySkippedVectorsNameIsNotPassedByTheirCheck) {
+  const std::vector<CatalogueClause> clauses = {{"SKIPPED", "F", "text", "seed"},
+                                                {"RUN", "F", "text", "seed"}};
+  CheckOutcome vectors;
+  vectors.family = "Vectors";
+  vectors.name = "File";
+  vectors.clauses = {"SKIPPED", "RUN"};
+  vectors.status = CheckStatus::kPass;
+  vectors.unjudged = {
+      {"SKIPPED", "every vector naming it needs kind.pre77, which the target lacks"}};
+  std::vector<ClauseVerdict> v = ComputeVerdicts(clauses, {vectors}, {});
+  EXPECT_EQ(v[0].verdict, Verdict::kNotApplicable);
+  EXPECT_NE(v[0].reason.find("kind.pre77"), std::string::npos) << v[0].reason;
+  EXPECT_EQ(v[1].verdict, Verdict::kPass);
+  CheckOutcome other = vectors;
+  other.family = "Cloning";
+  other.unjudged.clear();
+  v = ComputeVerdicts(clauses, {vectors, other}, {});
+  EXPECT_EQ(v[0].verdict, Verdict::kPass);
+}
+
 // RefusesPre77 is the reference, but it refuses to load a world with a
 // pre-7.7 partition, as a product without them would, and does not say so.
 class RefusesPre77 final : public Target {
@@ -170,6 +194,13 @@ TEST(Subset, AProductWithoutPre77AndG5IsConformantOnWhatItHas) {
     if (c["id"] == "Vectors.CloningFailures") {  // every vector of it is pre-7.7
       EXPECT_EQ(c["status"], "n/a");
       EXPECT_NE(c["message"].get<std::string>().find("kind.pre77"), std::string::npos);
+    }
+    if (c["id"] == "Vectors.BackupOptions") {  // its G5 vectors skipped, the rest run
+      EXPECT_EQ(c["status"], "pass");
+      ASSERT_TRUE(c.contains("unjudged")) << c.dump();
+      EXPECT_NE(c["unjudged"].value("OPT-PARTITION-REQUIRED", "").find("model.backup_hsm_g5"),
+                std::string::npos)
+          << c.dump();
     }
     if (c["id"] == "Cloning.Pre77ContinuesToTheEnd") {
       EXPECT_EQ(c["status"], "n/a");

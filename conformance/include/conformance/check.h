@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,6 +55,10 @@ struct CheckResult {
   // was only in what the target printed): every clause the check names but
   // failed_clauses held, and has that verdict.
   bool judged_through = false;
+  // Clauses the check names that this run judged nothing of, each with why
+  // (every vector naming it needs a kind the target lacks): the check's
+  // pass or fail says nothing of them.
+  std::map<std::string, std::string> unjudged = {};
 
   static CheckResult Pass(int cases = 1) { return {CheckStatus::kPass, "", {}, {}, cases, false}; }
   static CheckResult NotApplicable(std::string why) {

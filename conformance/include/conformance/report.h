@@ -95,6 +95,7 @@ struct CheckOutcome {
   double seconds = 0;
   // CheckResult::judged_through: the clauses it names but does not blame held.
   bool judged_through = false;
+  std::map<std::string, std::string> unjudged;  // CheckResult::unjudged
 
   std::string id() const { return family + "." + name; }
   // Blamed is what a failure of this check is attributed to: the clauses

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -34,16 +35,24 @@ std::vector<std::string> Pairs(const fs::path& dir) {
   return names;
 }
 
-// Clauses reads the "# clauses:" header lines of every script in `dir`.
+// ScriptClauses reads the "# clauses:" header lines of one script.
+std::set<std::string> ScriptClauses(const std::string& script) {
+  std::set<std::string> ids;
+  std::istringstream in(script);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("# clauses:", 0) != 0) continue;
+    std::istringstream words(line.substr(10));
+    for (std::string w; words >> w;) ids.insert(w);
+  }
+  return ids;
+}
+
+// Clauses are those of every script in `dir`.
 std::vector<std::string> Clauses(const fs::path& dir) {
   std::set<std::string> ids;
   for (const std::string& n : Pairs(dir)) {
-    std::istringstream in(Slurp(dir / (n + ".lunacm")));
-    for (std::string line; std::getline(in, line);) {
-      if (line.rfind("# clauses:", 0) != 0) continue;
-      std::istringstream words(line.substr(10));
-      for (std::string w; words >> w;) ids.insert(w);
-    }
+    const std::set<std::string> its = ScriptClauses(Slurp(dir / (n + ".lunacm")));
+    ids.insert(its.begin(), its.end());
   }
   return {ids.begin(), ids.end()};
 }
@@ -67,6 +76,8 @@ CheckResult Replay(CheckContext& ctx, const fs::path& dir) {
   if (names.empty()) return CheckResult::Error("no regressions found in " + dir.string());
   int ran = 0;
   std::string skipped;
+  std::set<std::string> judged;                      // clauses of the scripts replayed
+  std::map<std::string, std::string> unjudged_why;  // clause -> the skipped scripts naming it
   for (const std::string& n : names) {
     std::string why;
     std::optional<Scenario> s =
@@ -76,10 +87,13 @@ CheckResult Replay(CheckContext& ctx, const fs::path& dir) {
     for (const std::string& c : Unsupported(ctx, s->world)) {
       missing += (missing.empty() ? "" : ", ") + c;
     }
+    const std::set<std::string> clauses = ScriptClauses(Slurp(dir / (n + ".lunacm")));
     if (!missing.empty()) {
       skipped += n + " needs " + missing + "; ";
+      for (const std::string& c : clauses) unjudged_why[c] += n + " needs " + missing + "; ";
       continue;
     }
+    judged.insert(clauses.begin(), clauses.end());
     ++ran;
     CheckResult r = Example(ctx, *s);
     if (r.status != CheckStatus::kPass) {
@@ -88,7 +102,11 @@ CheckResult Replay(CheckContext& ctx, const fs::path& dir) {
     }
   }
   if (ran == 0) return CheckResult::NotApplicable(skipped);
-  return CheckResult::Pass(ran);
+  CheckResult r = CheckResult::Pass(ran);
+  for (const auto& [clause, why] : unjudged_why) {
+    if (judged.count(clause) == 0) r.unjudged[clause] = "only skipped regressions name it: " + why;
+  }
+  return r;
 }
 
 }  // namespace

@@ -130,6 +130,9 @@ std::optional<ShardReport> ReadShard(const std::string& path, std::string* error
       o.cases_run = c.at("cases_run").get<int>();
       o.seconds = c.at("seconds").get<double>();
       o.judged_through = c.value("judged_through", false);
+      if (c.contains("unjudged")) {
+        o.unjudged = c["unjudged"].get<std::map<std::string, std::string>>();
+      }
       if (c.contains("counterexample")) {
         std::string why;
         o.counterexample = CounterexampleFrom(c["counterexample"], &why);

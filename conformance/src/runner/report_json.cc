@@ -71,6 +71,7 @@ OJson ReportJson(const RunReport& report) {
                {"seconds", Millis(o.seconds)},
                {"failed_clauses", o.failed_clauses},
                {"judged_through", o.judged_through}};
+    if (!o.unjudged.empty()) c["unjudged"] = o.unjudged;
     if (o.counterexample) c["counterexample"] = CounterexampleJson(*o.counterexample);
     checks.push_back(std::move(c));
   }

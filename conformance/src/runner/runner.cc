@@ -217,6 +217,7 @@ CheckOutcome RunCheck(const Check& check, const TargetFactory& factory, uint64_t
   out.counterexample = std::move(result.counterexample);
   out.cases_run = result.cases_run;
   out.judged_through = result.judged_through && result.status == CheckStatus::kFail;
+  out.unjudged = std::move(result.unjudged);
   if (out.counterexample && out.counterexample->seed == 0) out.counterexample->seed = out.seed;
   return out;
 }

@@ -132,6 +132,12 @@ std::vector<ClauseVerdict> ComputeVerdicts(const std::vector<CatalogueClause>& c
       const bool names = Names(o, clause.id);
       // A check may blame a clause it does not name (the model's step did).
       if (!names && !o.Blames(clause.id)) continue;
+      if (auto unjudged = o.unjudged.find(clause.id);
+          unjudged != o.unjudged.end() && !o.Blames(clause.id)) {
+        AddUnique(v.checks, o.id());
+        AddUnique(why_not_applicable, o.id() + ": " + unjudged->second);
+        continue;
+      }
       AddUnique(v.checks, o.id());
       v.seconds += o.seconds;
       if (o.Blames(clause.id)) {
