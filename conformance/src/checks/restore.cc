@@ -137,6 +137,8 @@ rc::Gen<Scenario> Pre77Scenario() {
       h.firmware = *rc::gen::element<std::string>("7.3.0", "7.7.1", "7.7.2", "7.7.3");
       h.restricted_restore =
           h.firmware != "7.3.0" && *rc::gen::weightedElement<bool>({{3, true}, {1, false}});
+    } else {  // FW-OLD-RESTORE on a G5 too: firmware older than SKS's 6.28.0 still restores
+      h.firmware = *rc::gen::element<std::string>("6.22.0", "6.27.0", "6.28.0", "6.30.0");
     }
     const std::vector<gen::ObjSpec> stored = gen::Renumbered(*gen::Objects(2, 5), 7000);
     const std::string pw = *gen::Secret("bk-");
