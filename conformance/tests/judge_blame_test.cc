@@ -91,6 +91,26 @@ TEST(JudgeBlame, ARefusedRestoreFromAnOldBackupHsmFailsFwOldRestore) {
       std::vector<std::string>{"FW-OLD-RESTORE"});
 }
 
+// A G5 backup refused for a password length rule only the Backup HSM 7
+// has fails that rule (PROJ-PIN-LENGTH), not the G5 success path's clause
+// (RESIZE-GRAB-ALL), as a vendor's G5 product found.
+TEST(JudgeBlame, APasswordLengthRefusalWhereNoneAppliesFailsThatRule) {
+  Json world = SeedWorld();
+  Json& hsm = world["slots"][1]["backup_hsm"];
+  hsm["model"] = "backup_hsm_g5";
+  hsm["firmware"] = "6.28.0";
+  const std::string backup =
+      "partition archive backup -slot 2 -partition p -domain clientdomain -password short "
+      "-sopassword backupSOpwd";
+  const Step before = RunLine(world, {kLogin}, "slot list");
+  Step s = RunLine(world, {kLogin}, backup);
+  ASSERT_EQ(s.outcome.result, "CKR_OK") << s.outcome.message;
+  model::Prediction p = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(
+                p, RefusedWith(s.outcome, "CKR_PIN_LEN_RANGE", "0x000000A2"), before.state, {})),
+            std::vector<std::string>{"PROJ-PIN-LENGTH"});
+}
+
 // The chain's last link: a backup that left an object out (a state
 // difference) and said so in its lines fails the object's clause alone;
 // the lines that tell the target's state follow from it.

@@ -313,21 +313,30 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
   // A line the target refused for how it spells an option or a command
   // word, where every reading goes ahead: the spelling is the first cause,
   // and the prompts a refused line never asks follow from it.
-  std::string spelling_clause, spelling_why;
+  std::string cause_clause, cause_why;
   if (outcome.result == "CKR_ARGUMENTS_BAD" && !p.Accepts(outcome.result)) {
     if (p.respelled) {
-      spelling_clause = "OPT-SHORTCUTS";  // it refused an option spelling the seed allows
-      spelling_why = " (the line spells an option as a longer prefix or in upper case)";
+      cause_clause = "OPT-SHORTCUTS";  // it refused an option spelling the seed allows
+      cause_why = " (the line spells an option as a longer prefix or in upper case)";
     } else if (p.shortcut) {
-      spelling_clause = "OPT-SHORTCUTS";  // it refused the seed's own shortcut
-      spelling_why = " (the line spells an option as the seed's shortcut)";
+      cause_clause = "OPT-SHORTCUTS";  // it refused the seed's own shortcut
+      cause_why = " (the line spells an option as the seed's shortcut)";
     } else if (p.abbreviated) {
-      spelling_clause = "PROJ-COMMAND-WORDS";  // it refused a command word's unique prefix
-      spelling_why = " (the line abbreviates a command word to a prefix no other word shares)";
+      cause_clause = "PROJ-COMMAND-WORDS";  // it refused a command word's unique prefix
+      cause_why = " (the line abbreviates a command word to a prefix no other word shares)";
     } else if (!p.form_clause.empty()) {
-      spelling_clause = p.form_clause;  // it refused an option form the seed allows
-      spelling_why = p.form_why;
+      cause_clause = p.form_clause;  // it refused an option form the seed allows
+      cause_why = p.form_why;
     }
+  }
+  // A line the model says succeeds, refused with the code of one rule that
+  // the model finds does not apply here (a Backup HSM G5 asking for the
+  // Backup HSM 7's longer password, say): that rule is the first cause, not
+  // the clause of the success path (RESIZE-GRAB-ALL for a G5 backup).
+  if (cause_clause.empty() && p.codes.count("CKR_OK") != 0 && !p.Accepts(outcome.result) &&
+      outcome.result == "CKR_PIN_LEN_RANGE") {
+    cause_clause = "PROJ-PIN-LENGTH";
+    cause_why = " (a new password's length refused where that rule does not apply)";
   }
   // A backup that goes ahead past the SO login and ends in a failure whose
   // code is the project's choice (own-code) may answer any failure code
@@ -350,9 +359,9 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
                        : ", expected " + p.Expected());
     std::vector<std::string> blamed =
         p.code_clauses.empty() ? std::vector<std::string>{"OUT-ERROR"} : p.code_clauses;
-    if (!spelling_clause.empty()) blamed = {spelling_clause};
+    if (!cause_clause.empty()) blamed = {cause_clause};
     if (b.cause().empty()) {
-      b.AddAll(blamed, what + spelling_why);
+      b.AddAll(blamed, what + cause_why);
     } else {
       b.Add(first_code_clause, "", what);
     }
@@ -363,7 +372,7 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
     const bool only_the_code = !outcome.ok() && blamed == std::vector<std::string>{kCodeOnly};
     if (!only_the_code) b.CausedBy(blamed.front());
   };
-  if (!spelling_clause.empty()) judge_code();
+  if (!cause_clause.empty()) judge_code();
   if (outcome.prompts != p.prompts) {
     b.Add(p.prompt_clause, first_code_clause,
           "asked " + std::to_string(outcome.prompts) + " prompt(s), expected " +
@@ -374,7 +383,7 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
     b.Add("AUTH-PROMPT", first_code_clause, why);
     b.CausedBy("AUTH-PROMPT");
   }
-  if (spelling_clause.empty()) judge_code();
+  if (cause_clause.empty()) judge_code();
   std::map<uint32_t, const Json*> slots;
   const Json observed_slots = observed.value("slots", Json::array());
   for (const Json& s : observed_slots) slots[s.value("id", 0u)] = &s;
