@@ -56,10 +56,22 @@ ScenarioVerdict HarnessError(const Scenario& s, size_t lines, size_t answers,
   return v;
 }
 
+namespace {
+
+// Listed is `names` as a message lists them: "a, b", or "'a', 'b'" quoted.
+std::string Listed(const std::set<std::string>& names, bool quoted) {
+  std::string out;
+  for (const std::string& n : names) {
+    out += (out.empty() ? "" : ", ") + (quoted ? "'" + n + "'" : n);
+  }
+  return out;
+}
+
+}  // namespace
+
 ScenarioVerdict LoadFailed(const Scenario& s, const TargetError& e) {
   if (e.refused_code.empty()) return HarnessError(s, 0, 0, e.message);
-  std::string needs;
-  for (const std::string& c : NeededCapabilities(s.world)) needs += (needs.empty() ? "" : ", ") + c;
+  const std::string needs = Listed(NeededCapabilities(s.world), false);
   ScenarioVerdict v = HarnessError(
       s, 0, 0,
       "the target refused a valid world (" + e.message +
@@ -335,19 +347,14 @@ void Lacked::Skip(const CheckContext& ctx, const Json& world) {
 std::optional<CheckResult> Lacked::GaveUp(int runs) const {
   if (any_.empty()) return std::nullopt;
   if (runs > 0) return CheckResult::Pass(runs);
-  auto joined = [](const std::set<std::string>& names) {
-    std::string out;
-    for (const std::string& c : names) out += (out.empty() ? "'" : ", '") + c + "'";
-    return out;
-  };
   // What every world needed names the check's subject (kind.pre77 for a
   // check of pre-7.7 sources), not what some of them happened to hold.
   if (!always_.empty()) {
-    return CheckResult::NotApplicable("the target lacks capability " + joined(always_) +
+    return CheckResult::NotApplicable("the target lacks capability " + Listed(always_, true) +
                                       ", which every world the check generates needs");
   }
   return CheckResult::NotApplicable("every world the check generates needs one of " +
-                                    joined(any_) + ", which the target lacks");
+                                    Listed(any_, true) + ", which the target lacks");
 }
 
 void SkipOnceOutOfService(const Target& target) {

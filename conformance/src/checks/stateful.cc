@@ -218,7 +218,8 @@ CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
   int runs = 0;
   const auto property = [&](PrintedFailures& into, bool shrinking) {
     const RcModel initial = *Worlds(v1, faults);
-    lacked.Skip(ctx, initial.spec.ToJson());
+    const Json world = initial.spec.ToJson();
+    lacked.Skip(ctx, world);
     SkipOnceOutOfService(*ctx.target);
     runs += shrinking ? 0 : 1;
     Sut sut;
@@ -226,7 +227,7 @@ CheckResult RunSequences(CheckContext& ctx, bool v1, bool faults) {
     sut.last = &last;
     sut.printed = &into;
     sut.shrinking = shrinking;
-    sut.scenario.world = initial.spec.ToJson();
+    sut.scenario.world = world;
     sut.secrets = model::Secrets(sut.scenario.world);
     sut.secrets.insert(sut.secrets.end(), initial.passwords.begin(), initial.passwords.end());
     std::string why;
