@@ -344,6 +344,21 @@ void Lacked::Skip(const CheckContext& ctx, const Json& world) {
   RC_DISCARD("the world needs what the target does not claim");
 }
 
+void Unjudged::Skipped(const std::vector<std::string>& clauses, const std::string& why) {
+  for (const std::string& c : clauses) why_[c].insert(why);
+}
+
+void Unjudged::Ran(const std::vector<std::string>& clauses) {
+  judged_.insert(clauses.begin(), clauses.end());
+}
+
+CheckResult Unjudged::Into(CheckResult r) const {
+  for (const auto& [clause, whys] : why_) {
+    if (judged_.count(clause) == 0) r.unjudged[clause] = Listed(whys, false);
+  }
+  return r;
+}
+
 std::optional<CheckResult> Lacked::GaveUp(int runs) const {
   if (any_.empty()) return std::nullopt;
   if (runs > 0) return CheckResult::Pass(runs);

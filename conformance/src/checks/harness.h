@@ -179,6 +179,25 @@ class Lacked {
   std::set<std::string> always_;  // lacked by every discarded world
 };
 
+// Unjudged keeps, for a check made of parts (a vector file's vectors, the
+// stored regressions) some of which the target could not take, which
+// clauses only the skipped parts name: the check's pass or fail says
+// nothing of those (CheckResult::unjudged), so they read n/a from it.
+class Unjudged {
+ public:
+  // Skipped: a part naming `clauses` was skipped; `why` says what it needed.
+  void Skipped(const std::vector<std::string>& clauses, const std::string& why);
+  // Ran: a part naming `clauses` ran.
+  void Ran(const std::vector<std::string>& clauses);
+  // Into adds the clauses only skipped parts name to `r.unjudged`, each
+  // with the whys of the parts that name it.
+  CheckResult Into(CheckResult r) const;
+
+ private:
+  std::set<std::string> judged_;
+  std::map<std::string, std::set<std::string>> why_;
+};
+
 // LoadFailed is HarnessError for a scenario whose world the target did not
 // load: a refusal of this valid world says what the world needs and how a
 // product that lacks it says so (PROTOCOL.md, hello).

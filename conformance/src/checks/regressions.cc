@@ -76,8 +76,7 @@ CheckResult Replay(CheckContext& ctx, const fs::path& dir) {
   if (names.empty()) return CheckResult::Error("no regressions found in " + dir.string());
   int ran = 0;
   std::string skipped;
-  std::set<std::string> judged;                      // clauses of the scripts replayed
-  std::map<std::string, std::string> unjudged_why;  // clause -> the skipped scripts naming it
+  Unjudged unjudged;
   for (const std::string& n : names) {
     std::string why;
     std::optional<Scenario> s =
@@ -87,13 +86,14 @@ CheckResult Replay(CheckContext& ctx, const fs::path& dir) {
     for (const std::string& c : Unsupported(ctx, s->world)) {
       missing += (missing.empty() ? "" : ", ") + c;
     }
-    const std::set<std::string> clauses = ScriptClauses(Slurp(dir / (n + ".lunacm")));
+    const std::set<std::string> named = ScriptClauses(Slurp(dir / (n + ".lunacm")));
+    const std::vector<std::string> clauses(named.begin(), named.end());
     if (!missing.empty()) {
       skipped += n + " needs " + missing + "; ";
-      for (const std::string& c : clauses) unjudged_why[c] += n + " needs " + missing + "; ";
+      unjudged.Skipped(clauses, "regression " + n + " naming it needs " + missing);
       continue;
     }
-    judged.insert(clauses.begin(), clauses.end());
+    unjudged.Ran(clauses);
     ++ran;
     CheckResult r = Example(ctx, *s);
     if (r.status != CheckStatus::kPass) {
@@ -102,11 +102,7 @@ CheckResult Replay(CheckContext& ctx, const fs::path& dir) {
     }
   }
   if (ran == 0) return CheckResult::NotApplicable(skipped);
-  CheckResult r = CheckResult::Pass(ran);
-  for (const auto& [clause, why] : unjudged_why) {
-    if (judged.count(clause) == 0) r.unjudged[clause] = "only skipped regressions name it: " + why;
-  }
-  return r;
+  return unjudged.Into(CheckResult::Pass(ran));
 }
 
 }  // namespace

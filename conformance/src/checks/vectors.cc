@@ -404,8 +404,7 @@ CheckResult RunFile(CheckContext& ctx, const VectorFile& file) {
   PrintedFailures printed;
   std::optional<CheckResult> failed;  // the first vector that failed or erred
   std::string first_printed;  // the vector the first printed failure came from
-  std::set<std::string> judged;                          // clauses of the vectors run
-  std::map<std::string, std::set<std::string>> skipped;  // clause -> what its vectors lacked
+  Unjudged unjudged;
   for (const Vector& v : file.vectors) {
     std::vector<std::string> lacking;
     for (const std::string& c : v.capabilities) {
@@ -413,10 +412,11 @@ CheckResult RunFile(CheckContext& ctx, const VectorFile& file) {
     }
     if (!lacking.empty()) {
       missing.insert(lacking.begin(), lacking.end());
-      for (const std::string& c : v.clauses) skipped[c].insert(lacking.begin(), lacking.end());
+      unjudged.Skipped(v.clauses,
+                       "a vector naming it needs " + Join(lacking) + ", which the target lacks");
       continue;
     }
-    judged.insert(v.clauses.begin(), v.clauses.end());
+    unjudged.Ran(v.clauses);
     ++run;
     const bool none_printed = printed.empty();
     std::optional<CheckResult> r = RunVector(ctx, v, printed);
@@ -441,32 +441,21 @@ CheckResult RunFile(CheckContext& ctx, const VectorFile& file) {
     }
     failed->message += "\n" + r->message;
   }
-  // A clause only skipped vectors name was not judged: the check's verdict
-  // is not its (a pass there would be vacuous).
-  auto unjudged = [&](CheckResult r) {
-    for (const auto& [clause, lacked] : skipped) {
-      if (judged.count(clause) == 0) {
-        r.unjudged[clause] = "every vector naming it needs " +
-                             Join({lacked.begin(), lacked.end()}) + ", which the target lacks";
-      }
-    }
-    return r;
-  };
   if (failed) {
     if (failed->status == CheckStatus::kFail) failed->cases_run = run;
     printed.AddTo(&*failed);
-    return unjudged(std::move(*failed));
+    return unjudged.Into(std::move(*failed));
   }
   if (!printed.empty()) {
     CheckResult r = printed.Result(nullptr, ctx.seed, run);
     r.message = first_printed + ": " + r.message;
-    return unjudged(std::move(r));
+    return unjudged.Into(std::move(r));
   }
   if (run == 0) {
     return CheckResult::NotApplicable("every vector needs a capability the target lacks: " +
                                       Join({missing.begin(), missing.end()}));
   }
-  return unjudged(CheckResult::Pass(run));
+  return unjudged.Into(CheckResult::Pass(run));
 }
 
 }  // namespace
