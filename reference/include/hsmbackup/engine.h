@@ -109,11 +109,24 @@ struct Result {
 // Prints as its Status (see PrintTo in status.h).
 inline void PrintTo(const Result& result, std::ostream* os) { PrintTo(result.status, os); }
 
+// SessionOptions tune how a session works, never what it does: every
+// transcript line, result and world byte is the same whatever they are
+// (the engine's tests run the same commands under different options and
+// compare).
+struct SessionOptions {
+  // The most objects a backup seals ahead of verifying and storing them
+  // (1 to kMaxSealAhead; 1 seals each as it is cloned). Sealing a batch
+  // and then landing it keeps each half's code in the instruction cache
+  // (bench/BENCHMARKS.md, "Tenth pass").
+  static constexpr size_t kMaxSealAhead = 16;
+  size_t seal_ahead = kMaxSealAhead;
+};
+
 class Session {
  public:
   // `world` must outlive the session. The current slot starts at the
   // lowest-numbered slot.
-  explicit Session(World* world);
+  explicit Session(World* world, SessionOptions options = {});
 
   // Execute parses and runs one lunacm line. It always ends the transcript
   // with "Command Result : No Error" or "Command Result : 0x... (CKR_...)".
@@ -129,6 +142,7 @@ class Session {
  private:
   friend class SessionAccess;  // engine internals (src/engine/)
   World* world_;
+  SessionOptions options_;
   uint32_t current_slot_ = 0;
   std::map<uint32_t, Role> logged_in_;  // slot -> role
   KeyCache keys_;                       // the domain keys and SMK ids this session has derived

@@ -23,6 +23,7 @@ class SessionAccess {
   static uint32_t& current_slot(Session& s) { return s.current_slot_; }
   static std::map<uint32_t, Role>& logins(Session& s) { return s.logged_in_; }
   static KeyCache& keys(Session& s) { return s.keys_; }
+  static const SessionOptions& options(const Session& s) { return s.options_; }
 };
 
 namespace engine {

@@ -242,7 +242,7 @@ std::string ResultLine(Ckr code) {
   return "Command Result : " + FormatCkr(code);
 }
 
-Session::Session(World* world) : world_(world) {
+Session::Session(World* world, SessionOptions options) : world_(world), options_(options) {
   if (!world_->slots.empty()) current_slot_ = world_->slots.front().id;
 }
 

@@ -23,9 +23,20 @@ std::string ObjectsOption(const std::vector<uint32_t>& handles) {
   return "-objects " + list;
 }
 
-RC_GTEST_PROP(BackupProperty, BackupKeepsItsInvariants, ()) {
-  HSMB_CLAUSE("SRC-UNCHANGED", "FULL-REVERT", "SIZE-PRECHECK", "RESIZE-SHRINK", "CLONE-STORE",
-              "CLONE-ONE-AT-A-TIME");
+// A generated backup: a world (maybe holding an earlier backup, made by
+// the first of `before`), the line under test and what it selects, and
+// faults on it.
+struct BackupCase {
+  World world;
+  std::vector<std::string> before;  // lines run first, without faults
+  BackupArgs args;
+  std::vector<uint32_t> selected;
+  size_t count = 0;
+  BackupModel model = BackupModel::kBackupHsm7;
+};
+
+BackupCase GenBackupCase() {
+  BackupCase c;
   const auto kind = *rc::gen::element(PartitionKind::kPre77, PartitionKind::kV0,
                                       PartitionKind::kV1);
   const auto model = *rc::gen::element(BackupModel::kBackupHsm7, BackupModel::kBackupHsmG5);
@@ -45,19 +56,22 @@ RC_GTEST_PROP(BackupProperty, BackupKeepsItsInvariants, ()) {
   // precheck mostly passes, and sometimes by a few bytes only.
   hsm.capacity = *rc::gen::inRange<uint64_t>(1, 4) * kPartitionOverheadBytes +
                  *rc::gen::inRange<uint64_t>(0, total + total / 2 + 64);
-  World w = MakeWorld(std::move(user), std::move(hsm));
-  Runner r(&w);
-  r.LoginCo();
+  c.world = MakeWorld(std::move(user), std::move(hsm));
+  c.count = count;
+  c.model = model;
 
   // Maybe an earlier backup of a prefix of the objects, without faults.
-  const bool existing = *rc::gen::arbitrary<bool>();
-  if (existing) {
+  World probe = c.world;
+  Runner r(&probe);
+  r.LoginCo();
+  if (*rc::gen::arbitrary<bool>()) {
     const size_t m = *rc::gen::inRange<size_t>(0, count + 1);
     std::vector<uint32_t> first;
     for (size_t i = 0; i < m; ++i) first.push_back(static_cast<uint32_t>(100 + i));
-    r.Do(BackupLine(first.empty() ? "" : ObjectsOption(first)));
+    c.before.push_back(BackupLine(first.empty() ? "" : ObjectsOption(first)));
+    r.Do(c.before.back());
   }
-  const bool has_bk = !HsmAt(w).partitions.empty();
+  const bool has_bk = !HsmAt(probe).partitions.empty();
 
   // The backup under test.
   Mode mode = Mode::kNew;
@@ -83,7 +97,13 @@ RC_GTEST_PROP(BackupProperty, BackupKeepsItsInvariants, ()) {
     }
   }
   for (const std::string& e : extra) args.extra += (args.extra.empty() ? "" : " ") + e;
+  c.args = args;
+  c.selected = selected;
+  return c;
+}
 
+// AddFaults puts the generated faults on the backup under test.
+void AddFaults(World& w, size_t count) {
   if (*rc::gen::arbitrary<bool>()) {
     w.faults.push_back(
         PartitionFullFault(*rc::gen::inRange<uint32_t>(1, static_cast<uint32_t>(count + 2))));
@@ -95,6 +115,20 @@ RC_GTEST_PROP(BackupProperty, BackupKeepsItsInvariants, ()) {
   if (*rc::gen::weightedElement<bool>({{1, true}, {3, false}})) {
     w.faults.push_back(ShrinkFailFault());
   }
+}
+
+RC_GTEST_PROP(BackupProperty, BackupKeepsItsInvariants, ()) {
+  HSMB_CLAUSE("SRC-UNCHANGED", "FULL-REVERT", "SIZE-PRECHECK", "RESIZE-SHRINK", "CLONE-STORE",
+              "CLONE-ONE-AT-A-TIME");
+  const BackupCase c = GenBackupCase();
+  const BackupArgs& args = c.args;
+  const std::vector<uint32_t>& selected = c.selected;
+  const BackupModel model = c.model;
+  World w = c.world;
+  Runner r(&w);
+  r.LoginCo();
+  for (const std::string& line : c.before) r.Do(line);
+  AddFaults(w, c.count);
 
   const UserPartition source = UserAt(w);
   const BackupHsm snapshot = HsmAt(w);
@@ -135,6 +169,39 @@ RC_GTEST_PROP(BackupProperty, BackupKeepsItsInvariants, ()) {
   if (res.code() == Ckr::kHsmStorageFull) {
     RC_ASSERT(r.LastText().find("Logging in as the SO") == std::string::npos);
   }
+}
+
+// A backup seals up to SessionOptions::seal_ahead objects before landing
+// them; that must be unobservable: the same lines, results and world
+// (every blob byte, and the RNG's counter, which the next command's nonces
+// come from) as sealing each object as it is cloned, whatever stops the
+// backup part-way (a refused object, a full partition, a V0 or V1 stop).
+RC_GTEST_PROP(BackupProperty, SealingAheadChangesNothing, ()) {
+  HSMB_CLAUSE("CLONE-ONE-AT-A-TIME", "CLONE-STOP-V0V1", "CLONE-CONTINUE-PRE77", "FULL-REVERT");
+  const BackupCase c = GenBackupCase();
+  World faults = c.world;
+  AddFaults(faults, c.count);
+  const size_t ahead = *rc::gen::inRange<size_t>(2, SessionOptions::kMaxSealAhead + 1);
+  auto run = [&](size_t seal_ahead) {
+    World w = c.world;
+    Runner r(&w, {.seal_ahead = seal_ahead});
+    r.LoginCo();
+    for (const std::string& line : c.before) r.Do(line);
+    w.faults = faults.faults;
+    std::vector<Ckr> codes = {r.Do(BackupLineFrom(c.args)).code()};
+    w.faults.clear();  // then a command that draws nonces after it
+    BackupArgs next;
+    next.partition = "bk3";
+    codes.push_back(r.Do(BackupLineFrom(next)).code());
+    return std::make_tuple(w, r.all(), codes);
+  };
+  const auto [one_world, one_lines, one_codes] = run(1);
+  const auto [ahead_world, ahead_lines, ahead_codes] = run(ahead);
+  RC_TAG(std::string(CkrName(one_codes.front())));
+  RC_ASSERT(ahead_codes == one_codes);
+  RC_ASSERT(ahead_lines == one_lines);
+  RC_ASSERT(ahead_world.rng == one_world.rng);
+  RC_ASSERT(ahead_world == one_world);
 }
 
 }  // namespace

@@ -73,7 +73,7 @@ std::string KindAndModelParamName(const ::testing::TestParamInfo<KindAndModel>& 
 // Do never asserts (safe inside a RapidCheck property); LoginCo asserts.
 class Runner {
  public:
-  explicit Runner(World* world) : session_(world) {}
+  explicit Runner(World* world, SessionOptions options = {}) : session_(world, options) {}
   // Do runs one line (answers for proceed/quit prompts, and for credential
   // prompts by kind, optional).
   Result Do(const std::string& line, std::vector<std::string> answers = {},
