@@ -1,6 +1,7 @@
 #include "conformance/scenario.h"
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 namespace hsmbackup::conformance {
@@ -178,6 +179,47 @@ std::set<std::string> NeededCapabilities(const Json& world) {
     if (connection == "appliance" || connection == "usb") caps.insert(connection);
   }
   return caps;
+}
+
+std::optional<std::string> BrokenUniqueness(const Json& world) {
+  // Twice is the first value of `key` two of `items` share, as text.
+  auto twice = [](const Json& items, const char* key) -> std::optional<std::string> {
+    std::set<std::string> seen;
+    for (const Json& item : items) {
+      if (!item.is_object() || !item.contains(key)) continue;
+      const Json& v = item[key];
+      std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+      std::transform(text.begin(), text.end(), text.begin(), ::tolower);  // OUIDs: any case
+      if (!seen.insert(text).second) return std::string(key) + " " + text + " appears twice";
+    }
+    return std::nullopt;
+  };
+  const Json slots = world.value("slots", Json::array());
+  if (auto t = twice(slots, "id")) return "slots: " + *t;
+  for (const Json& s : slots) {
+    if (!s.is_object()) continue;
+    const std::string where = " on slot " + s.value("id", Json(0)).dump();
+    if (s.contains("user_partition") && s["user_partition"].is_object()) {
+      const Json objects = s["user_partition"].value("objects", Json::array());
+      for (const char* key : {"handle", "ouid"}) {
+        if (auto t = twice(objects, key)) return "user partition" + where + ": " + *t;
+      }
+    }
+    if (!s.contains("backup_hsm") || !s["backup_hsm"].is_object()) continue;
+    const Json partitions = s["backup_hsm"].value("partitions", Json::array());
+    if (auto t = twice(partitions, "name")) return "backup HSM" + where + ": partition " + *t;
+    Json every = Json::array();
+    for (const Json& p : partitions) {
+      if (!p.is_object()) continue;
+      const Json objects = p.value("objects", Json::array());
+      if (auto t = twice(objects, "ouid")) {
+        return "backup HSM" + where + ", partition " + p.value("name", "") + ": " + *t;
+      }
+      for (const Json& o : objects) every.push_back(o);
+    }
+    if (auto t = twice(every, "handle")) return "backup HSM" + where + ": object " + *t;
+  }
+  return std::nullopt;
 }
 
 }  // namespace hsmbackup::conformance

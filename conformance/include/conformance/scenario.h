@@ -64,6 +64,15 @@ std::string ReplayCommand(const Scenario& s, const std::string& world_path,
 // No check gives a world to a target that lacks one of them.
 std::set<std::string> NeededCapabilities(const Json& world);
 
+// BrokenUniqueness names the first uniqueness rule of WORLD-FORMAT.md that
+// `world` breaks ("backup HSM on slot 2, partition bk: ouid 00... appears
+// twice"): slot ids; a user partition's handles and OUIDs; a backup HSM's
+// partition names, its handles across the HSM, and each partition's OUIDs.
+// nullopt if it keeps them all. A generated world that breaks one (a
+// shrink can make two random OUIDs equal) is discarded, never given to a
+// target, which must refuse it.
+std::optional<std::string> BrokenUniqueness(const Json& world);
+
 // Describe renders a counterexample for people: the failing step, expected
 // against observed, both transcripts, then the world and the script in full
 // and the replay command.

@@ -333,6 +333,9 @@ std::set<std::string> Unsupported(const CheckContext& ctx, const Json& world) {
 }
 
 void Lacked::Skip(const CheckContext& ctx, const Json& world) {
+  if (std::optional<std::string> broken = BrokenUniqueness(world)) {
+    RC_DISCARD("the generated world breaks WORLD-FORMAT.md: " + *broken);
+  }
   const std::set<std::string> lacking = Unsupported(ctx, world);
   if (lacking.empty()) return;
   if (any_.empty()) {

@@ -167,7 +167,9 @@ std::set<std::string> Unsupported(const CheckContext& ctx, const Json& world);
 class Lacked {
  public:
   // Skip discards the case (RC_DISCARD) if the target lacks something
-  // `world` needs. Call it in a property, before the target is used.
+  // `world` needs, or if `world` breaks a uniqueness rule of the world
+  // format (BrokenUniqueness: shrinking can make two OUIDs equal), which
+  // a target must refuse. Call it in a property, before the target is used.
   void Skip(const CheckContext& ctx, const Json& world);
   // GaveUp is the result of a property RapidCheck gave up on after `runs`
   // cases because Skip discarded too many: n/a when none ran, else a pass
