@@ -42,7 +42,7 @@ Status ConfirmDestructive(Ctx& ctx, const BackupPlan& plan, BackupHsm& hsm) {
 }
 
 // The per-object transcript line: "Cloned object ", room for two handles
-// with the middle between them, then ")." (see CloneOne).
+// with the middle between them, then ")." (see Land).
 constexpr std::string_view kCloned = "Cloned object ";
 constexpr size_t kDigits = 10;  // a uint32_t
 
@@ -58,18 +58,20 @@ class BackupRun {
   Status CloneSmk();
   Status CheckPolicies();
   Status CloneObjects();
-  // CloneOne returns OK, a per-object failure, or CKR_CONTAINER_OBJECT_STORAGE_FULL.
-  Status CloneOne(size_t index, const Object& object);
   // SealAhead seals objects [first, first + n) into wires_ (see
   // CloneObjects) and returns n: up to seal_ahead_, the sum of their values
   // at most kSealAheadBytes (at least one object), ending early at one the
-  // sender refuses, whose refusal sent_[n - 1] holds.
+  // sender refuses, whose refusal sent_[n - 1] holds. An object -append
+  // skips (held_[k]) is not sealed.
   size_t SealAhead(size_t first);
-  // Land is CloneOne after the send: the object's checks at the backup HSM,
-  // its verification and storing, and its transcript line.
-  Status Land(size_t index, const Object& object, const OuidIndex<BackupObject>::Probe& probe,
-              const Bytes& wire);
-  // CloneOne's rare outcomes, cold so that their messages stay out of the
+  // LandAhead is the outcome of the k-th object SealAhead handled (the
+  // object at `index`): its skip, its sender's refusal, or Land.
+  Status LandAhead(size_t index, size_t k);
+  // Land takes one sealed object at the backup HSM: its checks there, its
+  // verification and storing, and its transcript line. Returns OK, a
+  // per-object failure, or CKR_CONTAINER_OBJECT_STORAGE_FULL.
+  Status Land(size_t index, const Object& object, const Bytes& wire);
+  // Land's rare outcomes, cold so that their messages stay out of the
   // code the loop runs for every object: a skip (OPT-APPEND), a full
   // partition (FULL-REVERT), an object the target refused (CLONE-DISCARD).
   [[gnu::cold]] Status SkipHeld(const BackupObject& existing, const Object& object);
@@ -94,19 +96,20 @@ class BackupRun {
   // this backup (see OpenPartition).
   std::optional<OuidIndex<BackupObject>> by_ouid_;
   uint64_t used_ = 0;        // part_->used(model), kept up to date object by object
-  // The wire bytes of the objects sealed ahead (wires_[0] alone where each
-  // object is sealed as it is cloned), reused (V1 stores a copy); sent_ the
-  // sender's answer for each, counter_after_ the RNG's counter after it.
+  // The wire bytes of the objects sealed ahead, reused (V1 stores a copy);
+  // sent_ the sender's answer for each, held_ whether -append skips it
+  // instead, counter_after_ the RNG's counter after it.
   static constexpr size_t kMaxAhead = SessionOptions::kMaxSealAhead;
   static constexpr size_t kSealAheadBytes = 64 * 1024;
   const size_t seal_ahead_ =
       std::clamp<size_t>(SessionAccess::options(ctx_.session).seal_ahead, 1, kMaxAhead);
   std::array<Bytes, kMaxAhead> wires_;
   std::array<Status, kMaxAhead> sent_;
+  std::array<bool, kMaxAhead> held_{};
   std::array<uint64_t, kMaxAhead> counter_after_{};
   CloneBlobView blob_;  // the per-object parsed view of its wire, reused
   // An overwriting object (OPT-APPEND-REPLACE) is received here, engaged
-  // only while CloneOne handles it: a local would be zero-filled for every
+  // only while Land handles it: a local would be zero-filled for every
   // object, new ones included.
   std::optional<Object> replacement_;
   std::string line_;           // the per-object transcript line's buffer, reused
@@ -268,26 +271,22 @@ Status BackupRun::CloneObjects() {
       return Status(s.code(), s.message() + " No objects were cloned." + EmptyPartitionNote());
     }
   }
-  // Objects are cloned one at a time (CLONE-ONE-AT-A-TIME), but where no
-  // object can be skipped or replace another (no OUID index) a batch of
+  // Objects are cloned one at a time (CLONE-ONE-AT-A-TIME), but a batch of
   // them is sealed ahead and then landed in order: each half's code then
   // runs batch-long beside OpenSSL's, not object by object, and the
-  // instruction cache holds it (bench/BENCHMARKS.md, "Tenth pass"). Where
-  // landing stops early, the RNG's counter is put back to where it stood
-  // after the last object landed, so what follows (and every byte) is as
-  // if nothing had been sealed ahead.
+  // instruction cache holds it (bench/BENCHMARKS.md, "Tenth pass"). Landing
+  // draws nothing from the RNG; where it stops early, the RNG's counter is
+  // put back to where it stood after the object it stopped at, so what
+  // follows (and every byte) is as if nothing had been sealed ahead.
   Status first_failure;
   const size_t total = plan_.objects.size();
   for (size_t i = 0; i < total;) {
-    const size_t n = by_ouid_ ? 1 : SealAhead(i);
-    for (size_t j = 0; j < n; ++j) {
-      const Object& object = *plan_.objects[i + j];
-      Status s = by_ouid_        ? CloneOne(i + j, object)
-                 : sent_[j].ok() ? Land(i + j, object, {}, wires_[j])
-                                 : std::move(sent_[j]);
+    const size_t n = SealAhead(i);
+    for (size_t k = 0; k < n; ++k) {
+      Status s = LandAhead(i + k, k);
       if (s.ok()) continue;
       const bool full = s.code() == Ckr::kContainerObjectStorageFull;
-      if (!by_ouid_ && (full || stop_at_first)) ctx_.world.rng.counter = counter_after_[j];
+      if (full || stop_at_first) ctx_.world.rng.counter = counter_after_[k];
       if (full) return s;
       ++failed_;
       if (first_failure.ok()) first_failure = s;
@@ -313,24 +312,13 @@ Status BackupRun::CloneObjects() {
   return Status(first_failure.code(), msg);
 }
 
-// CloneOne and what it calls for every object (SealObjectInto,
-// Aes256Gcm::SealInPlace and OpenInto, Receiver::ReceiveObjectInto,
-// ParseBlobViewInto, OpenObjectInto, DecodePayload, CompleteStored,
-// HandleSet, DeterministicRng::Fill, Secret::Assign) are [[gnu::hot]]: GCC
-// places them together, and with their failure paths cold the loop's code
-// shares fewer instruction-cache lines with OpenSSL's (bench/BENCHMARKS.md).
-[[gnu::hot]] Status BackupRun::CloneOne(size_t index, const Object& object) {
-  const auto probe = by_ouid_ ? by_ouid_->Look(object.ouid) : OuidIndex<BackupObject>::Probe{};
-  const std::optional<size_t>& same = probe.position;
-  if (same && !plan_.overwrite) return SkipHeld(part_->objects[*same], object);
-  // CLONE-ONE-AT-A-TIME: sealed at the source, bytes on the wire, then
-  // parsed and (pre-7.7/V0) opened and verified at the target. The wire
-  // keeps its capacity from object to object, and the target reads the
-  // blob in place, so no copy of the ciphertext is made.
-  HSMB_RETURN_IF_ERROR(sender_->SendObject(object, rng_, &wires_[0]));
-  return Land(index, object, probe, wires_[0]);
-}
-
+// SealAhead, LandAhead, Land and what they call for every object
+// (SealObjectInto, Aes256Gcm::SealInPlace and OpenInto,
+// Receiver::ReceiveObjectInto, ParseBlobViewInto, OpenObjectInto,
+// DecodePayload, CompleteStored, HandleSet, DeterministicRng::Fill,
+// Secret::Assign) are [[gnu::hot]]: GCC places them together, and with
+// their failure paths cold the loop's code shares fewer instruction-cache
+// lines with OpenSSL's (bench/BENCHMARKS.md).
 [[gnu::hot]] size_t BackupRun::SealAhead(size_t first) {
   const size_t total = plan_.objects.size();
   size_t n = 0;
@@ -339,16 +327,31 @@ Status BackupRun::CloneObjects() {
     const Object& object = *plan_.objects[first + n];
     bytes += object.value.size();
     if (n > 0 && bytes > kSealAheadBytes) break;
-    sent_[n] = sender_->SendObject(object, rng_, &wires_[n]);
+    // The selection's OUIDs are distinct (OpenPartition), so whether an
+    // object is held already does not depend on the others of the batch.
+    held_[n] = by_ouid_ && !plan_.overwrite && by_ouid_->Look(object.ouid).position;
+    // CLONE-ONE-AT-A-TIME: sealed at the source, bytes on the wire, then
+    // (Land) parsed and (pre-7.7/V0) opened and verified at the target. The
+    // wire keeps its capacity from batch to batch, and the target reads
+    // the blob in place, so no copy of the ciphertext is made.
+    sent_[n] = held_[n] ? OkStatus() : sender_->SendObject(object, rng_, &wires_[n]);
     counter_after_[n] = ctx_.world.rng.counter;
     if (!sent_[n++].ok()) break;
   }
   return n;
 }
 
-[[gnu::hot]] Status BackupRun::Land(size_t index, const Object& object,
-                                    const OuidIndex<BackupObject>::Probe& probe,
-                                    const Bytes& wire) {
+[[gnu::hot]] Status BackupRun::LandAhead(size_t index, size_t k) {
+  const Object& object = *plan_.objects[index];
+  if (held_[k]) return SkipHeld(part_->objects[*by_ouid_->Look(object.ouid).position], object);
+  if (!sent_[k].ok()) return std::move(sent_[k]);
+  return Land(index, object, wires_[k]);
+}
+
+[[gnu::hot]] Status BackupRun::Land(size_t index, const Object& object, const Bytes& wire) {
+  // Looked up here, not when sealing: an object landed since moves the
+  // index's free slots.
+  const auto probe = by_ouid_ ? by_ouid_->Look(object.ouid) : OuidIndex<BackupObject>::Probe{};
   const std::optional<size_t>& same = probe.position;
   const uint64_t replaced = same ? StoredBytes(part_->objects[*same], hsm_.model) : 0;
   // PROJ-SIZE-MODEL: on the backup HSM the object takes more than the
