@@ -13,6 +13,10 @@ Usage: relay_target.py MODE HSMBACKUP
               backup HSMs: hello claims kind.v0, kind.v1 and model.backup_hsm_7
               (and no ped or usb), and a world holding what it lacks is refused
               at load, CKR_DATA_INVALID, as the product would.
+  claims:CAPS relays as it is, but hello lists the kinds and models in CAPS
+              (comma-separated, e.g. claims:kind.pre77,kind.v0,model.backup_hsm_g5)
+              besides its other capabilities, so the suite skips what the
+              product would lack (how conformance/vector-subsets is checked).
   pass        relays as it is.
 With RELAY_PIDS set, appends its own pid and the server's to that file, and
 "hung" when it starts to hang.
@@ -92,6 +96,11 @@ def main():
             response["capabilities"] = [
                 c for c in response.get("capabilities", []) if c not in ("ped", "usb")
             ] + ["kind.v0", "kind.v1", "model.backup_hsm_7"]
+        if mode.startswith("claims:") and request.get("op") == "hello" and response.get("ok"):
+            response["capabilities"] = [
+                c for c in response.get("capabilities", [])
+                if not c.startswith(("kind.", "model."))
+            ] + mode[len("claims:"):].split(",")
         if mode == "upperhex" and isinstance(response.get("state"), dict):
             upper_hex(response["state"])
         if noisy and executed is not None:
