@@ -41,7 +41,9 @@ class OutOfRoomRotated final : public ProtocolHook {
 // one the seed and the facts do not name (clauses.json "own-code"): an
 // existing name, a failed re-size, a backup name that does not exist, the
 // firmware, mode, policy and SMK refusals, out of room, a handle -objects
-// names that is not there, a password too short.
+// names that is not there, a password too short, a blob the backup HSM or
+// the partition rejects (world fault verify_fail), a V1 restore into a
+// partition holding another SMK.
 class OwnCodeGeneral final : public ProtocolHook {
  public:
   void After(World&, Session&, const std::string&, Result& result,
@@ -49,14 +51,19 @@ class OwnCodeGeneral final : public ProtocolHook {
     static constexpr Ckr kOwn[] = {Ckr::kObjectAlreadyExists, Ckr::kDeviceError,
                                    Ckr::kOperationNotAllowed, Ckr::kHsmStorageFull,
                                    Ckr::kDeviceMemory,        Ckr::kContainerObjectStorageFull,
-                                   Ckr::kObjectHandleInvalid, Ckr::kPinLenRange};
+                                   Ckr::kObjectHandleInvalid, Ckr::kPinLenRange,
+                                   Ckr::kFailedToCloneAnObject};
     const Ckr code = result.code();
     // CKR_TOKEN_NOT_PRESENT is also a zeroized device's (AUTH-LOCKOUT), whose
     // code PKCS#11 names: only the missing name's is changed.
     const bool missing_name =
         code == Ckr::kTokenNotPresent &&
         result.status.message().find("There is no backup partition") != std::string::npos;
-    if (!missing_name && std::find(std::begin(kOwn), std::end(kOwn), code) == std::end(kOwn)) {
+    const bool other_smk =
+        code == Ckr::kSmkIdNotFound &&
+        result.status.message().find("is not the one these objects") != std::string::npos;
+    if (!missing_name && !other_smk &&
+        std::find(std::begin(kOwn), std::end(kOwn), code) == std::end(kOwn)) {
       return;
     }
     const std::string_view old_name = CkrName(code), new_name = CkrName(Ckr::kGeneralError);

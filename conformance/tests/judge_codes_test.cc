@@ -117,6 +117,30 @@ TEST(JudgeOwnCode, AShortPasswordMayBeRefusedWithAnyFailureCode) {
   ExpectOwnCode(RunLine(SeedWorld(), {kLogin}, line), "CKR_PIN_LEN_RANGE", "PROJ-PIN-LENGTH");
 }
 
+// CLONE-DISCARD `accepts` own-code: the seed says only that "the target HSM
+// reports the failure" of a blob that fails verification, so a V0 backup
+// stopping at a rejected object may answer any failure code (its line then
+// names that code); the stop and what stays are judged as before, and a
+// failure no line reports still fails CLONE-DISCARD.
+TEST(JudgeOwnCode, ARejectedBlobMayFailWithAnyCode) {
+  const Step s = RunLine(WorldFile("faults/seed-verify-fail.json"), {kLogin}, kBackup);
+  ExpectOwnCode(s, "CKR_FAILED_TO_CLONE_AN_OBJECT", "CLONE-STOP-V0V1");
+  Outcome own = AnsweredWith(s.outcome, "CKR_GENERAL_ERROR", "0x00000005");
+  for (std::string& l : own.transcript) {
+    if (const size_t at = l.find("CKR_FAILED_TO_CLONE_AN_OBJECT"); at != std::string::npos) {
+      l.replace(at, 29, "CKR_GENERAL_ERROR");
+    }
+  }
+  model::Prediction p = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(p, own, s.state, {})), Clauses{});
+  Outcome unsaid = own;
+  std::erase_if(unsaid.transcript, [](const std::string& l) {
+    return l.find("CKR_GENERAL_ERROR") != std::string::npos && l.rfind("Command Result", 0) != 0;
+  });
+  p = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(p, unsaid, s.state, {})), Clauses{"CLONE-DISCARD"});
+}
+
 // A code difference quotes the target's message (first line, in line form),
 // so a vendor config's `match` can select a failure by its cause; every
 // secret of the case, a credential typed on the line included, redacted.

@@ -480,6 +480,17 @@ void AcceptAnyOwnCode(Prediction& p) {
       {"SIZE-PRECHECK", "CKR_HSM_STORAGE_FULL"},
       {"FULL-REVERT", "CKR_CONTAINER_OBJECT_STORAGE_FULL"},
       {"RESTORE-RULES", "CKR_DEVICE_MEMORY"},
+      // A blob the backup HSM (or, restoring, the partition) rejects for a
+      // reason other than the domain: the seed says only that "the target
+      // HSM reports the failure" (CLONE-DISCARD `accepts` own-code); whether
+      // the command stops or goes on, and what stays, is judged as before.
+      {"CLONE-STOP-V0V1", "CKR_FAILED_TO_CLONE_AN_OBJECT"},
+      {"CLONE-CONTINUE-PRE77", "CKR_FAILED_TO_CLONE_AN_OBJECT"},
+      {"RESTORE-RULES", "CKR_FAILED_TO_CLONE_AN_OBJECT"},
+      // A V1 restore into a partition holding another SMK: neither the seed
+      // nor the facts say how it fails, only the code's value
+      // (RESTORE-RULES `accepts` own-code); nothing may change.
+      {"RESTORE-RULES", "CKR_SMK_ID_NOT_FOUND"},
   };
   if (p.modelled && p.codes.count("CKR_OK") == 0) {
     for (const std::string& clause : p.code_clauses) {

@@ -250,8 +250,12 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
   bool first_reported = true;
   for (size_t i = 0; i < s.failed.size(); ++i) {
     const auto& [handle, code] = s.failed[i];
+    // A rejected blob's code is the target's own (CLONE-DISCARD `accepts`
+    // own-code): its line names the code the command answered.
+    const bool own = p.own_code && code == "CKR_FAILED_TO_CLONE_AN_OBJECT" && !o.ok();
     auto reports = [&](const std::string& l) {
-      return HasToken(l, std::to_string(handle)) && HasToken(l, code);
+      return HasToken(l, std::to_string(handle)) &&
+             (HasToken(l, code) || (own && HasToken(l, o.result)));
     };
     if (i == 0) {
       first_reported = any([&](const std::string& l) { return reports(l) && !in_message(l); });
@@ -259,7 +263,10 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
     if (any(reports)) continue;
     out.push_back(
         {{i > 0 && first_reported ? "CLONE-CONTINUE-PRE77" : "CLONE-DISCARD"},
-         "no line reports the failure of object " + std::to_string(handle) + " (" + code + ")",
+         "no line reports the failure of object " + std::to_string(handle) + " (" + code +
+             (own && o.result != code ? " or " + o.result + ", the code the command answered"
+                                      : "") +
+             ")",
          ""});
   }
   // The advice the seed gives the manual's reader after a domain mismatch
