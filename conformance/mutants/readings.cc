@@ -448,6 +448,10 @@ std::vector<Mutant> AllReadings() {
       {"listed-spellings-only", "OPT-SHORTCUTS",
        "options are taken only by their full names and the seed's shortcuts, in lower case",
        MakeListedSpellingsOnly},
+      {"keywords-as-spelled", "OPT-SLOT",
+       "-slot Direct, -slot abc and -objects All refused: the keywords only as the seed spells "
+       "them, and a -slot value that is no number names no slot (CKR_SLOT_ID_INVALID)",
+       MakeKeywordsAsSpelled},
       {"label-spaces-kept", "OPT-PARTITION-DEFAULT",
        "a backup's default or -smkonly name keeps the source label's spaces", MakeLabelSpacesKept},
       {"name-cut", "OPT-PARTITION-DEFAULT",

@@ -192,6 +192,56 @@ class SpellingsListed final : public ProtocolHook {
   }
 };
 
+// KeywordsAsSpelled takes the keyword values `direct` and `all` only as the
+// seed spells them, in lower case: `-objects All` is refused as a parse
+// error (CKR_ARGUMENTS_BAD), and a -slot value that is not a number nor
+// `direct` (`-slot Direct`, `-slot abc`) is refused as naming no slot
+// (CKR_SLOT_ID_INVALID), nothing changed. Only a partition archive line
+// that parses with a numbered slot in its place, so that no other parse
+// error comes first.
+class KeywordsAsSpelled final : public ProtocolHook {
+ public:
+  void Before(World&, Session&, std::string& line, std::vector<std::string>&) override {
+    no_slot_ = false;
+    std::vector<std::string> w = Words(line);
+    if (w.size() < 3 || !IsOption("-" + w[0], "partition", 3) ||
+        !IsOption("-" + w[1], "archive", 1)) {
+      return;
+    }
+    bool objects_respelled = false, slot_unnumbered = false;
+    for (size_t i = 3; i + 1 < w.size(); ++i) {
+      if (IsOption(w[i], "objects", 1)) {
+        objects_respelled |= Lower(w[i + 1]) == "all" && w[i + 1] != "all";
+      } else if (IsOption(w[i], "slot", 1)) {
+        const std::string& v = w[i + 1];
+        slot_unnumbered = v != "direct" && !std::all_of(v.begin(), v.end(), [](unsigned char c) {
+          return std::isdigit(c);
+        });
+        if (slot_unnumbered) w[i + 1] = "1";
+      } else {
+        continue;
+      }
+      ++i;
+    }
+    if (slot_unnumbered && Parse(Join(w, ' '))) {
+      no_slot_ = true;
+      line += " -names-no-slot";
+    } else if (objects_respelled && Parse(line)) {
+      line += " -objects-all-in-lower-case";
+    }
+  }
+  void After(World&, Session&, const std::string&, Result& result,
+             std::vector<std::string>& transcript) override {
+    if (!no_slot_) return;
+    no_slot_ = false;
+    transcript.clear();
+    SetOutcome(result, transcript, Ckr::kSlotIdInvalid, "The -slot value names no slot.");
+  }
+
+ private:
+  bool no_slot_ = false;
+};
+
 // RenamesDefaultName is what SpacesKept and NameCut share: after a backup
 // line without -partition, each partition it created under the reference's
 // default name (the label cut to 23 characters, or -smkonly's 12, spaces
@@ -277,6 +327,10 @@ class NameCut final : public RenamesDefaultName {
 std::unique_ptr<ProtocolHook> MakeNameCut() { return std::make_unique<NameCut>(); }
 
 std::unique_ptr<ProtocolHook> MakeLabelSpacesKept() { return std::make_unique<SpacesKept>(); }
+
+std::unique_ptr<ProtocolHook> MakeKeywordsAsSpelled() {
+  return std::make_unique<KeywordsAsSpelled>();
+}
 
 std::unique_ptr<ProtocolHook> MakeListedSpellingsOnly() {
   return std::make_unique<SpellingsListed>();

@@ -26,6 +26,9 @@ std::unique_ptr<ProtocolHook> MakeTypeAsClassName();
 // An archive line refused when it spells an option neither by its full
 // name nor by the seed's shortcut, in lower case.
 std::unique_ptr<ProtocolHook> MakeListedSpellingsOnly();
+// `direct` and `all` taken only in lower case; a -slot value that is no
+// number names no slot (CKR_SLOT_ID_INVALID).
+std::unique_ptr<ProtocolHook> MakeKeywordsAsSpelled();
 // A backup's default or -smkonly name with the source label's spaces kept.
 std::unique_ptr<ProtocolHook> MakeLabelSpacesKept();
 // A partition the line does not name named from the whole source label, the

@@ -220,6 +220,29 @@ Prediction ListedSpellings(const World& before) {
   return RefusalReading(before, r, "listed-spellings-only");
 }
 
+// KeywordsAsSpelled is the reading "keywords-as-spelled" (OPT-SLOT and
+// OPT-OBJECTS-FORMS `accepts`) of a line that writes a keyword value the
+// seed spells in lower case (`direct`, `all`) in another case: the seed
+// says nothing of case, so a target may take the value as spelled, which
+// names no slot or no handle list, and refuse the line, nothing changed.
+Prediction KeywordsAsSpelled(const World& before, const Line& line) {
+  Refusals r;
+  const bool slot = line.slot_direct && *line.Get("slot") != "direct";
+  r.Add("CKR_ARGUMENTS_BAD", slot ? "OPT-SLOT" : "OPT-OBJECTS-FORMS");
+  if (slot) r.Add("CKR_SLOT_ID_INVALID", "OPT-SLOT");
+  return RefusalReading(before, r, "keywords-as-spelled");
+}
+
+// UnnumberedSlot is the reading "slot-names-no-slot" (OPT-SLOT `accepts`)
+// of a line the parser refuses for a -slot value that is neither a number
+// nor `direct`: the seed names no code, and a target may answer that the
+// value names no slot (CKR_SLOT_ID_INVALID), nothing changed.
+Prediction UnnumberedSlot(const World& before) {
+  Refusals r;
+  r.Add("CKR_SLOT_ID_INVALID", "OPT-SLOT");
+  return RefusalReading(before, r, "slot-names-no-slot");
+}
+
 // ReplaceAsks is the reading "replace-asks" of a -replace backup or
 // restore that goes ahead without a question (`p`): the facts say a
 // destructive command asks proceed/quit first, and a target may take
@@ -321,6 +344,7 @@ Prediction PredictLine(const World& before, const std::string& text,
     if (refused_verb == Verb::kBackup || refused_verb == Verb::kRestore) {
       LoginFirstReading(p, before);
     }
+    if (refusal == "OPT-SLOT") p.alternatives.push_back(UnnumberedSlot(before));
     // OPT-OBJECTS-INVALID: the seed asks only for "a list of handles,
     // separated by commas", so a backup may select a repeated handle once;
     // so may a restore, whose syntax the seed does not give.
@@ -368,6 +392,7 @@ Prediction PredictLine(const World& before, const std::string& text,
   if (p.credentials_refusable) p.alternatives.push_back(CredentialsOnLine(start));
   if (p.replace_may_ask) p.alternatives.push_back(ReplaceAsks(p, start, answers));
   if (line->respelled) p.alternatives.push_back(ListedSpellings(start));
+  if (line->keyword_respelled) p.alternatives.push_back(KeywordsAsSpelled(start, *line));
   AcceptAnyOutOfRoomCode(p);
   AcceptAnyOwnCode(p);
   AcceptQuitAsSuccess(p);

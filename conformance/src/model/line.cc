@@ -291,6 +291,9 @@ std::optional<Line> ParseLine(const std::string& text, std::string* refusal, boo
   }
   const std::string slot = lower(line.Get("slot").value_or(""));
   line.slot_direct = slot == "direct";
+  line.keyword_respelled = (line.slot_direct && *line.Get("slot") != "direct") ||
+                           (line.Has("objects") && lower(*line.Get("objects")) == "all" &&
+                            *line.Get("objects") != "all");
   if (!line.slot_direct && !ParseU32(slot, &line.slot)) *refusal = "OPT-SLOT";
   if (line.Has("objects") && !ParseObjects(*line.Get("objects"), &line)) {
     *refusal = "OPT-OBJECTS-INVALID";

@@ -53,6 +53,11 @@ struct Line {
   // A command word given as a prefix of itself ("par arch backup"):
   // PROJ-COMMAND-WORDS is what makes a target accept it.
   bool abbreviated = false;
+  // A keyword value the seed spells in lower case written in another case
+  // (-slot Direct, -objects All): read as the keyword here; a target may
+  // take it as spelled and refuse it (OPT-SLOT and OPT-OBJECTS-FORMS
+  // `accepts` keywords-as-spelled).
+  bool keyword_respelled = false;
   // kHelp: what the transcript must name (every subcommand of a group, or a
   // command's words and its -slot option).
   std::vector<std::string> help_names;
