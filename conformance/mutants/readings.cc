@@ -452,6 +452,10 @@ std::vector<Mutant> AllReadings() {
        "-slot Direct, -slot abc and -objects All refused: the keywords only as the seed spells "
        "them, and a -slot value that is no number names no slot (CKR_SLOT_ID_INVALID)",
        MakeKeywordsAsSpelled},
+      {"ped-credentials-ignored", "PROJ-PED-CREDENTIALS",
+       "a PED backup HSM ignores -password, -sopassword, -domain and -defaultdomain typed on "
+       "the line",
+       MakePedCredentialsIgnored},
       {"label-spaces-kept", "OPT-PARTITION-DEFAULT",
        "a backup's default or -smkonly name keeps the source label's spaces", MakeLabelSpacesKept},
       {"name-cut", "OPT-PARTITION-DEFAULT",

@@ -242,6 +242,30 @@ class KeywordsAsSpelled final : public ProtocolHook {
   bool no_slot_ = false;
 };
 
+// PedCredentialsIgnored drops -password, -sopassword, -domain and
+// -defaultdomain (with their values) from an archive line whose backup HSM
+// is PED-authenticated: it takes them from the PED and ignores typed ones.
+class PedCredentialsIgnored final : public ProtocolHook {
+ public:
+  void Before(World& world, Session&, std::string& line, std::vector<std::string>&) override {
+    const std::optional<Command> c = Parse(line);
+    const BackupHsm* hsm = c ? TargetHsm(world, *c) : nullptr;
+    if (hsm == nullptr || hsm->auth != AuthMode::kPed) return;
+    std::vector<std::string> w = Words(line), kept;
+    for (size_t i = 0; i < w.size(); ++i) {
+      if (i >= 3 && i + 1 < w.size() &&
+          (IsOption(w[i], "password", 3) || IsOption(w[i], "sopassword", 3) ||
+           IsOption(w[i], "domain", 2))) {
+        ++i;
+        continue;
+      }
+      if (i >= 3 && IsOption(w[i], "defaultdomain", 3)) continue;
+      kept.push_back(w[i]);
+    }
+    line = Join(kept, ' ');
+  }
+};
+
 // RenamesDefaultName is what SpacesKept and NameCut share: after a backup
 // line without -partition, each partition it created under the reference's
 // default name (the label cut to 23 characters, or -smkonly's 12, spaces
@@ -330,6 +354,10 @@ std::unique_ptr<ProtocolHook> MakeLabelSpacesKept() { return std::make_unique<Sp
 
 std::unique_ptr<ProtocolHook> MakeKeywordsAsSpelled() {
   return std::make_unique<KeywordsAsSpelled>();
+}
+
+std::unique_ptr<ProtocolHook> MakePedCredentialsIgnored() {
+  return std::make_unique<PedCredentialsIgnored>();
 }
 
 std::unique_ptr<ProtocolHook> MakeListedSpellingsOnly() {

@@ -29,6 +29,8 @@ std::unique_ptr<ProtocolHook> MakeListedSpellingsOnly();
 // `direct` and `all` taken only in lower case; a -slot value that is no
 // number names no slot (CKR_SLOT_ID_INVALID).
 std::unique_ptr<ProtocolHook> MakeKeywordsAsSpelled();
+// Typed credentials and domains ignored on a PED backup HSM.
+std::unique_ptr<ProtocolHook> MakePedCredentialsIgnored();
 // A backup's default or -smkonly name with the source label's spaces kept.
 std::unique_ptr<ProtocolHook> MakeLabelSpacesKept();
 // A partition the line does not name named from the whole source label, the

@@ -367,18 +367,23 @@ Prediction PredictLine(const World& before, const std::string& text,
     p.summary = "help, which changes nothing (not even the clock)";
     return p;
   }
-  switch (line->verb) {
-    case Verb::kBackup:
-      p = PredictBackup(start, *line, answers, given);
-      SourceOrderReading(p, start, *line, answers, given);
-      SmkOnlyNameReading(p, start, *line, answers, given);
-      break;
-    case Verb::kRestore: p = PredictRestore(start, *line, answers, given); break;
-    case Verb::kList:
-    case Verb::kContents:
-    case Verb::kDelete: p = PredictAdmin(start, *line, answers, given); break;
-    default: p = PredictSession(start, *line); break;
-  }
+  auto by_verb = [&](const Line& l) {
+    Prediction q;
+    switch (l.verb) {
+      case Verb::kBackup:
+        q = PredictBackup(start, l, answers, given);
+        SourceOrderReading(q, start, l, answers, given);
+        SmkOnlyNameReading(q, start, l, answers, given);
+        break;
+      case Verb::kRestore: q = PredictRestore(start, l, answers, given); break;
+      case Verb::kList:
+      case Verb::kContents:
+      case Verb::kDelete: q = PredictAdmin(start, l, answers, given); break;
+      default: q = PredictSession(start, l); break;
+    }
+    return q;
+  };
+  p = by_verb(*line);
   // A USB-attached backup HSM reached through -slot (its number, or
   // `direct`): the line goes ahead because -slot takes either (OPT-SLOT),
   // which a target that refuses it breaks.
@@ -388,6 +393,15 @@ Prediction PredictLine(const World& before, const std::string& text,
         (hsm != start.hsms.end() && hsm->second.connection == Connection::kUsb)) {
       p.code_clauses = {"OPT-SLOT"};
     }
+  }
+  // PROJ-PED-CREDENTIALS `accepts` ped-credentials-ignored: the seed's PED
+  // example types no credential, and nothing says typed ones are refused; a
+  // PED device may ignore them and go on as the line without them would.
+  if (std::find(p.code_clauses.begin(), p.code_clauses.end(), "PROJ-PED-CREDENTIALS") !=
+      p.code_clauses.end()) {
+    Line bare = *line;
+    for (const char* o : {"password", "sopassword", "domain", "defaultdomain"}) bare.options.erase(o);
+    OfferReading(p, by_verb(bare), "ped-credentials-ignored");
   }
   if (p.credentials_refusable) p.alternatives.push_back(CredentialsOnLine(start));
   if (p.replace_may_ask) p.alternatives.push_back(ReplaceAsks(p, start, answers));
