@@ -436,7 +436,8 @@ std::vector<Mutant> AllReadings() {
        "a backup's or restore's -objects list that repeats a handle selects it once",
        MakeObjectsDedupe},
       {"objects-source-order", "CLONE-ONE-AT-A-TIME",
-       "the objects -objects selects are cloned in the source partition's order",
+       "the objects -objects selects are cloned in the source partition's order, and restored "
+       "in the backup partition's",
        MakeObjectsSourceOrder},
       {"smkonly-ignores-name", "OPT-SMKONLY-NAME", "-smkonly ignores a -partition name",
        MakeSmkOnlyIgnoresName},

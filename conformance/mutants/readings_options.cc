@@ -59,7 +59,10 @@ std::vector<uint32_t> Handles(const std::string& value) {
 // the line is rewritten with what it returns.
 class ObjectsRewritten final : public ProtocolHook {
  public:
-  using Edit = std::function<std::vector<uint32_t>(std::vector<uint32_t>, const UserPartition*)>;
+  // The handles, and those of the partition they are taken from in its
+  // order (a backup's source, a restore's backup partition).
+  using Edit = std::function<std::vector<uint32_t>(std::vector<uint32_t>,
+                                                   const std::vector<uint32_t>& order)>;
   explicit ObjectsRewritten(Edit edit, bool restore_too = false)
       : edit_(std::move(edit)), restore_too_(restore_too) {}
   void Before(World& world, Session& session, std::string& line,
@@ -76,7 +79,18 @@ class ObjectsRewritten final : public ProtocolHook {
       const std::vector<uint32_t> handles = Handles(w[i + 1]);
       if (handles.empty()) return;
       std::vector<std::string> items;
-      for (uint32_t h : edit_(handles, CurrentUser(world, session))) {
+      std::vector<uint32_t> order;
+      if (IsOption("-" + w[2], "backup", 1)) {
+        if (const UserPartition* source = CurrentUser(world, session)) {
+          for (const auto& o : source->objects) order.push_back(o.handle);
+        }
+      } else if (const std::optional<Command> c = Parse(line); c && c->partition) {
+        BackupHsm* hsm = TargetHsm(world, *c);
+        if (const BackupPartition* b = hsm ? FindPartition(*hsm, *c->partition) : nullptr) {
+          for (const auto& o : b->objects) order.push_back(o.object.handle);
+        }
+      }
+      for (uint32_t h : edit_(handles, order)) {
         items.push_back(std::to_string(h));
       }
       w[i + 1] = Join(items, ',');
@@ -366,7 +380,7 @@ std::unique_ptr<ProtocolHook> MakeListedSpellingsOnly() {
 
 std::unique_ptr<ProtocolHook> MakeObjectsDedupe() {
   return std::make_unique<ObjectsRewritten>(
-      [](std::vector<uint32_t> handles, const UserPartition*) {
+      [](std::vector<uint32_t> handles, const std::vector<uint32_t>&) {
         std::vector<uint32_t> once;
         for (uint32_t h : handles) {
           if (std::find(once.begin(), once.end(), h) == once.end()) once.push_back(h);
@@ -378,16 +392,14 @@ std::unique_ptr<ProtocolHook> MakeObjectsDedupe() {
 
 std::unique_ptr<ProtocolHook> MakeObjectsSourceOrder() {
   return std::make_unique<ObjectsRewritten>(
-      [](std::vector<uint32_t> handles, const UserPartition* source) {
-        if (source == nullptr) return handles;
+      [](std::vector<uint32_t> handles, const std::vector<uint32_t>& order) {
         std::vector<uint32_t> sorted;
-        for (const auto& o : source->objects) {
-          if (std::find(handles.begin(), handles.end(), o.handle) != handles.end()) {
-            sorted.push_back(o.handle);
-          }
+        for (uint32_t h : order) {
+          if (std::find(handles.begin(), handles.end(), h) != handles.end()) sorted.push_back(h);
         }
         return sorted.size() == handles.size() ? sorted : handles;
-      });
+      },
+      /*restore_too=*/true);
 }
 
 std::unique_ptr<ProtocolHook> MakeSmkOnlyIgnoresName() {

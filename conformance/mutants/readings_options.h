@@ -14,7 +14,8 @@ namespace hsmbackup::mutants {
 
 // A backup's -objects list with each repeated handle given once.
 std::unique_ptr<ProtocolHook> MakeObjectsDedupe();
-// A backup's -objects list put in the source partition's order.
+// A backup's -objects list put in the source partition's order, a
+// restore's in the backup partition's.
 std::unique_ptr<ProtocolHook> MakeObjectsSourceOrder();
 // -partition NAME dropped from a -smkonly backup without -objects,
 // -append or -replace.

@@ -307,6 +307,33 @@ void SourceOrderReading(Prediction& p, const World& start, const Line& line,
   OfferReading(p, std::move(q), "objects-source-order");
 }
 
+// RestoreOrderReading: a restore's -objects list may be processed in the
+// backup partition's order, as a backup's may in the source's
+// (CLONE-ONE-AT-A-TIME `accepts` objects-source-order): the seed gives no
+// restore syntax at all. The order matters where an object fails: a V0/V1
+// origin stops at the first failure in the order taken.
+void RestoreOrderReading(Prediction& p, const World& start, const Line& line,
+                         const std::vector<std::string>& answers, const Credentials& given) {
+  if (!line.objects || line.objects->size() < 2 || line.slot_direct) return;
+  const auto hsm = start.hsms.find(line.slot);
+  if (hsm == start.hsms.end()) return;
+  const std::string name = line.Get("partition").value_or("");
+  const auto& held = hsm->second.partitions;
+  const auto part = std::find_if(held.begin(), held.end(),
+                                 [&](const Partition& q) { return q.name == name; });
+  if (part == held.end()) return;
+  std::vector<uint32_t> sorted;
+  for (const Object& o : part->objects) {
+    if (std::count(line.objects->begin(), line.objects->end(), o.handle) != 0) {
+      sorted.push_back(o.handle);
+    }
+  }
+  if (sorted.size() != line.objects->size() || sorted == *line.objects) return;
+  Line in_backup_order = line;
+  in_backup_order.objects = sorted;
+  OfferReading(p, PredictRestore(start, in_backup_order, answers, given), "objects-source-order");
+}
+
 // SmkOnlyNameReading: the seed's NOTE tells not to name the target with
 // -smkonly ("SKS backup creates the name from the label of the source
 // partition, combined with a timestamp"), so a backup may ignore a -partition
@@ -375,7 +402,10 @@ Prediction PredictLine(const World& before, const std::string& text,
         SourceOrderReading(q, start, l, answers, given);
         SmkOnlyNameReading(q, start, l, answers, given);
         break;
-      case Verb::kRestore: q = PredictRestore(start, l, answers, given); break;
+      case Verb::kRestore:
+        q = PredictRestore(start, l, answers, given);
+        RestoreOrderReading(q, start, l, answers, given);
+        break;
       case Verb::kList:
       case Verb::kContents:
       case Verb::kDelete: q = PredictAdmin(start, l, answers, given); break;
