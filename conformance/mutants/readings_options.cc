@@ -349,6 +349,19 @@ class SpacesKept final : public RenamesDefaultName {
   }
 };
 
+// SpacesDashed makes the source label's spaces '-' in the name (OPT-
+// PARTITION-DEFAULT and OPT-SMKONLY-NAME `accepts` "label-spaces-replaced"):
+// "a-c_20010101" where the reference names "a_c_20010101".
+class SpacesDashed final : public RenamesDefaultName {
+  std::string NewName(const std::string& label, size_t cut,
+                      const std::string& suffix) const override {
+    std::string kept = label.substr(0, cut);
+    if (kept.find(' ') == std::string::npos) return "";
+    std::replace(kept.begin(), kept.end(), ' ', '-');
+    return kept + suffix;
+  }
+};
+
 // NameCut names the partition from the whole source label, the name then
 // cut to 32 characters (`accepts` "name-cut"; the reference cuts the label
 // and keeps the date or timestamp whole).
@@ -365,6 +378,8 @@ class NameCut final : public RenamesDefaultName {
 std::unique_ptr<ProtocolHook> MakeNameCut() { return std::make_unique<NameCut>(); }
 
 std::unique_ptr<ProtocolHook> MakeLabelSpacesKept() { return std::make_unique<SpacesKept>(); }
+
+std::unique_ptr<ProtocolHook> MakeLabelSpacesDashed() { return std::make_unique<SpacesDashed>(); }
 
 std::unique_ptr<ProtocolHook> MakeKeywordsAsSpelled() {
   return std::make_unique<KeywordsAsSpelled>();

@@ -34,6 +34,8 @@ std::unique_ptr<ProtocolHook> MakeKeywordsAsSpelled();
 std::unique_ptr<ProtocolHook> MakePedCredentialsIgnored();
 // A backup's default or -smkonly name with the source label's spaces kept.
 std::unique_ptr<ProtocolHook> MakeLabelSpacesKept();
+// A backup's default or -smkonly name with the source label's spaces made '-'.
+std::unique_ptr<ProtocolHook> MakeLabelSpacesDashed();
 // A partition the line does not name named from the whole source label, the
 // name cut to 32 characters.
 std::unique_ptr<ProtocolHook> MakeNameCut();

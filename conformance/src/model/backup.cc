@@ -210,6 +210,13 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
     q.per_object = plan.source_sizes ? 0 : ObjectOverhead(hsm.model);
     q.why = op;
     q.name_why = plan.name_why;
+    if (!plan.name_why.empty()) {
+      for (size_t i = 0; i < std::min(q.name.size(), src.label.size()); ++i) {
+        if (src.label[i] == ' ' && (q.name[i] == '_' || q.name[i] == ' ')) {
+          q.label_spaces.push_back(i);
+        }
+      }
+    }
     q.space_why = bh7 ? "RESIZE-SHRINK" : "PROJ-SIZE-MODEL";
     hsm.partitions.push_back(q);
     part = &hsm.partitions.back();

@@ -500,6 +500,59 @@ std::string ClosingProblem(const Outcome& o) {
   return "";
 }
 
+// SpacesReplaced: `seen` is `name` with each of its positions `spaces` (a
+// source label's spaces) holding one same character a name allows, or all
+// of them dropped (OPT-PARTITION-DEFAULT and OPT-SMKONLY-NAME `accepts`
+// label-spaces-replaced).
+bool SpacesReplaced(const std::string& name, const std::vector<size_t>& spaces,
+                    const std::string& seen) {
+  if (spaces.empty() || seen == name) return false;
+  if (seen.size() == name.size()) {
+    const char c = seen[spaces.front()];
+    if (c <= 0x20 || c >= 0x7F) return false;
+    std::string want = name;
+    for (size_t i : spaces) want[i] = c;
+    return want == seen;
+  }
+  std::string dropped;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (std::find(spaces.begin(), spaces.end(), i) == spaces.end()) dropped += name[i];
+  }
+  return dropped == seen;
+}
+
+// AdoptSpacedName: where `q` names a partition from a label with spaces and
+// the target holds none of that name but one that differs only there
+// (SpacesReplaced), the reading takes the target's name.
+void AdoptSpacedName(Prediction& q, const Json& observed) {
+  if (!observed.is_object() || !observed.contains("slots") || !observed["slots"].is_array()) return;
+  for (auto& [id, h] : q.after.hsms) {
+    const Json* slot = nullptr;
+    for (const Json& s : observed["slots"]) {
+      if (s.is_object() && s.value("id", 0u) == id) slot = &s;
+    }
+    if (slot == nullptr) continue;
+    std::set<std::string> seen;
+    if (!slot->contains("partitions") || !(*slot)["partitions"].is_array()) continue;
+    for (const Json& part : (*slot)["partitions"]) {
+      if (part.is_object()) seen.insert(Str(part, "name"));
+    }
+    for (Partition& m : h.partitions) {
+      if (m.label_spaces.empty() || seen.count(m.name) != 0) continue;
+      for (const std::string& n : seen) {
+        const bool known = std::any_of(h.partitions.begin(), h.partitions.end(),
+                                       [&](const Partition& o) { return o.name == n; });
+        if (known || h.gone.count(n) != 0 || !SpacesReplaced(m.name, m.label_spaces, n)) continue;
+        if (q.said.backed_up_to == m.name) q.said.backed_up_to = n;
+        m.name = n;
+        q.reading += std::string(q.reading.empty() ? "" : "+") + "label-spaces-replaced";
+        m.label_spaces.clear();
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::string QuotedMessage(const Outcome& o, const std::vector<std::string>& secrets) {
@@ -550,6 +603,8 @@ std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& o
   // failed; on a tie one that explains the prompts the target asked (the
   // first link of the chain, so the difference it blames is the real one,
   // not the prompts that follow from another reading), else the project's.
+  AdoptSpacedName(p, observed);
+  for (Prediction& alt : p.alternatives) AdoptSpacedName(alt, observed);
   std::vector<std::string> quiet = secrets;
   quiet.insert(quiet.end(), p.typed_secrets.begin(), p.typed_secrets.end());
   std::vector<Mismatch> best = JudgeReading(p, outcome, observed, quiet);
