@@ -388,7 +388,7 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
               if (stored_now.count(kept.ouid)) kept.why = "CLONE-PARTIAL-STATE";
             }
             stopped = true;
-            stopped_early = !stored_now.empty();
+            stopped_early = true;
           }
           continue;
         }
@@ -413,7 +413,9 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
   }
   if (!reverted && stopped_early) {
     // The seed leaves open what stays after a V0/V1 stop (CLONE-PARTIAL-STATE
-    // `accepts`): this model keeps what was cloned; the readings below undo it.
+    // `accepts`): this model keeps what was cloned; the readings below undo it
+    // (the revert also where the first object failed and nothing was cloned:
+    // the partition the command created goes too).
     Prediction undo = p;
     undo.reading = "rollback-on-stop";
     Partition* q = undo.after.hsms.at(plan.slot).Find(plan.name);
@@ -480,7 +482,16 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
     rollback->after.hsms.at(plan.slot).shrink_failed = hsm.shrink_failed;
     rollback->codes = p.codes;
     rollback->code_clauses = p.code_clauses;
-    p.alternatives.push_back(*rollback);
+    if (!stored_now.empty()) p.alternatives.push_back(*rollback);
+    if (!stored_now.empty() && unshrunk && !hsm.shrink_failed) {
+      // Both readings at once: the objects taken back, the partition left
+      // with all the free space it was given (RESIZE-SHRINK's
+      // shrink-on-success-only), which taking them back does not change.
+      Prediction kept = *rollback;
+      kept.reading = "rollback-on-stop+shrink-on-success-only";
+      kept.after.hsms.at(plan.slot).Find(plan.name)->allocated = *unshrunk;
+      p.alternatives.push_back(std::move(kept));
+    }
     Prediction revert = *rollback;  // or the backup HSM as it was, as on a full partition
     revert.reading = "revert-on-stop";
     Hsm& back = revert.after.hsms.at(plan.slot);

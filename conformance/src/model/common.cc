@@ -174,6 +174,20 @@ bool ContainerLogin(Prediction& p, const Hsm& hsm, Partition& part, const Line& 
   return true;
 }
 
+// OfferReading adds `q`, the prediction for the line as another reading
+// selects it, to `p` as the reading `name`; the readings `q` offers itself
+// come along as `name+theirs` (PROTOCOL.md: where readings combine).
+void OfferReading(Prediction& p, Prediction q, const std::string& name) {
+  std::vector<Prediction> more = std::move(q.alternatives);
+  q.alternatives.clear();
+  q.reading = name;
+  p.alternatives.push_back(std::move(q));
+  for (Prediction& m : more) {
+    m.reading = name + "+" + m.reading;
+    p.alternatives.push_back(std::move(m));
+  }
+}
+
 namespace {
 
 // SetPed: which device's PED a line uses (OUT-PED): the backup HSM an
@@ -267,20 +281,6 @@ Prediction ReplaceAsks(const Prediction& p, const World& before,
   cancel.reading = q.reading;
   cancel.summary = "CKR_FUNCTION_CANCELED after the question, nothing changed";
   return cancel;
-}
-
-// OfferReading adds `q`, the prediction for the line as another reading
-// selects it, to `p` as the reading `name`; the readings `q` offers itself
-// come along as `name+theirs` (PROTOCOL.md: where readings combine).
-void OfferReading(Prediction& p, Prediction q, const std::string& name) {
-  std::vector<Prediction> more = std::move(q.alternatives);
-  q.alternatives.clear();
-  q.reading = name;
-  p.alternatives.push_back(std::move(q));
-  for (Prediction& m : more) {
-    m.reading = name + "+" + m.reading;
-    p.alternatives.push_back(std::move(m));
-  }
 }
 
 // SourceOrderReading: the seed fixes no order for the objects -objects

@@ -301,7 +301,10 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
   }
   // The count of the objects selected; on -append also (OUT-TRANSCRIPT
   // `accepts` append-count-new) of those left once the skips are taken off.
-  const long will_clone = s.will_back_up - static_cast<long>(s.append_skipped.size());
+  // Counted from the skips themselves, not from the lines that say them: a
+  // target may count only what it clones and say nothing of a skip
+  // (append-count-new with append-silent-skip).
+  const long will_clone = s.will_back_up - s.skipped();
   if (s.will_back_up >= 0 && !any([&](const std::string& l) {
         const std::vector<std::string> t = Tokens(l);
         return !t.empty() &&
