@@ -143,9 +143,14 @@ void CompareObjects(const std::vector<Object>& want, const std::map<std::string,
 // CompareSpace judges one partition's figures: the invariants every size
 // model keeps (under the clause that fixes them), not the project's exact
 // figures (PROJ-SIZE-MODEL `accepts` own-size-model).
+// Only a Backup HSM 7 (`resizes`) re-sizes a partition "to the minimum size
+// required to accommodate the backup objects" (seed): where the model has
+// the allocation equal the use there, the target's must too. A Backup HSM
+// G5's allocation is its size model's (PROJ-SIZE-MODEL): it may exceed the
+// use (a partition given the precheck's whole need, an object discarded).
 void CompareSpace(const Partition& m, const Json& q, const std::string& at,
-                  const std::string& why, const std::string& cause, bool figures_open, Blame& b,
-                  std::vector<Mismatch>* out) {
+                  const std::string& why, const std::string& cause, bool figures_open,
+                  bool resizes, Blame& b, std::vector<Mismatch>* out) {
   const uint64_t allocated = U64(q, "allocated"), used = U64(q, "used");
   const std::string clause = m.space_why.empty() ? why : m.space_why;
   if (used > allocated) {
@@ -154,10 +159,12 @@ void CompareSpace(const Partition& m, const Json& q, const std::string& at,
                  std::to_string(allocated));
     return;
   }
-  if (m.allocated == m.used() && allocated != used) {
+  if (resizes && m.allocated == m.used() && allocated != used) {
     AddAfter(b, out, cause, clause, why,
              at + ": allocated " + std::to_string(allocated) + " bytes for " +
-                 std::to_string(used) + " used; expected the allocation to equal the use");
+                 std::to_string(used) +
+                 " used; expected the allocation to equal the use (a Backup HSM 7 re-sizes the "
+                 "partition to the minimum its objects need)");
     return;
   }
   if (!figures_open && m.allocated_if_continued != 0 && allocated == m.allocated_if_continued &&
@@ -221,7 +228,8 @@ void CompareHsm(const Prediction& p, uint32_t id, const Hsm& h, const Json& s, B
     }
     const size_t start = out->size();
     CompareObjects(m.objects, m.gone, q.value("objects", Json::array()), at, pwhy, true, b);
-    CompareSpace(m, q, at, pwhy, FirstCause(*out, start, b.cause()), h.figures_open, b, out);
+    CompareSpace(m, q, at, pwhy, FirstCause(*out, start, b.cause()), h.figures_open,
+                 h.model == HsmModel::kBackupHsm7, b, out);
     if (space_cause.empty()) space_cause = FirstCause(*out, start, b.cause());
   }
   for (const auto& [name, q] : seen) {
