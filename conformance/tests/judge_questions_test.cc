@@ -172,6 +172,32 @@ TEST(JudgeQuestions, ABackupWithoutPasswordMayBeRefusedWhole) {
             std::vector<std::string>{"AUTH-PROMPT"});
 }
 
+// AUTH-PROMPT `accepts` credentials-on-line promises "asking nothing": a
+// delete without -sopassword may be refused before its proceed/quit
+// question, whatever that question would have been answered; one that
+// gives -sopassword must still ask it (ARCHIVE-DELETE).
+TEST(JudgeQuestions, ADeleteWithoutSoPasswordMayBeRefusedBeforeItsQuestion) {
+  const std::string line = "partition archive delete -slot 2 -partition p";
+  // Quit changes nothing: the state a refusal leaves.
+  const Json unchanged = RunLine(SeedWorld(), {kLogin, kBackup}, line, {"quit"}).state;
+  Outcome refused;
+  refused.result = "CKR_ARGUMENTS_BAD";
+  refused.message = "-sopassword is required";
+  refused.transcript = {"-sopassword is required", "",
+                        "Command Result : 0x00000007 (CKR_ARGUMENTS_BAD)"};
+  refused.credential_prompts = std::vector<std::string>{};
+  for (const std::string answer : {"quit", "proceed"}) {
+    Step s = RunLine(SeedWorld(), {kLogin, kBackup}, line, {answer});
+    ASSERT_EQ(s.p.prompts, 1) << answer;
+    EXPECT_EQ(PrimaryClauses(model::Judge(s.p, refused, unchanged, {})),
+              std::vector<std::string>{})
+        << answer;
+  }
+  Step q = RunLine(SeedWorld(), {kLogin, kBackup}, line + " -sopassword backupSOpwd", {"quit"});
+  EXPECT_EQ(PrimaryClauses(model::Judge(q.p, refused, unchanged, {})),
+            std::vector<std::string>{"ARCHIVE-DELETE"});
+}
+
 // A command that fails anyway may stop asking at the answer that fails it:
 // a vendor's target checks a new password's length as it is typed, so it
 // never asks for the domain a backup with a too-short password leaves off.

@@ -225,6 +225,20 @@ Prediction CredentialsOnLine(const World& before) {
   return RefusalReading(before, r, "credentials-on-line");
 }
 
+// LeavesOffOnLine: `line` is an archive command for a live password backup
+// HSM that leaves off the credential the seed's syntax does not bracket as
+// optional (backup's -password; restore's and contents' -password; list's
+// and delete's -sopassword). Under credentials-on-line such a line is
+// malformed: refused before anything else, a question included.
+bool LeavesOffOnLine(const World& w, const Line& line) {
+  if (!IsArchive(line.verb)) return false;
+  Refusals ignored;
+  const long slot = ResolveHsm(w, line, ignored);
+  if (slot < 0 || w.hsms.at(static_cast<uint32_t>(slot)).auth != Auth::kPassword) return false;
+  const bool so = line.verb == Verb::kList || line.verb == Verb::kDelete;
+  return !line.Has(so ? "sopassword" : "password");
+}
+
 // ListedSpellings is the reading "listed-spellings-only" (OPT-SHORTCUTS
 // `accepts`) of a line that spells an option neither by its full name nor
 // by the seed's shortcut: refused, nothing asked, nothing changed.
@@ -433,7 +447,9 @@ Prediction PredictLine(const World& before, const std::string& text,
     for (const char* o : {"password", "sopassword", "domain", "defaultdomain"}) bare.options.erase(o);
     OfferReading(p, by_verb(bare), "ped-credentials-ignored");
   }
-  if (p.credentials_refusable) p.alternatives.push_back(CredentialsOnLine(start));
+  if (p.credentials_refusable || LeavesOffOnLine(start, *line)) {
+    p.alternatives.push_back(CredentialsOnLine(start));
+  }
   if (p.replace_may_ask) p.alternatives.push_back(ReplaceAsks(p, start, answers));
   if (line->respelled) p.alternatives.push_back(ListedSpellings(start));
   if (line->keyword_respelled) p.alternatives.push_back(KeywordsAsSpelled(start, *line));
