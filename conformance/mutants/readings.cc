@@ -537,6 +537,10 @@ std::vector<Mutant> AllReadings() {
       {"type-spelling", "ARCHIVE-CONTENTS",
        "archive contents names each object's type by its PKCS#11 class (CKO_PRIVATE_KEY)",
        MakeTypeAsClassName},
+      {"full-words-only", "PROJ-COMMAND-WORDS",
+       "command words abbreviated to a unique prefix ('par arch backup'), help on them "
+       "included, are refused",
+       MakeFullWordsOnly},
       {"listed-spellings-only", "OPT-SHORTCUTS",
        "options are taken only by their full names and the seed's shortcuts, in lower case",
        MakeListedSpellingsOnly},

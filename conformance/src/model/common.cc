@@ -239,6 +239,18 @@ bool LeavesOffOnLine(const World& w, const Line& line) {
   return !line.Has(so ? "sopassword" : "password");
 }
 
+// FullWordsOnly is the reading "full-words-only" (PROJ-COMMAND-WORDS
+// `accepts`) of a line that abbreviates a command word: the seed never
+// abbreviates one, so a target may take command words only whole and
+// refuse the line with any failure code, asking nothing, changing nothing.
+Prediction FullWordsOnly(const World& before) {
+  Refusals r;
+  r.Add("CKR_ARGUMENTS_BAD", "PROJ-COMMAND-WORDS");
+  Prediction q = RefusalReading(before, r, "full-words-only");
+  q.own_code = true;
+  return q;
+}
+
 // ListedSpellings is the reading "listed-spellings-only" (OPT-SHORTCUTS
 // `accepts`) of a line that spells an option neither by its full name nor
 // by the seed's shortcut: refused, nothing asked, nothing changed.
@@ -406,6 +418,7 @@ Prediction PredictLine(const World& before, const std::string& text,
     p.state_clause = "PROJ-COMMAND-WORDS";
     p.said.help_names = line->help_names;
     p.summary = "help, which changes nothing (not even the clock)";
+    if (line->abbreviated) p.alternatives.push_back(FullWordsOnly(start));
     return p;
   }
   auto by_verb = [&](const Line& l) {
@@ -452,6 +465,7 @@ Prediction PredictLine(const World& before, const std::string& text,
   }
   if (p.replace_may_ask) p.alternatives.push_back(ReplaceAsks(p, start, answers));
   if (line->respelled) p.alternatives.push_back(ListedSpellings(start));
+  if (line->abbreviated) p.alternatives.push_back(FullWordsOnly(start));
   if (line->keyword_respelled) p.alternatives.push_back(KeywordsAsSpelled(start, *line));
   AcceptAnyOutOfRoomCode(p);
   AcceptAnyOwnCode(p);

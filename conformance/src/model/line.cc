@@ -217,6 +217,9 @@ std::optional<Line> ParseLine(const std::string& text, std::string* refusal, boo
     if (end == words.size() && (help || (!resolved.empty() && !whole))) {
       line.verb = Verb::kHelp;
       line.help_names = HelpNames(resolved);
+      for (size_t k = 0; k < resolved.size(); ++k) {
+        line.abbreviated |= lower(words[(help ? 1 : 0) + k]) != resolved[k];
+      }
       return line;
     }
     if (whole && !help) {
