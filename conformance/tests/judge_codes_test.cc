@@ -141,6 +141,25 @@ TEST(JudgeOwnCode, ARejectedBlobMayFailWithAnyCode) {
   EXPECT_EQ(PrimaryClauses(model::Judge(p, unsaid, s.state, {})), Clauses{"CLONE-DISCARD"});
 }
 
+// PROJ-COMMAND-WORDS `accepts` full-words-only: the seed writes every
+// command word whole and in lower case, so a target may refuse one
+// abbreviated or in another case, with any failure code, nothing changed;
+// refusing the words as the seed writes them still fails.
+TEST(JudgeOwnCode, CommandWordsMayBeTakenOnlyWholeAndInLowerCase) {
+  Outcome refused;
+  refused.result = "CKR_GENERAL_ERROR";
+  refused.message = "Unknown command.";
+  refused.transcript = {"Unknown command.", "", "Command Result : 0x00000005 (CKR_GENERAL_ERROR)"};
+  for (const std::string line : {"role logIn -name co -password userpin1234",
+                                 "rol login -name co -password userpin1234",
+                                 "help par arch"}) {
+    Step s = RunLine(SeedWorld(), {}, line);
+    EXPECT_EQ(PrimaryClauses(model::Judge(s.p, refused, s.state, {})), Clauses{}) << line;
+  }
+  Step whole = RunLine(SeedWorld(), {}, kLogin);
+  EXPECT_FALSE(PrimaryClauses(model::Judge(whole.p, refused, whole.state, {})).empty());
+}
+
 // A code difference quotes the target's message (first line, in line form),
 // so a vendor config's `match` can select a failure by its cause; every
 // secret of the case, a credential typed on the line included, redacted.

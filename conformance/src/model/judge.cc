@@ -331,7 +331,9 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
       cause_why = " (the line spells an option as the seed's shortcut)";
     } else if (p.abbreviated) {
       cause_clause = "PROJ-COMMAND-WORDS";  // it refused a command word's unique prefix
-      cause_why = " (the line abbreviates a command word to a prefix no other word shares)";
+      cause_why =
+          " (the line abbreviates a command word to a prefix no other word shares, or writes one "
+          "in another case)";
     } else if (!p.form_clause.empty()) {
       cause_clause = p.form_clause;  // it refused an option form the seed allows
       cause_why = p.form_why;

@@ -218,13 +218,13 @@ std::optional<Line> ParseLine(const std::string& text, std::string* refusal, boo
       line.verb = Verb::kHelp;
       line.help_names = HelpNames(resolved);
       for (size_t k = 0; k < resolved.size(); ++k) {
-        line.abbreviated |= lower(words[(help ? 1 : 0) + k]) != resolved[k];
+        line.abbreviated |= words[(help ? 1 : 0) + k] != resolved[k];
       }
       return line;
     }
     if (whole && !help) {
       for (size_t k = 0; k < resolved.size(); ++k) {
-        line.abbreviated |= lower(words[k]) != resolved[k];
+        line.abbreviated |= words[k] != resolved[k];
         words[k] = resolved[k];
       }
     }
