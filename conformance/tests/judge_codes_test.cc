@@ -160,6 +160,46 @@ TEST(JudgeOwnCode, CommandWordsMayBeTakenOnlyWholeAndInLowerCase) {
   EXPECT_FALSE(PrimaryClauses(model::Judge(whole.p, refused, whole.state, {})).empty());
 }
 
+// A backup SIZE-PRECHECK refuses that a target goes ahead with: the verdict
+// gives the project's figures (what the backup needs, what is free), so a
+// vendor sees which size model the refusal comes from.
+TEST(JudgeOwnCode, APrecheckDifferenceGivesTheFigures) {
+  Json world = SeedWorld();
+  world["slots"][1]["backup_hsm"]["capacity"] = 10000;
+  const Step s = RunLine(world, {kLogin}, kBackup);
+  ASSERT_EQ(s.outcome.result, "CKR_HSM_STORAGE_FULL");
+  model::Prediction p = s.p;
+  const std::vector<model::Mismatch> ms =
+      model::Judge(p, AnsweredWith(s.outcome, "CKR_OK", ""), s.state, {});
+  ASSERT_FALSE(ms.empty());
+  EXPECT_EQ(ms.front().clauses, Clauses{"SIZE-PRECHECK"});
+  EXPECT_NE(ms.front().what.find("the backup needs "), std::string::npos) << ms.front().what;
+  EXPECT_NE(ms.front().what.find("has 10000 to give it"), std::string::npos) << ms.front().what;
+}
+
+// OPT-SLOT and OPT-OBJECTS-FORMS `accepts` keywords-as-spelled: `-slot
+// Direct` may be refused (CKR_ARGUMENTS_BAD or CKR_SLOT_ID_INVALID); any
+// other difference says the line's value was read as the keyword.
+TEST(JudgeOwnCode, AKeywordInAnotherCaseMayBeRefusedAndTheVerdictSaysHowItWasRead) {
+  Json world = SeedWorld();
+  world["slots"][1]["backup_hsm"]["connection"] = "usb";
+  std::string line = kBackup;
+  line.replace(line.find("-slot 2"), 7, "-slot Direct");
+  const Step s = RunLine(world, {kLogin}, line);
+  ASSERT_EQ(s.outcome.result, "CKR_OK") << s.outcome.message;
+  Outcome refused = AnsweredWith(s.outcome, "CKR_SLOT_ID_INVALID", "0x00000003");
+  const Step before = RunLine(world, {kLogin}, "slot list");
+  model::Prediction p = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(p, refused, before.state, {})), Clauses{});
+  p = s.p;
+  const std::vector<model::Mismatch> ms = model::Judge(
+      p, AnsweredWith(s.outcome, "CKR_DEVICE_ERROR", "0x00000030"), before.state, {});
+  ASSERT_FALSE(ms.empty());
+  EXPECT_NE(ms.front().what.find("'-slot Direct' is read as the keyword 'direct'"),
+            std::string::npos)
+      << ms.front().what;
+}
+
 // A code difference quotes the target's message (first line, in line form),
 // so a vendor config's `match` can select a failure by its cause; every
 // secret of the case, a credential typed on the line included, redacted.

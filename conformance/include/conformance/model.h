@@ -243,6 +243,9 @@ struct Prediction {
   std::string reading;
   std::vector<Prediction> alternatives;  // the other readings the seed allows
   std::string summary;  // "CKR_OK; partition p gets 3 objects", for messages
+  // What a code difference adds after the expected codes: the figures or
+  // the reading of the line behind them (" (the backup needs ...)").
+  std::string code_why;
   std::vector<std::string> typed_secrets;  // TypedSecrets of the line: OUT-NO-SECRETS
   // AUTH-PROMPT: the credentials (by name) the line leaves off on a password
   // device, which a target asks for (in any order); `unanswered` are those

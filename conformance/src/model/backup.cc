@@ -511,6 +511,13 @@ Prediction PredictBackup(const World& before, const Line& line,
   const bool planned = Checks(before, line, plan, r);
   if (r.any() || !planned) {
     Refuse(p, before, r);
+    if (std::find(r.clauses.begin(), r.clauses.end(), "SIZE-PRECHECK") != r.clauses.end()) {
+      p.code_why = " (SIZE-PRECHECK: by the project's size model the backup needs " +
+                   std::to_string(plan.need) + " bytes, " + std::to_string(kOverhead) +
+                   " for the partition plus each object's value size, and the backup HSM has " +
+                   std::to_string(plan.available) + " to give it; a size model that charges "
+                   "more may refuse more, `accepts` size-model, not less)";
+    }
     SoFirstReading(p, before, plan.resolved, line);
     return p;
   }

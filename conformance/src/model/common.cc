@@ -466,7 +466,14 @@ Prediction PredictLine(const World& before, const std::string& text,
   if (p.replace_may_ask) p.alternatives.push_back(ReplaceAsks(p, start, answers));
   if (line->respelled) p.alternatives.push_back(ListedSpellings(start));
   if (line->abbreviated) p.alternatives.push_back(FullWordsOnly(start));
-  if (line->keyword_respelled) p.alternatives.push_back(KeywordsAsSpelled(start, *line));
+  if (line->keyword_respelled) {
+    p.alternatives.push_back(KeywordsAsSpelled(start, *line));
+    p.code_why += line->slot_direct && *line->Get("slot") != "direct"
+                      ? " (the line's '-slot " + *line->Get("slot") +
+                            "' is read as the keyword 'direct': the backup HSM connected by usb)"
+                      : " (the line's '-objects " + line->Get("objects").value_or("") +
+                            "' is read as the keyword 'all')";
+  }
   AcceptAnyOutOfRoomCode(p);
   AcceptAnyOwnCode(p);
   AcceptQuitAsSuccess(p);

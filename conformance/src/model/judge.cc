@@ -366,7 +366,7 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
                          "'Backing up objects...', 'Cloned object' lines): a refusal, where the "
                          "backup goes ahead and ends in " +
                              Either(p.codes) + " (or, once it has gone ahead, any failure code)"
-                       : ", expected " + p.Expected());
+                       : ", expected " + p.Expected() + p.code_why);
     std::vector<std::string> blamed =
         p.code_clauses.empty() ? std::vector<std::string>{"OUT-ERROR"} : p.code_clauses;
     if (!cause_clause.empty()) blamed = {cause_clause};
