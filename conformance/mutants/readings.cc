@@ -49,11 +49,10 @@ class OwnCodeGeneral final : public ProtocolHook {
  public:
   void After(World&, Session&, const std::string&, Result& result,
              std::vector<std::string>& transcript) override {
-    static constexpr Ckr kOwn[] = {Ckr::kObjectAlreadyExists, Ckr::kDeviceError,
-                                   Ckr::kOperationNotAllowed, Ckr::kHsmStorageFull,
-                                   Ckr::kDeviceMemory,        Ckr::kContainerObjectStorageFull,
-                                   Ckr::kObjectHandleInvalid, Ckr::kPinLenRange,
-                                   Ckr::kFailedToCloneAnObject};
+    static constexpr Ckr kOwn[] = {
+        Ckr::kObjectAlreadyExists, Ckr::kDeviceError,  Ckr::kOperationNotAllowed,
+        Ckr::kHsmStorageFull,      Ckr::kDeviceMemory, Ckr::kContainerObjectStorageFull,
+        Ckr::kObjectHandleInvalid, Ckr::kPinLenRange,  Ckr::kFailedToCloneAnObject};
     const Ckr code = result.code();
     // CKR_TOKEN_NOT_PRESENT is also a zeroized device's (AUTH-LOCKOUT), whose
     // code PKCS#11 names: only the missing name's is changed.
@@ -424,11 +423,12 @@ class RevertOnStop final : public ProtocolHook {
 void CountsOnlyNewSilently(Result&, std::vector<std::string>& transcript) {
   // A skip is said by the project's line, or by the seed's fingerprint line
   // where that is due (and kept).
-  const long skipped = std::count_if(transcript.begin(), transcript.end(), [](const std::string& l) {
-    return l.rfind("Skipped object ", 0) == 0 ||
-           (l.rfind("Target Object handle ", 0) == 0 &&
-            l.find(" has same OUID as Source Object handle ") != std::string::npos);
-  });
+  const long skipped =
+      std::count_if(transcript.begin(), transcript.end(), [](const std::string& l) {
+        return l.rfind("Skipped object ", 0) == 0 ||
+               (l.rfind("Target Object handle ", 0) == 0 &&
+                l.find(" has same OUID as Source Object handle ") != std::string::npos);
+      });
   std::erase_if(transcript,
                 [](const std::string& l) { return l.rfind("Skipped object ", 0) == 0; });
   if (skipped == 0) return;

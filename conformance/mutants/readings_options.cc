@@ -229,8 +229,8 @@ class KeywordsAsSpelled final : public ProtocolHook {
       } else if (IsOption(w[i], "slot", 1)) {
         const std::string& v = w[i + 1];
         slot_unnumbered = v != "direct" && !std::all_of(v.begin(), v.end(), [](unsigned char c) {
-          return std::isdigit(c);
-        });
+                            return std::isdigit(c);
+                          });
         if (slot_unnumbered) w[i + 1] = "1";
       } else {
         continue;

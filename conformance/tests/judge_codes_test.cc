@@ -151,8 +151,7 @@ TEST(JudgeOwnCode, CommandWordsMayBeTakenOnlyWholeAndInLowerCase) {
   refused.message = "Unknown command.";
   refused.transcript = {"Unknown command.", "", "Command Result : 0x00000005 (CKR_GENERAL_ERROR)"};
   for (const std::string line : {"role logIn -name co -password userpin1234",
-                                 "rol login -name co -password userpin1234",
-                                 "help par arch"}) {
+                                 "rol login -name co -password userpin1234", "help par arch"}) {
     Step s = RunLine(SeedWorld(), {}, line);
     EXPECT_EQ(PrimaryClauses(model::Judge(s.p, refused, s.state, {})), Clauses{}) << line;
   }
@@ -192,8 +191,8 @@ TEST(JudgeOwnCode, AKeywordInAnotherCaseMayBeRefusedAndTheVerdictSaysHowItWasRea
   model::Prediction p = s.p;
   EXPECT_EQ(PrimaryClauses(model::Judge(p, refused, before.state, {})), Clauses{});
   p = s.p;
-  const std::vector<model::Mismatch> ms = model::Judge(
-      p, AnsweredWith(s.outcome, "CKR_DEVICE_ERROR", "0x00000030"), before.state, {});
+  const std::vector<model::Mismatch> ms =
+      model::Judge(p, AnsweredWith(s.outcome, "CKR_DEVICE_ERROR", "0x00000030"), before.state, {});
   ASSERT_FALSE(ms.empty());
   EXPECT_NE(ms.front().what.find("'-slot Direct' is read as the keyword 'direct'"),
             std::string::npos)

@@ -189,8 +189,7 @@ TEST(JudgeQuestions, ADeleteWithoutSoPasswordMayBeRefusedBeforeItsQuestion) {
   for (const std::string answer : {"quit", "proceed"}) {
     Step s = RunLine(SeedWorld(), {kLogin, kBackup}, line, {answer});
     ASSERT_EQ(s.p.prompts, 1) << answer;
-    EXPECT_EQ(PrimaryClauses(model::Judge(s.p, refused, unchanged, {})),
-              std::vector<std::string>{})
+    EXPECT_EQ(PrimaryClauses(model::Judge(s.p, refused, unchanged, {})), std::vector<std::string>{})
         << answer;
   }
   Step q = RunLine(SeedWorld(), {kLogin, kBackup}, line + " -sopassword backupSOpwd", {"quit"});

@@ -515,7 +515,8 @@ Prediction PredictBackup(const World& before, const Line& line,
       p.code_why = " (SIZE-PRECHECK: by the project's size model the backup needs " +
                    std::to_string(plan.need) + " bytes, " + std::to_string(kOverhead) +
                    " for the partition plus each object's value size, and the backup HSM has " +
-                   std::to_string(plan.available) + " to give it; a size model that charges "
+                   std::to_string(plan.available) +
+                   " to give it; a size model that charges "
                    "more may refuse more, `accepts` size-model, not less)";
     }
     SoFirstReading(p, before, plan.resolved, line);

@@ -345,8 +345,8 @@ void RestoreOrderReading(Prediction& p, const World& start, const Line& line,
   if (hsm == start.hsms.end()) return;
   const std::string name = line.Get("partition").value_or("");
   const auto& held = hsm->second.partitions;
-  const auto part = std::find_if(held.begin(), held.end(),
-                                 [&](const Partition& q) { return q.name == name; });
+  const auto part =
+      std::find_if(held.begin(), held.end(), [&](const Partition& q) { return q.name == name; });
   if (part == held.end()) return;
   std::vector<uint32_t> sorted;
   for (const Object& o : part->objects) {
@@ -457,7 +457,8 @@ Prediction PredictLine(const World& before, const std::string& text,
   if (std::find(p.code_clauses.begin(), p.code_clauses.end(), "PROJ-PED-CREDENTIALS") !=
       p.code_clauses.end()) {
     Line bare = *line;
-    for (const char* o : {"password", "sopassword", "domain", "defaultdomain"}) bare.options.erase(o);
+    for (const char* o : {"password", "sopassword", "domain", "defaultdomain"})
+      bare.options.erase(o);
     OfferReading(p, by_verb(bare), "ped-credentials-ignored");
   }
   if (p.credentials_refusable || LeavesOffOnLine(start, *line)) {

@@ -148,9 +148,9 @@ void CompareObjects(const std::vector<Object>& want, const std::map<std::string,
 // the allocation equal the use there, the target's must too. A Backup HSM
 // G5's allocation is its size model's (PROJ-SIZE-MODEL): it may exceed the
 // use (a partition given the precheck's whole need, an object discarded).
-void CompareSpace(const Partition& m, const Json& q, const std::string& at,
-                  const std::string& why, const std::string& cause, bool figures_open,
-                  bool resizes, Blame& b, std::vector<Mismatch>* out) {
+void CompareSpace(const Partition& m, const Json& q, const std::string& at, const std::string& why,
+                  const std::string& cause, bool figures_open, bool resizes, Blame& b,
+                  std::vector<Mismatch>* out) {
   const uint64_t allocated = U64(q, "allocated"), used = U64(q, "used");
   const std::string clause = m.space_why.empty() ? why : m.space_why;
   if (used > allocated) {
