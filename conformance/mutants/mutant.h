@@ -56,7 +56,9 @@ std::unique_ptr<ProtocolHook> MakeDeleteLeaksSpace();
 std::unique_ptr<ProtocolHook> MakeSmkonlyNoConfirm();
 std::unique_ptr<ProtocolHook> MakeReplaceNoConfirm();
 std::unique_ptr<ProtocolHook> MakeRefusesLeftOffSopassword();
-std::unique_ptr<ProtocolHook> MakeNoCommandPrefix();
+std::unique_ptr<ProtocolHook> MakeHelpOmitsRestore();
+// The reading full-words-only (readings_command_words.cc).
+std::unique_ptr<ProtocolHook> MakeFullWordsOnly();
 std::unique_ptr<ProtocolHook> MakeRefusesSmkShortcut();
 std::unique_ptr<ProtocolHook> MakeRefusesObjectsAll();
 std::unique_ptr<ProtocolHook> MakeRefusesLongestName();

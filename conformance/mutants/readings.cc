@@ -4,6 +4,7 @@
 // only what the seed fixes. `hsmbackup-mutant --list-readings` lists them.
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <initializer_list>
 #include <sstream>
 #include <string_view>
@@ -41,22 +42,28 @@ class OutOfRoomRotated final : public ProtocolHook {
 // one the seed and the facts do not name (clauses.json "own-code"): an
 // existing name, a failed re-size, a backup name that does not exist, the
 // firmware, mode, policy and SMK refusals, out of room, a handle -objects
-// names that is not there, a password too short.
+// names that is not there, a password too short, a blob the backup HSM or
+// the partition rejects (world fault verify_fail), a V1 restore into a
+// partition holding another SMK.
 class OwnCodeGeneral final : public ProtocolHook {
  public:
   void After(World&, Session&, const std::string&, Result& result,
              std::vector<std::string>& transcript) override {
-    static constexpr Ckr kOwn[] = {Ckr::kObjectAlreadyExists, Ckr::kDeviceError,
-                                   Ckr::kOperationNotAllowed, Ckr::kHsmStorageFull,
-                                   Ckr::kDeviceMemory,        Ckr::kContainerObjectStorageFull,
-                                   Ckr::kObjectHandleInvalid, Ckr::kPinLenRange};
+    static constexpr Ckr kOwn[] = {
+        Ckr::kObjectAlreadyExists, Ckr::kDeviceError,  Ckr::kOperationNotAllowed,
+        Ckr::kHsmStorageFull,      Ckr::kDeviceMemory, Ckr::kContainerObjectStorageFull,
+        Ckr::kObjectHandleInvalid, Ckr::kPinLenRange,  Ckr::kFailedToCloneAnObject};
     const Ckr code = result.code();
     // CKR_TOKEN_NOT_PRESENT is also a zeroized device's (AUTH-LOCKOUT), whose
     // code PKCS#11 names: only the missing name's is changed.
     const bool missing_name =
         code == Ckr::kTokenNotPresent &&
         result.status.message().find("There is no backup partition") != std::string::npos;
-    if (!missing_name && std::find(std::begin(kOwn), std::end(kOwn), code) == std::end(kOwn)) {
+    const bool other_smk =
+        code == Ckr::kSmkIdNotFound &&
+        result.status.message().find("is not the one these objects") != std::string::npos;
+    if (!missing_name && !other_smk &&
+        std::find(std::begin(kOwn), std::end(kOwn), code) == std::end(kOwn)) {
       return;
     }
     const std::string_view old_name = CkrName(code), new_name = CkrName(Ckr::kGeneralError);
@@ -363,6 +370,79 @@ class LoginFirst final : public ProtocolHook {
   }
 };
 
+// Both takes two readings at once (PROTOCOL.md: readings the seed allows
+// together must pass together): each hook's Before, then each one's After,
+// in the order given.
+class Both final : public ProtocolHook {
+ public:
+  Both(std::unique_ptr<ProtocolHook> a, std::unique_ptr<ProtocolHook> b)
+      : a_(std::move(a)), b_(std::move(b)) {}
+  void Before(World& world, Session& session, std::string& line,
+              std::vector<std::string>& answers) override {
+    a_->Before(world, session, line, answers);
+    b_->Before(world, session, line, answers);
+  }
+  void After(World& world, Session& session, const std::string& line, Result& result,
+             std::vector<std::string>& transcript) override {
+    a_->After(world, session, line, result, transcript);
+    b_->After(world, session, line, result, transcript);
+  }
+
+ private:
+  std::unique_ptr<ProtocolHook> a_, b_;
+};
+
+// RevertOnStop puts the backup HSM back as it was before a V0/V1 backup
+// that stopped at a failed object (CLONE-PARTIAL-STATE `accepts`
+// "revert-on-stop"), as FULL-REVERT does for a full partition: the
+// partition the command created goes too.
+class RevertOnStop final : public ProtocolHook {
+ public:
+  void Before(World& world, Session& session, std::string&, std::vector<std::string>&) override {
+    saved_ = world;
+    const UserPartition* source = CurrentUser(world, session);
+    v0v1_ = source != nullptr && source->kind != PartitionKind::kPre77;
+  }
+  void After(World& world, Session&, const std::string& line, Result& result,
+             std::vector<std::string>&) override {
+    if (v0v1_ && saved_ && Is(Parse(line), Verb::kArchiveBackup) &&
+        result.code() == Ckr::kFailedToCloneAnObject) {
+      world = std::move(*saved_);
+    }
+    saved_.reset();
+  }
+
+ private:
+  std::optional<World> saved_;
+  bool v0v1_ = false;
+};
+
+// CountsOnlyNew: on -append, 'N objects will be backed up.' counts only the
+// objects that will be cloned (OUT-TRANSCRIPT `accepts` append-count-new),
+// and no line says a skip (OPT-APPEND `accepts` append-silent-skip).
+void CountsOnlyNewSilently(Result&, std::vector<std::string>& transcript) {
+  // A skip is said by the project's line, or by the seed's fingerprint line
+  // where that is due (and kept).
+  const long skipped =
+      std::count_if(transcript.begin(), transcript.end(), [](const std::string& l) {
+        return l.rfind("Skipped object ", 0) == 0 ||
+               (l.rfind("Target Object handle ", 0) == 0 &&
+                l.find(" has same OUID as Source Object handle ") != std::string::npos);
+      });
+  std::erase_if(transcript,
+                [](const std::string& l) { return l.rfind("Skipped object ", 0) == 0; });
+  if (skipped == 0) return;
+  for (std::string& l : transcript) {
+    unsigned long n = 0;
+    char rest[64] = {0};
+    if (std::sscanf(l.c_str(), "%lu %63[^\n]", &n, rest) != 2) continue;
+    const std::string tail = rest;
+    if (tail != "objects will be backed up." && tail != "object will be backed up.") continue;
+    const unsigned long left = n - static_cast<unsigned long>(skipped);
+    l = std::to_string(left) + (left == 1 ? " object" : " objects") + " will be backed up.";
+  }
+}
+
 }  // namespace
 
 std::vector<Mutant> AllReadings() {
@@ -401,6 +481,15 @@ std::vector<Mutant> AllReadings() {
                          [](const std::string& l) { return l.rfind("Skipped object ", 0) == 0; });
          });
        }},
+      {"append-silent-skip+append-count-new", "OPT-APPEND",
+       "-append says nothing of a skip and counts only the objects it will clone",
+       [] { return EditAfter(Verb::kArchiveBackup, CountsOnlyNewSilently); }},
+      {"append-needs-existing+so-login-first", "OPT-APPEND",
+       "-append to a backup partition that does not exist is refused after the SO login",
+       [] {
+         return std::make_unique<Both>(std::make_unique<AppendNeedsExisting>(),
+                                       std::make_unique<SoLoginFirst>());
+       }},
       {"append-needs-existing", "OPT-APPEND",
        "-append to a backup partition that does not exist is refused",
        [] { return std::make_unique<AppendNeedsExisting>(); }},
@@ -416,6 +505,15 @@ std::vector<Mutant> AllReadings() {
       {"rollback-on-stop", "CLONE-PARTIAL-STATE",
        "a V0/V1 backup that stops removes the objects it cloned",
        [] { return std::make_unique<RollbackOnStop>(); }},
+      {"revert-on-stop", "CLONE-PARTIAL-STATE",
+       "a V0/V1 backup that stops puts the backup HSM back as it was",
+       [] { return std::make_unique<RevertOnStop>(); }},
+      {"rollback-on-stop+shrink-on-success-only", "CLONE-PARTIAL-STATE",
+       "a V0/V1 backup that stops removes the objects it cloned and keeps all the free space",
+       [] {
+         return std::make_unique<Both>(std::make_unique<RollbackOnStop>(),
+                                       std::make_unique<ShrinkOnSuccessOnly>());
+       }},
       {"so-login-first", "OUT-ERROR", "the SO logs in before the checks that need no login",
        [] { return std::make_unique<SoLoginFirst>(); }},
       {"login-first", "OUT-ERROR",
@@ -429,7 +527,8 @@ std::vector<Mutant> AllReadings() {
        "a backup's or restore's -objects list that repeats a handle selects it once",
        MakeObjectsDedupe},
       {"objects-source-order", "CLONE-ONE-AT-A-TIME",
-       "the objects -objects selects are cloned in the source partition's order",
+       "the objects -objects selects are cloned in the source partition's order, and restored "
+       "in the backup partition's",
        MakeObjectsSourceOrder},
       {"smkonly-ignores-name", "OPT-SMKONLY-NAME", "-smkonly ignores a -partition name",
        MakeSmkOnlyIgnoresName},
@@ -438,11 +537,26 @@ std::vector<Mutant> AllReadings() {
       {"type-spelling", "ARCHIVE-CONTENTS",
        "archive contents names each object's type by its PKCS#11 class (CKO_PRIVATE_KEY)",
        MakeTypeAsClassName},
+      {"full-words-only", "PROJ-COMMAND-WORDS",
+       "command words abbreviated to a unique prefix ('par arch backup'), help on them "
+       "included, are refused",
+       MakeFullWordsOnly},
       {"listed-spellings-only", "OPT-SHORTCUTS",
        "options are taken only by their full names and the seed's shortcuts, in lower case",
        MakeListedSpellingsOnly},
+      {"keywords-as-spelled", "OPT-SLOT",
+       "-slot Direct, -slot abc and -objects All refused: the keywords only as the seed spells "
+       "them, and a -slot value that is no number names no slot (CKR_SLOT_ID_INVALID)",
+       MakeKeywordsAsSpelled},
+      {"ped-credentials-ignored", "PROJ-PED-CREDENTIALS",
+       "a PED backup HSM ignores -password, -sopassword, -domain and -defaultdomain typed on "
+       "the line",
+       MakePedCredentialsIgnored},
       {"label-spaces-kept", "OPT-PARTITION-DEFAULT",
        "a backup's default or -smkonly name keeps the source label's spaces", MakeLabelSpacesKept},
+      {"label-spaces-replaced", "OPT-PARTITION-DEFAULT",
+       "a backup's default or -smkonly name makes the source label's spaces '-'",
+       MakeLabelSpacesDashed},
       {"name-cut", "OPT-PARTITION-DEFAULT",
        "a default or -smkonly name is made from the whole source label, then cut to 32 characters",
        MakeNameCut},

@@ -59,7 +59,10 @@ std::vector<uint32_t> Handles(const std::string& value) {
 // the line is rewritten with what it returns.
 class ObjectsRewritten final : public ProtocolHook {
  public:
-  using Edit = std::function<std::vector<uint32_t>(std::vector<uint32_t>, const UserPartition*)>;
+  // The handles, and those of the partition they are taken from in its
+  // order (a backup's source, a restore's backup partition).
+  using Edit = std::function<std::vector<uint32_t>(std::vector<uint32_t>,
+                                                   const std::vector<uint32_t>& order)>;
   explicit ObjectsRewritten(Edit edit, bool restore_too = false)
       : edit_(std::move(edit)), restore_too_(restore_too) {}
   void Before(World& world, Session& session, std::string& line,
@@ -76,7 +79,18 @@ class ObjectsRewritten final : public ProtocolHook {
       const std::vector<uint32_t> handles = Handles(w[i + 1]);
       if (handles.empty()) return;
       std::vector<std::string> items;
-      for (uint32_t h : edit_(handles, CurrentUser(world, session))) {
+      std::vector<uint32_t> order;
+      if (IsOption("-" + w[2], "backup", 1)) {
+        if (const UserPartition* source = CurrentUser(world, session)) {
+          for (const auto& o : source->objects) order.push_back(o.handle);
+        }
+      } else if (const std::optional<Command> c = Parse(line); c && c->partition) {
+        BackupHsm* hsm = TargetHsm(world, *c);
+        if (const BackupPartition* b = hsm ? FindPartition(*hsm, *c->partition) : nullptr) {
+          for (const auto& o : b->objects) order.push_back(o.object.handle);
+        }
+      }
+      for (uint32_t h : edit_(handles, order)) {
         items.push_back(std::to_string(h));
       }
       w[i + 1] = Join(items, ',');
@@ -192,6 +206,80 @@ class SpellingsListed final : public ProtocolHook {
   }
 };
 
+// KeywordsAsSpelled takes the keyword values `direct` and `all` only as the
+// seed spells them, in lower case: `-objects All` is refused as a parse
+// error (CKR_ARGUMENTS_BAD), and a -slot value that is not a number nor
+// `direct` (`-slot Direct`, `-slot abc`) is refused as naming no slot
+// (CKR_SLOT_ID_INVALID), nothing changed. Only a partition archive line
+// that parses with a numbered slot in its place, so that no other parse
+// error comes first.
+class KeywordsAsSpelled final : public ProtocolHook {
+ public:
+  void Before(World&, Session&, std::string& line, std::vector<std::string>&) override {
+    no_slot_ = false;
+    std::vector<std::string> w = Words(line);
+    if (w.size() < 3 || !IsOption("-" + w[0], "partition", 3) ||
+        !IsOption("-" + w[1], "archive", 1)) {
+      return;
+    }
+    bool objects_respelled = false, slot_unnumbered = false;
+    for (size_t i = 3; i + 1 < w.size(); ++i) {
+      if (IsOption(w[i], "objects", 1)) {
+        objects_respelled |= Lower(w[i + 1]) == "all" && w[i + 1] != "all";
+      } else if (IsOption(w[i], "slot", 1)) {
+        const std::string& v = w[i + 1];
+        slot_unnumbered = v != "direct" && !std::all_of(v.begin(), v.end(), [](unsigned char c) {
+                            return std::isdigit(c);
+                          });
+        if (slot_unnumbered) w[i + 1] = "1";
+      } else {
+        continue;
+      }
+      ++i;
+    }
+    if (slot_unnumbered && Parse(Join(w, ' '))) {
+      no_slot_ = true;
+      line += " -names-no-slot";
+    } else if (objects_respelled && Parse(line)) {
+      line += " -objects-all-in-lower-case";
+    }
+  }
+  void After(World&, Session&, const std::string&, Result& result,
+             std::vector<std::string>& transcript) override {
+    if (!no_slot_) return;
+    no_slot_ = false;
+    transcript.clear();
+    SetOutcome(result, transcript, Ckr::kSlotIdInvalid, "The -slot value names no slot.");
+  }
+
+ private:
+  bool no_slot_ = false;
+};
+
+// PedCredentialsIgnored drops -password, -sopassword, -domain and
+// -defaultdomain (with their values) from an archive line whose backup HSM
+// is PED-authenticated: it takes them from the PED and ignores typed ones.
+class PedCredentialsIgnored final : public ProtocolHook {
+ public:
+  void Before(World& world, Session&, std::string& line, std::vector<std::string>&) override {
+    const std::optional<Command> c = Parse(line);
+    const BackupHsm* hsm = c ? TargetHsm(world, *c) : nullptr;
+    if (hsm == nullptr || hsm->auth != AuthMode::kPed) return;
+    std::vector<std::string> w = Words(line), kept;
+    for (size_t i = 0; i < w.size(); ++i) {
+      if (i >= 3 && i + 1 < w.size() &&
+          (IsOption(w[i], "password", 3) || IsOption(w[i], "sopassword", 3) ||
+           IsOption(w[i], "domain", 2))) {
+        ++i;
+        continue;
+      }
+      if (i >= 3 && IsOption(w[i], "defaultdomain", 3)) continue;
+      kept.push_back(w[i]);
+    }
+    line = Join(kept, ' ');
+  }
+};
+
 // RenamesDefaultName is what SpacesKept and NameCut share: after a backup
 // line without -partition, each partition it created under the reference's
 // default name (the label cut to 23 characters, or -smkonly's 12, spaces
@@ -261,6 +349,19 @@ class SpacesKept final : public RenamesDefaultName {
   }
 };
 
+// SpacesDashed makes the source label's spaces '-' in the name (OPT-
+// PARTITION-DEFAULT and OPT-SMKONLY-NAME `accepts` "label-spaces-replaced"):
+// "a-c_20010101" where the reference names "a_c_20010101".
+class SpacesDashed final : public RenamesDefaultName {
+  std::string NewName(const std::string& label, size_t cut,
+                      const std::string& suffix) const override {
+    std::string kept = label.substr(0, cut);
+    if (kept.find(' ') == std::string::npos) return "";
+    std::replace(kept.begin(), kept.end(), ' ', '-');
+    return kept + suffix;
+  }
+};
+
 // NameCut names the partition from the whole source label, the name then
 // cut to 32 characters (`accepts` "name-cut"; the reference cuts the label
 // and keeps the date or timestamp whole).
@@ -278,13 +379,23 @@ std::unique_ptr<ProtocolHook> MakeNameCut() { return std::make_unique<NameCut>()
 
 std::unique_ptr<ProtocolHook> MakeLabelSpacesKept() { return std::make_unique<SpacesKept>(); }
 
+std::unique_ptr<ProtocolHook> MakeLabelSpacesDashed() { return std::make_unique<SpacesDashed>(); }
+
+std::unique_ptr<ProtocolHook> MakeKeywordsAsSpelled() {
+  return std::make_unique<KeywordsAsSpelled>();
+}
+
+std::unique_ptr<ProtocolHook> MakePedCredentialsIgnored() {
+  return std::make_unique<PedCredentialsIgnored>();
+}
+
 std::unique_ptr<ProtocolHook> MakeListedSpellingsOnly() {
   return std::make_unique<SpellingsListed>();
 }
 
 std::unique_ptr<ProtocolHook> MakeObjectsDedupe() {
   return std::make_unique<ObjectsRewritten>(
-      [](std::vector<uint32_t> handles, const UserPartition*) {
+      [](std::vector<uint32_t> handles, const std::vector<uint32_t>&) {
         std::vector<uint32_t> once;
         for (uint32_t h : handles) {
           if (std::find(once.begin(), once.end(), h) == once.end()) once.push_back(h);
@@ -296,16 +407,14 @@ std::unique_ptr<ProtocolHook> MakeObjectsDedupe() {
 
 std::unique_ptr<ProtocolHook> MakeObjectsSourceOrder() {
   return std::make_unique<ObjectsRewritten>(
-      [](std::vector<uint32_t> handles, const UserPartition* source) {
-        if (source == nullptr) return handles;
+      [](std::vector<uint32_t> handles, const std::vector<uint32_t>& order) {
         std::vector<uint32_t> sorted;
-        for (const auto& o : source->objects) {
-          if (std::find(handles.begin(), handles.end(), o.handle) != handles.end()) {
-            sorted.push_back(o.handle);
-          }
+        for (uint32_t h : order) {
+          if (std::find(handles.begin(), handles.end(), h) != handles.end()) sorted.push_back(h);
         }
         return sorted.size() == handles.size() ? sorted : handles;
-      });
+      },
+      /*restore_too=*/true);
 }
 
 std::unique_ptr<ProtocolHook> MakeSmkOnlyIgnoresName() {

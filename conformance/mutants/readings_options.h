@@ -14,7 +14,8 @@ namespace hsmbackup::mutants {
 
 // A backup's -objects list with each repeated handle given once.
 std::unique_ptr<ProtocolHook> MakeObjectsDedupe();
-// A backup's -objects list put in the source partition's order.
+// A backup's -objects list put in the source partition's order, a
+// restore's in the backup partition's.
 std::unique_ptr<ProtocolHook> MakeObjectsSourceOrder();
 // -partition NAME dropped from a -smkonly backup without -objects,
 // -append or -replace.
@@ -26,8 +27,15 @@ std::unique_ptr<ProtocolHook> MakeTypeAsClassName();
 // An archive line refused when it spells an option neither by its full
 // name nor by the seed's shortcut, in lower case.
 std::unique_ptr<ProtocolHook> MakeListedSpellingsOnly();
+// `direct` and `all` taken only in lower case; a -slot value that is no
+// number names no slot (CKR_SLOT_ID_INVALID).
+std::unique_ptr<ProtocolHook> MakeKeywordsAsSpelled();
+// Typed credentials and domains ignored on a PED backup HSM.
+std::unique_ptr<ProtocolHook> MakePedCredentialsIgnored();
 // A backup's default or -smkonly name with the source label's spaces kept.
 std::unique_ptr<ProtocolHook> MakeLabelSpacesKept();
+// A backup's default or -smkonly name with the source label's spaces made '-'.
+std::unique_ptr<ProtocolHook> MakeLabelSpacesDashed();
 // A partition the line does not name named from the whole source label, the
 // name cut to 32 characters.
 std::unique_ptr<ProtocolHook> MakeNameCut();

@@ -117,6 +117,88 @@ TEST(JudgeOwnCode, AShortPasswordMayBeRefusedWithAnyFailureCode) {
   ExpectOwnCode(RunLine(SeedWorld(), {kLogin}, line), "CKR_PIN_LEN_RANGE", "PROJ-PIN-LENGTH");
 }
 
+// CLONE-DISCARD `accepts` own-code: the seed says only that "the target HSM
+// reports the failure" of a blob that fails verification, so a V0 backup
+// stopping at a rejected object may answer any failure code (its line then
+// names that code); the stop and what stays are judged as before, and a
+// failure no line reports still fails CLONE-DISCARD.
+TEST(JudgeOwnCode, ARejectedBlobMayFailWithAnyCode) {
+  const Step s = RunLine(WorldFile("faults/seed-verify-fail.json"), {kLogin}, kBackup);
+  ExpectOwnCode(s, "CKR_FAILED_TO_CLONE_AN_OBJECT", "CLONE-STOP-V0V1");
+  Outcome own = AnsweredWith(s.outcome, "CKR_GENERAL_ERROR", "0x00000005");
+  for (std::string& l : own.transcript) {
+    if (const size_t at = l.find("CKR_FAILED_TO_CLONE_AN_OBJECT"); at != std::string::npos) {
+      l.replace(at, 29, "CKR_GENERAL_ERROR");
+    }
+  }
+  model::Prediction p = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(p, own, s.state, {})), Clauses{});
+  Outcome unsaid = own;
+  std::erase_if(unsaid.transcript, [](const std::string& l) {
+    return l.find("CKR_GENERAL_ERROR") != std::string::npos && l.rfind("Command Result", 0) != 0;
+  });
+  p = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(p, unsaid, s.state, {})), Clauses{"CLONE-DISCARD"});
+}
+
+// PROJ-COMMAND-WORDS `accepts` full-words-only: the seed writes every
+// command word whole and in lower case, so a target may refuse one
+// abbreviated or in another case, with any failure code, nothing changed;
+// refusing the words as the seed writes them still fails.
+TEST(JudgeOwnCode, CommandWordsMayBeTakenOnlyWholeAndInLowerCase) {
+  Outcome refused;
+  refused.result = "CKR_GENERAL_ERROR";
+  refused.message = "Unknown command.";
+  refused.transcript = {"Unknown command.", "", "Command Result : 0x00000005 (CKR_GENERAL_ERROR)"};
+  for (const std::string line : {"role logIn -name co -password userpin1234",
+                                 "rol login -name co -password userpin1234", "help par arch"}) {
+    Step s = RunLine(SeedWorld(), {}, line);
+    EXPECT_EQ(PrimaryClauses(model::Judge(s.p, refused, s.state, {})), Clauses{}) << line;
+  }
+  Step whole = RunLine(SeedWorld(), {}, kLogin);
+  EXPECT_FALSE(PrimaryClauses(model::Judge(whole.p, refused, whole.state, {})).empty());
+}
+
+// A backup SIZE-PRECHECK refuses that a target goes ahead with: the verdict
+// gives the project's figures (what the backup needs, what is free), so a
+// vendor sees which size model the refusal comes from.
+TEST(JudgeOwnCode, APrecheckDifferenceGivesTheFigures) {
+  Json world = SeedWorld();
+  world["slots"][1]["backup_hsm"]["capacity"] = 10000;
+  const Step s = RunLine(world, {kLogin}, kBackup);
+  ASSERT_EQ(s.outcome.result, "CKR_HSM_STORAGE_FULL");
+  model::Prediction p = s.p;
+  const std::vector<model::Mismatch> ms =
+      model::Judge(p, AnsweredWith(s.outcome, "CKR_OK", ""), s.state, {});
+  ASSERT_FALSE(ms.empty());
+  EXPECT_EQ(ms.front().clauses, Clauses{"SIZE-PRECHECK"});
+  EXPECT_NE(ms.front().what.find("the backup needs "), std::string::npos) << ms.front().what;
+  EXPECT_NE(ms.front().what.find("has 10000 to give it"), std::string::npos) << ms.front().what;
+}
+
+// OPT-SLOT and OPT-OBJECTS-FORMS `accepts` keywords-as-spelled: `-slot
+// Direct` may be refused (CKR_ARGUMENTS_BAD or CKR_SLOT_ID_INVALID); any
+// other difference says the line's value was read as the keyword.
+TEST(JudgeOwnCode, AKeywordInAnotherCaseMayBeRefusedAndTheVerdictSaysHowItWasRead) {
+  Json world = SeedWorld();
+  world["slots"][1]["backup_hsm"]["connection"] = "usb";
+  std::string line = kBackup;
+  line.replace(line.find("-slot 2"), 7, "-slot Direct");
+  const Step s = RunLine(world, {kLogin}, line);
+  ASSERT_EQ(s.outcome.result, "CKR_OK") << s.outcome.message;
+  Outcome refused = AnsweredWith(s.outcome, "CKR_SLOT_ID_INVALID", "0x00000003");
+  const Step before = RunLine(world, {kLogin}, "slot list");
+  model::Prediction p = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(p, refused, before.state, {})), Clauses{});
+  p = s.p;
+  const std::vector<model::Mismatch> ms =
+      model::Judge(p, AnsweredWith(s.outcome, "CKR_DEVICE_ERROR", "0x00000030"), before.state, {});
+  ASSERT_FALSE(ms.empty());
+  EXPECT_NE(ms.front().what.find("'-slot Direct' is read as the keyword 'direct'"),
+            std::string::npos)
+      << ms.front().what;
+}
+
 // A code difference quotes the target's message (first line, in line form),
 // so a vendor config's `match` can select a failure by its cause; every
 // secret of the case, a credential typed on the line included, redacted.

@@ -172,6 +172,31 @@ TEST(JudgeQuestions, ABackupWithoutPasswordMayBeRefusedWhole) {
             std::vector<std::string>{"AUTH-PROMPT"});
 }
 
+// AUTH-PROMPT `accepts` credentials-on-line promises "asking nothing": a
+// delete without -sopassword may be refused before its proceed/quit
+// question, whatever that question would have been answered; one that
+// gives -sopassword must still ask it (ARCHIVE-DELETE).
+TEST(JudgeQuestions, ADeleteWithoutSoPasswordMayBeRefusedBeforeItsQuestion) {
+  const std::string line = "partition archive delete -slot 2 -partition p";
+  // Quit changes nothing: the state a refusal leaves.
+  const Json unchanged = RunLine(SeedWorld(), {kLogin, kBackup}, line, {"quit"}).state;
+  Outcome refused;
+  refused.result = "CKR_ARGUMENTS_BAD";
+  refused.message = "-sopassword is required";
+  refused.transcript = {"-sopassword is required", "",
+                        "Command Result : 0x00000007 (CKR_ARGUMENTS_BAD)"};
+  refused.credential_prompts = std::vector<std::string>{};
+  for (const std::string answer : {"quit", "proceed"}) {
+    Step s = RunLine(SeedWorld(), {kLogin, kBackup}, line, {answer});
+    ASSERT_EQ(s.p.prompts, 1) << answer;
+    EXPECT_EQ(PrimaryClauses(model::Judge(s.p, refused, unchanged, {})), std::vector<std::string>{})
+        << answer;
+  }
+  Step q = RunLine(SeedWorld(), {kLogin, kBackup}, line + " -sopassword backupSOpwd", {"quit"});
+  EXPECT_EQ(PrimaryClauses(model::Judge(q.p, refused, unchanged, {})),
+            std::vector<std::string>{"ARCHIVE-DELETE"});
+}
+
 // A command that fails anyway may stop asking at the answer that fails it:
 // a vendor's target checks a new password's length as it is typed, so it
 // never asks for the domain a backup with a too-short password leaves off.
@@ -222,10 +247,45 @@ TEST(JudgeQuestions, ADefaultNameMayKeepTheLabelsSpaces) {
   }
   model::Prediction p = s.p;
   EXPECT_EQ(PrimaryClauses(model::Judge(p, said, s.state, {})), std::vector<std::string>{});
-  (*made)["name"] = "sa-78_20190309";  // another spelling is still a rename
+  (*made)["name"] = "sa--78_20190309";  // not one for one: still a rename
   model::Prediction q = s.p;
   EXPECT_EQ(PrimaryClauses(model::Judge(q, said, s.state, {})),
             std::vector<std::string>{"OPT-PARTITION-DEFAULT"});
+}
+
+// OPT-PARTITION-DEFAULT `accepts` label-spaces-replaced: the seed does not
+// say what becomes of a label's spaces in a name that -partition must be
+// able to take, so each may become any one character a name allows (the
+// same for all) or be dropped; two different characters, or a blank where
+// the label had none, are still a rename.
+TEST(JudgeQuestions, ADefaultNameMayReplaceTheLabelsSpacesOneForOne) {
+  Json world = SeedWorld();
+  world["slots"][0]["user_partition"]["label"] = "s a 78";
+  const std::string no_name =
+      "partition archive backup -slot 2 -domain clientdomain -password newPa$$w0rd "
+      "-sopassword backupSOpwd";
+  const Step s = RunLine(world, {kLogin}, no_name);
+  ASSERT_EQ(s.outcome.result, "CKR_OK") << s.outcome.message;
+  auto judged = [&](const std::string& name) {
+    Json state = s.state;
+    Json* made = judge_testing::PartitionIn(state, 2, "s_a_78_20190309");
+    EXPECT_NE(made, nullptr) << state.dump();
+    (*made)["name"] = name;
+    Outcome said = s.outcome;
+    for (std::string& line : said.transcript) {
+      for (size_t at = line.find("s_a_78_"); at != std::string::npos;
+           at = line.find("s_a_78_", at + name.size())) {
+        line.replace(at, 15, name);
+      }
+    }
+    model::Prediction p = s.p;
+    return PrimaryClauses(model::Judge(p, said, state, {}));
+  };
+  EXPECT_EQ(judged("s-a-78_20190309"), std::vector<std::string>{});
+  EXPECT_EQ(judged("s.a.78_20190309"), std::vector<std::string>{});
+  EXPECT_EQ(judged("sa78_20190309"), std::vector<std::string>{});
+  EXPECT_EQ(judged("s-a.78_20190309"), std::vector<std::string>{"OPT-PARTITION-DEFAULT"});
+  EXPECT_EQ(judged("s-a-79_20190309"), std::vector<std::string>{"OPT-PARTITION-DEFAULT"});
 }
 
 }  // namespace

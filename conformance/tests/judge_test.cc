@@ -93,6 +93,34 @@ TEST(Judge, AG5GrownByGoingOnAfterAMismatchIsChargedToTheStop) {
   }
 }
 
+// Only a Backup HSM 7 re-sizes a partition to the minimum its objects need
+// (seed, "Luna Backup HSM 7 partition re-sizing"): where the project's G5
+// partition grows to its use, a target's left holding more than it uses
+// after a discarded object (its size model gave it the precheck's whole
+// need) shows its own figure (PROJ-SIZE-MODEL), not a missed re-size.
+TEST(Judge, AG5AllocationMayExceedItsUseAfterADiscardedObject) {
+  Json world = WorldFile("v0-to-g5.json");
+  world["slots"][0]["user_partition"]["kind"] = "pre77";  // goes on after the failure
+  world["slots"][0]["user_partition"]["firmware"] = "7.3.0";
+  world["faults"] = Json::array({{{"type", "verify_fail"}, {"handle", 8}}});
+  uint64_t size = 1;  // small objects: the project's G5 partition grows to its use
+  for (Json& o : world["slots"][0]["user_partition"]["objects"]) o["size"] = size++;
+  Step s = RunLine(world, {"role login -name co -password fake-payments-co"},
+                   "partition archive backup -slot 1 -partition p -domain fake-payments-domain "
+                   "-password pw-new-1234 -sopassword fake-g5-so-pwd");
+  ASSERT_EQ(s.outcome.result, "CKR_FAILED_TO_CLONE_AN_OBJECT");
+  model::Prediction p = s.p;
+  ASSERT_TRUE(model::Judge(p, s.outcome, s.state, {}).empty());
+  Json state = s.state;
+  Json* part = PartitionIn(state, 1, "p");
+  ASSERT_NE(part, nullptr);
+  ASSERT_EQ((*part)["allocated"], (*part)["used"]);
+  (*part)["allocated"] = (*part)["allocated"].get<uint64_t>() + 97;
+  state["slots"][1]["free"] = state["slots"][1]["free"].get<uint64_t>() - 97;
+  p = s.p;
+  EXPECT_EQ(PrimaryClauses(model::Judge(p, s.outcome, state, {})), std::vector<std::string>{});
+}
+
 TEST(Judge, ProjectWordingPassesInOtherWordsWithTheSameFacts) {
   Json world = SeedWorld();
   Step s = RunLine(world, {kLogin},

@@ -209,5 +209,21 @@ TEST(Subset, AProductWithoutPre77AndG5IsConformantOnWhatItHas) {
   }
 }
 
+// A failing check's message names the line that failed (REPORTS.md: a
+// reader of `checks[].message` alone need not open the script), with any
+// credential typed on it redacted.
+TEST(Subset, AFailureNamesItsFailingLineWithoutTypedSecrets) {
+  ScenarioVerdict v;
+  v.mismatches.push_back(model::Mismatch({"OPT-SLOT"}, "answered X, expected Y"));
+  v.counterexample.scenario.lines = {"role login -name co -password sekrit-co-1",
+                                     "partition archive backup -slot abc -password sekrit-pw-2"};
+  v.counterexample.failing_step = 1;
+  const CheckResult r = FailedResult(v, 1, 1);
+  EXPECT_NE(r.message.find("(failing line 2: partition archive backup -slot abc -password "),
+            std::string::npos)
+      << r.message;
+  EXPECT_EQ(r.message.find("sekrit"), std::string::npos) << r.message;
+}
+
 }  // namespace
 }  // namespace hsmbackup::conformance

@@ -80,6 +80,11 @@ struct Partition {
   // (OPT-PARTITION-DEFAULT, OPT-SMKONLY-NAME): the partition missing under
   // that name breaks it.
   std::string name_why;
+  // Where such a name holds a space of the source label (made '_' by the
+  // project, kept by label-spaces-kept): the positions in `name`. A target
+  // may put any one character a name allows there, the same at each, or
+  // drop them (`accepts` label-spaces-replaced); Judge adopts its name.
+  std::vector<size_t> label_spaces;
   std::map<std::string, std::string> gone;
   // CLONE-STOP-V0V1 on a Backup HSM G5, after a domain mismatch stopped a
   // V0/V1 backup: the allocation a target that went on through the other
@@ -238,6 +243,9 @@ struct Prediction {
   std::string reading;
   std::vector<Prediction> alternatives;  // the other readings the seed allows
   std::string summary;  // "CKR_OK; partition p gets 3 objects", for messages
+  // What a code difference adds after the expected codes: the figures or
+  // the reading of the line behind them (" (the backup needs ...)").
+  std::string code_why;
   std::vector<std::string> typed_secrets;  // TypedSecrets of the line: OUT-NO-SECRETS
   // AUTH-PROMPT: the credentials (by name) the line leaves off on a password
   // device, which a target asks for (in any order); `unanswered` are those

@@ -6,6 +6,8 @@
 #include <optional>
 #include <set>
 
+#include "conformance/fixed_world.h"
+
 namespace hsmbackup::conformance {
 namespace {
 
@@ -403,6 +405,14 @@ CheckResult FailedResult(const ScenarioVerdict& failure, uint64_t seed, int runs
   r.failed_clauses.assign(clauses.begin(), clauses.end());
   r.counterexample = failure.counterexample;
   r.counterexample->seed = seed;
+  // The line that failed, so a reader of the message alone need not open
+  // the counterexample's script; credentials typed on it redacted.
+  const std::vector<std::string>& lines = failure.counterexample.scenario.lines;
+  if (failure.counterexample.failing_step < lines.size()) {
+    const std::string& line = lines[failure.counterexample.failing_step];
+    r.message += "\n(failing line " + std::to_string(failure.counterexample.failing_step + 1) +
+                 ": " + Redact(line, model::TypedSecrets(line)) + ")";
+  }
   return r;
 }
 

@@ -210,6 +210,13 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
     q.per_object = plan.source_sizes ? 0 : ObjectOverhead(hsm.model);
     q.why = op;
     q.name_why = plan.name_why;
+    if (!plan.name_why.empty()) {
+      for (size_t i = 0; i < std::min(q.name.size(), src.label.size()); ++i) {
+        if (src.label[i] == ' ' && (q.name[i] == '_' || q.name[i] == ' ')) {
+          q.label_spaces.push_back(i);
+        }
+      }
+    }
     q.space_why = bh7 ? "RESIZE-SHRINK" : "PROJ-SIZE-MODEL";
     hsm.partitions.push_back(q);
     part = &hsm.partitions.back();
@@ -381,7 +388,7 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
               if (stored_now.count(kept.ouid)) kept.why = "CLONE-PARTIAL-STATE";
             }
             stopped = true;
-            stopped_early = !stored_now.empty();
+            stopped_early = true;
           }
           continue;
         }
@@ -406,7 +413,9 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
   }
   if (!reverted && stopped_early) {
     // The seed leaves open what stays after a V0/V1 stop (CLONE-PARTIAL-STATE
-    // `accepts`): this model keeps what was cloned; the readings below undo it.
+    // `accepts`): this model keeps what was cloned; the readings below undo it
+    // (the revert also where the first object failed and nothing was cloned:
+    // the partition the command created goes too).
     Prediction undo = p;
     undo.reading = "rollback-on-stop";
     Partition* q = undo.after.hsms.at(plan.slot).Find(plan.name);
@@ -473,7 +482,16 @@ void Run(Prediction& p, const World& before, const Line& typed, const Plan& plan
     rollback->after.hsms.at(plan.slot).shrink_failed = hsm.shrink_failed;
     rollback->codes = p.codes;
     rollback->code_clauses = p.code_clauses;
-    p.alternatives.push_back(*rollback);
+    if (!stored_now.empty()) p.alternatives.push_back(*rollback);
+    if (!stored_now.empty() && unshrunk && !hsm.shrink_failed) {
+      // Both readings at once: the objects taken back, the partition left
+      // with all the free space it was given (RESIZE-SHRINK's
+      // shrink-on-success-only), which taking them back does not change.
+      Prediction kept = *rollback;
+      kept.reading = "rollback-on-stop+shrink-on-success-only";
+      kept.after.hsms.at(plan.slot).Find(plan.name)->allocated = *unshrunk;
+      p.alternatives.push_back(std::move(kept));
+    }
     Prediction revert = *rollback;  // or the backup HSM as it was, as on a full partition
     revert.reading = "revert-on-stop";
     Hsm& back = revert.after.hsms.at(plan.slot);
@@ -493,6 +511,14 @@ Prediction PredictBackup(const World& before, const Line& line,
   const bool planned = Checks(before, line, plan, r);
   if (r.any() || !planned) {
     Refuse(p, before, r);
+    if (std::find(r.clauses.begin(), r.clauses.end(), "SIZE-PRECHECK") != r.clauses.end()) {
+      p.code_why = " (SIZE-PRECHECK: by the project's size model the backup needs " +
+                   std::to_string(plan.need) + " bytes, " + std::to_string(kOverhead) +
+                   " for the partition plus each object's value size, and the backup HSM has " +
+                   std::to_string(plan.available) +
+                   " to give it; a size model that charges "
+                   "more may refuse more, `accepts` size-model, not less)";
+    }
     SoFirstReading(p, before, plan.resolved, line);
     return p;
   }

@@ -119,14 +119,20 @@ void AddBackupReadings(Prediction& p, const World& before, const Line& line, con
     none.Add("CKR_TOKEN_NOT_PRESENT", "OPT-APPEND");
     none.Add("CKR_ARGUMENTS_BAD", "OPT-APPEND");
     none.Add("CKR_OPERATION_NOT_ALLOWED", "OPT-APPEND");
-    p.alternatives.push_back(RefusalReading(before, none, "append-needs-existing"));
+    // The SO may log in before the refusal (OUT-ERROR so-login-first): both
+    // readings at once are "append-needs-existing+so-login-first".
+    Prediction refused = RefusalReading(before, none, "append-needs-existing");
+    SoFirstReading(refused, before, plan.slot, line);
+    OfferReading(p, std::move(refused), "append-needs-existing");
   }
   // PROJ-APPEND-ORIGIN: a V1 backup whose SMK clone failed holds no SMK, so
   // "the same SMK" may be read as refusing -append to it.
   if (plan.exists && !plan.recreate && AppendsToV1WithoutSmk(before, plan)) {
     Refusals no_smk;
     no_smk.Add("CKR_OPERATION_NOT_ALLOWED", "PROJ-APPEND-ORIGIN");
-    p.alternatives.push_back(RefusalReading(before, no_smk, "append-needs-smk"));
+    Prediction refused = RefusalReading(before, no_smk, "append-needs-smk");
+    SoFirstReading(refused, before, plan.slot, line);
+    OfferReading(p, std::move(refused), "append-needs-smk");
   }
   // SIZE-PRECHECK: "the remaining free space on the backup HSM" may be the
   // space free before a -replace deletes the partition it re-creates.

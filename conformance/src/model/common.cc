@@ -174,6 +174,20 @@ bool ContainerLogin(Prediction& p, const Hsm& hsm, Partition& part, const Line& 
   return true;
 }
 
+// OfferReading adds `q`, the prediction for the line as another reading
+// selects it, to `p` as the reading `name`; the readings `q` offers itself
+// come along as `name+theirs` (PROTOCOL.md: where readings combine).
+void OfferReading(Prediction& p, Prediction q, const std::string& name) {
+  std::vector<Prediction> more = std::move(q.alternatives);
+  q.alternatives.clear();
+  q.reading = name;
+  p.alternatives.push_back(std::move(q));
+  for (Prediction& m : more) {
+    m.reading = name + "+" + m.reading;
+    p.alternatives.push_back(std::move(m));
+  }
+}
+
 namespace {
 
 // SetPed: which device's PED a line uses (OUT-PED): the backup HSM an
@@ -211,6 +225,32 @@ Prediction CredentialsOnLine(const World& before) {
   return RefusalReading(before, r, "credentials-on-line");
 }
 
+// LeavesOffOnLine: `line` is an archive command for a live password backup
+// HSM that leaves off the credential the seed's syntax does not bracket as
+// optional (backup's -password; restore's and contents' -password; list's
+// and delete's -sopassword). Under credentials-on-line such a line is
+// malformed: refused before anything else, a question included.
+bool LeavesOffOnLine(const World& w, const Line& line) {
+  if (!IsArchive(line.verb)) return false;
+  Refusals ignored;
+  const long slot = ResolveHsm(w, line, ignored);
+  if (slot < 0 || w.hsms.at(static_cast<uint32_t>(slot)).auth != Auth::kPassword) return false;
+  const bool so = line.verb == Verb::kList || line.verb == Verb::kDelete;
+  return !line.Has(so ? "sopassword" : "password");
+}
+
+// FullWordsOnly is the reading "full-words-only" (PROJ-COMMAND-WORDS
+// `accepts`) of a line that abbreviates a command word: the seed never
+// abbreviates one, so a target may take command words only whole and
+// refuse the line with any failure code, asking nothing, changing nothing.
+Prediction FullWordsOnly(const World& before) {
+  Refusals r;
+  r.Add("CKR_ARGUMENTS_BAD", "PROJ-COMMAND-WORDS");
+  Prediction q = RefusalReading(before, r, "full-words-only");
+  q.own_code = true;
+  return q;
+}
+
 // ListedSpellings is the reading "listed-spellings-only" (OPT-SHORTCUTS
 // `accepts`) of a line that spells an option neither by its full name nor
 // by the seed's shortcut: refused, nothing asked, nothing changed.
@@ -218,6 +258,29 @@ Prediction ListedSpellings(const World& before) {
   Refusals r;
   r.Add("CKR_ARGUMENTS_BAD", "OPT-SHORTCUTS");
   return RefusalReading(before, r, "listed-spellings-only");
+}
+
+// KeywordsAsSpelled is the reading "keywords-as-spelled" (OPT-SLOT and
+// OPT-OBJECTS-FORMS `accepts`) of a line that writes a keyword value the
+// seed spells in lower case (`direct`, `all`) in another case: the seed
+// says nothing of case, so a target may take the value as spelled, which
+// names no slot or no handle list, and refuse the line, nothing changed.
+Prediction KeywordsAsSpelled(const World& before, const Line& line) {
+  Refusals r;
+  const bool slot = line.slot_direct && *line.Get("slot") != "direct";
+  r.Add("CKR_ARGUMENTS_BAD", slot ? "OPT-SLOT" : "OPT-OBJECTS-FORMS");
+  if (slot) r.Add("CKR_SLOT_ID_INVALID", "OPT-SLOT");
+  return RefusalReading(before, r, "keywords-as-spelled");
+}
+
+// UnnumberedSlot is the reading "slot-names-no-slot" (OPT-SLOT `accepts`)
+// of a line the parser refuses for a -slot value that is neither a number
+// nor `direct`: the seed names no code, and a target may answer that the
+// value names no slot (CKR_SLOT_ID_INVALID), nothing changed.
+Prediction UnnumberedSlot(const World& before) {
+  Refusals r;
+  r.Add("CKR_SLOT_ID_INVALID", "OPT-SLOT");
+  return RefusalReading(before, r, "slot-names-no-slot");
 }
 
 // ReplaceAsks is the reading "replace-asks" of a -replace backup or
@@ -246,20 +309,6 @@ Prediction ReplaceAsks(const Prediction& p, const World& before,
   return cancel;
 }
 
-// OfferReading adds `q`, the prediction for the line as another reading
-// selects it, to `p` as the reading `name`; the readings `q` offers itself
-// come along as `name+theirs` (PROTOCOL.md: where readings combine).
-void OfferReading(Prediction& p, Prediction q, const std::string& name) {
-  std::vector<Prediction> more = std::move(q.alternatives);
-  q.alternatives.clear();
-  q.reading = name;
-  p.alternatives.push_back(std::move(q));
-  for (Prediction& m : more) {
-    m.reading = name + "+" + m.reading;
-    p.alternatives.push_back(std::move(m));
-  }
-}
-
 // SourceOrderReading: the seed fixes no order for the objects -objects
 // selects (CLONE-ONE-AT-A-TIME `accepts` objects-source-order), so a backup
 // may clone them in the source partition's order instead of the list's.
@@ -282,6 +331,33 @@ void SourceOrderReading(Prediction& p, const World& start, const Line& line,
   p.said.cloned_order = q.said.cloned_order = orders;
   for (Prediction& m : q.alternatives) m.said.cloned_order = orders;
   OfferReading(p, std::move(q), "objects-source-order");
+}
+
+// RestoreOrderReading: a restore's -objects list may be processed in the
+// backup partition's order, as a backup's may in the source's
+// (CLONE-ONE-AT-A-TIME `accepts` objects-source-order): the seed gives no
+// restore syntax at all. The order matters where an object fails: a V0/V1
+// origin stops at the first failure in the order taken.
+void RestoreOrderReading(Prediction& p, const World& start, const Line& line,
+                         const std::vector<std::string>& answers, const Credentials& given) {
+  if (!line.objects || line.objects->size() < 2 || line.slot_direct) return;
+  const auto hsm = start.hsms.find(line.slot);
+  if (hsm == start.hsms.end()) return;
+  const std::string name = line.Get("partition").value_or("");
+  const auto& held = hsm->second.partitions;
+  const auto part =
+      std::find_if(held.begin(), held.end(), [&](const Partition& q) { return q.name == name; });
+  if (part == held.end()) return;
+  std::vector<uint32_t> sorted;
+  for (const Object& o : part->objects) {
+    if (std::count(line.objects->begin(), line.objects->end(), o.handle) != 0) {
+      sorted.push_back(o.handle);
+    }
+  }
+  if (sorted.size() != line.objects->size() || sorted == *line.objects) return;
+  Line in_backup_order = line;
+  in_backup_order.objects = sorted;
+  OfferReading(p, PredictRestore(start, in_backup_order, answers, given), "objects-source-order");
 }
 
 // SmkOnlyNameReading: the seed's NOTE tells not to name the target with
@@ -321,6 +397,7 @@ Prediction PredictLine(const World& before, const std::string& text,
     if (refused_verb == Verb::kBackup || refused_verb == Verb::kRestore) {
       LoginFirstReading(p, before);
     }
+    if (refusal == "OPT-SLOT") p.alternatives.push_back(UnnumberedSlot(before));
     // OPT-OBJECTS-INVALID: the seed asks only for "a list of handles,
     // separated by commas", so a backup may select a repeated handle once;
     // so may a restore, whose syntax the seed does not give.
@@ -341,20 +418,29 @@ Prediction PredictLine(const World& before, const std::string& text,
     p.state_clause = "PROJ-COMMAND-WORDS";
     p.said.help_names = line->help_names;
     p.summary = "help, which changes nothing (not even the clock)";
+    if (line->abbreviated) p.alternatives.push_back(FullWordsOnly(start));
     return p;
   }
-  switch (line->verb) {
-    case Verb::kBackup:
-      p = PredictBackup(start, *line, answers, given);
-      SourceOrderReading(p, start, *line, answers, given);
-      SmkOnlyNameReading(p, start, *line, answers, given);
-      break;
-    case Verb::kRestore: p = PredictRestore(start, *line, answers, given); break;
-    case Verb::kList:
-    case Verb::kContents:
-    case Verb::kDelete: p = PredictAdmin(start, *line, answers, given); break;
-    default: p = PredictSession(start, *line); break;
-  }
+  auto by_verb = [&](const Line& l) {
+    Prediction q;
+    switch (l.verb) {
+      case Verb::kBackup:
+        q = PredictBackup(start, l, answers, given);
+        SourceOrderReading(q, start, l, answers, given);
+        SmkOnlyNameReading(q, start, l, answers, given);
+        break;
+      case Verb::kRestore:
+        q = PredictRestore(start, l, answers, given);
+        RestoreOrderReading(q, start, l, answers, given);
+        break;
+      case Verb::kList:
+      case Verb::kContents:
+      case Verb::kDelete: q = PredictAdmin(start, l, answers, given); break;
+      default: q = PredictSession(start, l); break;
+    }
+    return q;
+  };
+  p = by_verb(*line);
   // A USB-attached backup HSM reached through -slot (its number, or
   // `direct`): the line goes ahead because -slot takes either (OPT-SLOT),
   // which a target that refuses it breaks.
@@ -365,9 +451,30 @@ Prediction PredictLine(const World& before, const std::string& text,
       p.code_clauses = {"OPT-SLOT"};
     }
   }
-  if (p.credentials_refusable) p.alternatives.push_back(CredentialsOnLine(start));
+  // PROJ-PED-CREDENTIALS `accepts` ped-credentials-ignored: the seed's PED
+  // example types no credential, and nothing says typed ones are refused; a
+  // PED device may ignore them and go on as the line without them would.
+  if (std::find(p.code_clauses.begin(), p.code_clauses.end(), "PROJ-PED-CREDENTIALS") !=
+      p.code_clauses.end()) {
+    Line bare = *line;
+    for (const char* o : {"password", "sopassword", "domain", "defaultdomain"})
+      bare.options.erase(o);
+    OfferReading(p, by_verb(bare), "ped-credentials-ignored");
+  }
+  if (p.credentials_refusable || LeavesOffOnLine(start, *line)) {
+    p.alternatives.push_back(CredentialsOnLine(start));
+  }
   if (p.replace_may_ask) p.alternatives.push_back(ReplaceAsks(p, start, answers));
   if (line->respelled) p.alternatives.push_back(ListedSpellings(start));
+  if (line->abbreviated) p.alternatives.push_back(FullWordsOnly(start));
+  if (line->keyword_respelled) {
+    p.alternatives.push_back(KeywordsAsSpelled(start, *line));
+    p.code_why += line->slot_direct && *line->Get("slot") != "direct"
+                      ? " (the line's '-slot " + *line->Get("slot") +
+                            "' is read as the keyword 'direct': the backup HSM connected by usb)"
+                      : " (the line's '-objects " + line->Get("objects").value_or("") +
+                            "' is read as the keyword 'all')";
+  }
   AcceptAnyOutOfRoomCode(p);
   AcceptAnyOwnCode(p);
   AcceptQuitAsSuccess(p);
@@ -480,6 +587,17 @@ void AcceptAnyOwnCode(Prediction& p) {
       {"SIZE-PRECHECK", "CKR_HSM_STORAGE_FULL"},
       {"FULL-REVERT", "CKR_CONTAINER_OBJECT_STORAGE_FULL"},
       {"RESTORE-RULES", "CKR_DEVICE_MEMORY"},
+      // A blob the backup HSM (or, restoring, the partition) rejects for a
+      // reason other than the domain: the seed says only that "the target
+      // HSM reports the failure" (CLONE-DISCARD `accepts` own-code); whether
+      // the command stops or goes on, and what stays, is judged as before.
+      {"CLONE-STOP-V0V1", "CKR_FAILED_TO_CLONE_AN_OBJECT"},
+      {"CLONE-CONTINUE-PRE77", "CKR_FAILED_TO_CLONE_AN_OBJECT"},
+      {"RESTORE-RULES", "CKR_FAILED_TO_CLONE_AN_OBJECT"},
+      // A V1 restore into a partition holding another SMK: neither the seed
+      // nor the facts say how it fails, only the code's value
+      // (RESTORE-RULES `accepts` own-code); nothing may change.
+      {"RESTORE-RULES", "CKR_SMK_ID_NOT_FOUND"},
   };
   if (p.modelled && p.codes.count("CKR_OK") == 0) {
     for (const std::string& clause : p.code_clauses) {

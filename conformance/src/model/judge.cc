@@ -143,8 +143,13 @@ void CompareObjects(const std::vector<Object>& want, const std::map<std::string,
 // CompareSpace judges one partition's figures: the invariants every size
 // model keeps (under the clause that fixes them), not the project's exact
 // figures (PROJ-SIZE-MODEL `accepts` own-size-model).
-void CompareSpace(const Partition& m, const Json& q, const std::string& at,
-                  const std::string& why, const std::string& cause, bool figures_open, Blame& b,
+// Only a Backup HSM 7 (`resizes`) re-sizes a partition "to the minimum size
+// required to accommodate the backup objects" (seed): where the model has
+// the allocation equal the use there, the target's must too. A Backup HSM
+// G5's allocation is its size model's (PROJ-SIZE-MODEL): it may exceed the
+// use (a partition given the precheck's whole need, an object discarded).
+void CompareSpace(const Partition& m, const Json& q, const std::string& at, const std::string& why,
+                  const std::string& cause, bool figures_open, bool resizes, Blame& b,
                   std::vector<Mismatch>* out) {
   const uint64_t allocated = U64(q, "allocated"), used = U64(q, "used");
   const std::string clause = m.space_why.empty() ? why : m.space_why;
@@ -154,10 +159,12 @@ void CompareSpace(const Partition& m, const Json& q, const std::string& at,
                  std::to_string(allocated));
     return;
   }
-  if (m.allocated == m.used() && allocated != used) {
+  if (resizes && m.allocated == m.used() && allocated != used) {
     AddAfter(b, out, cause, clause, why,
              at + ": allocated " + std::to_string(allocated) + " bytes for " +
-                 std::to_string(used) + " used; expected the allocation to equal the use");
+                 std::to_string(used) +
+                 " used; expected the allocation to equal the use (a Backup HSM 7 re-sizes the "
+                 "partition to the minimum its objects need)");
     return;
   }
   if (!figures_open && m.allocated_if_continued != 0 && allocated == m.allocated_if_continued &&
@@ -221,7 +228,8 @@ void CompareHsm(const Prediction& p, uint32_t id, const Hsm& h, const Json& s, B
     }
     const size_t start = out->size();
     CompareObjects(m.objects, m.gone, q.value("objects", Json::array()), at, pwhy, true, b);
-    CompareSpace(m, q, at, pwhy, FirstCause(*out, start, b.cause()), h.figures_open, b, out);
+    CompareSpace(m, q, at, pwhy, FirstCause(*out, start, b.cause()), h.figures_open,
+                 h.model == HsmModel::kBackupHsm7, b, out);
     if (space_cause.empty()) space_cause = FirstCause(*out, start, b.cause());
   }
   for (const auto& [name, q] : seen) {
@@ -323,7 +331,9 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
       cause_why = " (the line spells an option as the seed's shortcut)";
     } else if (p.abbreviated) {
       cause_clause = "PROJ-COMMAND-WORDS";  // it refused a command word's unique prefix
-      cause_why = " (the line abbreviates a command word to a prefix no other word shares)";
+      cause_why =
+          " (the line abbreviates a command word to a prefix no other word shares, or writes one "
+          "in another case)";
     } else if (!p.form_clause.empty()) {
       cause_clause = p.form_clause;  // it refused an option form the seed allows
       cause_why = p.form_why;
@@ -356,7 +366,7 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
                          "'Backing up objects...', 'Cloned object' lines): a refusal, where the "
                          "backup goes ahead and ends in " +
                              Either(p.codes) + " (or, once it has gone ahead, any failure code)"
-                       : ", expected " + p.Expected());
+                       : ", expected " + p.Expected() + p.code_why);
     std::vector<std::string> blamed =
         p.code_clauses.empty() ? std::vector<std::string>{"OUT-ERROR"} : p.code_clauses;
     if (!cause_clause.empty()) blamed = {cause_clause};
@@ -500,6 +510,59 @@ std::string ClosingProblem(const Outcome& o) {
   return "";
 }
 
+// SpacesReplaced: `seen` is `name` with each of its positions `spaces` (a
+// source label's spaces) holding one same character a name allows, or all
+// of them dropped (OPT-PARTITION-DEFAULT and OPT-SMKONLY-NAME `accepts`
+// label-spaces-replaced).
+bool SpacesReplaced(const std::string& name, const std::vector<size_t>& spaces,
+                    const std::string& seen) {
+  if (spaces.empty() || seen == name) return false;
+  if (seen.size() == name.size()) {
+    const char c = seen[spaces.front()];
+    if (c <= 0x20 || c >= 0x7F) return false;
+    std::string want = name;
+    for (size_t i : spaces) want[i] = c;
+    return want == seen;
+  }
+  std::string dropped;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (std::find(spaces.begin(), spaces.end(), i) == spaces.end()) dropped += name[i];
+  }
+  return dropped == seen;
+}
+
+// AdoptSpacedName: where `q` names a partition from a label with spaces and
+// the target holds none of that name but one that differs only there
+// (SpacesReplaced), the reading takes the target's name.
+void AdoptSpacedName(Prediction& q, const Json& observed) {
+  if (!observed.is_object() || !observed.contains("slots") || !observed["slots"].is_array()) return;
+  for (auto& [id, h] : q.after.hsms) {
+    const Json* slot = nullptr;
+    for (const Json& s : observed["slots"]) {
+      if (s.is_object() && s.value("id", 0u) == id) slot = &s;
+    }
+    if (slot == nullptr) continue;
+    std::set<std::string> seen;
+    if (!slot->contains("partitions") || !(*slot)["partitions"].is_array()) continue;
+    for (const Json& part : (*slot)["partitions"]) {
+      if (part.is_object()) seen.insert(Str(part, "name"));
+    }
+    for (Partition& m : h.partitions) {
+      if (m.label_spaces.empty() || seen.count(m.name) != 0) continue;
+      for (const std::string& n : seen) {
+        const bool known = std::any_of(h.partitions.begin(), h.partitions.end(),
+                                       [&](const Partition& o) { return o.name == n; });
+        if (known || h.gone.count(n) != 0 || !SpacesReplaced(m.name, m.label_spaces, n)) continue;
+        if (q.said.backed_up_to == m.name) q.said.backed_up_to = n;
+        m.name = n;
+        q.reading += std::string(q.reading.empty() ? "" : "+") + "label-spaces-replaced";
+        m.label_spaces.clear();
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::string QuotedMessage(const Outcome& o, const std::vector<std::string>& secrets) {
@@ -550,6 +613,8 @@ std::vector<Mismatch> Judge(Prediction& p, const Outcome& outcome, const Json& o
   // failed; on a tie one that explains the prompts the target asked (the
   // first link of the chain, so the difference it blames is the real one,
   // not the prompts that follow from another reading), else the project's.
+  AdoptSpacedName(p, observed);
+  for (Prediction& alt : p.alternatives) AdoptSpacedName(alt, observed);
   std::vector<std::string> quiet = secrets;
   quiet.insert(quiet.end(), p.typed_secrets.begin(), p.typed_secrets.end());
   std::vector<Mismatch> best = JudgeReading(p, outcome, observed, quiet);

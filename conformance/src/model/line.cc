@@ -217,11 +217,14 @@ std::optional<Line> ParseLine(const std::string& text, std::string* refusal, boo
     if (end == words.size() && (help || (!resolved.empty() && !whole))) {
       line.verb = Verb::kHelp;
       line.help_names = HelpNames(resolved);
+      for (size_t k = 0; k < resolved.size(); ++k) {
+        line.abbreviated |= words[(help ? 1 : 0) + k] != resolved[k];
+      }
       return line;
     }
     if (whole && !help) {
       for (size_t k = 0; k < resolved.size(); ++k) {
-        line.abbreviated |= lower(words[k]) != resolved[k];
+        line.abbreviated |= words[k] != resolved[k];
         words[k] = resolved[k];
       }
     }
@@ -291,6 +294,9 @@ std::optional<Line> ParseLine(const std::string& text, std::string* refusal, boo
   }
   const std::string slot = lower(line.Get("slot").value_or(""));
   line.slot_direct = slot == "direct";
+  line.keyword_respelled = (line.slot_direct && *line.Get("slot") != "direct") ||
+                           (line.Has("objects") && lower(*line.Get("objects")) == "all" &&
+                            *line.Get("objects") != "all");
   if (!line.slot_direct && !ParseU32(slot, &line.slot)) *refusal = "OPT-SLOT";
   if (line.Has("objects") && !ParseObjects(*line.Get("objects"), &line)) {
     *refusal = "OPT-OBJECTS-INVALID";

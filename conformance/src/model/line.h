@@ -50,9 +50,15 @@ struct Line {
   bool respelled = false;
   // Some option is spelled as the seed's shortcut (-par, -smk, ...).
   bool shortcut = false;
-  // A command word given as a prefix of itself ("par arch backup"):
-  // PROJ-COMMAND-WORDS is what makes a target accept it.
+  // A command word given as a prefix of itself ("par arch backup") or in
+  // another case than lower ("role logIn"): PROJ-COMMAND-WORDS is what makes
+  // a target accept it (`accepts` full-words-only: a target may not).
   bool abbreviated = false;
+  // A keyword value the seed spells in lower case written in another case
+  // (-slot Direct, -objects All): read as the keyword here; a target may
+  // take it as spelled and refuse it (OPT-SLOT and OPT-OBJECTS-FORMS
+  // `accepts` keywords-as-spelled).
+  bool keyword_respelled = false;
   // kHelp: what the transcript must name (every subcommand of a group, or a
   // command's words and its -slot option).
   std::vector<std::string> help_names;

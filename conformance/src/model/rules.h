@@ -52,6 +52,11 @@ void AcceptQuitAsSuccess(Prediction& p);
 // `accepts` "own-code"). The table of those rules lives here alone.
 void AcceptAnyOwnCode(Prediction& p);
 
+// OfferReading adds `q`, the prediction for the line as another reading
+// selects it, to `p` as the reading `name`; the readings `q` offers itself
+// come along as `name+theirs` (PROTOCOL.md: where readings combine).
+void OfferReading(Prediction& p, Prediction q, const std::string& name);
+
 // SoFirstReading adds to a refusal `p` the reading in which the target logs
 // the SO in on `slot` before the checks that need no login (clauses.json
 // OUT-ERROR `accepts`): a wrong -sopassword then answers CKR_PIN_INCORRECT

@@ -250,8 +250,12 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
   bool first_reported = true;
   for (size_t i = 0; i < s.failed.size(); ++i) {
     const auto& [handle, code] = s.failed[i];
+    // A rejected blob's code is the target's own (CLONE-DISCARD `accepts`
+    // own-code): its line names the code the command answered.
+    const bool own = p.own_code && code == "CKR_FAILED_TO_CLONE_AN_OBJECT" && !o.ok();
     auto reports = [&](const std::string& l) {
-      return HasToken(l, std::to_string(handle)) && HasToken(l, code);
+      return HasToken(l, std::to_string(handle)) &&
+             (HasToken(l, code) || (own && HasToken(l, o.result)));
     };
     if (i == 0) {
       first_reported = any([&](const std::string& l) { return reports(l) && !in_message(l); });
@@ -259,7 +263,10 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
     if (any(reports)) continue;
     out.push_back(
         {{i > 0 && first_reported ? "CLONE-CONTINUE-PRE77" : "CLONE-DISCARD"},
-         "no line reports the failure of object " + std::to_string(handle) + " (" + code + ")",
+         "no line reports the failure of object " + std::to_string(handle) + " (" + code +
+             (own && o.result != code ? " or " + o.result + ", the code the command answered"
+                                      : "") +
+             ")",
          ""});
   }
   // The advice the seed gives the manual's reader after a domain mismatch
@@ -294,7 +301,10 @@ std::vector<Mismatch> JudgeText(const Prediction& p, const Outcome& o, const Jso
   }
   // The count of the objects selected; on -append also (OUT-TRANSCRIPT
   // `accepts` append-count-new) of those left once the skips are taken off.
-  const long will_clone = s.will_back_up - static_cast<long>(s.append_skipped.size());
+  // Counted from the skips themselves, not from the lines that say them: a
+  // target may count only what it clones and say nothing of a skip
+  // (append-count-new with append-silent-skip).
+  const long will_clone = s.will_back_up - s.skipped();
   if (s.will_back_up >= 0 && !any([&](const std::string& l) {
         const std::vector<std::string> t = Tokens(l);
         return !t.empty() &&

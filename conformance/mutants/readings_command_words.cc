@@ -1,7 +1,10 @@
-// no-command-prefix breaks PROJ-COMMAND-WORDS: a command word given as a
-// prefix of itself ("par arch backup") is an unknown command, and so is help
-// on abbreviated words. A real implementation gets this wrong by matching
-// command words exactly while it matches options by prefix.
+// The reading "full-words-only" (PROJ-COMMAND-WORDS `accepts`): a command
+// word given as a prefix of itself ("par arch backup") is an unknown
+// command, and so is help on abbreviated words. This was the mutant
+// no-command-prefix; it is retired as a fault because the seed never
+// abbreviates a command word (it writes "partition archive backup" and
+// "lunacm:> partition archive delete" whole): abbreviation is the project's
+// lunacm fidelity, which a target may decline.
 //
 // Built by making such a line unparsable before the engine sees it.
 #include <array>
@@ -40,6 +43,6 @@ class NoCommandPrefix final : public ProtocolHook {
 
 }  // namespace
 
-std::unique_ptr<ProtocolHook> MakeNoCommandPrefix() { return std::make_unique<NoCommandPrefix>(); }
+std::unique_ptr<ProtocolHook> MakeFullWordsOnly() { return std::make_unique<NoCommandPrefix>(); }
 
 }  // namespace hsmbackup::mutants
