@@ -512,9 +512,11 @@ Prediction PredictBackup(const World& before, const Line& line,
   if (r.any() || !planned) {
     Refuse(p, before, r);
     if (std::find(r.clauses.begin(), r.clauses.end(), "SIZE-PRECHECK") != r.clauses.end()) {
-      p.code_why = " (SIZE-PRECHECK: by the project's size model the backup needs " +
-                   std::to_string(plan.need) + " bytes, " + std::to_string(kOverhead) +
-                   " for the partition plus each object's value size, and the backup HSM has " +
+      p.code_why = " (SIZE-PRECHECK: counted by the source's sizes as the seed says (" +
+                   std::to_string(kOverhead) +
+                   " bytes for a new partition, the facts' figure, and the value size of each "
+                   "object it adds) the backup needs " +
+                   std::to_string(plan.need) + " bytes and the backup HSM has " +
                    std::to_string(plan.available) +
                    " to give it; a size model that charges "
                    "more may refuse more, `accepts` size-model, not less)";
