@@ -5,6 +5,7 @@
 // rule rather than the command's clause.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,14 @@ TEST(JudgeBlame, ARefusedUsbBackupHsmFailsOptSlot) {
                                     before.state, {})),
         std::vector<std::string>{"OPT-SLOT"})
         << slot;
+    // Refused for another reason, it fails the success path's clause, as on
+    // any slot: a G5 that does not grow failed OPT-SLOT too when every
+    // refusal there was charged to it.
+    model::Prediction q = s.p;
+    const std::vector<std::string> other = PrimaryClauses(model::Judge(
+        q, RefusedWith(s.outcome, "CKR_DEVICE_ERROR", "0x00000030"), before.state, {}));
+    EXPECT_FALSE(other.empty()) << slot;
+    EXPECT_EQ(std::count(other.begin(), other.end(), "OPT-SLOT"), 0) << slot;
   }
 }
 

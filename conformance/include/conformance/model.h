@@ -222,6 +222,11 @@ struct Prediction {
   // The line abbreviates a command word to a unique prefix: a target that
   // refuses it with CKR_ARGUMENTS_BAD breaks PROJ-COMMAND-WORDS.
   bool abbreviated = false;
+  // The line reaches a USB-attached backup HSM through -slot (its number or
+  // `direct`): a target that refuses it as naming no slot (CKR_SLOT_ID_INVALID,
+  // CKR_ARGUMENTS_BAD, CKR_TOKEN_NOT_PRESENT) where the model says it
+  // succeeds breaks OPT-SLOT; any other difference is the success path's.
+  bool usb_slot = false;
   // The clause behind a form the line uses that a target might not take
   // (PredictLine): -objects (OPT-OBJECTS-FORMS), or a -partition name of the
   // 32 characters OPT-PARTITION-MAXLEN allows. A target that refuses the

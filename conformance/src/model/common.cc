@@ -443,13 +443,11 @@ Prediction PredictLine(const World& before, const std::string& text,
   p = by_verb(*line);
   // A USB-attached backup HSM reached through -slot (its number, or
   // `direct`): the line goes ahead because -slot takes either (OPT-SLOT),
-  // which a target that refuses it breaks.
+  // which a target that refuses it as naming no slot breaks (Judge).
   if (IsArchive(line->verb) && p.codes == std::set<std::string>{"CKR_OK"}) {
     const auto hsm = start.hsms.find(line->slot);
-    if (line->slot_direct ||
-        (hsm != start.hsms.end() && hsm->second.connection == Connection::kUsb)) {
-      p.code_clauses = {"OPT-SLOT"};
-    }
+    p.usb_slot = line->slot_direct ||
+                 (hsm != start.hsms.end() && hsm->second.connection == Connection::kUsb);
   }
   // PROJ-PED-CREDENTIALS `accepts` ped-credentials-ignored: the seed's PED
   // example types no credential, and nothing says typed ones are refused; a

@@ -348,6 +348,17 @@ std::vector<Mismatch> JudgeReading(const Prediction& p, const Outcome& outcome,
     cause_clause = "PROJ-PIN-LENGTH";
     cause_why = " (a new password's length refused where that rule does not apply)";
   }
+  // A line the model says succeeds on a USB-attached backup HSM reached
+  // through -slot, refused as if -slot named no backup HSM: OPT-SLOT. Any
+  // other refusal there is the success path's clause (RESIZE-GRAB-ALL for a
+  // G5 that does not grow, say), as on any other slot.
+  if (cause_clause.empty() && p.usb_slot && p.codes.count("CKR_OK") != 0 &&
+      !p.Accepts(outcome.result) &&
+      (outcome.result == "CKR_SLOT_ID_INVALID" || outcome.result == "CKR_ARGUMENTS_BAD" ||
+       outcome.result == "CKR_TOKEN_NOT_PRESENT")) {
+    cause_clause = "OPT-SLOT";
+    cause_why = " (-slot takes a USB-attached backup HSM's number or 'direct')";
+  }
   // A backup that goes ahead past the SO login and ends in a failure whose
   // code is the project's choice (own-code) may answer any failure code
   // there; one that answers such a code with no line showing it went ahead
