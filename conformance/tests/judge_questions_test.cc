@@ -142,6 +142,17 @@ std::optional<model::World> LoggedIn(const Step& before) {
   return model::Predict(*w, kLogin, {}).after;
 }
 
+// RefusedAskingNothing is a target's CKR_ARGUMENTS_BAD for a line, with
+// `message`, before any prompt (AUTH-PROMPT `accepts` credentials-on-line).
+Outcome RefusedAskingNothing(const std::string& message) {
+  Outcome refused;
+  refused.result = "CKR_ARGUMENTS_BAD";
+  refused.message = message;
+  refused.transcript = {message, "", "Command Result : 0x00000007 (CKR_ARGUMENTS_BAD)"};
+  refused.credential_prompts = std::vector<std::string>{};
+  return refused;
+}
+
 // AUTH-PROMPT `accepts` credentials-on-line: a backup line without
 // -password, which the seed's syntax requires, may be refused whole, asking
 // nothing, whatever else it leaves off (here the domain too).
@@ -151,12 +162,7 @@ TEST(JudgeQuestions, ABackupWithoutPasswordMayBeRefusedWhole) {
   ASSERT_TRUE(logged_in_or.has_value());
   const model::World& logged_in = *logged_in_or;
   const Credentials given = {{"password", "newPa$$w0rd"}, {"domain", "clientdomain"}};
-  Outcome refused;
-  refused.result = "CKR_ARGUMENTS_BAD";
-  refused.message = "-password is required";
-  refused.transcript = {"-password is required", "",
-                        "Command Result : 0x00000007 (CKR_ARGUMENTS_BAD)"};
-  refused.credential_prompts = std::vector<std::string>{};
+  const Outcome refused = RefusedAskingNothing("-password is required");
   model::Prediction p = model::Predict(
       logged_in, "partition archive backup -slot 2 -partition p -sopassword backupSOpwd", {},
       given);
@@ -180,12 +186,7 @@ TEST(JudgeQuestions, ADeleteWithoutSoPasswordMayBeRefusedBeforeItsQuestion) {
   const std::string line = "partition archive delete -slot 2 -partition p";
   // Quit changes nothing: the state a refusal leaves.
   const Json unchanged = RunLine(SeedWorld(), {kLogin, kBackup}, line, {"quit"}).state;
-  Outcome refused;
-  refused.result = "CKR_ARGUMENTS_BAD";
-  refused.message = "-sopassword is required";
-  refused.transcript = {"-sopassword is required", "",
-                        "Command Result : 0x00000007 (CKR_ARGUMENTS_BAD)"};
-  refused.credential_prompts = std::vector<std::string>{};
+  const Outcome refused = RefusedAskingNothing("-sopassword is required");
   for (const std::string answer : {"quit", "proceed"}) {
     Step s = RunLine(SeedWorld(), {kLogin, kBackup}, line, {answer});
     ASSERT_EQ(s.p.prompts, 1) << answer;
