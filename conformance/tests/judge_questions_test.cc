@@ -227,15 +227,20 @@ TEST(JudgeQuestions, AFailingCommandMayStopAskingAtTheAnswerThatFailsIt) {
             std::vector<std::string>{"AUTH-PROMPT"});
 }
 
+// DefaultNamedBackup backs up the seed world's partition, labelled
+// `label`, without -partition, so the backup names itself from the label.
+Step DefaultNamedBackup(const std::string& label) {
+  Json world = SeedWorld();
+  world["slots"][0]["user_partition"]["label"] = label;
+  return RunLine(world, {kLogin},
+                 "partition archive backup -slot 2 -domain clientdomain -password newPa$$w0rd "
+                 "-sopassword backupSOpwd");
+}
+
 // OPT-PARTITION-DEFAULT `accepts` label-spaces-kept: the default name may
 // keep the label's spaces, as the seed writes <source_partition_name>.
 TEST(JudgeQuestions, ADefaultNameMayKeepTheLabelsSpaces) {
-  Json world = SeedWorld();
-  world["slots"][0]["user_partition"]["label"] = "sa 78";
-  const std::string no_name =
-      "partition archive backup -slot 2 -domain clientdomain -password newPa$$w0rd "
-      "-sopassword backupSOpwd";
-  Step s = RunLine(world, {kLogin}, no_name);
+  Step s = DefaultNamedBackup("sa 78");
   ASSERT_EQ(s.outcome.result, "CKR_OK") << s.outcome.message;
   Json* made = judge_testing::PartitionIn(s.state, 2, "sa_78_20190309");
   ASSERT_NE(made, nullptr) << s.state.dump();
@@ -260,12 +265,7 @@ TEST(JudgeQuestions, ADefaultNameMayKeepTheLabelsSpaces) {
 // same for all) or be dropped; two different characters, or a blank where
 // the label had none, are still a rename.
 TEST(JudgeQuestions, ADefaultNameMayReplaceTheLabelsSpacesOneForOne) {
-  Json world = SeedWorld();
-  world["slots"][0]["user_partition"]["label"] = "s a 78";
-  const std::string no_name =
-      "partition archive backup -slot 2 -domain clientdomain -password newPa$$w0rd "
-      "-sopassword backupSOpwd";
-  const Step s = RunLine(world, {kLogin}, no_name);
+  const Step s = DefaultNamedBackup("s a 78");
   ASSERT_EQ(s.outcome.result, "CKR_OK") << s.outcome.message;
   auto judged = [&](const std::string& name) {
     Json state = s.state;
