@@ -113,11 +113,12 @@ std::array<uint8_t, 32> Sha256(ByteSpan data);
 // commands, and must come before any other OpenSSL call to have its full
 // effect: OpenSSL is initialized without its legacy name tables (every
 // algorithm here is fetched by its provider name), without reading the
-// machine's openssl.cnf (the default provider serves every algorithm here)
-// and without its clean-up at exit (the process frees its own keys;
-// OpenSSL's caches go with the process), and each algorithm above is used
-// once on dummy data, so the
-// first command a fresh process runs does not pay for the fetches. False if
+// machine's openssl.cnf (the default provider serves every algorithm here),
+// without its error strings (nothing here prints them) and without its
+// clean-up at exit (the process frees its own keys; OpenSSL's caches go
+// with the process), and each algorithm above is used once on dummy data,
+// so the first command a fresh process runs does not pay for the fetches.
+// False if
 // OpenSSL could not provide one of them (every later use then fails on its
 // own, with its own error).
 bool PrepareCrypto();
