@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 
 #include "cli_helpers.h"
@@ -23,6 +24,33 @@ TEST(Binary, HelpAndVersion) {
   auto version = RunBinary({"--version"});
   EXPECT_EQ(version.code, kExitOk);
   EXPECT_THAT(version.out, HasSubstr("hsmbackup "));
+}
+
+// HSMB_STATIC_TOOL (reference/CMakeLists.txt): the tool carries libcrypto
+// and the C++ runtime and is not position-independent, so a fresh process
+// binds only libc; libc stays shared. Read from the ELF with readelf.
+TEST(Binary, LinksAsConfigured) {
+  if (!HSMB_TOOL_LINKED_STATIC) {
+    GTEST_SKIP() << "HSMB_STATIC_TOOL is off, or this build sanitizes: the tool links as the "
+                    "libraries do";
+  }
+  auto readelf = [](const std::string& flags) {
+    std::string out;
+    const std::string command = "readelf " + flags + " '" + HSMB_TOOL_PATH + "' 2>&1";
+    if (FILE* p = popen(command.c_str(), "r")) {
+      char buf[4096];
+      for (size_t n; (n = fread(buf, 1, sizeof(buf), p)) > 0;) out.append(buf, n);
+      EXPECT_EQ(pclose(p), 0) << command << ": " << out;
+    }
+    return out;
+  };
+  const std::string header = readelf("-h");
+  EXPECT_THAT(header, HasSubstr("EXEC (Executable file)")) << "a PIE relocates itself at start";
+  const std::string dynamic = readelf("-d");
+  EXPECT_THAT(dynamic, HasSubstr("[libc.so.6]"));
+  for (const char* shared : {"libcrypto.so", "libstdc++.so", "libgcc_s.so"}) {
+    EXPECT_THAT(dynamic, Not(HasSubstr(shared))) << dynamic;
+  }
 }
 
 TEST(Binary, UsageErrorsExitTwo) {
