@@ -5,6 +5,7 @@
 #include <set>
 
 #include "model/backup_plan.h"
+#include "model/readings.h"
 #include "model/rules.h"
 
 namespace hsmbackup::conformance::model {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/backup_plan.h"
+#include "model/readings.h"
 #include "model/rules.h"
 
 namespace hsmbackup::conformance::model {

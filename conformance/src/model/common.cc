@@ -4,8 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "model/readings.h"
 #include "model/rules.h"
-#include "model/text.h"
 
 namespace hsmbackup::conformance::model {
 
@@ -22,30 +22,6 @@ void Refuse(Prediction& p, const World& before, const Refusals& r) {
   p.summary = "a refusal that changes nothing";
 }
 
-Prediction RefusalReading(const World& before, const Refusals& r, std::string reading) {
-  Prediction refused;
-  Refuse(refused, before, r);
-  refused.reading = std::move(reading);
-  return refused;
-}
-
-void SoFirstReading(Prediction& p, const World& before, long slot, const Line& line) {
-  if (slot < 0 || p.codes.count("CKR_OK") != 0) return;
-  auto it = before.hsms.find(static_cast<uint32_t>(slot));
-  if (it == before.hsms.end() || it->second.auth != Auth::kPassword || it->second.zeroized ||
-      !line.Has("sopassword")) {
-    return;
-  }
-  Prediction alt = p;
-  alt.alternatives.clear();
-  alt.reading = "so-login-first";
-  Hsm& h = alt.after.hsms.at(static_cast<uint32_t>(slot));
-  if (!SoLogin(alt, h, line)) {
-    alt.state_clause = "AUTH-SO";
-  }
-  p.alternatives.push_back(std::move(alt));
-}
-
 const User* UserChecks(const World& w, Refusals& r) {
   auto it = w.users.find(w.current);
   if (it == w.users.end()) {
@@ -56,15 +32,6 @@ const User* UserChecks(const World& w, Refusals& r) {
   auto login = w.logins.find(w.current);
   if (login == w.logins.end() || login->second != "co") r.Add("CKR_USER_NOT_LOGGED_IN", "AUTH-CO");
   return &it->second;
-}
-
-void LoginFirstReading(Prediction& p, const World& before) {
-  Refusals r;
-  UserChecks(before, r);
-  if (!r.any()) return;
-  p.alternatives.push_back(RefusalReading(before, r, "login-first"));
-  p.alternatives.back().summary =
-      "the current partition's refusal, looked at before the line's syntax";
 }
 
 std::string Answer(const std::vector<std::string>& answers, int i) {
@@ -174,20 +141,6 @@ bool ContainerLogin(Prediction& p, const Hsm& hsm, Partition& part, const Line& 
   return true;
 }
 
-// OfferReading adds `q`, the prediction for the line as another reading
-// selects it, to `p` as the reading `name`; the readings `q` offers itself
-// come along as `name+theirs` (PROTOCOL.md: where readings combine).
-void OfferReading(Prediction& p, Prediction q, const std::string& name) {
-  std::vector<Prediction> more = std::move(q.alternatives);
-  q.alternatives.clear();
-  q.reading = name;
-  p.alternatives.push_back(std::move(q));
-  for (Prediction& m : more) {
-    m.reading = name + "+" + m.reading;
-    p.alternatives.push_back(std::move(m));
-  }
-}
-
 namespace {
 
 // SetPed: which device's PED a line uses (OUT-PED): the backup HSM an
@@ -215,164 +168,6 @@ void SetPed(Prediction& p, const World& w, const Line& line) {
     }
     default: return;
   }
-}
-
-// CredentialsOnLine is the reading in which a target refuses a line that
-// leaves a credential off (AUTH-PROMPT `accepts`), where the seed allows it.
-Prediction CredentialsOnLine(const World& before) {
-  Refusals r;
-  r.Add("CKR_ARGUMENTS_BAD", "AUTH-PROMPT");
-  return RefusalReading(before, r, "credentials-on-line");
-}
-
-// LeavesOffOnLine: `line` is an archive command for a live password backup
-// HSM that leaves off the credential the seed's syntax does not bracket as
-// optional (backup's -password; restore's and contents' -password; list's
-// and delete's -sopassword). Under credentials-on-line such a line is
-// malformed: refused before anything else, a question included.
-bool LeavesOffOnLine(const World& w, const Line& line) {
-  if (!IsArchive(line.verb)) return false;
-  Refusals ignored;
-  const long slot = ResolveHsm(w, line, ignored);
-  if (slot < 0 || w.hsms.at(static_cast<uint32_t>(slot)).auth != Auth::kPassword) return false;
-  const bool so = line.verb == Verb::kList || line.verb == Verb::kDelete;
-  return !line.Has(so ? "sopassword" : "password");
-}
-
-// FullWordsOnly is the reading "full-words-only" (PROJ-COMMAND-WORDS
-// `accepts`) of a line that abbreviates a command word: the seed never
-// abbreviates one, so a target may take command words only whole and
-// refuse the line with any failure code, asking nothing, changing nothing.
-Prediction FullWordsOnly(const World& before) {
-  Refusals r;
-  r.Add("CKR_ARGUMENTS_BAD", "PROJ-COMMAND-WORDS");
-  Prediction q = RefusalReading(before, r, "full-words-only");
-  q.own_code = true;
-  return q;
-}
-
-// ListedSpellings is the reading "listed-spellings-only" (OPT-SHORTCUTS
-// `accepts`) of a line that spells an option neither by its full name nor
-// by the seed's shortcut: refused, nothing asked, nothing changed.
-Prediction ListedSpellings(const World& before) {
-  Refusals r;
-  r.Add("CKR_ARGUMENTS_BAD", "OPT-SHORTCUTS");
-  return RefusalReading(before, r, "listed-spellings-only");
-}
-
-// KeywordsAsSpelled is the reading "keywords-as-spelled" (OPT-SLOT and
-// OPT-OBJECTS-FORMS `accepts`) of a line that writes a keyword value the
-// seed spells in lower case (`direct`, `all`) in another case: the seed
-// says nothing of case, so a target may take the value as spelled, which
-// names no slot or no handle list, and refuse the line, nothing changed.
-Prediction KeywordsAsSpelled(const World& before, const Line& line) {
-  Refusals r;
-  const bool slot = line.slot_direct && *line.Get("slot") != "direct";
-  r.Add("CKR_ARGUMENTS_BAD", slot ? "OPT-SLOT" : "OPT-OBJECTS-FORMS");
-  if (slot) r.Add("CKR_SLOT_ID_INVALID", "OPT-SLOT");
-  return RefusalReading(before, r, "keywords-as-spelled");
-}
-
-// UnnumberedSlot is the reading "slot-names-no-slot" (OPT-SLOT `accepts`)
-// of a line the parser refuses for a -slot value that is neither a number
-// nor `direct`: the seed names no code, and a target may answer that the
-// value names no slot (CKR_SLOT_ID_INVALID), nothing changed.
-Prediction UnnumberedSlot(const World& before) {
-  Refusals r;
-  r.Add("CKR_SLOT_ID_INVALID", "OPT-SLOT");
-  return RefusalReading(before, r, "slot-names-no-slot");
-}
-
-// ReplaceAsks is the reading "replace-asks" of a -replace backup or
-// restore that goes ahead without a question (`p`): the facts say a
-// destructive command asks proceed/quit first, and a target may take
-// -replace itself for destructive, asking even when nothing is overwritten.
-// 'proceed' then leads where `p` does; anything else cancels, nothing
-// changed.
-Prediction ReplaceAsks(const Prediction& p, const World& before,
-                       const std::vector<std::string>& answers) {
-  Prediction q = p;
-  q.alternatives.clear();
-  q.replace_may_ask = false;
-  q.reading = "replace-asks";
-  q.prompts = 1;
-  if (Answer(answers, 0) == "proceed") return q;
-  Prediction cancel;
-  cancel.after = before;
-  cancel.codes = {"CKR_FUNCTION_CANCELED"};
-  cancel.code_clauses = {p.prompt_clause};
-  cancel.prompt_clause = p.prompt_clause;
-  cancel.state_clause = p.prompt_clause;
-  cancel.prompts = 1;
-  cancel.reading = q.reading;
-  cancel.summary = "CKR_FUNCTION_CANCELED after the question, nothing changed";
-  return cancel;
-}
-
-// SourceOrderReading: the seed fixes no order for the objects -objects
-// selects (CLONE-ONE-AT-A-TIME `accepts` objects-source-order), so a backup
-// may clone them in the source partition's order instead of the list's.
-void SourceOrderReading(Prediction& p, const World& start, const Line& line,
-                        const std::vector<std::string>& answers, const Credentials& given) {
-  auto user = start.users.find(start.current);
-  if (!line.objects || line.objects->size() < 2 || user == start.users.end()) return;
-  std::vector<uint32_t> sorted;
-  for (const Object& o : user->second.objects) {
-    if (std::count(line.objects->begin(), line.objects->end(), o.handle) != 0) {
-      sorted.push_back(o.handle);
-    }
-  }
-  if (sorted.size() != line.objects->size() || sorted == *line.objects) return;
-  Line in_source_order = line;
-  in_source_order.objects = sorted;
-  Prediction q = PredictBackup(start, in_source_order, answers, given);
-  const std::string orders = "in the -objects list's order (" + HandleList(*line.objects) +
-                             ") or the source partition's (" + HandleList(sorted) + ")";
-  p.said.cloned_order = q.said.cloned_order = orders;
-  for (Prediction& m : q.alternatives) m.said.cloned_order = orders;
-  OfferReading(p, std::move(q), "objects-source-order");
-}
-
-// RestoreOrderReading: a restore's -objects list may be processed in the
-// backup partition's order, as a backup's may in the source's
-// (CLONE-ONE-AT-A-TIME `accepts` objects-source-order): the seed gives no
-// restore syntax at all. The order matters where an object fails: a V0/V1
-// origin stops at the first failure in the order taken.
-void RestoreOrderReading(Prediction& p, const World& start, const Line& line,
-                         const std::vector<std::string>& answers, const Credentials& given) {
-  if (!line.objects || line.objects->size() < 2 || line.slot_direct) return;
-  const auto hsm = start.hsms.find(line.slot);
-  if (hsm == start.hsms.end()) return;
-  const std::string name = line.Get("partition").value_or("");
-  const auto& held = hsm->second.partitions;
-  const auto part =
-      std::find_if(held.begin(), held.end(), [&](const Partition& q) { return q.name == name; });
-  if (part == held.end()) return;
-  std::vector<uint32_t> sorted;
-  for (const Object& o : part->objects) {
-    if (std::count(line.objects->begin(), line.objects->end(), o.handle) != 0) {
-      sorted.push_back(o.handle);
-    }
-  }
-  if (sorted.size() != line.objects->size() || sorted == *line.objects) return;
-  Line in_backup_order = line;
-  in_backup_order.objects = sorted;
-  OfferReading(p, PredictRestore(start, in_backup_order, answers, given), "objects-source-order");
-}
-
-// SmkOnlyNameReading: the seed's NOTE tells not to name the target with
-// -smkonly ("SKS backup creates the name from the label of the source
-// partition, combined with a timestamp"), so a backup may ignore a -partition
-// name it is given (OPT-SMKONLY `accepts` smkonly-ignores-name).
-void SmkOnlyNameReading(Prediction& p, const World& start, const Line& line,
-                        const std::vector<std::string>& answers, const Credentials& given) {
-  if (!line.Has("smkonly") || !line.Has("partition") || line.Has("objects") || line.Has("append") ||
-      line.Has("replace")) {
-    return;
-  }
-  Line unnamed = line;
-  unnamed.options.erase("partition");
-  OfferReading(p, PredictBackup(start, unnamed, answers, given), "smkonly-ignores-name");
 }
 
 Prediction PredictLine(const World& before, const std::string& text,

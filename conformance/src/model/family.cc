@@ -1,6 +1,7 @@
 // restore, list, contents, delete, and the session commands around them.
 #include <algorithm>
 
+#include "model/readings.h"
 #include "model/rules.h"
 
 namespace hsmbackup::conformance::model {

@@ -26,9 +26,6 @@ struct Refusals {
 
 // Refuse turns refusals into the prediction: one of the codes, nothing changed.
 void Refuse(Prediction& p, const World& before, const Refusals& r);
-// RefusalReading is the reading `reading` (clauses.json `accepts`) in which
-// a target refuses the line for `r`, changing nothing.
-Prediction RefusalReading(const World& before, const Refusals& r, std::string reading);
 
 // AcceptAnyOutOfRoomCode: the seed names no code for a backup that does
 // not fit ("an appropriate error message") or a partition that fills ("an
@@ -51,23 +48,6 @@ void AcceptQuitAsSuccess(Prediction& p);
 // the seed nor LUNA-FACTS.md names a code for that refusal (clauses.json
 // `accepts` "own-code"). The table of those rules lives here alone.
 void AcceptAnyOwnCode(Prediction& p);
-
-// OfferReading adds `q`, the prediction for the line as another reading
-// selects it, to `p` as the reading `name`; the readings `q` offers itself
-// come along as `name+theirs` (PROTOCOL.md: where readings combine).
-void OfferReading(Prediction& p, Prediction q, const std::string& name);
-
-// SoFirstReading adds to a refusal `p` the reading in which the target logs
-// the SO in on `slot` before the checks that need no login (clauses.json
-// OUT-ERROR `accepts`): a wrong -sopassword then answers CKR_PIN_INCORRECT
-// and counts, a right one resets the count.
-void SoFirstReading(Prediction& p, const World& before, long slot, const Line& line);
-
-// LoginFirstReading adds to `p`, the parser's refusal of a backup or
-// restore line, the reading in which the target looks at the current
-// partition and the CO login before the line's syntax (clauses.json
-// OUT-ERROR `accepts`): what UserChecks refuses, if anything, instead.
-void LoginFirstReading(Prediction& p, const World& before);
 
 // UserChecks: the current slot must be a live user partition with the CO
 // logged in (AUTH-CO). Returns that partition, or null when the slot holds
