@@ -44,13 +44,13 @@ const Json* CheckIn(const Json& report, const std::string& id) {
 
 // A property check whose case hangs on `partition archive list` was shrunk
 // on the dead target and reported as "load and observe: did not answer".
-// 3 s: every request of the relay has that long, and on a loaded machine a
-// load through it has taken over 1 s.
+// 10 s: every request of the relay has that long, its start-up included,
+// and beside six CPU-bound processes a start took over 3 s.
 TEST(TargetFaults, AHangNamesTheLineThatHungWithItsScenario) {
   ScratchDir scratch("hsmb-faults");
   const std::string report = scratch.path() + "/r.json";
   const RunResult ran =
-      RunMerged(ShellQuote(HSMB_CONFORMANCE_PATH) + " --quiet --reuse-target --target-timeout 3" +
+      RunMerged(ShellQuote(HSMB_CONFORMANCE_PATH) + " --quiet --reuse-target --target-timeout 10" +
                 " --gtest_filter=Authentication.LeftOffCredentialsAreAsked --report " + report +
                 " --target-cmd " + ShellQuote(RelayCommand("hang-list")));
   EXPECT_EQ(ran.exit_code, kExitUnknown) << ran.out;
@@ -61,7 +61,7 @@ TEST(TargetFaults, AHangNamesTheLineThatHungWithItsScenario) {
   EXPECT_EQ((*check)["status"], "error");
   const std::string message = (*check)["message"].get<std::string>();
   EXPECT_NE(message.find("(partition archive list -slot "), std::string::npos) << message;
-  EXPECT_NE(message.find("did not answer within 3 s"), std::string::npos) << message;
+  EXPECT_NE(message.find("did not answer within 10 s"), std::string::npos) << message;
   EXPECT_EQ(message.find("load"), std::string::npos) << message;
   ASSERT_TRUE(check->contains("counterexample")) << check->dump(1);
   const std::string script = (*check)["counterexample"]["script"].get<std::string>();
