@@ -337,7 +337,7 @@ TEST(Vectors, VectorsNeedingACapabilityHaveChecksOfTheirOwn) {
 // every clause a vector names and the product can be judged on (its `needs`
 // in clauses.json) has a vector it runs: a G5-only vendor once ran 9 of 132
 // vectors, as almost every world pinned a Backup HSM 7, and a pre-7.7-only
-// or V1-only one about 20 of 248. The products have every other capability
+// or V1-only one 11 to 25 of 248. The products have every other capability
 // (faults, PED, smkonly, appliance, USB). Some clauses are about kinds their
 // `needs` cannot list, as any one of several does: a product is judged on
 // them only with enough of those kinds (kAboutKinds; conformance/
