@@ -340,23 +340,16 @@ TEST(Vectors, VectorsNeedingACapabilityHaveChecksOfTheirOwn) {
 // or V1-only one 11 to 25 of 248. The products have every other capability
 // (faults, PED, smkonly, appliance, USB). Some clauses are about kinds their
 // `needs` cannot list, as any one of several does: a product is judged on
-// them only with enough of those kinds (kAboutKinds; conformance/
-// vector-subsets leaves out the same). PROJ-APPEND-ORIGIN mixes two kinds on
-// one backup HSM; CLONE-STOP-V0V1 and CLONE-PARTIAL-STATE are about V0/V1
-// sources, FW-OLD-RESTORE about V0/V1 targets and FW-NO-DOWNGRADE about
-// V0/V1-origin backups; CLONE-VERIFY and CLONE-DISCARD about the pre-7.7 and
-// V0 objects a backup HSM verifies (V1 objects stay sealed).
+// them only with enough of those kinds (fixtures/vectors/about_kinds.json,
+// which conformance/vector-subsets reads too, says which and why).
 TEST(Vectors, EveryProductWithPartOfTheDevicesRunsAVectorPerClause) {
   // Clause -> the kinds it is about and how many of them a product needs.
-  const std::map<std::string, std::pair<std::set<std::string>, std::size_t>> kAboutKinds = {
-      {"PROJ-APPEND-ORIGIN", {{"kind.pre77", "kind.v0", "kind.v1"}, 2}},
-      {"CLONE-STOP-V0V1", {{"kind.v0", "kind.v1"}, 1}},
-      {"CLONE-PARTIAL-STATE", {{"kind.v0", "kind.v1"}, 1}},
-      {"FW-OLD-RESTORE", {{"kind.v0", "kind.v1"}, 1}},
-      {"FW-NO-DOWNGRADE", {{"kind.v0", "kind.v1"}, 1}},
-      {"CLONE-VERIFY", {{"kind.pre77", "kind.v0"}, 1}},
-      {"CLONE-DISCARD", {{"kind.pre77", "kind.v0"}, 1}},
-  };
+  std::map<std::string, std::pair<std::set<std::string>, std::size_t>> about;
+  const Json kinds_doc = ReadJson(kRoot + "/fixtures/vectors/about_kinds.json");
+  for (const auto& [clause, a] : kinds_doc["clauses"].items()) {
+    about[clause] = {a["kinds"].get<std::set<std::string>>(), a["count"].get<std::size_t>()};
+  }
+  ASSERT_FALSE(about.empty());
   const Json catalogue = ReadJson(kRoot + "/conformance/clauses.json");
   std::map<std::string, std::set<std::string>> needs;
   for (const Json& c : catalogue["clauses"]) {
@@ -421,8 +414,8 @@ TEST(Vectors, EveryProductWithPartOfTheDevicesRunsAVectorPerClause) {
     }
     // A product that lists no kind has them all.
     const auto about_kinds = [&](const std::string& clause) {
-      const auto it = kAboutKinds.find(clause);
-      if (it == kAboutKinds.end()) return true;
+      const auto it = about.find(clause);
+      if (it == about.end()) return true;
       const auto& [kinds, count] = it->second;
       return static_cast<std::size_t>(std::count_if(
                  kinds.begin(), kinds.end(), [&](const auto& k) { return hello.Has(k); })) >= count;
