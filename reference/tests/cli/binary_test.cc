@@ -2,10 +2,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <string>
 
 #include "cli_helpers.h"
+#include "support/process.h"
 #include "tool.h"
 
 namespace hsmbackup::cli {
@@ -34,15 +34,11 @@ TEST(Binary, LinksAsConfigured) {
     GTEST_SKIP() << "HSMB_STATIC_TOOL is off, or this build sanitizes: the tool links as the "
                     "libraries do";
   }
-  auto readelf = [](const std::string& flags) {
-    std::string out;
-    const std::string command = "readelf " + flags + " '" + HSMB_TOOL_PATH + "' 2>&1";
-    if (FILE* p = popen(command.c_str(), "r")) {
-      char buf[4096];
-      for (size_t n; (n = fread(buf, 1, sizeof(buf), p)) > 0;) out.append(buf, n);
-      EXPECT_EQ(pclose(p), 0) << command << ": " << out;
-    }
-    return out;
+  auto readelf = [](const std::string& flag) {
+    const hsmbackup::testing::ProcessResult r =
+        hsmbackup::testing::RunProcess({"readelf", flag, HSMB_TOOL_PATH});
+    EXPECT_EQ(r.exit_code, 0) << "readelf " << flag << ": " << r.output;
+    return r.output;
   };
   const std::string header = readelf("-h");
   EXPECT_THAT(header, HasSubstr("EXEC (Executable file)")) << "a PIE relocates itself at start";
