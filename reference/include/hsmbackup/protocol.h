@@ -8,6 +8,7 @@
 #define HSMBACKUP_PROTOCOL_H_
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -54,6 +55,20 @@ class ProtocolHook {
   virtual bool DiscardsBeforeLoad() const { return false; }
 };
 
+// kForkCapability is what `hello` lists on a target that can serve each
+// check from a copy of one process (conformance/PROTOCOL.md, "fork").
+inline constexpr std::string_view kForkCapability = "fork";
+
+// ForkResult is what a Forker did with one `fork` request.
+struct ForkResult {
+  bool in_copy = false;   // this is the copy: it answers nothing to the fork
+  Status status;          // in the original: not ok when no copy started
+  nlohmann::json fields;  // in the original: how the copy ended, for the answer
+};
+// A Forker starts a copy of the process that serves the requests after the
+// `fork` and returns, in the original, once the copy has ended.
+using Forker = std::function<ForkResult()>;
+
 class ProtocolServer {
  public:
   ProtocolServer();
@@ -67,6 +82,8 @@ class ProtocolServer {
   // read with ParseStrictJson (strict_json.h): duplicate keys, a BOM, a NUL
   // or nesting past kMaxRequestNesting are refused, CKR_ARGUMENTS_BAD.
   std::string Handle(std::string_view request_line);
+  // Handle answers "" (nothing) to the `fork` it was handling when it
+  // returns in the copy that request started.
   // done is true after a "bye" request.
   bool done() const { return done_; }
 
@@ -84,6 +101,11 @@ class ProtocolServer {
   // in-process caller that already holds a parsed World skip re-reading it
   // (protocol_fuzzer parses its fixture once per process, not per session).
   [[nodiscard]] Status LoadWorld(World world);
+  // AllowFork makes `hello` list kForkCapability and `fork` call `forker`
+  // (which `serve` installs; in process there is nothing to copy). A fork
+  // after a world was loaded, or on a fixed-world target, is refused with
+  // CKR_OPERATION_NOT_ALLOWED: the copy must be as fresh as a new process.
+  void AllowFork(Forker forker) { forker_ = std::move(forker); }
   // world is the state, or null before the first load.
   const World* world() const { return world_.get(); }
 
@@ -93,6 +115,7 @@ class ProtocolServer {
   std::unique_ptr<World> world_;
   std::unique_ptr<Session> session_;
   ProtocolHook* hook_ = nullptr;
+  Forker forker_;
   std::string implementation_;
   bool done_ = false;
   bool fixed_ = false;

@@ -127,7 +127,8 @@ Status ProtocolServer::LoadWorld(World world) {
 }
 
 std::string ProtocolServer::Handle(std::string_view request_line) {
-  return Dump(Dispatch(request_line));
+  const Json response = Dispatch(request_line);
+  return response.is_null() ? std::string() : Dump(response);
 }
 
 Json ProtocolServer::Dispatch(std::string_view request_line) {
@@ -181,6 +182,7 @@ Json ProtocolServer::Dispatch(std::string_view request_line) {
                          "bench",
                          "pipeline"};
     if (fixed_) capabilities.push_back(std::string(kFixedWorldCapability));
+    if (forker_ && !fixed_) capabilities.push_back(std::string(kForkCapability));
     return Json{{"id", id},
                 {"ok", true},
                 {"protocol", kProtocolVersion},
@@ -218,6 +220,19 @@ Json ProtocolServer::Dispatch(std::string_view request_line) {
     r["id"] = id;
     r["ok"] = true;
     return r;
+  }
+  if (op == "fork" && forker_) {
+    if (fixed_ || world_) {
+      return Error(id, Ckr::kOperationNotAllowed,
+                   "fork is served only before any load: the copy must start as fresh as a new "
+                   "process (PROTOCOL.md, fork)");
+    }
+    ForkResult forked = forker_();
+    if (forked.in_copy) return Json();  // the copy serves on; its original answers
+    if (!forked.status.ok()) return Error(id, forked.status.code(), forked.status.message());
+    Json answer{{"id", id}, {"ok", true}};
+    if (forked.fields.is_object()) answer.update(forked.fields);
+    return answer;
   }
   if (op == "bye") {
     done_ = true;
