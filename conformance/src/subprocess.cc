@@ -181,6 +181,10 @@ class SubprocessTarget final : public Target {
   }
 
   std::optional<std::string> Read(TargetError* error) override { return Receive(error); }
+  std::optional<std::string> ReadWithin(std::chrono::milliseconds limit,
+                                        TargetError* error) override {
+    return Receive(error, limit);
+  }
 
  private:
   // Send writes one request line; false, `error` set, if the target is
@@ -235,12 +239,13 @@ class SubprocessTarget final : public Target {
   // Receive returns the next response line, or nullopt with `error` set: the
   // target closed its stdout, or did not answer within the timeout (it is
   // then killed with its group).
-  std::optional<std::string> Receive(TargetError* error) {
+  std::optional<std::string> Receive(TargetError* error,
+                                     std::optional<std::chrono::milliseconds> limit = {}) {
     if (hung_) {
       *error = {HungMessage()};
       return std::nullopt;
     }
-    const auto deadline = std::chrono::steady_clock::now() + answer_timeout_;
+    const auto deadline = std::chrono::steady_clock::now() + limit.value_or(answer_timeout_);
     for (;;) {
       size_t nl = buffer_.find('\n');
       if (nl != std::string::npos) {

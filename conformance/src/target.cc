@@ -7,7 +7,7 @@ namespace hsmbackup::conformance {
 
 std::optional<NextProcess> ParseNextProcess(std::string_view name) {
   for (NextProcess next :
-       {NextProcess::kWhenAsked, NextProcess::kAfterBye, NextProcess::kOneAhead}) {
+       {NextProcess::kWhenAsked, NextProcess::kAfterBye, NextProcess::kOneAhead, NextProcess::kFork}) {
     if (name == NextProcessName(next)) return next;
   }
   return std::nullopt;
@@ -18,6 +18,7 @@ std::string_view NextProcessName(NextProcess next) {
     case NextProcess::kWhenAsked: return "at-check";
     case NextProcess::kAfterBye: return "after-bye";
     case NextProcess::kOneAhead: return "one-ahead";
+    case NextProcess::kFork: return "fork";
   }
   return "?";
 }
@@ -99,6 +100,10 @@ std::optional<Json> Target::Checked(const std::string& line, long id, const Json
     return std::nullopt;
   }
   if (!response.contains("id") || response["id"] != id) {
+    if (StrayAnswer(response, id, request, error)) {
+      Failed(id, request, *error);
+      return std::nullopt;
+    }
     *error = {"target answered request " + std::to_string(id) + " (" + op + ") with " +
               (response.contains("id") ? "id " + response["id"].dump().substr(0, 40)
                                        : std::string("no id")) +

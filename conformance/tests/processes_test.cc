@@ -39,17 +39,19 @@ const char* const kTwoChecks =
     "--gtest_filter=Authentication.BackupNeedsTheCryptoOfficer:"
     "Authentication.PasswordAndPedNeverMix";
 
-TEST(NextProcess, EveryModeHasOneNameAndAutoStartsOneAheadButForAFixedWorld) {
-  for (NextProcess next :
-       {NextProcess::kWhenAsked, NextProcess::kAfterBye, NextProcess::kOneAhead}) {
+TEST(NextProcess, EveryModeHasOneNameAndAutoForksOrStartsOneAheadButForAFixedWorld) {
+  for (NextProcess next : {NextProcess::kWhenAsked, NextProcess::kAfterBye, NextProcess::kOneAhead,
+                           NextProcess::kFork}) {
     EXPECT_EQ(ParseNextProcess(NextProcessName(next)), next) << NextProcessName(next);
   }
   EXPECT_EQ(NextProcessName(NextProcess::kWhenAsked), "at-check");
   EXPECT_FALSE(ParseNextProcess("auto").has_value()) << "auto is the run's choice, not a mode";
   EXPECT_FALSE(ParseNextProcess("One-Ahead").has_value());
   EXPECT_EQ(ChooseNextProcess(/*fixed_world=*/false), NextProcess::kOneAhead);
+  EXPECT_EQ(ChooseNextProcess(/*fixed_world=*/false, /*forks=*/true), NextProcess::kFork);
   EXPECT_EQ(ChooseNextProcess(/*fixed_world=*/true), NextProcess::kWhenAsked)
       << "a lab device may hold one session";
+  EXPECT_EQ(ChooseNextProcess(/*fixed_world=*/true, /*forks=*/true), NextProcess::kWhenAsked);
 }
 
 // at-check is for an adapter that cannot run twice at once (one device
@@ -97,9 +99,9 @@ TEST(NextProcess, APinnedModeIsObeyedWhateverTheStartUp) {
 TEST(NextProcess, AnAutoRunReportsWhatItChoseAndWhy) {
   ScratchDir scratch("hsmb-processes");
   const std::string report = scratch.path() + "/r.json";
-  ProcessesRan ran =
-      RunConformanceMerged(std::string(kTwoChecks) + " --report " + report +
-                           " --target-cmd 'sleep 0.05; exec " + HSMB_TOOL_PATH + " serve'");
+  ProcessesRan ran = RunConformanceMerged(std::string(kTwoChecks) + " --report " + report +
+                                          " --target-cmd 'sleep 0.05; exec " + HSMB_TOOL_PATH +
+                                          " serve --no-fork'");
   EXPECT_EQ(ran.exit_code, kExitConformant) << ran.out;
   EXPECT_NE(
       ran.out.find("each started one check ahead (the default; the preflight answered hello in "),
@@ -113,6 +115,40 @@ TEST(NextProcess, AnAutoRunReportsWhatItChoseAndWhy) {
   EXPECT_EQ(doc["processes"]["pinned"], false);
   EXPECT_GE(doc["processes"]["preflight_hello_ms"].get<double>(), 50.0);
   EXPECT_EQ(doc["processes"]["pipelined"], true) << "serve lists pipeline";
+}
+
+// A target that forks (serve does) is forked by default; its start-up is
+// paid once, so the run does not suggest --reuse-target however slow it is.
+TEST(NextProcess, AnAutoRunForksATargetThatListsForkAndSaysSo) {
+  ScratchDir scratch("hsmb-processes");
+  const std::string report = scratch.path() + "/r.json";
+  const std::string pids = scratch.path() + "/pids";
+  ProcessesRan ran = RunConformanceMerged(std::string(kTwoChecks) + " --report " + report +
+                                          " --target-cmd 'sleep 0.05; echo $$ >> " + pids +
+                                          "; exec " + HSMB_TOOL_PATH + " serve'");
+  EXPECT_EQ(ran.exit_code, kExitConformant) << ran.out;
+  EXPECT_NE(ran.out.find("each a copy (fork) of one process started for the run (the default; "
+                         "the preflight answered hello in "),
+            std::string::npos)
+      << ran.out;
+  EXPECT_EQ(ran.out.find("ms to answer hello; with a process per check"), std::string::npos)
+      << ran.out;
+  EXPECT_EQ(ReadLines(pids).size(), 2u) << "the preflight's and the one each check is copied from";
+  const Json doc = ReadReport(report);
+  EXPECT_EQ(doc["processes"]["mode"], "fork") << doc.dump();
+  EXPECT_EQ(doc["processes"]["pinned"], false);
+}
+
+// --next-process fork on a target that does not list it is refused before
+// any check runs, naming the capability.
+TEST(NextProcess, ForkPinnedOnATargetThatCannotIsAUsageError) {
+  ProcessesRan ran = RunConformanceMerged(std::string(kTwoChecks) +
+                                          " --next-process fork --target-cmd '" + HSMB_TOOL_PATH +
+                                          " serve --no-fork'");
+  EXPECT_EQ(ran.exit_code, kExitUsage) << ran.out;
+  EXPECT_NE(ran.out.find("--next-process fork needs a target whose hello lists 'fork'"),
+            std::string::npos)
+      << ran.out;
 }
 
 // --no-pipeline: one request at a time, and the report says so.

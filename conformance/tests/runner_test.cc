@@ -282,7 +282,8 @@ TEST(Executable, EachCheckGetsItsOwnProcessStartedAhead) {
     Ran ran = Shell(
         Conformance() + " --gtest_filter=" +
         "Authentication.BackupNeedsTheCryptoOfficer:Authentication.PasswordAndPedNeverMix" +
-        " --target-cmd '" + delay + "echo $$ >> " + pids + "; exec " + HSMB_TOOL_PATH + " serve'");
+        " --target-cmd '" + delay + "echo $$ >> " + pids + "; exec " + HSMB_TOOL_PATH +
+        " serve --no-fork'");
     EXPECT_EQ(ran.exit_code, kExitConformant) << ran.out;
     EXPECT_NE(ran.out.find("started one check ahead"), std::string::npos) << ran.out;
     std::ifstream in(pids);

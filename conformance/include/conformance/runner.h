@@ -90,9 +90,10 @@ TargetFactory MakeTargetFactory(const std::string& command,
 
 // ChooseNextProcess is what --next-process auto picks: kWhenAsked for a
 // fixed-world target (`fixed_world`: a lab device, which may hold one
-// session), else kOneAhead, which hides a target's start-up best even for
-// one that starts in 3 ms (README, "Speed").
-NextProcess ChooseNextProcess(bool fixed_world);
+// session); kFork for one that `forks` (its hello lists kForkCapability):
+// a copy costs a fraction of a start; else kOneAhead, which hides a
+// target's start-up best even for one that starts in 3 ms (README, "Speed").
+NextProcess ChooseNextProcess(bool fixed_world, bool forks = false);
 
 // kSlowStartHint: from this start-up on (the preflight's, to its hello
 // answer) a run with a process per check suggests --reuse-target.

@@ -134,6 +134,8 @@ class Target {
   void ForbidPipelining() { pipeline_forbidden_ = true; }
   // Pipelining: the last hello listed kPipelineCapability and it is allowed.
   bool Pipelining() const { return pipeline_listed_ && !pipeline_forbidden_; }
+  // NextId is the id the next request will get.
+  long NextId() const { return next_id_; }
   // Bye sends `bye` once; later calls (Close's included) send nothing.
   void Bye();
   // Close ends the session: `bye`, then (a process) its exit within
@@ -176,6 +178,12 @@ class Target {
     return Write(bytes, error);
   }
   [[nodiscard]] std::optional<std::string> RawRead(TargetError* error) { return Read(error); }
+  // RawReadWithin is RawRead with `limit` instead of the answer timeout (a
+  // process is stopped as a hung one is when nothing comes within it).
+  [[nodiscard]] std::optional<std::string> RawReadWithin(std::chrono::milliseconds limit,
+                                                         TargetError* error) {
+    return ReadWithin(limit, error);
+  }
 
  protected:
   // RunAfterBye runs what AfterBye was given, once; Close calls it.
@@ -198,6 +206,20 @@ class Target {
   // once its newline is written and keep its answer for Read.
   virtual bool Write(const std::string& bytes, TargetError* error);
   virtual std::optional<std::string> Read(TargetError* error);
+  // ReadWithin is RawReadWithin's transport; this default ignores `limit`.
+  virtual std::optional<std::string> ReadWithin(std::chrono::milliseconds /*limit*/,
+                                                TargetError* error) {
+    return Read(error);
+  }
+  // StartIdsAt numbers the next request `id`.
+  void StartIdsAt(long id) { next_id_ = id; }
+  // StrayAnswer may explain `response`, a JSON object answering with another
+  // id than request `id` (`request`), by setting `error` and returning true;
+  // the session is then out of service all the same. This default does not.
+  virtual bool StrayAnswer(const Json& /*response*/, long /*id*/, const Json& /*request*/,
+                           TargetError* /*error*/) {
+    return false;
+  }
 
  private:
   std::optional<Json> Call(Json request, TargetError* error);
@@ -233,6 +255,19 @@ std::unique_ptr<Target> MakeInProcessTarget();
 // MakeBorrowedTarget speaks to `shared` without owning it: its Close sends
 // no bye (--reuse-target: one process for the whole run).
 std::unique_ptr<Target> MakeBorrowedTarget(Target* shared);
+// kForkCapability, listed in a target's `hello`, says its process can serve
+// each check from a copy of itself (PROTOCOL.md, "fork").
+inline constexpr char kForkCapability[] = "fork";
+// MakeForkedTarget asks `forking` (not owned; a process whose hello listed
+// kForkCapability and which has served nothing else) for a copy of itself
+// with a `fork` request numbered *next_id, and returns the copy's session: its
+// requests go through `forking`'s pipes numbered after the fork's, and its
+// Close sends bye and then waits up to kExitAfterBye for the fork's answer,
+// which comes once the copy has exited. The copy ending early (the fork's
+// answer in place of another), hanging or falling out of step takes
+// `forking` out of service with it. On destruction *next_id is past every id
+// the session used. nullptr, `error` set, if the request cannot be written.
+std::unique_ptr<Target> MakeForkedTarget(Target* forking, long* next_id, TargetError* error);
 // kExitAfterBye is how long a process may take to exit after `bye`.
 inline constexpr std::chrono::seconds kExitAfterBye{5};
 // kDefaultAnswerTimeout is how long a subprocess target may take to answer
@@ -248,6 +283,9 @@ enum class NextProcess {
                // runner's work between checks
   kOneAhead,   // "one-ahead": while the previous check runs (a spare): at
                // most two at once
+  kFork,       // "fork": copied, when its check begins, from one process
+               // started for the run, which waits while its copy serves
+               // (a target whose hello lists kForkCapability)
 };
 // ParseNextProcess reads the --next-process spellings above; nullopt for any
 // other name ("auto" is the caller's: the preflight then chooses, see

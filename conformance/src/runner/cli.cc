@@ -72,11 +72,12 @@ int RunCli(int argc, const char* const* argv, const CheckTable& checks, const Ru
     app.add_option("--next-process", next_process,
                    "How each check's process is started: at-check (when its check begins: "
                    "never two at once), after-bye (once the previous one has answered bye, "
-                   "while it exits), one-ahead (while the previous check runs), or auto (the "
-                   "default: at-check for a fixed-world target, else one-ahead). Needs "
-                   "--target-cmd")
+                   "while it exits), one-ahead (while the previous check runs), fork (a copy "
+                   "of one process started for the run: a target whose hello lists 'fork'), "
+                   "or auto (the default: at-check for a fixed-world target, else fork if "
+                   "the target lists it, else one-ahead). Needs --target-cmd")
         ->option_text("MODE")
-        ->check(CLI::IsMember({"auto", "at-check", "after-bye", "one-ahead"}))
+        ->check(CLI::IsMember({"auto", "at-check", "after-bye", "one-ahead", "fork"}))
         ->excludes("--reuse-target");
     app.add_flag("--no-pipeline", options.no_pipeline,
                  "Send one request at a time even to a target whose hello lists 'pipeline' "

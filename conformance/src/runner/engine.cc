@@ -253,8 +253,15 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
   }
   if (per_check) {
     processes.next =
-        options.next_process.value_or(ChooseNextProcess(hello->Has(kFixedWorldCapability)));
+        options.next_process.value_or(ChooseNextProcess(hello->Has(kFixedWorldCapability),
+                                                        hello->Has(kForkCapability)));
     processes.pinned = options.next_process.has_value();
+    if (processes.next == NextProcess::kFork && !hello->Has(kForkCapability)) {
+      io.err << "hsmbackup-conformance: --next-process fork needs a target whose hello lists '"
+             << kForkCapability << "' (PROTOCOL.md, fork); '" << target_name
+             << "' does not\n";
+      return kExitUsage;
+    }
     // kWhenAsked is what the preflight's factory already does.
     if (processes.next != NextProcess::kWhenAsked) {
       engine.factory = MakeTargetFactory(options.target_command, options.target_timeout,
@@ -302,7 +309,8 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
     }
     // Most checks take well under a second: a process that takes this long
     // to start costs more than the check (one ahead hides one check's worth).
-    if (per_check && !fixed && startup >= kSlowStartHint) {
+    if (per_check && !fixed && processes.next != NextProcess::kFork &&
+        startup >= kSlowStartHint) {
       err << "hsmbackup-conformance: note: the target took "
           << std::chrono::duration_cast<std::chrono::milliseconds>(startup).count()
           << " ms to answer hello; with a process per check that start-up is most of the "

@@ -67,6 +67,9 @@ std::string ProcessesText(const Processes& processes) {
       text = "one per check, each started once the previous one has answered bye";
       break;
     case NextProcess::kOneAhead: text = "one per check, each started one check ahead"; break;
+    case NextProcess::kFork:
+      text = "one per check, each a copy (fork) of one process started for the run";
+      break;
   }
   if (processes.pinned) {
     text += " (--next-process " + std::string(processes.Mode()) + ")";

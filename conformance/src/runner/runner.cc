@@ -39,8 +39,9 @@ std::vector<const Check*> SelectChecks(const std::vector<Check>& checks,
   return selected;
 }
 
-NextProcess ChooseNextProcess(bool fixed_world) {
-  return fixed_world ? NextProcess::kWhenAsked : NextProcess::kOneAhead;
+NextProcess ChooseNextProcess(bool fixed_world, bool forks) {
+  if (fixed_world) return NextProcess::kWhenAsked;
+  return forks ? NextProcess::kFork : NextProcess::kOneAhead;
 }
 
 TargetFactory WithoutPipelining(TargetFactory factory) {
@@ -63,6 +64,36 @@ TargetFactory MakeTargetFactory(const std::string& command,
     };
   }
   if (!reuse && (command.empty() || next == NextProcess::kWhenAsked)) return fresh;
+  if (!reuse && next == NextProcess::kFork) {
+    // One process for the run, which copies itself for each check (a fork
+    // costs page tables, a start costs a program's loading and set-up). It
+    // is handshaken once, and replaced (with whatever copy it has) when a
+    // copy fails: what that copy left in the pipes would be read next.
+    struct Forking {
+      std::unique_ptr<Target> process;
+      long next_id = 1;
+    };
+    auto forking = std::make_shared<Forking>();
+    return [fresh, forking](TargetError* error) -> std::unique_ptr<Target> {
+      Forking& f = *forking;
+      if (f.process == nullptr || !f.process->Alive()) {
+        f.process = fresh(error);
+        if (f.process == nullptr) return nullptr;
+        std::optional<Hello> hello = f.process->Handshake(error);
+        if (hello && !hello->Has(kForkCapability)) {
+          *error = {std::string("its hello does not list '") + kForkCapability +
+                    "', which --next-process fork needs (PROTOCOL.md, fork)"};
+        }
+        if (!hello || !hello->Has(kForkCapability)) {
+          error->message = "the process to fork each check from: " + error->message;
+          f.process.reset();
+          return nullptr;
+        }
+        f.next_id = f.process->NextId();
+      }
+      return MakeForkedTarget(f.process.get(), &f.next_id, error);
+    };
+  }
   if (!reuse && next == NextProcess::kAfterBye) {
     // The next process starts while this one exits: a process per check
     // then pays its start-up beside that exit and the runner's own work

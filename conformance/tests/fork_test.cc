@@ -1,0 +1,124 @@
+// The `fork` capability (PROTOCOL.md, "fork") between the runner's
+// MakeForkedTarget and `hsmbackup serve`: each copy starts as fresh as a new
+// process, and a copy that dies is named and takes its original with it.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "conformance/target.h"
+#include "scratch_dir.h"
+#include <signal.h>
+
+namespace hsmbackup::conformance {
+namespace {
+
+Json ForkTestWorld() {
+  std::ifstream in(std::string(HSMB_SOURCE_ROOT) + "/fixtures/worlds/seed-example.json");
+  std::stringstream s;
+  s << in.rdbuf();
+  return Json::parse(s.str());
+}
+
+std::unique_ptr<Target> StartServe(const std::string& command) {
+  TargetError error;
+  std::unique_ptr<Target> serve = MakeSubprocessTarget(command, &error);
+  EXPECT_NE(serve, nullptr) << error.message;
+  return serve;
+}
+
+TEST(Fork, EachCopyStartsAsFreshAsANewProcess) {
+  std::unique_ptr<Target> forking = StartServe(std::string(HSMB_TOOL_PATH) + " serve");
+  ASSERT_NE(forking, nullptr);
+  TargetError error;
+  std::optional<Hello> hello = forking->Handshake(&error);
+  ASSERT_TRUE(hello) << error.message;
+  ASSERT_TRUE(hello->Has(kForkCapability));
+  long next_id = forking->NextId();
+  {
+    std::unique_ptr<Target> copy = MakeForkedTarget(forking.get(), &next_id, &error);
+    ASSERT_NE(copy, nullptr) << error.message;
+    ASSERT_TRUE(copy->Handshake(&error)) << error.message;
+    ASSERT_TRUE(copy->Load(ForkTestWorld(), &error)) << error.message;
+    std::optional<Json> state = copy->Observe(&error);
+    ASSERT_TRUE(state) << error.message;
+    EXPECT_FALSE((*state)["slots"].empty());
+    EXPECT_TRUE(copy->Close(&error)) << error.message;
+  }
+  EXPECT_TRUE(forking->Alive());
+  std::unique_ptr<Target> copy = MakeForkedTarget(forking.get(), &next_id, &error);
+  ASSERT_NE(copy, nullptr) << error.message;
+  ASSERT_TRUE(copy->Handshake(&error)) << error.message;
+  EXPECT_FALSE(copy->Observe(&error)) << "the first copy's world leaked into the second";
+  EXPECT_EQ(error.refused_code, "CKR_ARGUMENTS_BAD") << error.message;
+  EXPECT_TRUE(copy->Close(&error)) << error.message;
+  EXPECT_TRUE(forking->Alive());
+  EXPECT_TRUE(forking->Close(&error)) << error.message;
+}
+
+// A process that has loaded a world is no longer fresh: its fork is refused.
+TEST(Fork, AProcessThatLoadedRefusesToFork) {
+  std::unique_ptr<Target> serve = StartServe(std::string(HSMB_TOOL_PATH) + " serve");
+  ASSERT_NE(serve, nullptr);
+  TargetError error;
+  ASSERT_TRUE(serve->Handshake(&error)) << error.message;
+  ASSERT_TRUE(serve->Load(ForkTestWorld(), &error)) << error.message;
+  std::optional<std::string> answer = serve->Raw("{\"id\":99,\"op\":\"fork\"}", &error);
+  ASSERT_TRUE(answer) << error.message;
+  const Json refusal = ParseJson(*answer);
+  EXPECT_EQ(refusal.value("ok", true), false) << *answer;
+  EXPECT_EQ(refusal["error"]["code"], "CKR_OPERATION_NOT_ALLOWED") << *answer;
+  EXPECT_TRUE(serve->Close(&error)) << error.message;
+}
+
+// `serve --no-fork` and a fixed-world serve do not list it, nor answer it.
+TEST(Fork, OnlyAServeThatOffersItListsIt) {
+  std::unique_ptr<Target> serve = StartServe(std::string(HSMB_TOOL_PATH) + " serve --no-fork");
+  ASSERT_NE(serve, nullptr);
+  TargetError error;
+  std::optional<Hello> hello = serve->Handshake(&error);
+  ASSERT_TRUE(hello) << error.message;
+  EXPECT_FALSE(hello->Has(kForkCapability));
+  std::optional<std::string> answer = serve->Raw("{\"id\":9,\"op\":\"fork\"}", &error);
+  ASSERT_TRUE(answer) << error.message;
+  const Json refusal = ParseJson(*answer);
+  EXPECT_EQ(refusal.value("ok", true), false) << *answer;
+  EXPECT_EQ(refusal["error"]["code"], "CKR_ARGUMENTS_BAD") << *answer;
+  EXPECT_TRUE(serve->Close(&error)) << error.message;
+}
+
+// A copy killed in the middle of its check: the request it did not answer
+// fails naming the signal, and the original is out of service (the runner
+// then starts another for the next check).
+TEST(Fork, ACopyThatDiesIsNamedAndTakesItsOriginalWithIt) {
+  ScratchDir scratch("hsmb-fork");
+  const std::string pid_file = scratch.path() + "/pid";
+  std::unique_ptr<Target> forking =
+      StartServe("echo $$ > " + pid_file + "; exec " + std::string(HSMB_TOOL_PATH) + " serve");
+  ASSERT_NE(forking, nullptr);
+  TargetError error;
+  ASSERT_TRUE(forking->Handshake(&error)) << error.message;
+  long next_id = forking->NextId();
+  std::unique_ptr<Target> copy = MakeForkedTarget(forking.get(), &next_id, &error);
+  ASSERT_NE(copy, nullptr) << error.message;
+  ASSERT_TRUE(copy->Handshake(&error)) << error.message;
+  long pid = 0;
+  std::ifstream(pid_file) >> pid;
+  ASSERT_GT(pid, 0);
+  long copy_pid = 0;
+  std::ifstream(("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children")) >>
+      copy_pid;
+  ASSERT_GT(copy_pid, 0) << "the copy is the forking process's child";
+  ASSERT_EQ(kill(static_cast<pid_t>(copy_pid), SIGKILL), 0);
+  EXPECT_FALSE(copy->Observe(&error));
+  EXPECT_NE(error.message.find("killed by signal 9 before answering request"), std::string::npos)
+      << error.message;
+  EXPECT_FALSE(copy->Alive());
+  EXPECT_FALSE(forking->Alive()) << "what the copy left unread would be read next";
+}
+
+}  // namespace
+}  // namespace hsmbackup::conformance
