@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "hsmbackup/crypto.h"
+#include "hsmbackup/fork_copy.h"
 #include "hsmbackup/world_io.h"
 #include "mutant.h"
 
@@ -64,6 +66,10 @@ int main(int argc, char** argv) {
     if (m.name != arg) continue;
     std::unique_ptr<hsmbackup::ProtocolHook> hook = m.make();
     hsmbackup::ProtocolServer server(hook.get(), "hsmbackup mutant " + m.name);
+    // As `hsmbackup serve`: OpenSSL prepared once, each check a copy of this
+    // process (PROTOCOL.md, fork), so a mutant's run costs what serve's does.
+    hsmbackup::PrepareCrypto();
+    if (!fixed) server.AllowFork(hsmbackup::StdioForker(std::cout));
     if (fixed) {
       hsmbackup::StatusOr<hsmbackup::World> world = hsmbackup::LoadWorld(argv[3]);
       if (!world.ok()) {
@@ -75,7 +81,8 @@ int main(int argc, char** argv) {
     std::string line;
     while (!server.done() && std::getline(std::cin, line)) {
       if (line.empty()) continue;
-      std::cout << server.Handle(line) << '\n' << std::flush;
+      const std::string response = server.Handle(line);
+      if (!response.empty()) std::cout << response << '\n' << std::flush;  // "": a copy's fork
     }
     return 0;
   }

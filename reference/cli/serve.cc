@@ -1,30 +1,24 @@
 // hsmbackup serve: the reference as a conformance target, speaking the
 // newline-delimited JSON protocol of conformance/PROTOCOL.md on stdin and
 // stdout. Nothing but responses goes to stdout; logs go to stderr.
-#include <poll.h>
-#include <sched.h>
-#include <stdio_ext.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cerrno>
-#include <cstdint>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include "app.h"
 #include "hsmbackup/crypto.h"
+#include "hsmbackup/fork_copy.h"
 #include "hsmbackup/protocol.h"
 #include "hsmbackup/world_io.h"
 #include "run.h"
+#include <poll.h>
+#include <sched.h>
+#include <unistd.h>
 
 namespace hsmbackup::cli {
 namespace {
@@ -102,86 +96,6 @@ void AwaitRequest(std::istream& in) {
   } while (std::chrono::steady_clock::now() < spin_until);
 }
 
-// CopyMaker is serve's Forker (PROTOCOL.md, "fork"): fork(2) gives the copy
-// this process as it is before any load (OpenSSL prepared, nothing served
-// but hello), at the cost of copying page tables instead of starting a
-// program. The copy inherits stdin, stdout and the process group, so the
-// runner's kill on a timeout stops both. The original reads nothing until
-// the copy has exited, and drops what stdio had read past the fork line:
-// those requests are the copy's.
-class CopyMaker {
- public:
-  explicit CopyMaker(std::ostream& out) : out_(out) {}
-
-  ForkResult operator()() {
-    if (!regions_read_) ReadRegions();
-    out_.flush();
-    std::fflush(stdout);
-    const pid_t pid = fork();
-    if (pid < 0) {
-      return {false,
-              Status(Ckr::kGeneralError, std::string("fork failed: ") + std::strerror(errno)),
-              {}};
-    }
-    if (pid == 0) {
-      Prefault();
-      return {true, OkStatus(), {}};
-    }
-    __fpurge(stdin);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    nlohmann::json ended = nlohmann::json::object();
-    if (WIFEXITED(status)) ended["exit_code"] = WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) ended["signal"] = WTERMSIG(status);
-    return {false, OkStatus(), std::move(ended)};
-  }
-
- private:
-  struct Region {
-    uintptr_t begin;
-    size_t bytes;
-    int advice;
-  };
-
-  // ReadRegions notes this process's writable and executable mappings
-  // (stack and kernel pages aside) once: the process does nothing between
-  // forks, so they stay as they are.
-  void ReadRegions() {
-    regions_read_ = true;
-    constexpr size_t kLargest = size_t{64} << 20;  // a region this big is left to fault
-    std::FILE* maps = std::fopen("/proc/self/maps", "r");
-    if (maps == nullptr) return;
-    char line[512];
-    while (std::fgets(line, sizeof line, maps) != nullptr) {
-      unsigned long begin = 0, end = 0;
-      char perms[5] = {};
-      if (std::sscanf(line, "%lx-%lx %4s", &begin, &end, perms) != 3 || end <= begin) continue;
-      if (std::strstr(line, "[stack]") != nullptr || std::strstr(line, "[v") != nullptr) continue;
-      const bool write = perms[1] == 'w' && perms[3] == 'p', exec = perms[2] == 'x';
-      if ((!write && !exec) || end - begin > kLargest) continue;
-      regions_.push_back({begin, end - begin, write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ});
-    }
-    std::fclose(maps);
-  }
-
-  // Prefault maps, in the copy, the pages it would otherwise fault in one at
-  // a time: its writable pages (copy-on-write after fork) and its code
-  // (fork does not copy the page tables of file mappings). Where a fault is
-  // dear (12 us on a VM, against 0.7 us a page populated in one call) that
-  // is a fifth of a check's process (bench/BENCHMARKS.md, "fork"). A kernel
-  // without MADV_POPULATE_* (before 5.14) refuses it, and the copy faults.
-  void Prefault() const {
-    for (const Region& r : regions_) {
-      (void)madvise(reinterpret_cast<void*>(r.begin), r.bytes, r.advice);
-    }
-  }
-
-  std::ostream& out_;
-  bool regions_read_ = false;
-  std::vector<Region> regions_;
-};
-
 }  // namespace
 
 Subcommand AddServeCommand(CLI::App& app, const Io& io) {
@@ -215,7 +129,7 @@ Subcommand AddServeCommand(CLI::App& app, const Io& io) {
                       ProtocolServer server;
                       std::optional<FixedWorld> fixed;
                       if (fixed_path->empty()) {
-                        if (!*no_fork) server.AllowFork(CopyMaker(io.out));
+                        if (!*no_fork) server.AllowFork(StdioForker(io.out));
                       } else {
                         fixed.emplace(*fixed_path, *lock_timeout_ms);
                         if (const int code = fixed->Start(server, io.err); code != kExitOk) {
