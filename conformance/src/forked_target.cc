@@ -76,15 +76,40 @@ class ForkedTarget final : public Target {
   std::optional<std::string> Exchange(const std::string& request, TargetError* error) override {
     return forking_->Raw(request, error);
   }
+  // Pipelined stops at the fork's answer: a copy that ended after reading
+  // the lines answers no more of them, and waiting for the rest would cost
+  // the whole answer timeout. The fork's answer then stands for every line
+  // from the one it came in place of, so the caller's check of that one
+  // (StrayAnswer) names the request the copy left unanswered.
   std::vector<std::string> Pipelined(const std::vector<std::string>& lines,
                                      const std::function<void()>& meanwhile,
                                      TargetError* error) override {
-    return forking_->RawPipelined(lines, meanwhile, error);
+    std::string together;
+    for (const std::string& line : lines) together += line + "\n";
+    std::vector<std::string> answers;
+    if (!forking_->RawSend(together, error)) return answers;
+    if (meanwhile) meanwhile();
+    while (answers.size() < lines.size()) {
+      std::optional<std::string> answer = forking_->RawRead(error);
+      if (!answer) break;
+      answers.push_back(std::move(*answer));
+      if (IsForkAnswer(answers.back())) answers.resize(lines.size(), answers.back());
+    }
+    return answers;
   }
   bool Write(const std::string& bytes, TargetError* error) override {
     return forking_->RawWrite(bytes, error);
   }
   std::optional<std::string> Read(TargetError* error) override { return forking_->RawRead(error); }
+
+  // IsForkAnswer: `line` answers the fork. Only a short line is parsed to
+  // see (the fork's answer is a few fields; an observed state is not).
+  bool IsForkAnswer(const std::string& line) const {
+    constexpr size_t kLongest = 4096;
+    if (line.size() > kLongest) return false;
+    const Json answer = ParseJson(line);
+    return answer.is_object() && answer.value("id", Json()) == fork_id_;
+  }
 
   bool StrayAnswer(const Json& response, long id, const Json& request,
                    TargetError* error) override {

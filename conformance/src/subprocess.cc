@@ -181,6 +181,9 @@ class SubprocessTarget final : public Target {
   }
 
   std::optional<std::string> Read(TargetError* error) override { return Receive(error); }
+  bool WriteWithoutWaiting(const std::string& bytes, TargetError* error) override {
+    return WriteAll(bytes, error);
+  }
   std::optional<std::string> ReadWithin(std::chrono::milliseconds limit,
                                         TargetError* error) override {
     return Receive(error, limit);

@@ -9,8 +9,10 @@
 #include <string>
 #include <thread>
 
+#include "conformance/runner.h"
 #include "conformance/target.h"
 #include "scratch_dir.h"
+#include "shell_support.h"
 #include <signal.h>
 
 namespace hsmbackup::conformance {
@@ -118,6 +120,80 @@ TEST(Fork, ACopyThatDiesIsNamedAndTakesItsOriginalWithIt) {
       << error.message;
   EXPECT_FALSE(copy->Alive());
   EXPECT_FALSE(forking->Alive()) << "what the copy left unread would be read next";
+}
+
+// ForkTargetCommand runs tests/fork_target.py (a Python adapter that forks)
+// in `mode` before the reference.
+std::string ForkTargetCommand(const std::string& mode) {
+  return "python3 " +
+         shell_testing::ShellQuote(std::string(HSMB_SOURCE_ROOT) +
+                                   "/conformance/tests/fork_target.py") +
+         " " + mode + " " + shell_testing::ShellQuote(HSMB_TOOL_PATH);
+}
+
+shell_testing::RunResult RunForkConformance(const std::string& args) {
+  return shell_testing::RunMerged(std::string(HSMB_CONFORMANCE_PATH) + " " + args);
+}
+
+const char* const kForkTwoChecks =
+    "--gtest_filter=Authentication.BackupNeedsTheCryptoOfficer:"
+    "Authentication.PasswordAndPedNeverMix";
+
+// An adapter in another language forks as serve does, and is judged the same.
+TEST(Fork, APythonAdapterThatForksIsForkedAndConformant) {
+  const shell_testing::RunResult ran =
+      RunForkConformance(std::string(kForkTwoChecks) + " --target-cmd " +
+                         shell_testing::ShellQuote(ForkTargetCommand("good")));
+  EXPECT_EQ(ran.exit_code, kExitConformant) << ran.out;
+  EXPECT_NE(ran.out.find("each a copy (fork) of one process started for the run"),
+            std::string::npos)
+      << ran.out;
+}
+
+// --check-protocol probes fork: a good adapter passes, and one whose copies
+// share a device session is told that the copies are not fresh.
+TEST(Fork, TheProtocolCheckTellsACopyThatIsNotFresh) {
+  const shell_testing::RunResult good = RunForkConformance(
+      "--check-protocol --target-cmd " + shell_testing::ShellQuote(ForkTargetCommand("good")));
+  EXPECT_EQ(good.exit_code, kExitConformant) << good.out;
+  EXPECT_NE(good.out.find("ok    fork: each copy starts fresh"), std::string::npos) << good.out;
+  EXPECT_NE(good.out.find("ok    fork after a load is refused"), std::string::npos) << good.out;
+  const shell_testing::RunResult leaky = RunForkConformance(
+      "--check-protocol --target-cmd " + shell_testing::ShellQuote(ForkTargetCommand("leaky")));
+  EXPECT_EQ(leaky.exit_code, kExitUnknown) << leaky.out;
+  EXPECT_NE(leaky.out.find("FAIL  fork: each copy starts fresh: the second copy observed"),
+            std::string::npos)
+      << leaky.out;
+  EXPECT_NE(leaky.out.find("1 rule(s) broken"), std::string::npos) << leaky.out;
+}
+
+// A copy that exits in the middle of its check (after reading a load and the
+// observe written with it) ends that check at once, naming the request.
+TEST(Fork, ACopyThatExitsEarlyEndsItsCheckAtOnceNamingTheRequest) {
+  const shell_testing::RunResult ran =
+      RunForkConformance(std::string(kForkTwoChecks) + " --target-cmd " +
+                         shell_testing::ShellQuote(ForkTargetCommand("early")));
+  EXPECT_EQ(ran.exit_code, kExitUnknown) << ran.out;
+  EXPECT_NE(ran.out.find("load: the check's process (a copy made by fork) exited with code 3 "
+                         "before answering request "),
+            std::string::npos)
+      << ran.out;
+  EXPECT_EQ(ran.out.find("did not answer within"), std::string::npos)
+      << "the fork's answer says the copy is gone; no timeout is waited for\n"
+      << ran.out;
+}
+
+// A copy that lingers after bye costs its check the 5 s a process has to
+// exit, and is stopped with its original.
+TEST(Fork, ACopyThatDoesNotExitAfterByeIsKilledAndSaysSo) {
+  const shell_testing::RunResult ran =
+      RunForkConformance("--gtest_filter=Authentication.PasswordAndPedNeverMix --target-cmd " +
+                         shell_testing::ShellQuote(ForkTargetCommand("linger")));
+  EXPECT_EQ(ran.exit_code, kExitUnknown) << ran.out;
+  EXPECT_NE(ran.out.find("did not exit within 5 s of 'bye' (the fork got no answer) and was "
+                         "killed with the process that forked it"),
+            std::string::npos)
+      << ran.out;
 }
 
 }  // namespace

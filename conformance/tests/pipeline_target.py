@@ -16,7 +16,7 @@ Usage: pipeline_target.py MODE [CAPABILITY ...] [--serve=HSMBACKUP]
 The execute line "refuse" is refused (ok false); other lines end CKR_OK.
 With --serve, each line the mode answers goes to `HSMBACKUP serve` and its
 answer comes back, so only the reading is broken; `hello` then lists what
-serve lists, `pipeline` only when given.
+serve lists, `pipeline` only when given, never `fork`.
 """
 import json
 import os
@@ -73,8 +73,9 @@ def handle(line):
         sys.exit(0)
     reply = parse(response)
     if isinstance(reply, dict) and isinstance(reply.get("capabilities"), list):
+        # It answers each line with one line: it cannot relay a fork.
         reply["capabilities"] = [c for c in reply["capabilities"]
-                                 if c != "pipeline" or "pipeline" in capabilities]
+                                 if c not in ("pipeline", "fork") or c in capabilities]
         return json.dumps(reply)
     return response
 

@@ -177,6 +177,11 @@ class Target {
   [[nodiscard]] bool RawWrite(const std::string& bytes, TargetError* error) {
     return Write(bytes, error);
   }
+  // RawSend writes `bytes` as they are and returns without waiting for the
+  // target to read them (a pipe); read each answer with RawRead.
+  [[nodiscard]] bool RawSend(const std::string& bytes, TargetError* error) {
+    return WriteWithoutWaiting(bytes, error);
+  }
   [[nodiscard]] std::optional<std::string> RawRead(TargetError* error) { return Read(error); }
   // RawReadWithin is RawRead with `limit` instead of the answer timeout (a
   // process is stopped as a hung one is when nothing comes within it).
@@ -206,6 +211,10 @@ class Target {
   // once its newline is written and keep its answer for Read.
   virtual bool Write(const std::string& bytes, TargetError* error);
   virtual std::optional<std::string> Read(TargetError* error);
+  // WriteWithoutWaiting is RawSend's transport; this default is Write.
+  virtual bool WriteWithoutWaiting(const std::string& bytes, TargetError* error) {
+    return Write(bytes, error);
+  }
   // ReadWithin is RawReadWithin's transport; this default ignores `limit`.
   virtual std::optional<std::string> ReadWithin(std::chrono::milliseconds /*limit*/,
                                                 TargetError* error) {

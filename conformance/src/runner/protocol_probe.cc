@@ -383,6 +383,90 @@ int ProbeSplitLine(const std::string& command, std::chrono::milliseconds timeout
   return q.failures();
 }
 
+// ProbeFork: a target that lists "fork" (PROTOCOL.md, fork) is forked twice
+// by a process of its own: each copy serves a session and exits after bye,
+// the fork is answered after the copy's bye, the second copy starts without
+// the first's world, and a fork after a load is refused. Returns the rules
+// broken (none for a target that does not list it).
+int ProbeFork(const std::string& command, std::chrono::milliseconds timeout, const RunnerIo& io) {
+  TargetError e;
+  std::unique_ptr<Target> t = MakeSubprocessTarget(command, &e, timeout);
+  if (t == nullptr) {
+    io.out << "  FAIL  fork: a fourth process could not be started: " << e.message << "\n";
+    return 1;
+  }
+  Probe q(*t, io.out);
+  const Json hello = q.Ask(R"({"id":1,"op":"hello","protocol":"hsmbackup-target/1"})", "fork");
+  const Json caps = hello.value("capabilities", Json::array());
+  if (!caps.is_array() || std::find(caps.begin(), caps.end(), kForkCapability) == caps.end()) {
+    t->Close(&e);
+    return 0;
+  }
+  const std::string must =
+      " (PROTOCOL.md, fork: the copy serves the lines after the fork up to "
+      "its bye and exits; then the fork is answered)";
+  // One copy's session: hello, then `requests`; true if every answer came
+  // and the fork was answered after the bye.
+  long id = 2;
+  auto copy = [&](const std::string& rule, const std::function<void(long first_id)>& session) {
+    const long fork_id = id++;
+    if (!t->RawWrite(Json{{"id", fork_id}, {"op", "fork"}}.dump() + "\n", &e)) {
+      q.Fail(rule, "the fork was not read: " + e.message);
+      return false;
+    }
+    const Json h = q.Ask(Json{{"id", id}, {"op", "hello"}}.dump(), rule);
+    if (h.value("id", Json()) != id || !h.value("ok", false)) {
+      q.Fail(rule, "the copy's hello (id " + std::to_string(id) + ") got " +
+                       h.dump().substr(0, 160) + must);
+      return false;
+    }
+    session(++id);
+    const Json bye = q.Ask(Json{{"id", id}, {"op", "bye"}}.dump(), rule);
+    ++id;
+    std::optional<std::string> answer = t->RawReadWithin(kExitAfterBye, &e);
+    const Json forked = answer ? ParseJson(*answer) : Json();
+    const bool ok = bye.value("ok", false) && forked.is_object() &&
+                    forked.value("id", Json()) == fork_id && forked.value("ok", false);
+    q.Expect(ok, rule,
+             "after the copy's bye (answered " + bye.dump().substr(0, 80) + ") the fork (id " +
+                 std::to_string(fork_id) + ") got " +
+                 (answer ? answer->substr(0, 120) : "no answer within 5 s: " + e.message) + must);
+    return ok;
+  };
+  bool ok = copy("fork: a copy serves one session, then the fork is answered", [&](long first) {
+    const Json loaded =
+        q.Ask(Json{{"id", first}, {"op", "load"}, {"world", ProbeWorld()}}.dump(), "fork: load");
+    const Json seen = q.Ask(Json{{"id", first + 1}, {"op", "observe"}}.dump(), "fork: observe");
+    q.Expect(
+        loaded.value("ok", false) && seen.value("ok", false), "fork: the copy loads and observes",
+        "load got " + loaded.dump().substr(0, 100) + ", observe " + seen.dump().substr(0, 100));
+    id = first + 2;
+  });
+  if (ok) {
+    ok = copy("fork: the second copy is answered too", [&](long first) {
+      const Json seen = q.Ask(Json{{"id", first}, {"op", "observe"}}.dump(), "fork: fresh copy");
+      const Json slots = seen.value("state", Json::object()).value("slots", Json::array());
+      q.Expect(!seen.value("ok", false) || slots.empty(), "fork: each copy starts fresh",
+               "the second copy observed, before any load, " + seen.dump().substr(0, 120) +
+                   ": the first copy's world reached it (each copy must be as fresh as a new "
+                   "process)");
+      id = first + 1;
+    });
+  }
+  if (ok) {
+    const Json loaded =
+        q.Ask(Json{{"id", id}, {"op", "load"}, {"world", ProbeWorld()}}.dump(), "fork: load");
+    const Json refused = q.Ask(Json{{"id", id + 1}, {"op", "fork"}}.dump(), "fork after load");
+    q.Expect(refused.value("id", Json()) == id + 1 && refused.value("ok", true) == false,
+             "fork after a load is refused",
+             "got " + refused.dump().substr(0, 120) + " (load answered " +
+                 loaded.dump().substr(0, 60) +
+                 "): a process that has loaded is no longer fresh and must refuse to fork");
+  }
+  t->Close(&e);  // its exit after bye is probed above
+  return q.failures();
+}
+
 }  // namespace
 
 int CheckProtocol(const std::string& command, std::chrono::milliseconds timeout,
@@ -411,6 +495,7 @@ int CheckProtocol(const std::string& command, std::chrono::milliseconds timeout,
   if (!command.empty()) {
     failures += ProbeByeAlone(command, timeout, io);
     failures += ProbeSplitLine(command, timeout, io);
+    failures += ProbeFork(command, timeout, io);
   }
   io.out << (failures == 0 ? "The target speaks the protocol"
                            : std::to_string(failures) + " rule(s) broken")
