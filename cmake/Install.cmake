@@ -50,6 +50,9 @@ install(FILES README.md CHANGELOG.md RELIABILITY.md DESTINATION ${CMAKE_INSTALL_
 install(FILES conformance/PROTOCOL.md conformance/REPORTS.md conformance/VECTORS.md
               conformance/FIXED-WORLD.md conformance/COVERAGE.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR}/conformance COMPONENT Runtime)
+# An adapter that forks, which PROTOCOL.md ("fork") points vendors to.
+install(PROGRAMS conformance/tests/fork_target.py
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/conformance/tests COMPONENT Runtime)
 install(FILES reference/WORLD-FORMAT.md reference/BLOB-FORMAT.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR}/reference COMPONENT Runtime)
 install(FILES fuzz/FUZZING.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/fuzz COMPONENT Runtime)

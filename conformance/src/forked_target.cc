@@ -113,7 +113,16 @@ class ForkedTarget final : public Target {
 
   bool StrayAnswer(const Json& response, long id, const Json& request,
                    TargetError* error) override {
-    if (response.value("id", Json()) != fork_id_) return false;
+    const Json answered = response.value("id", Json());
+    if (answered.is_number_integer() && answered.get<long>() < fork_id_) {
+      *error = {"target answered request " + std::to_string(id) + " (" +
+                request.value("op", std::string()) + ") with id " + answered.dump() +
+                ", a request from before this check's fork (" + std::to_string(fork_id_) +
+                "): the process that forked answered a line it had read past an earlier fork "
+                "line, which was the copy's (drop it: PROTOCOL.md, fork)"};
+      return true;
+    }
+    if (answered != fork_id_) return false;
     *error = {HowItEnded(response) + " before answering request " + std::to_string(id) + " (" +
               request.value("op", std::string()) + ")"};
     return true;
@@ -131,7 +140,9 @@ class ForkedTarget final : public Target {
 std::unique_ptr<Target> MakeForkedTarget(Target* forking, long* next_id, TargetError* error) {
   const long fork_id = (*next_id)++;
   const Json request{{"id", fork_id}, {"op", "fork"}};
-  if (!forking->RawWrite(request.dump() + "\n", error)) {
+  // Not waited for: the copy's hello may reach the process that forked in
+  // the same read, and it must leave that to the copy (PROTOCOL.md, fork).
+  if (!forking->RawSend(request.dump() + "\n", error)) {
     forking->TakeOutOfService("fork request " + std::to_string(fork_id) + ": " + error->message);
     return nullptr;
   }

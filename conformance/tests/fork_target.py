@@ -11,12 +11,16 @@ Usage: fork_target.py MODE HSMBACKUP
   leaky    every copy relays to one serve the original started: a copy finds
            the world the copy before it loaded (copies that are not fresh).
   early    the copy exits (code 3) at the first request after its hello.
+  keeps    the original reads ahead (what arrives within 50 ms of the fork
+           line) and keeps what it read past the fork line, and so answers the
+           copy's requests again once the copy has exited.
   linger   the copy stays 30 s after answering `bye`.
 The original itself relays `hello` and `load` to a serve of its own (a
 `fork` after a `load` is refused, CKR_OPERATION_NOT_ALLOWED).
 """
 import json
 import os
+import select
 import subprocess
 import sys
 import time
@@ -94,12 +98,20 @@ def main():
         request = parse(line)
         op, rid = request.get("op"), request.get("id")
         if op == "fork" and not loaded:
+            if mode == "keeps":
+                time.sleep(0.05)
+                while select.select([0], [], [], 0)[0]:
+                    chunk = os.read(0, 65536)
+                    if not chunk:
+                        break
+                    lines.buffer += chunk
             sys.stdout.flush()
             pid = os.fork()
             if pid == 0:
                 copy(lines, mode, tool, shared)
                 os._exit(0)
-            lines.buffer = b""  # the copy's requests
+            if mode != "keeps":
+                lines.buffer = b""  # the copy's requests
             _, status = os.waitpid(pid, 0)
             answer = {"id": rid, "ok": True}
             if os.WIFSIGNALED(status):

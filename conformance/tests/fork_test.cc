@@ -165,6 +165,13 @@ TEST(Fork, TheProtocolCheckTellsACopyThatIsNotFresh) {
             std::string::npos)
       << leaky.out;
   EXPECT_NE(leaky.out.find("1 rule(s) broken"), std::string::npos) << leaky.out;
+  const shell_testing::RunResult keeps = RunForkConformance(
+      "--check-protocol --target-cmd " + shell_testing::ShellQuote(ForkTargetCommand("keeps")));
+  EXPECT_EQ(keeps.exit_code, kExitUnknown) << keeps.out;
+  // At the first copy's end or the second's, as the read-ahead falls.
+  EXPECT_NE(keeps.out.find("FAIL  fork: the copy's lines are left to the copy: "),
+            std::string::npos)
+      << keeps.out;
 }
 
 // A copy that exits in the middle of its check (after reading a load and the
@@ -180,6 +187,19 @@ TEST(Fork, ACopyThatExitsEarlyEndsItsCheckAtOnceNamingTheRequest) {
       << ran.out;
   EXPECT_EQ(ran.out.find("did not answer within"), std::string::npos)
       << "the fork's answer says the copy is gone; no timeout is waited for\n"
+      << ran.out;
+}
+
+// An adapter that keeps what it read past the fork line answers the copy's
+// lines again; the next check's error says so.
+TEST(Fork, AnOriginalThatAnswersTheCopysLinesIsToldToDropThem) {
+  const shell_testing::RunResult ran =
+      RunForkConformance(std::string(kForkTwoChecks) + " --target-cmd " +
+                         shell_testing::ShellQuote(ForkTargetCommand("keeps")));
+  EXPECT_EQ(ran.exit_code, kExitUnknown) << ran.out;
+  EXPECT_NE(ran.out.find("the process that forked answered a line it had read past an earlier "
+                         "fork line"),
+            std::string::npos)
       << ran.out;
 }
 

@@ -30,8 +30,8 @@ int RunCli(int argc, const char* const* argv, const CheckTable& checks, const Ru
     std::optional<int> cases;
     app.add_option("--target-cmd", options.target_command,
                    "Command speaking conformance/PROTOCOL.md on stdin/stdout, run with /bin/sh -c "
-                   "(plain words: started directly); one fresh process per check. Default: the "
-                   "reference, in process")
+                   "(plain words: started directly); one fresh process per check (a copy of one, "
+                   "when its hello lists 'fork'). Default: the reference, in process")
         ->option_text("CMD");
     std::optional<int> timeout;
     app.add_option("--target-timeout", timeout,

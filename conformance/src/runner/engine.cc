@@ -314,8 +314,9 @@ int RunSuite(const std::vector<Check>& checks, const RunOptions& options, const 
       err << "hsmbackup-conformance: note: the target took "
           << std::chrono::duration_cast<std::chrono::milliseconds>(startup).count()
           << " ms to answer hello; with a process per check that start-up is most of the "
-             "run, and --reuse-target (one process, reset by load) is usually several "
-             "times faster (PROTOCOL.md, Lifecycle)\n";
+             "run: an adapter that lists 'fork' is started once and copied for each check "
+             "(PROTOCOL.md, fork), and --reuse-target (one process, reset by load) is "
+             "usually several times faster\n";
     }
   };
 

@@ -405,17 +405,39 @@ int ProbeFork(const std::string& command, std::chrono::milliseconds timeout, con
   const std::string must =
       " (PROTOCOL.md, fork: the copy serves the lines after the fork up to "
       "its bye and exits; then the fork is answered)";
-  // One copy's session: hello, then `requests`; true if every answer came
-  // and the fork was answered after the bye.
+  const std::string kLeftToTheCopy = "fork: the copy's lines are left to the copy";
+  const std::string dropped =
+      ": the process that forked answered a line it had read past the fork line (drop what you "
+      "read past it: it is the copy's)";
+  // One copy's session: its hello, `session`'s requests, bye; true if every
+  // answer came and the fork was answered after the bye. `together`: the
+  // fork and the copy's hello in one write, as a runner may send them (the
+  // process that forked must leave the hello to the copy).
   long id = 2;
-  auto copy = [&](const std::string& rule, const std::function<void(long first_id)>& session) {
+  auto copy = [&](const std::string& rule, bool together,
+                  const std::function<void(long first_id)>& session) {
     const long fork_id = id++;
-    if (!t->RawWrite(Json{{"id", fork_id}, {"op", "fork"}}.dump() + "\n", &e)) {
+    const std::string fork_line = Json{{"id", fork_id}, {"op", "fork"}}.dump() + "\n";
+    const std::string hello_line = Json{{"id", id}, {"op", "hello"}}.dump();
+    Json h = Json::object();
+    if (together) {
+      std::optional<std::string> answer;
+      if (t->RawSend(fork_line + hello_line + "\n", &e)) answer = t->RawRead(&e);
+      if (answer) h = ParseJson(*answer);
+      if (!answer) q.Fail(rule, "no answer: " + e.message);
+    } else if (!t->RawWrite(fork_line, &e)) {
       q.Fail(rule, "the fork was not read: " + e.message);
       return false;
+    } else {
+      h = q.Ask(hello_line, rule);
     }
-    const Json h = q.Ask(Json{{"id", id}, {"op", "hello"}}.dump(), rule);
-    if (h.value("id", Json()) != id || !h.value("ok", false)) {
+    const Json got = h.value("id", Json());
+    if (got.is_number_integer() && got.get<long>() < fork_id) {
+      q.Fail(kLeftToTheCopy, "the copy's hello (id " + std::to_string(id) +
+                                 ") got the answer with id " + got.dump() + dropped);
+      return false;
+    }
+    if (got != id || !h.value("ok", false)) {
       q.Fail(rule, "the copy's hello (id " + std::to_string(id) + ") got " +
                        h.dump().substr(0, 160) + must);
       return false;
@@ -433,17 +455,19 @@ int ProbeFork(const std::string& command, std::chrono::milliseconds timeout, con
                  (answer ? answer->substr(0, 120) : "no answer within 5 s: " + e.message) + must);
     return ok;
   };
-  bool ok = copy("fork: a copy serves one session, then the fork is answered", [&](long first) {
-    const Json loaded =
-        q.Ask(Json{{"id", first}, {"op", "load"}, {"world", ProbeWorld()}}.dump(), "fork: load");
-    const Json seen = q.Ask(Json{{"id", first + 1}, {"op", "observe"}}.dump(), "fork: observe");
-    q.Expect(
-        loaded.value("ok", false) && seen.value("ok", false), "fork: the copy loads and observes",
-        "load got " + loaded.dump().substr(0, 100) + ", observe " + seen.dump().substr(0, 100));
-    id = first + 2;
-  });
+  bool ok =
+      copy("fork: a copy serves one session, then the fork is answered", false, [&](long first) {
+        const Json loaded = q.Ask(
+            Json{{"id", first}, {"op", "load"}, {"world", ProbeWorld()}}.dump(), "fork: load");
+        const Json seen = q.Ask(Json{{"id", first + 1}, {"op", "observe"}}.dump(), "fork: observe");
+        q.Expect(
+            loaded.value("ok", false) && seen.value("ok", false),
+            "fork: the copy loads and observes",
+            "load got " + loaded.dump().substr(0, 100) + ", observe " + seen.dump().substr(0, 100));
+        id = first + 2;
+      });
   if (ok) {
-    ok = copy("fork: the second copy is answered too", [&](long first) {
+    ok = copy("fork: a fork and the copy's hello in one write", true, [&](long first) {
       const Json seen = q.Ask(Json{{"id", first}, {"op", "observe"}}.dump(), "fork: fresh copy");
       const Json slots = seen.value("state", Json::object()).value("slots", Json::array());
       q.Expect(!seen.value("ok", false) || slots.empty(), "fork: each copy starts fresh",
@@ -452,6 +476,18 @@ int ProbeFork(const std::string& command, std::chrono::milliseconds timeout, con
                    "process)");
       id = first + 1;
     });
+  }
+  if (ok) {
+    // A process that kept what it read past the fork line answers the
+    // copy's hello again now.
+    const Json again = q.Ask(Json{{"id", id}, {"op", "hello"}}.dump(), "fork: hello after forks");
+    q.Expect(again.value("id", Json()) == id, kLeftToTheCopy,
+             "a hello (id " + std::to_string(id) + ") after the second copy had ended got " +
+                 (again.contains("id") ? "the answer with id " + again["id"].dump().substr(0, 20)
+                                       : again.dump().substr(0, 100)) +
+                 dropped);
+    ok = again.value("id", Json()) == id;
+    ++id;
   }
   if (ok) {
     const Json loaded =
