@@ -102,11 +102,12 @@ class ForkedTarget final : public Target {
   }
   std::optional<std::string> Read(TargetError* error) override { return forking_->RawRead(error); }
 
-  // IsForkAnswer: `line` answers the fork. Only a short line is parsed to
-  // see (the fork's answer is a few fields; an observed state is not).
+  // IsForkAnswer: `line` answers the fork. Only a short line holding the
+  // fork's id in digits is parsed to see: the check's own answers are parsed
+  // once more by the caller, and most are longer or hold other numbers.
   bool IsForkAnswer(const std::string& line) const {
     constexpr size_t kLongest = 4096;
-    if (line.size() > kLongest) return false;
+    if (line.size() > kLongest || line.find(fork_digits_) == std::string::npos) return false;
     const Json answer = ParseJson(line);
     return answer.is_object() && answer.value("id", Json()) == fork_id_;
   }
@@ -131,6 +132,7 @@ class ForkedTarget final : public Target {
  private:
   Target* forking_;
   long fork_id_;
+  std::string fork_digits_ = std::to_string(fork_id_);
   long* next_id_;
   bool closed_ = false;
 };
