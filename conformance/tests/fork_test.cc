@@ -2,28 +2,19 @@
 // MakeForkedTarget and `hsmbackup serve`: each copy starts as fresh as a new
 // process, and a copy that dies is named and takes its original with it.
 #include <gtest/gtest.h>
+#include <signal.h>
 
-#include <chrono>
 #include <fstream>
-#include <sstream>
 #include <string>
-#include <thread>
 
 #include "conformance/runner.h"
 #include "conformance/target.h"
+#include "judge_support.h"
 #include "scratch_dir.h"
 #include "shell_support.h"
-#include <signal.h>
 
 namespace hsmbackup::conformance {
 namespace {
-
-Json ForkTestWorld() {
-  std::ifstream in(std::string(HSMB_SOURCE_ROOT) + "/fixtures/worlds/seed-example.json");
-  std::stringstream s;
-  s << in.rdbuf();
-  return Json::parse(s.str());
-}
 
 std::unique_ptr<Target> StartServe(const std::string& command) {
   TargetError error;
@@ -44,7 +35,7 @@ TEST(Fork, EachCopyStartsAsFreshAsANewProcess) {
     std::unique_ptr<Target> copy = MakeForkedTarget(forking.get(), &next_id, &error);
     ASSERT_NE(copy, nullptr) << error.message;
     ASSERT_TRUE(copy->Handshake(&error)) << error.message;
-    ASSERT_TRUE(copy->Load(ForkTestWorld(), &error)) << error.message;
+    ASSERT_TRUE(copy->Load(judge_testing::SeedWorld(), &error)) << error.message;
     std::optional<Json> state = copy->Observe(&error);
     ASSERT_TRUE(state) << error.message;
     EXPECT_FALSE((*state)["slots"].empty());
@@ -67,7 +58,7 @@ TEST(Fork, AProcessThatLoadedRefusesToFork) {
   ASSERT_NE(serve, nullptr);
   TargetError error;
   ASSERT_TRUE(serve->Handshake(&error)) << error.message;
-  ASSERT_TRUE(serve->Load(ForkTestWorld(), &error)) << error.message;
+  ASSERT_TRUE(serve->Load(judge_testing::SeedWorld(), &error)) << error.message;
   std::optional<std::string> answer = serve->Raw("{\"id\":99,\"op\":\"fork\"}", &error);
   ASSERT_TRUE(answer) << error.message;
   const Json refusal = ParseJson(*answer);
