@@ -2,7 +2,6 @@
 // MakeForkedTarget and `hsmbackup serve`: each copy starts as fresh as a new
 // process, and a copy that dies is named and takes its original with it.
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <fstream>
 #include <string>
@@ -12,6 +11,7 @@
 #include "judge_support.h"
 #include "scratch_dir.h"
 #include "shell_support.h"
+#include <signal.h>
 
 namespace hsmbackup::conformance {
 namespace {
