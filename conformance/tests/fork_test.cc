@@ -3,6 +3,7 @@
 // process, and a copy that dies is named and takes its original with it.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <fstream>
 #include <string>
 
@@ -11,7 +12,6 @@
 #include "judge_support.h"
 #include "scratch_dir.h"
 #include "shell_support.h"
-#include <signal.h>
 
 namespace hsmbackup::conformance {
 namespace {
